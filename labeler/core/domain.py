@@ -1,0 +1,207 @@
+"""The records a project holds, as plain immutable values.
+
+These are what the store returns and what the GUI, the CLI and the tests see;
+none of them knows about SQL or Qt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from labeler.core.geometry import Geometry
+
+
+class Role(StrEnum):
+    """What a person does in a project."""
+
+    ANNOTATOR = "annotator"
+    REVIEWER = "reviewer"
+    QA_LEAD = "qa_lead"
+
+
+class GeometryKind(StrEnum):
+    """What shape a label class is drawn with."""
+
+    TAG = "tag"
+    BOX = "box"
+    POLYGON = "polygon"
+
+
+class AnnotationSource(StrEnum):
+    """Where an annotation came from."""
+
+    MANUAL = "manual"
+    PRELABEL_ACCEPTED = "prelabel_accepted"
+    PRELABEL_EDITED = "prelabel_edited"
+    IMPORTED = "imported"
+
+
+class ReviewDecision(StrEnum):
+    """A reviewer's verdict on an annotation or an image."""
+
+    ACCEPT = "accept"
+    REJECT = "reject"
+    FIX = "fix"
+
+
+class ImageStatus(StrEnum):
+    """Where an image stands in the labeling workflow."""
+
+    NEW = "new"
+    PRELABELED = "prelabeled"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    NEEDS_REVIEW = "needs_review"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone who labels, reviews or audits, possibly for a vendor."""
+
+    id: int
+    name: str
+    role: Role
+    organization: str | None = None
+
+
+@dataclass(frozen=True)
+class LabelClass:
+    """A class of the project's label schema."""
+
+    id: int
+    name: str
+    color: str
+    kind: GeometryKind
+
+
+@dataclass(frozen=True)
+class ImageRecord:
+    """An image referenced by the project (never copied), identified by content hash."""
+
+    id: int
+    sha256: str
+    path: str
+    width: int
+    height: int
+    orientation: int
+    file_size: int
+    added_at: str
+    status: ImageStatus = ImageStatus.NEW
+
+
+@dataclass(frozen=True)
+class GuidelineVersion:
+    """One version of the labeling guideline; immutable once published."""
+
+    id: int
+    number: int | None
+    text: str
+    changelog: str
+    author_id: int | None
+    created_at: str
+    published_at: str | None
+    content_hash: str | None
+
+    @property
+    def is_published(self) -> bool:
+        """True once published (then it never changes)."""
+        return self.published_at is not None
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """A label made by a person, stamped with the guideline version in force."""
+
+    id: int
+    image_id: int
+    class_id: int
+    geometry: Geometry
+    annotator_id: int
+    guideline_version_id: int | None
+    source: AnnotationSource
+    created_at: str
+    updated_at: str
+    seconds_spent: float = 0.0
+    prediction_id: int | None = None
+    replaces_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ModelRun:
+    """One run of a model over some images, with everything needed to reproduce it."""
+
+    id: int
+    model_sha256: str
+    model_name: str
+    settings: dict[str, Any]
+    provider: str
+    started_at: str
+    finished_at: str | None
+    image_count: int = 0
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """A model's proposal for one object (or tag) on one image."""
+
+    id: int
+    run_id: int
+    image_id: int
+    class_id: int
+    geometry: Geometry
+    score: float
+
+
+@dataclass(frozen=True)
+class Review:
+    """A reviewer's decision on an annotation or an image."""
+
+    id: int
+    target_kind: str
+    target_id: int
+    reviewer_id: int
+    decision: ReviewDecision
+    reason: str | None
+    guideline_version_id: int | None
+    created_at: str
+
+
+@dataclass(frozen=True)
+class Event:
+    """One entry of the append-only audit log."""
+
+    id: int
+    at: str
+    person_id: int | None
+    action: str
+    entity: str
+    entity_id: int | None
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+
+
+@dataclass
+class ImportReport:
+    """What an import did: counts, plus every skipped file with its reason."""
+
+    added: int = 0
+    duplicates: int = 0
+    already_present: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    annotations: int = 0
+    cancelled: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready summary."""
+        return {
+            "added": self.added,
+            "duplicates": self.duplicates,
+            "already_present": self.already_present,
+            "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
+            "annotations": self.annotations,
+            "cancelled": self.cancelled,
+        }

@@ -1,0 +1,132 @@
+"""labelme JSON: one file per image, with ``imagePath`` and a list of ``shapes``.
+
+``rectangle`` shapes become boxes (the bounds of their points) and ``polygon``
+shapes polygons; a shape without ``shape_type`` is a polygon, as in old labelme
+versions. Other types (``point``, ``line``, ``linestrip``, ``circle``, ``mask``...)
+are skipped with a warning such as ``labelme shape 3 of type 'circle' skipped``.
+``group_id``, non-empty ``flags`` and ``description`` go into the shape's
+attributes. Locations in errors are field paths such as ``shapes[2].points``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from labeler.core.errors import AnnotationFormatError
+from labeler.core.formats._common import (
+    WarningLog,
+    add_shape,
+    expect_dict,
+    expect_list,
+    expect_number,
+    expect_str,
+    join,
+    load_json,
+    optional_size,
+    require_key,
+    size_pair,
+    type_name,
+)
+from labeler.core.formats.records import ParsedFile, ParsedImage, ParsedShape
+from labeler.core.geometry import Box, Polygon
+
+IMPORTED_TYPES = ("rectangle", "polygon")
+
+
+def looks_like_labelme(data: object) -> bool:
+    """Whether parsed JSON has labelme's shape: an object with a ``shapes`` list."""
+    return isinstance(data, dict) and isinstance(data.get("shapes"), list)
+
+
+def parse_labelme(path: Path, data: object | None = None) -> ParsedFile:
+    """Parse the labelme file at ``path`` (or its already-loaded JSON ``data``).
+
+    Raises :class:`AnnotationFormatError` for a malformed file.
+    """
+    if data is None:
+        data = load_json(path)
+    root = expect_dict(path, data, "top level")
+    image_ref = expect_str(path, require_key(path, root, "imagePath", ""), "imagePath")
+    width = optional_size(path, root, "imageWidth", "")
+    height = optional_size(path, root, "imageHeight", "")
+    raw_shapes = expect_list(path, require_key(path, root, "shapes", ""), "shapes")
+    warnings = WarningLog()
+    shapes: list[ParsedShape] = []
+    skipped: dict[str, int] = {}
+    classes: list[str] = []
+    for index, raw in enumerate(raw_shapes):
+        label = _shape(path, raw, index, shapes, warnings, size_pair(width, height), skipped)
+        if label is not None and label not in classes:
+            classes.append(label)
+    if skipped:
+        counts = ", ".join(f"{n} {kind}" for kind, n in sorted(skipped.items()))
+        warnings.add(f"skipped shape types: {counts} (only rectangle and polygon are imported)")
+    image = ParsedImage(image_ref, width, height, shapes)
+    return ParsedFile(path, "labelme", [image], classes, warnings.result())
+
+
+def _shape(
+    path: Path,
+    raw: object,
+    index: int,
+    shapes: list[ParsedShape],
+    warnings: WarningLog,
+    image_size: tuple[int, int] | None,
+    skipped: dict[str, int],
+) -> str | None:
+    """Add one labelme shape (or warn why not); returns its label when imported."""
+    loc = f"shapes[{index}]"
+    shape = expect_dict(path, raw, loc)
+    label = expect_str(path, require_key(path, shape, "label", loc), join(loc, "label")).strip()
+    shape_type = shape.get("shape_type") or "polygon"
+    shape_type = expect_str(path, shape_type, join(loc, "shape_type"))
+    if shape_type not in IMPORTED_TYPES:
+        skipped[shape_type] = skipped.get(shape_type, 0) + 1
+        warnings.skipped(f"labelme shape {index} of type {shape_type!r} skipped ({loc})")
+        return None
+    points = _points(path, require_key(path, shape, "points", loc), join(loc, "points"))
+    geometry: Box | Polygon
+    if shape_type == "rectangle":
+        if len(points) < 2:
+            warnings.skipped(f"{loc}: rectangle with {len(points)} point(s) skipped: needs 2")
+            return None
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        geometry = Box(min(xs), min(ys), max(xs), max(ys))
+    else:
+        geometry = Polygon(tuple(points))
+    before = len(shapes)
+    add_shape(
+        shapes, warnings, label, geometry, loc, image_size=image_size, attributes=_attrs(shape)
+    )
+    return label if len(shapes) > before else None
+
+
+def _points(path: Path, value: object, loc: str) -> list[tuple[float, float]]:
+    """A labelme ``points`` list of ``[x, y]`` pairs."""
+    points: list[tuple[float, float]] = []
+    for index, raw in enumerate(expect_list(path, value, loc)):
+        point_loc = f"{loc}[{index}]"
+        if not isinstance(raw, list) or len(raw) != 2:
+            got = f"{len(raw)} values" if isinstance(raw, list) else type_name(raw)
+            raise AnnotationFormatError(path, point_loc, f"expected an [x, y] pair, got {got}")
+        points.append(
+            (
+                expect_number(path, raw[0], f"{point_loc}[0]"),
+                expect_number(path, raw[1], f"{point_loc}[1]"),
+            )
+        )
+    return points
+
+
+def _attrs(shape: dict[str, object]) -> dict[str, object]:
+    """The labelme extras worth keeping: group id, set flags, description."""
+    attributes: dict[str, object] = {}
+    if shape.get("group_id") is not None:
+        attributes["group_id"] = shape["group_id"]
+    flags = shape.get("flags")
+    if isinstance(flags, dict) and flags:
+        attributes["flags"] = dict(flags)
+    description = shape.get("description")
+    if isinstance(description, str) and description.strip():
+        attributes["description"] = description
+    return attributes

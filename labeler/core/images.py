@@ -1,0 +1,172 @@
+"""Reading image files safely: probe, validate and decode, with EXIF orientation applied once.
+
+Every part of labeler decodes through :func:`decode_image` (OpenCV, which applies
+the EXIF orientation), so boxes drawn on what the user sees line up with what is
+stored. :func:`probe_image` checks a file before it enters a project: the header
+is read first so a decompression bomb is refused before any pixel is decoded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image, UnidentifiedImageError
+
+from labeler.core.errors import BadImageError
+
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp"})
+
+# A 24 KB PNG can claim 200 megapixels; refuse anything larger than a big camera frame.
+DEFAULT_MAX_PIXELS = 150_000_000
+
+_EXIF_ORIENTATION_TAG = 0x0112
+# Pillow refuses to open images above its own limit; ours is checked explicitly instead.
+Image.MAX_IMAGE_PIXELS = None
+
+
+@dataclass(frozen=True)
+class ImageProbe:
+    """What a valid image file is: content hash and size after EXIF orientation."""
+
+    path: Path
+    sha256: str
+    width: int
+    height: int
+    orientation: int
+    file_size: int
+    format: str
+
+
+def is_image_path(path: Path) -> bool:
+    """True for file names with a supported image suffix."""
+    return path.suffix.lower() in IMAGE_SUFFIXES
+
+
+def file_sha256(path: Path, chunk_size: int = 1 << 20) -> str:
+    """Hex SHA-256 of a file's content."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(chunk_size):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def oriented_size(width: int, height: int, orientation: int) -> tuple[int, int]:
+    """Size as displayed: EXIF orientations 5-8 swap width and height."""
+    return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
+
+
+def probe_image(path: Path | str, max_pixels: int = DEFAULT_MAX_PIXELS) -> ImageProbe:
+    """Validate an image file and describe it, or raise :class:`BadImageError`.
+
+    Refuses missing, empty, non-image, oversized (by header, before decoding),
+    truncated and undecodable files, each with a reason a person can act on.
+    """
+    path = Path(path)
+    try:
+        file_size = path.stat().st_size
+    except OSError as exc:
+        raise BadImageError(path, f"cannot read file ({exc.strerror or exc})") from exc
+    if file_size == 0:
+        raise BadImageError(path, "empty file (0 bytes)")
+    width, height, orientation, fmt = _read_header(path, max_pixels)
+    _check_complete(path, fmt)
+    if _decode_reduced(path) is None:
+        raise BadImageError(path, f"OpenCV cannot decode this {fmt} file")
+    ow, oh = oriented_size(width, height, orientation)
+    return ImageProbe(path, file_sha256(path), ow, oh, orientation, file_size, fmt)
+
+
+def _read_header(path: Path, max_pixels: int) -> tuple[int, int, int, str]:
+    try:
+        with Image.open(path) as im:
+            width, height = im.size
+            fmt = im.format or "image"
+            try:
+                orientation = int(im.getexif().get(_EXIF_ORIENTATION_TAG, 1) or 1)
+            except Exception:  # a broken EXIF block must not hide a good image
+                orientation = 1
+    except UnidentifiedImageError as exc:
+        raise BadImageError(path, "not an image file (unrecognised format)") from exc
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise BadImageError(path, f"unreadable image header ({exc})") from exc
+    if width <= 0 or height <= 0:
+        raise BadImageError(path, f"image header claims an empty size {width}x{height}")
+    if width * height > max_pixels:
+        raise BadImageError(
+            path,
+            f"image is too large: {width}x{height} = {width * height / 1e6:.0f} megapixels "
+            f"(limit {max_pixels / 1e6:.0f}); refused to protect memory",
+        )
+    if orientation not in range(1, 9):
+        orientation = 1
+    return width, height, orientation, fmt
+
+
+def _check_complete(path: Path, fmt: str) -> None:
+    """Decode the whole stream at reduced cost to catch truncated files.
+
+    OpenCV returns a grey-filled image for a truncated JPEG with only a warning,
+    so Pillow (which raises) checks the stream; JPEG uses draft mode (1/8 scale).
+    """
+    try:
+        with Image.open(path) as im, warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if fmt == "JPEG":
+                im.draft("L", (max(1, im.size[0] // 8), max(1, im.size[1] // 8)))
+            im.load()
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+        reason = str(exc) or type(exc).__name__
+        if "truncated" in reason.lower():
+            reason = "file is truncated (incomplete download or copy?)"
+        raise BadImageError(path, f"corrupt {fmt} data: {reason}") from exc
+
+
+def _decode_reduced(path: Path) -> np.ndarray | None:
+    data = _read_bytes(path)
+    return cv2.imdecode(data, cv2.IMREAD_REDUCED_GRAYSCALE_4)
+
+
+def _read_bytes(path: Path) -> np.ndarray:
+    """File bytes for cv2.imdecode (cv2.imread cannot open some non-ASCII paths)."""
+    try:
+        return np.fromfile(os.fspath(path), dtype=np.uint8)
+    except OSError as exc:
+        raise BadImageError(path, f"cannot read file ({exc.strerror or exc})") from exc
+
+
+def decode_image(path: Path | str, reduce: int = 1) -> np.ndarray:
+    """Decode an image as BGR uint8 with EXIF orientation applied.
+
+    ``reduce`` of 2, 4 or 8 decodes JPEGs at that fraction of their size, far
+    faster than decoding in full and resizing. Raises :class:`BadImageError`.
+    """
+    flags = {
+        1: cv2.IMREAD_COLOR,
+        2: cv2.IMREAD_REDUCED_COLOR_2,
+        4: cv2.IMREAD_REDUCED_COLOR_4,
+        8: cv2.IMREAD_REDUCED_COLOR_8,
+    }
+    if reduce not in flags:
+        raise ValueError(f"reduce must be 1, 2, 4 or 8, not {reduce}")
+    path = Path(path)
+    image = cv2.imdecode(_read_bytes(path), flags[reduce])
+    if image is None:
+        raise BadImageError(path, "cannot decode image (missing, moved, or corrupt)")
+    return image
+
+
+def reduction_for(width: int, height: int, target_long_side: int) -> int:
+    """Largest decode reduction (1, 2, 4, 8) that keeps the long side >= the target."""
+    long_side = max(width, height)
+    best = 1
+    for factor in (2, 4, 8):
+        if long_side // factor >= target_long_side:
+            best = factor
+    return best

@@ -1,0 +1,220 @@
+"""Importing images and other tools' annotations into a project.
+
+Images are probed on a small thread pool (decoding releases the GIL) and added
+in batches, one transaction each: an interruption keeps every finished batch and
+never leaves a half-written one. Bad files are skipped with a reason; the good
+files of the same run still import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+from labeler.core.domain import AnnotationSource, GeometryKind, ImportReport, Role
+from labeler.core.errors import AnnotationFormatError, BadImageError, GeometryError, LabelerError
+from labeler.core.formats.records import ParsedFile
+from labeler.core.geometry import Geometry, Polygon, Tag, validate_geometry
+from labeler.core.images import DEFAULT_MAX_PIXELS, ImageProbe, is_image_path, probe_image
+from labeler.core.progress import Progress
+from labeler.core.store import Project
+
+BATCH_SIZE = 200
+
+
+def collect_image_files(paths: Iterable[Path | str], report: ImportReport) -> list[Path]:
+    """Image files named directly or found recursively in folders, in a stable order.
+
+    A named file without an image suffix and a missing path are reported; files
+    of other types inside folders (label files, notes) are passed over quietly.
+    """
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and is_image_path(p)))
+        elif path.is_file():
+            if is_image_path(path):
+                found.append(path)
+            else:
+                report.skipped.append((str(path), "not an image file type"))
+        else:
+            report.skipped.append((str(path), "no such file or folder"))
+    unique: dict[Path, None] = {}
+    for path in found:
+        unique.setdefault(path.resolve(), None)
+    return list(unique)
+
+
+def _probe(path: Path, max_pixels: int) -> ImageProbe | BadImageError:
+    try:
+        return probe_image(path, max_pixels)
+    except BadImageError as exc:
+        return exc
+
+
+def _probes_in_order(
+    files: list[Path], max_pixels: int, workers: int
+) -> Iterator[ImageProbe | BadImageError]:
+    """Probe files on a pool, yielding in order and keeping at most a few in flight."""
+    window = max(4, workers * 4)
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="probe") as pool:
+        pending: list[Future[ImageProbe | BadImageError]] = []
+        index = 0
+        try:
+            while index < len(files) or pending:
+                while index < len(files) and len(pending) < window:
+                    pending.append(pool.submit(_probe, files[index], max_pixels))
+                    index += 1
+                yield pending.pop(0).result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+def import_images(
+    project: Project,
+    paths: Iterable[Path | str],
+    progress: Progress | None = None,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    workers: int = 2,
+) -> ImportReport:
+    """Add image files and folders to ``project``; returns what was added and skipped.
+
+    Identical content is imported once. Cancelling (or Ctrl+C) keeps the batches
+    already committed and marks the report ``cancelled``.
+    """
+    progress = progress or Progress()
+    report = ImportReport()
+    files = collect_image_files(paths, report)
+    progress.start(len(files), "importing images")
+    seen: set[str] = set()
+    batch: list[ImageProbe] = []
+    try:
+        for result in _probes_in_order(files, max_pixels, workers):
+            progress.check()
+            if isinstance(result, BadImageError):
+                report.skipped.append((str(result.path), result.reason))
+            elif result.sha256 in seen:
+                report.duplicates += 1
+            else:
+                seen.add(result.sha256)
+                batch.append(result)
+            if len(batch) >= BATCH_SIZE:
+                _commit_batch(project, batch, report)
+            progress.advance()
+        _commit_batch(project, batch, report)
+    except (KeyboardInterrupt, LabelerError) as exc:
+        if not isinstance(exc, KeyboardInterrupt) and not progress.cancelled:
+            raise
+        report.cancelled = True
+    return report
+
+
+def _commit_batch(project: Project, batch: list[ImageProbe], report: ImportReport) -> None:
+    if not batch:
+        return
+    for _record, created in project.add_images(batch):
+        if created:
+            report.added += 1
+        else:
+            report.already_present += 1
+    batch.clear()
+
+
+def import_annotations(
+    project: Project,
+    path: Path | str,
+    fmt: str,
+    annotator: str,
+    *,
+    organization: str | None = None,
+    yolo_classes: list[str] | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import another tool's annotation files, attributed to ``annotator``.
+
+    Each annotation file is stored in one transaction: a malformed file is
+    reported with its location and leaves nothing behind, and the other files
+    still import. Shapes on images the project does not hold are reported.
+    Importing the same file twice adds nothing the second time.
+    """
+    from labeler.core.formats import iter_annotation_files
+
+    progress = progress or Progress()
+    report = ImportReport()
+    person = project.ensure_person(annotator, Role.ANNOTATOR, organization)
+
+    def size_of(ref: str) -> tuple[int, int] | None:
+        image = project.find_image(ref)
+        return (image.width, image.height) if image else None
+
+    progress.start(0, "importing annotations")
+    for parsed in iter_annotation_files(
+        Path(path), fmt, yolo_classes=yolo_classes, image_size=size_of
+    ):
+        progress.check()
+        if isinstance(parsed, AnnotationFormatError):
+            report.skipped.append(
+                (
+                    str(parsed.path),
+                    f"{parsed.location}: {parsed.reason}" if parsed.location else parsed.reason,
+                )
+            )
+            continue
+        try:
+            with project.transaction():
+                report.annotations += _store_parsed_file(project, parsed, person.id, report)
+        except LabelerError as exc:
+            report.skipped.append((str(parsed.path), str(exc)))
+        progress.advance()
+    return report
+
+
+def _store_parsed_file(
+    project: Project, parsed: ParsedFile, annotator_id: int, report: ImportReport
+) -> int:
+    """Store one parsed annotation file (inside the caller's transaction)."""
+    stored = 0
+    for image_labels in parsed.images:
+        image = project.find_image(image_labels.image_ref)
+        if image is None:
+            if image_labels.shapes:
+                report.skipped.append(
+                    (
+                        f"{parsed.path}: {image_labels.image_ref}",
+                        f"image not in the project; {len(image_labels.shapes)} shapes not imported",
+                    )
+                )
+            continue
+        existing = {
+            (a.class_id, _geometry_key(a.geometry))
+            for a in project.annotations(image_id=image.id, annotator_id=annotator_id)
+        }
+        shapes: list[tuple[int, Geometry]] = []
+        for index, shape in enumerate(image_labels.shapes):
+            try:
+                geometry = validate_geometry(shape.geometry, (image.width, image.height))
+            except GeometryError as exc:
+                report.skipped.append(
+                    (f"{parsed.path}: {image_labels.image_ref} shape {index}", str(exc))
+                )
+                continue
+            label_class = project.ensure_class(shape.class_name, GeometryKind(geometry.kind))
+            key = (label_class.id, _geometry_key(geometry))
+            if key not in existing:
+                existing.add(key)
+                shapes.append((label_class.id, geometry))
+        project.add_annotations(image.id, shapes, annotator_id, AnnotationSource.IMPORTED)
+        stored += len(shapes)
+    return stored
+
+
+def _geometry_key(geometry: Geometry) -> str:
+    """A rounded text form of a shape, to recognise one already imported."""
+    if isinstance(geometry, Tag):
+        return "tag"
+    if isinstance(geometry, Polygon):
+        return "p" + ",".join(f"{x:.2f}:{y:.2f}" for x, y in geometry.points)
+    return "b" + ",".join(f"{v:.2f}" for v in geometry.bounds())

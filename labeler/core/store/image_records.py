@@ -1,0 +1,193 @@
+"""Images referenced by a project: never copied, identified by content hash."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
+
+from labeler.core.domain import ImageRecord, ImageStatus
+from labeler.core.errors import UnknownEntityError
+from labeler.core.events import Change
+from labeler.core.images import ImageProbe
+from labeler.core.store.base import StoreBase
+from labeler.core.store.rows import image_from_row, now_iso
+
+
+class ImageStore(StoreBase):
+    """The images table and the files behind it."""
+
+    def stored_path(self, file_path: Path) -> str:
+        """How a file is referenced: relative to the project's folder when inside it."""
+        absolute = file_path.resolve()
+        try:
+            return PurePosixPath(absolute.relative_to(self.path.resolve().parent)).as_posix()
+        except ValueError:
+            return absolute.as_posix()
+
+    def image_path(self, image: ImageRecord) -> Path:
+        """The file an image record points to, as an absolute path."""
+        stored = Path(image.path)
+        return stored if stored.is_absolute() else (self.path.parent / stored).resolve()
+
+    def add_images(self, probes: Iterable[ImageProbe]) -> list[tuple[ImageRecord, bool]]:
+        """Add probed files in one transaction; known content is not added twice.
+
+        Returns each probe's record and whether it was newly added.
+        """
+        results: list[tuple[ImageRecord, bool]] = []
+        with self.transaction():
+            added: list[int] = []
+            for probe in probes:
+                existing = self.image_by_sha256(probe.sha256)
+                if existing is not None:
+                    results.append((existing, False))
+                    continue
+                record = self._insert_image(probe)
+                added.append(record.id)
+                results.append((record, True))
+            if added:
+                self._log("import", "image", None, after={"ids": added})
+                self._notify(Change("image", "create", tuple(added), tuple(added)))
+        return results
+
+    def _insert_image(self, probe: ImageProbe) -> ImageRecord:
+        stored = self.stored_path(probe.path)
+        added_at = now_iso()
+        cur = self._db.conn.execute(
+            "INSERT INTO images(sha256, path, width, height, orientation, file_size, added_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                probe.sha256,
+                stored,
+                probe.width,
+                probe.height,
+                probe.orientation,
+                probe.file_size,
+                added_at,
+            ),
+        )
+        return ImageRecord(
+            int(cur.lastrowid or 0),
+            probe.sha256,
+            stored,
+            probe.width,
+            probe.height,
+            probe.orientation,
+            probe.file_size,
+            added_at,
+        )
+
+    def images(
+        self, status: ImageStatus | str | None = None, limit: int | None = None, offset: int = 0
+    ) -> list[ImageRecord]:
+        """Images in the order they were added, optionally of one status."""
+        sql, params = "SELECT * FROM images", []
+        if status is not None:
+            sql += " WHERE status = ?"
+            params.append(ImageStatus(status).value)
+        sql += " ORDER BY id LIMIT ? OFFSET ?"
+        params += [limit if limit is not None else -1, offset]
+        return [image_from_row(r) for r in self._db.query(sql, tuple(params))]
+
+    def image(self, image_id: int) -> ImageRecord:
+        """The image with this id."""
+        row = self._db.query_one("SELECT * FROM images WHERE id = ?", (image_id,))
+        if row is None:
+            raise UnknownEntityError(f"no image with id {image_id}")
+        return image_from_row(row)
+
+    def image_by_sha256(self, sha256: str) -> ImageRecord | None:
+        """The image with this content hash, or None."""
+        row = self._db.query_one("SELECT * FROM images WHERE sha256 = ?", (sha256,))
+        return image_from_row(row) if row else None
+
+    def image_count(self, status: ImageStatus | str | None = None) -> int:
+        """How many images (of one status)."""
+        if status is None:
+            return int(self._db.scalar("SELECT COUNT(*) FROM images") or 0)
+        sql = "SELECT COUNT(*) FROM images WHERE status = ?"
+        return int(self._db.scalar(sql, (ImageStatus(status).value,)) or 0)
+
+    def status_counts(self) -> dict[str, int]:
+        """Number of images per workflow status."""
+        rows = self._db.query("SELECT status, COUNT(*) AS n FROM images GROUP BY status")
+        return {r["status"]: r["n"] for r in rows}
+
+    def image_name_index(self) -> dict[str, list[int]]:
+        """Image ids by every name another tool may use: stored path, file name, stem."""
+        index: dict[str, list[int]] = {}
+        for row in self._db.query("SELECT id, path FROM images ORDER BY id"):
+            posix = PurePosixPath(row["path"])
+            for key in {row["path"], posix.name, posix.stem}:
+                index.setdefault(key, []).append(row["id"])
+        return index
+
+    def find_image(self, ref: str) -> ImageRecord | None:
+        """The one image another tool's reference points to (path, name or stem), or None.
+
+        Tries the longest matching path suffix first, so ``a/x.jpg`` and ``b/x.jpg``
+        stay distinct; an ambiguous bare name matches nothing.
+        """
+        ref_posix = PurePosixPath(ref.replace("\\", "/"))
+        rows = self._db.query(
+            "SELECT * FROM images WHERE path = ? OR path LIKE ? ESCAPE '\\'",
+            (ref_posix.as_posix(), "%" + _like_escape(ref_posix.name)),
+        )
+        for depth in range(len(ref_posix.parts), 0, -1):
+            suffix = ref_posix.parts[-depth:]
+            found = [r for r in rows if PurePosixPath(r["path"]).parts[-depth:] == suffix]
+            if len(found) == 1:
+                return image_from_row(found[0])
+            if len(found) > 1:
+                return None
+        stem_rows = self._db.query(
+            "SELECT * FROM images WHERE path LIKE ? ESCAPE '\\'",
+            ("%" + _like_escape(ref_posix.stem) + ".%",),
+        )
+        stem_rows = [r for r in stem_rows if PurePosixPath(r["path"]).stem == ref_posix.stem]
+        return image_from_row(stem_rows[0]) if len(stem_rows) == 1 else None
+
+    def set_image_status(
+        self, image_id: int, status: ImageStatus | str, person_id: int | None = None
+    ) -> None:
+        """Move an image to a workflow status (logged)."""
+        status = ImageStatus(status)
+        with self.transaction():
+            before = self.image(image_id).status
+            if before == status:
+                return
+            self._db.conn.execute(
+                "UPDATE images SET status = ? WHERE id = ?", (status.value, image_id)
+            )
+            self._log(
+                "status",
+                "image",
+                image_id,
+                person_id=person_id,
+                before={"status": before.value},
+                after={"status": status.value},
+            )
+            self._notify(Change("image", "status", (image_id,), (image_id,)))
+
+    def add_image_time(self, image_id: int, person_id: int, seconds: float) -> None:
+        """Add working time spent by a person on an image."""
+        if seconds <= 0:
+            return
+        with self.transaction():
+            self._db.conn.execute(
+                "INSERT INTO image_time(image_id, person_id, seconds) VALUES (?, ?, ?) "
+                "ON CONFLICT(image_id, person_id) DO UPDATE SET seconds = seconds + ?",
+                (image_id, person_id, seconds, seconds),
+            )
+
+    def image_time(self, image_id: int, person_id: int) -> float:
+        """Seconds a person has spent on an image."""
+        value = self._db.scalar(
+            "SELECT seconds FROM image_time WHERE image_id = ? AND person_id = ?",
+            (image_id, person_id),
+        )
+        return float(value or 0.0)
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -1,0 +1,211 @@
+"""The project: one SQLite file holding everything about a labeling effort.
+
+``Project`` is the only API the GUI, the CLI and the tests use; no other code
+speaks SQL. Open one ``Project`` per thread (each has its own connection).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from pathlib import Path
+from typing import Any
+
+from labeler.core.domain import Event, GeometryKind
+from labeler.core.errors import NotAProjectError, ProjectError, ProjectVersionError
+from labeler.core.events import Change
+from labeler.core.store.annotations import AnnotationStore
+from labeler.core.store.catalog import CatalogStore
+from labeler.core.store.database import Database
+from labeler.core.store.guidelines import GuidelineStore
+from labeler.core.store.image_records import ImageStore
+from labeler.core.store.rows import event_from_row, now_iso
+from labeler.core.store.runs import RunStore
+from labeler.core.store.schema import APPLICATION_ID, SCHEMA_VERSION, migrate, read_schema_version
+
+PROJECT_SUFFIX = ".labeler"
+
+
+class Project(CatalogStore, ImageStore, AnnotationStore, RunStore, GuidelineStore):
+    """An open project file. Use :meth:`create` or :meth:`open`; close when done."""
+
+    @classmethod
+    def create(
+        cls,
+        path: Path | str,
+        classes: list[str] | None = None,
+        kind: GeometryKind | str = GeometryKind.BOX,
+        name: str | None = None,
+    ) -> Project:
+        """Create a new project file with the given classes; refuses to overwrite one."""
+        path = Path(path)
+        if path.exists():
+            raise ProjectError(f"{path}: a file already exists there; choose another name")
+        if not path.parent.is_dir():
+            raise ProjectError(f"{path}: folder {path.parent} does not exist")
+        database = Database(path)
+        try:
+            with database.write() as conn:
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                migrate(conn)
+                meta = {
+                    "project_id": uuid.uuid4().hex,
+                    "name": name or path.stem,
+                    "created_at": now_iso(),
+                }
+                conn.executemany("INSERT INTO meta(key, value) VALUES (?, ?)", meta.items())
+        except BaseException:
+            database.close()
+            raise
+        project = cls(path, database)
+        with project.transaction():
+            for class_name in classes or []:
+                project.add_class(class_name, kind)
+        return project
+
+    @classmethod
+    def open(cls, path: Path | str) -> Project:
+        """Open an existing project, migrating an older file to the current schema."""
+        path = Path(path)
+        if not path.is_file():
+            raise ProjectError(f"{path}: no such project file")
+        _check_header(path)
+        database = Database(path)
+        try:
+            cls._check_and_migrate(path, database)
+        except BaseException:
+            database.close()
+            raise
+        return cls(path, database)
+
+    @staticmethod
+    def _check_and_migrate(path: Path, database: Database) -> None:
+        try:
+            app_id = database.scalar("PRAGMA application_id")
+            version = read_schema_version(database.conn)
+        except sqlite3.DatabaseError as exc:
+            raise NotAProjectError(f"{path}: not a labeler project ({exc})") from exc
+        if app_id != APPLICATION_ID:
+            raise NotAProjectError(f"{path}: a SQLite file, but not a labeler project")
+        if version > SCHEMA_VERSION:
+            raise ProjectVersionError(
+                f"{path}: written by a newer labeler (schema {version}; this version reads up "
+                f"to {SCHEMA_VERSION}). Update labeler to open it; the file was not changed."
+            )
+        if version < SCHEMA_VERSION:
+            with database.write() as conn:
+                if read_schema_version(conn) < SCHEMA_VERSION:  # another process may have won
+                    migrate(conn)
+
+    def close(self) -> None:
+        """Close the project's connection."""
+        self._db.close()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        """The file's schema version."""
+        return read_schema_version(self._db.conn)
+
+    def meta(self) -> dict[str, str]:
+        """Project-level facts: id, name, creation time, schema version."""
+        return {r["key"]: r["value"] for r in self._db.query("SELECT key, value FROM meta")}
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Record a project-level setting (logged)."""
+        with self.transaction():
+            old = self.meta().get(key)
+            self._db.conn.execute(
+                "INSERT INTO meta(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+            self._log("set", "meta", None, before={key: old}, after={key: value})
+            self._notify(Change("meta", "set"))
+
+    def default_model(self) -> Path | None:
+        """The model the project pre-labels with (set by ``labeler prelabel``), if any."""
+        stored = self.meta().get("default_model")
+        if not stored:
+            return None
+        path = Path(stored)
+        return path if path.is_absolute() else (self.path.parent / path).resolve()
+
+    def set_default_model(self, model_path: Path | str) -> None:
+        """Remember the model to pre-label with (relative to the project when inside it)."""
+        self.set_meta("default_model", self.stored_path(Path(model_path)))
+
+    def events(self, entity: str | None = None, entity_id: int | None = None) -> list[Event]:
+        """The audit log, oldest first, optionally for one entity."""
+        sql, params = "SELECT * FROM events WHERE 1 = 1", []
+        if entity is not None:
+            sql += " AND entity = ?"
+            params.append(entity)
+        if entity_id is not None:
+            sql += " AND entity_id = ?"
+            params.append(entity_id)
+        return [event_from_row(r) for r in self._db.query(sql + " ORDER BY id", tuple(params))]
+
+    def integrity_check(self) -> str:
+        """SQLite's own verdict on the file ('ok' when sound)."""
+        return str(self._db.scalar("PRAGMA integrity_check"))
+
+    def info(self) -> dict[str, Any]:
+        """Counts that describe the project (what ``labeler info`` prints)."""
+        meta = self.meta()
+        return {
+            "project": str(self.path),
+            "name": meta.get("name"),
+            "schema_version": int(meta.get("schema_version", 0)),
+            "images": self.image_count(),
+            "image_status": self.status_counts(),
+            "classes": [
+                {"name": c.name, "kind": c.kind.value, "color": c.color} for c in self.classes()
+            ],
+            "people": [
+                {"name": p.name, "role": p.role.value, "organization": p.organization}
+                for p in self.people()
+            ],
+            "annotations": int(
+                self._db.scalar("SELECT COUNT(*) FROM annotations WHERE deleted_at IS NULL") or 0
+            ),
+            "annotations_by_annotator_and_class": self.annotation_counts(),
+            "guideline_versions": [
+                {"number": g.number, "published_at": g.published_at}
+                for g in self.guideline_versions()
+            ],
+            "model_runs": [
+                {
+                    "id": r.id,
+                    "model": r.model_name,
+                    "provider": r.provider,
+                    "images": r.image_count,
+                    "finished_at": r.finished_at,
+                }
+                for r in self.model_runs()
+            ],
+            "predictions": self.prediction_count(),
+        }
+
+    def backup(self, destination: Path | str) -> None:
+        """Write a consistent copy of the project (safe while it is in use)."""
+        destination = Path(destination)
+        if destination.exists():
+            raise ProjectError(f"{destination}: a file already exists there")
+        self._db.conn.execute("VACUUM INTO ?", (str(destination),))
+
+
+def _check_header(path: Path) -> None:
+    """Refuse files that are not SQLite before SQLite touches them."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(16)
+    except OSError as exc:
+        raise ProjectError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    if header and header != b"SQLite format 3\x00":
+        raise NotAProjectError(f"{path}: not a labeler project (not a SQLite database)")

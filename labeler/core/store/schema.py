@@ -1,0 +1,178 @@
+"""The project file's schema and its forward migrations.
+
+``meta.schema_version`` records the version a file is at. Opening an older file
+runs every later migration in one transaction; opening a newer one is refused.
+Migrations are append-only: never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+APPLICATION_ID = 0x4C41424C  # "LABL": marks a SQLite file as a labeler project
+
+_V1 = """
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE people (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL CHECK (role IN ('annotator', 'reviewer', 'qa_lead')),
+    organization TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE classes (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    color TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('tag', 'box', 'polygon')),
+    position INTEGER NOT NULL
+);
+CREATE TABLE images (
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL UNIQUE,
+    path TEXT NOT NULL,
+    width INTEGER NOT NULL CHECK (width > 0),
+    height INTEGER NOT NULL CHECK (height > 0),
+    orientation INTEGER NOT NULL DEFAULT 1,
+    file_size INTEGER NOT NULL,
+    added_at TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'new'
+);
+CREATE TABLE guideline_versions (
+    id INTEGER PRIMARY KEY,
+    number INTEGER UNIQUE,
+    text TEXT NOT NULL,
+    changelog TEXT NOT NULL DEFAULT '',
+    author_id INTEGER REFERENCES people(id),
+    created_at TEXT NOT NULL,
+    published_at TEXT,
+    content_hash TEXT
+);
+CREATE TABLE model_runs (
+    id INTEGER PRIMARY KEY,
+    model_sha256 TEXT NOT NULL,
+    model_name TEXT NOT NULL,
+    settings TEXT NOT NULL,
+    provider TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    image_count INTEGER NOT NULL DEFAULT 0,
+    note TEXT
+);
+CREATE TABLE predictions (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES model_runs(id),
+    image_id INTEGER NOT NULL REFERENCES images(id),
+    class_id INTEGER NOT NULL REFERENCES classes(id),
+    kind TEXT NOT NULL,
+    x1 REAL, y1 REAL, x2 REAL, y2 REAL,
+    points TEXT,
+    score REAL NOT NULL
+);
+CREATE TABLE annotations (
+    id INTEGER PRIMARY KEY,
+    image_id INTEGER NOT NULL REFERENCES images(id),
+    class_id INTEGER NOT NULL REFERENCES classes(id),
+    kind TEXT NOT NULL,
+    x1 REAL, y1 REAL, x2 REAL, y2 REAL,
+    points TEXT,
+    annotator_id INTEGER NOT NULL REFERENCES people(id),
+    guideline_version_id INTEGER REFERENCES guideline_versions(id),
+    source TEXT NOT NULL
+        CHECK (source IN ('manual', 'prelabel_accepted', 'prelabel_edited', 'imported')),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    seconds_spent REAL NOT NULL DEFAULT 0,
+    prediction_id INTEGER REFERENCES predictions(id),
+    replaces_id INTEGER REFERENCES annotations(id),
+    deleted_at TEXT
+);
+CREATE TABLE reviews (
+    id INTEGER PRIMARY KEY,
+    target_kind TEXT NOT NULL CHECK (target_kind IN ('annotation', 'image')),
+    target_id INTEGER NOT NULL,
+    reviewer_id INTEGER NOT NULL REFERENCES people(id),
+    decision TEXT NOT NULL CHECK (decision IN ('accept', 'reject', 'fix')),
+    reason TEXT,
+    guideline_version_id INTEGER REFERENCES guideline_versions(id),
+    created_at TEXT NOT NULL
+);
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    person_id INTEGER REFERENCES people(id),
+    action TEXT NOT NULL,
+    entity TEXT NOT NULL,
+    entity_id INTEGER,
+    before TEXT,
+    after TEXT
+);
+CREATE INDEX idx_annotations_image ON annotations(image_id);
+CREATE INDEX idx_predictions_image ON predictions(image_id, run_id);
+CREATE INDEX idx_events_entity ON events(entity, entity_id);
+"""
+
+# v2: time spent per image and person (the workspace records it as people work), which
+# images each model run covered (an image with no detections is covered too), and indexes
+# for the per-annotator and per-run queries of agreement and pre-labeling.
+_V2 = """
+CREATE TABLE image_time (
+    image_id INTEGER NOT NULL REFERENCES images(id),
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    seconds REAL NOT NULL DEFAULT 0,
+    PRIMARY KEY (image_id, person_id)
+);
+CREATE TABLE run_images (
+    run_id INTEGER NOT NULL REFERENCES model_runs(id),
+    image_id INTEGER NOT NULL REFERENCES images(id),
+    PRIMARY KEY (run_id, image_id)
+);
+CREATE INDEX idx_annotations_annotator ON annotations(annotator_id);
+CREATE INDEX idx_predictions_run ON predictions(run_id);
+CREATE INDEX idx_reviews_target ON reviews(target_kind, target_id);
+"""
+
+
+def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
+    def apply(conn: sqlite3.Connection) -> None:
+        for statement in sql.split(";"):
+            if statement.strip():
+                conn.execute(statement)
+
+    return apply
+
+
+# MIGRATIONS[i] takes a file from schema version i to i + 1.
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_script(_V1), _script(_V2)]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def read_schema_version(conn: sqlite3.Connection) -> int:
+    """The schema version recorded in the file (0 for a new, empty file)."""
+    has_meta = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
+    ).fetchone()
+    if not has_meta:
+        return 0
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
+    """Apply the migrations from the file's version up to ``target``; return the old version.
+
+    The caller holds the write transaction, so a failed migration leaves the file as it was.
+    """
+    current = read_schema_version(conn)
+    for version in range(current, target):
+        MIGRATIONS[version](conn)
+        conn.execute(
+            "INSERT INTO meta(key, value) VALUES ('schema_version', ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (str(version + 1),),
+        )
+    return current

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from labeler.core.errors import ProjectVersionError
+from labeler.core.geometry import Box
+from labeler.core.store import SCHEMA_VERSION, Project
+from labeler.core.store.schema import APPLICATION_ID, migrate
+
+
+def make_v1_file(path: Path) -> None:
+    """A project file exactly as schema version 1 wrote it, with some data."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.execute("BEGIN IMMEDIATE")
+    migrate(conn, target=1)
+    conn.execute("INSERT INTO meta VALUES ('name', 'old'), ('project_id', 'abc')")
+    conn.execute(
+        "INSERT INTO classes(name, color, kind, position) VALUES ('dent', '#fff', 'box', 0)")
+    conn.execute("INSERT INTO people(name, role, created_at) VALUES ('ann', 'annotator', 't')")
+    conn.execute(
+        "INSERT INTO images(sha256, path, width, height, file_size, added_at) "
+        "VALUES ('h', 'a.jpg', 100, 80, 10, 't')")
+    conn.execute(
+        "INSERT INTO annotations(image_id, class_id, kind, x1, y1, x2, y2, annotator_id, source,"
+        " created_at, updated_at) VALUES (1, 1, 'box', 1, 2, 30, 40, 1, 'manual', 't', 't')")
+    conn.execute("COMMIT")
+    conn.close()
+
+
+def test_older_file_is_migrated_with_its_data(tmp_path: Path) -> None:
+    path = tmp_path / "old.labeler"
+    make_v1_file(path)
+    with Project.open(path) as project:
+        assert project.schema_version == SCHEMA_VERSION
+        [annotation] = project.annotations()
+        assert annotation.geometry == Box(1, 2, 30, 40)
+        # v2 added per-image working time; it must work on the migrated file.
+        project.add_image_time(1, 1, 3.0)
+        assert project.image_time(1, 1) == 3.0
+        assert project.integrity_check() == "ok"
+    with Project.open(path) as again:  # opening a current file changes nothing
+        assert again.schema_version == SCHEMA_VERSION
+
+
+def test_newer_file_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "future.labeler"
+    Project.create(path, ["a"]).close()
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(ProjectVersionError, match=r"newer labeler.*schema 99"):
+        Project.open(path)
+    assert path.read_bytes() == before
+
+
+def test_failed_migration_rolls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from labeler.core.store import schema
+
+    path = tmp_path / "old.labeler"
+    make_v1_file(path)
+
+    def broken(conn: sqlite3.Connection) -> None:
+        conn.execute("CREATE TABLE half_done(x)")
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(schema, "MIGRATIONS", [schema.MIGRATIONS[0], broken])
+    with pytest.raises(RuntimeError):
+        Project.open(path)
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("1",)
+    assert conn.execute("SELECT name FROM sqlite_master WHERE name='half_done'").fetchone() is None
+    conn.close()
