@@ -1,0 +1,62 @@
+"""``labeler open`` and ``labeler demo``: the commands that show the window."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from labeler.cli.output import stderr
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add the GUI commands to the CLI."""
+    open_ = commands.add_parser("open", help="open a project (or a start screen) in the app",
+                                description="Open the labeling workspace on a project.")
+    open_.add_argument("project", type=Path, nargs="?", help="the project file")
+    _add_window_options(open_)
+    open_.set_defaults(handler=run_open)
+
+    demo = commands.add_parser(
+        "demo", help="build the demo project and open it",
+        description="Build a small demo project (generated phone-damage images, a guideline, "
+        "two annotators, pre-labels from the shipped ONNX model) and open it. An existing "
+        "demo in DIR is reused.")
+    demo.add_argument("dir", type=Path, nargs="?", default=Path("labeler-demo"),
+                      help="where to build it (default: ./labeler-demo)")
+    demo.add_argument("--images", type=int, default=40, help="how many images (default: 40)")
+    demo.add_argument("--rebuild", action="store_true", help="delete and rebuild the demo")
+    _add_window_options(demo)
+    demo.set_defaults(handler=run_demo)
+
+
+def _add_window_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--screenshot", type=Path, metavar="FILE.png",
+                        help="render the main window offscreen to a PNG and exit")
+    parser.add_argument("--as", dest="person", metavar="NAME",
+                        help="sign in as this person (skips the sign-in dialog)")
+
+
+def _prepare_display(screenshot: Path | None) -> None:
+    if screenshot is not None and "QT_QPA_PLATFORM" not in os.environ:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+
+def run_open(args: argparse.Namespace) -> int:
+    """Open the app."""
+    _prepare_display(args.screenshot)
+    from labeler.app import run_app
+
+    return run_app(args.project, screenshot=args.screenshot, person=args.person)
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    """Build (or reuse) the demo project, then open it."""
+    from labeler.demo.build import build_demo
+
+    _prepare_display(args.screenshot)
+    project_path = build_demo(args.dir, n_images=args.images, rebuild=args.rebuild,
+                              log=lambda message: stderr.print(message))
+    from labeler.app import run_app
+
+    return run_app(project_path, screenshot=args.screenshot, person=args.person)

@@ -1,0 +1,71 @@
+"""``labeler prelabel``: pre-label a project's images with a local ONNX model."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from labeler.cli.output import print_json, progress_bar, stderr, stdout
+from labeler.core.store import Project
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add the prelabel command to the CLI."""
+    cmd = commands.add_parser(
+        "prelabel", help="pre-label images with a local ONNX model",
+        description="Run a local ONNX model over the project's images and store its "
+        "predictions as one model run (model hash, settings, provider, timing). Images "
+        "already pre-labeled by the same model and settings are skipped unless --force. "
+        "Ctrl+C keeps every finished image. See docs/models.md for supported models.")
+    cmd.add_argument("project", type=Path, help="the project file")
+    cmd.add_argument("--model", type=Path, required=True, help="the model (MODEL.onnx)")
+    cmd.add_argument("--config", type=Path,
+                     help="model config (default: MODEL.json or MODEL.yaml beside the model)")
+    cmd.add_argument("--conf", type=float, help="confidence threshold (default: config or 0.25)")
+    cmd.add_argument("--iou", type=float, help="NMS IoU threshold (default: config or 0.45)")
+    cmd.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto",
+                     help="auto: CUDA when it works, else CPU (said so); cuda: fail without it")
+    cmd.add_argument("--batch", type=int, help="images per inference call (dynamic-batch models)")
+    cmd.add_argument("--images", default="all",
+                     help="all | unlabeled | status:NAME | a glob on image paths")
+    cmd.add_argument("--force", action="store_true",
+                     help="re-run on images this model and settings already covered")
+    cmd.add_argument("--json", action="store_true", help="print the summary as JSON")
+    cmd.set_defaults(handler=run_prelabel)
+
+
+def run_prelabel(args: argparse.Namespace) -> int:
+    """Pre-label and report throughput and the provider actually used."""
+    from labeler.core.prelabel import load_project_model, prelabel_project
+
+    with Project.open(args.project) as project:
+        model = load_project_model(args.model, args.config, args.device)
+        if not args.json:
+            stderr.print(f"Model {model.info.path.name}: {model.info.task}, "
+                         f"{len(model.info.class_names)} classes, on "
+                         f"[bold]{model.info.provider}[/]")
+            if model.info.fallback_note:
+                stderr.print(f"[yellow]{model.info.fallback_note}[/]")
+        with progress_bar("pre-labeling", enabled=not args.json) as progress:
+            summary = prelabel_project(
+                project, args.model, config_path=args.config, conf=args.conf, iou=args.iou,
+                device=args.device, batch=args.batch, images=args.images, force=args.force,
+                progress=progress)
+    if args.json:
+        print_json(summary.to_dict())
+    else:
+        stdout.print(
+            f"Pre-labeled {summary.images} images ({summary.predictions} predictions) in "
+            f"{summary.seconds:.1f} s: {summary.images_per_second:.1f} images/s on "
+            f"{summary.provider}" + (f", run {summary.run_id}" if summary.run_id else ""))
+        if summary.skipped_existing:
+            stdout.print(f"Skipped {summary.skipped_existing} images this model and settings "
+                         "already covered (--force to redo them).")
+        if summary.dropped:
+            names = ", ".join(f"{k} ({v})" for k, v in sorted(summary.dropped.items()))
+            stdout.print(f"Dropped predictions of classes the project does not have: {names}")
+        for path, reason in summary.failed:
+            stderr.print(f"  [yellow]failed[/] {path}: {reason}", soft_wrap=True)
+        if summary.cancelled:
+            stderr.print("[yellow]Interrupted:[/] finished images were kept.")
+    return 130 if summary.cancelled else 0

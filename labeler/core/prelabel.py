@@ -1,0 +1,221 @@
+"""Pre-labeling a project with a local ONNX model: one model run, stored as it goes.
+
+The heavy lifting (decode ahead, batching, ONNX Runtime) is the ``inference``
+package; this module chooses the images, maps model classes to project classes,
+stores each image's predictions in its own transaction (so an interruption keeps
+what finished) and records the run with the provider actually used.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from labeler.core.domain import ImageRecord, ImageStatus
+from labeler.core.errors import LabelerError
+from labeler.core.geometry import Box, Geometry, Polygon, Tag
+from labeler.core.progress import Progress
+from labeler.core.store import Project
+
+if TYPE_CHECKING:
+    from inference import Detection, Model
+
+
+class ModelLoadError(LabelerError):
+    """The model could not be loaded; the message names the file and the problem."""
+
+
+@dataclass
+class PrelabelSummary:
+    """What a pre-labeling run did (``labeler prelabel --json`` prints this)."""
+
+    run_id: int | None
+    model: str
+    provider: str
+    fallback_note: str | None
+    images: int = 0
+    skipped_existing: int = 0
+    predictions: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    dropped: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    cancelled: bool = False
+
+    @property
+    def images_per_second(self) -> float:
+        """Throughput of the run, decode included."""
+        return self.images / self.seconds if self.seconds > 0 else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready summary."""
+        return {
+            "run_id": self.run_id, "model": self.model, "provider": self.provider,
+            "fallback_note": self.fallback_note, "images": self.images,
+            "skipped_existing": self.skipped_existing, "predictions": self.predictions,
+            "failed": [{"path": p, "reason": r} for p, r in self.failed],
+            "dropped_predictions": self.dropped, "seconds": round(self.seconds, 3),
+            "images_per_second": round(self.images_per_second, 2), "cancelled": self.cancelled,
+        }
+
+
+_MODEL_CACHE: dict[tuple[str, float, str, str], Model] = {}
+_MODEL_CACHE_LOCK = threading.Lock()
+
+
+def load_project_model(
+    model_path: Path, config_path: Path | None = None, device: str = "auto"
+) -> Model:
+    """Load (or reuse) a model; model errors become :class:`ModelLoadError`."""
+    from inference import ModelError, load_model
+
+    model_path = Path(model_path)
+    try:
+        key = (str(model_path.resolve()), model_path.stat().st_mtime, str(config_path), device)
+    except OSError as exc:
+        raise ModelLoadError(f"{model_path}: model file not found") from exc
+    with _MODEL_CACHE_LOCK:
+        if key not in _MODEL_CACHE:
+            try:
+                _MODEL_CACHE[key] = load_model(model_path, config_path=config_path, device=device)
+            except ModelError as exc:
+                raise ModelLoadError(str(exc)) from exc
+        return _MODEL_CACHE[key]
+
+
+def select_images(project: Project, which: str = "all") -> list[ImageRecord]:
+    """Images for a run, chosen by a query.
+
+    ``all``, ``unlabeled`` (no live annotation), ``status:NAME``, or a glob matched
+    against the stored image path (``shoot2/*.jpg``).
+    """
+    images = project.images()
+    if which == "all":
+        return images
+    if which == "unlabeled":
+        labeled = project.labeled_image_ids()
+        return [i for i in images if i.id not in labeled]
+    if which.startswith("status:"):
+        status = ImageStatus(which.split(":", 1)[1])
+        return [i for i in images if i.status is status]
+    matched = [i for i in images if fnmatch.fnmatch(i.path, which)]
+    if not matched:
+        raise LabelerError(f"--images {which!r} matches no image (try all, unlabeled, "
+                           "status:new, or a glob such as 'folder/*.jpg')")
+    return matched
+
+
+def _run_settings(model: Model, conf: float | None, iou: float | None) -> dict[str, Any]:
+    params = model.params(conf, iou)
+    return {"conf": params.conf, "iou": params.iou, "max_det": params.max_det,
+            "task": model.info.task, "input_size": list(model.info.input_size)}
+
+
+def _to_geometry(detection: Detection) -> Geometry:
+    if detection.polygon is not None and len(detection.polygon) >= 3:
+        return Polygon(tuple((float(x), float(y)) for x, y in detection.polygon))
+    if detection.box is not None:
+        return Box(*(float(v) for v in detection.box))
+    return Tag()
+
+
+def prelabel_project(
+    project: Project,
+    model_path: Path,
+    *,
+    config_path: Path | None = None,
+    conf: float | None = None,
+    iou: float | None = None,
+    device: str = "auto",
+    batch: int | None = None,
+    images: str | list[ImageRecord] = "all",
+    force: bool = False,
+    progress: Progress | None = None,
+) -> PrelabelSummary:
+    """Pre-label images with a model as one model run; see the module docstring.
+
+    Images already pre-labeled by the same model file with the same settings are
+    skipped unless ``force``. Cancelling (``progress.cancel()`` or Ctrl+C) keeps
+    every image finished so far and closes the run.
+    """
+    from inference import PrelabelEngine
+
+    progress = progress or Progress()
+    model = load_project_model(model_path, config_path, device)
+    settings = _run_settings(model, conf, iou)
+    chosen = select_images(project, images) if isinstance(images, str) else images
+    summary = PrelabelSummary(None, model.info.path.name, model.info.provider,
+                              model.info.fallback_note)
+    if not force:
+        covered = project.images_covered_by(model.info.sha256, settings)
+        summary.skipped_existing = sum(1 for i in chosen if i.id in covered)
+        chosen = [i for i in chosen if i.id not in covered]
+    project.set_default_model(model.info.path)
+    if not chosen:
+        return summary
+    run = project.start_model_run(model.info.sha256, model.info.path.name, settings,
+                                  model.info.provider, model.info.fallback_note)
+    summary.run_id = run.id
+    class_ids = {c.name: c.id for c in project.classes()}
+    dropped: Counter[str] = Counter()
+    engine = PrelabelEngine(model, batch_size=batch)
+    items = [(image.id, project.image_path(image), (image.width, image.height))
+             for image in chosen]
+    progress.start(len(items), "pre-labeling")
+    try:
+        for result in engine.run(items, conf=settings["conf"], iou=settings["iou"],
+                                 cancel=lambda: progress.cancelled):
+            if result.error:
+                summary.failed.append((str(project.image_path(project.image(result.key))),
+                                       result.error))
+            else:
+                summary.predictions += _store(project, run.id, int(result.key),
+                                              result.detections, class_ids, dropped)
+                summary.images += 1
+            dropped.update(result.dropped_unmapped)
+            progress.advance()
+    except KeyboardInterrupt:
+        summary.cancelled = True
+    stats = engine.last_stats
+    summary.cancelled = summary.cancelled or bool(stats and stats.cancelled)
+    summary.seconds = stats.seconds if stats else 0.0
+    summary.dropped = dict(dropped)
+    note = "cancelled; finished images kept" if summary.cancelled else None
+    project.finish_model_run(run.id, note)
+    return summary
+
+
+def _store(project: Project, run_id: int, image_id: int, detections: list[Detection],
+           class_ids: dict[str, int], dropped: Counter[str]) -> int:
+    rows: list[tuple[int, Geometry, float]] = []
+    for detection in detections:
+        class_id = class_ids.get(detection.class_name)
+        if class_id is None:
+            dropped[detection.class_name] += 1
+            continue
+        rows.append((class_id, _to_geometry(detection), detection.score))
+    return project.add_predictions(run_id, image_id, rows)
+
+
+def prelabel_image(
+    project: Project, image_id: int, model_path: Path | None = None, device: str = "auto"
+) -> PrelabelSummary:
+    """Pre-label one image now (the workspace's "Pre-label this image"), always re-running."""
+    model_path = model_path or project.default_model()
+    if model_path is None:
+        raise LabelerError("this project has no model yet: run `labeler prelabel PROJECT "
+                           "--model MODEL.onnx` once, or choose a model in the app")
+    return prelabel_project(project, model_path, device=device,
+                            images=[project.image(image_id)], force=True)
+
+
+def model_provider_label(project: Project) -> str:
+    """A short label of where the project's newest model run ran: "CPU", "CUDA" or "none"."""
+    runs = project.model_runs()
+    if not runs:
+        return "none"
+    provider = runs[-1].provider
+    return provider.removesuffix("ExecutionProvider") or provider

@@ -1,0 +1,164 @@
+"""Building the demo project.
+
+Generated phone-damage images, people, a guideline, two annotators who disagree
+the way real ones do, and real model pre-labels.
+
+The project is assembled under a temporary name and renamed into place at the
+end, so an interrupted build never leaves a half-made demo behind.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from labeler.core.domain import AnnotationSource, GeometryKind, ImageRecord, Role
+from labeler.core.errors import GeometryError, LabelerError
+from labeler.core.geometry import Box, Geometry, Polygon, validate_geometry
+from labeler.core.importing import import_images
+from labeler.core.store import Project
+
+RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+GUIDES = Path(__file__).resolve().parents[2] / "guides"
+DEMO_MODEL = RESOURCES / "models" / "demo_damage.onnx"
+DEMO_SEED = 2026
+PROJECT_NAME = "demo.labeler"
+CLASS_KINDS = {"scratch": GeometryKind.BOX, "crack": GeometryKind.BOX,
+               "dent": GeometryKind.POLYGON}
+
+
+@dataclass(frozen=True)
+class AnnotatorHabits:
+    """How a simulated annotator deviates from the truth."""
+
+    name: str
+    organization: str | None
+    coverage: float  # share of images this person labels
+    miss: dict[str, float]  # chance to overlook an object, per class
+    confuse: dict[str, str]  # class a person sometimes uses instead
+    confuse_rate: float
+    jitter: float  # box edge noise, as a share of the box size
+    spurious_rate: float  # chance per image of labeling something that is not there
+
+
+ANNOTATORS = (
+    AnnotatorHabits("Ana", None, 0.85, {"scratch": 0.12, "crack": 0.03, "dent": 0.05},
+                    {"crack": "scratch"}, 0.05, 0.03, 0.05),
+    AnnotatorHabits("Vik", "Vendor A", 0.7, {"scratch": 0.05, "crack": 0.05, "dent": 0.15},
+                    {"scratch": "crack", "dent": "scratch"}, 0.15, 0.07, 0.15),
+)
+
+
+def build_demo(
+    folder: Path, n_images: int = 40, rebuild: bool = False,
+    log: Callable[[str], None] = print,
+) -> Path:
+    """Build the demo project in ``folder`` (or reuse one there); returns its path."""
+    from labeler.demo.synth import write_dataset
+
+    folder = Path(folder)
+    project_path = folder / PROJECT_NAME
+    if project_path.exists() and not rebuild:
+        log(f"Opening the existing demo {project_path} (--rebuild to start over)")
+        return project_path
+    if rebuild and folder.exists():
+        project_path.unlink(missing_ok=True)
+        shutil.rmtree(folder / "images", ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    building = folder / (PROJECT_NAME + ".building")
+    for leftover in folder.glob(PROJECT_NAME + ".building*"):
+        leftover.unlink()
+    log(f"Generating {n_images} demo images in {folder / 'images'}")
+    samples = write_dataset(folder / "images", n_images, seed=DEMO_SEED)
+    project = Project.create(building, name="Phone damage demo")
+    try:
+        _populate(project, samples, log)
+    finally:
+        project.close()
+    building.rename(project_path)
+    log(f"Demo project ready: {project_path}")
+    return project_path
+
+
+def _populate(project: Project, samples: list, log: Callable[[str], None]) -> None:
+    for name, kind in CLASS_KINDS.items():
+        project.add_class(name, kind)
+    quinn = project.add_person("Quinn", Role.QA_LEAD)
+    project.add_person("Rita", Role.REVIEWER)
+    guideline = (GUIDES / "demo" / "v1.md").read_text(encoding="utf-8")
+    project.publish_guideline(guideline, "First version", quinn.id)
+    report = import_images(project, [path for path, _ in samples])
+    log(f"Imported {report.added} images")
+    records = {project.image_path(r).name: r for r in project.images()}
+    rng = np.random.default_rng(DEMO_SEED)
+    for habits in ANNOTATORS:
+        person = project.add_person(habits.name, Role.ANNOTATOR, habits.organization)
+        count = 0
+        for path, sample in samples:
+            if rng.random() < habits.coverage:
+                count += _annotate(project, records[path.name], sample, person.id, habits, rng)
+        log(f"{habits.name} made {count} annotations")
+    _prelabel(project, log)
+
+
+def _annotate(project: Project, image: ImageRecord, sample: object, person_id: int,
+              habits: AnnotatorHabits, rng: np.random.Generator) -> int:
+    classes = {c.name: c.id for c in project.classes()}
+    shapes: list[tuple[int, Geometry]] = []
+    for obj in sample.objects:  # type: ignore[attr-defined]
+        if rng.random() < habits.miss.get(obj.class_name, 0.0):
+            continue
+        name = obj.class_name
+        if name in habits.confuse and rng.random() < habits.confuse_rate:
+            name = habits.confuse[name]
+        shapes.append((classes[name], _noisy_shape(obj, name, habits.jitter, rng)))
+    if rng.random() < habits.spurious_rate:
+        x, y = rng.uniform(0, image.width - 80), rng.uniform(0, image.height - 60)
+        shapes.append((classes["scratch"], Box(x, y, x + rng.uniform(30, 80),
+                                               y + rng.uniform(8, 60))))
+    valid: list[tuple[int, Geometry]] = []
+    for class_id, geometry in shapes:
+        try:
+            valid.append((class_id, validate_geometry(geometry, (image.width, image.height))))
+        except GeometryError:
+            continue
+    with project.transaction():
+        for class_id, geometry in valid:
+            project.add_annotation(image.id, class_id, geometry, person_id,
+                                   source=AnnotationSource.MANUAL,
+                                   seconds_spent=float(rng.uniform(4, 25)))
+        project.add_image_time(image.id, person_id, float(rng.uniform(20, 90)))
+    return len(valid)
+
+
+def _noisy_shape(obj: object, class_name: str, jitter: float,
+                 rng: np.random.Generator) -> Geometry:
+    x1, y1, x2, y2 = obj.box  # type: ignore[attr-defined]
+    polygon = obj.polygon  # type: ignore[attr-defined]
+    if class_name == "dent" and polygon:
+        dx, dy = rng.normal(0, jitter * (x2 - x1)), rng.normal(0, jitter * (y2 - y1))
+        return Polygon(tuple((float(x + dx), float(y + dy)) for x, y in polygon))
+    w, h = x2 - x1, y2 - y1
+    noise = rng.normal(0, jitter, 4) * np.array([w, h, w, h])
+    return Box(float(x1 + noise[0]), float(y1 + noise[1]), float(x2 + noise[2]),
+               float(y2 + noise[3]))
+
+
+def _prelabel(project: Project, log: Callable[[str], None]) -> None:
+    if not DEMO_MODEL.is_file():
+        log(f"No demo model at {DEMO_MODEL}; the demo has no pre-labels")
+        return
+    from labeler.core.prelabel import prelabel_project
+
+    try:
+        summary = prelabel_project(project, DEMO_MODEL, device="auto")
+    except LabelerError as exc:
+        log(f"Pre-labeling skipped: {exc}")
+        return
+    note = f" ({summary.fallback_note})" if summary.fallback_note else ""
+    log(f"Pre-labeled {summary.images} images with {summary.model} on "
+        f"{summary.provider}{note}: {summary.predictions} predictions")

@@ -1,0 +1,98 @@
+"""The CLI, run as a user runs it: the installed ``labeler`` entry point in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from labeler.cli import main
+from tests.core.conftest import write_image
+from tests.core.test_images import png_claiming
+
+
+def run_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "labeler.cli", *map(str, args)],
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+def mixed_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "photos"
+    for i in range(5):
+        write_image(folder / f"p{i}.jpg", 200, 150, seed=i)
+    (folder / "nested").mkdir()
+    shutil.copy(folder / "p0.jpg", folder / "nested" / "same_as_p0.jpg")
+    shutil.copy(folder / "p1.jpg", folder / "nested" / "same_as_p1.jpg")
+    (folder / "empty.jpg").write_bytes(b"")
+    (folder / "half.jpg").write_bytes((folder / "p2.jpg").read_bytes()[:500])
+    (folder / "notes.png").write_text("not a picture")
+    (folder / "huge.png").write_bytes(png_claiming(40_000, 40_000))
+    return folder
+
+
+def test_info_json_counts_after_mixed_import(tmp_path: Path, mixed_folder: Path) -> None:
+    project = tmp_path / "shop.labeler"
+    created = run_cli("init", project, "--classes", "scratch,crack,dent", "--kind", "box")
+    assert created.returncode == 0, created.stderr
+    imported = run_cli("import", project, mixed_folder, "--json")
+    assert imported.returncode == 0, imported.stderr
+    report = json.loads(imported.stdout)["images"]
+    assert report["added"] == 5 and report["duplicates"] == 2
+    assert sorted(Path(s["path"]).name for s in report["skipped"]) == [
+        "empty.jpg", "half.jpg", "huge.png", "notes.png"]
+    info = json.loads(run_cli("info", project, "--json").stdout)
+    assert info["images"] == 5
+    assert info["image_status"] == {"new": 5}
+    assert [c["name"] for c in info["classes"]] == ["scratch", "crack", "dent"]
+    assert info["annotations"] == 0 and info["people"] == [] and info["model_runs"] == []
+
+
+def test_annotation_import_and_per_annotator_counts(tmp_path: Path, mixed_folder: Path) -> None:
+    project = tmp_path / "p.labeler"
+    assert main(["init", str(project), "--classes", "scratch"]) == 0
+    assert main(["import", str(project), str(mixed_folder), "--json"]) == 0
+    coco = tmp_path / "coco.json"
+    coco.write_text(json.dumps({
+        "images": [{"id": 1, "file_name": "p3.jpg", "width": 200, "height": 150}],
+        "categories": [{"id": 1, "name": "scratch"}, {"id": 2, "name": "dent"}],
+        "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [1, 1, 20, 20]},
+                        {"id": 2, "image_id": 1, "category_id": 2, "bbox": [30, 30, 20, 20]},
+                        {"id": 3, "image_id": 1, "category_id": 2, "bbox": [60, 60, 9, 9]}],
+    }))
+    result = run_cli("import", project, "--annotations", coco, "--format", "coco",
+                     "--annotator", "vera", "--organization", "Vendor A", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["annotations"]["annotations"] == 3
+    info = json.loads(run_cli("info", project, "--json").stdout)
+    assert info["annotations_by_annotator_and_class"] == [
+        {"annotator": "vera", "class": "dent", "n": 2},
+        {"annotator": "vera", "class": "scratch", "n": 1}]
+    assert info["people"] == [{"name": "vera", "role": "annotator", "organization": "Vendor A"}]
+
+
+def test_user_errors_are_messages_not_tracebacks(tmp_path: Path) -> None:
+    missing = run_cli("info", tmp_path / "nope.labeler")
+    assert missing.returncode == 2
+    assert "no such project file" in missing.stderr and "Traceback" not in missing.stderr
+    (tmp_path / "x.labeler").write_text("plain text")
+    wrong = run_cli("info", tmp_path / "x.labeler")
+    assert wrong.returncode == 2 and "not a labeler project" in wrong.stderr
+    project = tmp_path / "p.labeler"
+    assert run_cli("init", project, "--classes", "a").returncode == 0
+    again = run_cli("init", project, "--classes", "a")
+    assert again.returncode == 2 and "already exists" in again.stderr
+    bad_format = run_cli("import", project, "--annotations", tmp_path, "--format", "coco")
+    assert bad_format.returncode == 2 and "--annotator" in bad_format.stderr
+
+
+@pytest.mark.parametrize("command", ["init", "import", "info", "open", "demo", "prelabel"])
+def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, "--help"])
+    assert exit_info.value.code == 0
+    assert "usage: labeler " + command in capsys.readouterr().out
