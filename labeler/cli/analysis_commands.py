@@ -1,0 +1,247 @@
+"""``labeler agreement`` and ``labeler disagreements``."""
+
+from __future__ import annotations
+
+import argparse
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from rich.table import Table
+
+from labeler.cli.output import print_json, stdout
+from labeler.core.agreement import agreement_report
+from labeler.core.disagreements import (
+    Disagreement,
+    disagreements_all_pairs,
+    disagreements_between,
+    disagreements_with_consensus,
+    disagreements_with_model,
+)
+from labeler.core.errors import LabelerError
+from labeler.core.matching import DEFAULT_IOU_THRESHOLD, DEFAULT_LOW_OVERLAP
+from labeler.core.store import Project
+
+TABLE_ROWS = 50
+
+
+def _fraction(text: str) -> float:
+    value = float(text)
+    if not 0.0 < value <= 1.0:
+        raise argparse.ArgumentTypeError(f"{text} is not in (0, 1]")
+    return value
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add the analysis commands to the CLI."""
+    dis = commands.add_parser(
+        "disagreements",
+        help="list where labels disagree, worst first",
+        description="List disagreements (missing, extra, class_mismatch, low_overlap, "
+        "tag_mismatch) between two annotators (--between A B), between one annotator and the "
+        "consensus of the others (--consensus NAME), between a model run and the "
+        "annotators' consensus or one --annotator (--model RUN), or, with none of these, "
+        "between every pair of annotators who share images.",
+    )
+    dis.add_argument("project", type=Path, help="the project file")
+    side = dis.add_mutually_exclusive_group()
+    side.add_argument(
+        "--between",
+        nargs=2,
+        metavar=("A", "B"),
+        help="two annotators by name; A is the reference ('missing' = B lacks it)",
+    )
+    side.add_argument("--model", type=int, metavar="RUN", help="a model run id (see `info`)")
+    side.add_argument(
+        "--consensus",
+        metavar="NAME",
+        help="one annotator against the consensus of the others on the images they share",
+    )
+    dis.add_argument("--annotator", help="with --model: compare to this person, not consensus")
+    dis.add_argument(
+        "--iou",
+        type=_fraction,
+        default=DEFAULT_IOU_THRESHOLD,
+        help="IoU needed to match two objects (default: %(default)s)",
+    )
+    dis.add_argument(
+        "--low-overlap",
+        type=_fraction,
+        default=DEFAULT_LOW_OVERLAP,
+        help="matches below this IoU are reported (default: %(default)s)",
+    )
+    dis.add_argument("--limit", type=int, help="show at most this many (table default: 50)")
+    dis.add_argument("--json", action="store_true", help="print the list as JSON")
+    dis.set_defaults(handler=run_disagreements)
+
+    agr = commands.add_parser(
+        "agreement",
+        help="inter-annotator agreement on tags and objects",
+        description="Cohen's kappa per pair, Fleiss' kappa and Krippendorff's alpha on image "
+        "tags; detection F1, mean IoU and Krippendorff's alpha on objects; breakdowns per "
+        "class, person, vendor, guideline version and week; median seconds per image/object.",
+    )
+    agr.add_argument("project", type=Path, help="the project file")
+    agr.add_argument(
+        "--iou",
+        type=_fraction,
+        default=DEFAULT_IOU_THRESHOLD,
+        help="IoU needed to match two objects (default: %(default)s)",
+    )
+    agr.add_argument("--json", action="store_true", help="print the report as JSON")
+    agr.set_defaults(handler=run_agreement)
+
+
+def run_disagreements(args: argparse.Namespace) -> int:
+    """List disagreements."""
+    if args.annotator and args.model is None:
+        raise LabelerError("--annotator goes with --model RUN")
+    if args.limit is not None and args.limit < 0:
+        raise LabelerError("--limit must be 0 or more")
+    with Project.open(args.project) as project:
+        if args.between:
+            found = disagreements_between(project, *args.between, args.iou, args.low_overlap)
+            comparison = {"kind": "annotators", "a": args.between[0], "b": args.between[1]}
+        elif args.consensus:
+            found = disagreements_with_consensus(
+                project, args.consensus, args.iou, args.low_overlap
+            )
+            comparison = {"kind": "consensus", "a": args.consensus, "b": "consensus of others"}
+        elif args.model is not None:
+            found = disagreements_with_model(
+                project, args.model, args.annotator, args.iou, args.low_overlap
+            )
+            comparison = {
+                "kind": "model",
+                "run": args.model,
+                "a": args.annotator or "consensus",
+                "b": f"model run {args.model}",
+            }
+        else:
+            found = disagreements_all_pairs(project, args.iou, args.low_overlap)
+            comparison = {"kind": "all_pairs"}
+        paths = {image.id: image.path for image in project.images()}
+    limit = args.limit if args.limit is not None else (None if args.json else TABLE_ROWS)
+    shown = found[:limit] if limit is not None else found
+    if args.json:
+        print_json(
+            {
+                "comparison": comparison,
+                "iou_threshold": args.iou,
+                "low_overlap": args.low_overlap,
+                "total": len(found),
+                "by_type": dict(Counter(d.type.value for d in found)),
+                "disagreements": [d.to_dict(paths.get(d.image_id)) for d in shown],
+            }
+        )
+        return 0
+    _print_disagreements(found, shown, paths)
+    return 0
+
+
+def _print_disagreements(
+    found: list[Disagreement], shown: list[Disagreement], paths: dict[int, str]
+) -> None:
+    if not found:
+        stdout.print("No disagreements.")
+        return
+    counts = ", ".join(f"{k} {v}" for k, v in Counter(d.type.value for d in found).items())
+    stdout.print(f"{len(found)} disagreements ({counts})")
+    table = Table("severity", "type", "image", "a", "b", "a class", "b class", "IoU", "score")
+    for d in shown:
+        table.add_row(
+            f"{d.severity:.2f}",
+            d.type.value,
+            paths.get(d.image_id, str(d.image_id)),
+            d.side_a,
+            d.side_b,
+            d.a_class or "",
+            d.b_class or "",
+            "" if d.iou is None else f"{d.iou:.2f}",
+            "" if d.score is None else f"{d.score:.2f}",
+        )
+    stdout.print(table)
+    if len(shown) < len(found):
+        stdout.print(f"... {len(found) - len(shown)} more (use --limit or --json)")
+
+
+def run_agreement(args: argparse.Namespace) -> int:
+    """Print the agreement report."""
+    with Project.open(args.project) as project:
+        report = agreement_report(project, args.iou)
+    if args.json:
+        print_json(report.to_dict())
+        return 0
+    _print_agreement(report.to_dict())
+    return 0
+
+
+def _value(metric: dict[str, Any]) -> str:
+    if metric["value"] is None:
+        return f"n/a ({metric['explanation'].removeprefix('undefined: ')})"
+    return f"{metric['value']:.3f}"
+
+
+def _print_agreement(data: dict[str, Any]) -> None:
+    annotators = ", ".join(data["annotators"]) or "none"
+    stdout.print(
+        f"Annotators: {annotators}; images labeled by two or more: "
+        f"{data['images_compared']}; IoU threshold {data['iou_threshold']}"
+    )
+    if data["tags"]:
+        tags = data["tags"]
+        stdout.print(
+            f"[bold]Tags[/]: Fleiss' kappa {_value(tags['fleiss_kappa'])}, "
+            f"Krippendorff's alpha {_value(tags['krippendorff_alpha'])}"
+        )
+        table = Table("a", "b", "Cohen's kappa", "images")
+        for pair in tags["pairs"]:
+            table.add_row(
+                pair["a"], pair["b"], _value(pair["cohen_kappa"]), str(pair["cohen_kappa"]["n"])
+            )
+        stdout.print(table)
+    if data["objects"]:
+        objects = data["objects"]
+        stdout.print(
+            f"[bold]Objects[/]: F1 {_value(objects['f1'])}, mean IoU "
+            f"{_value(objects['mean_iou'])}, Krippendorff's alpha "
+            f"{_value(objects['krippendorff_alpha'])}"
+        )
+        _group_table("pair", [({"pair": f"{p['a']} / {p['b']}", **p}) for p in objects["pairs"]])
+        _group_table("class", objects["per_class"])
+    people = Table(
+        "person",
+        "organization",
+        "F1 vs others",
+        "F1 vs consensus",
+        "median s/image",
+        "median s/object",
+    )
+    for p in data["people"]:
+        people.add_row(
+            p["name"],
+            p["organization"] or "",
+            _value(p["vs_others"]["f1"]),
+            _value(p["vs_consensus"]["f1"]),
+            _value(p["median_seconds_per_image"]),
+            _value(p["median_seconds_per_object"]),
+        )
+    stdout.print(people)
+    _group_table("organization", data["vendors"])
+    _group_table("guideline_version", data["guideline_versions"])
+    _group_table("week", data["weeks"])
+
+
+def _group_table(key: str, rows: list[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    table = Table(key.replace("_", " "), "F1", "mean IoU", "matched", "comparisons")
+    for row in rows:
+        table.add_row(
+            str(row[key]),
+            _value(row["f1"]),
+            _value(row["mean_iou"]),
+            str(row["matched"]),
+            str(row["comparisons"]),
+        )
+    stdout.print(table)

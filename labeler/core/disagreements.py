@@ -1,0 +1,351 @@
+"""Where labels disagree: between two annotators, or between annotators and a model run.
+
+Every comparison goes through :func:`labeler.core.matching.match_shapes`. Side
+``a`` is the reference: ``missing`` means ``a`` marked an object that ``b`` did
+not, ``extra`` the reverse. Against a model, ``a`` is the annotator (or, by
+default, the consensus of the image's annotators) and ``b`` the model, and
+disagreements are ranked by severity: a confident prediction nobody labeled,
+or a confident different class, comes first.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from itertools import combinations
+from typing import Any
+
+from labeler.core.agreement.data import ProjectLabels
+from labeler.core.agreement.objects import cluster_objects, consensus_of
+from labeler.core.domain import Person
+from labeler.core.errors import UnknownEntityError
+from labeler.core.geometry import Tag
+from labeler.core.matching import (
+    DEFAULT_IOU_THRESHOLD,
+    DEFAULT_LOW_OVERLAP,
+    Shape,
+    compare_tags,
+    match_shapes,
+)
+from labeler.core.store import Project
+
+# Severity of an object or tag the model missed (no model confidence to weigh it by).
+MODEL_MISSED_SEVERITY = 0.5
+
+
+class DisagreementType(StrEnum):
+    """How two sides disagree on an image."""
+
+    MISSING = "missing"
+    EXTRA = "extra"
+    CLASS_MISMATCH = "class_mismatch"
+    LOW_OVERLAP = "low_overlap"
+    TAG_MISMATCH = "tag_mismatch"
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """One disagreement on one image; ids are annotation ids (or prediction ids for a model)."""
+
+    type: DisagreementType
+    image_id: int
+    severity: float
+    side_a: str
+    side_b: str
+    a_id: int | None = None
+    b_id: int | None = None
+    a_class: str | None = None
+    b_class: str | None = None
+    iou: float | None = None
+    score: float | None = None
+
+    def to_dict(self, image_path: str | None = None) -> dict[str, Any]:
+        """JSON-ready."""
+        return {
+            "type": self.type.value,
+            "image_id": self.image_id,
+            "image": image_path,
+            "severity": round(self.severity, 4),
+            "a": self.side_a,
+            "b": self.side_b,
+            "a_id": self.a_id,
+            "b_id": self.b_id,
+            "a_class": self.a_class,
+            "b_class": self.b_class,
+            "iou": None if self.iou is None else round(self.iou, 4),
+            "score": None if self.score is None else round(self.score, 4),
+        }
+
+
+@dataclass(frozen=True)
+class _Sides:
+    """Names of the two sides and whether ``b`` is a model (severity by its score)."""
+
+    a: str
+    b: str
+    model: bool = False
+
+
+def compare_image(
+    labels: ProjectLabels,
+    image_id: int,
+    shapes: tuple[Sequence[Shape], Sequence[Shape]],
+    tags: tuple[Iterable[Hashable], Iterable[Hashable]],
+    sides: _Sides,
+    iou_threshold: float = DEFAULT_IOU_THRESHOLD,
+    low_overlap: float = DEFAULT_LOW_OVERLAP,
+) -> list[Disagreement]:
+    """The disagreements of two sides' shapes and tags (with scores on ``b``'s) on one image."""
+    result = match_shapes(shapes[0], shapes[1], iou_threshold, low_overlap)
+    name = labels.class_name
+    found: list[Disagreement] = []
+
+    def add(
+        kind: DisagreementType,
+        severity: float,
+        a: Shape | None,
+        b: Shape | None,
+        iou: float | None = None,
+    ) -> None:
+        found.append(
+            Disagreement(
+                kind,
+                image_id,
+                severity,
+                sides.a,
+                sides.b,
+                a.id if a else None,
+                b.id if b else None,
+                name(a.label) if a else None,
+                name(b.label) if b else None,
+                iou,
+                b.score if b else None,
+            )
+        )
+
+    def weight(b: Shape | None, default: float = 1.0) -> float:
+        if not sides.model:
+            return default
+        return b.score if b is not None and b.score is not None else MODEL_MISSED_SEVERITY
+
+    for shape in result.unmatched_a:
+        add(DisagreementType.MISSING, weight(None), shape, None)
+    for shape in result.unmatched_b:
+        add(DisagreementType.EXTRA, weight(shape), None, shape)
+    for match in result.class_mismatches:
+        add(DisagreementType.CLASS_MISMATCH, weight(match.b), match.a, match.b, match.iou)
+    for match in result.low_overlap:
+        severity = (1.0 - match.iou) * (weight(match.b) if sides.model else 1.0)
+        add(DisagreementType.LOW_OVERLAP, severity, match.a, match.b, match.iou)
+    found += _tag_disagreements(labels, image_id, tags, sides)
+    return found
+
+
+def _tag_disagreements(
+    labels: ProjectLabels,
+    image_id: int,
+    tags: tuple[Iterable[Hashable], Iterable[Hashable]],
+    sides: _Sides,
+) -> list[Disagreement]:
+    """Tags given by one side only; ``b``'s tags may be ``(class_id, score)`` pairs."""
+    scores: dict[Hashable, float | None] = {}
+    b_tags = []
+    for tag in tags[1]:
+        class_id, score = tag if isinstance(tag, tuple) else (tag, None)
+        scores[class_id] = score
+        b_tags.append(class_id)
+    comparison = compare_tags(tags[0], b_tags)
+    found = []
+    for class_id in sorted(comparison.only_a, key=str):
+        severity = MODEL_MISSED_SEVERITY if sides.model else 1.0
+        found.append(
+            Disagreement(
+                DisagreementType.TAG_MISMATCH,
+                image_id,
+                severity,
+                sides.a,
+                sides.b,
+                a_class=labels.class_name(class_id),
+            )
+        )
+    for class_id in sorted(comparison.only_b, key=str):
+        score = scores.get(class_id)
+        severity = score if sides.model and score is not None else 1.0
+        found.append(
+            Disagreement(
+                DisagreementType.TAG_MISMATCH,
+                image_id,
+                severity,
+                sides.a,
+                sides.b,
+                b_class=labels.class_name(class_id),
+                score=score,
+            )
+        )
+    return found
+
+
+def resolve_person(project: Project, name: str) -> Person:
+    """The person of this exact name; raises :class:`UnknownEntityError` naming the known ones."""
+    found = project.person_by_name(name)
+    if found is None:
+        known = ", ".join(p.name for p in project.people()) or "nobody yet"
+        raise UnknownEntityError(f"no person named {name!r} in the project (known: {known})")
+    return found
+
+
+def _ranked(found: list[Disagreement]) -> list[Disagreement]:
+    return sorted(
+        found, key=lambda d: (-d.severity, d.image_id, d.type.value, d.a_id or 0, d.b_id or 0)
+    )
+
+
+def disagreements_between(
+    project: Project,
+    person_a: str,
+    person_b: str,
+    iou_threshold: float = DEFAULT_IOU_THRESHOLD,
+    low_overlap: float = DEFAULT_LOW_OVERLAP,
+    labels: ProjectLabels | None = None,
+) -> list[Disagreement]:
+    """Disagreements of two annotators (by name) on the images both covered, worst first."""
+    a, b = resolve_person(project, person_a), resolve_person(project, person_b)
+    labels = labels or ProjectLabels.load(project)
+    found: list[Disagreement] = []
+    sides = _Sides(a.name, b.name)
+    for image in labels.image_ids():
+        shapes, tags = labels.shapes[image], labels.tags[image]
+        if a.id in shapes and b.id in shapes:
+            found += compare_image(
+                labels,
+                image,
+                (shapes[a.id], shapes[b.id]),
+                (tags[a.id], tags[b.id]),
+                sides,
+                iou_threshold,
+                low_overlap,
+            )
+    return _ranked(found)
+
+
+def disagreements_all_pairs(
+    project: Project,
+    iou_threshold: float = DEFAULT_IOU_THRESHOLD,
+    low_overlap: float = DEFAULT_LOW_OVERLAP,
+) -> list[Disagreement]:
+    """Disagreements of every pair of annotators who share an image, worst first."""
+    labels = ProjectLabels.load(project)
+    found: list[Disagreement] = []
+    for a, b in combinations(labels.annotators(), 2):
+        found += disagreements_between(
+            project,
+            labels.person_name(a),
+            labels.person_name(b),
+            iou_threshold,
+            low_overlap,
+            labels,
+        )
+    return _ranked(found)
+
+
+def disagreements_with_consensus(
+    project: Project,
+    person: str,
+    iou_threshold: float = DEFAULT_IOU_THRESHOLD,
+    low_overlap: float = DEFAULT_LOW_OVERLAP,
+) -> list[Disagreement]:
+    """A person's labels (side ``a``) against the consensus of the others who covered each image.
+
+    The consensus holds the objects and tags at least half of the others marked.
+    """
+    who = resolve_person(project, person)
+    labels = ProjectLabels.load(project)
+    sides = _Sides(who.name, "consensus of others")
+    found: list[Disagreement] = []
+    for image in labels.image_ids():
+        shapes, tags = labels.shapes[image], labels.tags[image]
+        if who.id not in shapes or len(shapes) < 2:
+            continue
+        other_shapes = {c: s for c, s in shapes.items() if c != who.id}
+        consensus = consensus_of(
+            cluster_objects(image, other_shapes, iou_threshold), len(other_shapes)
+        )
+        votes = Counter(t for c, given in tags.items() if c != who.id for t in given)
+        other_tags = {t for t, n in votes.items() if 2 * n >= len(other_shapes)}
+        found += compare_image(
+            labels,
+            image,
+            (shapes[who.id], consensus),
+            (tags[who.id], other_tags),
+            sides,
+            iou_threshold,
+            low_overlap,
+        )
+    return _ranked(found)
+
+
+def _run_images(project: Project, run_id: int) -> dict[int, list[Any]]:
+    """The images a run covered, with its predictions on each (empty when it found nothing)."""
+    run = project.model_run(run_id)
+    covered = project.images_covered_by(run.model_sha256, run.settings)
+    result = {}
+    for image in project.images():
+        predictions = project.predictions(image.id, run_id)
+        if predictions or (
+            image.id in covered and project.latest_run_for_image(image.id) == run_id
+        ):
+            result[image.id] = predictions
+    return result
+
+
+def _reference(
+    labels: ProjectLabels, image: int, annotator: int | None, iou_threshold: float
+) -> tuple[list[Shape], set[int]] | None:
+    """What the model is judged against on an image, or None when nobody covered it."""
+    shapes, tags = labels.shapes.get(image, {}), labels.tags.get(image, {})
+    if annotator is not None:
+        return (shapes[annotator], tags[annotator]) if annotator in shapes else None
+    if not shapes:
+        return ([], set()) if image in labels.finished_images else None
+    consensus = consensus_of(cluster_objects(image, shapes, iou_threshold), len(shapes))
+    votes = Counter(t for given in tags.values() for t in given)
+    return consensus, {t for t, n in votes.items() if 2 * n >= len(tags)}
+
+
+def disagreements_with_model(
+    project: Project,
+    run_id: int,
+    annotator: str | None = None,
+    iou_threshold: float = DEFAULT_IOU_THRESHOLD,
+    low_overlap: float = DEFAULT_LOW_OVERLAP,
+) -> list[Disagreement]:
+    """Disagreements of a model run with one annotator or the annotators' consensus, worst first.
+
+    The reference on an image is the named annotator's labels, or else the
+    consensus of everyone who covered it (objects marked by at least half of
+    them); images finished with no labels count as labeled empty.
+    """
+    person = resolve_person(project, annotator) if annotator is not None else None
+    labels = ProjectLabels.load(project)
+    sides = _Sides(person.name if person else "consensus", f"model run {run_id}", model=True)
+    found: list[Disagreement] = []
+    for image, predictions in sorted(_run_images(project, run_id).items()):
+        reference = _reference(labels, image, person.id if person else None, iou_threshold)
+        if reference is None:
+            continue
+        model_shapes = [
+            Shape.from_prediction(p) for p in predictions if not isinstance(p.geometry, Tag)
+        ]
+        model_tags = [(p.class_id, p.score) for p in predictions if isinstance(p.geometry, Tag)]
+        found += compare_image(
+            labels,
+            image,
+            (reference[0], model_shapes),
+            (reference[1], model_tags),
+            sides,
+            iou_threshold,
+            low_overlap,
+        )
+    return _ranked(found)
