@@ -96,3 +96,58 @@ def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]
         main([command, "--help"])
     assert exit_info.value.code == 0
     assert "usage: labeler " + command in capsys.readouterr().out
+
+
+def test_prelabel_json_and_bad_model_message(tmp_path: Path) -> None:
+    from tests.core.test_prelabel import block_image
+    from tests.inference.inference_graphs import grid_detector
+
+    folder = tmp_path / "imgs"
+    folder.mkdir()
+    block_image(folder / "r.png", (0, 0, 255), (0, 0))
+    project = tmp_path / "p.labeler"
+    assert main(["init", str(project), "--classes", "red,green,blue"]) == 0
+    assert main(["import", str(project), str(folder), "--json"]) == 0
+    model = grid_detector(tmp_path / "grid.onnx")
+    result = run_cli("prelabel", project, "--model", model, "--device", "cpu", "--conf", "0.5",
+                     "--json")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["images"] == 1 and summary["provider"] == "CPUExecutionProvider"
+    assert summary["predictions"] > 0 and summary["images_per_second"] > 0
+    info = json.loads(run_cli("info", project, "--json").stdout)
+    assert info["model_runs"][0]["provider"] == "CPUExecutionProvider"
+    not_a_model = tmp_path / "x.onnx"
+    not_a_model.write_text("hello")
+    bad = run_cli("prelabel", project, "--model", not_a_model)
+    assert bad.returncode == 2 and "x.onnx" in bad.stderr and "Traceback" not in bad.stderr
+
+
+@pytest.mark.slow
+def test_ctrl_c_during_import_keeps_a_sound_project(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    from labeler.core.store import Project
+
+    folder = tmp_path / "many"
+    for i in range(1200):
+        write_image(folder / f"{i:04}.png", 48, 32, seed=i)
+    project_path = tmp_path / "p.labeler"
+    assert main(["init", str(project_path), "--classes", "a"]) == 0
+    with subprocess.Popen([sys.executable, "-m", "labeler.cli", "import", str(project_path),
+                           str(folder)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True) as proc:
+        deadline = time.monotonic() + 60
+        with Project.open(project_path) as watcher:
+            while watcher.image_count() == 0 and time.monotonic() < deadline:
+                time.sleep(0.02)
+        proc.send_signal(signal.SIGINT)
+        _out, err = proc.communicate(timeout=60)
+    with Project.open(project_path) as project:
+        count = project.image_count()
+        assert project.integrity_check() == "ok"
+    # Interrupted after the first batch landed: only whole batches were kept, and said so.
+    assert 0 < count < 1200 and count % 200 == 0
+    assert proc.returncode == 130, err
+    assert "Interrupted" in err and "Traceback" not in err

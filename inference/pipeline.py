@@ -1,0 +1,318 @@
+"""The pre-labelling engine: decode ahead on a small pool, batch, infer, post-process, in order.
+
+Memory stays flat on any number of images: a feeder thread submits decode jobs to the pool
+and parks their futures in a bounded queue, so at most ``queue_size + batch_size + 1``
+prepared (letterboxed, model-sized) images exist at a time. Results are yielded in input
+order. ONNX Runtime gets ``cores - 1`` threads by default, leaving a core for decoding.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sized
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from inference.adapters import PostParams
+from inference.errors import ImageDecodeError
+from inference.model import Model
+from inference.preprocess import Frame, decode_for_model
+from inference.results import ImagePrediction, PrelabelResult, RunStats, Timing
+
+DEFAULT_BATCH_SIZE = 4
+_POLL_S = 0.05
+
+CancelCheck = Callable[[], bool] | threading.Event
+ProgressCallback = Callable[[int, int | None], None]
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One image to pre-label: a caller's key, its path, and its known oriented (w, h)."""
+
+    key: Hashable
+    path: str | os.PathLike[str]
+    oriented_size: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    item: WorkItem
+    canvas: np.ndarray | None
+    frame: Frame | None
+    decode_s: float
+    error: str | None = None
+
+
+class _End:
+    """Queue sentinel: the feeder has no more items (``error`` if iterating them failed)."""
+
+    def __init__(self, error: BaseException | None = None) -> None:
+        self.error = error
+
+
+class _Cancelled(Exception):
+    pass
+
+
+class PrelabelEngine:
+    """Runs a :class:`Model` over many image files, or one file or image on request."""
+
+    def __init__(
+        self,
+        model: Model,
+        *,
+        decode_threads: int = 2,
+        batch_size: int | None = None,
+        queue_size: int | None = None,
+    ) -> None:
+        if decode_threads < 1:
+            raise ValueError(f"decode_threads must be >= 1, got {decode_threads}")
+        self.model = model
+        self.decode_threads = decode_threads
+        if model.info.static_batch:
+            batch_size = model.info.static_batch
+        self.batch_size = max(1, batch_size or DEFAULT_BATCH_SIZE)
+        self.queue_size = max(1, queue_size or 2 * self.batch_size + decode_threads)
+        self.last_stats: RunStats | None = None
+        """Totals of the most recent :meth:`run` (set when it finishes or is cancelled)."""
+
+    def run(
+        self,
+        items: Iterable[WorkItem | tuple],
+        *,
+        conf: float | None = None,
+        iou: float | None = None,
+        max_det: int | None = None,
+        progress: ProgressCallback | None = None,
+        cancel: CancelCheck | None = None,
+    ) -> Iterator[PrelabelResult]:
+        """Yield one :class:`PrelabelResult` per item, in order.
+
+        ``items`` are :class:`WorkItem` or ``(key, path)`` / ``(key, path, (w, h))`` tuples and
+        may be a lazy iterable. ``progress(done, total)`` is called per image (``total`` is None
+        when ``items`` has no length). ``cancel`` is a callable returning True or a
+        ``threading.Event``: once set, the run stops within a poll interval and yields nothing
+        more; everything yielded before stays valid. An unreadable image yields a result with
+        ``error`` set and the run goes on. :attr:`last_stats` holds the totals afterwards.
+        """
+        params = self.model.params(conf, iou, max_det)
+        should_cancel = _cancel_check(cancel)
+        total = len(items) if isinstance(items, Sized) else None
+        stop = threading.Event()
+        pending: queue.Queue[Future[_Prepared] | _End] = queue.Queue(maxsize=self.queue_size)
+        pool = ThreadPoolExecutor(self.decode_threads, thread_name_prefix="prelabel-decode")
+        feeder = threading.Thread(
+            target=self._feed, args=(items, pool, pending, stop), daemon=True, name="prelabel-feed"
+        )
+        started = time.perf_counter()
+        done = failed = 0
+        dropped: Counter[str] = Counter()
+        cancelled = False
+        feeder.start()
+        try:
+            ended = False
+            while not ended:
+                batch, ended = self._next_batch(pending, should_cancel)
+                for result in self._process(batch, params):
+                    if should_cancel():
+                        raise _Cancelled
+                    done += 1
+                    failed += result.error is not None
+                    dropped.update(result.dropped_unmapped)
+                    if progress is not None:
+                        progress(done, total)
+                    yield result
+        except _Cancelled:
+            cancelled = True
+        finally:
+            _shutdown(stop, pending, pool, feeder)
+            self.last_stats = RunStats(
+                images=done,
+                failed=failed,
+                seconds=time.perf_counter() - started,
+                cancelled=cancelled,
+                dropped_unmapped=dropped,
+            )
+
+    def predict_path(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        oriented_size: tuple[int, int] | None = None,
+        conf: float | None = None,
+        iou: float | None = None,
+        max_det: int | None = None,
+    ) -> PrelabelResult:
+        """Pre-label one file now (same decode path as :meth:`run`); key is the path.
+
+        Raises :class:`~inference.errors.ImageDecodeError` naming the file if it is unreadable.
+        """
+        item = WorkItem(path, path, oriented_size)
+        prepared = self._prepare(item, raise_errors=True)
+        return self._process([prepared], self.model.params(conf, iou, max_det))[0]
+
+    def predict_image(
+        self,
+        image_bgr: np.ndarray,
+        *,
+        conf: float | None = None,
+        iou: float | None = None,
+        max_det: int | None = None,
+    ) -> PrelabelResult:
+        """Pre-label an already decoded, oriented BGR image (key None)."""
+        canvas, frame = self.model.prepare(image_bgr)
+        prepared = _Prepared(WorkItem(None, ""), canvas, frame, 0.0)
+        return self._process([prepared], self.model.params(conf, iou, max_det))[0]
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _prepare(self, item: WorkItem, raise_errors: bool = False) -> _Prepared:
+        """Decode and letterbox one image (runs on a pool thread)."""
+        started = time.perf_counter()
+        try:
+            image, scale = decode_for_model(
+                item.path, self.model.info.input_size, item.oriented_size
+            )
+            canvas, frame = self.model.prepare(image, scale)
+        except (ImageDecodeError, cv2.error, OSError, ValueError, MemoryError) as exc:
+            if raise_errors:
+                if isinstance(exc, ImageDecodeError):
+                    raise
+                raise ImageDecodeError(item.path, str(exc)) from exc
+            message = str(exc) if isinstance(exc, ImageDecodeError) else f"{item.path}: {exc}"
+            return _Prepared(item, None, None, time.perf_counter() - started, message)
+        return _Prepared(item, canvas, frame, time.perf_counter() - started)
+
+    def _feed(
+        self,
+        items: Iterable[WorkItem | tuple],
+        pool: ThreadPoolExecutor,
+        pending: queue.Queue[Future[_Prepared] | _End],
+        stop: threading.Event,
+    ) -> None:
+        """Feeder thread: submit decode jobs in order; blocks while the queue is full."""
+        try:
+            for raw in items:
+                if stop.is_set():
+                    return
+                future = pool.submit(self._prepare, _as_item(raw))
+                if not _put(pending, future, stop):
+                    future.cancel()
+                    return
+        except BaseException as exc:  # a lazy ``items`` failed: hand it to the consumer
+            _put(pending, _End(exc), stop)
+            return
+        _put(pending, _End(), stop)
+
+    def _next_batch(
+        self, pending: queue.Queue[Future[_Prepared] | _End], should_cancel: Callable[[], bool]
+    ) -> tuple[list[_Prepared], bool]:
+        """Up to ``batch_size`` prepared images in order, and whether the input has ended."""
+        batch: list[_Prepared] = []
+        while len(batch) < self.batch_size:
+            entry = _get(pending, should_cancel)
+            if isinstance(entry, _End):
+                if entry.error is not None:
+                    raise entry.error
+                return batch, True
+            batch.append(_result(entry, should_cancel))
+        return batch, False
+
+    def _process(self, batch: list[_Prepared], params: PostParams) -> list[PrelabelResult]:
+        """Run the decodable images of a batch through the model; keep failures in place."""
+        ok = [p for p in batch if p.canvas is not None and p.frame is not None]
+        predictions: list[ImagePrediction] = []
+        infer_s = post_s = 0.0
+        if ok:
+            canvases = [p.canvas for p in ok if p.canvas is not None]
+            frames = [p.frame for p in ok if p.frame is not None]
+            predictions, infer_s, post_s = self.model.run_batch(canvases, frames, params)
+        per_infer, per_post = infer_s * 1000 / max(1, len(ok)), post_s * 1000 / max(1, len(ok))
+        by_id = {id(p): pred for p, pred in zip(ok, predictions, strict=True)}
+        results = []
+        for p in batch:
+            pred = by_id.get(id(p))
+            if pred is None:
+                timing = Timing(p.decode_s * 1000, 0.0, 0.0)
+                results.append(PrelabelResult(p.item.key, [], timing, Counter(), p.error))
+            else:
+                timing = Timing(p.decode_s * 1000, per_infer, per_post)
+                results.append(
+                    PrelabelResult(p.item.key, pred.detections, timing, pred.dropped_unmapped)
+                )
+        return results
+
+
+def _as_item(raw: WorkItem | tuple) -> WorkItem:
+    if isinstance(raw, WorkItem):
+        return raw
+    if isinstance(raw, tuple) and len(raw) in (2, 3):
+        return WorkItem(*raw)
+    raise TypeError(f"work items must be WorkItem or (key, path[, (w, h)]) tuples, got {raw!r}")
+
+
+def _cancel_check(cancel: CancelCheck | None) -> Callable[[], bool]:
+    if cancel is None:
+        return lambda: False
+    if isinstance(cancel, threading.Event):
+        return cancel.is_set
+    return cancel
+
+
+def _put(pending: queue.Queue, entry: object, stop: threading.Event) -> bool:
+    """Put into the bounded queue, giving up when ``stop`` is set."""
+    while not stop.is_set():
+        try:
+            pending.put(entry, timeout=_POLL_S)
+            return True
+        except queue.Full:
+            continue
+    return False
+
+
+def _get(pending: queue.Queue, should_cancel: Callable[[], bool]) -> object:
+    while True:
+        if should_cancel():
+            raise _Cancelled
+        try:
+            return pending.get(timeout=_POLL_S)
+        except queue.Empty:
+            continue
+
+
+def _result(future: Future[_Prepared], should_cancel: Callable[[], bool]) -> _Prepared:
+    while True:
+        if should_cancel():
+            raise _Cancelled
+        try:
+            return future.result(timeout=_POLL_S)
+        except FutureTimeout:
+            continue
+
+
+def _shutdown(
+    stop: threading.Event,
+    pending: queue.Queue,
+    pool: ThreadPoolExecutor,
+    feeder: threading.Thread,
+) -> None:
+    """Stop the feeder, drop queued work, and wait for running decodes to finish."""
+    stop.set()
+    while True:
+        try:
+            entry = pending.get_nowait()
+        except queue.Empty:
+            break
+        if isinstance(entry, Future):
+            entry.cancel()
+    pool.shutdown(wait=True, cancel_futures=True)
+    feeder.join(timeout=2.0)  # a blocked lazy ``items`` must not hang the caller

@@ -1,0 +1,244 @@
+"""Image decoding for a model (reduced-resolution JPEG decode) and letterboxing.
+
+OpenCV applies the EXIF orientation in every decode path used here, so all coordinates are
+in the *oriented* frame, the one a user sees. ``decode_for_model`` decodes large JPEGs at
+1/2, 1/4 or 1/8 scale when that still leaves at least the model's input size, which is
+several times faster than a full 12 MP decode, and returns the scale back to full size.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from inference.errors import ImageDecodeError
+
+PAD_VALUE = 114
+_REDUCED_FLAGS = (
+    (8, cv2.IMREAD_REDUCED_COLOR_8),
+    (4, cv2.IMREAD_REDUCED_COLOR_4),
+    (2, cv2.IMREAD_REDUCED_COLOR_2),
+)
+_SOF_MARKERS = frozenset(
+    {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
+)
+_HEADER_BYTES = 1 << 18
+
+Scale = tuple[float, float]
+
+
+@dataclass(frozen=True)
+class Frame:
+    """How model-input pixels map back to the original oriented image.
+
+    ``x_original = (x_input - pad_x) * gain_x`` where the gain undoes both the letterbox
+    resize and any reduced-resolution decode.
+    """
+
+    width: int
+    height: int
+    pad_x: float
+    pad_y: float
+    gain_x: float
+    gain_y: float
+
+    def boxes_to_original(self, boxes: np.ndarray) -> np.ndarray:
+        """Map ``(N, 4)`` xyxy boxes from model-input pixels to clipped original pixels."""
+        out = np.empty_like(boxes, dtype=np.float64)
+        out[:, [0, 2]] = (boxes[:, [0, 2]] - self.pad_x) * self.gain_x
+        out[:, [1, 3]] = (boxes[:, [1, 3]] - self.pad_y) * self.gain_y
+        out[:, [0, 2]] = out[:, [0, 2]].clip(0, self.width)
+        out[:, [1, 3]] = out[:, [1, 3]].clip(0, self.height)
+        return out
+
+
+def input_hw(size: int | tuple[int, int]) -> tuple[int, int]:
+    """Normalise a model input size to ``(height, width)``."""
+    return (size, size) if isinstance(size, int) else (int(size[0]), int(size[1]))
+
+
+def letterbox(
+    image: np.ndarray, input_size: tuple[int, int], scale: Scale = (1.0, 1.0)
+) -> tuple[np.ndarray, Frame]:
+    """Resize keeping aspect ratio and pad with grey 114 to ``input_size`` (height, width).
+
+    ``scale`` maps ``image`` pixels to the original image (from a reduced decode); returns
+    the BGR uint8 canvas and the :class:`Frame` that maps model coordinates back.
+    """
+    in_h, in_w = input_size
+    h, w = image.shape[:2]
+    ratio = min(in_h / h, in_w / w)
+    new_w, new_h = max(1, round(w * ratio)), max(1, round(h * ratio))
+    if (new_w, new_h) != (w, h):
+        image = cv2.resize(image, (new_w, new_h), interpolation=cv2.INTER_LINEAR)
+    left, top = (in_w - new_w) // 2, (in_h - new_h) // 2
+    canvas = cv2.copyMakeBorder(
+        image,
+        top,
+        in_h - new_h - top,
+        left,
+        in_w - new_w - left,
+        cv2.BORDER_CONSTANT,
+        value=(PAD_VALUE, PAD_VALUE, PAD_VALUE),
+    )
+    frame = Frame(
+        width=round(w * scale[0]),
+        height=round(h * scale[1]),
+        pad_x=float(left),
+        pad_y=float(top),
+        gain_x=(w / new_w) * scale[0],
+        gain_y=(h / new_h) * scale[1],
+    )
+    return canvas, frame
+
+
+def center_crop(
+    image: np.ndarray, input_size: tuple[int, int], scale: Scale = (1.0, 1.0)
+) -> tuple[np.ndarray, Frame]:
+    """Resize so the image covers ``input_size`` (height, width), then crop the centre.
+
+    How classifiers are usually fed (Ultralytics ``classify``); the frame maps back as usual.
+    """
+    in_h, in_w = input_size
+    h, w = image.shape[:2]
+    ratio = max(in_h / h, in_w / w)
+    new_w, new_h = max(in_w, round(w * ratio)), max(in_h, round(h * ratio))
+    resized = cv2.resize(image, (new_w, new_h), interpolation=cv2.INTER_LINEAR)
+    left, top = (new_w - in_w) // 2, (new_h - in_h) // 2
+    canvas = np.ascontiguousarray(resized[top : top + in_h, left : left + in_w])
+    frame = Frame(
+        width=round(w * scale[0]),
+        height=round(h * scale[1]),
+        pad_x=float(-left),
+        pad_y=float(-top),
+        gain_x=(w / new_w) * scale[0],
+        gain_y=(h / new_h) * scale[1],
+    )
+    return canvas, frame
+
+
+def to_blob(canvases: list[np.ndarray], dtype: type = np.float32) -> np.ndarray:
+    """Stack BGR uint8 canvases into an RGB, /255, NCHW array of ``dtype``."""
+    batch = np.stack(canvases)[..., ::-1].transpose(0, 3, 1, 2)
+    blob = np.empty(batch.shape, dtype=np.float32)
+    np.multiply(batch, np.float32(1 / 255), out=blob, casting="unsafe")
+    return blob if dtype == np.float32 else blob.astype(dtype)
+
+
+def decode_for_model(
+    path: str | os.PathLike[str],
+    model_input_size: int | tuple[int, int],
+    oriented_size: tuple[int, int] | None = None,
+) -> tuple[np.ndarray, Scale]:
+    """Decode ``path`` (EXIF-oriented, BGR) small enough for the model but no smaller.
+
+    Large JPEGs are decoded at the largest 1/2, 1/4 or 1/8 reduction whose long side is
+    still >= the model input's long side. ``oriented_size`` is the known oriented
+    ``(width, height)`` (the project store has it); without it the JPEG header is read.
+    Returns the image and ``(sx, sy)`` mapping decoded pixels to the full oriented image.
+    Raises :class:`ImageDecodeError` naming the file when it cannot be decoded.
+    """
+    path = Path(path)
+    data = _read_bytes(path)
+    in_h, in_w = input_hw(model_input_size)
+    full = oriented_size or (jpeg_oriented_size(data) if _is_jpeg(data) else None)
+    factor, flag = 1, cv2.IMREAD_COLOR
+    if full is not None and _is_jpeg(data):
+        long_side = max(full)
+        for f, reduced_flag in _REDUCED_FLAGS:
+            if math.ceil(long_side / f) >= max(in_h, in_w):
+                factor, flag = f, reduced_flag
+                break
+    image = _imdecode(data, flag, path)
+    if image is None and flag != cv2.IMREAD_COLOR:
+        factor, image = 1, _imdecode(data, cv2.IMREAD_COLOR, path)
+    if image is None:
+        raise ImageDecodeError(path, "not an image OpenCV can decode (corrupt or unsupported)")
+    dh, dw = image.shape[:2]
+    if full is None:
+        return image, (1.0, 1.0)
+    width, height = full
+    if abs(dw - width / factor) > 1.5 or abs(dh - height / factor) > 1.5:
+        raise ImageDecodeError(
+            path,
+            f"decoded as {dw * factor}x{dh * factor} but its oriented size is known as "
+            f"{width}x{height} (EXIF orientation handled differently?)",
+        )
+    return image, (width / dw, height / dh)
+
+
+def _read_bytes(path: Path) -> np.ndarray:
+    try:
+        data = np.fromfile(path, dtype=np.uint8)  # unlike cv2.imread, works with any path
+    except FileNotFoundError as exc:
+        raise ImageDecodeError(path, "file not found") from exc
+    except OSError as exc:
+        raise ImageDecodeError(path, f"cannot read file ({exc.strerror or exc})") from exc
+    if data.size == 0:
+        raise ImageDecodeError(path, "empty file (0 bytes)")
+    return data
+
+
+def _imdecode(data: np.ndarray, flag: int, path: Path) -> np.ndarray | None:
+    try:
+        return cv2.imdecode(data, flag)
+    except cv2.error as exc:
+        raise ImageDecodeError(path, f"OpenCV cannot decode it ({exc.err})") from exc
+
+
+def _is_jpeg(data: np.ndarray) -> bool:
+    return data.size > 3 and data[0] == 0xFF and data[1] == 0xD8 and data[2] == 0xFF
+
+
+def jpeg_oriented_size(data: np.ndarray | bytes) -> tuple[int, int] | None:
+    """``(width, height)`` after EXIF orientation from a JPEG header, or None if unreadable."""
+    head = bytes(data[:_HEADER_BYTES])
+    i, orientation = 2, 1
+    while i + 4 <= len(head):
+        if head[i] != 0xFF:
+            return None
+        marker = head[i + 1]
+        if marker == 0xFF:
+            i += 1
+            continue
+        if marker == 0x01 or 0xD0 <= marker <= 0xD8:
+            i += 2
+            continue
+        length = int.from_bytes(head[i + 2 : i + 4], "big")
+        segment = head[i + 4 : i + 2 + length]
+        if marker == 0xE1 and segment.startswith(b"Exif\x00\x00"):
+            orientation = _exif_orientation(segment[6:])
+        elif marker in _SOF_MARKERS and len(segment) >= 5:
+            height = int.from_bytes(segment[1:3], "big")
+            width = int.from_bytes(segment[3:5], "big")
+            if width == 0 or height == 0:
+                return None
+            return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
+        elif marker == 0xDA:
+            return None
+        i += 2 + length
+    return None
+
+
+def _exif_orientation(tiff: bytes) -> int:
+    """The Orientation tag (0x0112) of IFD0 in a TIFF/EXIF block, 1 when absent or broken."""
+    if len(tiff) < 8 or tiff[:2] not in (b"II", b"MM"):
+        return 1
+    order = "little" if tiff[:2] == b"II" else "big"
+    offset = int.from_bytes(tiff[4:8], order)
+    if offset + 2 > len(tiff):
+        return 1
+    count = int.from_bytes(tiff[offset : offset + 2], order)
+    for n in range(count):
+        entry = offset + 2 + 12 * n
+        if entry + 12 > len(tiff):
+            break
+        if int.from_bytes(tiff[entry : entry + 2], order) == 0x0112:
+            value = int.from_bytes(tiff[entry + 8 : entry + 10], order)
+            return value if 1 <= value <= 8 else 1
+    return 1

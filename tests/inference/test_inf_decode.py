@@ -1,0 +1,127 @@
+"""Decoding for the model: reduced-resolution JPEG decode, EXIF orientation, scale back."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+from inference_graphs import exif_jpeg, grid_detector
+
+from inference import ImageDecodeError, PrelabelEngine, decode_for_model, load_model
+from inference.preprocess import jpeg_oriented_size, letterbox
+
+
+def _stored_image() -> np.ndarray:
+    """1280x720 as stored; a pure red 128x128 block at x 512..640, y 104..232."""
+    image = np.zeros((720, 1280, 3), np.uint8)
+    image[104:232, 512:640] = (0, 0, 255)
+    return image
+
+
+def _red_bbox(image: np.ndarray) -> tuple[int, int, int, int]:
+    ys, xs = np.nonzero((image[..., 2] > 128) & (image[..., 1] < 100))
+    return int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1
+
+
+def test_reduced_decode_keeps_the_model_size_and_reports_the_scale(tmp_path):
+    path = tmp_path / "plain.jpg"
+    cv2.imwrite(str(path), _stored_image())
+    image, scale = decode_for_model(path, 320)
+    assert image.shape[:2] == (180, 320)  # 1/4: long side 320 >= 320; 1/8 would be 160
+    assert scale == (4.0, 4.0)
+    image, scale = decode_for_model(path, (640, 640))
+    assert image.shape[:2] == (360, 640) and scale == (2.0, 2.0)
+    image, scale = decode_for_model(path, 1280)
+    assert image.shape[:2] == (720, 1280) and scale == (1.0, 1.0)
+
+
+def test_exif_rotated_jpeg_decodes_in_the_oriented_frame(tmp_path):
+    # Orientation 6: rotate 90 degrees clockwise to display; stored (x, y) -> (719 - y, x).
+    path = exif_jpeg(tmp_path / "rotated.jpg", _stored_image(), orientation=6)
+    assert jpeg_oriented_size(path.read_bytes()) == (720, 1280)
+    full, scale = decode_for_model(path, 2000)
+    assert full.shape[:2] == (1280, 720) and scale == (1.0, 1.0)
+    assert _red_bbox(full) == pytest.approx((720 - 232, 512, 720 - 104, 640), abs=2)
+    small, scale = decode_for_model(path, 320)
+    assert small.shape[:2] == (320, 180) and scale == (4.0, 4.0)
+    x1, y1, x2, y2 = _red_bbox(small)
+    assert (x1 * 4, y1 * 4, x2 * 4, y2 * 4) == pytest.approx((488, 512, 616, 640), abs=6)
+
+
+def test_known_oriented_size_is_used_and_checked(tmp_path):
+    path = exif_jpeg(tmp_path / "rotated.jpg", _stored_image(), orientation=6)
+    image, scale = decode_for_model(path, 320, oriented_size=(720, 1280))
+    assert image.shape[:2] == (320, 180) and scale == (4.0, 4.0)
+    with pytest.raises(ImageDecodeError, match=r"rotated\.jpg: decoded as 720x1280 but its"):
+        decode_for_model(path, 320, oriented_size=(1280, 720))
+
+
+def test_engine_boxes_on_an_exif_rotated_photo_are_in_the_oriented_frame(tmp_path):
+    path = exif_jpeg(tmp_path / "rotated.jpg", _stored_image(), orientation=6)
+    engine = PrelabelEngine(load_model(grid_detector(tmp_path / "grid.onnx"), device="cpu"))
+    result = engine.predict_path(path, conf=0.5)
+    # Oriented 720x1280 decoded at 1/4 (180x320), padded 70 px left: the red block at
+    # oriented x 488..616, y 512..640 is exactly grid cell (col 6, row 4).
+    best = max(result.detections, key=lambda d: d.score)
+    assert best.class_name == "red" and best.score > 0.9
+    assert best.box == pytest.approx((488, 512, 616, 640), abs=0.5)
+
+
+def test_png_is_decoded_full_size(tmp_path):
+    path = tmp_path / "a.png"
+    cv2.imwrite(str(path), _stored_image())
+    image, scale = decode_for_model(path, 320)
+    assert image.shape[:2] == (720, 1280) and scale == (1.0, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (None, "file not found"),
+        (b"", "empty file"),
+        (b"not an image at all", "not an image OpenCV can decode"),
+        (b"\xff\xd8\xff\xe0" + bytes(100), "not an image OpenCV can decode"),
+    ],
+)
+def test_unreadable_images_name_the_file(tmp_path, content, reason):
+    path = tmp_path / "bad.jpg"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(ImageDecodeError) as info:
+        decode_for_model(path, 640)
+    assert str(info.value).startswith(str(path))
+    assert reason in str(info.value)
+
+
+def test_letterbox_grey_padding_and_frame():
+    image = np.full((100, 200, 3), 255, np.uint8)
+    canvas, frame = letterbox(image, (64, 64), scale=(3.0, 3.0))
+    assert canvas.shape == (64, 64, 3)
+    assert (canvas[0, 0] == 114).all() and (canvas[32, 32] == 255).all()
+    assert (frame.width, frame.height) == (600, 300)
+    assert frame.pad_y == 16 and frame.gain_x == pytest.approx(200 / 64 * 3)
+    back = frame.boxes_to_original(np.array([[0.0, 16.0, 64.0, 48.0]]))
+    assert back[0] == pytest.approx((0, 0, 600, 300))
+
+
+def test_center_crop_for_classifiers():
+    from inference.preprocess import center_crop
+
+    image = np.zeros((100, 300, 3), np.uint8)
+    image[:, 100:200] = 255
+    canvas, frame = center_crop(image, (64, 64))
+    assert canvas.shape == (64, 64, 3)
+    assert (canvas[:, 10:54] == 255).all()  # the middle third fills the crop
+    assert (frame.width, frame.height) == (300, 100)
+
+
+def test_dropped_message_wording():
+    from collections import Counter
+
+    from inference import dropped_message
+
+    assert dropped_message(Counter()) is None
+    assert dropped_message(Counter({"car": 1})) == "dropped 1 prediction of unmapped classes: car"
+    assert dropped_message(Counter({"car": 2, "person": 10})) == (
+        "dropped 12 predictions of unmapped classes: person, car"
+    )
