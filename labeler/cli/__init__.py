@@ -7,7 +7,14 @@ import sys
 from collections.abc import Sequence
 
 from labeler import __version__
-from labeler.cli import gui_commands, prelabel_command, project_commands
+from labeler.cli import (
+    analysis_commands,
+    gui_commands,
+    guideline_commands,
+    package_commands,
+    prelabel_command,
+    project_commands,
+)
 from labeler.cli.output import fail
 from labeler.core.errors import LabelerError
 
@@ -26,6 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
     project_commands.register(commands)
     prelabel_command.register(commands)
     gui_commands.register(commands)
+    guideline_commands.register(commands)
+    package_commands.register(commands)
+    analysis_commands.register(commands)
     return parser
 
 

@@ -205,3 +205,145 @@ class ImportReport:
             "annotations": self.annotations,
             "cancelled": self.cancelled,
         }
+
+
+# Versioned guidelines, review by guideline, roles and assignments (schema v3).
+
+
+class ExampleKind(StrEnum):
+    """What a guideline example image shows."""
+
+    POSITIVE = "positive"
+    NEGATIVE = "negative"
+    EDGE_CASE = "edge_case"
+
+
+class AssignmentTask(StrEnum):
+    """What a person is asked to do with an assigned image."""
+
+    ANNOTATE = "annotate"
+    REVIEW = "review"
+
+
+@dataclass(frozen=True)
+class ExampleShape:
+    """One shape of a guideline example: class name, geometry, and who drew it (if known)."""
+
+    class_name: str
+    geometry: Geometry
+    annotator: str | None = None
+
+
+@dataclass(frozen=True)
+class GuidelineExample:
+    """An example image of a guideline version, with its shapes and a note."""
+
+    id: int
+    uid: str
+    version_id: int
+    kind: ExampleKind
+    class_name: str | None
+    image_id: int
+    shapes: tuple[ExampleShape, ...]
+    note: str
+    added_by: int | None
+    created_at: str
+
+
+@dataclass(frozen=True)
+class Acknowledgement:
+    """A person's confirmation of having read a guideline version."""
+
+    person_id: int
+    version_id: int
+    at: str
+
+
+@dataclass(frozen=True)
+class GuidelineDiff:
+    """What changed between two guideline versions (unified diff lines)."""
+
+    old_number: int | None
+    new_number: int | None
+    text: tuple[str, ...]
+    rules: dict[str, tuple[str, ...]]
+    changed_classes: tuple[str, ...]
+    examples_added: int = 0
+    examples_removed: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form."""
+        return {
+            "old": self.old_number,
+            "new": self.new_number,
+            "changed_classes": list(self.changed_classes),
+            "text": list(self.text),
+            "rules": {name: list(lines) for name, lines in self.rules.items()},
+            "examples_added": self.examples_added,
+            "examples_removed": self.examples_removed,
+        }
+
+
+@dataclass(frozen=True)
+class RereviewItem:
+    """An annotation made under an older guideline whose class a newer version changed."""
+
+    annotation_id: int
+    image_id: int
+    class_name: str
+    annotator_id: int
+    annotator: str
+    made_under: int | None  # guideline version number the annotation was made under
+    queued_by: int  # number of the version whose publication queued it
+    queued_at: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form."""
+        return {
+            "annotation_id": self.annotation_id,
+            "image_id": self.image_id,
+            "class": self.class_name,
+            "annotator": self.annotator,
+            "made_under": self.made_under,
+            "queued_by": self.queued_by,
+            "queued_at": self.queued_at,
+        }
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """An image given to a person to annotate or review; blind hides others' labels."""
+
+    id: int
+    image_id: int
+    person_id: int
+    task: AssignmentTask
+    blind: bool
+    hide_prelabels: bool
+    batch: str
+    created_at: str
+    done_at: str | None = None
+
+
+@dataclass(frozen=True)
+class ReviewQueueItem:
+    """An image waiting for a reviewer, with the annotations still to decide on."""
+
+    assignment_id: int
+    image_id: int
+    annotation_ids: tuple[int, ...]
+    rereview_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class RejectedWork:
+    """A rejected annotation back in its annotator's queue, with the reviewer's reason."""
+
+    annotation_id: int
+    image_id: int
+    review_id: int
+    reviewer_id: int
+    reason: str | None
+    section: str | None
+    guideline_version_id: int | None
+    rejected_at: str

@@ -11,14 +11,13 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from typing import Literal
-
-import shapely
-from shapely.geometry import MultiPolygon
-from shapely.geometry import Polygon as ShapelyPolygon
-from shapely.geometry.base import BaseGeometry
+from typing import TYPE_CHECKING, Literal
 
 from labeler.core.errors import GeometryError
+
+if TYPE_CHECKING:  # shapely is imported where used: it costs ~0.2 s at start-up
+    from shapely.geometry import Polygon as ShapelyPolygon
+    from shapely.geometry.base import BaseGeometry
 
 GeometryKindName = Literal["tag", "box", "polygon"]
 
@@ -120,6 +119,9 @@ def box_from_xywh(x: float, y: float, w: float, h: float) -> Box:
 
 def to_shapely(geometry: Box | Polygon) -> ShapelyPolygon:
     """The shapely polygon for a box or polygon."""
+    import shapely
+    from shapely.geometry import Polygon as ShapelyPolygon
+
     if isinstance(geometry, Box):
         return shapely.box(geometry.x1, geometry.y1, geometry.x2, geometry.y2)
     return ShapelyPolygon(geometry.points)
@@ -127,6 +129,9 @@ def to_shapely(geometry: Box | Polygon) -> ShapelyPolygon:
 
 def _largest_polygon(shape: BaseGeometry) -> ShapelyPolygon | None:
     """The largest polygonal part of a (repaired) geometry, or None if it has no area."""
+    from shapely.geometry import MultiPolygon
+    from shapely.geometry import Polygon as ShapelyPolygon
+
     parts: list[ShapelyPolygon] = []
     if isinstance(shape, ShapelyPolygon):
         parts = [shape]
@@ -184,6 +189,9 @@ def _validate_polygon(polygon: Polygon, image_size: tuple[int, int] | None) -> P
     if len(polygon.points) < 3:
         raise GeometryError(f"a polygon needs at least 3 points, got {len(polygon.points)}")
     _finite([c for p in polygon.points for c in p], "polygon")
+    import shapely
+    from shapely.geometry import Polygon as ShapelyPolygon
+
     original = ShapelyPolygon(polygon.points)
     shape: BaseGeometry = original
     changed = not original.is_valid

@@ -16,7 +16,13 @@ from pathlib import Path
 
 import numpy as np
 
-from labeler.core.domain import AnnotationSource, GeometryKind, ImageRecord, Role
+from labeler.core.domain import (
+    AnnotationSource,
+    AssignmentTask,
+    GeometryKind,
+    ImageRecord,
+    Role,
+)
 from labeler.core.errors import GeometryError, LabelerError
 from labeler.core.geometry import Box, Geometry, Polygon, validate_geometry
 from labeler.core.importing import import_images
@@ -88,21 +94,50 @@ def _populate(project: Project, samples: list, log: Callable[[str], None]) -> No
     for name, kind in CLASS_KINDS.items():
         project.add_class(name, kind)
     quinn = project.add_person("Quinn", Role.QA_LEAD)
-    project.add_person("Rita", Role.REVIEWER)
+    rita = project.add_person("Rita", Role.REVIEWER)
     guideline = (GUIDES / "demo" / "v1.md").read_text(encoding="utf-8")
     project.publish_guideline(guideline, "First version", quinn.id)
     report = import_images(project, [path for path, _ in samples])
     log(f"Imported {report.added} images")
     records = {project.image_path(r).name: r for r in project.images()}
     rng = np.random.default_rng(DEMO_SEED)
-    for habits in ANNOTATORS:
-        person = project.add_person(habits.name, Role.ANNOTATOR, habits.organization)
+    people = [project.add_person(h.name, Role.ANNOTATOR, h.organization) for h in ANNOTATORS]
+    image_ids = [r.id for r in project.images()]
+    # Blind double annotation: every image to both annotators, then to Rita for review.
+    project.assign_images(image_ids, [p.id for p in people], overlap=len(people), blind=True,
+                          batch="demo double annotation")
+    project.assign_images(image_ids, [rita.id], AssignmentTask.REVIEW, batch="demo review")
+    for habits, person in zip(ANNOTATORS, people, strict=True):
+        project.acknowledge(person.id)
         count = 0
         for path, sample in samples:
             if rng.random() < habits.coverage:
                 count += _annotate(project, records[path.name], sample, person.id, habits, rng)
         log(f"{habits.name} made {count} annotations")
+    _publish_v2(project, quinn.id, log)
     _prelabel(project, log)
+
+
+def _publish_v2(project: Project, qa_lead_id: int, log: Callable[[str], None]) -> None:
+    """The loop closes: a disagreement becomes an edge case of version 2, which is published.
+
+    Version 2 clarifies crack versus scratch and how to outline a dent, so the
+    annotators' crack and dent labels made under version 1 go to re-review.
+    """
+    for image in project.images():
+        labels = {}
+        for annotation in project.annotations(image_id=image.id):
+            labels.setdefault(annotation.annotator_id, set()).add(annotation.class_id)
+        if len(labels) > 1 and len({frozenset(v) for v in labels.values()}) > 1:
+            project.add_edge_case_example(
+                image.id, "Annotators disagreed on crack vs scratch here; see 3.2.",
+                added_by=qa_lead_id, class_name="crack")
+            break
+    text = (GUIDES / "demo" / "v2.md").read_text(encoding="utf-8")
+    version = project.publish_guideline(
+        text, "Crack vs scratch edge case; dent outlines follow the whole shading", qa_lead_id)
+    log(f"Published guideline v{version.number}: {len(project.rereview_queue())} "
+        "annotations to re-review")
 
 
 def _annotate(project: Project, image: ImageRecord, sample: object, person_id: int,

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from labeler.core.domain import ImageRecord, ImageStatus
 from labeler.core.errors import UnknownEntityError
 from labeler.core.events import Change
-from labeler.core.images import ImageProbe
 from labeler.core.store.base import StoreBase
 from labeler.core.store.rows import image_from_row, now_iso
+
+if TYPE_CHECKING:
+    from labeler.core.images import ImageProbe
 
 
 class ImageStore(StoreBase):

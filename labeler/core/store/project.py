@@ -15,10 +15,14 @@ from labeler.core.domain import Event, GeometryKind
 from labeler.core.errors import NotAProjectError, ProjectError, ProjectVersionError
 from labeler.core.events import Change
 from labeler.core.store.annotations import AnnotationStore
+from labeler.core.store.assignments import AssignmentStore
+from labeler.core.store.bulk import BulkStore
 from labeler.core.store.catalog import CatalogStore
 from labeler.core.store.database import Database
+from labeler.core.store.exchange import ExchangeStore
 from labeler.core.store.guidelines import GuidelineStore
 from labeler.core.store.image_records import ImageStore
+from labeler.core.store.review_queue import ReviewStore
 from labeler.core.store.rows import event_from_row, now_iso
 from labeler.core.store.runs import RunStore
 from labeler.core.store.schema import APPLICATION_ID, SCHEMA_VERSION, migrate, read_schema_version
@@ -26,7 +30,17 @@ from labeler.core.store.schema import APPLICATION_ID, SCHEMA_VERSION, migrate, r
 PROJECT_SUFFIX = ".labeler"
 
 
-class Project(CatalogStore, ImageStore, AnnotationStore, RunStore, GuidelineStore):
+class Project(
+    CatalogStore,
+    ImageStore,
+    AnnotationStore,
+    RunStore,
+    GuidelineStore,
+    AssignmentStore,
+    ReviewStore,
+    ExchangeStore,
+    BulkStore,
+):
     """An open project file. Use :meth:`create` or :meth:`open`; close when done."""
 
     @classmethod
@@ -113,18 +127,14 @@ class Project(CatalogStore, ImageStore, AnnotationStore, RunStore, GuidelineStor
         return read_schema_version(self._db.conn)
 
     def meta(self) -> dict[str, str]:
-        """Project-level facts: id, name, creation time, schema version."""
-        return {r["key"]: r["value"] for r in self._db.query("SELECT key, value FROM meta")}
+        """Project-level facts: id, name, creation time, schema version, settings."""
+        return {row["key"]: row["value"] for row in self._db.utils["meta"].rows}
 
     def set_meta(self, key: str, value: str) -> None:
         """Record a project-level setting (logged)."""
         with self.transaction():
             old = self.meta().get(key)
-            self._db.conn.execute(
-                "INSERT INTO meta(key, value) VALUES (?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                (key, value),
-            )
+            self._db.utils["meta"].upsert({"key": key, "value": value}, pk="key")
             self._log("set", "meta", None, before={key: old}, after={key: value})
             self._notify(Change("meta", "set"))
 
@@ -171,14 +181,14 @@ class Project(CatalogStore, ImageStore, AnnotationStore, RunStore, GuidelineStor
                 {"name": p.name, "role": p.role.value, "organization": p.organization}
                 for p in self.people()
             ],
-            "annotations": int(
-                self._db.scalar("SELECT COUNT(*) FROM annotations WHERE deleted_at IS NULL") or 0
-            ),
+            "annotations": self._db.utils["annotations"].count_where("deleted_at IS NULL"),
             "annotations_by_annotator_and_class": self.annotation_counts(),
             "guideline_versions": [
                 {"number": g.number, "published_at": g.published_at}
                 for g in self.guideline_versions()
             ],
+            "rereview_open": len(self.rereview_queue()),
+            "assignments_open": len(self.assignments(open_only=True)),
             "model_runs": [
                 {
                     "id": r.id,

@@ -10,8 +10,13 @@ from typing import Any
 from labeler.core.domain import (
     Annotation,
     AnnotationSource,
+    Assignment,
+    AssignmentTask,
     Event,
+    ExampleKind,
+    ExampleShape,
     GeometryKind,
+    GuidelineExample,
     GuidelineVersion,
     ImageRecord,
     ImageStatus,
@@ -23,7 +28,7 @@ from labeler.core.domain import (
     ReviewDecision,
     Role,
 )
-from labeler.core.geometry import Box, Geometry, Polygon, Tag
+from labeler.core.geometry import Box, Geometry, Polygon, Tag, geometry_from_dict
 
 
 def now_iso() -> str:
@@ -163,4 +168,39 @@ def event_from_row(row: sqlite3.Row) -> Event:
         row["entity_id"],
         before,
         after,
+    )
+
+
+def example_from_row(row: sqlite3.Row) -> GuidelineExample:
+    """A :class:`GuidelineExample` from a ``guideline_examples`` row."""
+    shapes = tuple(
+        ExampleShape(s["class"], geometry_from_dict(s["geometry"]), s.get("annotator"))
+        for s in json.loads(row["shapes"])
+    )
+    return GuidelineExample(
+        row["id"],
+        row["uid"],
+        row["version_id"],
+        ExampleKind(row["kind"]),
+        row["class_name"],
+        row["image_id"],
+        shapes,
+        row["note"],
+        row["added_by"],
+        row["created_at"],
+    )
+
+
+def assignment_from_row(row: sqlite3.Row) -> Assignment:
+    """An :class:`Assignment` from an ``assignments`` row."""
+    return Assignment(
+        row["id"],
+        row["image_id"],
+        row["person_id"],
+        AssignmentTask(row["task"]),
+        bool(row["blind"]),
+        bool(row["hide_prelabels"]),
+        row["batch"],
+        row["created_at"],
+        row["done_at"],
     )

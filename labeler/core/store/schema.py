@@ -136,6 +136,104 @@ CREATE INDEX idx_predictions_run ON predictions(run_id);
 CREATE INDEX idx_reviews_target ON reviews(target_kind, target_id);
 """
 
+# v3: versioned guidelines, review by guideline, roles and vendor work packages.
+# - ``uid`` on annotations and reviews: a stable global id (backfilled here, filled in by
+#   triggers on every insert) so a vendor package can be imported idempotently and never
+#   overwrites anyone else's work. People travel by name (+ organization), images by
+#   sha256, classes by name, guideline versions by number + content hash.
+# - guideline drafts carry per-class rules and example images (with their shapes); a
+#   published version records the classes it changed, which queues older labels of those
+#   classes for re-review.
+# - acknowledgements: who confirmed having read which version, and when.
+# - reviews name the guideline section behind their verdict and link a fix to the
+#   annotation it created.
+# - assignments: images to people (annotate or review), blind per assignment.
+# - package_imports: the provenance of every row merged from a vendor work package.
+_V3 = """
+ALTER TABLE annotations ADD COLUMN uid TEXT;
+ALTER TABLE reviews ADD COLUMN uid TEXT;
+UPDATE annotations SET uid = lower(hex(randomblob(16))) WHERE uid IS NULL;
+UPDATE reviews SET uid = lower(hex(randomblob(16))) WHERE uid IS NULL;
+CREATE UNIQUE INDEX idx_annotations_uid ON annotations(uid);
+CREATE UNIQUE INDEX idx_reviews_uid ON reviews(uid);
+CREATE TRIGGER trg_annotations_uid AFTER INSERT ON annotations WHEN NEW.uid IS NULL
+BEGIN
+    UPDATE annotations SET uid = lower(hex(randomblob(16))) WHERE id = NEW.id;
+END;
+CREATE TRIGGER trg_reviews_uid AFTER INSERT ON reviews WHEN NEW.uid IS NULL
+BEGIN
+    UPDATE reviews SET uid = lower(hex(randomblob(16))) WHERE id = NEW.id;
+END;
+ALTER TABLE reviews ADD COLUMN section TEXT;
+ALTER TABLE reviews ADD COLUMN fix_annotation_id INTEGER REFERENCES annotations(id);
+ALTER TABLE guideline_versions ADD COLUMN changed_classes TEXT NOT NULL DEFAULT '[]';
+CREATE TABLE guideline_rules (
+    version_id INTEGER NOT NULL REFERENCES guideline_versions(id),
+    class_name TEXT NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (version_id, class_name)
+);
+CREATE TABLE guideline_examples (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    version_id INTEGER NOT NULL REFERENCES guideline_versions(id),
+    kind TEXT NOT NULL CHECK (kind IN ('positive', 'negative', 'edge_case')),
+    class_name TEXT,
+    image_id INTEGER NOT NULL REFERENCES images(id),
+    shapes TEXT NOT NULL DEFAULT '[]',
+    note TEXT NOT NULL DEFAULT '',
+    added_by INTEGER REFERENCES people(id),
+    created_at TEXT NOT NULL
+);
+CREATE TABLE acknowledgements (
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    version_id INTEGER NOT NULL REFERENCES guideline_versions(id),
+    at TEXT NOT NULL,
+    PRIMARY KEY (person_id, version_id)
+);
+CREATE TABLE rereview (
+    annotation_id INTEGER PRIMARY KEY REFERENCES annotations(id),
+    version_id INTEGER NOT NULL REFERENCES guideline_versions(id),
+    queued_at TEXT NOT NULL,
+    resolved_at TEXT,
+    review_id INTEGER REFERENCES reviews(id)
+);
+CREATE TABLE assignments (
+    id INTEGER PRIMARY KEY,
+    image_id INTEGER NOT NULL REFERENCES images(id),
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    task TEXT NOT NULL CHECK (task IN ('annotate', 'review')),
+    blind INTEGER NOT NULL DEFAULT 0,
+    hide_prelabels INTEGER NOT NULL DEFAULT 0,
+    batch TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    done_at TEXT,
+    UNIQUE (image_id, person_id, task)
+);
+CREATE TABLE package_imports (
+    id INTEGER PRIMARY KEY,
+    package_id TEXT NOT NULL,
+    vendor TEXT NOT NULL,
+    file_sha256 TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    summary TEXT NOT NULL
+);
+ALTER TABLE annotations ADD COLUMN package_import_id INTEGER REFERENCES package_imports(id);
+ALTER TABLE reviews ADD COLUMN package_import_id INTEGER REFERENCES package_imports(id);
+CREATE INDEX idx_assignments_person ON assignments(person_id, task);
+CREATE INDEX idx_examples_version ON guideline_examples(version_id);
+"""
+
+
+def _apply_v3(conn: sqlite3.Connection) -> None:
+    """Run ``_V3`` statement by statement (its triggers hold semicolons of their own)."""
+    pending = ""
+    for line in _V3.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            conn.execute(pending)
+            pending = ""
+
 
 def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
     def apply(conn: sqlite3.Connection) -> None:
@@ -147,7 +245,11 @@ def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
 
 
 # MIGRATIONS[i] takes a file from schema version i to i + 1.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_script(_V1), _script(_V2)]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _script(_V1),
+    _script(_V2),
+    _apply_v3,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

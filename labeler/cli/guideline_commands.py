@@ -1,0 +1,257 @@
+"""``labeler guideline publish|list|show|diff`` and ``labeler rereview``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from rich.markup import escape
+from rich.table import Table
+
+from labeler.cli.output import print_json, stdout
+from labeler.core.domain import GuidelineVersion
+from labeler.core.errors import LabelerError, UnknownEntityError
+from labeler.core.store import Project
+
+MAX_GUIDELINE_BYTES = 1_000_000
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add the guideline commands to the CLI."""
+    guideline = commands.add_parser(
+        "guideline",
+        help="publish, list, show and compare guideline versions",
+        description="Versioned labeling guidelines: every annotation and review is stamped "
+        "with the version in force when it was made.",
+    )
+    sub = guideline.add_subparsers(dest="guideline_command", metavar="ACTION", required=True)
+    _register_publish(sub)
+    _register_views(sub)
+    rereview = commands.add_parser(
+        "rereview",
+        help="list annotations waiting for re-review after a guideline change",
+        description="Annotations of classes a newer guideline version changed, made under an "
+        "older version and not reviewed since.",
+    )
+    rereview.add_argument("project", type=Path, help="the project file")
+    rereview.add_argument("--json", action="store_true", help="print the queue as JSON")
+    rereview.set_defaults(handler=run_rereview)
+
+
+def _register_publish(sub: argparse._SubParsersAction) -> None:
+    publish = sub.add_parser(
+        "publish",
+        help="publish a Markdown file as the next version",
+        description="Publish FILE.md as the next guideline version (with the examples of the "
+        "draft, if any). Annotations of the changed classes made under older versions go to "
+        "the re-review queue. Changed classes default to those whose rule section (a heading "
+        "named after the class) changed or gained examples.",
+    )
+    publish.add_argument("project", type=Path, help="the project file")
+    publish.add_argument("file", type=Path, help="the guideline as Markdown")
+    publish.add_argument("--changes", required=True, help="the changelog: what changed and why")
+    publish.add_argument(
+        "--classes",
+        help="comma-separated classes this version changes "
+        "(default: detected from the rule sections)",
+    )
+    publish.add_argument("--author", help="who publishes it (a person of the project)")
+    publish.add_argument("--json", action="store_true", help="print the result as JSON")
+    publish.set_defaults(handler=run_publish)
+
+
+def _register_views(sub: argparse._SubParsersAction) -> None:
+    list_ = sub.add_parser(
+        "list",
+        help="list the published versions",
+        description="Every published version with its number, author, "
+        "time, changed classes and changelog.",
+    )
+    list_.add_argument("project", type=Path, help="the project file")
+    list_.add_argument("--json", action="store_true", help="print the versions as JSON")
+    list_.set_defaults(handler=run_list)
+
+    show = sub.add_parser(
+        "show",
+        help="print one version (default: the one in force)",
+        description="Print a version's text, per-class rules and examples.",
+    )
+    show.add_argument("project", type=Path, help="the project file")
+    show.add_argument("number", type=int, nargs="?", help="version number (default: current)")
+    show.add_argument("--json", action="store_true", help="print the version as JSON")
+    show.set_defaults(handler=run_show)
+
+    diff = sub.add_parser(
+        "diff",
+        help="compare two versions",
+        description="Unified diff of two versions' text and per-class rules.",
+    )
+    diff.add_argument("project", type=Path, help="the project file")
+    diff.add_argument("old", type=int, help="older version number")
+    diff.add_argument("new", type=int, help="newer version number")
+    diff.add_argument("--json", action="store_true", help="print the diff as JSON")
+    diff.set_defaults(handler=run_diff)
+
+
+def version_dict(project: Project, version: GuidelineVersion) -> dict[str, Any]:
+    """A version's JSON form (without its text)."""
+    author = project.person(version.author_id).name if version.author_id else None
+    return {
+        "number": version.number,
+        "content_hash": version.content_hash,
+        "author": author,
+        "published_at": version.published_at,
+        "changelog": version.changelog,
+        "changed_classes": project.changed_classes(version.id),
+        "examples": len(project.guideline_examples(version.id)),
+        "acknowledged_by": len(project.acknowledgements(version.id)),
+    }
+
+
+def run_publish(args: argparse.Namespace) -> int:
+    """Publish a Markdown file."""
+    try:
+        size = args.file.stat().st_size
+    except OSError as exc:
+        raise LabelerError(f"{args.file}: cannot read ({exc.strerror or exc})") from exc
+    if size > MAX_GUIDELINE_BYTES:
+        raise LabelerError(f"{args.file}: larger than {MAX_GUIDELINE_BYTES} bytes")
+    try:
+        text = args.file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise LabelerError(f"{args.file}: not UTF-8 text") from exc
+    classes = None
+    if args.classes is not None:
+        classes = [c.strip() for c in args.classes.split(",") if c.strip()]
+    with Project.open(args.project) as project:
+        author_id = None
+        if args.author:
+            author = project.person_by_name(args.author)
+            if author is None:
+                raise UnknownEntityError(f"no person named {args.author!r}")
+            author_id = author.id
+        version = project.publish_guideline(text, args.changes, author_id, classes)
+        result = version_dict(project, version)
+        result["rereview_queued"] = sum(
+            1 for item in project.rereview_queue() if item.queued_by == version.number
+        )
+    if args.json:
+        print_json(result)
+    else:
+        changed = ", ".join(result["changed_classes"]) or "none"
+        stdout.print(
+            f"Published guideline version {version.number} (changed classes: "
+            f"{changed}); {result['rereview_queued']} annotations queued for re-review"
+        )
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    """List versions."""
+    with Project.open(args.project) as project:
+        versions = [version_dict(project, v) for v in project.guideline_versions()]
+        draft = project.draft_guideline()
+    if args.json:
+        print_json({"versions": versions, "draft": draft is not None})
+        return 0
+    if not versions:
+        stdout.print("No published guideline version yet.")
+        return 0
+    table = Table("version", "published", "author", "changed classes", "changelog")
+    for v in versions:
+        table.add_row(
+            f"v{v['number']}",
+            v["published_at"] or "",
+            v["author"] or "",
+            ", ".join(v["changed_classes"]),
+            escape(v["changelog"]),
+        )
+    stdout.print(table)
+    if draft is not None:
+        stdout.print("A draft of the next version exists.")
+    return 0
+
+
+def run_show(args: argparse.Namespace) -> int:
+    """Print a version."""
+    with Project.open(args.project) as project:
+        version = (
+            project.guideline_version(args.number)
+            if args.number is not None
+            else project.current_guideline()
+        )
+        if version is None:
+            raise LabelerError("no guideline version has been published yet")
+        result = version_dict(project, version)
+        result["text"] = version.text
+        result["rules"] = project.guideline_rules(version.id)
+        result["examples"] = [
+            {
+                "kind": e.kind.value,
+                "class": e.class_name,
+                "image": project.image(e.image_id).path,
+                "shapes": len(e.shapes),
+                "note": e.note,
+            }
+            for e in project.guideline_examples(version.id)
+        ]
+    if args.json:
+        print_json(result)
+        return 0
+    stdout.print(
+        f"[bold]Guideline version {result['number']}[/]  {result['published_at']}  "
+        f"{escape(result['author'] or '')}  ({result['content_hash'][:12]})"
+    )
+    stdout.print(escape(result["changelog"]))
+    stdout.print(escape(result["text"]), soft_wrap=True)
+    for example in result["examples"]:
+        stdout.print(
+            f"Example ({example['kind']}, {example['class'] or 'all classes'}): "
+            f"{escape(example['image'])}: {escape(example['note'])}"
+        )
+    return 0
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    """Compare two versions."""
+    with Project.open(args.project) as project:
+        diff = project.guideline_diff(args.old, args.new)
+    if args.json:
+        print_json(diff.to_dict())
+        return 0
+    stdout.print(
+        f"Changed classes: {', '.join(diff.changed_classes) or 'none'}; examples "
+        f"+{diff.examples_added} -{diff.examples_removed}"
+    )
+    for line in diff.text:
+        style = "green" if line.startswith("+") else "red" if line.startswith("-") else ""
+        stdout.print(f"[{style}]{escape(line)}[/]" if style else escape(line), soft_wrap=True)
+    return 0
+
+
+def run_rereview(args: argparse.Namespace) -> int:
+    """Print the re-review queue."""
+    with Project.open(args.project) as project:
+        items = [item.to_dict() for item in project.rereview_queue()]
+        for item in items:
+            item["image"] = project.image(item["image_id"]).path
+    if args.json:
+        print_json({"count": len(items), "items": items})
+        return 0
+    if not items:
+        stdout.print("Nothing to re-review.")
+        return 0
+    table = Table("annotation", "image", "class", "annotator", "made under", "changed by")
+    for item in items:
+        table.add_row(
+            str(item["annotation_id"]),
+            escape(item["image"]),
+            item["class"],
+            escape(item["annotator"]),
+            f"v{item['made_under']}" if item["made_under"] else "none",
+            f"v{item['queued_by']}",
+        )
+    stdout.print(table)
+    stdout.print(f"{len(items)} annotations to re-review")
+    return 0

@@ -1,0 +1,188 @@
+"""``labeler package export|import|open|save``: vendor work packages."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from labeler.cli.output import print_json, stdout
+from labeler.core.errors import LabelerError, UnknownEntityError
+from labeler.core.store import Project
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add the package commands to the CLI."""
+    package = commands.add_parser(
+        "package",
+        help="vendor work packages: export, import, open, save",
+        description="Outsource labeling without a shared server: export a package for a "
+        "vendor, who opens it in labeler and works offline; import their work back.",
+    )
+    sub = package.add_subparsers(dest="package_command", metavar="ACTION", required=True)
+    _register_export(sub)
+    _register_others(sub)
+
+
+def _register_export(sub: argparse._SubParsersAction) -> None:
+    export = sub.add_parser(
+        "export",
+        help="write a package for one vendor",
+        description="Write one .lbpkg file with the selected images (copied), the classes, "
+        "the guideline version in force with its examples, the vendor's assignments and "
+        "earlier work. No other vendor's labels and no people outside the vendor go in. "
+        "QUERY: space-separated terms that must all hold: all, status:S, name:GLOB, "
+        "path:GLOB, ids:1,2,5-9, assigned:NAME, unassigned, limit:N.",
+    )
+    export.add_argument("project", type=Path, help="the project file")
+    export.add_argument(
+        "--to", dest="to", type=Path, required=True, help="the package to write (NAME.lbpkg)"
+    )
+    export.add_argument("--for", dest="vendor", required=True, help="the vendor (organization)")
+    export.add_argument("--images", required=True, metavar="QUERY", help="which images")
+    export.add_argument(
+        "--blind",
+        action="store_true",
+        help="blind assignments: annotators "
+        "see neither each other's labels nor (without --with-prelabels) "
+        "pre-labels",
+    )
+    export.add_argument(
+        "--with-prelabels",
+        action="store_true",
+        help="include the model's newest pre-labels of the images",
+    )
+    export.add_argument(
+        "--assign",
+        metavar="NAMES",
+        help="first assign the images to these people of the vendor (comma-separated)",
+    )
+    export.add_argument(
+        "--overlap",
+        type=int,
+        default=1,
+        help="with --assign: annotators per image, for agreement (default: 1)",
+    )
+    export.add_argument("--json", action="store_true", help="print the summary as JSON")
+    export.set_defaults(handler=run_export)
+
+
+def _register_others(sub: argparse._SubParsersAction) -> None:
+    imp = sub.add_parser(
+        "import",
+        help="merge a vendor's package into the project",
+        description="Merge the vendor's annotations, reviews, acknowledgements and finished "
+        "assignments, with provenance. Idempotent; never overwrites anyone's work; a package "
+        "from another project or schema, a damaged one or one with any invalid row is "
+        "refused and the project is left unchanged.",
+    )
+    imp.add_argument("project", type=Path, help="the project file")
+    imp.add_argument("package", type=Path, help="the .lbpkg file")
+    imp.add_argument("--json", action="store_true", help="print the summary as JSON")
+    imp.set_defaults(handler=run_import)
+
+    open_ = sub.add_parser(
+        "open",
+        help="extract a package to work in it (prints the project path)",
+        description="Extract a package safely to NAME.lbpkg-work/ beside it (or reuse that "
+        "folder) and print the project file to open there.",
+    )
+    open_.add_argument("package", type=Path, help="the .lbpkg file")
+    open_.add_argument("--json", action="store_true", help="print the result as JSON")
+    open_.set_defaults(handler=run_open)
+
+    save = sub.add_parser(
+        "save",
+        help="write the work back into the package",
+        description="Write the working folder's project back into the "
+        "package file (atomically), ready to send back.",
+    )
+    save.add_argument("package", type=Path, help="the .lbpkg file")
+    save.add_argument("--json", action="store_true", help="print the result as JSON")
+    save.set_defaults(handler=run_save)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Export a package."""
+    from labeler.core.packages import export_package, select_images
+
+    with Project.open(args.project) as project:
+        images = select_images(project, args.images)
+        if args.assign:
+            people = []
+            for name in (n.strip() for n in args.assign.split(",") if n.strip()):
+                person = project.person_by_name(name)
+                if person is None:
+                    raise UnknownEntityError(f"no person named {name!r}")
+                if person.organization != args.vendor:
+                    raise LabelerError(f"{name} is not from {args.vendor!r}")
+                people.append(person.id)
+            project.assign_images(
+                [i.id for i in images],
+                people,
+                overlap=args.overlap,
+                blind=args.blind,
+                hide_prelabels=not args.with_prelabels,
+                batch=args.to.name,
+            )
+        summary = export_package(
+            project,
+            args.to,
+            args.vendor,
+            images,
+            blind=args.blind,
+            with_prelabels=args.with_prelabels,
+        )
+    if args.json:
+        print_json(summary.to_dict())
+    else:
+        stdout.print(
+            f"Wrote {summary.path} for {summary.vendor}: {summary.images} images, "
+            f"{summary.assignments} assignments, {summary.annotations} earlier "
+            f"annotations, guideline v{summary.guideline}"
+        )
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """Import a package."""
+    from labeler.core.packages import import_package
+
+    with Project.open(args.project) as project:
+        summary = import_package(project, args.package)
+    if args.json:
+        print_json(summary.to_dict())
+    elif not summary.changed:
+        stdout.print(f"{args.package}: nothing new (already imported)")
+    else:
+        added = summary.added
+        stdout.print(
+            f"Imported {args.package} from {summary.vendor}: "
+            f"{added['annotations']} annotations, {added['reviews']} reviews, "
+            f"{added['people']} new people, {added['acknowledgements']} "
+            f"acknowledgements, {added['assignments']} assignment updates"
+        )
+    return 0
+
+
+def run_open(args: argparse.Namespace) -> int:
+    """Extract a package for work."""
+    from labeler.core.packages import open_package
+
+    path = open_package(args.package)
+    if args.json:
+        print_json({"package": str(args.package), "project": str(path)})
+    else:
+        stdout.print(f"Work in {path} (then: labeler package save {args.package})")
+    return 0
+
+
+def run_save(args: argparse.Namespace) -> int:
+    """Save the work back into the package."""
+    from labeler.core.packages import save_package
+
+    path = save_package(args.package)
+    if args.json:
+        print_json({"package": str(path)})
+    else:
+        stdout.print(f"Saved the work into {path}")
+    return 0

@@ -1,0 +1,274 @@
+"""The ``.lbpkg`` file: a zip of a manifest, a project file and the images it needs.
+
+Layout (nothing else is accepted)::
+
+    manifest.json                 what the package is: ids, schema, vendor, options
+    project.labeler               a filtered project, built with the store API
+    images/<sha256>.<ext>         each image once, named by its content hash
+
+Packages are untrusted input. Before anything is extracted every member name is
+checked against that layout (so ``../`` names, absolute names, drive letters,
+backslashes, links and unexpected files are refused), member count, sizes and
+compression ratios are capped, and the manifest is validated. Extraction writes
+each member to a path built here, never from the name, counts the bytes actually
+written, and checks each image's SHA-256 against its name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import stat
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from labeler.core.images import IMAGE_SUFFIXES
+from labeler.core.store.exchange import PackageError
+
+PACKAGE_SUFFIX = ".lbpkg"
+FORMAT = "labeler-package"
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+PROJECT_FILE = "project.labeler"
+_IMAGE_NAME = re.compile(r"^images/([0-9a-f]{64})(\.[a-z]{3,4})$")
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class PackageLimits:
+    """Caps on what a package may hold (a zip bomb or a flood of members is refused)."""
+
+    max_package_bytes: int = 64 << 30
+    max_members: int = 100_003  # manifest, project, and up to 100,001 images
+    max_total_bytes: int = 64 << 30
+    max_image_bytes: int = 512 << 20
+    max_project_bytes: int = 4 << 30
+    max_manifest_bytes: int = 1 << 20
+    max_ratio: float = 200.0  # uncompressed / compressed, per member above 1 MiB
+
+
+DEFAULT_LIMITS = PackageLimits()
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What a package says about itself (validated before anything else is read)."""
+
+    package_id: str
+    project_id: str
+    project_name: str
+    schema_version: int
+    vendor: str
+    created_at: str
+    saved_at: str
+    blind: bool
+    with_prelabels: bool
+    guideline: list[Any] | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The manifest's JSON form."""
+        return {"format": FORMAT, "format_version": FORMAT_VERSION, **self.__dict__}
+
+
+def _member_problem(info: zipfile.ZipInfo) -> str | None:
+    name = info.filename
+    if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name):
+        return f"absolute path {name!r}"
+    if "\\" in name:
+        return f"backslash in {name!r}"
+    if ".." in name.split("/"):
+        return f"path traversal in {name!r}"
+    kind = stat.S_IFMT(info.external_attr >> 16)
+    if kind and kind not in (stat.S_IFREG, stat.S_IFDIR):
+        return f"{name!r} is a link or special file"
+    if name in (MANIFEST, PROJECT_FILE) or name == "images/":
+        return None
+    match = _IMAGE_NAME.match(name)
+    if match is None or match.group(2) not in IMAGE_SUFFIXES:
+        return f"unexpected member {name!r}"
+    return None
+
+
+def _cap_for(name: str, limits: PackageLimits) -> int:
+    if name == MANIFEST:
+        return limits.max_manifest_bytes
+    if name == PROJECT_FILE:
+        return limits.max_project_bytes
+    return limits.max_image_bytes
+
+
+def check_members(archive: zipfile.ZipFile, limits: PackageLimits) -> list[zipfile.ZipInfo]:
+    """Every member, after checking names, count, sizes and ratios; raises PackageError."""
+    infos = archive.infolist()
+    if len(infos) > limits.max_members:
+        raise PackageError(f"too many members ({len(infos)}; at most {limits.max_members})")
+    seen: set[str] = set()
+    total = 0
+    for info in infos:
+        problem = _member_problem(info)
+        if problem:
+            raise PackageError(f"refused: {problem}")
+        if info.filename in seen:
+            raise PackageError(f"refused: {info.filename!r} appears twice")
+        seen.add(info.filename)
+        if info.file_size > _cap_for(info.filename, limits):
+            raise PackageError(f"refused: {info.filename!r} is too large ({info.file_size} bytes)")
+        if info.file_size > 1 << 20 and info.file_size > limits.max_ratio * max(
+            info.compress_size, 1
+        ):
+            raise PackageError(f"refused: {info.filename!r} is compressed suspiciously well")
+        total += info.file_size
+    if total > limits.max_total_bytes:
+        raise PackageError(
+            f"refused: {total} bytes uncompressed (at most {limits.max_total_bytes})"
+        )
+    for required in (MANIFEST, PROJECT_FILE):
+        if required not in seen:
+            raise PackageError(f"not a labeler package: {required} is missing")
+    return [i for i in infos if not i.filename.endswith("/")]
+
+
+def _read_capped(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> bytes:
+    with archive.open(info) as handle:
+        data = handle.read(cap + 1)
+    if len(data) > cap:
+        raise PackageError(f"refused: {info.filename!r} is larger than it claims")
+    return data
+
+
+def parse_manifest(data: bytes) -> Manifest:
+    """The manifest, validated field by field; raises PackageError."""
+    try:
+        raw = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise PackageError(f"manifest.json is not valid JSON ({exc})") from exc
+    if not isinstance(raw, dict) or raw.get("format") != FORMAT:
+        raise PackageError("not a labeler package (manifest format)")
+    if raw.get("format_version") != FORMAT_VERSION:
+        raise PackageError(
+            f"package format {raw.get('format_version')!r} is not supported "
+            f"(this labeler reads format {FORMAT_VERSION})"
+        )
+    strings = ("package_id", "project_id", "project_name", "vendor", "created_at", "saved_at")
+    for key in strings:
+        value = raw.get(key)
+        if not isinstance(value, str) or not value or len(value) > 200:
+            raise PackageError(f"manifest.json: bad {key}")
+    if not isinstance(raw.get("schema_version"), int) or isinstance(raw["schema_version"], bool):
+        raise PackageError("manifest.json: bad schema_version")
+    guideline = raw.get("guideline")
+    if guideline is not None and not (isinstance(guideline, list) and len(guideline) == 2):
+        raise PackageError("manifest.json: bad guideline")
+    return Manifest(
+        *(raw[k] for k in strings[:3]),
+        raw["schema_version"],
+        raw["vendor"],
+        raw["created_at"],
+        raw["saved_at"],
+        bool(raw.get("blind")),
+        bool(raw.get("with_prelabels")),
+        guideline,
+    )
+
+
+def open_archive(path: Path, limits: PackageLimits) -> tuple[zipfile.ZipFile, Manifest]:
+    """Open and check a package file; the caller closes the returned zip."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise PackageError(f"cannot read ({exc.strerror or exc})") from exc
+    if size > limits.max_package_bytes:
+        raise PackageError(
+            f"refused: the package is {size} bytes (at most {limits.max_package_bytes})"
+        )
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise PackageError(f"not a labeler package or damaged ({exc})") from exc
+    try:
+        infos = {i.filename: i for i in check_members(archive, limits)}
+        manifest = parse_manifest(_read_capped(archive, infos[MANIFEST], limits.max_manifest_bytes))
+    except BaseException:
+        archive.close()
+        raise
+    return archive, manifest
+
+
+def extract(archive: zipfile.ZipFile, dest: Path, limits: PackageLimits) -> None:
+    """Extract a checked package into the empty folder ``dest``, verifying every image.
+
+    Paths are built here from validated names; bytes actually written are counted
+    against the caps; each image's content must match its SHA-256 name.
+    """
+    written = 0
+    (dest / "images").mkdir(parents=True, exist_ok=True)
+    for info in check_members(archive, limits):
+        match = _IMAGE_NAME.match(info.filename)
+        target = (
+            dest / "images" / f"{match.group(1)}{match.group(2)}"
+            if match
+            else (dest / info.filename)
+        )
+        digest = hashlib.sha256()
+        size = 0
+        cap = _cap_for(info.filename, limits)
+        try:
+            with archive.open(info) as source, target.open("xb") as out:
+                while chunk := source.read(_CHUNK):
+                    size += len(chunk)
+                    written += len(chunk)
+                    if size > cap or written > limits.max_total_bytes:
+                        raise PackageError(f"refused: {info.filename!r} is larger than it claims")
+                    digest.update(chunk)
+                    out.write(chunk)
+        except (zipfile.BadZipFile, OSError, EOFError, zipfile.LargeZipFile) as exc:
+            raise PackageError(f"damaged package: cannot read {info.filename!r} ({exc})") from exc
+        if match and digest.hexdigest() != match.group(1):
+            raise PackageError(f"refused: {info.filename!r} does not match its content hash")
+
+
+def write_archive(
+    path: Path, manifest: Manifest, project_file: Path, images: dict[str, Path]
+) -> None:
+    """Write a package atomically (a partial file never takes the name ``path``).
+
+    ``images`` maps ``<sha256>.<ext>`` names to files.
+    """
+    partial = path.with_name(path.name + ".part")
+    try:
+        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(MANIFEST, json.dumps(manifest.to_dict(), indent=2))
+            archive.write(project_file, PROJECT_FILE)
+            for name, source in sorted(images.items()):
+                archive.write(source, f"images/{name}", compress_type=zipfile.ZIP_STORED)
+        with partial.open("rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
+def copy_verified(source: Path, target: Path, sha256: str) -> None:
+    """Copy an image file, checking it still has the content the project knows."""
+    digest = hashlib.sha256()
+    try:
+        with source.open("rb") as src, target.open("xb") as out:
+            while chunk := src.read(_CHUNK):
+                digest.update(chunk)
+                out.write(chunk)
+    except OSError as exc:
+        raise PackageError(f"{source}: cannot copy ({exc.strerror or exc})") from exc
+    if digest.hexdigest() != sha256:
+        target.unlink(missing_ok=True)
+        raise PackageError(f"{source}: the file changed since it was imported (content hash)")
+
+
+def remove_tree(path: Path) -> None:
+    """Delete a working folder (ignoring what is already gone)."""
+    shutil.rmtree(path, ignore_errors=True)

@@ -1,0 +1,255 @@
+"""Exporting a vendor work package: the images, classes, guideline and assignments it needs.
+
+The package's project is a new file built with the store API (never a copy of the
+live project): the classes, the vendor's own people, the selected images (copied,
+named by content hash), the guideline version in force with its examples and the
+vendor's assignments and earlier work on those images. Nobody else's labels or
+names go in.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import tempfile
+import uuid
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from labeler.core.domain import AssignmentTask, ImageRecord, ImageStatus
+from labeler.core.errors import LabelerError
+from labeler.core.images import ImageProbe
+from labeler.core.packages.archive import (
+    PACKAGE_SUFFIX,
+    PROJECT_FILE,
+    Manifest,
+    copy_verified,
+    write_archive,
+)
+from labeler.core.store import SCHEMA_VERSION, Project
+from labeler.core.store.exchange import PackageError
+from labeler.core.store.rows import now_iso
+
+# Meta keys of a package's project.
+META_PACKAGE_ID = "package_id"
+META_PACKAGE_OF = "package_of"
+META_VENDOR = "package_vendor"
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    """What went into a package."""
+
+    path: Path
+    package_id: str
+    vendor: str
+    images: int
+    people: int
+    annotations: int
+    assignments: int
+    guideline: int | None
+    predictions: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form."""
+        return {**self.__dict__, "path": str(self.path)}
+
+
+def _parse_ids(text: str) -> set[int]:
+    ids: set[int] = set()
+    for part in text.split(","):
+        low, _, high = part.partition("-")
+        try:
+            ids.update(range(int(low), int(high or low) + 1))
+        except ValueError as exc:
+            raise LabelerError(f"bad image ids {text!r}: use ids:1,2,5-9") from exc
+    return ids
+
+
+def select_images(project: Project, query: str) -> list[ImageRecord]:
+    """Images matching a query: space-separated terms that must all hold.
+
+    Terms: ``all``, ``status:S`` (new, prelabeled, in_progress, done, needs_review,
+    rejected), ``name:GLOB`` (file name), ``path:GLOB`` (stored path), ``ids:1,2,5-9``,
+    ``assigned:NAME`` (open annotate assignments of that person), ``unassigned`` (no
+    annotate assignment) and ``limit:N``.
+    """
+    images = project.images()
+    limit: int | None = None
+    for term in query.split():
+        key, _, value = term.partition(":")
+        if term == "all":
+            continue
+        if term == "unassigned":
+            taken = {a.image_id for a in project.assignments(task=AssignmentTask.ANNOTATE)}
+            images = [i for i in images if i.id not in taken]
+        elif key == "status" and value in {s.value for s in ImageStatus}:
+            images = [i for i in images if i.status.value == value]
+        elif key == "name" and value:
+            images = [i for i in images if fnmatch.fnmatch(PurePosixPath(i.path).name, value)]
+        elif key == "path" and value:
+            images = [i for i in images if fnmatch.fnmatch(i.path, value)]
+        elif key == "ids" and value:
+            wanted = _parse_ids(value)
+            images = [i for i in images if i.id in wanted]
+        elif key == "assigned" and value:
+            person = project.person_by_name(value)
+            if person is None:
+                raise LabelerError(f"no person named {value!r}")
+            mine = {a.image_id for a in project.assignments_for(person.id, AssignmentTask.ANNOTATE)}
+            images = [i for i in images if i.id in mine]
+        elif key == "limit" and value.isdigit():
+            limit = int(value)
+        else:
+            raise LabelerError(
+                f"unknown image query term {term!r}; use all, status:S, name:GLOB, path:GLOB, "
+                "ids:1,2,5-9, assigned:NAME, unassigned, limit:N"
+            )
+    return images[:limit] if limit is not None else images
+
+
+def export_package(
+    project: Project,
+    destination: Path | str,
+    vendor: str,
+    images: list[ImageRecord],
+    *,
+    blind: bool = False,
+    with_prelabels: bool = False,
+) -> ExportSummary:
+    """Write a work package for ``vendor`` holding ``images``; refuses to overwrite a file."""
+    destination, vendor = Path(destination), vendor.strip()
+    _check_request(destination, vendor, images)
+    records = project.exchange_records({i.id for i in images}, organization=vendor)
+    if blind:
+        for assignment in records["assignments"]:
+            assignment["blind"] = True
+            assignment["hide_prelabels"] = not with_prelabels
+    package_id = uuid.uuid4().hex
+    with tempfile.TemporaryDirectory(prefix="lbpkg-", dir=destination.parent) as tmp:
+        work = Path(tmp)
+        inner_path = work / "build" / PROJECT_FILE
+        inner_path.parent.mkdir()
+        files = _copy_images(project, images, records, inner_path.parent / "images")
+        with Project.create(inner_path, name=f"{project.meta().get('name')} ({vendor})") as inner:
+            predictions = _fill(
+                project, inner, records, files, vendor, package_id, images if with_prelabels else []
+            )
+            snapshot = work / "snapshot.labeler"
+            inner.backup(snapshot)
+        current = project.current_guideline()
+        guideline = [current.number, current.content_hash] if current else None
+        now = now_iso()
+        manifest = Manifest(
+            package_id,
+            project.project_id(),
+            project.meta().get("name", ""),
+            SCHEMA_VERSION,
+            vendor,
+            now,
+            now,
+            blind,
+            with_prelabels,
+            guideline,
+        )
+        write_archive(
+            destination, manifest, snapshot, {path.name: path for _, path in files.values()}
+        )
+    return ExportSummary(
+        destination,
+        package_id,
+        vendor,
+        len(images),
+        len(records["people"]),
+        len(records["annotations"]),
+        len(records["assignments"]),
+        current.number if current else None,
+        predictions,
+    )
+
+
+def _check_request(destination: Path, vendor: str, images: list[ImageRecord]) -> None:
+    if not vendor:
+        raise LabelerError("name the vendor the package is for (--for)")
+    if destination.suffix != PACKAGE_SUFFIX:
+        raise LabelerError(f"{destination}: a package file name ends in {PACKAGE_SUFFIX}")
+    if destination.exists():
+        raise LabelerError(f"{destination}: a file already exists there; choose another name")
+    if not images:
+        raise LabelerError("the image query matched no images; nothing to export")
+
+
+def _copy_images(
+    project: Project, images: list[ImageRecord], records: dict[str, Any], folder: Path
+) -> dict[str, tuple[ImageRecord, Path]]:
+    """Copy the selected images and the guideline's example images, by content hash."""
+    folder.mkdir()
+    wanted = {i.sha256: i for i in images}
+    for version in records["guidelines"]:
+        for example in version["examples"]:
+            record = project.image_by_sha256(example["image"])
+            if record is not None:
+                wanted.setdefault(record.sha256, record)
+    files: dict[str, tuple[ImageRecord, Path]] = {}
+    for sha, record in wanted.items():
+        source = project.image_path(record)
+        suffix = source.suffix.lower() if source.suffix.lower() else ".jpg"
+        target = folder / f"{sha}{suffix}"
+        copy_verified(source, target, sha)
+        files[sha] = (record, target)
+    return files
+
+
+def _fill(
+    project: Project,
+    inner: Project,
+    records: dict[str, Any],
+    files: dict[str, tuple[ImageRecord, Path]],
+    vendor: str,
+    package_id: str,
+    prelabel_images: list[ImageRecord],
+) -> int:
+    with inner.transaction():
+        inner.set_meta(META_PACKAGE_ID, package_id)
+        inner.set_meta(META_PACKAGE_OF, project.project_id())
+        inner.set_meta(META_VENDOR, vendor)
+        for label_class in project.classes():
+            inner.add_class(label_class.name, label_class.kind, label_class.color)
+        for person in records["people"]:
+            inner.add_person(person["name"], person["role"], vendor)
+        inner.add_images(
+            ImageProbe(path, r.sha256, r.width, r.height, r.orientation, r.file_size, "")
+            for r, path in files.values()
+        )
+        inner.load_guidelines(records["guidelines"])
+        inner.load_work(records, vendor)
+        return _copy_prelabels(project, inner, prelabel_images)
+
+
+def _copy_prelabels(project: Project, inner: Project, images: list[ImageRecord]) -> int:
+    """Copy each image's newest model predictions, one inner run per source run."""
+    runs: dict[int, int] = {}
+    classes = {c.id: c.name for c in project.classes()}
+    inner_classes = {c.name: c.id for c in inner.classes()}
+    count = 0
+    for image in images:
+        run_id = project.latest_run_for_image(image.id)
+        inner_image = inner.image_by_sha256(image.sha256)
+        if run_id is None or inner_image is None:
+            continue
+        if run_id not in runs:
+            run = project.model_run(run_id)
+            runs[run_id] = inner.start_model_run(
+                run.model_sha256, run.model_name, run.settings, run.provider, run.note
+            ).id
+        predictions = [
+            (inner_classes[classes[p.class_id]], p.geometry, p.score)
+            for p in project.predictions(image.id, run_id)
+        ]
+        count += inner.add_predictions(runs[run_id], inner_image.id, predictions)
+    for inner_run in runs.values():
+        inner.finish_model_run(inner_run)
+    return count
+
+
+__all__ = ["ExportSummary", "PackageError", "export_package", "select_images"]

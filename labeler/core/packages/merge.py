@@ -1,0 +1,139 @@
+"""Importing a vendor's package: validate everything first, then merge in one transaction.
+
+Order: the zip (members, sizes, names), the manifest (format, schema, project id),
+the extracted files (image hashes), the inner project (identity, integrity), every
+row (people of the vendor only, known images/classes/guideline versions, valid
+shapes), and only then one write transaction. A refused package leaves the project
+file byte-for-byte unchanged; a package whose work is already here changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from labeler.core.errors import LabelerError
+from labeler.core.packages.archive import (
+    DEFAULT_LIMITS,
+    PROJECT_FILE,
+    Manifest,
+    PackageLimits,
+    extract,
+    open_archive,
+)
+from labeler.core.packages.export import META_PACKAGE_ID, META_PACKAGE_OF, META_VENDOR
+from labeler.core.store import SCHEMA_VERSION, Project
+from labeler.core.store.exchange import PackageError, read_meta_readonly
+
+
+@dataclass
+class ImportSummary:
+    """What importing a package did."""
+
+    package: str
+    package_id: str
+    vendor: str
+    import_id: int | None
+    added: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> bool:
+        """False when everything in the package was already in the project."""
+        return self.import_id is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready form."""
+        return {
+            "package": self.package,
+            "package_id": self.package_id,
+            "vendor": self.vendor,
+            "import_id": self.import_id,
+            "changed": self.changed,
+            **self.added,
+        }
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _check_manifest(project: Project, manifest: Manifest, name: str) -> None:
+    if manifest.schema_version != SCHEMA_VERSION:
+        raise PackageError(
+            f"{name}: written with project schema {manifest.schema_version}; this labeler "
+            f"uses schema {SCHEMA_VERSION}. Use the same labeler version on both sides."
+        )
+    if manifest.project_id != project.project_id():
+        raise PackageError(
+            f"{name}: the package belongs to project {manifest.project_name!r} "
+            f"({manifest.project_id}), not to this one ({project.project_id()})"
+        )
+
+
+def read_package_records(
+    project: Project, package: Path, limits: PackageLimits = DEFAULT_LIMITS
+) -> tuple[Manifest, dict[str, Any]]:
+    """Check a package against ``project`` and read its work as records; writes nothing."""
+    archive, manifest = open_archive(package, limits)
+    with archive:
+        _check_manifest(project, manifest, package.name)
+        with tempfile.TemporaryDirectory(prefix="lbpkg-import-") as tmp:
+            folder = Path(tmp)
+            extract(archive, folder, limits)
+            inner_path = folder / PROJECT_FILE
+            meta = read_meta_readonly(inner_path)
+            expected = {
+                META_PACKAGE_ID: manifest.package_id,
+                META_PACKAGE_OF: manifest.project_id,
+                META_VENDOR: manifest.vendor,
+                "schema_version": str(SCHEMA_VERSION),
+            }
+            for key, value in expected.items():
+                if meta.get(key) != value:
+                    raise PackageError(
+                        f"{package.name}: the project inside does not match its manifest ({key})"
+                    )
+            try:
+                with Project.open(inner_path) as inner:
+                    records = inner.exchange_records()
+            except (LabelerError, sqlite3.Error, ValueError, KeyError, TypeError) as exc:
+                raise PackageError(f"{package.name}: its project cannot be read ({exc})") from exc
+    return manifest, records
+
+
+def import_package(
+    project: Project, package: Path | str, limits: PackageLimits = DEFAULT_LIMITS
+) -> ImportSummary:
+    """Merge a vendor's annotations, reviews, acknowledgements and assignments.
+
+    Refuses (with :class:`PackageError`, the project untouched) a package from another
+    project or schema, a damaged or malicious file, or any invalid row. Rows already
+    here are kept, except the vendor's own annotations left unchanged here since the
+    export, which take the vendor's newer edit; other differences count as conflicts
+    and this project's version wins. Importing the same package twice changes nothing.
+    """
+    package = Path(package)
+    if not package.is_file():
+        raise PackageError(f"{package}: no such package file")
+    manifest, records = read_package_records(project, package, limits)
+    try:
+        plan = project.check_records(records, manifest.vendor, since=manifest.created_at)
+    except PackageError as exc:
+        raise PackageError(f"{package.name}: refused, {exc}") from exc
+    try:
+        import_id = project.merge_records(
+            plan, manifest.package_id, manifest.vendor, _file_sha256(package)
+        )
+    except sqlite3.IntegrityError as exc:  # the transaction was rolled back
+        raise PackageError(f"{package.name}: refused, its rows conflict ({exc})") from exc
+    return ImportSummary(
+        str(package), manifest.package_id, manifest.vendor, import_id, plan.counts()
+    )

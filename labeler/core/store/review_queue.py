@@ -1,0 +1,188 @@
+"""Review by guideline: reviewer and QA-lead queues, fixes, rejections, re-review, audits.
+
+A reviewer accepts, rejects or fixes each annotation with a reason code naming a
+guideline section. A fix is a new annotation (by the reviewer) whose
+``replaces_id`` links to the one it replaces, which is deleted from view. A
+rejected annotation returns to its annotator's queue with the reason until they
+edit it. Publishing a version that changes classes fills the re-review queue.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from labeler.core.domain import (
+    AnnotationSource,
+    AssignmentTask,
+    RejectedWork,
+    RereviewItem,
+    Review,
+    ReviewDecision,
+    ReviewQueueItem,
+)
+from labeler.core.errors import LabelerError
+from labeler.core.geometry import Geometry
+from labeler.core.store.base import StoreBase
+
+
+class ReviewStore(StoreBase):
+    """Queues and decisions of reviewers and QA leads (uses the other store parts)."""
+
+    def review_annotation(
+        self,
+        annotation_id: int,
+        reviewer_id: int,
+        decision: ReviewDecision | str,
+        *,
+        reason: str | None = None,
+        section: str | None = None,
+        fix_geometry: Geometry | None = None,
+        fix_class_id: int | None = None,
+    ) -> Review:
+        """Accept, reject or fix an annotation, under the guideline version in force.
+
+        The reviewer must hold a reviewing role and have acknowledged the version in
+        force. ``fix`` needs a new geometry and/or class: the fix is stored as the
+        reviewer's annotation replacing the old one, and the review links to it.
+        """
+        decision = ReviewDecision(decision)
+        self.check_can(reviewer_id, "review")  # type: ignore[attr-defined]
+        self.require_acknowledgement(reviewer_id)  # type: ignore[attr-defined]
+        with self.transaction():
+            old = self.annotation(annotation_id)  # type: ignore[attr-defined]
+            fix_id = None
+            if decision is ReviewDecision.FIX:
+                if fix_geometry is None and fix_class_id is None:
+                    raise LabelerError("a fix needs a new shape or class")
+                fixed = self.add_annotation(  # type: ignore[attr-defined]
+                    old.image_id,
+                    fix_class_id if fix_class_id is not None else old.class_id,
+                    fix_geometry if fix_geometry is not None else old.geometry,
+                    reviewer_id,
+                    source=AnnotationSource.MANUAL,
+                    replaces_id=old.id,
+                )
+                self.delete_annotation(old.id, reviewer_id)  # type: ignore[attr-defined]
+                fix_id = fixed.id
+            elif fix_geometry is not None or fix_class_id is not None:
+                raise LabelerError(f"a shape is only given with a fix, not with {decision.value}")
+            return self.add_review(  # type: ignore[attr-defined, no-any-return]
+                "annotation",
+                annotation_id,
+                reviewer_id,
+                decision,
+                reason,
+                section=section,
+                fix_annotation_id=fix_id,
+            )
+
+    def review_queue(self, reviewer_id: int) -> list[ReviewQueueItem]:
+        """Images assigned to a reviewer (not done), each with annotations still to decide.
+
+        An annotation is still to decide when no review is newer than its last edit.
+        """
+        items: list[ReviewQueueItem] = []
+        for assignment in self.assignments_for(  # type: ignore[attr-defined]
+            reviewer_id, AssignmentTask.REVIEW
+        ):
+            rows = self._db.query(
+                "SELECT a.id, EXISTS (SELECT 1 FROM rereview q WHERE q.annotation_id = a.id "
+                "AND q.resolved_at IS NULL) AS rereview FROM annotations a "
+                "WHERE a.image_id = ? AND a.deleted_at IS NULL AND NOT EXISTS ("
+                "SELECT 1 FROM reviews r WHERE r.target_kind = 'annotation' AND "
+                "r.target_id = a.id AND r.created_at >= a.updated_at) ORDER BY a.id",
+                (assignment.image_id,),
+            )
+            items.append(
+                ReviewQueueItem(
+                    assignment.id,
+                    assignment.image_id,
+                    tuple(r["id"] for r in rows),
+                    tuple(r["id"] for r in rows if r["rereview"]),
+                )
+            )
+        return items
+
+    def rejected_work(self, annotator_id: int) -> list[RejectedWork]:
+        """The annotator's rejected annotations not yet edited since, with the reason."""
+        rows = self._db.query(
+            "SELECT a.id AS annotation_id, a.image_id, r.id AS review_id, r.reviewer_id, "
+            "r.reason, r.section, r.guideline_version_id, r.created_at FROM annotations a "
+            "JOIN reviews r ON r.target_kind = 'annotation' AND r.target_id = a.id "
+            "WHERE a.annotator_id = ? AND a.deleted_at IS NULL AND r.decision = 'reject' "
+            "AND r.id = (SELECT MAX(id) FROM reviews x WHERE x.target_kind = 'annotation' "
+            "AND x.target_id = a.id) AND a.updated_at <= r.created_at ORDER BY r.id",
+            (annotator_id,),
+        )
+        return [
+            RejectedWork(
+                r["annotation_id"],
+                r["image_id"],
+                r["review_id"],
+                r["reviewer_id"],
+                r["reason"],
+                r["section"],
+                r["guideline_version_id"],
+                r["created_at"],
+            )
+            for r in rows
+        ]
+
+    def rereview_queue(self, include_resolved: bool = False) -> list[RereviewItem]:
+        """Annotations queued for re-review by a guideline change, oldest queued first."""
+        where = "" if include_resolved else " AND q.resolved_at IS NULL"
+        rows = self._db.query(
+            "SELECT q.annotation_id, a.image_id, c.name AS class_name, a.annotator_id, "
+            "p.name AS annotator, g.number AS made_under, v.number AS queued_by, q.queued_at "
+            "FROM rereview q JOIN annotations a ON a.id = q.annotation_id "
+            "JOIN classes c ON c.id = a.class_id JOIN people p ON p.id = a.annotator_id "
+            "JOIN guideline_versions v ON v.id = q.version_id "
+            "LEFT JOIN guideline_versions g ON g.id = a.guideline_version_id "
+            f"WHERE a.deleted_at IS NULL{where} ORDER BY q.queued_at, q.annotation_id"
+        )
+        return [
+            RereviewItem(
+                r["annotation_id"],
+                r["image_id"],
+                r["class_name"],
+                r["annotator_id"],
+                r["annotator"],
+                r["made_under"],
+                r["queued_by"],
+                r["queued_at"],
+            )
+            for r in rows
+        ]
+
+    def audit_sample(
+        self, n: int, per: str = "annotator", seed: int | None = None
+    ) -> dict[str, list[int]]:
+        """Up to ``n`` random live annotation ids per annotator (or per organization/vendor).
+
+        People without an organization are grouped under ``"(in-house)"``.
+        """
+        if per not in ("annotator", "organization"):
+            raise LabelerError("audit samples are drawn per 'annotator' or per 'organization'")
+        column = "p.name" if per == "annotator" else "COALESCE(p.organization, '(in-house)')"
+        rows = self._db.query(
+            f"SELECT {column} AS grp, a.id FROM annotations a JOIN people p "
+            "ON p.id = a.annotator_id WHERE a.deleted_at IS NULL ORDER BY a.id"
+        )
+        groups: dict[str, list[int]] = {}
+        for row in rows:
+            groups.setdefault(row["grp"], []).append(int(row["id"]))
+        rng = random.Random(seed)
+        return {
+            name: sorted(rng.sample(ids, min(n, len(ids)))) for name, ids in sorted(groups.items())
+        }
+
+    def review_log(self) -> list[dict[str, Any]]:
+        """Every review with reviewer, decision, reason, section and guideline version number."""
+        rows = self._db.query(
+            "SELECT r.id, r.uid, r.target_kind, r.target_id, p.name AS reviewer, r.decision, "
+            "r.reason, r.section, r.fix_annotation_id, g.number AS guideline, r.created_at "
+            "FROM reviews r JOIN people p ON p.id = r.reviewer_id "
+            "LEFT JOIN guideline_versions g ON g.id = r.guideline_version_id ORDER BY r.id"
+        )
+        return [dict(r) for r in rows]
