@@ -11,9 +11,14 @@ from labeler.cli.output import stderr
 
 def register(commands: argparse._SubParsersAction) -> None:
     """Add the GUI commands to the CLI."""
-    open_ = commands.add_parser("open", help="open a project (or a start screen) in the app",
-                                description="Open the labeling workspace on a project.")
-    open_.add_argument("project", type=Path, nargs="?", help="the project file")
+    open_ = commands.add_parser(
+        "open", help="open a project or a vendor package (or a start screen) in the app",
+        description="Open the labeling workspace on a project. A vendor work package "
+        "(.lbpkg) is extracted safely to a working folder beside it (X.lbpkg-work, reused "
+        "next time); every edit is saved there at once, and closing the app writes the work "
+        "back into the package, ready to send.")
+    open_.add_argument("project", type=Path, nargs="?",
+                       help="the project file (.labeler) or work package (.lbpkg)")
     _add_window_options(open_)
     open_.set_defaults(handler=run_open)
 
@@ -43,11 +48,24 @@ def _prepare_display(screenshot: Path | None) -> None:
 
 
 def run_open(args: argparse.Namespace) -> int:
-    """Open the app."""
+    """Open the app (on a package's working project for .lbpkg files)."""
     _prepare_display(args.screenshot)
+    package = args.project if args.project and args.project.suffix == ".lbpkg" else None
+    project_path = args.project
+    if package is not None:
+        from labeler.core.packages import open_package
+
+        project_path = open_package(package)
+        stderr.print(f"Working on package {package.name} in {project_path.parent}")
     from labeler.app import run_app
 
-    return run_app(args.project, screenshot=args.screenshot, person=args.person)
+    code = run_app(project_path, screenshot=args.screenshot, person=args.person)
+    if package is not None and args.screenshot is None:
+        from labeler.core.packages import save_package
+
+        save_package(package)
+        stderr.print(f"Saved your work into {package}")
+    return code
 
 
 def run_demo(args: argparse.Namespace) -> int:
