@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from labeler import __version__
 from labeler.cli import (
     analysis_commands,
+    dataset_commands,
     gui_commands,
     guideline_commands,
     package_commands,
@@ -36,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     guideline_commands.register(commands)
     package_commands.register(commands)
     analysis_commands.register(commands)
+    dataset_commands.register(commands)
     return parser
 
 

@@ -79,7 +79,9 @@ def build_demo(
     for leftover in folder.glob(PROJECT_NAME + ".building*"):
         leftover.unlink()
     log(f"Generating {n_images} demo images in {folder / 'images'}")
-    samples = write_dataset(folder / "images", n_images, seed=DEMO_SEED)
+    # unsuitable=True adds an exact and a near duplicate, a blurry and a dark image, which
+    # curation and export must find and handle.
+    samples = write_dataset(folder / "images", n_images, seed=DEMO_SEED, unsuitable=True)
     project = Project.create(building, name="Phone damage demo")
     try:
         _populate(project, samples, log)
@@ -111,8 +113,9 @@ def _populate(project: Project, samples: list, log: Callable[[str], None]) -> No
         project.acknowledge(person.id)
         count = 0
         for path, sample in samples:
-            if rng.random() < habits.coverage:
-                count += _annotate(project, records[path.name], sample, person.id, habits, rng)
+            record = records.get(path.name)  # an exact duplicate was imported once
+            if record is not None and rng.random() < habits.coverage:
+                count += _annotate(project, record, sample, person.id, habits, rng)
         log(f"{habits.name} made {count} annotations")
     _publish_v2(project, quinn.id, log)
     _prelabel(project, log)

@@ -1,0 +1,164 @@
+"""Likely label errors, found by comparing labels with a model's predictions.
+
+In the spirit of cleanlab's ObjectLab, three kinds are flagged (never fixed or
+dropped: a person reviews them):
+
+* ``overlooked``: a confident prediction that no label covers (a missed object);
+* ``swapped``: a confident prediction of another class on a labeled object;
+* ``bad_location``: a prediction of the same class whose overlap with the label
+  is poor although the model is confident.
+
+Labels and predictions are paired by the shared matching engine
+(:func:`labeler.core.matching.match_shapes`) at a low IoU, so a badly placed box
+is still paired with its prediction. The predictions should come from a model
+that was not trained on these images.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+
+from labeler.core.domain import Prediction
+from labeler.core.geometry import Box, Polygon, Tag
+from labeler.core.matching import Shape, iou_matrix, match_shapes
+
+
+@dataclass(frozen=True)
+class LabelErrorConfig:
+    """Confidence and overlap limits of the label-error checks."""
+
+    overlooked_score: float = 0.8
+    swap_score: float = 0.7
+    badloc_score: float = 0.6
+    badloc_iou: float = 0.5
+    pair_iou: float = 0.1
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready settings."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class LabelIssue:
+    """One suspected label error, for review."""
+
+    image_id: int
+    kind: str  # "overlooked", "swapped", "bad_location"
+    annotation_id: int | None
+    prediction_id: int
+    class_id: int | None
+    predicted_class_id: int
+    score: float
+    iou: float
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready form."""
+        return asdict(self)
+
+
+@dataclass
+class LabelErrorReport:
+    """Every suspected error, most confident first within each image."""
+
+    config: LabelErrorConfig
+    issues: list[LabelIssue] = field(default_factory=list)
+    images_checked: int = 0
+
+    def counts(self) -> dict[str, int]:
+        """Issues per kind."""
+        counts: dict[str, int] = {}
+        for issue in self.issues:
+            counts[issue.kind] = counts.get(issue.kind, 0) + 1
+        return dict(sorted(counts.items()))
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready form."""
+        return {
+            "settings": self.config.to_dict(),
+            "images_checked": self.images_checked,
+            "counts": self.counts(),
+            "issues": [i.to_dict() for i in self.issues],
+        }
+
+
+@dataclass(frozen=True)
+class Labeled:
+    """A final label to check: the annotation it stands for, its class and shape."""
+
+    annotation_id: int
+    class_id: int
+    geometry: Box | Polygon | Tag
+
+
+def image_label_errors(
+    image_id: int,
+    labels: Sequence[Labeled],
+    predictions: Sequence[Prediction],
+    config: LabelErrorConfig | None = None,
+) -> list[LabelIssue]:
+    """Suspected errors on one image (boxes and polygons only; tags are not checked)."""
+    config = config or LabelErrorConfig()
+    label_shapes = [
+        Shape(x.annotation_id, x.class_id, x.geometry)
+        for x in labels
+        if not isinstance(x.geometry, Tag)
+    ]
+    pred_shapes = [Shape.from_prediction(p) for p in predictions if not isinstance(p.geometry, Tag)]
+    result = match_shapes(label_shapes, pred_shapes, iou_threshold=config.pair_iou)
+    issues: list[LabelIssue] = []
+    for m in result.class_mismatches:
+        if (m.b.score or 0.0) >= config.swap_score:
+            issues.append(_issue(image_id, "swapped", m.a, m.b, m.iou))
+    for m in result.matches:
+        if m.iou < config.badloc_iou and (m.b.score or 0.0) >= config.badloc_score:
+            issues.append(_issue(image_id, "bad_location", m.a, m.b, m.iou))
+    unmatched = [p for p in result.unmatched_b if (p.score or 0.0) >= config.overlooked_score]
+    if unmatched:
+        overlap = iou_matrix([p.geometry for p in unmatched], [s.geometry for s in label_shapes])
+        for row, pred in enumerate(unmatched):
+            best = float(overlap[row].max()) if label_shapes else 0.0
+            issues.append(_issue(image_id, "overlooked", None, pred, best))
+    return sorted(issues, key=lambda i: (-i.score, i.kind, i.prediction_id))
+
+
+def _issue(image_id: int, kind: str, label: Shape | None, pred: Shape, iou: float) -> LabelIssue:
+    return LabelIssue(
+        image_id,
+        kind,
+        int(label.id) if label is not None else None,
+        int(pred.id),
+        int(label.label) if label is not None else None,  # type: ignore[call-overload]
+        int(pred.label),  # type: ignore[call-overload]
+        round(float(pred.score or 0.0), 6),
+        round(iou, 6),
+    )
+
+
+def find_label_errors(
+    labels: Mapping[int, Sequence[Labeled]],
+    predictions: Mapping[int, Sequence[Prediction]],
+    config: LabelErrorConfig | None = None,
+) -> LabelErrorReport:
+    """Suspected errors on every image that has predictions (images in id order)."""
+    config = config or LabelErrorConfig()
+    report = LabelErrorReport(config)
+    for image_id in sorted(predictions):
+        report.images_checked += 1
+        report.issues.extend(
+            image_label_errors(image_id, labels.get(image_id, ()), predictions[image_id], config)
+        )
+    return report
+
+
+def project_predictions(project: object, image_ids: Iterable[int]) -> dict[int, list[Prediction]]:
+    """The newest run's predictions per image, for images a run covered.
+
+    One query per image (the store has no bulk query for "latest run per image").
+    """
+    found: dict[int, list[Prediction]] = {}
+    for image_id in image_ids:
+        if project.latest_run_for_image(image_id) is None:  # type: ignore[attr-defined]
+            continue
+        found[image_id] = project.predictions(image_id)  # type: ignore[attr-defined]
+    return found

@@ -1,0 +1,123 @@
+"""Writing a dataset folder all-or-nothing: into a temporary folder, then renamed.
+
+Every file goes through :class:`DatasetWriter`, which records its SHA-256 for the
+manifest. On success the temporary folder is renamed to the destination in one
+step; on any error (or cancel) it is removed, so a failed export never leaves a
+half-written dataset in place and never touches an existing one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from pathlib import Path, PurePosixPath
+from types import TracebackType
+
+from labeler.core.errors import LabelerError
+
+
+class ExportError(LabelerError):
+    """An export cannot be written where asked."""
+
+
+def _check_destination(out: Path, overwrite: bool) -> None:
+    if not out.parent.is_dir():
+        raise ExportError(f"{out}: folder {out.parent} does not exist")
+    if out.exists() and not out.is_dir():
+        raise ExportError(f"{out}: a file is in the way; choose another output folder")
+    if out.is_dir() and any(out.iterdir()) and not overwrite:
+        raise ExportError(
+            f"{out}: the folder is not empty; choose a new folder or allow overwriting"
+        )
+
+
+class DatasetWriter:
+    """A context manager that builds a dataset folder and moves it into place on success."""
+
+    def __init__(self, out: Path, overwrite: bool = False) -> None:
+        self.out = Path(out)
+        self.overwrite = overwrite
+        self.checksums: dict[str, str] = {}
+        self._tmp: Path | None = None
+
+    def __enter__(self) -> DatasetWriter:
+        _check_destination(self.out, self.overwrite)
+        self._tmp = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.", dir=self.out.parent))
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self._tmp is not None
+        if exc_type is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            return
+        try:
+            self._move_into_place(self._tmp)
+        except OSError as error:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            raise ExportError(f"{self.out}: cannot move the export into place ({error})") from error
+
+    def _move_into_place(self, tmp: Path) -> None:
+        old: Path | None = None
+        if self.out.is_dir():
+            old = self.out.with_name(f".{self.out.name}.old-{os.getpid()}")
+            self.out.rename(old)
+        try:
+            tmp.rename(self.out)
+        except OSError:
+            if old is not None:
+                old.rename(self.out)
+            raise
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+    @property
+    def root(self) -> Path:
+        """The temporary folder being written."""
+        assert self._tmp is not None, "use DatasetWriter as a context manager"
+        return self._tmp
+
+    def _target(self, relative: str) -> Path:
+        rel = PurePosixPath(relative)
+        if rel.is_absolute() or ".." in rel.parts:
+            raise ExportError(f"refusing to write outside the export: {relative}")
+        target = self.root.joinpath(*rel.parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return target
+
+    def write_bytes(self, relative: str, data: bytes) -> None:
+        """Write a file and record its checksum."""
+        self._target(relative).write_bytes(data)
+        self.checksums[relative] = hashlib.sha256(data).hexdigest()
+
+    def write_text(self, relative: str, text: str) -> None:
+        """Write text as UTF-8."""
+        self.write_bytes(relative, text.encode("utf-8"))
+
+    def copy_file(self, relative: str, source: Path) -> None:
+        """Copy a file, hashing it on the way."""
+        digest = hashlib.sha256()
+        try:
+            with source.open("rb") as src, self._target(relative).open("wb") as dst:
+                while chunk := src.read(1 << 20):
+                    digest.update(chunk)
+                    dst.write(chunk)
+        except OSError as exc:
+            raise ExportError(f"{source}: cannot copy image ({exc.strerror or exc})") from exc
+        self.checksums[relative] = digest.hexdigest()
+
+    def link_file(self, relative: str, source: Path, sha256: str) -> None:
+        """Symlink to a file (its checksum is the content hash the project knows)."""
+        if not source.is_file():
+            raise ExportError(f"{source}: image file is missing; cannot link it")
+        try:
+            self._target(relative).symlink_to(source.resolve())
+        except OSError as exc:
+            raise ExportError(f"{source}: cannot link image ({exc.strerror or exc})") from exc
+        self.checksums[relative] = sha256
