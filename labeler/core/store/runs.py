@@ -163,6 +163,56 @@ class RunStore(StoreBase):
         )
         return {int(r[0]) for r in rows}
 
+    def set_prediction_rejected(
+        self, prediction_id: int, rejected: bool = True, person_id: int | None = None
+    ) -> bool:
+        """Reject (or restore) a pre-label; returns whether it was rejected before."""
+        with self.transaction():
+            prediction = self.prediction(prediction_id)
+            was = (
+                self._db.scalar(
+                    "SELECT 1 FROM prediction_rejections WHERE prediction_id = ?", (prediction_id,)
+                )
+                is not None
+            )
+            if rejected and not was:
+                self._db.conn.execute(
+                    "INSERT INTO prediction_rejections(prediction_id, person_id, at) "
+                    "VALUES (?, ?, ?)",
+                    (prediction_id, person_id, now_iso()),
+                )
+            elif not rejected and was:
+                self._db.conn.execute(
+                    "DELETE FROM prediction_rejections WHERE prediction_id = ?", (prediction_id,)
+                )
+            if rejected != was:
+                self._log(
+                    "reject" if rejected else "restore",
+                    "prediction",
+                    prediction_id,
+                    person_id=person_id,
+                    before={"rejected": was},
+                    after={"rejected": rejected},
+                )
+                self._notify(
+                    Change(
+                        "prediction",
+                        "reject" if rejected else "restore",
+                        (prediction_id,),
+                        (prediction.image_id,),
+                    )
+                )
+        return was
+
+    def rejected_prediction_ids(self, image_id: int) -> frozenset[int]:
+        """Ids of the pre-labels on an image that someone rejected."""
+        rows = self._db.conn.execute(
+            "SELECT r.prediction_id FROM prediction_rejections r "
+            "JOIN predictions p ON p.id = r.prediction_id WHERE p.image_id = ?",
+            (image_id,),
+        )
+        return frozenset(int(r[0]) for r in rows)
+
     def prediction_count(self) -> int:
         """All predictions stored."""
         return int(self._db.scalar("SELECT COUNT(*) FROM predictions") or 0)

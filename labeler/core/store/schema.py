@@ -245,10 +245,46 @@ def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
 
 
 # MIGRATIONS[i] takes a file from schema version i to i + 1.
+# v4: who rejected which pre-label (rejected pre-labels stop being offered). Earlier
+# builds kept these as JSON lists in meta under "rejected_predictions:<image id>"; they
+# are moved into the table.
+_V4 = """
+CREATE TABLE prediction_rejections (
+    prediction_id INTEGER PRIMARY KEY REFERENCES predictions(id),
+    person_id INTEGER REFERENCES people(id),
+    at TEXT NOT NULL
+)
+"""
+
+
+def _apply_v4(conn: sqlite3.Connection) -> None:
+    """Create the rejections table and move the meta-kept lists into it."""
+    import json
+    from datetime import UTC, datetime
+
+    conn.execute(_V4)
+    now = datetime.now(UTC).isoformat(timespec="milliseconds")
+    rows = conn.execute(
+        "SELECT key, value FROM meta WHERE key LIKE 'rejected_predictions:%'"
+    ).fetchall()
+    for key, value in rows:
+        try:
+            ids = [int(v) for v in json.loads(value)]
+        except (ValueError, TypeError):
+            ids = []
+        conn.executemany(
+            "INSERT OR IGNORE INTO prediction_rejections(prediction_id, person_id, at) "
+            "SELECT id, NULL, ? FROM predictions WHERE id = ?",
+            [(now, i) for i in ids],
+        )
+        conn.execute("DELETE FROM meta WHERE key = ?", (key,))
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _script(_V1),
     _script(_V2),
     _apply_v3,
+    _apply_v4,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -77,3 +77,22 @@ def test_failed_migration_rolls_back(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == ("1",)
     assert conn.execute("SELECT name FROM sqlite_master WHERE name='half_done'").fetchone() is None
     conn.close()
+
+
+def test_v4_moves_rejected_prelabels_out_of_meta(tmp_path: Path) -> None:
+    path = tmp_path / "v3.labeler"
+    make_v1_file(path)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN IMMEDIATE")
+    migrate(conn, target=3)
+    conn.execute("INSERT INTO model_runs(model_sha256, model_name, settings, provider, "
+                 "started_at) VALUES ('h', 'm', '{}', 'CPU', 't')")
+    conn.execute("INSERT INTO predictions(run_id, image_id, class_id, kind, x1, y1, x2, y2, "
+                 "score) VALUES (1, 1, 1, 'box', 1, 1, 9, 9, 0.9)")
+    conn.execute("INSERT INTO meta VALUES ('rejected_predictions:1', '[1, 77]')")
+    conn.execute("COMMIT")
+    conn.close()
+    with Project.open(path) as project:
+        assert project.schema_version == SCHEMA_VERSION
+        assert project.rejected_prediction_ids(1) == {1}  # 77 never existed: dropped
+        assert not any(k.startswith("rejected_predictions:") for k in project.meta())

@@ -221,3 +221,21 @@ def test_backup_is_a_consistent_project(project_with_images: Project, tmp_path: 
     with Project.open(copy) as restored:
         assert restored.image_count() == 3
         assert restored.person_by_name("alice") is not None
+
+
+def test_rejecting_and_restoring_prelabels(project_with_images: Project) -> None:
+    project = project_with_images
+    image = project.images()[0]
+    rita = project.add_person("rita")
+    run = project.start_model_run("a" * 64, "m.onnx", {}, "CPUExecutionProvider")
+    project.add_predictions(run.id, image.id, [(1, Box(1, 1, 30, 30), 0.9),
+                                               (2, Box(40, 40, 90, 90), 0.7)])
+    first, second = project.predictions(image.id)
+    assert project.set_prediction_rejected(first.id, True, rita.id) is False
+    assert project.set_prediction_rejected(first.id, True, rita.id) is True  # idempotent
+    assert project.rejected_prediction_ids(image.id) == {first.id}
+    assert project.set_prediction_rejected(first.id, False, rita.id) is True
+    assert project.rejected_prediction_ids(image.id) == frozenset()
+    actions = [e.action for e in project.events("prediction", first.id)]
+    assert actions == ["reject", "restore"]
+    assert second.id not in project.rejected_prediction_ids(image.id)
