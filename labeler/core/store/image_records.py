@@ -92,6 +92,50 @@ class ImageStore(StoreBase):
         params += [limit if limit is not None else -1, offset]
         return [image_from_row(r) for r in self._db.query(sql, tuple(params))]
 
+    def image_ids(
+        self,
+        status: ImageStatus | str | None = None,
+        class_id: int | None = None,
+        annotator_id: int | None = None,
+        path_contains: str | None = None,
+    ) -> list[int]:
+        """Ids of the images matching every given filter, in the order they were added.
+
+        ``class_id`` / ``annotator_id``: images with a live annotation of that class
+        and/or by that person; ``path_contains``: case-insensitive text in the path.
+        One query, so a browser can filter 100k images without loading records.
+        """
+        sql, params = "SELECT i.id FROM images i WHERE 1 = 1", []
+        if status is not None:
+            sql += " AND i.status = ?"
+            params.append(ImageStatus(status).value)
+        if class_id is not None or annotator_id is not None:
+            sql += (" AND EXISTS (SELECT 1 FROM annotations a WHERE a.image_id = i.id"
+                    " AND a.deleted_at IS NULL")
+            if class_id is not None:
+                sql += " AND a.class_id = ?"
+                params.append(class_id)
+            if annotator_id is not None:
+                sql += " AND a.annotator_id = ?"
+                params.append(annotator_id)
+            sql += ")"
+        if path_contains:
+            sql += " AND instr(lower(i.path), ?) > 0"
+            params.append(path_contains.lower())
+        rows = self._db.conn.execute(sql + " ORDER BY i.id", tuple(params))
+        return [int(r[0]) for r in rows]
+
+    def images_by_ids(self, image_ids: list[int]) -> list[ImageRecord]:
+        """The records of these ids in the same order (unknown ids are skipped)."""
+        found: dict[int, ImageRecord] = {}
+        for start in range(0, len(image_ids), 500):
+            chunk = image_ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self._db.query(f"SELECT * FROM images WHERE id IN ({marks})",
+                                      tuple(chunk)):
+                found[row["id"]] = image_from_row(row)
+        return [found[i] for i in image_ids if i in found]
+
     def image(self, image_id: int) -> ImageRecord:
         """The image with this id."""
         row = self._db.query_one("SELECT * FROM images WHERE id = ?", (image_id,))

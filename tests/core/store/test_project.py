@@ -239,3 +239,23 @@ def test_rejecting_and_restoring_prelabels(project_with_images: Project) -> None
     actions = [e.action for e in project.events("prediction", first.id)]
     assert actions == ["reject", "restore"]
     assert second.id not in project.rejected_prediction_ids(image.id)
+
+
+def test_image_id_queries_filter_in_sql(project_with_images: Project) -> None:
+    project = project_with_images
+    first, second, third = project.images()
+    ann = project.add_person("ann")
+    bob = project.add_person("bob")
+    project.add_annotation(first.id, 1, Box(1, 1, 20, 20), ann.id)
+    project.add_annotation(second.id, 2, Box(1, 1, 20, 20), bob.id)
+    deleted = project.add_annotation(third.id, 1, Box(1, 1, 20, 20), bob.id)
+    project.delete_annotation(deleted.id)
+    assert project.image_ids() == [first.id, second.id, third.id]
+    assert project.image_ids(class_id=1) == [first.id]
+    assert project.image_ids(annotator_id=bob.id) == [second.id]
+    assert project.image_ids(class_id=2, annotator_id=ann.id) == []
+    assert project.image_ids(path_contains="IMG2") == [third.id]
+    project.set_image_status(second.id, "done")
+    assert project.image_ids(status="done") == [second.id]
+    records = project.images_by_ids([third.id, 999, first.id])
+    assert [r.id for r in records] == [third.id, first.id]

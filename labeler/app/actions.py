@@ -1,0 +1,251 @@
+"""Every command of the workspace declared as data: name, text, default keys, handler.
+
+:data:`ACTIONS` is the single list; :class:`ActionRegistry` turns it into
+``QAction`` objects bound to a target's methods, applies the user's own keys
+from ``QSettings`` (``shortcuts/<name>``), and :class:`ShortcutsDialog` lists
+and edits them (the ``?`` help).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QSettings, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QKeySequenceEdit,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+SETTINGS_PREFIX = "shortcuts/"
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """One command: stable ``name`` (settings key), menu ``text``, default keys, handler method.
+
+    ``handler`` names a method of the target; ``arg`` (if not None) is passed to it.
+    """
+
+    name: str
+    text: str
+    shortcuts: tuple[str, ...]
+    group: str
+    handler: str
+    arg: int | None = None
+    tip: str = ""
+
+
+def _class_actions() -> tuple[ActionSpec, ...]:
+    return tuple(
+        ActionSpec(f"class.{n}", f"Class {n}", (str(n),), "Classes", "pick_class_number", n)
+        for n in range(1, 10)
+    )
+
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec(
+        "tool.box", "Draw boxes", ("W",), "Draw", "tool_box", tip="drag from corner to corner"
+    ),
+    ActionSpec(
+        "tool.polygon",
+        "Draw polygons",
+        ("P",),
+        "Draw",
+        "tool_polygon",
+        tip="click vertices; click the first one, double-click or Enter to close",
+    ),
+    ActionSpec(
+        "tool.select",
+        "Select and edit",
+        ("V",),
+        "Draw",
+        "tool_select",
+        tip="drag shapes, corners and vertices; Shift+click deletes a vertex, "
+        "double-click an edge inserts one; Esc also returns here",
+    ),
+    ActionSpec("image.next", "Next image", ("D", "Right"), "Navigate", "next_image"),
+    ActionSpec("image.previous", "Previous image", ("A", "Left"), "Navigate", "previous_image"),
+    ActionSpec("image.done", "Mark image done / not done", ("Space",), "Image", "toggle_done"),
+    ActionSpec("image.review", "Mark image for review", ("Ctrl+Shift+R",), "Image", "mark_review"),
+    ActionSpec("edit.undo", "Undo", ("Ctrl+Z",), "Edit", "undo"),
+    ActionSpec("edit.redo", "Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Edit", "redo"),
+    ActionSpec(
+        "edit.delete", "Delete shape / reject pre-label", ("Delete", "Backspace"), "Edit", "delete"
+    ),
+    ActionSpec("edit.copy", "Copy shape (all if none selected)", ("Ctrl+C",), "Edit", "copy"),
+    ActionSpec("edit.paste", "Paste shapes", ("Ctrl+V",), "Edit", "paste"),
+    ActionSpec(
+        "prelabel.accept",
+        "Accept pre-label (then select the next)",
+        ("Return", "Enter"),
+        "Pre-labels",
+        "accept_prelabel",
+    ),
+    ActionSpec(
+        "prelabel.accept_all",
+        "Accept all shown pre-labels",
+        ("Shift+Return", "Shift+Enter"),
+        "Pre-labels",
+        "accept_all_prelabels",
+    ),
+    ActionSpec("prelabel.reject", "Reject pre-label", ("R",), "Pre-labels", "reject_prelabel"),
+    ActionSpec(
+        "prelabel.toggle", "Show / hide pre-labels", ("H",), "Pre-labels", "toggle_prelabels"
+    ),
+    ActionSpec("prelabel.run", "Pre-label this image", ("Ctrl+R",), "Pre-labels", "prelabel_image"),
+    ActionSpec("view.fit", "Fit image", ("F",), "View", "zoom_fit"),
+    ActionSpec("view.actual", "Actual size (1:1)", ("Ctrl+1",), "View", "zoom_actual"),
+    ActionSpec("view.zoom_in", "Zoom in", ("+", "="), "View", "zoom_in"),
+    ActionSpec("view.zoom_out", "Zoom out", ("-",), "View", "zoom_out"),
+    *_class_actions(),
+    ActionSpec("file.import", "Import images…", ("Ctrl+I",), "File", "import_images"),
+    ActionSpec(
+        "file.prelabel_all", "Pre-label all new images…", ("Ctrl+Shift+P",), "File", "prelabel_all"
+    ),
+    ActionSpec("file.export", "Export dataset…", ("Ctrl+E",), "File", "export_dataset"),
+    ActionSpec("help.shortcuts", "Keyboard shortcuts", ("?", "F1"), "Help", "show_shortcuts"),
+)
+
+
+def spec(name: str) -> ActionSpec:
+    """The spec of an action by name."""
+    for action_spec in ACTIONS:
+        if action_spec.name == name:
+            return action_spec
+    raise KeyError(name)
+
+
+class ActionRegistry(QObject):
+    """QActions for :data:`ACTIONS`, bound to ``target``'s handler methods."""
+
+    def __init__(self, target: QWidget, settings: QSettings | None = None) -> None:
+        super().__init__(target)
+        self.settings = settings or QSettings()
+        self.actions: dict[str, QAction] = {}
+        for action_spec in ACTIONS:
+            self.actions[action_spec.name] = self._make(target, action_spec)
+
+    def _make(self, target: QWidget, action_spec: ActionSpec) -> QAction:
+        handler = getattr(target, action_spec.handler)  # fails fast on a typo
+        action = QAction(action_spec.text, target)
+        action.setObjectName(action_spec.name)
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setShortcuts(self.shortcuts(action_spec.name))
+        if action_spec.tip:
+            action.setStatusTip(action_spec.tip)
+        if action_spec.arg is None:
+            action.triggered.connect(lambda _checked=False: handler())
+        else:
+            arg = action_spec.arg
+            action.triggered.connect(lambda _checked=False: handler(arg))
+        target.addAction(action)
+        return action
+
+    def __getitem__(self, name: str) -> QAction:
+        return self.actions[name]
+
+    def shortcuts(self, name: str) -> list[QKeySequence]:
+        """The keys of an action: the user's own if set, else the defaults."""
+        saved = self.settings.value(SETTINGS_PREFIX + name)
+        if isinstance(saved, str):
+            return [QKeySequence(s) for s in saved.split(";") if s]
+        return [QKeySequence(s) for s in spec(name).shortcuts]
+
+    def set_shortcuts(self, name: str, sequences: list[QKeySequence]) -> None:
+        """Give an action new keys (saved for next time)."""
+        text = ";".join(s.toString() for s in sequences if not s.isEmpty())
+        self.settings.setValue(SETTINGS_PREFIX + name, text)
+        self.actions[name].setShortcuts(self.shortcuts(name))
+
+    def reset(self) -> None:
+        """Back to the default keys for every action."""
+        for name in self.actions:
+            self.settings.remove(SETTINGS_PREFIX + name)
+            self.actions[name].setShortcuts(self.shortcuts(name))
+
+    def conflicts(self) -> dict[str, list[str]]:
+        """Key sequences bound to more than one action."""
+        owners: dict[str, list[str]] = {}
+        for name, action in self.actions.items():
+            for sequence in action.shortcuts():
+                owners.setdefault(sequence.toString(), []).append(name)
+        return {key: names for key, names in owners.items() if len(names) > 1}
+
+
+class ShortcutsDialog(QDialog):
+    """Lists every action with its keys; click a key cell and press new keys to change it."""
+
+    def __init__(self, registry: ActionRegistry, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.registry = registry
+        self.setWindowTitle("Keyboard shortcuts")
+        self.resize(620, 640)
+        self.table = QTableWidget(len(ACTIONS), 3)
+        self.table.setHorizontalHeaderLabels(["Group", "Action", "Keys"])
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
+        self.table.setColumnWidth(2, 190)
+        self.conflict_label = QLabel()
+        self.conflict_label.setObjectName("saveError")
+        self._fill()
+        reset = QPushButton("Restore defaults")
+        reset.clicked.connect(self._reset)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.addButton(reset, QDialogButtonBox.ButtonRole.ResetRole)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        intro = QLabel("Every action has keys; click a key field and press the new keys.")
+        intro.setObjectName("secondaryText")
+        layout.addWidget(intro)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.conflict_label)
+        layout.addWidget(buttons)
+
+    def _fill(self) -> None:
+        for row, action_spec in enumerate(ACTIONS):
+            self.table.setItem(row, 0, QTableWidgetItem(action_spec.group))
+            text = action_spec.text + (f" — {action_spec.tip}" if action_spec.tip else "")
+            self.table.setItem(row, 1, QTableWidgetItem(text))
+            keys = self.registry.shortcuts(action_spec.name)
+            editor = QKeySequenceEdit(keys[0] if keys else QKeySequence())
+            editor.setToolTip(
+                ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in keys)
+            )
+            editor.editingFinished.connect(
+                lambda name=action_spec.name, e=editor: self._changed(name, e)
+            )
+            self.table.setCellWidget(row, 2, editor)
+        self._show_conflicts()
+
+    def _changed(self, name: str, editor: QKeySequenceEdit) -> None:
+        rest = self.registry.shortcuts(name)[1:]
+        self.registry.set_shortcuts(name, [editor.keySequence(), *rest])
+        self._show_conflicts()
+
+    def _reset(self) -> None:
+        self.registry.reset()
+        self._fill()
+
+    def _show_conflicts(self) -> None:
+        conflicts = self.registry.conflicts()
+        if conflicts:
+            lines = [f"{key}: {', '.join(names)}" for key, names in sorted(conflicts.items())]
+            self.conflict_label.setText("Keys used twice — " + "; ".join(lines))
+        else:
+            self.conflict_label.setText("")
+
+    def keys_text(self, name: str) -> str:
+        """The keys of an action as shown in the table."""
+        return ", ".join(k.toString() for k in self.registry.shortcuts(name))

@@ -1,0 +1,640 @@
+"""The labeling workspace window: composes the panels and routes actions; owns no label data.
+
+Panels live in their own modules; this window only builds them, places them in
+docks, connects their signals and implements the action handlers named in
+:data:`labeler.app.actions.ACTIONS` (each a line or two delegating to a panel,
+the canvas controller or the workspace).
+
+Public surface for tests and scripts: :attr:`MainWindow.canvas_view`,
+:attr:`MainWindow.image_browser`, :attr:`MainWindow.undo_stack`,
+:attr:`MainWindow.workspace`, :attr:`MainWindow.controller`, the panels,
+:meth:`MainWindow.current_image_id`, :meth:`MainWindow.current_index`,
+:meth:`MainWindow.go_to_image`, :meth:`MainWindow.map_image_to_view`,
+:meth:`MainWindow.is_image_displayed` and :meth:`MainWindow.trigger`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QPoint, QSettings, QSize, Qt, Signal
+from PySide6.QtGui import QActionGroup, QCloseEvent, QGuiApplication, QShowEvent, QUndoStack
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QFileDialog,
+    QInputDialog,
+    QMainWindow,
+    QMessageBox,
+    QToolBar,
+    QWidget,
+)
+
+from labeler.app import jobs
+from labeler.app.actions import ActionRegistry, ShortcutsDialog
+from labeler.app.canvas.controller import CanvasController
+from labeler.app.canvas.view import WHEEL_STEP, CanvasView
+from labeler.app.class_panel import ClassPanel
+from labeler.app.guideline_panel import GuidelinePanel
+from labeler.app.image_browser import STATUS_LABELS, ImageBrowser
+from labeler.app.image_loader import ImageLoader
+from labeler.app.prelabel_panel import PrelabelPanel
+from labeler.app.status_bar import WorkspaceStatusBar
+from labeler.app.tags_panel import TagsPanel
+from labeler.app.thumbnails import ThumbnailCache, default_cache_dir
+from labeler.app.workers import Job, JobRunner, run_with_dialog
+from labeler.app.workspace import Workspace
+from labeler.core.commands import SetImageStatus
+from labeler.core.domain import ImageRecord, ImageStatus, Person
+from labeler.core.errors import LabelerError
+from labeler.core.events import Change
+from labeler.core.store import Project
+from labeler.core.tools import ShapeKey
+
+_ACTIVITY_EVENTS = frozenset(
+    {
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseMove,
+        QEvent.Type.KeyPress,
+        QEvent.Type.Wheel,
+    }
+)
+
+
+class MainWindow(QMainWindow):
+    """The workspace an annotator lives in: browser, canvas, panels, status bar.
+
+    ``imageDisplayed(image_id)`` fires when an image's pixels (or its error
+    message) are on screen.
+    """
+
+    imageDisplayed = Signal(int)
+
+    def __init__(
+        self,
+        project: Project,
+        person: Person,
+        *,
+        owns_project: bool = True,
+        thumbnail_dir: Path | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._owns_project = owns_project
+        self._closed = False
+        self.settings = QSettings()
+        self.workspace = Workspace(project, person, self)
+        self.loader = ImageLoader(self)
+        self.thumbnails = ThumbnailCache(thumbnail_dir or default_cache_dir(), self)
+        self.canvas_view = CanvasView()
+        self.controller = CanvasController(self.workspace, self.canvas_view, self.loader, self)
+        self.image_browser = ImageBrowser(self.workspace, self.thumbnails)
+        self.class_panel = ClassPanel(self.workspace)
+        self.prelabel_panel = PrelabelPanel(self.workspace, self.controller)
+        self.tags_panel = TagsPanel(self.workspace)
+        self.guideline_panel = GuidelinePanel(self.workspace)
+        self.status = WorkspaceStatusBar()
+        self.jobs = JobRunner(self)
+        self.setStatusBar(self.status)
+        self.setCentralWidget(self.canvas_view)
+        self._build_docks()
+        self.actions = ActionRegistry(self)
+        self._build_menus()
+        self._build_toolbar()
+        self._connect()
+        self._set_title()
+        self.status.set_provider(self._provider_label())
+        self._restore_layout()
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+        self._start()
+
+    # Construction
+
+    def _build_docks(self) -> None:
+        self.setDockOptions(
+            QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks
+        )
+        area = Qt.DockWidgetArea
+        self._browser_dock = self._dock("Images", self.image_browser, area.LeftDockWidgetArea)
+        self._class_dock = self._dock("Classes", self.class_panel, area.RightDockWidgetArea)
+        self._prelabel_dock = self._dock(
+            "Pre-labels", self.prelabel_panel, area.RightDockWidgetArea
+        )
+        self._tags_dock = self._dock("Image tags", self.tags_panel, area.RightDockWidgetArea)
+        self._guide_dock = self._dock("Guideline", self.guideline_panel, area.RightDockWidgetArea)
+        self.resizeDocks(
+            [self._browser_dock, self._class_dock], [300, 320], Qt.Orientation.Horizontal
+        )
+        self.resizeDocks(
+            [self._class_dock, self._prelabel_dock, self._tags_dock, self._guide_dock],
+            [150, 190, 90, 330],
+            Qt.Orientation.Vertical,
+        )
+
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(f"dock_{title.lower().replace(' ', '_')}")
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_menus(self) -> None:
+        menus: dict[str, Any] = {}
+        order = [
+            "File",
+            "Edit",
+            "Draw",
+            "Pre-labels",
+            "Image",
+            "Navigate",
+            "View",
+            "Classes",
+            "Help",
+        ]
+        for group in order:
+            menus[group] = self.menuBar().addMenu(group if group != "Draw" else "Tools")
+        for name, action in self.actions.actions.items():
+            group = name.split(".")[0]
+            menu_name = {
+                "tool": "Draw",
+                "image": "Image",
+                "edit": "Edit",
+                "prelabel": "Pre-labels",
+                "view": "View",
+                "class": "Classes",
+                "file": "File",
+                "help": "Help",
+            }[group]
+            if name in ("image.next", "image.previous"):
+                menu_name = "Navigate"
+            menus[menu_name].addAction(action)
+        view = menus["View"]
+        view.addSeparator()
+        for dock in (
+            self._browser_dock,
+            self._class_dock,
+            self._prelabel_dock,
+            self._tags_dock,
+            self._guide_dock,
+        ):
+            view.addAction(dock.toggleViewAction())
+        own = view.addAction("Only my annotations")
+        own.setCheckable(True)
+        own.setChecked(self.workspace.only_own_annotations)
+        own.toggled.connect(self.workspace.set_only_own_annotations)
+
+    def _build_toolbar(self) -> None:
+        toolbar = QToolBar("Tools", self)
+        toolbar.setObjectName("toolbar_main")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        tools = QActionGroup(self)
+        for name in ("tool.select", "tool.box", "tool.polygon"):
+            action = self.actions[name]
+            action.setCheckable(True)
+            tools.addAction(action)
+        self.actions["tool.select"].setChecked(True)
+        groups = (
+            ("tool.select", "tool.box", "tool.polygon"),
+            ("edit.undo", "edit.redo"),
+            ("image.previous", "image.next", "image.done"),
+            ("prelabel.accept", "prelabel.accept_all", "prelabel.run"),
+            ("view.fit", "view.actual"),
+        )
+        short = {
+            "tool.select": "Select (V)",
+            "tool.box": "Box (W)",
+            "tool.polygon": "Polygon (P)",
+            "edit.undo": "Undo",
+            "edit.redo": "Redo",
+            "image.previous": "◀ Prev (A)",
+            "image.next": "Next (D) ▶",
+            "image.done": "Done (Space)",
+            "prelabel.accept": "Accept (Enter)",
+            "prelabel.accept_all": "Accept all",
+            "prelabel.run": "Pre-label image",
+            "view.fit": "Fit (F)",
+            "view.actual": "1:1",
+        }
+        for index, group in enumerate(groups):
+            if index:
+                toolbar.addSeparator()
+            for name in group:
+                button_action = self.actions[name]
+                toolbar.addAction(button_action)
+                button = toolbar.widgetForAction(button_action)
+                if button is not None:
+                    button.setText(short[name])
+                    button.setToolTip(
+                        f"{button_action.text()} ({button_action.shortcut().toString()})"
+                    )
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+        self.toolbar = toolbar
+
+    def _on_tool_changed(self, name: str) -> None:
+        self.actions[f"tool.{name}"].setChecked(True)
+        self.status.set_tool(name)
+
+    def _connect(self) -> None:
+        ws = self.workspace
+        self.image_browser.currentImageChanged.connect(self._show_image)
+        self.controller.imageShown.connect(self.imageDisplayed.emit)
+        self.canvas_view.zoomChanged.connect(self.status.set_zoom)
+        self.canvas_view.cursorMoved.connect(self.status.set_cursor)
+        self.canvas_view.toolChanged.connect(self._on_tool_changed)
+        self.canvas_view.selectionChanged.connect(self._on_selection)
+        self.class_panel.classPicked.connect(self.controller.set_class)
+        self.prelabel_panel.providerChanged.connect(self.status.set_provider)
+        ws.saveStateChanged.connect(self.status.set_save_state)
+        ws.errorRaised.connect(self.status.show_error)
+        ws.focusImageRequested.connect(self._focus_image)
+        ws.changed.connect(self._on_change)
+        ws.undo_stack.indexChanged.connect(self._update_undo_texts)
+        self._update_undo_texts()
+
+    def _set_title(self) -> None:
+        project = self.workspace.project
+        name = project.meta().get("name") or project.path.stem
+        person = self.workspace.person
+        self.setWindowTitle(f"{name} — {person.name} ({person.role.value}) — labeler")
+
+    def _provider_label(self) -> str:
+        try:
+            from labeler.core.prelabel import model_provider_label
+
+            return model_provider_label(self.workspace.project)
+        except (ImportError, LabelerError):
+            return "none"
+
+    def _settings_key(self, what: str) -> str:
+        project_id = self.workspace.project.meta().get("project_id", "")
+        return f"projects/{project_id}/{what}"
+
+    def _restore_layout(self) -> None:
+        settings = self.settings
+        geometry = settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(self._default_size())
+        state = settings.value("window/state")
+        self._layout_restored = state is not None and bool(self.restoreState(state))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """On the first show without a saved layout, give the side panels their widths."""
+        super().showEvent(event)
+        if not self._layout_restored:
+            self._layout_restored = True
+            self.resizeDocks(
+                [self._browser_dock, self._class_dock], [320, 320], Qt.Orientation.Horizontal
+            )
+
+    def _default_size(self) -> QSize:
+        screen = QGuiApplication.primaryScreen()
+        available = screen.availableGeometry().size() if screen is not None else QSize(0, 0)
+        if available.width() < 1024:
+            return QSize(1400, 900)
+        return QSize(min(1600, available.width()), min(1000, available.height()))
+
+    def _start(self) -> None:
+        last = self.settings.value(self._settings_key("last_image"))
+        remembered = isinstance(last, int | str) and str(last).isdigit()
+        if remembered and self.image_browser.select_image(int(str(last))):
+            return
+        if not self.image_browser.set_current_row(0):
+            self.canvas_view.set_message(
+                "This project has no images yet.\nImport a folder with File ▸ Import images… "
+                f"({self.actions['file.import'].shortcut().toString()})"
+            )
+
+    # Public surface
+
+    @property
+    def undo_stack(self) -> QUndoStack:
+        """The undo stack of the session."""
+        return self.workspace.undo_stack
+
+    def current_image_id(self) -> int | None:
+        """Id of the image on the canvas."""
+        return self.controller.image_id
+
+    def current_index(self) -> int:
+        """Row of the current image in the browser (-1 if none)."""
+        return self.image_browser.current_row()
+
+    def go_to_image(self, index: int) -> bool:
+        """Show the image at ``index`` in the browser's (filtered) order."""
+        return self.image_browser.set_current_row(index)
+
+    def map_image_to_view(self, x: float, y: float) -> QPoint:
+        """Canvas viewport position of image pixel ``(x, y)`` (for simulated mouse events)."""
+        return self.canvas_view.map_image_to_view(x, y)
+
+    def is_image_displayed(self) -> bool:
+        """True when the current image's pixels (or its error message) are painted.
+
+        Also True for a project without images (the canvas says how to import some).
+        """
+        if self.image_browser.row_count() == 0:
+            return True
+        return self.controller.image_id is not None and self.canvas_view.has_image
+
+    def trigger(self, name: str) -> None:
+        """Run an action by its registry name (as its shortcut would)."""
+        self.actions[name].trigger()
+
+    # Showing images
+
+    def _show_image(self, image_id: int) -> None:
+        try:
+            record = self.workspace.project.image(image_id)
+        except LabelerError as exc:
+            self.status.show_error(exc)
+            return
+        self.workspace.set_current_image(image_id)
+        self.controller.show(record, self.image_browser.neighbours())
+        self._update_index(record)
+        self.canvas_view.setFocus()
+        self.settings.setValue(self._settings_key("last_image"), image_id)
+
+    def _update_index(self, record: ImageRecord) -> None:
+        name = PurePosixPath(record.path).name
+        status = STATUS_LABELS[record.status]
+        self.status.set_index(self.current_index(), self.image_browser.row_count(), name, status)
+
+    def _focus_image(self, image_id: int) -> None:
+        """Undo/redo of an edit on another image: go there first."""
+        if self.image_browser.select_image(image_id):
+            return
+        self._show_image(image_id)
+
+    def _on_selection(self, key: ShapeKey | None) -> None:
+        class_id = self._class_of(key)
+        if class_id is not None:
+            self.guideline_panel.show_class(class_id)
+
+    def _class_of(self, key: ShapeKey | None) -> int | None:
+        if key is None:
+            return None
+        items = (
+            self.controller.annotations if key.kind == "annotation" else self.controller.predictions
+        )
+        return next((item.class_id for item in items if item.id == key.id), None)
+
+    def _on_change(self, change: Change) -> None:
+        record = self.controller.record
+        if record is not None and change.entity == "image" and record.id in change.ids:
+            self._update_index(record)
+        if change.entity == "model_run":
+            self.status.set_provider(self._provider_label())
+
+    def _update_undo_texts(self, _index: int = 0) -> None:
+        stack = self.undo_stack
+        undo, redo = self.actions["edit.undo"], self.actions["edit.redo"]
+        undo.setEnabled(stack.canUndo())
+        redo.setEnabled(stack.canRedo())
+        undo.setText(f"Undo {stack.undoText()}" if stack.canUndo() else "Undo")
+        redo.setText(f"Redo {stack.redoText()}" if stack.canRedo() else "Redo")
+
+    # Action handlers (named in labeler.app.actions.ACTIONS)
+
+    def tool_box(self) -> None:
+        """Draw boxes."""
+        self.canvas_view.set_tool("box")
+
+    def tool_polygon(self) -> None:
+        """Draw polygons."""
+        self.canvas_view.set_tool("polygon")
+
+    def tool_select(self) -> None:
+        """Select and edit shapes."""
+        self.canvas_view.set_tool("select")
+
+    def next_image(self) -> None:
+        """Go to the next image."""
+        self.image_browser.step(1)
+
+    def previous_image(self) -> None:
+        """Go to the previous image."""
+        self.image_browser.step(-1)
+
+    def toggle_done(self) -> None:
+        """Mark the image done, or back to in progress if it was done."""
+        record = self.controller.record
+        if record is None:
+            return
+        status = ImageStatus.IN_PROGRESS if record.status == ImageStatus.DONE else ImageStatus.DONE
+        self.workspace.execute(SetImageStatus(record.id, status, self.workspace.person.id))
+
+    def mark_review(self) -> None:
+        """Flag the image for review."""
+        record = self.controller.record
+        if record is not None:
+            self.workspace.execute(
+                SetImageStatus(record.id, ImageStatus.NEEDS_REVIEW, self.workspace.person.id)
+            )
+
+    def undo(self) -> None:
+        """Undo the last edit."""
+        self.canvas_view.cancel_gesture()
+        self.undo_stack.undo()
+
+    def redo(self) -> None:
+        """Redo the last undone edit."""
+        self.canvas_view.cancel_gesture()
+        self.undo_stack.redo()
+
+    def delete(self) -> None:
+        """Delete the selected shape, or reject the selected pre-label."""
+        self.controller.delete_selected()
+
+    def copy(self) -> None:
+        """Copy the selected shape (or all shapes of the image)."""
+        count = self.controller.copy()
+        self.status.showMessage(f"Copied {count} shape{'s' * (count != 1)}", 3000)
+
+    def paste(self) -> None:
+        """Paste copied shapes onto this image."""
+        count = self.controller.paste()
+        if count:
+            self.status.showMessage(f"Pasted {count} shape{'s' * (count != 1)}", 3000)
+
+    def accept_prelabel(self) -> None:
+        """Accept the selected pre-label (or select the first one)."""
+        self.controller.accept_selected()
+
+    def accept_all_prelabels(self) -> None:
+        """Accept every pre-label shown."""
+        count = self.controller.accept_all_visible()
+        if count:
+            self.status.showMessage(f"Accepted {count} pre-labels", 3000)
+
+    def reject_prelabel(self) -> None:
+        """Reject the selected pre-label."""
+        key = self.canvas_view.selected_key
+        if key is not None and key.kind == "prediction":
+            self.controller.delete_selected()
+
+    def toggle_prelabels(self) -> None:
+        """Show or hide pre-labels."""
+        self.prelabel_panel.toggle_visible()
+
+    def prelabel_image(self) -> None:
+        """Run the model on this image in the background."""
+        self.prelabel_panel.prelabel_current_image()
+
+    def zoom_fit(self) -> None:
+        """Fit the image in the view."""
+        self.canvas_view.zoom_fit()
+
+    def zoom_actual(self) -> None:
+        """Show image pixels 1:1."""
+        self.canvas_view.zoom_actual()
+
+    def zoom_in(self) -> None:
+        """Zoom in one step."""
+        self.canvas_view.zoom_by(WHEEL_STEP)
+
+    def zoom_out(self) -> None:
+        """Zoom out one step."""
+        self.canvas_view.zoom_by(1 / WHEEL_STEP)
+
+    def pick_class_number(self, number: int) -> None:
+        """Key 1-9: the class for new shapes, applied to the selected shape too."""
+        classes = self.workspace.drawable_classes()
+        if 1 <= number <= len(classes):
+            self.controller.set_class(classes[number - 1].id)
+
+    def show_shortcuts(self) -> None:
+        """The keyboard shortcuts dialog (also edits them)."""
+        ShortcutsDialog(self.actions, self).exec()
+
+    def import_images(self) -> None:
+        """Ask for a folder and import its images (see :meth:`import_folder`)."""
+        folder = QFileDialog.getExistingDirectory(self, "Import images from folder")
+        if folder:
+            self.import_folder(Path(folder))
+
+    def import_folder(self, folder: Path) -> Job:
+        """Import a folder of images in the background, with progress, ETA and Cancel."""
+        path = self.workspace.project.path
+        return run_with_dialog(
+            self.jobs,
+            lambda progress: jobs.import_paths(path, [folder], progress),
+            "Importing images",
+            self,
+            on_success=self._on_imported,
+            on_failure=lambda message: self.notify("Import failed", message, error=True),
+        )
+
+    def _on_imported(self, report: Any) -> None:
+        self.workspace.notify_external_change(Change("image", "create"))
+        if self.current_image_id() is None:
+            self.go_to_image(0)
+        skipped = list(getattr(report, "skipped", []))
+        summary = f"Imported {getattr(report, 'added', 0)} images, {len(skipped)} skipped"
+        if getattr(report, "cancelled", False):
+            summary += " (cancelled; finished batches kept)"
+        self.status.showMessage(summary, 10_000)
+        if skipped:
+            lines = "\n".join(f"{path}: {reason}" for path, reason in skipped[:12])
+            more = f"\n… and {len(skipped) - 12} more" if len(skipped) > 12 else ""
+            self.notify("Some files were skipped", f"{summary}.\n\n{lines}{more}")
+
+    def notify(self, title: str, text: str, error: bool = False) -> None:
+        """A message that does not block the workspace (closed with OK)."""
+        icon = QMessageBox.Icon.Warning if error else QMessageBox.Icon.Information
+        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    def prelabel_all(self) -> None:
+        """Pre-label every new image with the project's model, with progress, ETA and Cancel."""
+        images = self.workspace.project.images(ImageStatus.NEW)
+        if not images:
+            self.status.showMessage("No new images to pre-label", 4000)
+            return
+        path, ids = self.workspace.project.path, [i.id for i in images]
+        run_with_dialog(
+            self.jobs,
+            lambda progress: jobs.prelabel_many(path, ids, progress),
+            f"Pre-labeling {len(ids)} images",
+            self,
+            on_success=lambda _summary: self._after_batch_prelabel(ids),
+            on_failure=lambda message: self.notify("Pre-labeling failed", message, error=True),
+        )
+
+    def export_dataset(self) -> None:
+        """Ask for a format and a folder, then export (see :meth:`export_to`)."""
+        from labeler.core.export import FORMATS
+
+        fmt, ok = QInputDialog.getItem(self, "Export dataset", "Format:", list(FORMATS), 0, False)
+        if not ok:
+            return
+        folder = QFileDialog.getExistingDirectory(self, "Export into a folder")
+        if folder:
+            self.export_to(Path(folder) / f"export-{fmt}", fmt)
+
+    def export_to(self, out: Path, fmt: str) -> Job:
+        """Export the project as a dataset in the background, with progress, ETA and Cancel."""
+        path = self.workspace.project.path
+        return run_with_dialog(
+            self.jobs,
+            lambda progress: jobs.export_project(path, out, fmt, progress),
+            f"Exporting {fmt.upper()}",
+            self,
+            on_success=lambda _result: self.status.showMessage(f"Dataset written to {out}", 10_000),
+            on_failure=lambda message: self.notify("Export failed", message, error=True),
+        )
+
+    def _after_batch_prelabel(self, ids: list[int]) -> None:
+        self.workspace.notify_external_change(Change("prediction", "create", (), tuple(ids)))
+        self.workspace.notify_external_change(Change("image", "status", tuple(ids), tuple(ids)))
+        self.workspace.notify_external_change(Change("model_run", "finish"))
+
+    # Lifetime
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Count user input as activity for the time spent on the image."""
+        if event.type() in _ACTIVITY_EVENTS:
+            self.workspace.time.touch()
+        return False
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Stop workers, save time and layout, close the project (all edits are already saved)."""
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Release everything the window holds (idempotent)."""
+        if self._closed:
+            return
+        self._closed = True
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+        settings = self.settings
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState())
+        self.workspace.close()
+        self.workspace.undo_stack.blockSignals(True)
+        for stopper in (
+            self.jobs.shutdown,
+            self.prelabel_panel.shutdown,
+            self.image_browser.shutdown,
+            self.loader.shutdown,
+            self.thumbnails.shutdown,
+        ):
+            stopper()
+        for emitter in (self.workspace, self.loader, self.thumbnails):
+            emitter.blockSignals(True)  # late queued results must not reach a closed project
+        if self._owns_project:
+            self.workspace.project.close()

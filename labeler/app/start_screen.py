@@ -1,0 +1,109 @@
+"""The start screen: open a recent or existing project, or create a new one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from labeler.core.domain import GeometryKind
+from labeler.core.errors import LabelerError
+from labeler.core.store import PROJECT_SUFFIX, Project
+
+RECENT_KEY = "recent_projects"
+MAX_RECENT = 10
+
+
+def recent_projects(settings: QSettings | None = None) -> list[Path]:
+    """Recently opened projects that still exist, newest first."""
+    value = (settings or QSettings()).value(RECENT_KEY, [])
+    paths = value if isinstance(value, list) else [value] if isinstance(value, str) else []
+    return [Path(p) for p in paths if isinstance(p, str) and Path(p).is_file()]
+
+
+def add_recent_project(path: Path, settings: QSettings | None = None) -> None:
+    """Put ``path`` first in the recent list."""
+    settings = settings or QSettings()
+    resolved = str(path.resolve())
+    paths = [str(p) for p in recent_projects(settings) if str(p) != resolved]
+    settings.setValue(RECENT_KEY, [resolved, *paths][:MAX_RECENT])
+
+
+class StartScreen(QDialog):
+    """Choose a project; :attr:`project_path` holds the choice after ``exec()``."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.project_path: Path | None = None
+        self.setWindowTitle("labeler")
+        self.setMinimumSize(520, 380)
+        title = QLabel("<h2>labeler</h2>Label and review images, with pre-labels and guidelines.")
+        self.recent = QListWidget()
+        for path in recent_projects():
+            item = QListWidgetItem(f"{path.name}   —   {path.parent}")
+            item.setData(Qt.ItemDataRole.UserRole, str(path))
+            self.recent.addItem(item)
+        self.recent.itemActivated.connect(self._open_item)
+        self.recent.itemDoubleClicked.connect(self._open_item)
+        open_button = QPushButton("Open project…")
+        open_button.clicked.connect(self._open_file)
+        new_button = QPushButton("New project…")
+        new_button.clicked.connect(self._new_project)
+        buttons = QHBoxLayout()
+        buttons.addWidget(open_button)
+        buttons.addWidget(new_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(QLabel("Recent projects"))
+        layout.addWidget(self.recent, 1)
+        layout.addLayout(buttons)
+
+    def _open_item(self, item: QListWidgetItem) -> None:
+        self._choose(Path(item.data(Qt.ItemDataRole.UserRole)))
+
+    def _open_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open project", "", f"labeler projects (*{PROJECT_SUFFIX});;All files (*)"
+        )
+        if path:
+            self._choose(Path(path))
+
+    def _new_project(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "New project", f"project{PROJECT_SUFFIX}", f"labeler projects (*{PROJECT_SUFFIX})"
+        )
+        if not path:
+            return
+        classes, ok = QInputDialog.getText(
+            self, "Classes", "Box classes, separated by commas:", text="scratch, crack, dent"
+        )
+        if not ok:
+            return
+        names = [c.strip() for c in classes.split(",") if c.strip()]
+        target = Path(path)
+        if target.suffix != PROJECT_SUFFIX:
+            target = target.with_suffix(PROJECT_SUFFIX)
+        try:
+            Project.create(target, names, GeometryKind.BOX).close()
+        except LabelerError as exc:
+            QMessageBox.warning(self, "Cannot create the project", str(exc))
+            return
+        self._choose(target)
+
+    def _choose(self, path: Path) -> None:
+        self.project_path = path
+        self.accept()

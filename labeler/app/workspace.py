@@ -1,0 +1,246 @@
+"""The workspace: the open project, the signed-in person, undo, and the current image.
+
+Views never write to the store themselves: they build a core command
+(:mod:`labeler.core.commands`) and call :meth:`Workspace.execute`, which applies
+it in one transaction and pushes a thin :class:`EditCommand` on the
+``QUndoStack``. Views learn about every committed change from
+:attr:`Workspace.changed` (the core's change events, re-emitted as a Qt
+signal), so an edit made by undo, by a panel or by a worker looks the same to them.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import traceback
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from labeler.app.time_tracker import TimeTracker
+from labeler.core.commands import Command
+from labeler.core.domain import Annotation, LabelClass, Person, Role
+from labeler.core.errors import LabelerError
+from labeler.core.events import Change
+from labeler.core.geometry import Geometry
+from labeler.core.store import Project
+
+TIME_FLUSH_MS = 10_000
+
+
+class EditCommand(QUndoCommand):
+    """A core command on the undo stack; the core command already knows its inverse.
+
+    Built after the command was applied (so a failing edit never reaches the
+    stack). Consecutive drags of one shape merge: the merged entry keeps the
+    first inverse and the latest forward command.
+    """
+
+    MERGE_ID = 0x4C42
+
+    def __init__(self, workspace: Workspace, redo_command: Command, undo_command: Command) -> None:
+        super().__init__(redo_command.text)
+        self._workspace = workspace
+        self._redo_command = redo_command
+        self._undo_command = undo_command
+        self._applied = True
+
+    @property
+    def image_id(self) -> int:
+        """The image the edit belongs to."""
+        return self._redo_command.image_id
+
+    def id(self) -> int:
+        """Commands of this type may merge (see :meth:`mergeWith`)."""
+        return self.MERGE_ID
+
+    def redo(self) -> None:
+        """Apply the edit (the first call, at push time, was done before the push)."""
+        if self._applied:
+            return
+        undo = self._workspace.apply_for_undo_stack(self._redo_command)
+        if undo is None:
+            self.setObsolete(True)
+            return
+        self._undo_command, self._applied = undo, True
+
+    def undo(self) -> None:
+        """Apply the inverse."""
+        redo = self._workspace.apply_for_undo_stack(self._undo_command)
+        if redo is None:
+            self.setObsolete(True)
+            return
+        self._redo_command, self._applied = redo, False
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        """Absorb a following drag of the same shape."""
+        if not isinstance(other, EditCommand):
+            return False
+        if not self._redo_command.merges_with(other._redo_command):
+            return False
+        self._redo_command = other._redo_command
+        return True
+
+
+@dataclass(frozen=True)
+class ClipboardShape:
+    """A copied shape: its class and geometry (pasted onto any image)."""
+
+    class_id: int
+    geometry: Geometry
+
+
+class Workspace(QObject):
+    """The state of a labeling session that several views share."""
+
+    changed = Signal(object)
+    imageChanged = Signal(int)
+    errorRaised = Signal(str)
+    saveStateChanged = Signal(str, bool)
+    activeClassChanged = Signal(int)
+    annotationScopeChanged = Signal(bool)
+    focusImageRequested = Signal(int)
+
+    def __init__(self, project: Project, person: Person, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.person = person
+        self.undo_stack = QUndoStack(self)
+        self.clipboard: list[ClipboardShape] = []
+        self.current_image_id: int | None = None
+        self._classes = project.classes()
+        drawable = [c for c in self._classes if c.kind.value != "tag"]
+        self.active_class_id: int | None = drawable[0].id if drawable else None
+        # Annotators label blind (their own shapes only); reviewers and QA leads see everyone's.
+        self.only_own_annotations = person.role == Role.ANNOTATOR
+        self.time = TimeTracker()
+        self._pending_time: dict[int, float] = {}
+        self._unsubscribe = project.changes.subscribe(self._relay)
+        self._time_timer = QTimer(self)
+        self._time_timer.setInterval(TIME_FLUSH_MS)
+        self._time_timer.timeout.connect(self.flush_time)
+        self._time_timer.start()
+        self.last_saved_at: float | None = None
+
+    # Classes
+
+    def classes(self) -> list[LabelClass]:
+        """The project's classes in display order (cached; refreshed on class changes)."""
+        return list(self._classes)
+
+    def drawable_classes(self) -> list[LabelClass]:
+        """Classes drawn as shapes (not tags), in display order: keys 1-9 pick these."""
+        return [c for c in self._classes if c.kind.value != "tag"]
+
+    def tag_classes(self) -> list[LabelClass]:
+        """Image-level classes."""
+        return [c for c in self._classes if c.kind.value == "tag"]
+
+    def label_class(self, class_id: int) -> LabelClass | None:
+        """The class with this id, if it exists."""
+        return next((c for c in self._classes if c.id == class_id), None)
+
+    def set_active_class(self, class_id: int) -> None:
+        """The class new shapes get."""
+        if class_id != self.active_class_id:
+            self.active_class_id = class_id
+            self.activeClassChanged.emit(class_id)
+
+    # Annotations
+
+    def annotations(self, image_id: int) -> list[Annotation]:
+        """The annotations of an image this person sees (see :attr:`only_own_annotations`)."""
+        own = self.person.id if self.only_own_annotations else None
+        return self.project.annotations(image_id, annotator_id=own)
+
+    def set_only_own_annotations(self, only_own: bool) -> None:
+        """Show only the signed-in person's annotations, or everyone's."""
+        if only_own != self.only_own_annotations:
+            self.only_own_annotations = only_own
+            self.annotationScopeChanged.emit(only_own)
+
+    # Images
+
+    def set_current_image(self, image_id: int | None) -> None:
+        """Show another image; the time spent on the previous one is queued for saving.
+
+        Time is written by :meth:`flush_time` (every few seconds, and on close), not
+        here: a commit on every image switch would delay showing the next image.
+        """
+        if image_id == self.current_image_id:
+            return
+        self._queue_time(*self.time.switch(image_id))
+        self.current_image_id = image_id
+        if image_id is not None:
+            self.imageChanged.emit(image_id)
+
+    def flush_time(self) -> None:
+        """Save the active time accumulated per image so far (one small transaction)."""
+        self._queue_time(*self.time.take())
+        pending, self._pending_time = self._pending_time, {}
+        if not pending:
+            return
+        try:
+            with self.project.transaction():
+                for image_id, seconds in pending.items():
+                    self.project.add_image_time(image_id, self.person.id, seconds)
+        except LabelerError as exc:
+            self._report(f"Could not record time: {exc}")
+
+    def _queue_time(self, image_id: int | None, seconds: float) -> None:
+        if image_id is not None and seconds >= 0.05:
+            self._pending_time[image_id] = self._pending_time.get(image_id, 0.0) + seconds
+
+    # Edits
+
+    def execute(self, command: Command | None) -> Command | None:
+        """Apply an edit in one transaction and put it on the undo stack.
+
+        Returns the inverse the command produced (None if it was refused; the
+        reason went to :attr:`errorRaised`).
+        """
+        if command is None:
+            return None
+        undo = self._apply(command)
+        if undo is None:
+            return None
+        self.undo_stack.push(EditCommand(self, command, undo))
+        return undo
+
+    def apply_for_undo_stack(self, command: Command) -> Command | None:
+        """Apply an undo or redo step; moves to the edit's image first. None if it failed."""
+        if command.image_id != self.current_image_id:
+            self.focusImageRequested.emit(command.image_id)
+        return self._apply(command)
+
+    def _apply(self, command: Command) -> Command | None:
+        try:
+            return command.apply(self.project)
+        except LabelerError as exc:
+            self._report(f"{command.text}: {exc}")
+        except Exception as exc:  # sqlite3 errors (disk full, I/O) and bugs: never a crash
+            traceback.print_exc(file=sys.stderr)
+            self._report(f"{command.text} was NOT saved: {type(exc).__name__}: {exc}")
+        return None
+
+    def _report(self, message: str) -> None:
+        self.saveStateChanged.emit(message, False)
+        self.errorRaised.emit(message)
+
+    def _relay(self, change: Change) -> None:
+        if change.entity == "class":
+            self._classes = self.project.classes()
+        self.last_saved_at = time.time()
+        self.saveStateChanged.emit("All changes saved", True)
+        self.changed.emit(change)
+
+    def notify_external_change(self, change: Change) -> None:
+        """Tell the views about a change a worker committed through its own connection."""
+        self.project.changes.publish(change)
+
+    def close(self) -> None:
+        """Save pending time and stop listening to the project."""
+        self._time_timer.stop()
+        self.flush_time()
+        self._unsubscribe()

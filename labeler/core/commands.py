@@ -1,0 +1,357 @@
+"""Undoable edits as data: each command applies itself in one transaction and returns its inverse.
+
+The pattern of glue's ``core/command.py`` and Orange's paint widget: an edit is a
+small value; :meth:`Command.apply` performs it on a :class:`Project` inside one
+durable transaction and returns the command that undoes it. Undoing an undo
+gives back an equivalent command again, so an undo stack only has to keep the
+last inverse of each entry::
+
+    undo = AddAnnotation(image_id, class_id, Box(...), person_id).apply(project)
+    redo = undo.apply(project)  # the same annotation comes back (same id)
+
+Nothing here imports Qt; the workspace wraps commands in thin ``QUndoCommand``
+objects that merge consecutive drags of one shape (:meth:`Command.merges_with`).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from labeler.core.domain import AnnotationSource, ImageStatus
+from labeler.core.geometry import Geometry
+
+if TYPE_CHECKING:
+    from labeler.core.store import Project
+
+
+
+class Command(ABC):
+    """An edit of one image's labels that knows how to undo itself."""
+
+    image_id: int
+
+    @property
+    @abstractmethod
+    def text(self) -> str:
+        """What the edit does, for the Edit menu ("Undo Move box")."""
+
+    def apply(self, project: Project) -> Command:
+        """Perform the edit in one transaction and return the command that undoes it."""
+        with project.transaction():
+            return self._apply(project)
+
+    @abstractmethod
+    def _apply(self, project: Project) -> Command:
+        """Perform the edit (inside the caller's transaction); return the inverse."""
+
+    def merges_with(self, later: Command) -> bool:
+        """True when ``later``, applied right after this one, may share its undo step."""
+        return False
+
+
+@dataclass(frozen=True)
+class AddAnnotation(Command):
+    """Create a new annotation; undone by deleting it."""
+
+    image_id: int
+    class_id: int
+    geometry: Geometry
+    annotator_id: int
+    source: AnnotationSource = AnnotationSource.MANUAL
+    seconds_spent: float = 0.0
+    prediction_id: int | None = None
+
+    @property
+    def text(self) -> str:
+        """What the edit does."""
+        return f"Add {self.geometry.kind}"
+
+    def _apply(self, project: Project) -> Command:
+        created = project.add_annotation(
+            self.image_id,
+            self.class_id,
+            self.geometry,
+            self.annotator_id,
+            source=self.source,
+            seconds_spent=self.seconds_spent,
+            prediction_id=self.prediction_id,
+        )
+        return DeleteAnnotation(self.image_id, created.id, self.annotator_id, text_=self.text)
+
+
+@dataclass(frozen=True)
+class DeleteAnnotation(Command):
+    """Delete an annotation (softly: it stays on file); undone by restoring the same record.
+
+    Deleting an annotation made from a pre-label also rejects that pre-label, so it
+    does not pop up again; the inverse brings both back.
+    """
+
+    image_id: int
+    annotation_id: int
+    person_id: int | None = None
+    text_: str = "Delete shape"
+
+    @property
+    def text(self) -> str:
+        """What the edit does."""
+        return self.text_
+
+    def _apply(self, project: Project) -> Command:
+        annotation = project.annotation(self.annotation_id)
+        project.delete_annotation(self.annotation_id, self.person_id)
+        restore = RestoreAnnotation(self.image_id, self.annotation_id, self.person_id, self.text_)
+        if annotation.prediction_id is None:
+            return restore
+        unreject = RejectPrediction(self.image_id, annotation.prediction_id, self.person_id).apply(
+            project
+        )
+        return CompositeCommand((unreject, restore), self.text_)
+
+
+@dataclass(frozen=True)
+class RestoreAnnotation(Command):
+    """Bring back a deleted annotation; undone by deleting it again."""
+
+    image_id: int
+    annotation_id: int
+    person_id: int | None = None
+    text_: str = "Restore shape"
+
+    @property
+    def text(self) -> str:
+        """What the edit does."""
+        return self.text_
+
+    def _apply(self, project: Project) -> Command:
+        project.restore_annotation(self.annotation_id, self.person_id)
+        return DeleteAnnotation(self.image_id, self.annotation_id, self.person_id, self.text_)
+
+
+@dataclass(frozen=True)
+class UpdateAnnotation(Command):
+    """Change an annotation's shape and/or class; undone by the old values.
+
+    Changing an accepted pre-label makes it ``prelabel_edited`` (unless ``source``
+    says otherwise); the inverse restores the old source too.
+    """
+
+    image_id: int
+    annotation_id: int
+    geometry: Geometry | None = None
+    class_id: int | None = None
+    person_id: int | None = None
+    source: AnnotationSource | None = None
+    text_: str = ""
+
+    @property
+    def text(self) -> str:
+        """What the edit does."""
+        if self.text_:
+            return self.text_
+        return "Change class" if self.geometry is None else "Edit shape"
+
+    def _apply(self, project: Project) -> Command:
+        old = project.annotation(self.annotation_id)
+        source = self.source
+        if source is None and old.source == AnnotationSource.PRELABEL_ACCEPTED:
+            source = AnnotationSource.PRELABEL_EDITED
+        project.update_annotation(
+            self.annotation_id,
+            geometry=self.geometry,
+            class_id=self.class_id,
+            source=source,
+            person_id=self.person_id,
+        )
+        return UpdateAnnotation(
+            self.image_id,
+            self.annotation_id,
+            geometry=old.geometry if self.geometry is not None else None,
+            class_id=old.class_id if self.class_id is not None else None,
+            person_id=self.person_id,
+            source=old.source,
+            text_=self.text,
+        )
+
+    def merges_with(self, later: Command) -> bool:
+        """Consecutive shape edits of the same annotation share one undo step."""
+        return (
+            isinstance(later, UpdateAnnotation)
+            and later.annotation_id == self.annotation_id
+            and self.geometry is not None
+            and later.geometry is not None
+            and self.class_id is None
+            and later.class_id is None
+        )
+
+
+@dataclass(frozen=True)
+class AcceptPrediction(Command):
+    """Turn a pre-label into an annotation; undone by deleting that annotation.
+
+    Without ``geometry`` or ``class_id`` the annotation copies the prediction and is
+    ``prelabel_accepted``; with either (the user edited it first) it is
+    ``prelabel_edited``. Either way it records the prediction it came from.
+    """
+
+    image_id: int
+    prediction_id: int
+    annotator_id: int
+    geometry: Geometry | None = None
+    class_id: int | None = None
+    seconds_spent: float = 0.0
+
+    @property
+    def text(self) -> str:
+        """What the edit does."""
+        edited = self.geometry is not None or self.class_id is not None
+        return "Edit pre-label" if edited else "Accept pre-label"
+
+    def _apply(self, project: Project) -> Command:
+        prediction = project.prediction(self.prediction_id)
+        edited = self.geometry is not None or self.class_id is not None
+        source = AnnotationSource.PRELABEL_EDITED if edited else AnnotationSource.PRELABEL_ACCEPTED
+        created = project.add_annotation(
+            self.image_id,
+            self.class_id if self.class_id is not None else prediction.class_id,
+            self.geometry if self.geometry is not None else prediction.geometry,
+            self.annotator_id,
+            source=source,
+            seconds_spent=self.seconds_spent,
+            prediction_id=self.prediction_id,
+        )
+        return _DeleteAccepted(self.image_id, created.id, self.annotator_id, self.text)
+
+
+@dataclass(frozen=True)
+class _DeleteAccepted(Command):
+    """Inverse of an accept: delete the annotation and let the pre-label show again."""
+
+    image_id: int
+    annotation_id: int
+    person_id: int | None
+    text_: str
+
+    @property
+    def text(self) -> str:
+        """What the edit does."""
+        return self.text_
+
+    def _apply(self, project: Project) -> Command:
+        project.delete_annotation(self.annotation_id, self.person_id)
+        return _RestoreAccepted(self.image_id, self.annotation_id, self.person_id, self.text_)
+
+
+@dataclass(frozen=True)
+class _RestoreAccepted(Command):
+    """Redo of an accept: bring the same annotation back."""
+
+    image_id: int
+    annotation_id: int
+    person_id: int | None
+    text_: str
+
+    @property
+    def text(self) -> str:
+        """What the edit does."""
+        return self.text_
+
+    def _apply(self, project: Project) -> Command:
+        project.restore_annotation(self.annotation_id, self.person_id)
+        return _DeleteAccepted(self.image_id, self.annotation_id, self.person_id, self.text_)
+
+
+@dataclass(frozen=True)
+class RejectPrediction(Command):
+    """Dismiss a pre-label on its image (it stops being shown); undone by un-rejecting it."""
+
+    image_id: int
+    prediction_id: int
+    person_id: int | None = None
+    rejected: bool = True
+
+    @property
+    def text(self) -> str:
+        """What the edit does."""
+        return "Reject pre-label" if self.rejected else "Restore pre-label"
+
+    def _apply(self, project: Project) -> Command:
+        was_rejected = project.set_prediction_rejected(
+            self.prediction_id, self.rejected, self.person_id
+        )
+        return RejectPrediction(self.image_id, self.prediction_id, self.person_id, was_rejected)
+
+
+@dataclass(frozen=True)
+class SetImageStatus(Command):
+    """Move an image to a workflow status (done, needs review, ...); undone by the old status."""
+
+    image_id: int
+    status: ImageStatus
+    person_id: int | None = None
+    text_: str = ""
+
+    @property
+    def text(self) -> str:
+        """What the edit does."""
+        return self.text_ or f"Mark {self.status.value.replace('_', ' ')}"
+
+    def _apply(self, project: Project) -> Command:
+        old = project.image(self.image_id).status
+        project.set_image_status(self.image_id, self.status, self.person_id)
+        return SetImageStatus(self.image_id, old, self.person_id, self.text)
+
+
+@dataclass(frozen=True)
+class CompositeCommand(Command):
+    """Several commands applied in one transaction as one undo step (paste, accept all)."""
+
+    commands: tuple[Command, ...]
+    text_: str
+    image_id: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        if not self.commands:
+            raise ValueError("a composite command needs at least one command")
+        object.__setattr__(self, "image_id", self.commands[0].image_id)
+
+    @property
+    def text(self) -> str:
+        """What the edit does."""
+        return self.text_
+
+    def _apply(self, project: Project) -> Command:
+        inverses = [command.apply(project) for command in self.commands]
+        return CompositeCommand(tuple(reversed(inverses)), self.text_)
+
+
+def accept_predictions(
+    image_id: int, prediction_ids: Sequence[int], annotator_id: int
+) -> CompositeCommand | None:
+    """One undoable step accepting several pre-labels unchanged (None when there are none)."""
+    commands = tuple(AcceptPrediction(image_id, pid, annotator_id) for pid in prediction_ids)
+    if not commands:
+        return None
+    return CompositeCommand(commands, f"Accept {len(commands)} pre-labels")
+
+
+def paste_shapes(
+    image_id: int, shapes: Sequence[tuple[int, Geometry]], annotator_id: int
+) -> CompositeCommand | None:
+    """One undoable step adding copied ``(class_id, geometry)`` shapes to an image."""
+    commands = tuple(
+        AddAnnotation(image_id, class_id, geometry, annotator_id) for class_id, geometry in shapes
+    )
+    if not commands:
+        return None
+    return CompositeCommand(commands, f"Paste {len(commands)} shape{'s' * (len(commands) > 1)}")
+
+
+def created_annotation_id(inverse: Command) -> int | None:
+    """The annotation an add, paste-of-one or accept created, read from the inverse it returned."""
+    if isinstance(inverse, DeleteAnnotation | _DeleteAccepted):
+        return inverse.annotation_id
+    return None
