@@ -1,4 +1,4 @@
-"""``labeler agreement`` and ``labeler disagreements``."""
+"""``labeler agreement``, ``disagreements``, ``diagnose`` and ``report``."""
 
 from __future__ import annotations
 
@@ -7,10 +7,13 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from rich.markup import escape
 from rich.table import Table
 
 from labeler.cli.output import print_json, stdout
 from labeler.core.agreement import agreement_report
+from labeler.core.diagnosis import TRUTH_RULE, diagnose
+from labeler.core.diagnosis.diagnose import DEFAULT_MIN_SCORE
 from labeler.core.disagreements import (
     Disagreement,
     disagreements_all_pairs,
@@ -20,6 +23,7 @@ from labeler.core.disagreements import (
 )
 from labeler.core.errors import LabelerError
 from labeler.core.matching import DEFAULT_IOU_THRESHOLD, DEFAULT_LOW_OVERLAP
+from labeler.core.report import write_report
 from labeler.core.store import Project
 
 TABLE_ROWS = 50
@@ -90,6 +94,70 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     agr.add_argument("--json", action="store_true", help="print the report as JSON")
     agr.set_defaults(handler=run_agreement)
+    _register_diagnose(commands)
+    _register_report(commands)
+
+
+def _register_diagnose(commands: argparse._SubParsersAction) -> None:
+    diag = commands.add_parser(
+        "diagnose",
+        help="evaluate a model run against reviewed or consensus labels",
+        description="COCO-style mAP@[.5:.95], AP50, AP75 (equal to pycocotools COCOeval: "
+        "101-point interpolation, area ranges, 100 detections per image), per-class AP, "
+        "precision-recall curves, a confusion matrix with a background row and column, and "
+        "false-positive / false-negative slices (image and prediction or annotation ids). "
+        + TRUTH_RULE,
+    )
+    diag.add_argument("project", type=Path, help="the project file")
+    diag.add_argument("--model", type=int, required=True, metavar="RUN", help="model run id")
+    diag.add_argument(
+        "--truth", metavar="NAME", help="use this annotator's labels as the truth instead"
+    )
+    diag.add_argument(
+        "--iou",
+        type=_fraction,
+        default=DEFAULT_IOU_THRESHOLD,
+        help="IoU for the confusion matrix and slices (default: %(default)s; AP uses .50:.95)",
+    )
+    diag.add_argument(
+        "--min-score",
+        type=_score,
+        default=DEFAULT_MIN_SCORE,
+        help="predictions below this score stay out of the confusion matrix and slices "
+        "(default: %(default)s; AP uses every prediction)",
+    )
+    diag.add_argument("--limit", type=int, help="list at most this many FP and FN (table: 20)")
+    diag.add_argument("--json", action="store_true", help="print the diagnosis as JSON")
+    diag.set_defaults(handler=run_diagnose)
+
+
+def _register_report(commands: argparse._SubParsersAction) -> None:
+    rep = commands.add_parser(
+        "report",
+        help="write a self-contained HTML report (agreement, disagreements, diagnosis)",
+        description="Write one HTML file with inline CSS and SVG charts (no scripts, no network) "
+        "for people without the app: project summary, agreement tables and charts, "
+        "disagreements by type and, for a model run (the newest unless --model), its diagnosis.",
+    )
+    rep.add_argument("project", type=Path, help="the project file")
+    rep.add_argument("output", type=Path, help="the HTML file to write")
+    rep.add_argument("--model", type=int, metavar="RUN", help="model run to diagnose")
+    rep.add_argument("--truth", metavar="NAME", help="annotator whose labels are the truth")
+    rep.add_argument(
+        "--iou",
+        type=_fraction,
+        default=DEFAULT_IOU_THRESHOLD,
+        help="IoU needed to match two objects (default: %(default)s)",
+    )
+    rep.add_argument("--force", action="store_true", help="overwrite OUTPUT if it exists")
+    rep.set_defaults(handler=run_report)
+
+
+def _score(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"{text} is not in [0, 1]")
+    return value
 
 
 def run_disagreements(args: argparse.Namespace) -> int:
@@ -245,3 +313,94 @@ def _group_table(key: str, rows: list[dict[str, Any]]) -> None:
             str(row["comparisons"]),
         )
     stdout.print(table)
+
+
+DIAGNOSE_ROWS = 20
+
+
+def run_diagnose(args: argparse.Namespace) -> int:
+    """Print the diagnosis of a model run."""
+    if args.limit is not None and args.limit < 0:
+        raise LabelerError("--limit must be 0 or more")
+    with Project.open(args.project) as project:
+        result = diagnose(project, args.model, args.truth, args.iou, args.min_score)
+    if args.json:
+        print_json(result.to_dict(args.limit))
+        return 0
+    _print_diagnosis(result.to_dict(args.limit if args.limit is not None else DIAGNOSE_ROWS))
+    return 0
+
+
+def _number(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+def _print_diagnosis(data: dict[str, Any]) -> None:
+    run = data["run"]
+    sources = ", ".join(f"{k} {v}" for k, v in data["truth_sources"].items()) or "none"
+    stdout.print(
+        f"Model run {run['id']} ({escape(run['model'])}) against {escape(data['truth'])} labels: "
+        f"{data['images']} images ({sources}), {data['truth_objects']} truth objects, "
+        f"{data['predictions']} predictions"
+    )
+    metrics = data["metrics"]
+    stdout.print(
+        f"[bold]mAP@[.5:.95][/] {_number(metrics['AP'])}  AP50 {_number(metrics['AP50'])}  "
+        f"AP75 {_number(metrics['AP75'])}  AR100 {_number(metrics['AR100'])}"
+    )
+    table = Table("class", "AP", "AP50", "AP75", "truth", "predictions")
+    for row in data["per_class"]:
+        table.add_row(
+            escape(row["class"]),
+            _number(row["ap"]),
+            _number(row["ap50"]),
+            _number(row["ap75"]),
+            str(row["truth"]),
+            str(row["predictions"]),
+        )
+    stdout.print(table)
+    matrix = data["confusion_matrix"]
+    stdout.print(
+        f"Confusion matrix (rows: truth, columns: prediction; IoU >= {data['iou_threshold']}, "
+        f"score >= {data['min_score']})"
+    )
+    labels = [escape(label) for label in matrix["labels"]]
+    grid = Table("truth \\ predicted", *labels)
+    for label, row in zip(labels, matrix["matrix"], strict=True):
+        grid.add_row(label, *(str(v) for v in row))
+    stdout.print(grid)
+    for key, title in (
+        ("false_positives", "False positives"),
+        ("false_negatives", "False negatives"),
+    ):
+        _print_slice(title, data[key])
+
+
+def _print_slice(title: str, slice_: dict[str, Any]) -> None:
+    stdout.print(f"[bold]{title}[/]: {slice_['total']}")
+    if not slice_["items"]:
+        return
+    table = Table("image", "id", "class", "score", "reason", "other class", "IoU")
+    for item in slice_["items"]:
+        table.add_row(
+            escape(item["image"] or str(item["image_id"])),
+            str(item.get("prediction_id") or item.get("annotation_id")),
+            escape(item["class"]),
+            "" if item["score"] is None else f"{item['score']:.2f}",
+            item["reason"],
+            escape(item["other_class"] or ""),
+            "" if item["iou"] is None else f"{item['iou']:.2f}",
+        )
+    stdout.print(table)
+    if len(slice_["items"]) < slice_["total"]:
+        stdout.print(f"... {slice_['total'] - len(slice_['items'])} more (use --limit or --json)")
+
+
+def run_report(args: argparse.Namespace) -> int:
+    """Write the HTML report."""
+    if args.output.exists() and not args.force:
+        raise LabelerError(f"{args.output}: a file already exists there (use --force)")
+    with Project.open(args.project) as project:
+        written = write_report(project, args.output, args.model, args.truth, args.iou)
+    stdout.print(f"Report written to {escape(str(written))}")
+    return 0

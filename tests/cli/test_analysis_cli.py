@@ -112,3 +112,52 @@ def test_disagreements_with_consensus(
     data = json.loads(capsys.readouterr().out)
     assert data["comparison"] == {"kind": "consensus", "a": "carol", "b": "consensus of others"}
     assert data["total"] == 5
+
+
+def test_diagnose_json(project_file: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["diagnose", project_file, "--model", "1", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["run"]["id"] == 1 and data["truth"] == "reviewed or consensus"
+    assert data["images"] == 1 and data["predictions"] == 2
+    assert set(data["metrics"]) >= {"AP", "AP50", "AP75", "AR100"}
+    assert data["confusion_matrix"]["labels"] == ["scratch", "crack", "dent", "background"]
+    assert data["false_positives"]["total"] == len(data["false_positives"]["items"]) == 2
+    worst = data["false_positives"]["items"][0]
+    assert (worst["reason"], worst["class"], worst["other_class"]) == (
+        "wrong_class",
+        "scratch",
+        "dent",
+    )
+    assert data["false_positives"]["items"][1]["reason"] == "background"
+
+
+def test_diagnose_table_and_truth(project_file: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["diagnose", project_file, "--model", "1", "--truth", "carol"]) == 0
+    out = capsys.readouterr().out
+    assert "against annotator carol labels" in out and "mAP@[.5:.95]" in out
+    assert "Confusion matrix" in out and "False negatives" in out
+
+
+def test_diagnose_errors(project_file: str) -> None:
+    with pytest.raises(LabelerError, match=r"no model run with id 7 \(runs: 1 \(detector\)\)"):
+        run(["diagnose", project_file, "--model", "7"])
+    with pytest.raises(LabelerError, match="no person named 'zed'"):
+        run(["diagnose", project_file, "--model", "1", "--truth", "zed"])
+    with pytest.raises(LabelerError, match="--limit"):
+        run(["diagnose", project_file, "--model", "1", "--limit", "-1"])
+    with pytest.raises(SystemExit):
+        run(["diagnose", project_file])  # --model is required
+
+
+def test_report_writes_one_html_file(
+    project_file: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "report.html"
+    assert run(["report", project_file, str(out)]) == 0
+    assert "Report written" in capsys.readouterr().out
+    document = out.read_text(encoding="utf-8")
+    assert document.startswith("<!DOCTYPE html>") and "Model diagnosis: run 1" in document
+    with pytest.raises(LabelerError, match="already exists"):
+        run(["report", project_file, str(out)])
+    assert run(["report", project_file, str(out), "--force", "--truth", "alice"]) == 0
+    assert "Against annotator alice labels" in out.read_text(encoding="utf-8")

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
-from labeler.core.domain import Annotation, GeometryKind, ImageStatus, LabelClass, Person
-from labeler.core.geometry import Tag
+import numpy as np
+
+from labeler.core.domain import GeometryKind, ImageStatus, LabelClass, Person
 from labeler.core.matching import Shape
 from labeler.core.store import Project
+from labeler.core.store.bulk import ShapeColumns
 
 # Images a person has finished: labeled with nothing on them, they still count as covered.
 FINISHED = {ImageStatus.DONE, ImageStatus.NEEDS_REVIEW, ImageStatus.REJECTED}
@@ -21,44 +24,88 @@ class ProjectLabels:
 
     An annotator *covers* an image when they made at least one annotation on it
     (object or tag): the store does not record who looked at an image and left
-    it empty.
+    it empty. Objects are held as columns sorted by image, annotator and id;
+    ``spans[image, annotator]`` is the row range of that side's objects, and
+    :attr:`shapes` the same objects as :class:`Shape` lists.
     """
 
     classes: dict[int, LabelClass]
     people: dict[int, Person]
-    annotations: list[Annotation]
-    shapes: dict[int, dict[int, list[Shape]]] = field(default_factory=dict)
-    tags: dict[int, dict[int, set[int]]] = field(default_factory=dict)
+    coverage: dict[int, list[int]] = field(default_factory=dict)
+    objects: ShapeColumns | None = None
+    spans: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+    _tag_rows: list[tuple[int, int, int]] = field(default_factory=list, repr=False)
     finished_images: set[int] = field(default_factory=set)
     facts: dict[tuple[int, int], tuple[int | None, str]] = field(default_factory=dict)
     guidelines: dict[int, str] = field(default_factory=dict)
+    seconds: dict[tuple[int, int], float] = field(default_factory=dict)
 
     @classmethod
     def load(cls, project: Project) -> ProjectLabels:
-        """Read the project's classes, people and live annotations."""
+        """Read the project's classes, people and live annotations (a few bulk queries)."""
         labels = cls(
             classes={c.id: c for c in project.classes()},
             people={p.id: p for p in project.people()},
-            annotations=project.annotations(),
-            finished_images={i.id for i in project.images() if i.status in FINISHED},
+            finished_images=project.image_ids_with_status(FINISHED),
             guidelines={g.id: f"v{g.number}" for g in project.guideline_versions()},
         )
-        shapes: dict[int, dict[int, list[Shape]]] = defaultdict(dict)
-        tags: dict[int, dict[int, set[int]]] = defaultdict(dict)
-        own: dict[tuple[int, int], list[Annotation]] = defaultdict(list)
-        for annotation in labels.annotations:
-            image, person = annotation.image_id, annotation.annotator_id
-            own[image, person].append(annotation)
-            shapes[image].setdefault(person, [])  # a tag alone still covers the image
-            tags[image].setdefault(person, set())
-            if isinstance(annotation.geometry, Tag):
-                tags[image][person].add(annotation.class_id)
-            else:
-                shapes[image][person].append(Shape.from_annotation(annotation))
-        labels.shapes = {i: dict(sorted(by.items())) for i, by in shapes.items()}
-        labels.tags = {i: dict(sorted(by.items())) for i, by in tags.items()}
-        labels.facts = {key: _side_facts(group) for key, group in own.items()}
+        groups: dict[tuple[int, int], list[tuple[int | None, int, str]]] = defaultdict(list)
+        for image, person, version, count, latest, seconds in project.annotation_groups():
+            groups[image, person].append((version, count, latest))
+            labels.seconds[image, person] = labels.seconds.get((image, person), 0.0) + seconds
+        labels.facts = {key: _side_facts(group) for key, group in groups.items()}
+        coverage: dict[int, list[int]] = defaultdict(list)
+        for image, person in sorted(groups):
+            coverage[image].append(person)
+        labels.coverage = dict(coverage)
+        labels._tag_rows = project.tag_rows() if labels.has_tag_classes else []
+        objects = project.object_columns()
+        order = np.lexsort((objects.id, objects.owner, objects.image_id))
+        labels.objects = objects = objects.take(order)
+        if len(objects):
+            keys = np.stack([objects.image_id, objects.owner], axis=1)
+            starts = np.flatnonzero(np.r_[True, np.any(keys[1:] != keys[:-1], axis=1)])
+            ends = np.r_[starts[1:], len(objects)]
+            for (image, person), start, end in zip(
+                keys[starts].tolist(), starts.tolist(), ends.tolist(), strict=True
+            ):
+                labels.spans[image, person] = (start, end)
         return labels
+
+    @cached_property
+    def coverage_pairs(self) -> np.ndarray:
+        """The sorted ``(image, annotator)`` pairs of who covered what (``n x 2``)."""
+        pairs = [(i, p) for i in sorted(self.coverage) for p in self.coverage[i]]
+        return np.array(pairs, dtype=np.int64).reshape(len(pairs), 2)
+
+    @cached_property
+    def tags(self) -> dict[int, dict[int, set[int]]]:
+        """Image -> annotator (who covered it) -> the tag classes they gave it."""
+        found = {i: {p: set() for p in people} for i, people in self.coverage.items()}
+        for image, person, class_id in self._tag_rows:
+            found[image][person].add(class_id)
+        return found
+
+    @cached_property
+    def shapes(self) -> dict[int, dict[int, list[Shape]]]:
+        """Image -> annotator (who covered it) -> their box and polygon shapes, by id."""
+        found: dict[int, dict[int, list[Shape]]] = {}
+        objects = self.objects
+        for image, people in self.coverage.items():
+            found[image] = {}
+            for person in people:
+                start, end = self.spans.get((image, person), (0, 0))
+                found[image][person] = [
+                    Shape(
+                        int(objects.id[r]),
+                        int(objects.class_id[r]),
+                        objects.geometry(r),
+                        None,
+                        person,
+                    )  # type: ignore[union-attr]
+                    for r in range(start, end)
+                ]
+        return found
 
     @property
     def has_tag_classes(self) -> bool:
@@ -72,15 +119,15 @@ class ProjectLabels:
 
     def image_ids(self) -> list[int]:
         """Images with at least one annotation, in id order."""
-        return sorted(self.shapes)
+        return sorted(self.coverage)
 
     def coders(self, image_id: int) -> list[int]:
         """Annotators who covered the image, in id order."""
-        return list(self.shapes.get(image_id, {}))
+        return list(self.coverage.get(image_id, []))
 
     def annotators(self) -> list[int]:
         """Everyone who made an annotation, in id order."""
-        return sorted({a.annotator_id for a in self.annotations})
+        return sorted({p for people in self.coverage.values() for p in people})
 
     def class_name(self, class_id: object) -> str:
         """A class id's name (or the value itself as text when unknown)."""
@@ -103,13 +150,31 @@ class ProjectLabels:
         return self.facts.get((image_id, annotator_id), (None, "unknown"))
 
 
-def _side_facts(own: list[Annotation]) -> tuple[int | None, str]:
-    if not own:
+def _side_facts(groups: list[tuple[int | None, int, str]]) -> tuple[int | None, str]:
+    """A side's guideline version (most of its annotations; the newer on a tie) and week.
+
+    ``groups`` holds ``(version, count, latest created_at)`` per version.
+    """
+    if len(groups) == 1:
+        return groups[0][0], _week(groups[0][2])
+    if not groups:
         return None, "unknown"
-    versions = [a.guideline_version_id for a in own]
-    version = max(set(versions), key=lambda v: (versions.count(v), v or 0))
-    latest = max(a.created_at for a in own)
-    return version, iso_week(latest)
+    version = max(groups, key=lambda g: (g[1], g[0] or 0))[0]
+    return version, _week(max(g[2] for g in groups))
+
+
+_WEEKS: dict[str, str] = {}
+
+
+def _week(timestamp: str) -> str:
+    """:func:`iso_week`, remembered per calendar day (the part before ``T``)."""
+    day = timestamp[:10]
+    found = _WEEKS.get(day)
+    if found is None:
+        found = iso_week(timestamp)
+        if found != "unknown" and len(_WEEKS) < 100_000:
+            _WEEKS[day] = found
+    return found
 
 
 def iso_week(timestamp: str) -> str:

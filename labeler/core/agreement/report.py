@@ -4,13 +4,16 @@ Breakdowns go by class, person (against the others and their consensus),
 vendor, guideline version and week, plus each person's labeling speed.
 
 Everything is computed from the public :class:`~labeler.core.store.Project` API
-through :class:`~labeler.core.agreement.data.ProjectLabels`.
+(its bulk reads) through :class:`~labeler.core.agreement.data.ProjectLabels`; object
+comparisons, clusters and consensus run for all images at once
+(:mod:`labeler.core.agreement.pooling`), with the results of the per-image
+functions of :mod:`labeler.core.agreement.objects`.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
@@ -21,28 +24,18 @@ from labeler.core.agreement.alpha import krippendorff_alpha
 from labeler.core.agreement.data import ProjectLabels
 from labeler.core.agreement.kappa import category_counts, cohen_kappa, fleiss_kappa
 from labeler.core.agreement.metric import Metric
-from labeler.core.agreement.objects import (
-    Cluster,
-    Counts,
-    cluster_alpha,
-    cluster_objects,
-    consensus_of,
+from labeler.core.agreement.objects import Counts
+from labeler.core.agreement.pooling import (
+    ComparisonTable,
+    LabelRows,
+    clusters_alpha,
+    comparison_table,
+    leave_one_out,
+    project_clusters,
 )
 from labeler.core.domain import GeometryKind
-from labeler.core.matching import DEFAULT_IOU_THRESHOLD, MatchResult, match_shapes
+from labeler.core.matching import DEFAULT_IOU_THRESHOLD
 from labeler.core.store import Project
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """Two annotators' objects on one image, matched, with the facts to group it by."""
-
-    image_id: int
-    a: int
-    b: int
-    result: MatchResult
-    guideline: str
-    week: str
 
 
 @dataclass
@@ -152,7 +145,8 @@ def agreement_report(
 ) -> AgreementReport:
     """Compute the agreement report of a project."""
     labels = ProjectLabels.load(project)
-    comparisons = object_comparisons(labels, iou_threshold)
+    rows = LabelRows.of(labels)
+    comparisons = comparison_table(labels, rows, iou_threshold)
     multi = [i for i in labels.image_ids() if len(labels.coders(i)) >= 2]
     report = AgreementReport(
         iou_threshold=iou_threshold,
@@ -160,77 +154,51 @@ def agreement_report(
         images_compared=len(multi),
         tags=tag_agreement(labels) if labels.has_tag_classes else None,
         objects=(
-            object_agreement(labels, comparisons, iou_threshold)
+            object_agreement(labels, rows, comparisons, iou_threshold)
             if labels.has_object_classes
             else None
         ),
     )
+    seconds = _seconds(project, labels)
     report.people = [
-        _person(project, labels, person, comparisons, iou_threshold)
+        _person(labels, rows, person, comparisons, iou_threshold, seconds)
         for person in labels.annotators()
     ]
     report.vendors = _vendor_groups(labels, comparisons)
-    report.guideline_versions = _pooled(comparisons, lambda c: [c.guideline])
-    report.weeks = _pooled(comparisons, lambda c: [c.week])
+    every = np.arange(len(comparisons))
+    report.guideline_versions = comparisons.pooled(
+        every, comparisons.guideline, comparisons.guideline_names
+    )
+    report.weeks = comparisons.pooled(every, comparisons.week, comparisons.week_names)
     return report
 
 
-def object_comparisons(labels: ProjectLabels, iou_threshold: float) -> list[Comparison]:
-    """Every pair of annotators matched on every image both covered (with any object)."""
-    comparisons = []
-    for image in labels.image_ids():
-        by_coder = labels.shapes[image]
-        for a, b in combinations(labels.coders(image), 2):
-            if not by_coder[a] and not by_coder[b]:
-                continue
-            version_a, week_a = labels.side_facts(image, a)
-            version_b, week_b = labels.side_facts(image, b)
-            version = "mixed" if version_a != version_b else labels.guideline_name(version_a)
-            result = match_shapes(by_coder[a], by_coder[b], iou_threshold)
-            comparisons.append(Comparison(image, a, b, result, version, max(week_a, week_b)))
-    return comparisons
-
-
-def _pooled(
-    comparisons: Iterable[Comparison], keys: Callable[[Comparison], list[str]]
-) -> list[tuple[str, Counts]]:
-    pools: dict[str, Counts] = defaultdict(Counts)
-    for comparison in comparisons:
-        for key in keys(comparison):
-            pools[key].add(Counts.of(comparison.result))
-    return sorted(pools.items())
-
-
 def object_agreement(
-    labels: ProjectLabels, comparisons: list[Comparison], iou_threshold: float
+    labels: ProjectLabels, rows: LabelRows, comparisons: ComparisonTable, iou_threshold: float
 ) -> ObjectAgreement:
     """Pairwise F1 and IoU, and Krippendorff's alpha over object clusters, overall and per class."""
-    overall = Counts()
-    pairs: dict[tuple[int, int], Counts] = defaultdict(Counts)
-    for comparison in comparisons:
-        counts = Counts.of(comparison.result)
-        overall.add(counts)
-        pairs[comparison.a, comparison.b].add(counts)
-    clusters: list[Cluster] = []
-    for image in labels.image_ids():
-        if any(labels.shapes[image].values()):
-            clusters += cluster_objects(image, labels.shapes[image], iou_threshold)
-    coverage = {image: labels.coders(image) for image in labels.image_ids()}
+    base = int(max(comparisons.a.max(initial=0), comparisons.b.max(initial=0))) + 1
+    pair_keys, pair_codes = np.unique(comparisons.a * base + comparisons.b, return_inverse=True)
+    pair_names = [
+        f"{labels.person_name(int(k // base))}\x00{labels.person_name(int(k % base))}"
+        for k in pair_keys.tolist()
+    ]
+    by_pair = comparisons.pooled(np.arange(len(comparisons)), pair_codes, pair_names)
+    order = {name: i for i, name in enumerate(pair_names)}
+    by_pair.sort(key=lambda item: order[item[0]])
+    clusters = project_clusters(labels, rows, iou_threshold)
     per_class = []
     for class_id, label_class in labels.classes.items():
         if label_class.kind == GeometryKind.TAG:
             continue
-        counts = Counts()
-        for comparison in comparisons:
-            counts.add(Counts.of(comparison.result, class_id))
-        per_class.append((label_class.name, counts, cluster_alpha(clusters, coverage, class_id)))
+        counts = comparisons.counts(code=rows.code(class_id))
+        per_class.append(
+            (label_class.name, counts, clusters_alpha(labels, rows, clusters, class_id))
+        )
     return ObjectAgreement(
-        overall=overall,
-        alpha=cluster_alpha(clusters, coverage),
-        pairs=[
-            (labels.person_name(a), labels.person_name(b), counts)
-            for (a, b), counts in sorted(pairs.items())
-        ],
+        overall=comparisons.counts(),
+        alpha=clusters_alpha(labels, rows, clusters),
+        pairs=[(*name.split("\x00"), counts) for name, counts in by_pair],  # type: ignore[misc]
         per_class=per_class,
     )
 
@@ -278,66 +246,61 @@ def _fleiss(table: list[list[Hashable | None]]) -> Metric:
     return fleiss_kappa(counts)
 
 
-def _vendor_groups(
-    labels: ProjectLabels, comparisons: list[Comparison]
-) -> list[tuple[str, Counts]]:
+def _vendor_groups(labels: ProjectLabels, comparisons: ComparisonTable) -> list[tuple[str, Counts]]:
     """Per organization: its members against anyone (a pair inside it counts once)."""
+    names = sorted({p.organization or "(none)" for p in labels.people.values()})
+    code = {p.id: names.index(p.organization or "(none)") for p in labels.people.values()}
+    org_a = np.array([code.get(int(p), -1) for p in comparisons.a.tolist()], dtype=np.int64)
+    org_b = np.array([code.get(int(p), -1) for p in comparisons.b.tolist()], dtype=np.int64)
+    every = np.arange(len(comparisons))
+    second = org_b != org_a
+    member = np.concatenate([every, every[second]])
+    codes = np.concatenate([org_a, org_b[second]])
+    known = codes >= 0
+    return comparisons.pooled(member[known], codes[known], names)
 
-    def keys(comparison: Comparison) -> list[str]:
-        orgs = {
-            labels.people[p].organization or "(none)"
-            for p in (comparison.a, comparison.b)
-            if p in labels.people
-        }
-        return sorted(orgs)
 
-    return _pooled(comparisons, keys)
+@dataclass
+class _Seconds:
+    """Working time per person: per image (timer, else the annotations' sum), per object."""
+
+    per_image: dict[int, list[float]]
+    per_object: dict[int, list[float]]
+
+
+def _seconds(project: Project, labels: ProjectLabels) -> _Seconds:
+    per_object: dict[int, list[float]] = defaultdict(list)
+    for person, seconds in project.object_seconds():
+        per_object[person].append(seconds)
+    timers = project.image_times()
+    per_image: dict[int, list[float]] = defaultdict(list)
+    for (image, person), seconds in sorted(labels.seconds.items()):
+        timer = timers.get((image, person), 0.0)
+        value = timer if timer > 0 else seconds
+        if value > 0:
+            per_image[person].append(value)
+    return _Seconds(per_image, per_object)
 
 
 def _person(
-    project: Project,
     labels: ProjectLabels,
+    rows: LabelRows,
     person: int,
-    comparisons: list[Comparison],
+    comparisons: ComparisonTable,
     iou_threshold: float,
+    seconds: _Seconds,
 ) -> PersonAgreement:
-    vs_others = Counts()
-    for comparison in comparisons:
-        if person in (comparison.a, comparison.b):
-            vs_others.add(Counts.of(comparison.result))
+    mine = comparisons.involving(person)
     info = labels.people.get(person)
     return PersonAgreement(
         name=labels.person_name(person),
         organization=info.organization if info else None,
-        vs_others=vs_others,
-        vs_consensus=_vs_consensus(labels, person, iou_threshold),
+        vs_others=comparisons.counts(mine),
+        vs_consensus=leave_one_out(labels, rows, person, iou_threshold),
         tag_kappa_vs_consensus=_tag_vs_consensus(labels, person),
-        seconds_per_image=_median_seconds_per_image(project, labels, person),
-        seconds_per_object=_median(
-            [
-                a.seconds_spent
-                for a in labels.annotations
-                if a.annotator_id == person
-                and a.seconds_spent > 0
-                and labels.classes[a.class_id].kind != GeometryKind.TAG
-            ],
-            "no timed objects",
-        ),
+        seconds_per_image=_median(seconds.per_image.get(person, []), "no timed images"),
+        seconds_per_object=_median(seconds.per_object.get(person, []), "no timed objects"),
     )
-
-
-def _vs_consensus(labels: ProjectLabels, person: int, iou_threshold: float) -> Counts:
-    """A person's objects against the consensus of the other annotators (leave one out)."""
-    pool = Counts()
-    for image in labels.image_ids():
-        by_coder = labels.shapes[image]
-        if person not in by_coder or len(by_coder) < 2:
-            continue
-        others = {c: s for c, s in by_coder.items() if c != person}
-        consensus = consensus_of(cluster_objects(image, others, iou_threshold), len(others))
-        if by_coder[person] or consensus:
-            pool.add(Counts.of(match_shapes(by_coder[person], consensus, iou_threshold)))
-    return pool
 
 
 def _tag_vs_consensus(labels: ProjectLabels, person: int) -> Metric:
@@ -353,19 +316,6 @@ def _tag_vs_consensus(labels: ProjectLabels, person: int) -> Metric:
         mine.append(_tag_value(labels, by_coder[person]))
         theirs.append(votes.most_common(1)[0][0])
     return cohen_kappa(mine, theirs)
-
-
-def _median_seconds_per_image(project: Project, labels: ProjectLabels, person: int) -> Metric:
-    """Median working time per covered image: the image timer, else the annotations' time."""
-    spent: dict[int, float] = defaultdict(float)
-    for annotation in labels.annotations:
-        if annotation.annotator_id == person:
-            spent[annotation.image_id] += annotation.seconds_spent
-    values = []
-    for image, seconds in spent.items():
-        timer = project.image_time(image, person)
-        values.append(timer if timer > 0 else seconds)
-    return _median([v for v in values if v > 0], "no timed images")
 
 
 def _median(values: list[float], reason: str) -> Metric:

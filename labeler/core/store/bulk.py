@@ -8,22 +8,38 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import NamedTuple
+
+import numpy as np
 
 from labeler.core.domain import ImageStatus
 from labeler.core.geometry import Box, Geometry, Polygon, Tag
 from labeler.core.store.base import StoreBase
 
 
-class ShapeRow(NamedTuple):
-    """One live annotation or prediction, as analysis needs it."""
+class AnnotationRow(NamedTuple):
+    """One live annotation, as whole-project analysis needs it."""
 
     id: int
     image_id: int
     class_id: int
-    owner_id: int  # annotator id, or run id for a prediction
+    annotator_id: int
     geometry: Geometry
-    score: float | None
+    guideline_version_id: int | None
+    created_at: str
+    seconds_spent: float
+
+
+class PredictionRow(NamedTuple):
+    """One prediction of a model run."""
+
+    id: int
+    image_id: int
+    class_id: int
+    run_id: int
+    geometry: Geometry
+    score: float
 
 
 def _geometry(
@@ -34,6 +50,74 @@ def _geometry(
     if kind == "polygon":
         return Polygon(tuple((float(x), float(y)) for x, y in json.loads(points or "[]")))
     return Tag()
+
+
+@dataclass
+class ShapeColumns:
+    """Box and polygon annotations or predictions as columns (row ``i`` is one shape).
+
+    ``boxes`` holds ``x1, y1, x2, y2`` (a polygon's bounds); ``polygons`` maps a
+    row to its polygon. ``owner`` is the annotator, or the run of a prediction.
+    """
+
+    id: np.ndarray
+    image_id: np.ndarray
+    class_id: np.ndarray
+    owner: np.ndarray
+    boxes: np.ndarray
+    polygons: dict[int, Polygon] = field(default_factory=dict)
+    score: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return int(self.id.size)
+
+    def geometry(self, row: int) -> Box | Polygon:
+        """The shape of one row."""
+        if row in self.polygons:
+            return self.polygons[row]
+        x1, y1, x2, y2 = self.boxes[row].tolist()
+        return Box(x1, y1, x2, y2)
+
+    def take(self, rows: np.ndarray) -> ShapeColumns:
+        """The columns of some rows, in that order."""
+        polygons: dict[int, Polygon] = {}
+        if self.polygons:
+            keys = np.fromiter(self.polygons, np.int64, len(self.polygons))
+            positions = np.flatnonzero(np.isin(rows, keys))
+            for position, row in zip(positions.tolist(), rows[positions].tolist(), strict=True):
+                polygons[position] = self.polygons[row]
+        return ShapeColumns(
+            self.id[rows],
+            self.image_id[rows],
+            self.class_id[rows],
+            self.owner[rows],
+            self.boxes[rows],
+            polygons,
+            None if self.score is None else self.score[rows],
+        )
+
+
+def _columns(rows: list[tuple], polygons: list[tuple[int, str]], scored: bool) -> ShapeColumns:
+    """Columns from numeric ``id, image, class, owner, x1, y1, x2, y2[, score]`` rows.
+
+    ``polygons`` holds ``(id, points JSON)`` of the polygon rows.
+    """
+    width = 9 if scored else 8
+    values = np.array(rows, dtype=float).reshape(len(rows), width)
+    ints = values[:, :4].astype(np.int64)
+    ids = ints[:, 0]
+    shapes = {}
+    if polygons:
+        where = dict(zip(ids.tolist(), range(ids.size), strict=True))
+        shapes = {
+            where[i]: Polygon(tuple((float(x), float(y)) for x, y in json.loads(points)))
+            for i, points in polygons
+            if i in where
+        }
+    score = values[:, 8].copy() if scored else None
+    return ShapeColumns(
+        ids, ints[:, 1], ints[:, 2], ints[:, 3], values[:, 4:8].copy(), shapes, score
+    )
 
 
 class BulkStore(StoreBase):
@@ -47,22 +131,85 @@ class BulkStore(StoreBase):
         finally:
             cursor.close()
 
-    def live_annotation_rows(self) -> list[ShapeRow]:
-        """Every live annotation (tags too), ordered by image, annotator and id."""
+    def live_annotation_rows(self) -> list[AnnotationRow]:
+        """Every live annotation (tags too), ordered by id."""
         rows = self._tuples(
-            "SELECT id, image_id, class_id, annotator_id, kind, x1, y1, x2, y2, points "
-            "FROM annotations WHERE deleted_at IS NULL ORDER BY image_id, annotator_id, id"
+            "SELECT id, image_id, class_id, annotator_id, kind, x1, y1, x2, y2, points, "
+            "guideline_version_id, created_at, seconds_spent "
+            "FROM annotations WHERE deleted_at IS NULL ORDER BY id"
         )
-        return [ShapeRow(r[0], r[1], r[2], r[3], _geometry(*r[4:10]), None) for r in rows]
+        return [
+            AnnotationRow(r[0], r[1], r[2], r[3], _geometry(*r[4:10]), r[10], r[11], r[12])
+            for r in rows
+        ]
 
-    def run_prediction_rows(self, run_id: int) -> list[ShapeRow]:
+    def run_prediction_rows(self, run_id: int) -> list[PredictionRow]:
         """Every prediction of a run, ordered by image and id."""
         rows = self._tuples(
             "SELECT id, image_id, class_id, run_id, kind, x1, y1, x2, y2, points, score "
             "FROM predictions WHERE run_id = ? ORDER BY image_id, id",
             (run_id,),
         )
-        return [ShapeRow(r[0], r[1], r[2], r[3], _geometry(*r[4:10]), r[10]) for r in rows]
+        return [PredictionRow(r[0], r[1], r[2], r[3], _geometry(*r[4:10]), r[10]) for r in rows]
+
+    def object_columns(self) -> ShapeColumns:
+        """Every live box and polygon annotation as columns, ordered by id."""
+        live = "FROM annotations WHERE deleted_at IS NULL"
+        rows = self._tuples(
+            f"SELECT id, image_id, class_id, annotator_id, x1, y1, x2, y2 {live} "
+            "AND kind != 'tag' ORDER BY id"
+        )
+        polygons = self._tuples(f"SELECT id, points {live} AND kind = 'polygon'")
+        return _columns(rows, polygons, scored=False)
+
+    def prediction_columns(self, run_id: int) -> ShapeColumns:
+        """Every box and polygon prediction of a run as columns, ordered by image and id."""
+        rows = self._tuples(
+            "SELECT id, image_id, class_id, run_id, x1, y1, x2, y2, score FROM predictions "
+            "WHERE run_id = ? AND kind != 'tag' ORDER BY image_id, id",
+            (run_id,),
+        )
+        polygons = self._tuples(
+            "SELECT id, points FROM predictions WHERE run_id = ? AND kind = 'polygon'", (run_id,)
+        )
+        return _columns(rows, polygons, scored=True)
+
+    def coverage(self) -> list[tuple[int, int]]:
+        """Every ``(image_id, annotator_id)`` with a live annotation (tags too), sorted."""
+        rows = self._tuples(
+            "SELECT DISTINCT image_id, annotator_id FROM annotations WHERE deleted_at IS NULL "
+            "ORDER BY image_id, annotator_id"
+        )
+        return [(int(i), int(p)) for i, p in rows]
+
+    def annotation_groups(self) -> list[tuple[int, int, int | None, int, str, float]]:
+        """Live annotations grouped by image, annotator and guideline version.
+
+        Each row: ``(image_id, annotator_id, guideline_version_id, count, latest
+        created_at, seconds spent in total)``.
+        """
+        rows = self._tuples(
+            "SELECT image_id, annotator_id, guideline_version_id, COUNT(*), MAX(created_at), "
+            "TOTAL(seconds_spent) FROM annotations WHERE deleted_at IS NULL "
+            "GROUP BY image_id, annotator_id, guideline_version_id"
+        )
+        return [(int(i), int(p), v, int(n), str(t), float(s)) for i, p, v, n, t, s in rows]
+
+    def object_seconds(self) -> list[tuple[int, float]]:
+        """``(annotator_id, seconds)`` of every live box or polygon timed above zero."""
+        rows = self._tuples(
+            "SELECT annotator_id, seconds_spent FROM annotations WHERE deleted_at IS NULL "
+            "AND kind != 'tag' AND seconds_spent > 0 ORDER BY id"
+        )
+        return [(int(p), float(s)) for p, s in rows]
+
+    def tag_rows(self) -> list[tuple[int, int, int]]:
+        """``(image_id, annotator_id, class_id)`` of every live tag."""
+        rows = self._tuples(
+            "SELECT image_id, annotator_id, class_id FROM annotations "
+            "WHERE deleted_at IS NULL AND kind = 'tag' ORDER BY id"
+        )
+        return [(int(i), int(p), int(c)) for i, p, c in rows]
 
     def run_image_ids(self, run_id: int) -> set[int]:
         """Images a run covered: recorded as covered, or holding one of its predictions."""
@@ -95,7 +242,12 @@ class BulkStore(StoreBase):
         vouched = {a for a, d in latest.items() if d == "accept"}
         vouched |= {f for f in fixes if latest.get(f, "accept") == "accept"}
         live = {
-            int(r[0]) for r in self._tuples("SELECT id FROM annotations WHERE deleted_at IS NULL")
+            int(r[0])
+            for r in self._tuples(
+                "SELECT id FROM annotations WHERE deleted_at IS NULL AND id IN ("
+                "SELECT target_id FROM reviews WHERE target_kind = 'annotation' UNION "
+                "SELECT fix_annotation_id FROM reviews WHERE fix_annotation_id IS NOT NULL)"
+            )
         }
         return vouched & live
 

@@ -1,0 +1,430 @@
+"""Many matching problems at once, with exactly the pairs :func:`match_shapes` would find.
+
+Whole-project analysis matches hundreds of thousands of small shape lists. Doing
+them one by one spends nearly all its time in per-call overhead, so here every
+problem's IoUs are computed in one numpy pass (the same arithmetic as
+:func:`labeler.core.matching.iou_matrix` for boxes). Where the pairs reaching
+the threshold are unambiguous (each shape has at most one candidate), the
+optimal assignment is those pairs, which is what ``match_shapes`` returns. Any
+other problem, and any problem holding a polygon, goes through ``match_shapes``
+itself: there is still one matching engine, this only skips it where its answer
+is already known.
+
+Shapes live in a :class:`ShapeTable`; a problem names rows of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from labeler.core.geometry import Box
+from labeler.core.matching import Shape, match_shapes
+from labeler.core.store.bulk import ShapeColumns
+
+
+class LazyShapes(Sequence[Shape]):
+    """The :class:`Shape` of each row of shape columns, made when first asked for."""
+
+    def __init__(self, columns: ShapeColumns) -> None:
+        self._columns = columns
+        self._made: dict[int, Shape] = {}
+
+    def __len__(self) -> int:
+        return len(self._columns)
+
+    def __getitem__(self, row: int) -> Shape:  # type: ignore[override]
+        row = int(row)
+        found = self._made.get(row)
+        if found is None:
+            c = self._columns
+            score = None if c.score is None else float(c.score[row])
+            owner = int(c.owner[row]) if c.score is None else f"run:{int(c.owner[row])}"
+            found = Shape(int(c.id[row]), int(c.class_id[row]), c.geometry(row), score, owner)
+            self._made[row] = found
+        return found
+
+
+@dataclass
+class ShapeTable:
+    """Shapes as arrays: bounds, class codes, and whether IoU can be done by arithmetic."""
+
+    shapes: Sequence[Shape]
+    boxes: np.ndarray
+    labels: np.ndarray
+    is_box: np.ndarray
+    codes: dict[Hashable, int] = field(default_factory=dict)
+
+    @classmethod
+    def from_columns(cls, columns: ShapeColumns) -> ShapeTable:
+        """The table of shape columns (rows alike); Shapes are only made when needed."""
+        classes, labels = np.unique(columns.class_id, return_inverse=True)
+        is_box = np.ones(len(columns), dtype=bool)
+        is_box[list(columns.polygons)] = False
+        codes: dict[Hashable, int] = {int(c): i for i, c in enumerate(classes.tolist())}
+        return cls(LazyShapes(columns), columns.boxes, labels.astype(np.int64), is_box, codes)
+
+    @classmethod
+    def of(cls, shapes: Sequence[Shape]) -> ShapeTable:
+        """The table of these shapes, row ``i`` being ``shapes[i]``."""
+        codes: dict[Hashable, int] = {}
+        labels = np.fromiter(
+            (codes.setdefault(s.label, len(codes)) for s in shapes), np.int64, len(shapes)
+        )
+        boxes = np.array([s.geometry.bounds() for s in shapes], dtype=float).reshape(-1, 4)
+        is_box = np.fromiter((isinstance(s.geometry, Box) for s in shapes), bool, len(shapes))
+        return cls(list(shapes), boxes, labels, is_box, codes)
+
+
+@dataclass
+class Ragged:
+    """A list of row lists: problem ``p`` holds ``rows[offsets[p]:offsets[p + 1]]``."""
+
+    rows: np.ndarray
+    offsets: np.ndarray
+
+    @classmethod
+    def of(cls, lists: Sequence[Sequence[int]]) -> Ragged:
+        """From Python lists of rows."""
+        sizes = np.fromiter((len(x) for x in lists), np.int64, len(lists))
+        offsets = np.zeros(len(lists) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        rows = np.fromiter((r for x in lists for r in x), np.int64, int(offsets[-1]))
+        return cls(rows, offsets)
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def problem_of(self) -> np.ndarray:
+        """The problem each position belongs to."""
+        return np.repeat(np.arange(len(self)), np.diff(self.offsets))
+
+
+@dataclass
+class Pairs:
+    """Matched pairs: problem, positions in the ``a`` and ``b`` ragged lists, IoU, same class.
+
+    Within a problem, same-class pairs come first, each pass ordered by ``a`` position
+    (the order of ``match_shapes``' ``matches`` and ``class_mismatches``).
+    """
+
+    problem: np.ndarray
+    a: np.ndarray
+    b: np.ndarray
+    iou: np.ndarray
+    same: np.ndarray
+
+
+def pair_ious(boxes_a: np.ndarray, boxes_b: np.ndarray) -> np.ndarray:
+    """IoU of ``boxes_a[i]`` with ``boxes_b[i]`` (``x1, y1, x2, y2``), as ``iou_matrix`` does."""
+    ix = np.clip(
+        np.minimum(boxes_a[:, 2], boxes_b[:, 2]) - np.maximum(boxes_a[:, 0], boxes_b[:, 0]), 0, None
+    )
+    iy = np.clip(
+        np.minimum(boxes_a[:, 3], boxes_b[:, 3]) - np.maximum(boxes_a[:, 1], boxes_b[:, 1]), 0, None
+    )
+    inter = ix * iy
+    area_a = (boxes_a[:, 2] - boxes_a[:, 0]) * (boxes_a[:, 3] - boxes_a[:, 1])
+    area_b = (boxes_b[:, 2] - boxes_b[:, 0]) * (boxes_b[:, 3] - boxes_b[:, 1])
+    union = area_a + area_b - inter
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(union > 0, inter / np.where(union > 0, union, 1.0), 0.0)
+
+
+def _all_pairs(a: Ragged, b: Ragged) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every (a position, b position) of the same problem, and that problem."""
+    a_problem = a.problem_of()
+    count = np.diff(b.offsets)[a_problem]
+    pa = np.repeat(np.arange(a.rows.size), count)
+    within = np.arange(pa.size) - np.repeat(np.cumsum(count) - count, count)
+    problem = a_problem[pa]
+    return pa, b.offsets[problem] + within, problem
+
+
+def _class_pairs(
+    table: ShapeTable, a: Ragged, b: Ragged
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every (a position, b position) of the same problem and class, and that problem."""
+    n_codes = max(len(table.codes), 1)
+    a_problem = a.problem_of()
+    key_a = a_problem * n_codes + table.labels[a.rows]
+    key_b = b.problem_of() * n_codes + table.labels[b.rows]
+    order_b = np.argsort(key_b, kind="stable")
+    sorted_b = key_b[order_b]
+    first = np.searchsorted(sorted_b, key_a, side="left")
+    count = np.searchsorted(sorted_b, key_a, side="right") - first
+    pa = np.repeat(np.arange(a.rows.size), count)
+    within = np.arange(pa.size) - np.repeat(np.cumsum(count) - count, count)
+    return pa, order_b[np.repeat(first, count) + within], a_problem[pa]
+
+
+def _ambiguous(
+    problem: np.ndarray, pa: np.ndarray, pb: np.ndarray, n: tuple[int, int, int]
+) -> np.ndarray:
+    """Problems where some shape has two or more candidate pairs."""
+    n_problems, n_a, n_b = n
+    flagged = np.zeros(n_problems, dtype=bool)
+    many_a = np.bincount(pa, minlength=n_a) > 1
+    many_b = np.bincount(pb, minlength=n_b) > 1
+    flagged[problem[many_a[pa] | many_b[pb]]] = True
+    return flagged
+
+
+def match_rows(
+    table: ShapeTable, a: Ragged, b: Ragged, threshold: float, cross_class: bool = True
+) -> Pairs:
+    """Match every problem ``a[p]`` against ``b[p]`` like ``match_shapes`` (IoU >= threshold).
+
+    With ``cross_class=False`` only the same-class pass is reported (it does not
+    depend on the second pass).
+    """
+    n = (len(a), a.rows.size, b.rows.size)
+    pa, pb, problem = _all_pairs(a, b) if cross_class else _class_pairs(table, a, b)
+    ra, rb = a.rows[pa], b.rows[pb]
+    iou = pair_ious(table.boxes[ra], table.boxes[rb])
+    ok = iou >= threshold
+    same = table.labels[ra] == table.labels[rb]
+    fallback = np.zeros(n[0], dtype=bool)
+    fallback[problem[~(table.is_box[ra] & table.is_box[rb])]] = True
+    first = ok & same
+    fallback |= _ambiguous(problem[first], pa[first], pb[first], n)
+    taken_a = np.zeros(n[1], dtype=bool)
+    taken_b = np.zeros(n[2], dtype=bool)
+    taken_a[pa[first]] = True
+    taken_b[pb[first]] = True
+    second = ok & ~same & ~taken_a[pa] & ~taken_b[pb] if cross_class else np.zeros_like(ok)
+    fallback |= _ambiguous(problem[second], pa[second], pb[second], n)
+    keep = (first | second) & ~fallback[problem]
+    found = [problem[keep], pa[keep], pb[keep], iou[keep], same[keep]]
+    extra = _fallback_pairs(table, a, b, np.flatnonzero(fallback), threshold, cross_class)
+    merged = [np.concatenate([x, y]) for x, y in zip(found, extra, strict=True)]
+    order = np.lexsort((merged[1], ~merged[4], merged[0]))
+    return Pairs(*(x[order] for x in merged))
+
+
+def _fallback_pairs(
+    table: ShapeTable,
+    a: Ragged,
+    b: Ragged,
+    problems: np.ndarray,
+    threshold: float,
+    cross_class: bool,
+) -> list[np.ndarray]:
+    """The pairs of the given problems, through ``match_shapes`` itself."""
+    rows: list[tuple[int, int, int, float, bool]] = []
+    for p in problems.tolist():
+        a0, a1, b0, b1 = a.offsets[p], a.offsets[p + 1], b.offsets[p], b.offsets[p + 1]
+        shapes_a = [table.shapes[r] for r in a.rows[a0:a1].tolist()]
+        shapes_b = [table.shapes[r] for r in b.rows[b0:b1].tolist()]
+        where_a = {id(s): a0 + i for i, s in enumerate(shapes_a)}
+        where_b = {id(s): b0 + i for i, s in enumerate(shapes_b)}
+        result = match_shapes(shapes_a, shapes_b, threshold)
+        for match in result.matches:
+            rows.append((p, where_a[id(match.a)], where_b[id(match.b)], match.iou, True))
+        if cross_class:
+            for match in result.class_mismatches:
+                rows.append((p, where_a[id(match.a)], where_b[id(match.b)], match.iou, False))
+    if not rows:
+        return [np.zeros(0, np.int64)] * 3 + [np.zeros(0), np.zeros(0, bool)]
+    columns = list(zip(*rows, strict=True))
+    return [
+        np.array(columns[0], np.int64),
+        np.array(columns[1], np.int64),
+        np.array(columns[2], np.int64),
+        np.array(columns[3], float),
+        np.array(columns[4], bool),
+    ]
+
+
+@dataclass
+class Clusters:
+    """Clusters of many groups (images), as arrays.
+
+    Cluster ids run in creation order within each group (the order of
+    ``cluster_objects``); members are sorted by cluster, then by coder position.
+    """
+
+    group: np.ndarray  # per cluster
+    member_cluster: np.ndarray  # per member
+    member_coder: np.ndarray  # position of the member's coder in its group
+    member_row: np.ndarray  # table row of the member's shape
+
+    def __len__(self) -> int:
+        return int(self.group.size)
+
+    def starts(self) -> np.ndarray:
+        """Index of each cluster's first member."""
+        return np.searchsorted(self.member_cluster, np.arange(len(self)))
+
+    def sizes(self) -> np.ndarray:
+        """Members per cluster."""
+        return np.bincount(self.member_cluster, minlength=len(self))
+
+
+def _reps(
+    clusters: tuple[list[np.ndarray], list[np.ndarray]], todo: np.ndarray, n: int
+) -> tuple[np.ndarray, Ragged]:
+    """The clusters (ids) of the groups in ``todo``, and their representatives as a Ragged."""
+    group = np.concatenate(clusters[0]) if clusters[0] else np.zeros(0, np.int64)
+    rep = np.concatenate(clusters[1]) if clusters[1] else np.zeros(0, np.int64)
+    position = np.full(n, -1, dtype=np.int64)
+    position[todo] = np.arange(todo.size)
+    order = np.argsort(group, kind="stable")
+    chosen = order[position[group[order]] >= 0]
+    counts = np.bincount(position[group[chosen]], minlength=todo.size)
+    offsets = np.zeros(todo.size + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    return chosen, Ragged(rep[chosen], offsets)
+
+
+def coverage_ranks(image: np.ndarray, person: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """Position of each ``(image, person)`` among its image's people in ``pairs``.
+
+    ``pairs`` holds the sorted, unique ``(image, person)`` rows; every asked pair
+    must be among them.
+    """
+    base = int(max(person.max(initial=0), pairs[:, 1].max(initial=0))) + 1
+    keys = pairs[:, 0] * base + pairs[:, 1]
+    first = np.searchsorted(pairs[:, 0], pairs[:, 0], side="left")
+    rank_of_pair = np.arange(len(pairs)) - first
+    return rank_of_pair[np.searchsorted(keys, image * base + person)]
+
+
+def cluster_rows(
+    table: ShapeTable, groups: Sequence[Sequence[Sequence[int]]], threshold: float
+) -> Clusters:
+    """:func:`~labeler.core.agreement.objects.cluster_objects` for many images at once.
+
+    ``groups[g]`` holds one row list per coder, in coder order.
+    """
+    flat = [
+        (g, c, r) for g, group in enumerate(groups) for c, rows in enumerate(group) for r in rows
+    ]
+    array = np.array(flat, dtype=np.int64).reshape(len(flat), 3)
+    return cluster_columns(table, array[:, 2], array[:, 0], array[:, 1], len(groups), threshold)
+
+
+def cluster_columns(
+    table: ShapeTable,
+    rows: np.ndarray,
+    group: np.ndarray,
+    coder: np.ndarray,
+    n_groups: int,
+    threshold: float,
+) -> Clusters:
+    """Clusters of shapes given as columns sorted by group, then coder, then shape order.
+
+    Each coder's shapes (coder positions in ascending order, as ``cluster_objects``
+    takes them) are matched to the representatives (first members) of the clusters
+    so far; unmatched ones start clusters of their own.
+    """
+    made: tuple[list[np.ndarray], list[np.ndarray]] = ([], [])  # cluster group, representative
+    members: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # cluster ids, coder, rows
+    n_clusters = 0
+    for step in np.unique(coder).tolist():
+        mine = coder == step
+        step_rows, step_group = rows[mine], group[mine]
+        todo, starts = np.unique(step_group, return_index=True)
+        news = Ragged(step_rows, np.r_[starts, step_rows.size].astype(np.int64))
+        chosen, reps = _reps(made, todo, n_groups)
+        pairs = match_rows(table, reps, news, threshold)
+        members.append((chosen[pairs.a], np.full(pairs.a.size, step), news.rows[pairs.b]))
+        fresh = np.ones(news.rows.size, dtype=bool)
+        fresh[pairs.b] = False
+        new_rows = news.rows[fresh]
+        ids = np.arange(n_clusters, n_clusters + new_rows.size)
+        n_clusters += new_rows.size
+        made[0].append(step_group[fresh])
+        made[1].append(new_rows)
+        members.append((ids, np.full(ids.size, step), new_rows))
+    if not members:
+        empty = np.zeros(0, np.int64)
+        return Clusters(empty, empty, empty, empty)
+    cluster = np.concatenate([m[0] for m in members])
+    coders = np.concatenate([m[1] for m in members]).astype(np.int64)
+    member_rows = np.concatenate([m[2] for m in members])
+    order = np.lexsort((coders, cluster))
+    return Clusters(np.concatenate(made[0]), cluster[order], coders[order], member_rows[order])
+
+
+def consensus_many(
+    table: ShapeTable, clusters: Clusters, coders: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`~labeler.core.agreement.objects.consensus_of` for every cluster at once.
+
+    ``coders[c]`` is how many coders the group of cluster ``c`` had. Returns per
+    cluster the row of the chosen member (-1 when fewer than half marked it) and the
+    share of coders who marked it.
+    """
+    n = len(clusters)
+    if n == 0:
+        return np.zeros(0, np.int64), np.zeros(0)
+    size, starts = clusters.sizes(), clusters.starts()
+    k = max(len(table.codes), 1)
+    label = table.labels[clusters.member_row]
+    key = clusters.member_cluster * k + label
+    votes = np.bincount(key, minlength=n * k)[key]
+    top = np.maximum.reduceat(votes, starts)
+    is_top = votes == top[clusters.member_cluster]
+    first_top = starts + _first_true(is_top, clusters.member_cluster, n)
+    majority = label[first_top]
+    candidate = label == majority[clusters.member_cluster]
+    chosen = clusters.member_row[first_top].copy()
+    ties = np.flatnonzero(np.bincount(clusters.member_cluster[candidate], minlength=n) > 1)
+    if ties.size:
+        chosen[ties] = _best_overlaps(table, clusters, candidate, ties)
+    share = size / coders
+    chosen[2 * size < coders] = -1
+    return chosen, share
+
+
+def _first_true(flags: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
+    """Per owner (members sorted by owner), the offset of its first True flag."""
+    index = np.flatnonzero(flags)
+    first = np.full(n, -1, dtype=np.int64)
+    keep = np.r_[True, owner[index][1:] != owner[index][:-1]] if index.size else index.astype(bool)
+    first[owner[index][keep]] = index[keep]
+    return first - np.searchsorted(owner, np.arange(n))
+
+
+def _best_overlaps(
+    table: ShapeTable, clusters: Clusters, candidate: np.ndarray, ties: np.ndarray
+) -> np.ndarray:
+    """Per tied cluster, the candidate whose IoUs with all members sum highest (first wins)."""
+    starts, sizes = clusters.starts(), clusters.sizes()
+    in_tie = np.zeros(len(clusters), dtype=bool)
+    in_tie[ties] = True
+    cand = np.flatnonzero(candidate & in_tie[clusters.member_cluster])
+    owner = clusters.member_cluster[cand]
+    repeat = sizes[owner]
+    left = np.repeat(cand, repeat)
+    right = np.repeat(starts[owner], repeat) + (
+        np.arange(left.size) - np.repeat(np.cumsum(repeat) - repeat, repeat)
+    )
+    rows_l, rows_r = clusters.member_row[left], clusters.member_row[right]
+    overlap = pair_ious(table.boxes[rows_l], table.boxes[rows_r])
+    sums = np.add.reduceat(overlap, np.r_[0, np.cumsum(repeat)[:-1]])
+    best = np.maximum.reduceat(sums, np.searchsorted(owner, ties))
+    is_best = sums == best[np.searchsorted(ties, owner)]
+    pick = _first_true(is_best, np.searchsorted(ties, owner), ties.size)
+    result = clusters.member_row[cand[np.searchsorted(owner, ties) + pick]]
+    polygons = np.flatnonzero(~table.is_box[clusters.member_row])
+    for c in np.unique(clusters.member_cluster[polygons]).tolist():
+        if in_tie[c]:
+            members = clusters.member_row[starts[c] : starts[c] + sizes[c]].tolist()
+            cands = clusters.member_row[starts[c] : starts[c] + sizes[c]][
+                candidate[starts[c] : starts[c] + sizes[c]]
+            ].tolist()
+            result[np.searchsorted(ties, c)] = _consensus_by_matrix(table, members, cands)
+    return result
+
+
+def _consensus_by_matrix(table: ShapeTable, rows: list[int], candidates: list[int]) -> int:
+    from labeler.core.matching import iou_matrix
+
+    overlap = iou_matrix(
+        [table.shapes[r].geometry for r in candidates], [table.shapes[r].geometry for r in rows]
+    )
+    return candidates[int(np.argmax(overlap.sum(axis=1)))]

@@ -1,0 +1,287 @@
+"""Object agreement over a whole project in a few array passes (see :mod:`.batch`).
+
+Every pairwise comparison, cluster and leave-one-out consensus of the report is
+computed here for all images at once; the numbers are those of
+:func:`~labeler.core.matching.match_shapes`, :func:`.objects.cluster_objects`,
+:func:`.objects.consensus_of` and :func:`.objects.cluster_alpha` applied image by
+image.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from labeler.core.agreement.alpha import alpha_from_counts
+from labeler.core.agreement.batch import (
+    Clusters,
+    Ragged,
+    ShapeTable,
+    cluster_columns,
+    consensus_many,
+    coverage_ranks,
+    match_rows,
+)
+from labeler.core.agreement.data import ProjectLabels
+from labeler.core.agreement.metric import Metric
+from labeler.core.agreement.objects import Counts
+
+
+@dataclass
+class LabelRows:
+    """The project's objects as one table (rows sorted by image, annotator and id)."""
+
+    table: ShapeTable
+    labels: ProjectLabels
+
+    @classmethod
+    def of(cls, labels: ProjectLabels) -> LabelRows:
+        """The table of ``labels.objects``."""
+        assert labels.objects is not None
+        return cls(ShapeTable.from_columns(labels.objects), labels)
+
+    def span(self, image: int, coder: int) -> tuple[int, int]:
+        """The row range of one side's objects (empty for a side with tags only)."""
+        return self.labels.spans.get((image, coder), (0, 0))
+
+    def code(self, label: Hashable) -> int:
+        """The table's code of a class (-1 when no shape carries it)."""
+        return self.table.codes.get(label, -1)
+
+
+def ranges(spans: Sequence[tuple[int, int]] | np.ndarray) -> Ragged:
+    """The problems holding the row ranges ``[start, end)``."""
+    bounds = np.asarray(spans, dtype=np.int64).reshape(len(spans), 2)
+    sizes = bounds[:, 1] - bounds[:, 0]
+    offsets = np.zeros(len(spans) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=offsets[1:])
+    rows = np.repeat(bounds[:, 0] - offsets[:-1], sizes) + np.arange(int(offsets[-1]))
+    return Ragged(rows, offsets)
+
+
+@dataclass
+class ComparisonTable:
+    """Every pair of annotators on every image both covered, matched, as arrays."""
+
+    image: np.ndarray
+    a: np.ndarray
+    b: np.ndarray
+    guideline: np.ndarray  # code into guideline_names
+    guideline_names: list[str]
+    week: np.ndarray  # code into week_names
+    week_names: list[str]
+    tp: np.ndarray
+    n_a: np.ndarray
+    n_b: np.ndarray
+    iou_sum: np.ndarray
+    class_tp: np.ndarray  # [comparison, class code]
+    class_n_a: np.ndarray
+    class_n_b: np.ndarray
+    class_iou: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.image.size)
+
+    def counts(self, index: np.ndarray | None = None, code: int | None = None) -> Counts:
+        """The pooled counts of some comparisons (all by default), of all classes or one."""
+        idx = np.arange(len(self)) if index is None else np.asarray(index, dtype=np.int64)
+        if code is None:
+            tp, n_a, n_b, iou = self.tp, self.n_a, self.n_b, self.iou_sum
+        elif code < 0:
+            return Counts(comparisons=int(idx.size))
+        else:
+            tp, n_a, n_b = self.class_tp[:, code], self.class_n_a[:, code], self.class_n_b[:, code]
+            iou = self.class_iou[:, code]
+        return Counts(
+            int(tp[idx].sum()),
+            int(n_a[idx].sum()),
+            int(n_b[idx].sum()),
+            float(sum(iou[idx].tolist())),  # in order, as adding Counts one by one does
+            int(idx.size),
+        )
+
+    def pooled(
+        self, member: np.ndarray, codes: np.ndarray, names: Sequence[str]
+    ) -> list[tuple[str, Counts]]:
+        """Counts per name: comparison ``member[i]`` counts under ``names[codes[i]]``."""
+        if not codes.size:
+            return []
+        order = np.lexsort((member, codes))
+        codes, member = codes[order], member[order]
+        starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+        ends = np.r_[starts[1:], codes.size]
+        found = [
+            (names[int(codes[s])], self.counts(member[s:e]))
+            for s, e in zip(starts.tolist(), ends.tolist(), strict=True)
+        ]
+        return sorted(found, key=lambda item: item[0])
+
+    def involving(self, person: int) -> np.ndarray:
+        """The comparisons a person took part in."""
+        return np.flatnonzero((self.a == person) | (self.b == person))
+
+
+def _side_counts(table: ShapeTable, side: Ragged, n_codes: int) -> tuple[np.ndarray, np.ndarray]:
+    problem = side.problem_of()
+    total = np.diff(side.offsets)
+    by_class = np.bincount(
+        problem * n_codes + table.labels[side.rows], minlength=len(side) * n_codes
+    ).reshape(len(side), n_codes)
+    return total, by_class
+
+
+def match_counts(
+    table: ShapeTable, a: Ragged, b: Ragged, threshold: float
+) -> tuple[np.ndarray, ...]:
+    """Same-class matches of each problem: tp, n_a, n_b, IoU sum, and those per class code."""
+    n, n_codes = len(a), max(len(table.codes), 1)
+    pairs = match_rows(table, a, b, threshold, cross_class=False)
+    tp = np.bincount(pairs.problem, minlength=n)
+    iou = np.bincount(pairs.problem, weights=pairs.iou, minlength=n)
+    codes = table.labels[a.rows[pairs.a]] if pairs.a.size else np.zeros(0, np.int64)
+    flat = pairs.problem * n_codes + codes
+    class_tp = np.bincount(flat, minlength=n * n_codes).reshape(n, n_codes)
+    class_iou = np.bincount(flat, weights=pairs.iou, minlength=n * n_codes).reshape(n, n_codes)
+    n_a, class_n_a = _side_counts(table, a, n_codes)
+    n_b, class_n_b = _side_counts(table, b, n_codes)
+    return tp, n_a, n_b, iou, class_tp, class_n_a, class_n_b, class_iou
+
+
+def pair_positions(pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions in ``pairs`` of both sides of every pair of coders of each image.
+
+    In image order, then in :func:`itertools.combinations` order.
+    """
+    starts = np.flatnonzero(np.r_[True, pairs[1:, 0] != pairs[:-1, 0]]) if len(pairs) else []
+    sizes = np.diff(np.r_[starts, len(pairs)]).astype(np.int64)
+    found_a, found_b, keys = [], [], []
+    for k in np.unique(sizes).tolist():
+        if k < 2:
+            continue
+        base = np.asarray(starts)[sizes == k]
+        first, second = np.triu_indices(k, 1)
+        found_a.append((base[:, None] + first[None, :]).ravel())
+        found_b.append((base[:, None] + second[None, :]).ravel())
+        keys.append(np.repeat(base, first.size))
+    if not found_a:
+        empty = np.zeros(0, np.int64)
+        return empty, empty
+    side_a, side_b, key = (np.concatenate(x) for x in (found_a, found_b, keys))
+    order = np.argsort(key, kind="stable")
+    return side_a[order], side_b[order]
+
+
+def comparison_table(labels: ProjectLabels, rows: LabelRows, threshold: float) -> ComparisonTable:
+    """Every pair of annotators matched on every image both covered (with any object)."""
+    pairs = _coverage_pairs(labels)
+    spans = np.array([rows.span(i, p) for i, p in pairs.tolist()], dtype=np.int64).reshape(-1, 2)
+    facts = [labels.side_facts(i, p) for i, p in pairs.tolist()]
+    side_a, side_b = pair_positions(pairs)
+    sized = spans[:, 1] > spans[:, 0]
+    keep = sized[side_a] | sized[side_b]
+    side_a, side_b = side_a[keep], side_b[keep]
+    versions = sorted({v for v, _ in facts}, key=lambda v: -1 if v is None else v)
+    version = np.array([versions.index(v) for v, _ in facts], dtype=np.int64)
+    names = [labels.guideline_name(v) for v in versions] + ["mixed"]
+    mixed = version[side_a] != version[side_b]
+    guideline = np.where(mixed, len(versions), version[side_a])
+    weeks = sorted({w for _, w in facts})
+    week = np.searchsorted(weeks, [w for _, w in facts])
+    counts = match_counts(rows.table, ranges(spans[side_a]), ranges(spans[side_b]), threshold)
+    return ComparisonTable(
+        pairs[side_a, 0],
+        pairs[side_a, 1],
+        pairs[side_b, 1],
+        guideline,
+        names,
+        np.maximum(week[side_a], week[side_b]),
+        weeks,
+        *counts,
+    )
+
+
+def _coverage_pairs(labels: ProjectLabels) -> np.ndarray:
+    """The sorted ``(image, annotator)`` pairs of who covered what, as an array."""
+    return labels.coverage_pairs
+
+
+def project_clusters(labels: ProjectLabels, rows: LabelRows, threshold: float) -> ImageClusters:
+    """The clusters of every image with objects, over all who covered it."""
+    objects = labels.objects
+    assert objects is not None
+    images = np.unique(objects.image_id)
+    group = np.searchsorted(images, objects.image_id)
+    coder = coverage_ranks(objects.image_id, objects.owner, _coverage_pairs(labels))
+    clusters = cluster_columns(
+        rows.table, np.arange(len(objects)), group, coder, images.size, threshold
+    )
+    return ImageClusters(images.tolist(), clusters)
+
+
+@dataclass
+class ImageClusters:
+    """Clusters (see :func:`.batch.cluster_rows`) with the image of each group."""
+
+    images: list[int]
+    clusters: Clusters
+
+
+def clusters_alpha(
+    labels: ProjectLabels, rows: LabelRows, found: ImageClusters, label: Hashable | None = None
+) -> Metric:
+    """:func:`.objects.cluster_alpha` of the project's clusters (coverage: who covered)."""
+    clusters = found.clusters
+    n, n_codes = len(clusters), max(len(rows.table.codes), 1)
+    if n == 0:
+        return alpha_from_counts(np.zeros((0, 0)))
+    covering = np.array([len(labels.coders(i)) for i in found.images], dtype=np.int64)
+    covered = covering[clusters.group]
+    sizes = clusters.sizes()
+    by_label = np.bincount(
+        clusters.member_cluster * n_codes + rows.table.labels[clusters.member_row],
+        minlength=n * n_codes,
+    ).reshape(n, n_codes)
+    if label is None:
+        return alpha_from_counts(np.hstack([by_label, (covered - sizes)[:, None]]))
+    code = rows.code(label)
+    if code < 0:
+        return alpha_from_counts(np.zeros((0, 0)))
+    chosen = by_label[:, code] > 0
+    counts = np.stack([covered - by_label[:, code], by_label[:, code]], axis=1)[chosen]
+    return alpha_from_counts(counts if counts.shape[0] else np.zeros((0, 0)))
+
+
+def leave_one_out(labels: ProjectLabels, rows: LabelRows, person: int, threshold: float) -> Counts:
+    """A person's objects against the consensus of the others, pooled over images."""
+    objects = labels.objects
+    assert objects is not None
+    images = [
+        i
+        for i in labels.image_ids()
+        if person in labels.coverage[i] and len(labels.coverage[i]) >= 2
+    ]
+    ids = np.asarray(images, dtype=np.int64)
+    others = np.flatnonzero(np.isin(objects.image_id, ids) & (objects.owner != person))
+    group = np.searchsorted(ids, objects.image_id[others])
+    coder = coverage_ranks(objects.image_id[others], objects.owner[others], _coverage_pairs(labels))
+    clusters = cluster_columns(rows.table, others, group, coder, len(images), threshold)
+    n_coders = np.array([len(labels.coverage[i]) - 1 for i in images], dtype=np.int64)
+    best, _ = consensus_many(rows.table, clusters, n_coders[clusters.group])
+    kept = np.flatnonzero(best >= 0)
+    kept = kept[np.argsort(clusters.group[kept], kind="stable")]
+    sizes = np.bincount(clusters.group[kept], minlength=len(images))
+    mine = [rows.span(i, person) for i in images]
+    keep = np.flatnonzero(
+        (np.diff(np.array(mine, dtype=np.int64).reshape(-1, 2), axis=1)[:, 0] > 0) | (sizes > 0)
+    )
+    offsets = np.r_[0, np.cumsum(sizes)]
+    theirs = ranges([(int(offsets[k]), int(offsets[k + 1])) for k in keep.tolist()])
+    theirs.rows = best[kept][theirs.rows]
+    tp, n_a, n_b, iou, *_ = match_counts(
+        rows.table, ranges([mine[k] for k in keep.tolist()]), theirs, threshold
+    )
+    return Counts(
+        int(tp.sum()), int(n_a.sum()), int(n_b.sum()), float(sum(iou.tolist())), int(keep.size)
+    )

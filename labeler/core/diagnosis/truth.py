@@ -1,0 +1,146 @@
+"""What a model is judged against: reviewed labels, else the annotators' consensus.
+
+The rule, per image the model run covered:
+
+1. **reviewed** — objects a reviewer vouched for (latest review ``accept``, or the
+   annotation a reviewer's ``fix`` created) are the truth of their image; when
+   several annotators' vouched objects overlap, they count once.
+2. **consensus** — otherwise the consensus of everyone who labeled the image:
+   objects marked by at least half of them (matched with the one matching
+   engine), majority class. A single annotator's labels are their own consensus.
+3. **empty** — an image finished (done, needs review, rejected) with no labels is
+   truth "nothing here".
+4. Anything else (nobody labeled it yet) is left out.
+
+With ``annotator=NAME`` the truth is that person's labels on the images they
+labeled, and other images are left out.
+
+Clusters and consensus are those of :func:`~labeler.core.agreement.objects.cluster_objects`
+and :func:`~labeler.core.agreement.objects.consensus_of`, computed for every image
+at once (:mod:`labeler.core.agreement.batch`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from labeler.core.agreement.batch import (
+    ShapeTable,
+    cluster_columns,
+    consensus_many,
+    coverage_ranks,
+)
+from labeler.core.agreement.data import FINISHED
+from labeler.core.domain import Person
+from labeler.core.matching import DEFAULT_IOU_THRESHOLD, Shape
+from labeler.core.store import Project
+from labeler.core.store.bulk import ShapeColumns
+
+TRUTH_RULE = (
+    "Truth per image: objects a reviewer accepted (or fixed) when the image has any; "
+    "otherwise the consensus of its annotators (objects at least half of them marked, "
+    "majority class); an image finished with no labels is empty; unlabeled images and "
+    "images the run did not cover are left out. --truth NAME uses one annotator's labels."
+)
+
+
+@dataclass
+class Truth:
+    """The truth objects (as columns, grouped by image) and where each image's came from."""
+
+    images: list[int]
+    sources: dict[int, str]
+    columns: ShapeColumns
+    share: np.ndarray | None = None  # consensus: share of coders who marked each object
+    description: str = "reviewed or consensus"
+
+    def source_counts(self) -> dict[str, int]:
+        """How many images took their truth from each source."""
+        return dict(sorted(Counter(self.sources.values()).items()))
+
+    @cached_property
+    def shapes(self) -> dict[int, list[Shape]]:
+        """The truth objects per image (consensus shapes carry their share as score)."""
+        found: dict[int, list[Shape]] = {image: [] for image in self.images}
+        c = self.columns
+        for row in range(len(c)):
+            score = None if self.share is None else float(self.share[row])
+            owner = "consensus" if self.share is not None else int(c.owner[row])
+            shape = Shape(int(c.id[row]), int(c.class_id[row]), c.geometry(row), score, owner)
+            found[int(c.image_id[row])].append(shape)
+        return found
+
+
+def _grouped(columns: ShapeColumns, images: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    position = np.searchsorted(np.asarray(images, dtype=np.int64), columns.image_id)
+    return position, np.argsort(position, kind="stable")
+
+
+def resolve_truth(
+    project: Project,
+    images: set[int],
+    annotator: Person | None = None,
+    iou_threshold: float = DEFAULT_IOU_THRESHOLD,
+) -> Truth:
+    """The truth on ``images`` by the rule above (or one ``annotator``'s labels)."""
+    objects = project.object_columns()
+    coverage = np.array([p for p in project.coverage() if p[0] in images], dtype=np.int64).reshape(
+        -1, 2
+    )
+    in_scope = np.isin(objects.image_id, np.fromiter(images, np.int64, len(images)))
+    if annotator is not None:
+        chosen = sorted({int(i) for i, p in coverage.tolist() if p == annotator.id})
+        mine = objects.take(np.flatnonzero(in_scope & (objects.owner == annotator.id)))
+        _, order = _grouped(mine, chosen)
+        sources = dict.fromkeys(chosen, "annotator")
+        return Truth(chosen, sources, mine.take(order), None, f"annotator {annotator.name}")
+    vouched = project.reviewed_annotation_ids()
+    reviewed = in_scope & np.isin(objects.id, np.fromiter(vouched, np.int64, len(vouched)))
+    reviewed_images = set(objects.image_id[reviewed].tolist())
+    labeled = set(coverage[:, 0].tolist())
+    consensus_images = labeled - reviewed_images
+    use = reviewed | (in_scope & np.isin(objects.image_id, list(consensus_images)))
+    chosen = sorted(reviewed_images | consensus_images)
+    columns, share = _consensus(
+        objects.take(np.flatnonzero(use)), chosen, reviewed_images, coverage, iou_threshold
+    )
+    sources = {i: "reviewed" if i in reviewed_images else "consensus" for i in chosen}
+    for image in sorted((project.image_ids_with_status(FINISHED) & images) - labeled):
+        sources[image] = "empty"
+    return Truth(sorted(sources), sources, columns, share)
+
+
+def _consensus(
+    objects: ShapeColumns,
+    images: list[int],
+    reviewed: set[int],
+    coverage: np.ndarray,
+    iou_threshold: float,
+) -> tuple[ShapeColumns, np.ndarray]:
+    """The consensus objects of every image (reviewed ones out of 1 coder), grouped by image."""
+    group, _ = _grouped(objects, images)
+    is_reviewed = np.isin(objects.image_id, np.fromiter(reviewed, np.int64, len(reviewed)))
+    vouchers = np.unique(np.stack([objects.image_id, objects.owner], axis=1)[is_reviewed], axis=0)
+    coder = np.zeros(len(objects), dtype=np.int64)
+    image, owner = objects.image_id, objects.owner
+    coder[is_reviewed] = coverage_ranks(
+        image[is_reviewed], owner[is_reviewed], vouchers.reshape(-1, 2)
+    )
+    others = ~is_reviewed
+    coder[others] = coverage_ranks(image[others], owner[others], coverage)
+    order = np.lexsort((objects.id, coder, group))
+    objects, group, coder = objects.take(order), group[order], coder[order]
+    table = ShapeTable.from_columns(objects)
+    clusters = cluster_columns(
+        table, np.arange(len(objects)), group, coder, len(images), iou_threshold
+    )
+    per_image = np.bincount(np.searchsorted(images, coverage[:, 0]), minlength=len(images))
+    coders = np.where(np.isin(images, list(reviewed)), 1, per_image)
+    best, share = consensus_many(table, clusters, coders[clusters.group])
+    kept = np.flatnonzero(best >= 0)
+    kept = kept[np.argsort(clusters.group[kept], kind="stable")]
+    return objects.take(best[kept]), share[kept]

@@ -1,0 +1,96 @@
+"""The data behind the HTML report, gathered from the project through the core API."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from labeler import __version__
+from labeler.core.agreement import agreement_report
+from labeler.core.agreement.data import ProjectLabels
+from labeler.core.diagnosis import diagnose
+from labeler.core.diagnosis.diagnose import DEFAULT_MIN_SCORE, resolve_run
+from labeler.core.errors import LabelerError
+from labeler.core.matching import DEFAULT_IOU_THRESHOLD
+from labeler.core.report.counts import disagreement_counts
+from labeler.core.report.html import render_html
+from labeler.core.store import Project
+
+SLICE_ROWS = 25
+
+
+def _project_summary(project: Project) -> dict[str, Any]:
+    info = project.info()
+    return {
+        "name": info["name"],
+        "file": Path(info["project"]).name,
+        "images": info["images"],
+        "image_status": info["image_status"],
+        "classes": info["classes"],
+        "people": info["people"],
+        "annotations": info["annotations"],
+        "predictions": info["predictions"],
+        "model_runs": info["model_runs"],
+        "guideline_versions": info["guideline_versions"],
+    }
+
+
+def report_data(
+    project: Project,
+    run_id: int | None = None,
+    truth_annotator: str | None = None,
+    iou_threshold: float = DEFAULT_IOU_THRESHOLD,
+) -> dict[str, Any]:
+    """Everything the report shows, JSON-ready.
+
+    The diagnosis is of ``run_id``, or of the newest model run when there is one.
+    """
+    runs = project.model_runs()
+    if run_id is not None:
+        resolve_run(project, run_id)  # an unknown id names the runs there are
+    elif runs:
+        run_id = max(r.id for r in runs)
+    elif truth_annotator is not None:
+        raise LabelerError("--truth needs a model run to diagnose, and the project has none")
+    diagnosis = None
+    if run_id is not None:
+        result = diagnose(project, run_id, truth_annotator, iou_threshold, DEFAULT_MIN_SCORE)
+        diagnosis = result.to_dict(SLICE_ROWS)
+    return {
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "labeler_version": __version__,
+        "project": _project_summary(project),
+        "agreement": agreement_report(project, iou_threshold).to_dict(),
+        "disagreements": disagreement_counts(ProjectLabels.load(project), iou_threshold),
+        "diagnosis": diagnosis,
+    }
+
+
+def build_report(
+    project: Project,
+    run_id: int | None = None,
+    truth_annotator: str | None = None,
+    iou_threshold: float = DEFAULT_IOU_THRESHOLD,
+) -> str:
+    """The report as one self-contained HTML document."""
+    return render_html(report_data(project, run_id, truth_annotator, iou_threshold))
+
+
+def write_report(
+    project: Project,
+    output: Path | str,
+    run_id: int | None = None,
+    truth_annotator: str | None = None,
+    iou_threshold: float = DEFAULT_IOU_THRESHOLD,
+) -> Path:
+    """Write the report to ``output`` (UTF-8) and return its path."""
+    output = Path(output)
+    if not output.parent.is_dir():
+        raise LabelerError(f"{output}: folder {output.parent} does not exist")
+    document = build_report(project, run_id, truth_annotator, iou_threshold)
+    try:
+        output.write_text(document, encoding="utf-8")
+    except OSError as exc:
+        raise LabelerError(f"{output}: cannot write ({exc.strerror or exc})") from exc
+    return output
