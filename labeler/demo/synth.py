@@ -215,7 +215,7 @@ def _draw_lines(
     pad = 1 + max(t for _, t in polylines)
     x1, y1, x2, y2 = _bounds([p for p, _ in polylines], pad)
     x0, y0 = max(0, int(x1)), max(0, int(y1))
-    xe, ye = min(w, int(math.ceil(x2)) + 1), min(h, int(math.ceil(y2)) + 1)
+    xe, ye = min(w, math.ceil(x2) + 1), min(h, math.ceil(y2) + 1)
     if xe - x0 < 2 or ye - y0 < 2:
         return None
     mask = np.zeros((ye - y0, xe - x0), dtype=np.uint8)
@@ -355,7 +355,7 @@ def _dent(
     else:
         return None
     x0, y0 = int(box[0]), int(box[1])
-    x1, y1 = min(width, int(math.ceil(box[2])) + 1), min(height, int(math.ceil(box[3])) + 1)
+    x1, y1 = min(width, math.ceil(box[2]) + 1), min(height, math.ceil(box[3]) + 1)
     xs, ys = _grid(x1 - x0, y1 - y0)
     dx, dy = xs + (x0 + 0.5 - cx), ys + (y0 + 0.5 - cy)
     u = (dx * math.cos(phi) + dy * math.sin(phi)) / a
