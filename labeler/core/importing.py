@@ -13,7 +13,13 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from labeler.core.domain import AnnotationSource, GeometryKind, ImportReport, Role
-from labeler.core.errors import AnnotationFormatError, BadImageError, GeometryError, LabelerError
+from labeler.core.errors import (
+    AnnotationFormatError,
+    BadImageError,
+    GeometryError,
+    LabelerError,
+    OperationCancelled,
+)
 from labeler.core.formats.records import ParsedFile
 from labeler.core.geometry import Geometry, Polygon, Tag, validate_geometry
 from labeler.core.images import DEFAULT_MAX_PIXELS, ImageProbe, is_image_path, probe_image
@@ -105,9 +111,7 @@ def import_images(
                 _commit_batch(project, batch, report)
             progress.advance()
         _commit_batch(project, batch, report)
-    except (KeyboardInterrupt, LabelerError) as exc:
-        if not isinstance(exc, KeyboardInterrupt) and not progress.cancelled:
-            raise
+    except (KeyboardInterrupt, OperationCancelled):
         report.cancelled = True
     return report
 
@@ -151,25 +155,30 @@ def import_annotations(
         return (image.width, image.height) if image else None
 
     progress.start(0, "importing annotations")
-    for parsed in iter_annotation_files(
-        Path(path), fmt, yolo_classes=yolo_classes, image_size=size_of
-    ):
-        progress.check()
-        if isinstance(parsed, AnnotationFormatError):
-            report.skipped.append(
-                (
-                    str(parsed.path),
-                    f"{parsed.location}: {parsed.reason}" if parsed.location else parsed.reason,
-                )
-            )
-            continue
-        try:
-            with project.transaction():
-                report.annotations += _store_parsed_file(project, parsed, person.id, report)
-        except LabelerError as exc:
-            report.skipped.append((str(parsed.path), str(exc)))
-        progress.advance()
+    files = iter_annotation_files(Path(path), fmt, yolo_classes=yolo_classes,
+                                  image_size=size_of)
+    try:
+        for parsed in files:
+            progress.check()
+            _import_parsed(project, parsed, person.id, report)
+            progress.advance()
+    except (KeyboardInterrupt, OperationCancelled):
+        report.cancelled = True
     return report
+
+
+def _import_parsed(project: Project, parsed: ParsedFile | AnnotationFormatError,
+                   annotator_id: int, report: ImportReport) -> None:
+    """Store one annotation file in its own transaction, or report why it was skipped."""
+    if isinstance(parsed, AnnotationFormatError):
+        reason = f"{parsed.location}: {parsed.reason}" if parsed.location else parsed.reason
+        report.skipped.append((str(parsed.path), reason))
+        return
+    try:
+        with project.transaction():
+            report.annotations += _store_parsed_file(project, parsed, annotator_id, report)
+    except LabelerError as exc:
+        report.skipped.append((str(parsed.path), str(exc)))
 
 
 def _store_parsed_file(
