@@ -102,6 +102,19 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "prelabel.toggle", "Show / hide pre-labels", ("H",), "Pre-labels", "toggle_prelabels"
     ),
     ActionSpec("prelabel.run", "Pre-label this image", ("Ctrl+R",), "Pre-labels", "prelabel_image"),
+    ActionSpec(
+        "image.next_disagreement", "Next disagreement", ("N",), "Navigate", "next_disagreement"
+    ),
+    ActionSpec(
+        "image.previous_disagreement",
+        "Previous disagreement",
+        ("Shift+N",),
+        "Navigate",
+        "previous_disagreement",
+    ),
+    ActionSpec(
+        "view.disagreements", "Show / hide disagreements", ("O",), "View", "toggle_disagreements"
+    ),
     ActionSpec("view.fit", "Fit image", ("F",), "View", "zoom_fit"),
     ActionSpec("view.actual", "Actual size (1:1)", ("Ctrl+1",), "View", "zoom_actual"),
     ActionSpec("view.zoom_in", "Zoom in", ("+", "="), "View", "zoom_in"),

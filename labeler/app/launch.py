@@ -73,6 +73,7 @@ def run(project_path: Path | None, *, screenshot: Path | None, person: str | Non
         return _grab_window(app, window, screenshot)
     add_recent_project(Path(project_path))
     window.show()
+    window.guideline_ui.require()  # no labeling or review before the version in force is read
     return app.exec()
 
 

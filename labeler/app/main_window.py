@@ -32,19 +32,23 @@ from PySide6.QtWidgets import (
 )
 
 from labeler.app import jobs
+from labeler.app.acknowledge import AcknowledgingWorkspace, install_guideline_ui
 from labeler.app.actions import ActionRegistry, ShortcutsDialog
 from labeler.app.canvas.controller import CanvasController
 from labeler.app.canvas.view import WHEEL_STEP, CanvasView
 from labeler.app.class_panel import ClassPanel
+from labeler.app.curation_panel import install_curation_panel
 from labeler.app.guideline_panel import GuidelinePanel
 from labeler.app.image_browser import STATUS_LABELS, ImageBrowser
 from labeler.app.image_loader import ImageLoader
 from labeler.app.prelabel_panel import PrelabelPanel
+from labeler.app.qa_view import install_qa_view
+from labeler.app.review_panel import install_review_panel
 from labeler.app.status_bar import WorkspaceStatusBar
 from labeler.app.tags_panel import TagsPanel
 from labeler.app.thumbnails import ThumbnailCache, default_cache_dir
+from labeler.app.triage_panel import install_triage_panel
 from labeler.app.workers import Job, JobRunner, run_with_dialog
-from labeler.app.workspace import Workspace
 from labeler.core.commands import SetImageStatus
 from labeler.core.domain import ImageRecord, ImageStatus, Person
 from labeler.core.errors import LabelerError
@@ -84,7 +88,7 @@ class MainWindow(QMainWindow):
         self._owns_project = owns_project
         self._closed = False
         self.settings = QSettings()
-        self.workspace = Workspace(project, person, self)
+        self.workspace = AcknowledgingWorkspace(project, person, self)
         self.loader = ImageLoader(self)
         self.thumbnails = ThumbnailCache(thumbnail_dir or default_cache_dir(), self)
         self.canvas_view = CanvasView()
@@ -103,6 +107,11 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_toolbar()
         self._connect()
+        self.triage_panel = install_triage_panel(self)
+        self.qa_view = install_qa_view(self)
+        self.curation_panel = install_curation_panel(self)
+        self.guideline_ui = install_guideline_ui(self)
+        self.review_panel = install_review_panel(self)
         self._set_title()
         self.status.set_provider(self._provider_label())
         self._restore_layout()
@@ -513,6 +522,18 @@ class MainWindow(QMainWindow):
         if 1 <= number <= len(classes):
             self.controller.set_class(classes[number - 1].id)
 
+    def next_disagreement(self) -> None:
+        """Walk the triage queue: the next disagreement."""
+        self.triage_panel.step(1)
+
+    def previous_disagreement(self) -> None:
+        """Walk the triage queue: the previous disagreement."""
+        self.triage_panel.step(-1)
+
+    def toggle_disagreements(self) -> None:
+        """Show or hide the disagreement overlays."""
+        self.triage_panel.set_overlays_visible(not self.triage_panel.overlays_visible())
+
     def show_shortcuts(self) -> None:
         """The keyboard shortcuts dialog (also edits them)."""
         ShortcutsDialog(self.actions, self).exec()
@@ -628,6 +649,10 @@ class MainWindow(QMainWindow):
         self.workspace.undo_stack.blockSignals(True)
         for stopper in (
             self.jobs.shutdown,
+            self.review_panel.shutdown,
+            self.triage_panel.shutdown,
+            self.qa_view.shutdown,
+            self.curation_panel.shutdown,
             self.prelabel_panel.shutdown,
             self.image_browser.shutdown,
             self.loader.shutdown,

@@ -1,4 +1,4 @@
-"""The status bar: image index, zoom, cursor position, tool, inference provider, save state."""
+"""The status bar: image index, zoom, cursor, tool, inference provider, guideline, save state."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ class WorkspaceStatusBar(QStatusBar):
         self.cursor_label = QLabel("")
         self.tool_label = QLabel("Select")
         self.provider_label = QLabel("Model: –")
+        self.guideline_label = QLabel("Guideline: –")
         self.save_label = QLabel("✓ All changes saved")
         self.save_label.setObjectName("saveOk")
         self.cursor_label.setMinimumWidth(120)
@@ -33,6 +34,7 @@ class WorkspaceStatusBar(QStatusBar):
             self.zoom_label,
             self.cursor_label,
             self.provider_label,
+            self.guideline_label,
             self.save_label,
         ):
             self.addPermanentWidget(label)
@@ -72,6 +74,14 @@ class WorkspaceStatusBar(QStatusBar):
         self.provider_label.setToolTip(
             "Execution provider of the newest model run (the one actually used, not requested)"
         )
+
+    def set_guideline(self, text: str, ok: bool, tip: str = "") -> None:
+        """The guideline version in force: 'Guideline v3' (red while not acknowledged)."""
+        self.guideline_label.setObjectName("" if ok else "saveError")
+        self.guideline_label.style().unpolish(self.guideline_label)
+        self.guideline_label.style().polish(self.guideline_label)
+        self.guideline_label.setText(text)
+        self.guideline_label.setToolTip(tip)
 
     def set_save_state(self, message: str, ok: bool) -> None:
         """'All changes saved' (green) or what failed (red)."""

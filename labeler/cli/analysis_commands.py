@@ -150,6 +150,9 @@ def _register_report(commands: argparse._SubParsersAction) -> None:
         help="IoU needed to match two objects (default: %(default)s)",
     )
     rep.add_argument("--force", action="store_true", help="overwrite OUTPUT if it exists")
+    rep.add_argument("--curation", action="store_true",
+                     help="add the curation section (duplicates, unsuitable images, likely "
+                     "label errors, class balance); reads every image's pixels once")
     rep.set_defaults(handler=run_report)
 
 
@@ -401,6 +404,7 @@ def run_report(args: argparse.Namespace) -> int:
     if args.output.exists() and not args.force:
         raise LabelerError(f"{args.output}: a file already exists there (use --force)")
     with Project.open(args.project) as project:
-        written = write_report(project, args.output, args.model, args.truth, args.iou)
+        written = write_report(project, args.output, args.model, args.truth, args.iou,
+                               curation=args.curation)
     stdout.print(f"Report written to {escape(str(written))}")
     return 0

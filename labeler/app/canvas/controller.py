@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -66,6 +66,10 @@ class CanvasController(QObject):
         self.rejected: frozenset[int] = frozenset()
         self.show_predictions = True
         self.threshold = DEFAULT_THRESHOLD
+        # Set by the review panel: a reviewer's edit of someone else's shape becomes a
+        # pending fix (True: held by the filter, not applied as an edit).
+        self.edit_filter: Callable[[ShapeKey, Box | Polygon], bool] | None = None
+        self.pending_geometry: dict[int, Box | Polygon] = {}  # annotation id -> held fix
         self._last_edit_at = time.monotonic()
         self.prefetch_enabled = True
         self._neighbours: list[ImageRecord] = []
@@ -169,12 +173,21 @@ class CanvasController(QObject):
         if self.record is None:
             return
         project = self.workspace.project
-        self.annotations = self.workspace.annotations(self.record.id)
-        self.predictions = project.predictions(self.record.id)
+        self.annotations = self.visible_annotations(self.record.id)
+        show_prelabels = project.prelabels_visible(self.record.id, self.workspace.person.id)
+        self.predictions = project.predictions(self.record.id) if show_prelabels else []
         self.rejected = (
             project.rejected_prediction_ids(self.record.id) if self.predictions else frozenset()
         )
         self._redraw()
+
+    def visible_annotations(self, image_id: int) -> list[Annotation]:
+        """What the signed-in person may see (blind assignments), narrowed by 'only mine'."""
+        person = self.workspace.person.id
+        visible = self.workspace.project.visible_annotations(image_id, person)
+        if self.workspace.only_own_annotations:
+            return [a for a in visible if a.annotator_id == person]
+        return visible
 
     def _redraw(self) -> None:
         colors = {c.id: c.color for c in self.workspace.classes()}
@@ -192,7 +205,10 @@ class CanvasController(QObject):
             if isinstance(a.geometry, Box | Polygon):
                 key = ShapeKey("annotation", a.id)
                 color = colors.get(a.class_id, "#ffffff")
-                shapes.append(DrawnShape(key, a.geometry, color, names.get(a.class_id, "?")))
+                label, geometry = names.get(a.class_id, "?"), a.geometry
+                if a.id in self.pending_geometry:
+                    label, geometry = f"{label} (fix pending)", self.pending_geometry[a.id]
+                shapes.append(DrawnShape(key, geometry, color, label))
         self.view.set_shapes(shapes)
         self.shapesChanged.emit()
 
@@ -262,6 +278,8 @@ class CanvasController(QObject):
 
     def _edit(self, key: ShapeKey, geometry: Box | Polygon) -> None:
         assert self.record is not None
+        if self.edit_filter is not None and self.edit_filter(key, geometry):
+            return
         person = self.workspace.person.id
         if key.kind == "annotation":
             self.workspace.execute(

@@ -14,6 +14,7 @@ from labeler.core.diagnosis.diagnose import DEFAULT_MIN_SCORE, resolve_run
 from labeler.core.errors import LabelerError
 from labeler.core.matching import DEFAULT_IOU_THRESHOLD
 from labeler.core.report.counts import disagreement_counts
+from labeler.core.report.curation import curation_data
 from labeler.core.report.html import render_html
 from labeler.core.store import Project
 
@@ -41,10 +42,13 @@ def report_data(
     run_id: int | None = None,
     truth_annotator: str | None = None,
     iou_threshold: float = DEFAULT_IOU_THRESHOLD,
+    curation: bool = False,
 ) -> dict[str, Any]:
     """Everything the report shows, JSON-ready.
 
     The diagnosis is of ``run_id``, or of the newest model run when there is one.
+    ``curation`` adds the curation checks (they read every image's pixels once,
+    then use the statistics cache), so it is opt-in.
     """
     runs = project.model_runs()
     if run_id is not None:
@@ -64,6 +68,7 @@ def report_data(
         "agreement": agreement_report(project, iou_threshold).to_dict(),
         "disagreements": disagreement_counts(ProjectLabels.load(project), iou_threshold),
         "diagnosis": diagnosis,
+        "curation": curation_data(project) if curation else None,
     }
 
 
@@ -72,9 +77,10 @@ def build_report(
     run_id: int | None = None,
     truth_annotator: str | None = None,
     iou_threshold: float = DEFAULT_IOU_THRESHOLD,
+    curation: bool = False,
 ) -> str:
-    """The report as one self-contained HTML document."""
-    return render_html(report_data(project, run_id, truth_annotator, iou_threshold))
+    """The report as one self-contained HTML document (see :func:`report_data`)."""
+    return render_html(report_data(project, run_id, truth_annotator, iou_threshold, curation))
 
 
 def write_report(
@@ -83,12 +89,13 @@ def write_report(
     run_id: int | None = None,
     truth_annotator: str | None = None,
     iou_threshold: float = DEFAULT_IOU_THRESHOLD,
+    curation: bool = False,
 ) -> Path:
     """Write the report to ``output`` (UTF-8) and return its path."""
     output = Path(output)
     if not output.parent.is_dir():
         raise LabelerError(f"{output}: folder {output.parent} does not exist")
-    document = build_report(project, run_id, truth_annotator, iou_threshold)
+    document = build_report(project, run_id, truth_annotator, iou_threshold, curation)
     try:
         output.write_text(document, encoding="utf-8")
     except OSError as exc:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
+from labeler.core.report.curation import render_curation
 from labeler.core.report.svg import bar_chart, heatmap, line_chart
 
 Cell = str | tuple[str, str]  # text, or (text, tooltip)
@@ -453,12 +454,15 @@ def render_html(data: dict[str, Any]) -> str:
         f"{escape(data['generated_at'])} by labeler {escape(data['labeler_version'])}</p>"
         "</header><main>"
         '<nav><a href="#summary">Summary</a><a href="#agreement">Agreement</a>'
-        '<a href="#disagreements">Disagreements</a><a href="#diagnosis">Model diagnosis</a></nav>'
+        '<a href="#disagreements">Disagreements</a><a href="#diagnosis">Model diagnosis</a>'
+        + ('<a href="#curation">Curation</a>' if data.get("curation") else "")
+        + "</nav>"
         + _cards(data)
         + _summary(project)
         + _agreement(data["agreement"])
         + _disagreements(data["disagreements"])
         + _diagnosis(data["diagnosis"])
+        + render_curation(data.get("curation"), table)
         + "</main><footer>Self-contained report: inline styles and charts, nothing loaded "
         "from the network.</footer>"
         f'<script type="application/json" id="report-data">{embedded}</script>'

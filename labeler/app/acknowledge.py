@@ -1,0 +1,243 @@
+"""Guideline acknowledgement: nobody labels or reviews under a version they have not read.
+
+:class:`AcknowledgingWorkspace` is the workspace of the window; while its
+:attr:`~AcknowledgingWorkspace.require_acknowledgement` is on and the signed-in
+person has not acknowledged the version in force, every edit is refused with a
+message (and :attr:`~AcknowledgingWorkspace.acknowledgementNeeded` fires, so the
+window can offer the version to read). :class:`AcknowledgeDialog` shows the
+version's changelog and text and records the acknowledgement (with its time) in
+the core. :class:`GuidelineUi` keeps "Guideline vN" in the status bar and offers
+the acknowledgement and the version comparison from the Guideline menu.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QMenu,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from labeler.app.workspace import Workspace
+from labeler.core.commands import Command
+from labeler.core.domain import GuidelineVersion, Person
+from labeler.core.errors import LabelerError
+from labeler.core.events import Change
+from labeler.core.store import Project
+
+if TYPE_CHECKING:
+    from labeler.app.main_window import MainWindow
+
+_GUIDELINE_ENTITIES = frozenset({"guideline", "acknowledgement"})
+
+
+class AcknowledgingWorkspace(Workspace):
+    """A workspace that refuses edits until the guideline in force is acknowledged.
+
+    The check is off until :attr:`require_acknowledgement` is set (the app turns it
+    on at start; scripts and tests that build a window directly opt in).
+    ``acknowledgementNeeded(version)`` fires when an edit was refused for this reason.
+    """
+
+    acknowledgementNeeded = Signal(object)
+
+    def __init__(self, project: Project, person: Person, parent: QObject | None = None) -> None:
+        super().__init__(project, person, parent)
+        self.require_acknowledgement = False
+        self._pending = project.needs_acknowledgement(person.id)
+        self.changed.connect(self._on_guideline_change)
+
+    def pending_acknowledgement(self) -> GuidelineVersion | None:
+        """The version in force when this person has not acknowledged it yet, else None."""
+        return self._pending
+
+    def execute(self, command: Command | None) -> Command | None:
+        """Apply an edit (see :meth:`Workspace.execute`), unless the guideline is unread."""
+        pending = self._pending
+        if command is not None and self.require_acknowledgement and pending is not None:
+            self._report(
+                f"{command.text} refused: acknowledge guideline v{pending.number} before "
+                "labeling under it (Guideline ▸ Acknowledge guideline…)"
+            )
+            self.acknowledgementNeeded.emit(pending)
+            return None
+        return super().execute(command)
+
+    def _on_guideline_change(self, change: Change) -> None:
+        if change.entity in _GUIDELINE_ENTITIES:
+            self._pending = self.project.needs_acknowledgement(self.person.id)
+
+
+def version_label(version: GuidelineVersion | None) -> str:
+    """'v3', 'draft', or 'none' (no version published yet)."""
+    if version is None:
+        return "none"
+    return f"v{version.number}" if version.number is not None else "draft"
+
+
+class AcknowledgeDialog(QDialog):
+    """Shows a version's changelog and text; "I have read it" records the acknowledgement."""
+
+    def __init__(
+        self, project: Project, person: Person, version: GuidelineVersion, parent: QWidget | None
+    ) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.person = person
+        self.version = version
+        self.acknowledged = False
+        name = version_label(version)
+        self.setWindowTitle(f"Guideline {name} — please read")
+        self.resize(640, 620)
+        published = (version.published_at or "")[:16].replace("T", " ")
+        intro = QLabel(
+            f"<b>Guideline {name}</b> is in force (published {published} UTC). "
+            "Read it before you label or review: your work is stamped with this version."
+        )
+        intro.setWordWrap(True)
+        self.changelog = QLabel(f"<b>What changed:</b> {version.changelog or '—'}")
+        self.changelog.setWordWrap(True)
+        self.changelog.setTextFormat(Qt.TextFormat.RichText)
+        self.text_browser = QTextBrowser()
+        self.text_browser.setOpenLinks(False)
+        self.text_browser.setMarkdown(version.text)
+        self.error = QLabel()
+        self.error.setObjectName("saveError")
+        self.error.setWordWrap(True)
+        buttons = QDialogButtonBox()
+        self.acknowledge_button = buttons.addButton(
+            f"I have read {name}", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.later_button = buttons.addButton("Later", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.changelog)
+        layout.addWidget(self.text_browser, 1)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        """Record the acknowledgement (a refusal by the core is shown, not raised)."""
+        try:
+            self.project.acknowledge(self.person.id, self.version.id)
+        except LabelerError as exc:
+            self.error.setText(str(exc))
+            return
+        self.acknowledged = True
+        super().accept()
+
+
+class GuidelineUi(QObject):
+    """The window's guideline status, its acknowledgement prompt and the Guideline menu."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.workspace = window.workspace
+        self.dialog: AcknowledgeDialog | None = None
+        menu = self._menu()
+        self.acknowledge_action = QAction("Acknowledge guideline…", window)
+        self.acknowledge_action.triggered.connect(lambda _checked=False: self.prompt(force=True))
+        self.compare_action = QAction("Compare guideline versions…", window)
+        self.compare_action.triggered.connect(lambda _checked=False: self.show_diff())
+        menu.addAction(self.acknowledge_action)
+        menu.addAction(self.compare_action)
+        self.workspace.changed.connect(self._on_change)
+        if isinstance(self.workspace, AcknowledgingWorkspace):
+            self.workspace.acknowledgementNeeded.connect(lambda _v: self.prompt())
+        self.refresh()
+
+    def _menu(self) -> QMenu:
+        bar = self.window.menuBar()
+        help_menu = next((a for a in bar.actions() if a.text() == "Help"), None)
+        menu = QMenu("Guideline", bar)
+        if help_menu is not None:
+            bar.insertMenu(help_menu, menu)
+        else:
+            bar.addMenu(menu)
+        return menu
+
+    def pending(self) -> GuidelineVersion | None:
+        """The version in force if the signed-in person has not acknowledged it."""
+        return self.workspace.project.needs_acknowledgement(self.workspace.person.id)
+
+    def refresh(self) -> None:
+        """Show the version in force (and whether it is acknowledged) in the status bar."""
+        project = self.workspace.project
+        current = project.current_guideline()
+        pending = self.pending()
+        if current is None:
+            self.window.status.set_guideline("Guideline: none", True, "No version published yet")
+            return
+        name = version_label(current)
+        if pending is None:
+            tip = f"Guideline {name} is in force; you acknowledged it"
+            self.window.status.set_guideline(f"Guideline {name}", True, tip)
+        else:
+            tip = f"Guideline {name} is in force; read and acknowledge it before labeling"
+            self.window.status.set_guideline(f"Guideline {name} · not acknowledged", False, tip)
+
+    def require(self) -> None:
+        """Refuse edits until the version in force is acknowledged; ask now if it is not."""
+        if isinstance(self.workspace, AcknowledgingWorkspace):
+            self.workspace.require_acknowledgement = True
+        self.prompt()
+
+    def prompt(self, force: bool = False) -> AcknowledgeDialog | None:
+        """Open the acknowledgement dialog (window-modal) if a version awaits it."""
+        version = self.pending()
+        if version is None and force:
+            version = self.workspace.project.current_guideline()
+        if version is None:
+            if force:
+                self.window.status.showMessage("No guideline version is published yet", 6000)
+            return None
+        if self.dialog is not None and self.dialog.isVisible():
+            return self.dialog
+        self.dialog = AcknowledgeDialog(
+            self.workspace.project, self.workspace.person, version, self.window
+        )
+        self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.dialog.destroyed.connect(self._forget_dialog)
+        self.dialog.open()
+        return self.dialog
+
+    def _forget_dialog(self) -> None:
+        self.dialog = None
+
+    def show_diff(self) -> QDialog:
+        """Open the comparison of two guideline versions."""
+        from labeler.app.guideline_diff import GuidelineDiffDialog
+
+        dialog = GuidelineDiffDialog(self.workspace.project, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def _on_change(self, change: Change) -> None:
+        if change.entity not in _GUIDELINE_ENTITIES:
+            return
+        self.refresh()
+        workspace = self.workspace
+        if (
+            change.entity == "guideline"
+            and change.action == "publish"
+            and isinstance(workspace, AcknowledgingWorkspace)
+            and workspace.require_acknowledgement
+        ):
+            self.prompt()
+
+
+def install_guideline_ui(window: MainWindow) -> GuidelineUi:
+    """Add the guideline status, the acknowledgement prompt and the Guideline menu to a window."""
+    return GuidelineUi(window)

@@ -1,0 +1,172 @@
+"""Disagreement overlays: one graphics item that outlines where labels disagree on the image.
+
+The item paints only what :meth:`DisagreementOverlayItem.set_marks` handed it
+(geometries already looked up, colours and texts already chosen); nothing is
+computed or read from the store in ``paint``. Each disagreement type has its own
+colour (:data:`TYPE_STYLES`), side ``a`` is drawn solid and side ``b`` dashed,
+and the disagreement picked in the triage queue is drawn thicker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+from labeler.app.canvas.items import cosmetic_pen, to_qpolygon
+from labeler.core.geometry import Box, Polygon
+
+OVERLAY_Z = 5  # above the shapes, under the selection/edit overlay (10)
+
+
+@dataclass(frozen=True)
+class TypeStyle:
+    """How one disagreement type looks: its colour and its name for people."""
+
+    color: str
+    title: str
+
+
+TYPE_STYLES: dict[str, TypeStyle] = {
+    "missing": TypeStyle("#ff4d6d", "Missing"),
+    "extra": TypeStyle("#ff9f1c", "Extra"),
+    "class_mismatch": TypeStyle("#c77dff", "Class mismatch"),
+    "low_overlap": TypeStyle("#ffd60a", "Low overlap"),
+    "tag_mismatch": TypeStyle("#4cc9f0", "Tag mismatch"),
+}
+
+
+def type_style(kind: str) -> TypeStyle:
+    """The style of a disagreement type (grey for an unknown one)."""
+    return TYPE_STYLES.get(kind, TypeStyle("#bbbbbb", kind.replace("_", " ").capitalize()))
+
+
+@dataclass(frozen=True)
+class DisagreementMark:
+    """One disagreement ready to paint: the shapes of side a and b, its type, label and focus."""
+
+    kind: str
+    a_geometry: Box | Polygon | None
+    b_geometry: Box | Polygon | None
+    text: str
+    current: bool = False
+
+    def bounds(self) -> QRectF:
+        """The image-pixel rectangle around both sides (null for a tag mismatch)."""
+        rect = QRectF()
+        for geometry in (self.a_geometry, self.b_geometry):
+            if geometry is not None:
+                x1, y1, x2, y2 = geometry.bounds()
+                rect = rect.united(QRectF(x1, y1, x2 - x1, y2 - y1))
+        return rect
+
+
+class DisagreementOverlayItem(QGraphicsItem):
+    """Colour-coded outlines and tags of the current image's disagreements.
+
+    Toggle with :meth:`set_enabled_overlay`; feed with :meth:`set_marks`.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._marks: list[DisagreementMark] = []
+        self._rect = QRectF(0, 0, 1, 1)
+        self._font = QFont()
+        self._font.setPointSizeF(8.5)
+        self._font.setBold(True)
+        self.setZValue(OVERLAY_Z)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
+
+    @property
+    def marks(self) -> list[DisagreementMark]:
+        """What is drawn now (current one last)."""
+        return list(self._marks)
+
+    def set_marks(self, marks: Sequence[DisagreementMark], image_size: tuple[int, int]) -> None:
+        """Replace the marks; the current one is painted last (on top)."""
+        rect = QRectF(0, 0, max(image_size[0], 1), max(image_size[1], 1))
+        if rect != self._rect:
+            self.prepareGeometryChange()
+            self._rect = rect
+        self._marks = sorted(marks, key=lambda m: m.current)
+        self.update()
+
+    def set_enabled_overlay(self, shown: bool) -> None:
+        """Show or hide the whole layer."""
+        self.setVisible(shown)
+
+    def boundingRect(self) -> QRectF:
+        """The image, widened for the outlines and the labels drawn past its edges."""
+        return self._rect.adjusted(-40, -40, 400, 40)
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionGraphicsItem,
+        widget: QWidget | None = None,
+    ) -> None:
+        """Outlines (a solid, b dashed) with a dark halo, then the labels in screen pixels."""
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        labels: list[tuple[QPointF, str, QColor]] = []
+        tags: list[tuple[str, QColor]] = []
+        for mark in self._marks:
+            color = QColor(type_style(mark.kind).color)
+            width = 4.0 if mark.current else 2.5
+            for geometry, dashed in ((mark.a_geometry, False), (mark.b_geometry, True)):
+                if geometry is None:
+                    continue
+                painter.setPen(cosmetic_pen(QColor(0, 0, 0, 170), width + 2.5))
+                _draw(painter, geometry)
+                painter.setPen(cosmetic_pen(color, width, dashed))
+                _draw(painter, geometry)
+            bounds = mark.bounds()
+            if bounds.isNull():
+                tags.append((mark.text, color))
+            else:
+                labels.append((bounds.bottomRight(), mark.text, color))
+        self._paint_labels(painter, labels, tags)
+
+    def _paint_labels(
+        self,
+        painter: QPainter,
+        labels: list[tuple[QPointF, str, QColor]],
+        tags: list[tuple[str, QColor]],
+    ) -> None:
+        transform = painter.worldTransform()
+        metrics = QFontMetricsF(self._font)
+        height = metrics.height() + 4
+        painter.save()
+        painter.resetTransform()
+        painter.setFont(self._font)
+        for anchor, text, color in labels:  # under the shape, right-aligned with it
+            at = transform.map(anchor)
+            width = metrics.horizontalAdvance(text) + 12
+            left = max(2.0, at.x() - width)  # kept inside the view on the left
+            _pill(painter, QRectF(left, at.y() + 3, width, height), text, color)
+        corner = transform.map(self._rect.topLeft())
+        for index, (text, color) in enumerate(tags):  # image-level: stacked at the top left
+            width = metrics.horizontalAdvance(text) + 12
+            top = corner.y() + 6 + index * (height + 3)
+            _pill(painter, QRectF(corner.x() + 6, top, width, height), text, color)
+        painter.restore()
+
+
+def _pill(painter: QPainter, rect: QRectF, text: str, color: QColor) -> None:
+    painter.setPen(cosmetic_pen(color, 1.2))
+    painter.setBrush(QColor(18, 20, 24, 225))
+    painter.drawRoundedRect(rect, 4, 4)
+    painter.setPen(color)
+    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+
+
+def _draw(painter: QPainter, geometry: Box | Polygon) -> None:
+    if isinstance(geometry, Box):
+        x1, y1, x2, y2 = geometry.bounds()
+        painter.drawRect(QRectF(x1, y1, x2 - x1, y2 - y1))
+    else:
+        painter.drawPolygon(to_qpolygon(geometry.points))

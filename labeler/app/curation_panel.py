@@ -1,0 +1,460 @@
+"""Curation results and adjudication: duplicates, unsuitable images, label errors, class balance.
+
+:func:`compute_curation` runs :func:`labeler.core.curation.curate_project` and
+:func:`labeler.core.consensus.project_consensus` on a worker with its own
+project connection. The :class:`CurationPanel` lists every result (each one
+opens in the canvas) and the consensus clusters that reached no quorum; the
+QA lead adjudicates one by accepting the annotation that wins, stored as an
+``accept`` review (the consensus then takes that annotation as the answer).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from labeler.app.canvas.controller import CanvasController
+from labeler.app.charts import BackgroundRefresh, ChartCard
+from labeler.app.triage_panel import qa_menu
+from labeler.app.workspace import Workspace
+from labeler.core.consensus import project_consensus
+from labeler.core.curation import curate_project
+from labeler.core.domain import ReviewDecision, Role
+from labeler.core.errors import LabelerError
+from labeler.core.events import Change
+from labeler.core.progress import Progress
+from labeler.core.report.svg import bar_chart
+from labeler.core.store import Project
+from labeler.core.tools import ShapeKey
+
+if TYPE_CHECKING:
+    from labeler.app.main_window import MainWindow
+
+ADJUDICATION_REASON = "adjudicated: the annotators' consensus reached no quorum"
+_WATCHED = frozenset({"annotation", "review", "class"})
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One annotation of an unresolved cluster: a choice for the adjudicator."""
+
+    annotation_id: int
+    class_name: str
+    annotator: str
+
+
+@dataclass(frozen=True)
+class UnresolvedEntry:
+    """A cluster without quorum, with its candidates and what the vote was."""
+
+    image_id: int
+    image_name: str
+    candidates: tuple[Candidate, ...]
+    votes: str
+    required: int
+    why: str  # "a tie" or "needs 2 votes"
+
+
+@dataclass
+class CurationData:
+    """What the panel shows. ``report`` is None when only the consensus was recomputed."""
+
+    report: dict[str, Any] | None
+    unresolved: list[UnresolvedEntry] = field(default_factory=list)
+    image_names: dict[int, str] = field(default_factory=dict)
+    class_names: dict[int, str] = field(default_factory=dict)
+
+
+def compute_curation(path: Path, checks: bool, progress: Progress | None = None) -> CurationData:
+    """Every curation check (when ``checks``) and the clusters left to adjudicate."""
+    progress = progress or Progress()
+    with Project.open(path) as project:
+        report = curate_project(project, progress=progress).to_dict() if checks else None
+        names = {i.id: PurePosixPath(i.path).name for i in project.images()}
+        classes = {c.id: c.name for c in project.classes()}
+        people = {p.id: p.name for p in project.people()}
+        annotations = {a.id: a for a in project.annotations()}
+        entries = []
+        for image_id, consensus in project_consensus(project).items():
+            for cluster in consensus.unresolved:
+                candidates = tuple(
+                    Candidate(
+                        a,
+                        classes.get(annotations[a].class_id, "?"),
+                        people.get(annotations[a].annotator_id, "?"),
+                    )
+                    for a in cluster.annotation_ids
+                    if a in annotations
+                )
+                votes = " · ".join(f"{classes.get(c, '?')} {n}" for c, n in cluster.votes)
+                ranked = [n for _, n in cluster.votes]
+                tied = len(ranked) > 1 and ranked[0] == ranked[1]
+                why = "a tie" if tied else f"needs {cluster.required} votes"
+                entries.append(
+                    UnresolvedEntry(
+                        image_id,
+                        names.get(image_id, str(image_id)),
+                        candidates,
+                        votes,
+                        cluster.required,
+                        why,
+                    )
+                )
+    return CurationData(report, entries, names, classes)
+
+
+def _tree(columns: list[str]) -> QTreeWidget:
+    tree = QTreeWidget()
+    tree.setHeaderLabels(columns)
+    tree.setAlternatingRowColors(True)
+    tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    tree.header().setStretchLastSection(True)
+    return tree
+
+
+def _row(texts: list[str], image_id: int, shape: ShapeKey | None = None) -> QTreeWidgetItem:
+    item = QTreeWidgetItem(texts)
+    item.setData(0, Qt.ItemDataRole.UserRole, (image_id, shape))
+    return item
+
+
+class CurationPanel(QWidget):
+    """Curation results (each opens in the canvas) and the adjudication of unresolved clusters."""
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        controller: CanvasController,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.controller = controller
+        self.data: CurationData | None = None
+        self.error: str | None = None
+        self.dock: QDockWidget | None = None
+        self._checks = True  # read by the worker: run every check, or only the consensus
+        self._stale = True
+        path = workspace.project.path
+        self.refresher = BackgroundRefresh(
+            lambda progress: compute_curation(path, self._checks, progress),
+            "Curation",
+            800,
+            self,
+        )
+        self.refresher.resultReady.connect(self._on_result)
+        self.refresher.failed.connect(self._on_failed)
+        self.refresher.busyChanged.connect(self._on_busy)
+        self._build()
+        workspace.changed.connect(self._on_change)
+
+    # Construction
+
+    def _build(self) -> None:
+        run = QPushButton("Run all checks")
+        run.setToolTip("Duplicates, image quality, likely label errors, class balance")
+        run.clicked.connect(self.run_checks)
+        self.status_label = QLabel("Not run yet")
+        self.status_label.setObjectName("secondaryText")
+        self.status_label.setWordWrap(True)
+        top = QHBoxLayout()
+        top.addWidget(run)
+        top.addWidget(self.status_label, 1)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._adjudication_page(), "Adjudicate")
+        self.duplicates = _tree(["Duplicates", "Images", "Keep"])
+        self.quality = _tree(["Image", "Check", "Why"])
+        self.label_errors = _tree(["Image", "Kind", "Labeled", "Model says", "Score"])
+        self.balance = ChartCard("Objects per class in the final labels")
+        for tree, title in (
+            (self.duplicates, "Duplicates"),
+            (self.quality, "Unsuitable images"),
+            (self.label_errors, "Label errors"),
+        ):
+            tree.itemActivated.connect(lambda item, _c: self._open_item(item))
+            self.tabs.addTab(tree, title)
+        self.tabs.addTab(self.balance, "Class balance")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs, 1)
+
+    def _adjudication_page(self) -> QWidget:
+        self.clusters = QListWidget()
+        self.clusters.currentRowChanged.connect(self._on_cluster)
+        self.candidates = QListWidget()
+        self.candidates.currentRowChanged.connect(self._on_candidate)
+        self.accept_button = QPushButton("Accept this one (Enter)")
+        self.accept_button.clicked.connect(self.accept_current)
+        self.candidates.itemActivated.connect(lambda _item: self.accept_current())
+        may = self.workspace.person.role in (Role.REVIEWER, Role.QA_LEAD)
+        self.accept_button.setEnabled(may)
+        if not may:
+            self.accept_button.setToolTip("Only reviewers and QA leads adjudicate")
+        hint = QLabel(
+            "Clusters the annotators split on without a quorum. Pick the annotation that is "
+            "right: it is stored as an accepting review and wins its cluster."
+        )
+        hint.setObjectName("secondaryText")
+        hint.setWordWrap(True)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(QLabel("Candidates"))
+        right_layout.addWidget(self.candidates, 1)
+        right_layout.addWidget(self.accept_button)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.clusters)
+        splitter.addWidget(right)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(hint)
+        layout.addWidget(splitter, 1)
+        return page
+
+    # Public surface
+
+    def run_checks(self) -> None:
+        """Run every check now (on a worker)."""
+        self._checks, self._stale = True, False
+        self.refresher.run_now()
+
+    def unresolved(self) -> list[UnresolvedEntry]:
+        """The clusters left to adjudicate."""
+        return list(self.data.unresolved) if self.data is not None else []
+
+    def has_result(self) -> bool:
+        """True once the checks ran (and nothing is under way)."""
+        return self.data is not None and self.data.report is not None and not self.refresher.busy
+
+    def select_cluster(self, row: int) -> bool:
+        """Pick an unresolved cluster: opens its image, lists its candidates."""
+        if not 0 <= row < self.clusters.count():
+            return False
+        self.clusters.setCurrentRow(row)
+        return True
+
+    def accept_candidate(self, row: int) -> bool:
+        """Adjudicate the picked cluster: the candidate at ``row`` wins (an accept review)."""
+        if not 0 <= row < self.candidates.count():
+            return False
+        self.candidates.setCurrentRow(row)
+        return self.accept_current()
+
+    def accept_current(self) -> bool:
+        """Store an accepting review of the picked candidate; False (with a message) if refused."""
+        entry = self.candidates.currentItem()
+        candidate = entry.data(Qt.ItemDataRole.UserRole) if entry is not None else None
+        if not isinstance(candidate, Candidate) or not self.accept_button.isEnabled():
+            return False
+        person = self.workspace.person
+        try:
+            self.workspace.project.add_review(
+                "annotation",
+                candidate.annotation_id,
+                person.id,
+                ReviewDecision.ACCEPT,
+                ADJUDICATION_REASON,
+            )
+        except LabelerError as exc:
+            self.workspace.errorRaised.emit(f"Could not adjudicate: {exc}")
+            return False
+        self.status_label.setText(
+            f"Accepted {candidate.class_name} by {candidate.annotator} (#{candidate.annotation_id})"
+        )
+        return True
+
+    def shutdown(self) -> None:
+        """Stop the worker (the window is closing)."""
+        self.refresher.shutdown()
+
+    # Results
+
+    def _on_busy(self, busy: bool) -> None:
+        if busy:
+            self.status_label.setText(
+                "Running the checks…" if self._checks else "Updating the consensus…"
+            )
+
+    def _on_failed(self, message: str) -> None:
+        self.error = message
+        self.status_label.setText(f"Could not run the checks: {message}")
+
+    def _on_result(self, data: CurationData) -> None:
+        self.error = None
+        report = data.report or (self.data.report if self.data is not None else None)
+        self.data = CurationData(report, data.unresolved, data.image_names, data.class_names)
+        self._checks = False  # later refreshes (after reviews and edits) recompute the consensus
+        self._show_unresolved(data.unresolved)
+        if report is not None:
+            self._show_report(report)
+
+    def _show_unresolved(self, entries: list[UnresolvedEntry]) -> None:
+        previous = self.clusters.currentRow()
+        self.clusters.blockSignals(True)
+        self.clusters.clear()
+        for entry in entries:
+            item = QListWidgetItem(f"{entry.image_name}: {entry.votes} ({entry.why})")
+            item.setData(Qt.ItemDataRole.UserRole, entry)
+            self.clusters.addItem(item)
+        self.clusters.blockSignals(False)
+        self.tabs.setTabText(0, f"Adjudicate ({len(entries)})")
+        if entries:
+            self.clusters.setCurrentRow(min(max(previous, 0), len(entries) - 1))
+        else:
+            self.candidates.clear()
+
+    def _image_name(self, image_id: int) -> str:
+        names = self.data.image_names if self.data is not None else {}
+        return names.get(image_id, str(image_id))
+
+    def _show_report(self, report: dict[str, Any]) -> None:
+        clusters = report["duplicates"]["clusters"]
+        issues = report["quality"]["issues"]
+        errors = report["label_errors"]["issues"]
+        self._fill_duplicates(clusters)
+        self._fill_quality(issues)
+        self._fill_label_errors(errors)
+        counts = (
+            ("Duplicates", len(clusters)),
+            ("Unsuitable images", len({i["image_id"] for i in issues})),
+            ("Label errors", len(errors)),
+        )
+        for index, (title, count) in enumerate(counts, start=1):
+            self.tabs.setTabText(index, f"{title} ({count})")
+        self._show_balance(report["class_balance"])
+        self.status_label.setText(
+            f"{report['images']} images checked · {len(clusters)} duplicate groups · "
+            f"{len(errors)} likely label errors"
+        )
+
+    def _fill_duplicates(self, clusters: list[dict[str, Any]]) -> None:
+        self.duplicates.clear()
+        for cluster in clusters:
+            ids, keep = cluster["image_ids"], cluster["keep"]
+            parent = _row([cluster["kind"], str(len(ids)), self._image_name(keep)], keep)
+            for image_id in ids:
+                verdict = "keep" if image_id == keep else "drop"
+                parent.addChild(_row([self._image_name(image_id), "", verdict], image_id))
+            self.duplicates.addTopLevelItem(parent)
+        self.duplicates.expandAll()
+
+    def _fill_quality(self, issues: list[dict[str, Any]]) -> None:
+        self.quality.clear()
+        for issue in issues:
+            row = [self._image_name(issue["image_id"]), issue["check"], issue["message"]]
+            self.quality.addTopLevelItem(_row(row, issue["image_id"]))
+
+    def _fill_label_errors(self, errors: list[dict[str, Any]]) -> None:
+        classes = self.data.class_names if self.data is not None else {}
+        self.label_errors.clear()
+        for issue in errors:
+            labeled = classes.get(issue["class_id"], "—") if issue["class_id"] else "—"
+            shape = (
+                ShapeKey("annotation", issue["annotation_id"])
+                if issue["annotation_id"]
+                else ShapeKey("prediction", issue["prediction_id"])
+            )
+            row = [
+                self._image_name(issue["image_id"]),
+                issue["kind"].replace("_", " "),
+                labeled,
+                classes.get(issue["predicted_class_id"], "?"),
+                f"{issue['score']:.2f}",
+            ]
+            self.label_errors.addTopLevelItem(_row(row, issue["image_id"], shape))
+
+    def _show_balance(self, balance: dict[str, Any]) -> None:
+        rows = balance.get("classes", [])
+        if not rows:
+            self.balance.show_empty("No classes yet.")
+            return
+        bars = [(c["name"] + (" (rare)" if c["rare"] else ""), float(c["objects"])) for c in rows]
+        svg = bar_chart(bars, "objects per class", None, lambda v: f"{v:.0f}", width=440)
+        ratio = balance.get("imbalance_ratio")
+        note = f"Largest / smallest class: {ratio:.2f}×" if ratio else "A class has no objects."
+        if balance.get("rare"):
+            note += " · rare: " + ", ".join(balance["rare"])
+        self.balance.show_chart(svg, note)
+
+    # Opening things in the canvas
+
+    def _open(self, image_id: int, shape: ShapeKey | None) -> None:
+        if image_id != self.controller.image_id:
+            self.workspace.focusImageRequested.emit(image_id)
+        if shape is not None:
+            self.controller.view.select(shape)
+
+    def _open_item(self, item: QTreeWidgetItem) -> None:
+        data = item.data(0, Qt.ItemDataRole.UserRole)
+        if isinstance(data, tuple):
+            self._open(*data)
+
+    def _on_cluster(self, row: int) -> None:
+        self.candidates.clear()
+        item = self.clusters.item(row) if row >= 0 else None
+        entry = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        if not isinstance(entry, UnresolvedEntry):
+            return
+        for candidate in entry.candidates:
+            line = QListWidgetItem(
+                f"{candidate.class_name} — by {candidate.annotator} (#{candidate.annotation_id})"
+            )
+            line.setData(Qt.ItemDataRole.UserRole, candidate)
+            self.candidates.addItem(line)
+        self._open(entry.image_id, None)
+        if entry.candidates:
+            self.candidates.setCurrentRow(0)
+
+    def _on_candidate(self, row: int) -> None:
+        item = self.candidates.item(row) if row >= 0 else None
+        candidate = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        if isinstance(candidate, Candidate):
+            self.controller.view.select(ShapeKey("annotation", candidate.annotation_id))
+
+    def _on_change(self, change: Change) -> None:
+        if change.entity not in _WATCHED:
+            return
+        self._stale = True
+        if self.isVisible():
+            self._stale = False
+            self.refresher.request()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Run when first shown, and refresh the consensus after changes made while hidden."""
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self.refresher.request()
+
+
+def install_curation_panel(window: MainWindow) -> CurationPanel:
+    """The curation dock (right side, hidden until opened from the QA menu)."""
+    panel = CurationPanel(window.workspace, window.controller)
+    dock = QDockWidget("Curation", window)
+    dock.setObjectName("dock_curation")
+    dock.setWidget(panel)
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    dock.hide()
+    panel.dock = dock
+    qa_menu(window).addAction(dock.toggleViewAction())
+    return panel

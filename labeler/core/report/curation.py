@@ -1,0 +1,131 @@
+"""The report's curation section: duplicates, unsuitable images, label errors, class balance.
+
+:func:`curation_data` runs :func:`labeler.core.curation.curate_project` and
+counts the consensus clusters left to adjudicate; :func:`render_curation`
+turns that into one HTML ``<section>`` with the report's tables and charts.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import PurePosixPath
+from typing import Any
+
+from labeler.core.consensus import project_consensus
+from labeler.core.curation import curate_project
+from labeler.core.errors import LabelerError
+from labeler.core.report.svg import bar_chart
+from labeler.core.store import Project
+
+CURATION_ROWS = 25
+
+
+def curation_data(project: Project) -> dict[str, Any]:
+    """The curation results (JSON-ready), or ``{"error": message}`` when the checks failed."""
+    try:
+        report = curate_project(project).to_dict()
+    except LabelerError as exc:
+        return {"error": str(exc)}
+    unresolved = sum(len(c.unresolved) for c in project_consensus(project).values())
+    names = {i.id: PurePosixPath(i.path).name for i in project.images()}
+    used = {i["image_id"] for i in report["quality"]["issues"]}
+    used |= {i["image_id"] for i in report["label_errors"]["issues"]}
+    used |= {i for c in report["duplicates"]["clusters"] for i in c["image_ids"]}
+    report["image_names"] = {str(i): names.get(i, str(i)) for i in sorted(used)}
+    report["class_names"] = {str(c.id): c.name for c in project.classes()}
+    report["unresolved_clusters"] = unresolved
+    return report
+
+
+def render_curation(data: dict[str, Any] | None, table: Any) -> str:
+    """The curation ``<section>`` (``table`` is the report's table renderer)."""
+    if data is None:
+        return ""
+    if "error" in data:
+        return (
+            '<section id="curation"><h2>Curation</h2>'
+            f'<p class="note">The checks could not run: {escape(data["error"])}</p></section>'
+        )
+    names = data.get("image_names", {})
+
+    def image(image_id: int) -> str:
+        return str(names.get(str(image_id), image_id))
+
+    clusters = data["duplicates"]["clusters"]
+    duplicates = table(
+        ["kind", "images", "keep"],
+        [
+            (c["kind"], ", ".join(image(i) for i in c["image_ids"]), image(c["keep"]))
+            for c in clusters[:CURATION_ROWS]
+        ],
+        "curation-duplicates",
+        numeric_from=3,
+    )
+    issues = data["quality"]["issues"]
+    quality = table(
+        ["image", "check", "why"],
+        [(image(i["image_id"]), i["check"], i["message"]) for i in issues[:CURATION_ROWS]],
+        "curation-quality",
+        numeric_from=3,
+    )
+    return (
+        '<section id="curation"><h2>Curation</h2>'
+        f'<p class="note">{data["images"]} images checked; '
+        f"{_clusters(data['unresolved_clusters'])} without quorum waiting for "
+        "adjudication (QA ▸ Curation in the app).</p>"
+        f"<div class=grid><div><h3>Duplicates ({len(clusters)})</h3>{duplicates}</div>"
+        f"<div><h3>Unsuitable images ({len({i['image_id'] for i in issues})})</h3>"
+        f"{quality}</div></div>" + _label_errors(data, image, table) + _balance(data, table)
+    ) + "</section>"
+
+
+def _clusters(count: int) -> str:
+    return f"{count} consensus cluster{'s' * (count != 1)}"
+
+
+def _label_errors(data: dict[str, Any], image: Any, table: Any) -> str:
+    classes = data.get("class_names", {})
+    errors = data["label_errors"]["issues"]
+    counts = ", ".join(f"{n} {k}" for k, n in data["label_errors"]["counts"].items()) or "none"
+    rows = [
+        (
+            image(e["image_id"]),
+            e["kind"].replace("_", " "),
+            classes.get(str(e["class_id"]), "—") if e["class_id"] else "—",
+            classes.get(str(e["predicted_class_id"]), "?"),
+            f"{e['score']:.2f}",
+        )
+        for e in errors[:CURATION_ROWS]
+    ]
+    return f"<h3>Likely label errors ({len(errors)}: {escape(counts)})</h3>" + table(
+        ["image", "kind", "labeled", "model says", "score"],
+        rows,
+        "curation-label-errors",
+        numeric_from=4,
+    )
+
+
+def _balance(data: dict[str, Any], table: Any) -> str:
+    balance = data["class_balance"]
+    rows = balance["classes"]
+    ratio = balance.get("imbalance_ratio")
+    chart = bar_chart(
+        [(c["name"], float(c["objects"])) for c in rows],
+        "Objects per class",
+        max_value=None,
+        value_format=lambda v: f"{v:.0f}",
+    )
+    listing = table(
+        ["class", "objects", "images", "share", "rare"],
+        [
+            (c["name"], str(c["objects"]), str(c["images"]), f"{c['share']:.1%}", "yes" * c["rare"])
+            for c in rows
+        ],
+        "curation-balance",
+        numeric_to=4,
+    )
+    note = f"largest / smallest class: {ratio:.2f}×" if ratio else "a class has no objects"
+    return (
+        f'<h3>Class balance</h3><p class="note">{escape(note)}</p>'
+        f'<div class=grid><div>{listing}</div><div class="chart">{chart}</div></div>'
+    )
