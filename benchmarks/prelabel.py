@@ -40,6 +40,25 @@ MATCH_IOU = 0.8
 # -- test images --------------------------------------------------------------------------
 
 
+def make_damage_images(folder: Path, n: int, seed: int = 0) -> list[Path]:
+    """N 4000x3000 JPEGs of generated phone surfaces with damage: what the demo model knows.
+
+    Camera-size content the model was trained for, so its detections are real
+    objects rather than guesses on shapes it has never seen (which flip with any
+    change of the input and make the comparison meaningless).
+    """
+    from labeler.demo.synth import generate_image
+
+    rng = np.random.default_rng(seed)
+    paths = []
+    for i in range(n):
+        sample = generate_image(rng, 4000, 3000)
+        path = folder / f"cam_{i:04d}.jpg"
+        cv2.imwrite(str(path), sample.image, [cv2.IMWRITE_JPEG_QUALITY, 90])
+        paths.append(path)
+    return paths
+
+
 def make_images(folder: Path, n: int, seed: int = 0) -> list[Path]:
     """N 4000x3000 JPEGs of random saturated shapes on a noisy, shaded background."""
     rng = np.random.default_rng(seed)
@@ -252,6 +271,9 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", type=Path, default=None)
     parser.add_argument("--n", type=int, default=40)
+    parser.add_argument("--images", choices=("damage", "shapes"), default="damage",
+                        help="damage: generated phone surfaces (for the demo model); shapes: "
+                        "random coloured shapes (for a stand-in model)")
     parser.add_argument("--device", default="cpu", choices=("auto", "cpu", "cuda"))
     parser.add_argument("--decode-threads", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=None)
@@ -325,7 +347,8 @@ def main(argv: list[str] | None = None) -> int:
         if model_path is None:
             return 2
         started = time.perf_counter()
-        paths = make_images(folder, args.n)
+        make = make_damage_images if args.images == "damage" else make_images
+        paths = make(folder, args.n)
         print(f"generated {args.n} JPEGs 4000x3000 in {time.perf_counter() - started:.1f} s")
         model = load_model(model_path, device=args.device)
         info = model.info

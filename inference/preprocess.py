@@ -130,6 +130,11 @@ def to_blob(canvases: list[np.ndarray], dtype: type = np.float32) -> np.ndarray:
     return blob if dtype == np.float32 else blob.astype(dtype)
 
 
+# A reduced JPEG decode keeps at least this multiple of the model input: the final resize
+# then still averages several source pixels, as it does from a full decode.
+DECODE_MARGIN = 2.0
+
+
 def decode_for_model(
     path: str | os.PathLike[str],
     model_input_size: int | tuple[int, int],
@@ -138,8 +143,9 @@ def decode_for_model(
     """Decode ``path`` (EXIF-oriented, BGR) small enough for the model but no smaller.
 
     Large JPEGs are decoded at the largest 1/2, 1/4 or 1/8 reduction whose long side is
-    still >= the model input's long side. ``oriented_size`` is the known oriented
-    ``(width, height)`` (the project store has it); without it the JPEG header is read.
+    still >= :data:`DECODE_MARGIN` times the model input's long side. ``oriented_size`` is
+    the known oriented ``(width, height)`` (the project store has it); without it the JPEG
+    header is read.
     Returns the image and ``(sx, sy)`` mapping decoded pixels to the full oriented image.
     Raises :class:`ImageDecodeError` naming the file when it cannot be decoded.
     """
@@ -151,7 +157,7 @@ def decode_for_model(
     if full is not None and _is_jpeg(data):
         long_side = max(full)
         for f, reduced_flag in _REDUCED_FLAGS:
-            if math.ceil(long_side / f) >= max(in_h, in_w):
+            if math.ceil(long_side / f) >= DECODE_MARGIN * max(in_h, in_w):
                 factor, flag = f, reduced_flag
                 break
     image = _imdecode(data, flag, path)

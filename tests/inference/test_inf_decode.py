@@ -26,12 +26,13 @@ def _red_bbox(image: np.ndarray) -> tuple[int, int, int, int]:
 def test_reduced_decode_keeps_the_model_size_and_reports_the_scale(tmp_path):
     path = tmp_path / "plain.jpg"
     cv2.imwrite(str(path), _stored_image())
-    image, scale = decode_for_model(path, 320)
-    assert image.shape[:2] == (180, 320)  # 1/4: long side 320 >= 320; 1/8 would be 160
+    # The decode keeps at least DECODE_MARGIN (2x) the model input's long side.
+    image, scale = decode_for_model(path, 160)
+    assert image.shape[:2] == (180, 320)  # 1/4: long side 320 >= 2 x 160; 1/8 would be 160
     assert scale == (4.0, 4.0)
-    image, scale = decode_for_model(path, (640, 640))
+    image, scale = decode_for_model(path, (320, 320))
     assert image.shape[:2] == (360, 640) and scale == (2.0, 2.0)
-    image, scale = decode_for_model(path, 1280)
+    image, scale = decode_for_model(path, 640)
     assert image.shape[:2] == (720, 1280) and scale == (1.0, 1.0)
 
 
@@ -42,7 +43,7 @@ def test_exif_rotated_jpeg_decodes_in_the_oriented_frame(tmp_path):
     full, scale = decode_for_model(path, 2000)
     assert full.shape[:2] == (1280, 720) and scale == (1.0, 1.0)
     assert _red_bbox(full) == pytest.approx((720 - 232, 512, 720 - 104, 640), abs=2)
-    small, scale = decode_for_model(path, 320)
+    small, scale = decode_for_model(path, 160)
     assert small.shape[:2] == (320, 180) and scale == (4.0, 4.0)
     x1, y1, x2, y2 = _red_bbox(small)
     assert (x1 * 4, y1 * 4, x2 * 4, y2 * 4) == pytest.approx((488, 512, 616, 640), abs=6)
@@ -50,17 +51,17 @@ def test_exif_rotated_jpeg_decodes_in_the_oriented_frame(tmp_path):
 
 def test_known_oriented_size_is_used_and_checked(tmp_path):
     path = exif_jpeg(tmp_path / "rotated.jpg", _stored_image(), orientation=6)
-    image, scale = decode_for_model(path, 320, oriented_size=(720, 1280))
+    image, scale = decode_for_model(path, 160, oriented_size=(720, 1280))
     assert image.shape[:2] == (320, 180) and scale == (4.0, 4.0)
     with pytest.raises(ImageDecodeError, match=r"rotated\.jpg: decoded as 720x1280 but its"):
-        decode_for_model(path, 320, oriented_size=(1280, 720))
+        decode_for_model(path, 160, oriented_size=(1280, 720))
 
 
 def test_engine_boxes_on_an_exif_rotated_photo_are_in_the_oriented_frame(tmp_path):
     path = exif_jpeg(tmp_path / "rotated.jpg", _stored_image(), orientation=6)
     engine = PrelabelEngine(load_model(grid_detector(tmp_path / "grid.onnx"), device="cpu"))
     result = engine.predict_path(path, conf=0.5)
-    # Oriented 720x1280 decoded at 1/4 (180x320), padded 70 px left: the red block at
+    # Oriented 720x1280 decoded at 1/2, letterboxed to 180x320 padded 70 px left: the red block at
     # oriented x 488..616, y 512..640 is exactly grid cell (col 6, row 4).
     best = max(result.detections, key=lambda d: d.score)
     assert best.class_name == "red" and best.score > 0.9
