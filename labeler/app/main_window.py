@@ -66,6 +66,11 @@ _ACTIVITY_EVENTS = frozenset(
 )
 
 
+# Bump when panels are added or removed: a layout saved by an older version is then
+# ignored (restoreState refuses it) instead of squeezing the new panels into it.
+LAYOUT_VERSION = 2
+
+
 class MainWindow(QMainWindow):
     """The workspace an annotator lives in: browser, canvas, panels, status bar.
 
@@ -295,7 +300,9 @@ class MainWindow(QMainWindow):
         else:
             self.resize(self._default_size())
         state = settings.value("window/state")
-        self._layout_restored = state is not None and bool(self.restoreState(state))
+        self._layout_restored = state is not None and bool(
+            self.restoreState(state, LAYOUT_VERSION)
+        )
 
     def showEvent(self, event: QShowEvent) -> None:
         """On the first show without a saved layout, give the side panels their widths."""
@@ -644,7 +651,7 @@ class MainWindow(QMainWindow):
             app.removeEventFilter(self)
         settings = self.settings
         settings.setValue("window/geometry", self.saveGeometry())
-        settings.setValue("window/state", self.saveState())
+        settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
         self.workspace.close()
         self.workspace.undo_stack.blockSignals(True)
         for stopper in (
