@@ -141,8 +141,6 @@ def prelabel_project(
     skipped unless ``force``. Cancelling (``progress.cancel()`` or Ctrl+C) keeps
     every image finished so far and closes the run.
     """
-    from inference import PrelabelEngine
-
     progress = progress or Progress()
     model = load_project_model(model_path, config_path, device)
     settings = _run_settings(model, conf, iou)
@@ -159,6 +157,18 @@ def prelabel_project(
     run = project.start_model_run(model.info.sha256, model.info.path.name, settings,
                                   model.info.provider, model.info.fallback_note)
     summary.run_id = run.id
+    _run_engine(project, model, run.id, chosen, settings, batch, progress, summary)
+    note = "cancelled; finished images kept" if summary.cancelled else None
+    project.finish_model_run(run.id, note)
+    return summary
+
+
+def _run_engine(project: Project, model: Model, run_id: int, chosen: list[ImageRecord],
+                settings: dict[str, Any], batch: int | None, progress: Progress,
+                summary: PrelabelSummary) -> None:
+    """Run the batch engine over ``chosen``, storing each image as it finishes."""
+    from inference import PrelabelEngine
+
     class_ids = {c.name: c.id for c in project.classes()}
     dropped: Counter[str] = Counter()
     engine = PrelabelEngine(model, batch_size=batch)
@@ -172,7 +182,7 @@ def prelabel_project(
                 summary.failed.append((str(project.image_path(project.image(result.key))),
                                        result.error))
             else:
-                summary.predictions += _store(project, run.id, int(result.key),
+                summary.predictions += _store(project, run_id, int(result.key),
                                               result.detections, class_ids, dropped)
                 summary.images += 1
             dropped.update(result.dropped_unmapped)
@@ -183,9 +193,6 @@ def prelabel_project(
     summary.cancelled = summary.cancelled or bool(stats and stats.cancelled)
     summary.seconds = stats.seconds if stats else 0.0
     summary.dropped = dict(dropped)
-    note = "cancelled; finished images kept" if summary.cancelled else None
-    project.finish_model_run(run.id, note)
-    return summary
 
 
 def _store(project: Project, run_id: int, image_id: int, detections: list[Detection],
