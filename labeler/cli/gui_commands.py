@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 from labeler.cli.output import stderr
+from labeler.core.errors import LabelerError
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -43,8 +45,18 @@ def _add_window_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _prepare_display(screenshot: Path | None) -> None:
-    if screenshot is not None and "QT_QPA_PLATFORM" not in os.environ:
+    """Render offscreen for screenshots; refuse early, with a reason, when there is no screen."""
+    if "QT_QPA_PLATFORM" in os.environ:
+        return
+    if screenshot is not None:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    elif sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        raise LabelerError(
+            "no display to show the window on (DISPLAY and WAYLAND_DISPLAY are unset): run "
+            "this on a desktop session, or render the window with --screenshot FILE.png"
+        )
 
 
 def run_open(args: argparse.Namespace) -> int:

@@ -151,3 +151,13 @@ def test_ctrl_c_during_import_keeps_a_sound_project(tmp_path: Path) -> None:
     assert 0 < count < 1200 and count % 200 == 0
     assert proc.returncode == 130, err
     assert "Interrupted" in err and "Traceback" not in err
+
+
+def test_open_without_a_display_explains(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert main(["demo", str(tmp_path / "demo")]) == 2
+    assert "no display" in capsys.readouterr().err
+    assert not (tmp_path / "demo").exists()  # refused before building anything
