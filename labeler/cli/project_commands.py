@@ -141,7 +141,9 @@ def run_info(args: argparse.Namespace) -> int:
             table.add_row(row["annotator"], row["class"], str(row["n"]))
         stdout.print(table)
     versions = ", ".join(f"v{g['number']}" for g in info["guideline_versions"])
-    stdout.print(f"Guideline versions: {versions or 'none'}")
+    stdout.print(f"Guideline versions: {versions or 'none'}   Waiting for re-review: "
+                 f"{info.get('rereview_open', 0)}   Open assignments: "
+                 f"{info.get('assignments_open', 0)}")
     for run in info["model_runs"]:
         stdout.print(f"Model run {run['id']}: {run['model']} on {run['provider']}, "
                      f"{run['images']} images")
