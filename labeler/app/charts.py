@@ -137,6 +137,8 @@ class BackgroundRefresh(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(delay_ms)
         self._timer.timeout.connect(self.run_now)
+        self.stale = True
+        """Whether data changed since the last run (true until the first run)."""
 
     @property
     def busy(self) -> bool:
@@ -145,12 +147,26 @@ class BackgroundRefresh(QObject):
 
     def request(self) -> None:
         """Run after a quiet moment (changes in a burst cause one run)."""
+        self.stale = False
         if not self._closed:
             self._timer.start()
+
+    def request_if_visible(self, widget: QWidget) -> None:
+        """After a change: recompute soon if ``widget`` is shown, else once it is shown again."""
+        if widget.isVisible():
+            self.request()
+        else:
+            self.stale = True
+
+    def request_if_stale(self) -> None:
+        """From the widget's ``showEvent``: recompute what changed while it was hidden."""
+        if self.stale:
+            self.request()
 
     def run_now(self) -> None:
         """Run at once (or right after the run under way)."""
         self._timer.stop()
+        self.stale = False
         if self._closed:
             return
         if self._job is not None:

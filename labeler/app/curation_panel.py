@@ -153,7 +153,6 @@ class CurationPanel(QWidget):
         self.error: str | None = None
         self.dock: QDockWidget | None = None
         self._checks = True  # read by the worker: run every check, or only the consensus
-        self._stale = True
         path = workspace.project.path
         self.refresher = BackgroundRefresh(
             lambda progress: compute_curation(path, self._checks, progress),
@@ -235,7 +234,7 @@ class CurationPanel(QWidget):
 
     def run_checks(self) -> None:
         """Run every check now (on a worker)."""
-        self._checks, self._stale = True, False
+        self._checks = True
         self.refresher.run_now()
 
     def unresolved(self) -> list[UnresolvedEntry]:
@@ -432,19 +431,13 @@ class CurationPanel(QWidget):
             self.controller.view.select(ShapeKey("annotation", candidate.annotation_id))
 
     def _on_change(self, change: Change) -> None:
-        if change.entity not in _WATCHED:
-            return
-        self._stale = True
-        if self.isVisible():
-            self._stale = False
-            self.refresher.request()
+        if change.entity in _WATCHED:
+            self.refresher.request_if_visible(self)
 
     def showEvent(self, event: QShowEvent) -> None:
         """Run when first shown, and refresh the consensus after changes made while hidden."""
         super().showEvent(event)
-        if self._stale:
-            self._stale = False
-            self.refresher.request()
+        self.refresher.request_if_stale()
 
 
 def install_curation_panel(window: MainWindow) -> CurationPanel:

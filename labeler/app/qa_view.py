@@ -147,7 +147,6 @@ class QaView(QWidget):
         self.error: str | None = None
         self.dock: QDockWidget | None = None
         self._run_id: int | None = None  # read by the worker; set on the GUI thread
-        self._stale = True
         path = workspace.project.path
         self.refresher = BackgroundRefresh(
             lambda progress: compute_qa(path, self._run_id, progress), "QA", 1500, self
@@ -257,7 +256,6 @@ class QaView(QWidget):
 
     def refresh(self) -> None:
         """Recompute now (on a worker)."""
-        self._stale = False
         self.refresher.run_now()
 
     def has_result(self) -> bool:
@@ -301,19 +299,13 @@ class QaView(QWidget):
             self.refresh()
 
     def _on_change(self, change: Change) -> None:
-        if change.entity not in _WATCHED:
-            return
-        self._stale = True
-        if self.isVisible():
-            self._stale = False
-            self.refresher.request()
+        if change.entity in _WATCHED:
+            self.refresher.request_if_visible(self)
 
     def showEvent(self, event: QShowEvent) -> None:
         """Compute when first shown, and after changes made while hidden."""
         super().showEvent(event)
-        if self._stale:
-            self._stale = False
-            self.refresher.request()
+        self.refresher.request_if_stale()
 
     def _on_busy(self, busy: bool) -> None:
         if busy:

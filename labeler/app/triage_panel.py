@@ -259,7 +259,6 @@ class TriagePanel(QWidget):
         self.error: str | None = None
         self._current: TriageItem | None = None
         self._geometries: dict[tuple[str, int], Box | Polygon | None] = {}
-        self._stale = True
         self._source = SOURCE_ALL  # read by the worker: a plain str, set on the GUI thread
         self.dock: QDockWidget | None = None
         path = workspace.project.path
@@ -360,7 +359,6 @@ class TriagePanel(QWidget):
 
     def refresh(self) -> None:
         """Recompute the disagreements now (on a worker)."""
-        self._stale = False
         self.refresher.run_now()
 
     def row_count(self) -> int:
@@ -594,17 +592,12 @@ class TriagePanel(QWidget):
     def _on_change(self, change: Change) -> None:
         if change.entity in _WATCHED:
             self._geometries.clear()
-            self._stale = True
-            if self.isVisible():
-                self._stale = False
-                self.refresher.request()
+            self.refresher.request_if_visible(self)
 
     def showEvent(self, event: QShowEvent) -> None:
         """Compute when first shown, and after changes made while hidden."""
         super().showEvent(event)
-        if self._stale:
-            self._stale = False
-            self.refresher.request()
+        self.refresher.request_if_stale()
 
 
 def install_triage_panel(window: MainWindow) -> TriagePanel:
