@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from labeler.core.domain import ImageStatus, ModelRun, Prediction
-from labeler.core.errors import UnknownEntityError
+from labeler.core.errors import GeometryError, UnknownEntityError
 from labeler.core.events import Change
 from labeler.core.geometry import Geometry, validate_geometry
 from labeler.core.store.base import StoreBase
@@ -87,7 +87,7 @@ class RunStore(StoreBase):
         for class_id, geometry, score in predictions:
             try:
                 valid = validate_geometry(geometry, (row["width"], row["height"]))
-            except Exception:
+            except GeometryError:  # a box squeezed to nothing at the border: dropped
                 continue
             values.append(
                 {
