@@ -281,7 +281,12 @@ class ReviewPanel(QWidget):
         classes = {c.id: c.name for c in self.workspace.classes()}
         names = people_names(project)
         selected = self.selected_annotation_id()
-        rereview = {item.annotation_id for item in project.rereview_queue()}
+        image_id = self.controller.image_id
+        rereview = (
+            {item.annotation_id for item in project.rereview_queue(image_id=image_id)}
+            if image_id is not None
+            else set()
+        )
         self.image_annotations.blockSignals(True)
         self.image_annotations.clear()
         for annotation in self.controller.annotations:

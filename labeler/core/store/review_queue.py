@@ -129,9 +129,18 @@ class ReviewStore(StoreBase):
             for r in rows
         ]
 
-    def rereview_queue(self, include_resolved: bool = False) -> list[RereviewItem]:
-        """Annotations queued for re-review by a guideline change, oldest queued first."""
+    def rereview_queue(
+        self, include_resolved: bool = False, image_id: int | None = None
+    ) -> list[RereviewItem]:
+        """Annotations queued for re-review by a guideline change, oldest queued first.
+
+        ``image_id`` limits the queue to one image (what the workspace shows).
+        """
         where = "" if include_resolved else " AND q.resolved_at IS NULL"
+        params: tuple[int, ...] = ()
+        if image_id is not None:
+            where += " AND a.image_id = ?"
+            params = (image_id,)
         rows = self._db.query(
             "SELECT q.annotation_id, a.image_id, c.name AS class_name, a.annotator_id, "
             "p.name AS annotator, g.number AS made_under, v.number AS queued_by, q.queued_at "
@@ -139,7 +148,8 @@ class ReviewStore(StoreBase):
             "JOIN classes c ON c.id = a.class_id JOIN people p ON p.id = a.annotator_id "
             "JOIN guideline_versions v ON v.id = q.version_id "
             "LEFT JOIN guideline_versions g ON g.id = a.guideline_version_id "
-            f"WHERE a.deleted_at IS NULL{where} ORDER BY q.queued_at, q.annotation_id"
+            f"WHERE a.deleted_at IS NULL{where} ORDER BY q.queued_at, q.annotation_id",
+            params,
         )
         return [
             RereviewItem(

@@ -108,6 +108,9 @@ def test_publishing_changed_classes_queues_older_labels(project_with_images: Pro
         (1, 2, "crack"),
     ]
     assert project.info()["rereview_open"] == 2
+    other_image = project.images()[1]
+    assert project.rereview_queue(image_id=image.id) == queue
+    assert project.rereview_queue(image_id=other_image.id) == []
     newer = project.add_annotation(image.id, c["crack"], Box(5, 5, 30, 30), ana.id)
     assert newer.guideline_version_id == v2.id
     assert newer.id not in {i.annotation_id for i in project.rereview_queue()}
