@@ -280,11 +280,18 @@ def _apply_v4(conn: sqlite3.Connection) -> None:
         conn.execute("DELETE FROM meta WHERE key = ?", (key,))
 
 
+# v5: indexes for per-image lookups that scanned whole tables (the latest model run that
+# covered an image ran once per image in export, curate and suggest).
+_V5 = """
+CREATE INDEX idx_run_images_image ON run_images(image_id, run_id);
+"""
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _script(_V1),
     _script(_V2),
     _apply_v3,
     _apply_v4,
+    _script(_V5),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
