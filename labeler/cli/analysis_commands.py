@@ -7,10 +7,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from rich.markup import escape
 from rich.table import Table
 
-from labeler.cli.output import print_json, stdout
+from labeler.cli.output import print_json, stdout, styled
 from labeler.core.agreement import agreement_report
 from labeler.core.diagnosis import TRUTH_RULE, diagnose
 from labeler.core.diagnosis.diagnose import DEFAULT_MIN_SCORE
@@ -262,8 +261,8 @@ def _print_agreement(data: dict[str, Any]) -> None:
     if data["tags"]:
         tags = data["tags"]
         stdout.print(
-            f"[bold]Tags[/]: Fleiss' kappa {_value(tags['fleiss_kappa'])}, "
-            f"Krippendorff's alpha {_value(tags['krippendorff_alpha'])}"
+            styled("[bold]Tags[/]: {}", f"Fleiss' kappa {_value(tags['fleiss_kappa'])}, "
+                   f"Krippendorff's alpha {_value(tags['krippendorff_alpha'])}")
         )
         table = Table("a", "b", "Cohen's kappa", "images")
         for pair in tags["pairs"]:
@@ -274,9 +273,9 @@ def _print_agreement(data: dict[str, Any]) -> None:
     if data["objects"]:
         objects = data["objects"]
         stdout.print(
-            f"[bold]Objects[/]: F1 {_value(objects['f1'])}, mean IoU "
-            f"{_value(objects['mean_iou'])}, Krippendorff's alpha "
-            f"{_value(objects['krippendorff_alpha'])}"
+            styled("[bold]Objects[/]: {}", f"F1 {_value(objects['f1'])}, mean IoU "
+                   f"{_value(objects['mean_iou'])}, Krippendorff's alpha "
+                   f"{_value(objects['krippendorff_alpha'])}")
         )
         _group_table("pair", [({"pair": f"{p['a']} / {p['b']}", **p}) for p in objects["pairs"]])
         _group_table("class", objects["per_class"])
@@ -342,19 +341,20 @@ def _print_diagnosis(data: dict[str, Any]) -> None:
     run = data["run"]
     sources = ", ".join(f"{k} {v}" for k, v in data["truth_sources"].items()) or "none"
     stdout.print(
-        f"Model run {run['id']} ({escape(run['model'])}) against {escape(data['truth'])} labels: "
+        f"Model run {run['id']} ({run['model']}) against {data['truth']} labels: "
         f"{data['images']} images ({sources}), {data['truth_objects']} truth objects, "
         f"{data['predictions']} predictions"
     )
     metrics = data["metrics"]
     stdout.print(
-        f"[bold]mAP@[.5:.95][/] {_number(metrics['AP'])}  AP50 {_number(metrics['AP50'])}  "
-        f"AP75 {_number(metrics['AP75'])}  AR100 {_number(metrics['AR100'])}"
+        styled("[bold]{}[/] {}", "mAP@[.5:.95]", f"{_number(metrics['AP'])}  AP50 "
+               f"{_number(metrics['AP50'])}  AP75 {_number(metrics['AP75'])}  "
+               f"AR100 {_number(metrics['AR100'])}")
     )
     table = Table("class", "AP", "AP50", "AP75", "truth", "predictions")
     for row in data["per_class"]:
         table.add_row(
-            escape(row["class"]),
+            row["class"],
             _number(row["ap"]),
             _number(row["ap50"]),
             _number(row["ap75"]),
@@ -367,7 +367,7 @@ def _print_diagnosis(data: dict[str, Any]) -> None:
         f"Confusion matrix (rows: truth, columns: prediction; IoU >= {data['iou_threshold']}, "
         f"score >= {data['min_score']})"
     )
-    labels = [escape(label) for label in matrix["labels"]]
+    labels = [str(label) for label in matrix["labels"]]
     grid = Table("truth \\ predicted", *labels)
     for label, row in zip(labels, matrix["matrix"], strict=True):
         grid.add_row(label, *(str(v) for v in row))
@@ -380,18 +380,18 @@ def _print_diagnosis(data: dict[str, Any]) -> None:
 
 
 def _print_slice(title: str, slice_: dict[str, Any]) -> None:
-    stdout.print(f"[bold]{title}[/]: {slice_['total']}")
+    stdout.print(styled("[bold]{}[/]: {}", title, slice_["total"]))
     if not slice_["items"]:
         return
     table = Table("image", "id", "class", "score", "reason", "other class", "IoU")
     for item in slice_["items"]:
         table.add_row(
-            escape(item["image"] or str(item["image_id"])),
+            item["image"] or str(item["image_id"]),
             str(item.get("prediction_id") or item.get("annotation_id")),
-            escape(item["class"]),
+            item["class"],
             "" if item["score"] is None else f"{item['score']:.2f}",
             item["reason"],
-            escape(item["other_class"] or ""),
+            item["other_class"] or "",
             "" if item["iou"] is None else f"{item['iou']:.2f}",
         )
     stdout.print(table)
@@ -406,5 +406,5 @@ def run_report(args: argparse.Namespace) -> int:
     with Project.open(args.project) as project:
         written = write_report(project, args.output, args.model, args.truth, args.iou,
                                curation=args.curation)
-    stdout.print(f"Report written to {escape(str(written))}")
+    stdout.print(f"Report written to {written}")
     return 0

@@ -6,10 +6,9 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from rich.markup import escape
 from rich.table import Table
 
-from labeler.cli.output import print_json, stdout
+from labeler.cli.output import print_json, stdout, styled
 from labeler.core.domain import GuidelineVersion
 from labeler.core.errors import LabelerError, UnknownEntityError
 from labeler.core.store import Project
@@ -165,7 +164,7 @@ def run_list(args: argparse.Namespace) -> int:
             v["published_at"] or "",
             v["author"] or "",
             ", ".join(v["changed_classes"]),
-            escape(v["changelog"]),
+            v["changelog"],
         )
     stdout.print(table)
     if draft is not None:
@@ -200,15 +199,16 @@ def run_show(args: argparse.Namespace) -> int:
         print_json(result)
         return 0
     stdout.print(
-        f"[bold]Guideline version {result['number']}[/]  {result['published_at']}  "
-        f"{escape(result['author'] or '')}  ({result['content_hash'][:12]})"
+        styled("[bold]Guideline version {}[/]  {}", result["number"],
+               f"{result['published_at']}  {result['author'] or ''}  "
+               f"({result['content_hash'][:12]})")
     )
-    stdout.print(escape(result["changelog"]))
-    stdout.print(escape(result["text"]), soft_wrap=True)
+    stdout.print(result["changelog"])
+    stdout.print(result["text"], soft_wrap=True)
     for example in result["examples"]:
         stdout.print(
             f"Example ({example['kind']}, {example['class'] or 'all classes'}): "
-            f"{escape(example['image'])}: {escape(example['note'])}"
+            f"{example['image']}: {example['note']}"
         )
     return 0
 
@@ -226,7 +226,7 @@ def run_diff(args: argparse.Namespace) -> int:
     )
     for line in diff.text:
         style = "green" if line.startswith("+") else "red" if line.startswith("-") else ""
-        stdout.print(f"[{style}]{escape(line)}[/]" if style else escape(line), soft_wrap=True)
+        stdout.print(styled(f"[{style}]{{}}[/]", line) if style else line, soft_wrap=True)
     return 0
 
 
@@ -246,9 +246,9 @@ def run_rereview(args: argparse.Namespace) -> int:
     for item in items:
         table.add_row(
             str(item["annotation_id"]),
-            escape(item["image"]),
+            item["image"],
             item["class"],
-            escape(item["annotator"]),
+            item["annotator"],
             f"v{item['made_under']}" if item["made_under"] else "none",
             f"v{item['queued_by']}",
         )

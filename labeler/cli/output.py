@@ -1,4 +1,11 @@
-"""Printing for the CLI: messages, JSON, and progress bars with counts and ETA."""
+"""Printing for the CLI: messages, JSON, and progress bars with counts and ETA.
+
+User text (names of people, classes, organisations, projects, tags, file names)
+may contain ``[...]`` that rich would read as markup: ``[/]`` raises, and
+``[link=...]`` or ``[bold red]`` would change what is shown. Both consoles
+therefore print plain strings literally (no markup, no emoji codes); the few
+styled lines are built with :func:`styled`, which escapes every value it is given.
+"""
 
 from __future__ import annotations
 
@@ -17,16 +24,44 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from rich.text import Text
 
 from labeler.core.progress import Progress as CoreProgress
 
-stderr = Console(stderr=True, highlight=False)
-stdout = Console(highlight=False)
+# Plain strings (messages, table cells) print exactly as given: user text is never markup.
+stderr = Console(stderr=True, highlight=False, markup=False, emoji=False)
+stdout = Console(highlight=False, markup=False, emoji=False)
+
+# Fields of a styled() template are marked with private-use characters while parsing.
+_FIELD_MARK = 0xF0000
+
+
+def styled(template: str, *values: object) -> Text:
+    """Rich text from a markup ``template`` whose ``{}`` fields are filled with ``values``.
+
+    Only the template is markup; every value (user text) is inserted as plain
+    text in the style around its field, so ``styled("[bold]{}[/]", "[/]x")`` shows
+    ``[/]x`` in bold and never raises.
+    """
+    marks = [chr(_FIELD_MARK + i) for i in range(len(values))]
+    text = Text.from_markup(template.format(*marks), emoji=False)
+    result = Text()
+    done = 0
+    for mark, value in zip(marks, values, strict=True):
+        at = text.plain.index(mark, done)
+        result.append_text(text[done:at])
+        literal = Text(str(value))
+        for span in text[at : at + 1].spans:
+            literal.stylize(span.style)
+        result.append_text(literal)
+        done = at + 1
+    result.append_text(text[done:])
+    return result
 
 
 def fail(message: str, code: int) -> int:
     """Print an error message to stderr and return the exit code."""
-    stderr.print(f"[bold red]error:[/] {message}", markup=True, soft_wrap=True)
+    stderr.print(styled("[bold red]error:[/] {}", message), soft_wrap=True)
     return code
 
 
@@ -43,7 +78,7 @@ def progress_bar(description: str, enabled: bool = True) -> Iterator[CoreProgres
         yield CoreProgress()
         return
     bar = Progress(
-        TextColumn("[bold]{task.description}"),
+        TextColumn("{task.description}", style="bold", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from labeler.cli.output import print_json, progress_bar, stderr, stdout
+from labeler.cli.output import print_json, progress_bar, stderr, stdout, styled
 from labeler.core.store import Project
 
 
@@ -41,11 +41,11 @@ def run_prelabel(args: argparse.Namespace) -> int:
     with Project.open(args.project) as project:
         model = load_project_model(args.model, args.config, args.device)
         if not args.json:
-            stderr.print(f"Model {model.info.path.name}: {model.info.task}, "
-                         f"{len(model.info.class_names)} classes, on "
-                         f"[bold]{model.info.provider}[/]")
+            stderr.print(styled("{}, on [bold]{}[/]", f"Model {model.info.path.name}: "
+                                f"{model.info.task}, {len(model.info.class_names)} classes",
+                                model.info.provider))
             if model.info.fallback_note:
-                stderr.print(f"[yellow]{model.info.fallback_note}[/]")
+                stderr.print(styled("[yellow]{}[/]", model.info.fallback_note))
         with progress_bar("pre-labeling", enabled=not args.json) as progress:
             summary = prelabel_project(
                 project, args.model, config_path=args.config, conf=args.conf, iou=args.iou,
@@ -65,7 +65,7 @@ def run_prelabel(args: argparse.Namespace) -> int:
             names = ", ".join(f"{k} ({v})" for k, v in sorted(summary.dropped.items()))
             stdout.print(f"Dropped predictions of classes the project does not have: {names}")
         for path, reason in summary.failed:
-            stderr.print(f"  [yellow]failed[/] {path}: {reason}", soft_wrap=True)
+            stderr.print(styled("  [yellow]failed[/] {}: {}", path, reason), soft_wrap=True)
         if summary.cancelled:
-            stderr.print("[yellow]Interrupted:[/] finished images were kept.")
+            stderr.print(styled("[yellow]Interrupted:[/] finished images were kept."))
     return 130 if summary.cancelled else 0

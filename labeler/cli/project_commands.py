@@ -8,7 +8,7 @@ from typing import Any
 
 from rich.table import Table
 
-from labeler.cli.output import print_json, progress_bar, stderr, stdout
+from labeler.cli.output import print_json, progress_bar, stderr, stdout, styled
 from labeler.core.domain import GeometryKind, ImportReport
 from labeler.core.errors import LabelerError
 from labeler.core.images import DEFAULT_MAX_PIXELS
@@ -115,9 +115,9 @@ def _print_report(title: str, report: ImportReport) -> None:
         parts.append(f"{len(report.skipped)} skipped")
     stdout.print(f"{title}: " + ", ".join(parts))
     for path, reason in report.skipped:
-        stderr.print(f"  [yellow]skipped[/] {path}: {reason}", soft_wrap=True)
+        stderr.print(styled("  [yellow]skipped[/] {}: {}", path, reason), soft_wrap=True)
     if report.cancelled:
-        stderr.print("[yellow]Interrupted:[/] the work finished before it was kept.")
+        stderr.print(styled("[yellow]Interrupted:[/] the work finished before it was kept."))
 
 
 def run_info(args: argparse.Namespace) -> int:
@@ -127,7 +127,8 @@ def run_info(args: argparse.Namespace) -> int:
     if args.json:
         print_json(info)
         return 0
-    stdout.print(f"[bold]{info['name']}[/]  ({info['project']}, schema {info['schema_version']})")
+    stdout.print(styled("[bold]{}[/]  ({}, schema {})", info["name"], info["project"],
+                        info["schema_version"]))
     statuses = ", ".join(f"{k} {v}" for k, v in sorted(info["image_status"].items()))
     stdout.print(f"Images: {info['images']}" + (f"  ({statuses})" if statuses else ""))
     stdout.print("Classes: " + ", ".join(f"{c['name']} ({c['kind']})" for c in info["classes"]))
