@@ -1,55 +1,125 @@
-"""The ``labeler`` command line: every command goes through the same core API as the GUI."""
+"""The ``labeler`` command line: every command goes through the same core API as the GUI.
+
+Start-up stays light: ``labeler --help`` lists every command by name and help from
+:data:`COMMANDS` without importing any command module, and ``labeler NAME ...`` imports
+only the module that defines NAME (its heavy imports, numpy, ONNX Runtime, the agreement
+code, come with it and with nothing else). :func:`build_parser` still builds the full
+parser with every module registered (tests and docs use it).
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 
 from labeler import __version__
-from labeler.cli import (
-    analysis_commands,
-    dataset_commands,
-    gui_commands,
-    guideline_commands,
-    package_commands,
-    prelabel_command,
-    project_commands,
-)
-from labeler.cli.output import fail
-from labeler.core.errors import LabelerError
 
 EXIT_USER_ERROR = 2
 EXIT_INTERRUPTED = 130
 
+# Command name -> (module in labeler.cli that registers it, one-line help). The help is
+# repeated here so that ``labeler --help`` needs no command module; a test checks that
+# this table matches what the modules register, in the same order.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("project_commands", "create a new project file"),
+    "import": ("project_commands", "add images, and optionally annotations from another tool"),
+    "info": ("project_commands", "summarise a project"),
+    "prelabel": ("prelabel_command", "pre-label images with a local ONNX model"),
+    "open": (
+        "gui_commands",
+        "open a project or a vendor package (or a start screen) in the app",
+    ),
+    "demo": ("gui_commands", "build the demo project and open it"),
+    "guideline": ("guideline_commands", "publish, list, show and compare guideline versions"),
+    "rereview": (
+        "guideline_commands",
+        "list annotations waiting for re-review after a guideline change",
+    ),
+    "package": ("package_commands", "vendor work packages: export, import, open, save"),
+    "disagreements": ("analysis_commands", "list where labels disagree, worst first"),
+    "agreement": ("analysis_commands", "inter-annotator agreement on tags and objects"),
+    "diagnose": (
+        "analysis_commands",
+        "evaluate a model run against reviewed or consensus labels",
+    ),
+    "report": (
+        "analysis_commands",
+        "write a self-contained HTML report (agreement, disagreements, diagnosis)",
+    ),
+    "export": ("dataset_commands", "export a cleaned dataset"),
+    "curate": (
+        "dataset_commands",
+        "find duplicates, unsuitable images, label errors and rare classes",
+    ),
+    "suggest": ("dataset_commands", "rank unlabeled images: what to label next"),
+    "consensus": ("dataset_commands", "list consensus clusters that need adjudication"),
+}
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every sub-command registered."""
+
+def command_modules() -> list[str]:
+    """The command modules, in registration order."""
+    return list(dict.fromkeys(module for module, _help in COMMANDS.values()))
+
+
+def _module(name: str) -> ModuleType:
+    return importlib.import_module(f"labeler.cli.{name}")
+
+
+def _top_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
     parser = argparse.ArgumentParser(
         prog="labeler",
         description="Label and review images with model pre-labels, guidelines and agreement.",
     )
     parser.add_argument("--version", action="version", version=f"labeler {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    project_commands.register(commands)
-    prelabel_command.register(commands)
-    gui_commands.register(commands)
-    guideline_commands.register(commands)
-    package_commands.register(commands)
-    analysis_commands.register(commands)
-    dataset_commands.register(commands)
+    return parser, commands
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every sub-command registered (imports every command module)."""
+    parser, commands = _top_parser()
+    for name in command_modules():
+        _module(name).register(commands)
+    return parser
+
+
+def parser_for(argv: Sequence[str]) -> argparse.ArgumentParser:
+    """A parser that fully registers only the command ``argv`` names (if any).
+
+    Every other command is listed by its name and help alone, so ``labeler --help`` and
+    ``labeler info ...`` import no more than they need.
+    """
+    wanted = next((arg for arg in argv if not arg.startswith("-")), None)
+    chosen = COMMANDS[wanted][0] if wanted in COMMANDS else None
+    parser, commands = _top_parser()
+    for name, (module, help_text) in COMMANDS.items():
+        if name in commands.choices:
+            continue
+        if module == chosen:
+            _module(module).register(commands)
+        else:
+            commands.add_parser(name, help=help_text, add_help=False)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; user errors print a message (no traceback) and exit 2."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    from labeler.core.errors import LabelerError
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parser_for(argv).parse_args(argv)
     try:
         return int(args.handler(args) or 0)
     except LabelerError as exc:
+        from labeler.cli.output import fail
+
         return fail(str(exc), EXIT_USER_ERROR)
     except KeyboardInterrupt:
+        from labeler.cli.output import fail
+
         return fail("interrupted; finished work was kept", EXIT_INTERRUPTED)
 
 
