@@ -15,6 +15,7 @@ from labeler.core.domain import Event, GeometryKind
 from labeler.core.errors import NotAProjectError, ProjectError, ProjectVersionError
 from labeler.core.events import Change
 from labeler.core.store.annotations import AnnotationStore
+from labeler.core.store.answers import AnswerStore
 from labeler.core.store.assignments import AssignmentStore
 from labeler.core.store.bulk import BulkStore
 from labeler.core.store.catalog import CatalogStore
@@ -40,6 +41,7 @@ class Project(
     ReviewStore,
     ExchangeStore,
     BulkStore,
+    AnswerStore,
 ):
     """An open project file. Use :meth:`create` or :meth:`open`; close when done."""
 

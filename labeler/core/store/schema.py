@@ -286,12 +286,83 @@ _V5 = """
 CREATE INDEX idx_run_images_image ON run_images(image_id, run_id);
 """
 
+# v6: who answered which image. A person has *answered* an image when they finished it
+# (the workspace's "done", an imported annotation file listing the image, a vendor's
+# "done" in a package), whether or not they drew anything: "nothing here" is an answer.
+# Whether an answer is empty is derived from the person's annotations when read (the
+# index on annotations by image and annotator keeps that a lookup). Existing files:
+# every person with annotations on an image in a finished status (done, needs review,
+# rejected) answered it; a finished image without annotations was answered empty by
+# the person the audit log names as having marked it done, else by its only annotate
+# assignee, else by nobody (it stays unanswered: nobody can be credited with it).
+_V6 = """
+CREATE TABLE answers (
+    image_id INTEGER NOT NULL REFERENCES images(id),
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    answered_at TEXT NOT NULL,
+    guideline_version_id INTEGER REFERENCES guideline_versions(id),
+    source TEXT NOT NULL
+        CHECK (source IN ('workspace', 'imported', 'package', 'migrated')),
+    PRIMARY KEY (image_id, person_id)
+);
+CREATE INDEX idx_answers_person ON answers(person_id, image_id);
+CREATE INDEX idx_annotations_image_annotator ON annotations(image_id, annotator_id);
+CREATE INDEX idx_annotations_replaces ON annotations(replaces_id) WHERE replaces_id IS NOT NULL
+"""
+
+_V6_BACKFILL = """
+INSERT OR IGNORE INTO answers(image_id, person_id, answered_at, guideline_version_id, source)
+SELECT a.image_id, a.annotator_id, MAX(a.updated_at), MAX(a.guideline_version_id), 'migrated'
+FROM annotations a JOIN images i ON i.id = a.image_id
+WHERE i.status IN ('done', 'needs_review', 'rejected') AND a.replaces_id IS NULL
+  AND (a.deleted_at IS NULL OR EXISTS (SELECT 1 FROM annotations f WHERE f.replaces_id = a.id))
+GROUP BY a.image_id, a.annotator_id
+"""
+
+
+def _apply_v6(conn: sqlite3.Connection) -> None:
+    """Create the answers table and credit the answers older files imply (see above)."""
+    _script(_V6)(conn)
+    conn.execute(_V6_BACKFILL)
+    empty = conn.execute(
+        "SELECT i.id FROM images i WHERE i.status IN ('done', 'needs_review', 'rejected') "
+        "AND NOT EXISTS (SELECT 1 FROM answers x WHERE x.image_id = i.id)"
+    ).fetchall()
+    for (image_id,) in empty:
+        person = conn.execute(
+            "SELECT e.person_id, e.at FROM events e JOIN people p ON p.id = e.person_id "
+            "WHERE e.entity = 'image' AND e.entity_id = ? AND e.action = 'status' "
+            "AND e.after = '{\"status\": \"done\"}' ORDER BY e.id DESC LIMIT 1",
+            (image_id,),
+        ).fetchone()
+        if person is None:
+            assignees = conn.execute(
+                "SELECT person_id, created_at FROM assignments "
+                "WHERE image_id = ? AND task = 'annotate'",
+                (image_id,),
+            ).fetchall()
+            person = assignees[0] if len(assignees) == 1 else None
+        if person is not None:
+            conn.execute(
+                "INSERT INTO answers(image_id, person_id, answered_at, source) "
+                "VALUES (?, ?, ?, 'migrated')",
+                (image_id, person[0], person[1]),
+            )
+    conn.execute(
+        "UPDATE assignments SET done_at = (SELECT answered_at FROM answers x "
+        "WHERE x.image_id = assignments.image_id AND x.person_id = assignments.person_id) "
+        "WHERE task = 'annotate' AND done_at IS NULL AND EXISTS (SELECT 1 FROM answers x "
+        "WHERE x.image_id = assignments.image_id AND x.person_id = assignments.person_id)"
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _script(_V1),
     _script(_V2),
     _apply_v3,
     _apply_v4,
     _script(_V5),
+    _apply_v6,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

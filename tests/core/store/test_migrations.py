@@ -96,3 +96,39 @@ def test_v4_moves_rejected_prelabels_out_of_meta(tmp_path: Path) -> None:
         assert project.schema_version == SCHEMA_VERSION
         assert project.rejected_prediction_ids(1) == {1}  # 77 never existed: dropped
         assert not any(k.startswith("rejected_predictions:") for k in project.meta())
+
+
+def test_v6_credits_answers_from_finished_images(tmp_path: Path) -> None:
+    path = tmp_path / "v5.labeler"
+    make_v1_file(path)  # image 1 carries ann's box
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("BEGIN IMMEDIATE")
+    migrate(conn, target=5)
+    conn.execute("INSERT INTO people(name, role, created_at) VALUES ('bo', 'annotator', 't')")
+    conn.execute("INSERT INTO people(name, role, created_at) VALUES ('cy', 'annotator', 't')")
+    for sha in ("h2", "h3", "h4", "h5"):
+        conn.execute(
+            "INSERT INTO images(sha256, path, width, height, file_size, added_at, status) "
+            f"VALUES ('{sha}', '{sha}.jpg', 100, 80, 10, 't', 'done')")
+    conn.execute("UPDATE images SET status = 'needs_review' WHERE id = 1")
+    conn.execute("UPDATE images SET status = 'in_progress' WHERE id = 5")
+    # image 2: bo marked it done (the audit log says so); image 3: cy is its only assignee;
+    # image 4: nobody can be credited; image 5 is not finished.
+    conn.execute("INSERT INTO events(at, person_id, action, entity, entity_id, before, after) "
+                 "VALUES ('t2', 2, 'status', 'image', 2, '{\"status\": \"new\"}', "
+                 "'{\"status\": \"done\"}')")
+    conn.execute("INSERT INTO assignments(image_id, person_id, task, created_at) "
+                 "VALUES (3, 3, 'annotate', 't3')")
+    conn.execute(
+        "INSERT INTO annotations(image_id, class_id, kind, x1, y1, x2, y2, annotator_id, source,"
+        " created_at, updated_at) VALUES (5, 1, 'box', 1, 2, 30, 40, 2, 'manual', 't', 't')")
+    conn.execute("COMMIT")
+    conn.close()
+    with Project.open(path) as project:
+        assert project.schema_version == SCHEMA_VERSION
+        assert project.answer_pairs() == [(1, 1), (2, 2), (3, 3)]
+        assert project.answer(1, 1).empty is False  # type: ignore[union-attr]
+        assert project.answered_empty_image_ids() == {2, 3}
+        assert [a.done_at for a in project.assignments()] == ["t3"]
+        assert {a.source for a in project.answers_by(2)} == {"migrated"}
+        assert project.integrity_check() == "ok"
