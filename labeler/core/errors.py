@@ -21,6 +21,10 @@ class NotAProjectError(ProjectError):
     """The file is not a labeler project."""
 
 
+class ProjectReadOnlyError(ProjectError):
+    """The project (or its folder) cannot be written: it was opened for viewing only."""
+
+
 class GeometryError(LabelerError):
     """A shape is degenerate, invalid beyond repair, or outside its image."""
 

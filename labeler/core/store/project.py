@@ -6,20 +6,28 @@ speaks SQL. Open one ``Project`` per thread (each has its own connection).
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import stat
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from labeler.core.domain import Event, GeometryKind
-from labeler.core.errors import NotAProjectError, ProjectError, ProjectVersionError
+from labeler.core.errors import (
+    NotAProjectError,
+    ProjectError,
+    ProjectReadOnlyError,
+    ProjectVersionError,
+)
 from labeler.core.events import Change
 from labeler.core.store.annotations import AnnotationStore
 from labeler.core.store.answers import AnswerStore
 from labeler.core.store.assignments import AssignmentStore
-from labeler.core.store.bulk import BulkStore
+from labeler.core.store.bulk import BulkLoadStore, BulkStore
 from labeler.core.store.catalog import CatalogStore
-from labeler.core.store.database import Database
+from labeler.core.store.database import Database, connect_read_only
 from labeler.core.store.exchange import ExchangeStore
 from labeler.core.store.guidelines import GuidelineStore
 from labeler.core.store.image_records import ImageStore
@@ -41,6 +49,7 @@ class Project(
     ReviewStore,
     ExchangeStore,
     BulkStore,
+    BulkLoadStore,
     AnswerStore,
 ):
     """An open project file. Use :meth:`create` or :meth:`open`; close when done."""
@@ -81,14 +90,27 @@ class Project(
 
     @classmethod
     def open(cls, path: Path | str) -> Project:
-        """Open an existing project, migrating an older file to the current schema."""
+        """Open an existing project, migrating an older file to the current schema.
+
+        The file is first probed read-only through SQLite (:func:`probe_project`), so a
+        file that is not a labeler project is never written. A project that cannot be
+        written here (a read-only file or folder) opens for viewing: writes raise
+        :class:`ProjectReadOnlyError`.
+        """
         path = Path(path)
-        if not path.is_file():
-            raise ProjectError(f"{path}: no such project file")
-        _check_header(path)
-        database = Database(path)
+        probe = probe_project(path)
+        if probe.schema_version > SCHEMA_VERSION:
+            raise _newer_version_error(path, probe.schema_version)
+        if not probe.writable and probe.schema_version < SCHEMA_VERSION:
+            raise ProjectReadOnlyError(
+                f"{path}: the project is read-only here and was written by an older labeler "
+                f"(schema {probe.schema_version}, this version needs {SCHEMA_VERSION}); copy "
+                "it somewhere writable so it can be upgraded"
+            )
+        database = Database(path, read_only=not probe.writable)
         try:
-            cls._check_and_migrate(path, database)
+            if probe.writable:
+                cls._check_and_migrate(path, database)
         except BaseException:
             database.close()
             raise
@@ -104,10 +126,7 @@ class Project(
         if app_id != APPLICATION_ID:
             raise NotAProjectError(f"{path}: a SQLite file, but not a labeler project")
         if version > SCHEMA_VERSION:
-            raise ProjectVersionError(
-                f"{path}: written by a newer labeler (schema {version}; this version reads up "
-                f"to {SCHEMA_VERSION}). Update labeler to open it; the file was not changed."
-            )
+            raise _newer_version_error(path, version)
         if version < SCHEMA_VERSION:
             with database.write() as conn:
                 if read_schema_version(conn) < SCHEMA_VERSION:  # another process may have won
@@ -116,6 +135,16 @@ class Project(
     def close(self) -> None:
         """Close the project's connection."""
         self._db.close()
+
+    @property
+    def read_only(self) -> bool:
+        """True when the project was opened for viewing only (it cannot be written here)."""
+        return self._db.read_only
+
+    def require_writable(self) -> None:
+        """Raise :class:`ProjectReadOnlyError` now, before a long job that would write."""
+        if self._db.read_only:
+            raise ProjectReadOnlyError(self._db.read_only_message())
 
     def __enter__(self) -> Project:
         return self
@@ -213,12 +242,90 @@ class Project(
         self._db.conn.execute("VACUUM INTO ?", (str(destination),))
 
 
-def _check_header(path: Path) -> None:
-    """Refuse files that are not SQLite before SQLite touches them."""
+@dataclass(frozen=True)
+class ProjectProbe:
+    """What a read-only look at a file found: a labeler project of this schema."""
+
+    schema_version: int
+    writable: bool
+
+
+def probe_project(path: Path | str) -> ProjectProbe:
+    """Check that ``path`` is a labeler project without writing to it.
+
+    Everything goes through a read-only SQLite connection (never plain file I/O,
+    which would drop this process's SQLite locks on a live project); a foreign
+    SQLite file or an empty file is refused untouched. Raises :class:`ProjectError`
+    (or :class:`NotAProjectError`) with a message naming the file and the problem.
+    """
+    path = Path(path)
     try:
-        with path.open("rb") as handle:
-            header = handle.read(16)
+        st = path.stat()
+    except FileNotFoundError:
+        raise ProjectError(f"{path}: no such project file") from None
     except OSError as exc:
         raise ProjectError(f"{path}: cannot read ({exc.strerror or exc})") from exc
-    if header and header != b"SQLite format 3\x00":
-        raise NotAProjectError(f"{path}: not a labeler project (not a SQLite database)")
+    if not stat.S_ISREG(st.st_mode):
+        raise ProjectError(f"{path}: not a file")
+    if not os.access(path, os.R_OK):
+        raise ProjectError(f"{path}: cannot read the project file (permission denied)")
+    if st.st_size == 0:
+        raise NotAProjectError(f"{path}: an empty file, not a labeler project")
+    try:
+        conn = connect_read_only(path)
+    except ProjectError as exc:
+        if "not a database" in str(exc):
+            raise NotAProjectError(
+                f"{path}: not a labeler project (not a SQLite database)"
+            ) from exc
+        raise
+    try:
+        version = _probe_version(path, conn)
+    finally:
+        conn.close()
+    return ProjectProbe(version, _writable(path))
+
+
+def _probe_version(path: Path, conn: sqlite3.Connection) -> int:
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        if "not a database" in str(exc):
+            raise NotAProjectError(
+                f"{path}: not a labeler project (not a SQLite database)"
+            ) from exc
+        raise ProjectError(f"{path}: cannot read the project file ({exc})") from exc
+    if app_id != APPLICATION_ID:
+        raise NotAProjectError(f"{path}: a SQLite file, but not a labeler project")
+    try:
+        version = read_schema_version(conn)
+        tables = int(conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0])
+    except (sqlite3.DatabaseError, ValueError, TypeError) as exc:
+        raise _damaged_schema_error(path, str(exc)) from exc
+    if version < 0 or (version == 0 and tables > 0):
+        raise _damaged_schema_error(path, f"schema version {version} recorded")
+    return version
+
+
+def _damaged_schema_error(path: Path, detail: str) -> ProjectError:
+    return ProjectError(
+        f"{path}: the project's schema record is damaged ({detail}); restore it from a "
+        "backup (the file was not changed)"
+    )
+
+
+def _writable(path: Path) -> bool:
+    """Whether SQLite can write the project here (the file, and its -wal/-shm beside it)."""
+    if not os.access(path, os.W_OK):
+        return False
+    if os.access(path.parent, os.W_OK):
+        return True
+    sidecars = [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+    return all(p.exists() and os.access(p, os.W_OK) for p in sidecars)
+
+
+def _newer_version_error(path: Path, version: int) -> ProjectVersionError:
+    return ProjectVersionError(
+        f"{path}: written by a newer labeler (schema {version}; this version reads up "
+        f"to {SCHEMA_VERSION}). Update labeler to open it; the file was not changed."
+    )
