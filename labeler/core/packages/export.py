@@ -4,7 +4,12 @@ The package's project is a new file built with the store API (never a copy of th
 live project): the classes, the vendor's own people, the selected images (copied,
 named by content hash), the guideline version in force with its examples and the
 vendor's assignments and earlier work on those images. Nobody else's labels or
-names go in.
+names go in (guideline examples keep their shapes but no one's name).
+
+Before the package is written the project records what the export granted (a
+:class:`~labeler.core.store.exchange_grant.PackageGrant`: images, people and roles,
+annotations and pre-labels carried, export time, for review or not); import holds the
+package to it, since the package itself is the vendor's to edit.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from labeler.core.packages.archive import (
     write_archive,
 )
 from labeler.core.store import SCHEMA_VERSION, Project
-from labeler.core.store.exchange import PackageError
+from labeler.core.store.exchange import PackageError, PackageGrant
 from labeler.core.store.rows import now_iso
 
 # Meta keys of a package's project.
@@ -116,11 +121,19 @@ def export_package(
     *,
     blind: bool = False,
     with_prelabels: bool = False,
+    for_review: bool | None = None,
 ) -> ExportSummary:
-    """Write a work package for ``vendor`` holding ``images``; refuses to overwrite a file."""
+    """Write a work package for ``vendor`` holding ``images``; refuses to overwrite a file.
+
+    ``for_review``: the vendor's reviewers may review in it (new reviewers may be added
+    and their reviews come back); by default, when it carries review assignments.
+    Otherwise the package brings back annotator work only.
+    """
     destination, vendor = Path(destination), vendor.strip()
     _check_request(destination, vendor, images)
     records = project.exchange_records({i.id for i in images}, organization=vendor)
+    if for_review is None:
+        for_review = any(a["task"] == AssignmentTask.REVIEW for a in records["assignments"])
     if blind:
         for assignment in records["assignments"]:
             assignment["blind"] = True
@@ -132,7 +145,7 @@ def export_package(
         inner_path.parent.mkdir()
         files = _copy_images(project, images, records, inner_path.parent / "images")
         with Project.create(inner_path, name=f"{project.meta().get('name')} ({vendor})") as inner:
-            predictions = _fill(
+            predictions, carried_runs = _fill(
                 project, inner, records, files, vendor, package_id, images if with_prelabels else []
             )
             snapshot = work / "snapshot.labeler"
@@ -140,6 +153,18 @@ def export_package(
         current = project.current_guideline()
         guideline = [current.number, current.content_hash] if current else None
         now = now_iso()
+        project.record_package_export(
+            PackageGrant(
+                package_id,
+                vendor,
+                now,
+                for_review,
+                frozenset(i.id for i in images),
+                {p["name"]: p["role"] for p in records["people"]},
+                frozenset(a["uid"] for a in records["annotations"]),
+                carried_runs,
+            )
+        )
         manifest = Manifest(
             package_id,
             project.project_id(),
@@ -208,7 +233,8 @@ def _fill(
     vendor: str,
     package_id: str,
     prelabel_images: list[ImageRecord],
-) -> int:
+) -> tuple[int, dict[int, int]]:
+    """Fill the package's project; returns the pre-labels copied and their runs by image."""
     with inner.transaction():
         inner.set_meta(META_PACKAGE_ID, package_id)
         inner.set_meta(META_PACKAGE_OF, project.project_id())
@@ -226,9 +252,15 @@ def _fill(
         return _copy_prelabels(project, inner, prelabel_images)
 
 
-def _copy_prelabels(project: Project, inner: Project, images: list[ImageRecord]) -> int:
-    """Copy each image's newest model predictions, one inner run per source run."""
+def _copy_prelabels(
+    project: Project, inner: Project, images: list[ImageRecord]
+) -> tuple[int, dict[int, int]]:
+    """Copy each image's newest model predictions, one inner run per source run.
+
+    Returns how many were copied and, by image id, the run they came from.
+    """
     runs: dict[int, int] = {}
+    carried: dict[int, int] = {}
     classes = {c.id: c.name for c in project.classes()}
     inner_classes = {c.name: c.id for c in inner.classes()}
     count = 0
@@ -247,9 +279,10 @@ def _copy_prelabels(project: Project, inner: Project, images: list[ImageRecord])
             for p in project.predictions(image.id, run_id)
         ]
         count += inner.add_predictions(runs[run_id], inner_image.id, predictions)
+        carried[image.id] = run_id
     for inner_run in runs.values():
         inner.finish_model_run(inner_run)
-    return count
+    return count, carried
 
 
 __all__ = ["ExportSummary", "PackageError", "export_package", "select_images"]

@@ -3,8 +3,11 @@
 Order: the zip (members, sizes, names), the manifest (format, schema, project id),
 the extracted files (image hashes), the inner project (identity, integrity), every
 row (people of the vendor only, known images/classes/guideline versions, valid
-shapes), and only then one write transaction. A refused package leaves the project
-file byte-for-byte unchanged; a package whose work is already here changes nothing.
+shapes), every row against what this project's export of the package granted
+(roles, reviews, images and annotations carried, the export-to-import window; see
+:mod:`labeler.core.store.exchange_grant`), and only then one write transaction.
+A refused package leaves the project file byte-for-byte unchanged; a package whose
+work is already here changes nothing.
 """
 
 from __future__ import annotations
@@ -124,8 +127,19 @@ def import_package(
     if not package.is_file():
         raise PackageError(f"{package}: no such package file")
     manifest, records = read_package_records(project, package, limits)
+    grant = project.package_grant(manifest.package_id)
+    if grant is None:
+        raise PackageError(
+            f"{package.name}: refused, this project has no record of exporting package "
+            f"{manifest.package_id}; import a package into the project it was exported from"
+        )
+    if grant.vendor != manifest.vendor:
+        raise PackageError(
+            f"{package.name}: refused, manifest vendor {manifest.vendor!r} is not the vendor "
+            f"it was exported for ({grant.vendor!r})"
+        )
     try:
-        plan = project.check_records(records, manifest.vendor, since=manifest.created_at)
+        plan = project.check_records(records, grant.vendor, since=grant.exported_at, grant=grant)
     except PackageError as exc:
         raise PackageError(f"{package.name}: refused, {exc}") from exc
     try:

@@ -22,6 +22,7 @@ from labeler.core.domain import ExampleKind, ExampleShape
 from labeler.core.events import Change
 from labeler.core.geometry import geometry_from_dict, geometry_to_dict
 from labeler.core.store.exchange_checks import MergePlan, PackageError, RecordChecks
+from labeler.core.store.exchange_grant import GRANT_ENTITY, PackageGrant
 from labeler.core.store.rows import (
     example_from_row,
     geometry_columns,
@@ -30,7 +31,7 @@ from labeler.core.store.rows import (
 )
 from labeler.core.store.schema import APPLICATION_ID
 
-__all__ = ["ExchangeStore", "MergePlan", "PackageError", "read_meta_readonly"]
+__all__ = ["ExchangeStore", "MergePlan", "PackageError", "PackageGrant", "read_meta_readonly"]
 
 
 class ExchangeStore(RecordChecks):
@@ -39,6 +40,20 @@ class ExchangeStore(RecordChecks):
     def project_id(self) -> str:
         """The project's global id (kept by its work packages)."""
         return str(self._db.scalar("SELECT value FROM meta WHERE key = 'project_id'") or "")
+
+    def record_package_export(self, grant: PackageGrant) -> None:
+        """Remember what an exported package may bring back (an audit event, trusted later)."""
+        with self.transaction():
+            self._log("export", GRANT_ENTITY, None, after=grant.to_dict())
+
+    def package_grant(self, package_id: str) -> PackageGrant | None:
+        """What this project's export of package ``package_id`` granted; None if never exported."""
+        value = self._db.scalar(
+            "SELECT after FROM events WHERE entity = ? AND action = 'export' "
+            "AND json_extract(after, '$.package_id') = ? ORDER BY id DESC LIMIT 1",
+            (GRANT_ENTITY, package_id),
+        )
+        return PackageGrant.from_dict(json.loads(str(value))) if value is not None else None
 
     # Writing records out
 
@@ -64,12 +79,19 @@ class ExchangeStore(RecordChecks):
             names, images, wanted, version_keys, live_only=organization is not None
         )
         uids = {a["uid"] for a in annotations}
+        if organization is not None:  # nothing may point at work outside the package
+            for annotation in annotations:
+                if annotation["replaces"] not in uids:
+                    annotation["replaces"] = None
         return {
             "people": [
                 {"name": p["name"], "role": p["role"], "organization": p["organization"]}
                 for p in people
             ],
-            "guidelines": [self._exchange_version(v, images) for v in versions],
+            "guidelines": [
+                self._exchange_version(v, images, anonymous=organization is not None)
+                for v in versions
+            ],
             "annotations": annotations,
             "reviews": self._exchange_reviews(names, images, wanted, version_keys, uids),
             "acknowledgements": [
@@ -114,7 +136,14 @@ class ExchangeStore(RecordChecks):
                 cited.add(row["version"])
         return [r for r in rows if r["id"] in cited]
 
-    def _exchange_version(self, row: Any, images: dict[int, str]) -> dict[str, Any]:
+    def _exchange_version(
+        self, row: Any, images: dict[int, str], anonymous: bool
+    ) -> dict[str, Any]:
+        """A published version with its rules and examples.
+
+        ``anonymous`` (a vendor's package): example shapes are the guideline's own,
+        with nobody's name on them.
+        """
         examples = self._db.query(
             "SELECT * FROM guideline_examples WHERE version_id = ? ORDER BY id", (row["id"],)
         )
@@ -142,7 +171,7 @@ class ExchangeStore(RecordChecks):
                         {
                             "class": s.class_name,
                             "geometry": geometry_to_dict(s.geometry),
-                            "annotator": s.annotator,
+                            "annotator": None if anonymous else s.annotator,
                         }
                         for s in e.shapes
                     ],
@@ -164,6 +193,7 @@ class ExchangeStore(RecordChecks):
             "JOIN classes c ON c.id = a.class_id "
             "LEFT JOIN annotations r ON r.id = a.replaces_id ORDER BY a.id"
         )
+        predictions = self._predictions_of_annotations()
         out = []
         for row in rows:
             if row["annotator_id"] not in names or row["image_id"] not in wanted:
@@ -184,9 +214,26 @@ class ExchangeStore(RecordChecks):
                     "seconds_spent": row["seconds_spent"],
                     "replaces": row["replaces_uid"],
                     "deleted_at": row["deleted_at"],
+                    "prediction": predictions.get(row["prediction_id"]),
                 }
             )
         return out
+
+    def _predictions_of_annotations(self) -> dict[int, dict[str, Any]]:
+        """The pre-labels annotations were accepted from, by prediction id, named by content."""
+        rows = self._db.query(
+            "SELECT p.*, c.name AS class_name FROM predictions p JOIN classes c "
+            "ON c.id = p.class_id WHERE p.id IN (SELECT prediction_id FROM annotations "
+            "WHERE prediction_id IS NOT NULL)"
+        )
+        return {
+            r["id"]: {
+                "class": r["class_name"],
+                "geometry": geometry_to_dict(geometry_from_row(r)),
+                "score": r["score"],
+            }
+            for r in rows
+        }
 
     def _exchange_reviews(
         self,
@@ -286,10 +333,11 @@ class ExchangeStore(RecordChecks):
             self._db.conn.execute(
                 "INSERT INTO annotations(uid, image_id, class_id, kind, x1, y1, x2, y2, points, "
                 "annotator_id, guideline_version_id, source, created_at, updated_at, "
-                "seconds_spent, deleted_at, package_import_id) VALUES (:uid, :image_id, "
-                "(SELECT id FROM classes WHERE name = :class), :kind, :x1, :y1, :x2, :y2, "
-                ":points, (SELECT id FROM people WHERE name = :annotator), :version, :source, "
-                ":created_at, :updated_at, :seconds_spent, :deleted_at, :import_id)",
+                "seconds_spent, deleted_at, package_import_id, prediction_id) VALUES (:uid, "
+                ":image_id, (SELECT id FROM classes WHERE name = :class), :kind, :x1, :y1, "
+                ":x2, :y2, :points, (SELECT id FROM people WHERE name = :annotator), :version, "
+                ":source, :created_at, :updated_at, :seconds_spent, :deleted_at, :import_id, "
+                ":prediction_id)",
                 {
                     "uid": row["uid"],
                     "image_id": image_id,
@@ -303,6 +351,7 @@ class ExchangeStore(RecordChecks):
                     "seconds_spent": float(row.get("seconds_spent") or 0.0),
                     "deleted_at": row.get("deleted_at"),
                     "import_id": import_id,
+                    "prediction_id": row.get("prediction_id"),
                 },
             )
         for row in rows:

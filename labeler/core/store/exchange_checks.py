@@ -17,7 +17,8 @@ from labeler.core.domain import AnnotationSource, AssignmentTask, GeometryKind, 
 from labeler.core.errors import GeometryError, LabelerError
 from labeler.core.geometry import Tag, geometry_from_dict, geometry_to_dict, validate_geometry
 from labeler.core.store.base import StoreBase
-from labeler.core.store.rows import geometry_from_row
+from labeler.core.store.exchange_grant import GrantCheck, GrantError, PackageGrant
+from labeler.core.store.rows import geometry_from_row, now_iso
 
 MAX_ROWS = 200_000  # per kind of record
 MAX_NAME = 200
@@ -115,7 +116,11 @@ class RecordChecks(StoreBase):
     # Checking untrusted records
 
     def check_records(
-        self, records: dict[str, Any], organization: str, since: str | None = None
+        self,
+        records: dict[str, Any],
+        organization: str,
+        since: str | None = None,
+        grant: PackageGrant | None = None,
     ) -> MergePlan:
         """Validate every record against this project and plan the merge; writes nothing.
 
@@ -124,14 +129,21 @@ class RecordChecks(StoreBase):
         already be in this project. With ``since`` (when the package was exported), an
         annotation of that organization that is unchanged here since then takes the
         package's newer edit; any other difference is a conflict and this project's
-        version is kept.
+        version is kept. With ``grant`` (what the package's export allowed, see
+        :mod:`labeler.core.store.exchange_grant`), every row to be merged must keep to
+        it and to what was possible between the export and now.
         """
         if not isinstance(records, dict):
             raise PackageError("records: expected an object")
         try:
-            return self._check_records(records, organization, since)
+            plan = self._check_records(records, organization, since)
+            if grant is not None:
+                GrantCheck(self._db, grant, now_iso()).check(records, plan)
+        except GrantError as exc:
+            raise PackageError(str(exc)) from exc
         except (TypeError, KeyError, ValueError, AttributeError) as exc:
             raise PackageError(f"malformed records ({type(exc).__name__}: {exc})") from exc
+        return plan
 
     def _check_records(
         self, records: dict[str, Any], organization: str, since: str | None

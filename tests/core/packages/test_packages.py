@@ -60,11 +60,20 @@ def source(tmp_path: Path) -> Path:
 
 
 def export(
-    source: Path, name: str = "va.lbpkg", vendor: str = "Vendor A", query: str = "ids:1-3"
+    source: Path,
+    name: str = "va.lbpkg",
+    vendor: str = "Vendor A",
+    query: str = "ids:1-3",
+    for_review: bool | None = None,
 ) -> Path:
     with Project.open(source) as project:
         summary = export_package(
-            project, source.parent.parent / name, vendor, select_images(project, query), blind=True
+            project,
+            source.parent.parent / name,
+            vendor,
+            select_images(project, query),
+            blind=True,
+            for_review=for_review,
         )
     return summary.path
 
@@ -129,7 +138,7 @@ def test_package_holds_only_what_the_vendor_may_see(source: Path) -> None:
 
 
 def test_round_trip_import_with_provenance_and_idempotence(source: Path) -> None:
-    package = export(source)
+    package = export(source, for_review=True)
     vendor_work(package)
     before = frozen_bytes(source)
     with Project.open(source) as project:
