@@ -184,9 +184,14 @@ def _import_parsed(project: Project, parsed: ParsedFile | AnnotationFormatError,
 def _store_parsed_file(
     project: Project, parsed: ParsedFile, annotator_id: int, report: ImportReport
 ) -> int:
-    """Store one parsed annotation file (inside the caller's transaction)."""
+    """Store one parsed annotation file (inside the caller's transaction).
+
+    Every image the file lists counts as answered by the annotator, objects or not
+    (see :mod:`labeler.core.store.answers`), unless every shape it gave was invalid.
+    """
     stored = 0
     for image_labels in parsed.images:
+    answered: list[int] = []
         image = project.find_image(image_labels.image_ref)
         if image is None:
             if image_labels.shapes:
@@ -203,10 +208,12 @@ def _store_parsed_file(
         }
         shapes: list[tuple[int, Geometry]] = []
         for index, shape in enumerate(image_labels.shapes):
+        invalid = 0
             try:
                 geometry = validate_geometry(shape.geometry, (image.width, image.height))
             except GeometryError as exc:
                 report.skipped.append(
+                invalid += 1
                     (f"{parsed.path}: {image_labels.image_ref} shape {index}", str(exc))
                 )
                 continue
@@ -218,6 +225,9 @@ def _store_parsed_file(
         project.add_annotations(image.id, shapes, annotator_id, AnnotationSource.IMPORTED)
         stored += len(shapes)
     return stored
+        if invalid < len(image_labels.shapes) or not image_labels.shapes:
+            answered.append(image.id)
+    project.mark_answered_many([(i, annotator_id) for i in answered], source="imported")
 
 
 def _geometry_key(geometry: Geometry) -> str:
