@@ -23,9 +23,13 @@ from labeler.core.disagreements import (
 from labeler.core.errors import LabelerError
 from labeler.core.matching import DEFAULT_IOU_THRESHOLD, DEFAULT_LOW_OVERLAP
 from labeler.core.report import write_report
+from labeler.core.run_lookup import resolve_model_run
 from labeler.core.store import Project
 
 TABLE_ROWS = 50
+MODEL_HELP = (
+    "a model run id, or a model name for its latest complete run (see `info`)"
+)
 
 
 def _fraction(text: str) -> float:
@@ -54,7 +58,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         metavar=("A", "B"),
         help="two annotators by name; A is the reference ('missing' = B lacks it)",
     )
-    side.add_argument("--model", type=int, metavar="RUN", help="a model run id (see `info`)")
+    side.add_argument("--model", metavar="RUN", help=MODEL_HELP)
     side.add_argument(
         "--consensus",
         metavar="NAME",
@@ -108,7 +112,7 @@ def _register_diagnose(commands: argparse._SubParsersAction) -> None:
         + TRUTH_RULE,
     )
     diag.add_argument("project", type=Path, help="the project file")
-    diag.add_argument("--model", type=int, required=True, metavar="RUN", help="model run id")
+    diag.add_argument("--model", required=True, metavar="RUN", help=MODEL_HELP)
     diag.add_argument(
         "--truth", metavar="NAME", help="use this annotator's labels as the truth instead"
     )
@@ -140,7 +144,7 @@ def _register_report(commands: argparse._SubParsersAction) -> None:
     )
     rep.add_argument("project", type=Path, help="the project file")
     rep.add_argument("output", type=Path, help="the HTML file to write")
-    rep.add_argument("--model", type=int, metavar="RUN", help="model run to diagnose")
+    rep.add_argument("--model", metavar="RUN", help="model run to diagnose: " + MODEL_HELP)
     rep.add_argument("--truth", metavar="NAME", help="annotator whose labels are the truth")
     rep.add_argument(
         "--iou",
@@ -178,14 +182,15 @@ def run_disagreements(args: argparse.Namespace) -> int:
             )
             comparison = {"kind": "consensus", "a": args.consensus, "b": "consensus of others"}
         elif args.model is not None:
+            run_id = resolve_model_run(project, args.model)
             found = disagreements_with_model(
-                project, args.model, args.annotator, args.iou, args.low_overlap
+                project, run_id, args.annotator, args.iou, args.low_overlap
             )
             comparison = {
                 "kind": "model",
-                "run": args.model,
+                "run": run_id,
                 "a": args.annotator or "consensus",
-                "b": f"model run {args.model}",
+                "b": f"model run {run_id}",
             }
         else:
             found = disagreements_all_pairs(project, args.iou, args.low_overlap)
@@ -325,7 +330,8 @@ def run_diagnose(args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 0:
         raise LabelerError("--limit must be 0 or more")
     with Project.open(args.project) as project:
-        result = diagnose(project, args.model, args.truth, args.iou, args.min_score)
+        run_id = resolve_model_run(project, args.model)
+        result = diagnose(project, run_id, args.truth, args.iou, args.min_score)
     if args.json:
         print_json(result.to_dict(args.limit))
         return 0
@@ -404,7 +410,8 @@ def run_report(args: argparse.Namespace) -> int:
     if args.output.exists() and not args.force:
         raise LabelerError(f"{args.output}: a file already exists there (use --force)")
     with Project.open(args.project) as project:
-        written = write_report(project, args.output, args.model, args.truth, args.iou,
+        run_id = None if args.model is None else resolve_model_run(project, args.model)
+        written = write_report(project, args.output, run_id, args.truth, args.iou,
                                curation=args.curation)
     stdout.print(f"Report written to {written}")
     return 0

@@ -8,6 +8,7 @@ from typing import Any
 
 from rich.table import Table
 
+from labeler.cli import prediction_import_command
 from labeler.cli.output import print_json, progress_bar, stderr, stdout, styled
 from labeler.core.domain import GeometryKind, ImportReport
 from labeler.core.errors import LabelerError
@@ -45,6 +46,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     imp.add_argument("--max-megapixels", type=float, default=DEFAULT_MAX_PIXELS / 1e6,
                      help="refuse images larger than this (default: %(default).0f)")
     imp.add_argument("--json", action="store_true", help="print the report as JSON")
+    prediction_import_command.add_arguments(imp)
     imp.set_defaults(handler=run_import)
 
     info = commands.add_parser("info", help="summarise a project",
@@ -75,8 +77,10 @@ def run_import(args: argparse.Namespace) -> int:
     """Import images and/or annotations."""
     from labeler.core.importing import import_annotations, import_images
 
-    if not args.paths and not args.annotations:
-        raise LabelerError("nothing to import: give image paths and/or --annotations FILE")
+    if not args.paths and not args.annotations and not args.predictions:
+        raise LabelerError("nothing to import: give image paths, --annotations FILE or "
+                           "--predictions FILE")
+    prediction_import_command.check_arguments(args)
     if args.annotations and (not args.format or not args.annotator):
         raise LabelerError("--annotations needs --format (coco|yolo|voc|labelme) and "
                            "--annotator NAME")
@@ -98,6 +102,8 @@ def run_import(args: argparse.Namespace) -> int:
             result["annotations"] = report.to_dict()
             if not args.json:
                 _print_report("Annotations", report)
+        if args.predictions and not result.get("images", {}).get("cancelled"):
+            result["predictions"] = prediction_import_command.run(project, args)
     if args.json:
         print_json(result)
     cancelled = any(part.get("cancelled") for part in result.values())
