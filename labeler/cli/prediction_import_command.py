@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from labeler.cli.output import progress_bar, stderr, stdout, styled
 from labeler.core.errors import LabelerError
-from labeler.core.prediction_import import PredictionImportReport, import_predictions
+
+if TYPE_CHECKING:
+    from labeler.core.prediction_import import PredictionImportReport
 
 SHOWN_PER_FILE = 10
 
@@ -52,6 +54,8 @@ def check_arguments(args: argparse.Namespace) -> None:
 
 def run(project: object, args: argparse.Namespace) -> dict[str, Any]:
     """Import the predictions; print the report unless ``--json``; return its dict."""
+    from labeler.core.prediction_import import import_predictions
+
     classes = args.yolo_classes.split(",") if args.yolo_classes else None
     with progress_bar("prediction files", enabled=not args.json) as progress:
         report = import_predictions(
