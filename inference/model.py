@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import hashlib
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -20,7 +21,14 @@ import numpy as np
 from inference.adapters import Adapter, PostParams, describe_shapes, select_adapter
 from inference.config import ModelConfig, find_config, load_config
 from inference.errors import ClassCountError, ModelConfigError, ModelError
-from inference.modelfile import Dim, ModelFile, inspect_model_file
+from inference.modelfile import (
+    Dim,
+    ModelFile,
+    describe_session,
+    inspect_model_file,
+    needs_onnx_check,
+    read_model_bytes,
+)
 from inference.preprocess import Frame, center_crop, letterbox, to_blob
 from inference.results import Detection, ImagePrediction
 from inference.session import SessionFactory, create_session
@@ -68,18 +76,27 @@ def load_model(
     :class:`~inference.errors.ModelError` with a message naming the file and the problem.
     """
     path = Path(path)
-    model_file = inspect_model_file(path)
+    data = read_model_bytes(path)
+    checked = inspect_model_file(path, data) if needs_onnx_check(data) else None
     cfg_path = Path(config_path) if config_path is not None else find_config(path)
     config = load_config(cfg_path) if cfg_path is not None else ModelConfig()
-    input_size = _input_size(model_file, config)
-    handle = create_session(
-        path,
-        device=device,
-        gpu_mem_limit=gpu_mem_limit,
-        threads=threads,
-        session_factory=session_factory,
-        available_providers=available_providers,
+    try:
+        handle = create_session(
+            path,
+            device=device,
+            gpu_mem_limit=gpu_mem_limit,
+            threads=threads,
+            session_factory=session_factory,
+            available_providers=available_providers,
+        )
+    except ModelError:
+        if checked is None:  # say what is wrong with the file if onnx can tell (slow path)
+            inspect_model_file(path, data)
+        raise
+    model_file = checked or describe_session(
+        handle.session, path, hashlib.sha256(data).hexdigest()
     )
+    input_size = _input_size(model_file, config)
     batch_dim = model_file.input_shape[0]
     static_batch = batch_dim if isinstance(batch_dim, int) else None
     shapes, names = _warm_up(handle.session, model_file, input_size, static_batch or 1)

@@ -1,7 +1,16 @@
-"""Checks on a model file before any session is created: exists, is ONNX, safe, NCHW input.
+"""Checks on a model file: exists, is ONNX, safe, one NCHW image input.
 
-Uses the ``onnx`` package with ``load_external_data=False`` so that no external tensor file
-is opened before its location has been checked to stay inside the model's folder.
+Two ways, with the same checks and messages:
+
+- :func:`inspect_model_file` parses the file with the ``onnx`` package (with
+  ``load_external_data=False``) before any session exists, so no external tensor file is
+  opened before its location has been checked to stay inside the model's folder.
+- :func:`describe_session` reads the same facts from a live ONNX Runtime session. It is the
+  fast path (importing ``onnx`` costs 1-4 s) and is only taken when :func:`needs_onnx_check`
+  says the bytes cannot refer to external data: ONNX Runtime finds an external tensor only
+  through a ``location`` entry, so a file without the bytes ``location`` can open no other
+  file. A file with them, or one that looks like something else (JPEG, HTML, LFS pointer),
+  goes through :func:`inspect_model_file` first.
 """
 
 from __future__ import annotations
@@ -46,27 +55,83 @@ class ModelFile:
     metadata: dict[str, str]
 
 
-def inspect_model_file(path: Path) -> ModelFile:
-    """Validate ``path`` as a safe single-input NCHW ONNX model and describe it."""
+# The key of an external-data entry; without it ONNX Runtime cannot locate any external file.
+_EXTERNAL_LOCATION_KEY = b"location"
+
+
+def read_model_bytes(path: Path) -> bytes:
+    """The model file's bytes, or :class:`ModelNotFoundError` naming why they cannot be read."""
     if not path.exists():
         raise ModelNotFoundError(f"{path}: model file not found")
     if not path.is_file():
         raise ModelNotFoundError(f"{path}: is a folder, not a model file")
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise ModelNotFoundError(f"{path}: cannot read model file ({exc})") from exc
+
+
+def needs_onnx_check(data: bytes) -> bool:
+    """Whether ``data`` must be parsed with ``onnx`` before ONNX Runtime may open it.
+
+    True for an empty file, one that looks like another format, and one that may refer to
+    external data (it holds the bytes ``location``; rarely also by chance in weights).
+    """
+    return not data or _hint(data) is not None or _EXTERNAL_LOCATION_KEY in data
+
+
+def inspect_model_file(path: Path, data: bytes | None = None) -> ModelFile:
+    """Validate ``path`` as a safe single-input NCHW ONNX model and describe it (uses onnx)."""
+    if data is None:
+        data = read_model_bytes(path)
     proto = _parse(path, data)
     check_external_data(proto, path)
-    input_name, shape, elem_type = _single_image_input(proto, path)
+    import onnx
+
+    initializers = {t.name for t in proto.graph.initializer}
+    inputs = [i for i in proto.graph.input if i.name not in initializers]
+    dims = _dims(inputs[0]) if len(inputs) == 1 else None
+    elem = (
+        onnx.TensorProto.DataType.Name(inputs[0].type.tensor_type.elem_type)
+        if len(inputs) == 1
+        else ""
+    )
+    _check_image_input(path, [i.name for i in inputs], dims, elem)
     return ModelFile(
         path=path,
         sha256=hashlib.sha256(data).hexdigest(),
-        input_name=input_name,
-        input_shape=shape,
-        input_type=elem_type,
+        input_name=inputs[0].name,
+        input_shape=dims or (),
+        input_type=elem,
         output_names=tuple(o.name for o in proto.graph.output),
         metadata={p.key: p.value for p in proto.metadata_props},
+    )
+
+
+def describe_session(session: Any, path: Path, sha256: str) -> ModelFile:
+    """The same description and checks as :func:`inspect_model_file`, from a live session.
+
+    Only for files :func:`needs_onnx_check` let through. ONNX Runtime lists graph inputs
+    without initializers, reports dynamic dims as names or None, and types as
+    ``tensor(float)``; an input without a declared shape comes back as ``[]``.
+    """
+    inputs = list(session.get_inputs())
+    dims: tuple[Dim, ...] | None = None
+    elem = ""
+    if len(inputs) == 1:
+        shape = inputs[0].shape
+        dims = tuple(d if isinstance(d, int | str) and d != 0 else None for d in shape) or None
+        elem = str(inputs[0].type).removeprefix("tensor(").removesuffix(")").upper()
+    _check_image_input(path, [i.name for i in inputs], dims, elem)
+    meta = session.get_modelmeta()
+    return ModelFile(
+        path=path,
+        sha256=sha256,
+        input_name=inputs[0].name,
+        input_shape=dims or (),
+        input_type=elem,
+        output_names=tuple(o.name for o in session.get_outputs()),
+        metadata=dict(meta.custom_metadata_map),
     )
 
 
@@ -173,43 +238,39 @@ def _dims(value_info: Any) -> tuple[Dim, ...] | None:
     return tuple(dims)
 
 
-def _single_image_input(proto: Any, path: Path) -> tuple[str, tuple[Dim, ...], str]:
-    import onnx
-
-    initializers = {t.name for t in proto.graph.initializer}
-    inputs = [i for i in proto.graph.input if i.name not in initializers]
+def _check_image_input(
+    path: Path, input_names: list[str], dims: tuple[Dim, ...] | None, elem: str
+) -> None:
+    """One input, rank 4, NCHW with 3 channels, float32/float16; else ModelLayoutError."""
     name = path.name
-    if len(inputs) != 1:
-        listed = ", ".join(repr(i.name) for i in inputs) or "none"
+    if len(input_names) != 1:
+        listed = ", ".join(repr(i) for i in input_names) or "none"
         raise ModelLayoutError(
-            f"{name} has {len(inputs)} inputs ({listed}); an image model needs exactly one "
+            f"{name} has {len(input_names)} inputs ({listed}); an image model needs exactly one "
             "image input of shape (batch, 3, height, width)"
         )
-    value_info = inputs[0]
-    dims = _dims(value_info)
-    elem = onnx.TensorProto.DataType.Name(value_info.type.tensor_type.elem_type)
+    input_name = input_names[0]
     shown = _show(dims)
     if dims is None or len(dims) != 4:
         rank = "unknown" if dims is None else len(dims)
         raise ModelLayoutError(
-            f"{name}: input {value_info.name!r} has rank {rank} {shown}; an image model needs "
+            f"{name}: input {input_name!r} has rank {rank} {shown}; an image model needs "
             "rank 4 in NCHW order (batch, 3, height, width)"
         )
     if dims[1] != 3 and isinstance(dims[3], int) and dims[3] == 3:
         raise ModelLayoutError(
-            f"{name}: input {value_info.name!r} is {shown}, channels last (NHWC); "
+            f"{name}: input {input_name!r} is {shown}, channels last (NHWC); "
             "export the model with NCHW input (batch, 3, height, width)"
         )
     if isinstance(dims[1], int) and dims[1] != 3:
         raise ModelLayoutError(
-            f"{name}: input {value_info.name!r} is {shown}: {dims[1]} colour channels where "
+            f"{name}: input {input_name!r} is {shown}: {dims[1]} colour channels where "
             "3 (RGB) are needed; only colour models are supported"
         )
     if elem not in ("FLOAT", "FLOAT16"):
         raise ModelLayoutError(
-            f"{name}: input {value_info.name!r} has type {elem}; expected float32 or float16"
+            f"{name}: input {input_name!r} has type {elem}; expected float32 or float16"
         )
-    return value_info.name, dims, elem
 
 
 def _show(dims: tuple[Dim, ...] | None) -> str:

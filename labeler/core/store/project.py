@@ -166,7 +166,12 @@ class Project(
         """Record a project-level setting (logged)."""
         with self.transaction():
             old = self.meta().get(key)
-            self._db.utils["meta"].upsert({"key": key, "value": value}, pk="key")
+            # Plain SQL: sqlite-utils imports pandas (~1 s), and this runs on every prelabel.
+            self._db.conn.execute(
+                "INSERT INTO meta(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
             self._log("set", "meta", None, before={key: old}, after={key: value})
             self._notify(Change("meta", "set"))
 
