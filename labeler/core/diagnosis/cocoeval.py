@@ -35,6 +35,18 @@ AREA_RANGES: dict[str, tuple[float, float]] = {
     "large": (96.0**2, 1e5**2),
 }
 AREA_NAMES = tuple(AREA_RANGES)
+# A box's area for the area ranges is its width x height with each side rounded to
+# the decimals the COCO export writes (labeler.core.export.model.DECIMALS). A
+# 96 x 96 box at x = 10.3 is stored as corners 10.3 and 106.3; their difference
+# is 95.99999999999999, and the unrounded product 9215.999999 would fall out of
+# "large" (>= 96**2), where pycocotools, reading the file's w x h, puts it.
+AREA_DECIMALS = 3
+
+
+def box_area(width: np.ndarray, height: np.ndarray) -> np.ndarray:
+    """Area of boxes for the area ranges: rounded width x rounded height."""
+    return np.round(width, AREA_DECIMALS) * np.round(height, AREA_DECIMALS)
+
 
 # pycocotools' twelve summary numbers: (name, is_ap, iou threshold or None, area, max dets)
 STAT_DEFINITIONS: tuple[tuple[str, bool, float | None, str, int], ...] = (
@@ -79,7 +91,7 @@ class ObjectSet:
         geometries: Sequence[Box | Polygon],
         score: Sequence[float] | None = None,
     ) -> ObjectSet:
-        """Arrays from per-object values; the area is the shape's own (box w*h, polygon)."""
+        """Arrays from per-object values; the area is the shape's own (box_area, polygon)."""
         boxes = np.zeros((len(geometries), 4), dtype=float)
         area = np.zeros(len(geometries), dtype=float)
         polygons: dict[int, Polygon] = {}
@@ -90,7 +102,7 @@ class ObjectSet:
                 polygons[i] = geometry
                 area[i] = geometry.area
             else:
-                area[i] = boxes[i, 2] * boxes[i, 3]
+                area[i] = box_area(boxes[i, 2], boxes[i, 3])
         return cls(
             np.asarray(image, dtype=np.int64).reshape(-1),
             np.asarray(category, dtype=np.int64).reshape(-1),
@@ -105,7 +117,7 @@ class ObjectSet:
         """From store shape columns (boxes ``x1, y1, x2, y2``; polygons by row)."""
         boxes = columns.boxes.copy()
         boxes[:, 2:] -= boxes[:, :2]
-        area = boxes[:, 2] * boxes[:, 3]
+        area = box_area(boxes[:, 2], boxes[:, 3])
         for row, polygon in columns.polygons.items():
             area[row] = polygon.area
         return cls(
