@@ -339,7 +339,8 @@ class GrantCheck:
         if moment > self.imported + CLOCK_SKEW:
             raise _fail(
                 where,
-                f"{value} is in the future (imported at {self.imported.isoformat(timespec='milliseconds')})",
+                f"{value} is in the future (imported at "
+                f"{self.imported.isoformat(timespec='milliseconds')})",
             )
 
     def _check_seconds(self, value: Any, where: str) -> None:
