@@ -343,6 +343,14 @@ def _number(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.3f}"
 
 
+def _print_left_out(data: dict[str, Any]) -> None:
+    """How many images were evaluated and why the others were not."""
+    left = data.get("images_left_out", {})
+    total = data["images_evaluated"] + sum(left.values())
+    why = "; left out: " + ", ".join(f"{k} {v}" for k, v in left.items()) if left else ""
+    stdout.print(f"Evaluated {data['images_evaluated']} of {total} images{why}")
+
+
 def _print_diagnosis(data: dict[str, Any]) -> None:
     run = data["run"]
     sources = ", ".join(f"{k} {v}" for k, v in data["truth_sources"].items()) or "none"
@@ -351,6 +359,7 @@ def _print_diagnosis(data: dict[str, Any]) -> None:
         f"{data['images']} images ({sources}), {data['truth_objects']} truth objects, "
         f"{data['predictions']} predictions"
     )
+    _print_left_out(data)
     metrics = data["metrics"]
     stdout.print(
         styled("[bold]{}[/] {}", "mAP@[.5:.95]", f"{_number(metrics['AP'])}  AP50 "

@@ -22,11 +22,15 @@ FINISHED = {ImageStatus.DONE, ImageStatus.NEEDS_REVIEW, ImageStatus.REJECTED}
 class ProjectLabels:
     """Every live annotation of a project, grouped by image and annotator.
 
-    An annotator *covers* an image when they made at least one annotation on it
-    (object or tag): the store does not record who looked at an image and left
-    it empty. Objects are held as columns sorted by image, annotator and id;
-    ``spans[image, annotator]`` is the row range of that side's objects, and
-    :attr:`shapes` the same objects as :class:`Shape` lists.
+    A person *covers* an image when they answered it (finished it, with or without
+    objects: see :mod:`labeler.core.store.answers`) or made an annotation on it
+    (work in progress counts as what they have so far). An empty answer is a side
+    with no objects: it agrees with another empty answer and disagrees with
+    objects; a person who never answered an image is not compared on it. Objects
+    are what each annotator made: a reviewer's fix is not a side of its own, the
+    annotation it replaced stays its annotator's. Objects are held as columns
+    sorted by image, annotator and id; ``spans[image, annotator]`` is the row range
+    of that side's objects, and :attr:`shapes` the same objects as :class:`Shape` lists.
     """
 
     classes: dict[int, LabelClass]
@@ -50,16 +54,19 @@ class ProjectLabels:
             guidelines={g.id: f"v{g.number}" for g in project.guideline_versions()},
         )
         groups: dict[tuple[int, int], list[tuple[int | None, int, str]]] = defaultdict(list)
-        for image, person, version, count, latest, seconds in project.annotation_groups():
+        for image, person, version, count, latest, seconds in project.made_annotation_groups():
             groups[image, person].append((version, count, latest))
             labels.seconds[image, person] = labels.seconds.get((image, person), 0.0) + seconds
         labels.facts = {key: _side_facts(group) for key, group in groups.items()}
+        for image, person, version, answered_at in project.answer_rows():
+            if (image, person) not in labels.facts:  # an empty answer: when it was given
+                labels.facts[image, person] = (version, _week(answered_at))
         coverage: dict[int, list[int]] = defaultdict(list)
-        for image, person in sorted(groups):
+        for image, person in project.answered_coverage():
             coverage[image].append(person)
         labels.coverage = dict(coverage)
-        labels._tag_rows = project.tag_rows() if labels.has_tag_classes else []
-        objects = project.object_columns()
+        labels._tag_rows = project.made_tag_rows() if labels.has_tag_classes else []
+        objects = project.made_object_columns()
         order = np.lexsort((objects.id, objects.owner, objects.image_id))
         labels.objects = objects = objects.take(order)
         if len(objects):
@@ -118,7 +125,7 @@ class ProjectLabels:
         return any(c.kind != GeometryKind.TAG for c in self.classes.values())
 
     def image_ids(self) -> list[int]:
-        """Images with at least one annotation, in id order."""
+        """Images someone covered (answered or labeled), in id order."""
         return sorted(self.coverage)
 
     def coders(self, image_id: int) -> list[int]:
@@ -126,7 +133,7 @@ class ProjectLabels:
         return list(self.coverage.get(image_id, []))
 
     def annotators(self) -> list[int]:
-        """Everyone who made an annotation, in id order."""
+        """Everyone who covered an image (answered it or made an annotation), in id order."""
         return sorted({p for people in self.coverage.values() for p in people})
 
     def class_name(self, class_id: object) -> str:

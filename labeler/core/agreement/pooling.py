@@ -174,14 +174,11 @@ def pair_positions(pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def comparison_table(labels: ProjectLabels, rows: LabelRows, threshold: float) -> ComparisonTable:
-    """Every pair of annotators matched on every image both covered (with any object)."""
+    """Every pair of annotators matched on every image both covered (answered or labeled)."""
     pairs = _coverage_pairs(labels)
     spans = np.array([rows.span(i, p) for i, p in pairs.tolist()], dtype=np.int64).reshape(-1, 2)
     facts = [labels.side_facts(i, p) for i, p in pairs.tolist()]
-    side_a, side_b = pair_positions(pairs)
-    sized = spans[:, 1] > spans[:, 0]
-    keep = sized[side_a] | sized[side_b]
-    side_a, side_b = side_a[keep], side_b[keep]
+    side_a, side_b = pair_positions(pairs)  # two empty sides agree: a comparison too
     versions = sorted({v for v, _ in facts}, key=lambda v: -1 if v is None else v)
     version = np.array([versions.index(v) for v, _ in facts], dtype=np.int64)
     names = [labels.guideline_name(v) for v in versions] + ["mixed"]

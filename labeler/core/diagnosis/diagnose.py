@@ -9,7 +9,7 @@ matrix with false-positive/negative slices over predictions scoring at least
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -24,6 +24,7 @@ from labeler.core.matching import DEFAULT_IOU_THRESHOLD
 from labeler.core.store import Project
 
 DEFAULT_MIN_SCORE = 0.5
+NOT_COVERED = "not covered by the model run"
 PR_IOUS = (0.5, 0.75)
 
 
@@ -40,6 +41,7 @@ class Diagnosis:
     min_score: float
     predictions: int
     image_paths: dict[int, str]
+    left_out: dict[str, int] = field(default_factory=dict)  # reason -> images not evaluated
 
     def metrics(self) -> dict[str, float | None]:
         """The twelve COCO summary numbers (None where undefined)."""
@@ -94,6 +96,8 @@ class Diagnosis:
             "iou_threshold": self.iou_threshold,
             "min_score": self.min_score,
             "images": self.coco.images,
+            "images_evaluated": len(self.truth.images),
+            "images_left_out": dict(sorted(self.left_out.items())),
             "truth_objects": int(self.coco.ground_truth.sum()),
             "predictions": self.predictions,
             "metrics": self.metrics(),
@@ -157,6 +161,10 @@ def diagnose(
         lambda c: names.get(c, str(c)),
         iou_threshold,
     )
+    left_out = dict(truth.left_out)
+    not_covered = project.image_count() - len(covered)
+    if not_covered:
+        left_out[NOT_COVERED] = not_covered
     return Diagnosis(
         run,
         truth,
@@ -167,4 +175,5 @@ def diagnose(
         min_score,
         len(predictions),
         project.image_paths(),
+        left_out,
     )

@@ -5,15 +5,22 @@ The rule, per image the model run covered:
 1. **reviewed** — objects a reviewer vouched for (latest review ``accept``, or the
    annotation a reviewer's ``fix`` created) are the truth of their image; when
    several annotators' vouched objects overlap, they count once.
-2. **consensus** — otherwise the consensus of everyone who labeled the image:
-   objects marked by at least half of them (matched with the one matching
-   engine), majority class. A single annotator's labels are their own consensus.
-3. **empty** — an image finished (done, needs review, rejected) with no labels is
-   truth "nothing here".
-4. Anything else (nobody labeled it yet) is left out.
+2. **consensus** — otherwise the consensus of everyone who answered or labeled
+   the image (:mod:`labeler.core.store.answers`): objects marked by at least half
+   of them (matched with the one matching engine), majority class. A single
+   annotator's labels are their own consensus. An empty answer is a vote for
+   "nothing here". A reviewer's fix counts as the answer of the annotator whose
+   annotation it replaced (the fixed version is the truth; the reviewer is not a
+   coder of the image).
+3. **empty** — an image everyone answered with nothing drawn, or finished (done,
+   needs review, rejected) with no labels and no answers recorded (older
+   projects), is truth "nothing here": the model's detections there are false
+   positives.
+4. Anything else (nobody answered it) is left out, and counted as such.
 
 With ``annotator=NAME`` the truth is that person's labels on the images they
-labeled, and other images are left out.
+answered or labeled (an empty answer is an empty truth), and other images are
+left out.
 
 Clusters and consensus are those of :func:`~labeler.core.agreement.objects.cluster_objects`
 and :func:`~labeler.core.agreement.objects.consensus_of`, computed for every image
@@ -23,7 +30,7 @@ at once (:mod:`labeler.core.agreement.batch`).
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -42,10 +49,12 @@ from labeler.core.store.bulk import ShapeColumns
 
 TRUTH_RULE = (
     "Truth per image: objects a reviewer accepted (or fixed) when the image has any; "
-    "otherwise the consensus of its annotators (objects at least half of them marked, "
-    "majority class); an image finished with no labels is empty; unlabeled images and "
-    "images the run did not cover are left out. --truth NAME uses one annotator's labels."
+    "otherwise the consensus of everyone who answered it (objects at least half of them "
+    "marked, majority class; an answer with nothing drawn votes 'nothing here'); an image "
+    "answered with nothing drawn is a negative; images nobody answered and images the run "
+    "did not cover are left out. --truth NAME uses one annotator's answers, empty ones too."
 )
+NOT_ANSWERED = "not answered by anyone"
 
 
 @dataclass
@@ -57,6 +66,7 @@ class Truth:
     columns: ShapeColumns
     share: np.ndarray | None = None  # consensus: share of coders who marked each object
     description: str = "reviewed or consensus"
+    left_out: dict[str, int] = field(default_factory=dict)  # reason -> images
 
     def source_counts(self) -> dict[str, int]:
         """How many images took their truth from each source."""
@@ -86,18 +96,29 @@ def resolve_truth(
     annotator: Person | None = None,
     iou_threshold: float = DEFAULT_IOU_THRESHOLD,
 ) -> Truth:
-    """The truth on ``images`` by the rule above (or one ``annotator``'s labels)."""
-    objects = project.object_columns()
-    coverage = np.array([p for p in project.coverage() if p[0] in images], dtype=np.int64).reshape(
-        -1, 2
-    )
+    """The truth on ``images`` by the rule above (or one ``annotator``'s labels).
+
+    ``left_out`` counts the images of ``images`` without a truth, by reason.
+    """
+    objects = _credited_objects(project)
+    coverage = np.array(
+        [p for p in project.answered_coverage() if p[0] in images], dtype=np.int64
+    ).reshape(-1, 2)
     in_scope = np.isin(objects.image_id, np.fromiter(images, np.int64, len(images)))
     if annotator is not None:
         chosen = sorted({int(i) for i, p in coverage.tolist() if p == annotator.id})
         mine = objects.take(np.flatnonzero(in_scope & (objects.owner == annotator.id)))
         _, order = _grouped(mine, chosen)
-        sources = dict.fromkeys(chosen, "annotator")
-        return Truth(chosen, sources, mine.take(order), None, f"annotator {annotator.name}")
+        sources = {i: "annotator" for i in chosen}
+        left = len(images) - len(chosen)
+        return Truth(
+            chosen,
+            sources,
+            mine.take(order),
+            None,
+            f"annotator {annotator.name}",
+            {f"not answered by {annotator.name}": left} if left else {},
+        )
     vouched = project.reviewed_annotation_ids()
     reviewed = in_scope & np.isin(objects.id, np.fromiter(vouched, np.int64, len(vouched)))
     reviewed_images = set(objects.image_id[reviewed].tolist())
@@ -108,10 +129,27 @@ def resolve_truth(
     columns, share = _consensus(
         objects.take(np.flatnonzero(use)), chosen, reviewed_images, coverage, iou_threshold
     )
-    sources = {i: "reviewed" if i in reviewed_images else "consensus" for i in chosen}
+    with_objects = project.labeled_image_ids()  # anything drawn or tagged on it
+    sources = {
+        i: "empty" if i not in with_objects else "reviewed" if i in reviewed_images else "consensus"
+        for i in chosen
+    }
     for image in sorted((project.image_ids_with_status(FINISHED) & images) - labeled):
         sources[image] = "empty"
-    return Truth(sorted(sources), sources, columns, share)
+    left = len(images) - len(sources)
+    return Truth(
+        sorted(sources), sources, columns, share, left_out={NOT_ANSWERED: left} if left else {}
+    )
+
+
+def _credited_objects(project: Project) -> ShapeColumns:
+    """Live boxes and polygons, a reviewer's fix credited to the annotator it corrects."""
+    objects = project.object_columns()
+    owners = project.fix_owners()
+    if owners and len(objects):
+        fixes = np.flatnonzero(np.isin(objects.id, np.fromiter(owners, np.int64, len(owners))))
+        objects.owner[fixes] = [owners[int(i)] for i in objects.id[fixes].tolist()]
+    return objects
 
 
 def _consensus(
