@@ -247,6 +247,14 @@ class AnswerStore(StoreBase):
         )
         return [(int(i), int(p)) for i, p in rows]
 
+    def answer_rows(self) -> list[tuple[int, int, int | None, str]]:
+        """Every answer as ``(image_id, person_id, guideline_version_id, answered_at)``."""
+        rows = self._made_tuples(
+            "SELECT image_id, person_id, guideline_version_id, answered_at FROM answers "
+            "ORDER BY image_id, person_id"
+        )
+        return [(int(i), int(p), v, str(t)) for i, p, v, t in rows]
+
     def answers_by_image(self) -> dict[int, set[int]]:
         """Image id -> the people who answered it."""
         found: dict[int, set[int]] = {}
