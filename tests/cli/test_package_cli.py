@@ -150,3 +150,37 @@ def test_refusals_are_one_line_and_change_nothing(
     )
     assert "not from 'Vendor A'" in capsys.readouterr().err
     assert not (tmp_path / "x.lbpkg").exists()
+
+
+def test_self_promoting_package_is_refused_with_the_field_named(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    package = tmp_path / "cheat.lbpkg"
+    run_json(
+        capsys,
+        "package",
+        "export",
+        project,
+        "--to",
+        package,
+        "--for",
+        "Vendor A",
+        "--images",
+        "all",
+    )
+    opened = run_json(capsys, "package", "open", package)
+    with Project.open(opened["project"]) as inner:
+        lead = inner.add_person("Vera", "qa_lead", "Vendor A")
+        inner.acknowledge(lead.id)
+        vik = inner.person_by_name("Vik")
+        assert vik is not None
+        inner.acknowledge(vik.id)
+        made = inner.add_annotation(1, 1, Box(1, 1, 40, 40), vik.id)
+        inner.review_annotation(made.id, lead.id, "accept")
+    run_json(capsys, "package", "save", package)
+    before = frozen_bytes(project)
+    assert main(["package", "import", str(project), str(package)]) == 2
+    err = capsys.readouterr().err
+    assert "cheat.lbpkg: refused, people[2].role" in err and "qa_lead" in err
+    assert "Traceback" not in err
+    assert frozen_bytes(project) == before
