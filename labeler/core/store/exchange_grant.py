@@ -159,8 +159,9 @@ class GrantCheck:
                 self._check_update(row, f"annotations[{i}]")
         self._check_totals(records.get("annotations", []), new)
         self._check_reviews(records.get("reviews", []), plan.reviews, new)
+        acknowledged = {id(a) for a in plan.acknowledgements}  # the very row objects
         for i, row in enumerate(records.get("acknowledgements", [])):
-            if row in plan.acknowledgements:
+            if id(row) in acknowledged:
                 self._check_time(row.get("at"), f"acknowledgements[{i}].at")
         self._check_assignments(records.get("assignments", []), plan.assignments)
 
@@ -259,8 +260,9 @@ class GrantCheck:
     def _check_reviews(
         self, rows: list[dict[str, Any]], planned: list[dict[str, Any]], new: dict[str, Any]
     ) -> None:
+        planned_ids = {id(p) for p in planned}  # the plan holds these very row objects
         for i, row in enumerate(rows):
-            if not any(row is p for p in planned):
+            if id(row) not in planned_ids:
                 continue
             where = f"reviews[{i}]"
             reviewer = row["reviewer"]
@@ -305,8 +307,9 @@ class GrantCheck:
     # Assignments
 
     def _check_assignments(self, rows: list[dict[str, Any]], planned: list[dict[str, Any]]) -> None:
+        planned_ids = {id(p) for p in planned}
         for i, row in enumerate(rows):
-            if not any(row is p for p in planned):
+            if id(row) not in planned_ids:
                 continue
             where = f"assignments[{i}]"
             if self._image_ids.get(row["image"]) not in self.grant.image_ids:
