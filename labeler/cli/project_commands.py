@@ -119,11 +119,30 @@ def _print_report(title: str, report: ImportReport) -> None:
         parts.append(f"{report.already_present} already in the project")
     if report.skipped:
         parts.append(f"{len(report.skipped)} skipped")
+    for action in ("dropped", "altered"):
+        if report.shapes(action):
+            parts.append(f"{report.shapes(action)} shapes {action}")
     stdout.print(f"{title}: " + ", ".join(parts))
     for path, reason in report.skipped:
         stderr.print(styled("  [yellow]skipped[/] {}: {}", path, reason), soft_wrap=True)
+    _print_shape_issues(report)
     if report.cancelled:
         stderr.print(styled("[yellow]Interrupted:[/] the work finished before it was kept."))
+
+
+SHAPE_ISSUES_SHOWN = 10
+
+
+def _print_shape_issues(report: ImportReport) -> None:
+    """The first dropped or altered shapes with their reasons (all of them are in --json)."""
+    for file, location, action, reason in report.shape_issues[:SHAPE_ISSUES_SHOWN]:
+        stderr.print(
+            styled("  [yellow]shape {}[/] {} {}: {}", action, file, location, reason),
+            soft_wrap=True,
+        )
+    hidden = len(report.shape_issues) - SHAPE_ISSUES_SHOWN
+    if hidden > 0:
+        stderr.print(f"  ... {hidden} more dropped or altered shapes (all of them with --json)")
 
 
 def run_info(args: argparse.Namespace) -> int:

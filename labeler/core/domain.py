@@ -6,11 +6,15 @@ none of them knows about SQL or Qt.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from labeler.core.geometry import Geometry
+
+if TYPE_CHECKING:
+    from labeler.core.formats.records import ShapeIssue
 
 
 class Role(StrEnum):
@@ -186,7 +190,12 @@ class Event:
 
 @dataclass
 class ImportReport:
-    """What an import did: counts, plus every skipped file with its reason."""
+    """What an import did: counts, plus every skipped file with its reason.
+
+    ``shape_issues`` lists every shape of an imported annotation file that was
+    dropped or altered, as ``(file, location, action, reason)`` with ``action``
+    ``"dropped"`` or ``"altered"``.
+    """
 
     added: int = 0
     duplicates: int = 0
@@ -194,6 +203,15 @@ class ImportReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     annotations: int = 0
     cancelled: bool = False
+    shape_issues: list[tuple[str, str, str, str]] = field(default_factory=list)
+
+    def add_shape_issues(self, file: str, issues: Iterable[ShapeIssue]) -> None:
+        """Record a file's dropped/altered shapes (objects with location, action, reason)."""
+        self.shape_issues.extend((file, i.location, i.action, i.reason) for i in issues)
+
+    def shapes(self, action: str) -> int:
+        """How many shapes were ``"dropped"`` or ``"altered"``."""
+        return sum(1 for issue in self.shape_issues if issue[2] == action)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready summary."""
@@ -204,6 +222,12 @@ class ImportReport:
             "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
             "annotations": self.annotations,
             "cancelled": self.cancelled,
+            "shapes_dropped": self.shapes("dropped"),
+            "shapes_altered": self.shapes("altered"),
+            "shape_issues": [
+                {"file": f, "location": loc, "action": a, "reason": r}
+                for f, loc, a, r in self.shape_issues
+            ],
         }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import struct
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,12 @@ IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".
 DEFAULT_MAX_PIXELS = 150_000_000
 
 _EXIF_ORIENTATION_TAG = 0x0112
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+# Chunks looked at when searching a PNG for its eXIf chunk (headers only, data skipped).
+_PNG_MAX_CHUNKS = 100_000
+# OpenCV's reduced decodes (IMREAD_REDUCED_*) assert on images whose short side is
+# smaller than about twice the factor; such images are decoded in full.
+_REDUCED_DECODE = 4
 # Pillow refuses to open images above its own limit; ours is checked explicitly instead.
 Image.MAX_IMAGE_PIXELS = None
 
@@ -75,27 +82,41 @@ def probe_image(path: Path | str, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image
         raise BadImageError(path, f"cannot read file ({exc.strerror or exc})") from exc
     if file_size == 0:
         raise BadImageError(path, "empty file (0 bytes)")
-    width, height, orientation, fmt = _read_header(path, max_pixels)
-    _check_complete(path, fmt)
-    if _decode_reduced(path) is None:
+    try:
+        width, height, orientation, fmt = _read_header(path, max_pixels)
+        _check_complete(path, fmt)
+        decoded = _decode_small(path, width, height)
+    except BadImageError:
+        raise
+    except (cv2.error, OSError, ValueError, SyntaxError, EOFError, struct.error) as exc:
+        # No decoder error of one file may stop an import: it becomes a reason.
+        raise BadImageError(path, f"cannot decode image ({type(exc).__name__}: {exc})") from exc
+    if decoded is None:
         raise BadImageError(path, f"OpenCV cannot decode this {fmt} file")
     ow, oh = oriented_size(width, height, orientation)
     return ImageProbe(path, file_sha256(path), ow, oh, orientation, file_size, fmt)
 
 
 def _read_header(path: Path, max_pixels: int) -> tuple[int, int, int, str]:
+    """Size, EXIF orientation and format, read without decoding any pixels.
+
+    The size is checked against ``max_pixels`` before anything else is read, so
+    a decompression bomb is refused at the cost of reading its header.
+    """
     try:
         with Image.open(path) as im:
             width, height = im.size
             fmt = im.format or "image"
-            try:
-                orientation = int(im.getexif().get(_EXIF_ORIENTATION_TAG, 1) or 1)
-            except Exception:  # a broken EXIF block must not hide a good image
-                orientation = 1
+            _check_size(path, width, height, max_pixels)
+            orientation = _orientation(path, im, fmt)
     except UnidentifiedImageError as exc:
         raise BadImageError(path, "not an image file (unrecognised format)") from exc
-    except (OSError, ValueError, SyntaxError) as exc:
+    except (OSError, ValueError, SyntaxError, EOFError, struct.error) as exc:
         raise BadImageError(path, f"unreadable image header ({exc})") from exc
+    return width, height, orientation, fmt
+
+
+def _check_size(path: Path, width: int, height: int, max_pixels: int) -> None:
     if width <= 0 or height <= 0:
         raise BadImageError(path, f"image header claims an empty size {width}x{height}")
     if width * height > max_pixels:
@@ -104,9 +125,46 @@ def _read_header(path: Path, max_pixels: int) -> tuple[int, int, int, str]:
             f"image is too large: {width}x{height} = {width * height / 1e6:.0f} megapixels "
             f"(limit {max_pixels / 1e6:.0f}); refused to protect memory",
         )
-    if orientation not in range(1, 9):
-        orientation = 1
-    return width, height, orientation, fmt
+
+
+def _orientation(path: Path, im: Image.Image, fmt: str) -> int:
+    """EXIF orientation 1-8 (1 when absent or broken), without decoding pixels.
+
+    JPEG, TIFF and WebP keep EXIF in their headers, which Pillow has already read.
+    Pillow's ``getexif()`` on a PNG decodes the whole image when the eXIf chunk
+    comes after the pixel data, so PNG chunks are searched directly instead.
+    """
+    try:
+        if fmt == "PNG":
+            data = _png_exif_chunk(path)
+            if data is None:
+                return 1
+            exif = Image.Exif()
+            exif.load(data)
+        else:
+            exif = im.getexif()
+        orientation = int(exif.get(_EXIF_ORIENTATION_TAG, 1) or 1)
+    except Exception:  # a broken EXIF block must not hide a good image
+        return 1
+    return orientation if orientation in range(1, 9) else 1
+
+
+def _png_exif_chunk(path: Path) -> bytes | None:
+    """The data of a PNG's eXIf chunk, found by reading chunk headers only."""
+    with path.open("rb") as handle:
+        if handle.read(8) != _PNG_SIGNATURE:
+            return None
+        for _ in range(_PNG_MAX_CHUNKS):
+            header = handle.read(8)
+            if len(header) < 8:
+                return None
+            length, kind = struct.unpack(">I4s", header)
+            if kind == b"eXIf":
+                return handle.read(length)
+            if kind == b"IEND":
+                return None
+            handle.seek(length + 4, os.SEEK_CUR)  # chunk data and CRC
+    return None
 
 
 def _check_complete(path: Path, fmt: str) -> None:
@@ -128,9 +186,12 @@ def _check_complete(path: Path, fmt: str) -> None:
         raise BadImageError(path, f"corrupt {fmt} data: {reason}") from exc
 
 
-def _decode_reduced(path: Path) -> np.ndarray | None:
+def _decode_small(path: Path, width: int, height: int) -> np.ndarray | None:
+    """Decode the image cheaply to prove OpenCV can; tiny images are decoded in full."""
     data = _read_bytes(path)
-    return cv2.imdecode(data, cv2.IMREAD_REDUCED_GRAYSCALE_4)
+    if min(width, height) >= 2 * _REDUCED_DECODE:
+        return cv2.imdecode(data, cv2.IMREAD_REDUCED_GRAYSCALE_4)
+    return cv2.imdecode(data, cv2.IMREAD_GRAYSCALE)
 
 
 def _read_bytes(path: Path) -> np.ndarray:
@@ -156,10 +217,23 @@ def decode_image(path: Path | str, reduce: int = 1) -> np.ndarray:
     if reduce not in flags:
         raise ValueError(f"reduce must be 1, 2, 4 or 8, not {reduce}")
     path = Path(path)
-    image = cv2.imdecode(_read_bytes(path), flags[reduce])
+    data = _read_bytes(path)
+    try:
+        image = cv2.imdecode(data, flags[reduce])
+    except cv2.error:
+        image = None
+    if image is None and reduce > 1:  # reduced decodes fail on images a few pixels wide
+        image = _decode_full(path, data)
     if image is None:
         raise BadImageError(path, "cannot decode image (missing, moved, or corrupt)")
     return image
+
+
+def _decode_full(path: Path, data: np.ndarray) -> np.ndarray | None:
+    try:
+        return cv2.imdecode(data, cv2.IMREAD_COLOR)
+    except cv2.error as exc:
+        raise BadImageError(path, f"OpenCV cannot decode it ({exc.err})") from exc
 
 
 def reduction_for(width: int, height: int, target_long_side: int) -> int:

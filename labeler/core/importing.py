@@ -8,6 +8,7 @@ files of the same run still import.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -38,26 +39,57 @@ def collect_image_files(paths: Iterable[Path | str], report: ImportReport) -> li
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and is_image_path(p)))
-        elif path.is_file():
-            if is_image_path(path):
-                found.append(path)
+        try:
+            if path.is_dir():
+                found.extend(_images_in_folder(path, report))
+            elif path.is_file():
+                if is_image_path(path):
+                    found.append(path)
+                else:
+                    report.skipped.append((str(path), "not an image file type"))
             else:
-                report.skipped.append((str(path), "not an image file type"))
-        else:
-            report.skipped.append((str(path), "no such file or folder"))
+                report.skipped.append((str(path), _missing_reason(path)))
+        except OSError as exc:  # e.g. a path inside a folder the user may not read
+            report.skipped.append((str(path), f"cannot read it ({exc.strerror or exc})"))
     unique: dict[Path, None] = {}
     for path in found:
         unique.setdefault(path.resolve(), None)
     return list(unique)
 
 
+def _images_in_folder(folder: Path, report: ImportReport) -> list[Path]:
+    """Image files under ``folder``, sorted; unreadable sub-folders are reported, not skipped."""
+
+    def unreadable(exc: OSError) -> None:
+        report.skipped.append(
+            (str(exc.filename or folder), f"cannot read folder ({exc.strerror or exc})")
+        )
+
+    found: list[Path] = []
+    for root, _dirs, names in os.walk(folder, onerror=unreadable):
+        for name in names:
+            candidate = Path(root) / name
+            if is_image_path(candidate) and candidate.is_file():
+                found.append(candidate)
+    return sorted(found)
+
+
+def _missing_reason(path: Path) -> str:
+    """Why ``path`` is neither a file nor a folder, as precisely as can be told."""
+    for parent in path.parents:
+        if parent.is_file():
+            return f"no such file: {parent} is a file, not a folder"
+    return "no such file or folder"
+
+
 def _probe(path: Path, max_pixels: int) -> ImageProbe | BadImageError:
+    """Probe one file; whatever goes wrong with it becomes its reason, never the run's end."""
     try:
         return probe_image(path, max_pixels)
     except BadImageError as exc:
         return exc
+    except Exception as exc:  # a decoder bug on one file must not stop the import
+        return BadImageError(path, f"cannot read this image ({type(exc).__name__}: {exc})")
 
 
 def _probes_in_order(
@@ -179,6 +211,8 @@ def _import_parsed(project: Project, parsed: ParsedFile | AnnotationFormatError,
             report.annotations += _store_parsed_file(project, parsed, annotator_id, report)
     except LabelerError as exc:
         report.skipped.append((str(parsed.path), str(exc)))
+        return
+    report.add_shape_issues(str(parsed.path), parsed.shape_issues)
 
 
 def _store_parsed_file(

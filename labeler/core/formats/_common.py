@@ -11,7 +11,7 @@ import math
 from pathlib import Path
 
 from labeler.core.errors import AnnotationFormatError, GeometryError
-from labeler.core.formats.records import ParsedShape
+from labeler.core.formats.records import ParsedShape, ShapeIssue
 from labeler.core.geometry import Box, Polygon, Tag, validate_geometry
 
 # Annotation files bigger than this are refused rather than read into memory.
@@ -19,6 +19,10 @@ MAX_FILE_BYTES = 1 << 30  # 1 GiB
 
 # Per-shape warnings kept in full; beyond this only a count is reported.
 MAX_DETAILED_WARNINGS = 50
+
+# A shape sticking out of the image by more than this (pixels) is reported as
+# clipped; less is rounding in the tool that wrote it.
+CLIP_REPORTED_PX = 1.0
 
 
 def read_bytes(path: Path) -> bytes:
@@ -170,21 +174,34 @@ def size_pair(width: int | None, height: int | None) -> tuple[int, int] | None:
 
 
 class WarningLog:
-    """Warnings for one file, with per-shape messages capped so huge files stay readable."""
+    """Warnings for one file, with per-shape messages capped so huge files stay readable.
+
+    Every dropped or altered shape is also kept, uncapped, as a :class:`ShapeIssue`.
+    """
 
     def __init__(self) -> None:
         self.messages: list[str] = []
+        self.issues: list[ShapeIssue] = []
         self._skipped = 0
 
     def add(self, message: str) -> None:
         """A warning that is always kept."""
         self.messages.append(message)
 
-    def skipped(self, message: str) -> None:
-        """A skipped-shape warning; after :data:`MAX_DETAILED_WARNINGS` only counted."""
+    def skipped(self, message: str, location: str = "", reason: str | None = None) -> None:
+        """A skipped-shape warning; after :data:`MAX_DETAILED_WARNINGS` only counted.
+
+        The shape is recorded as dropped at ``location`` with ``reason`` (default:
+        ``message``).
+        """
         self._skipped += 1
         if self._skipped <= MAX_DETAILED_WARNINGS:
             self.messages.append(message)
+        self.issues.append(ShapeIssue(location, "dropped", reason or message))
+
+    def altered(self, location: str, reason: str) -> None:
+        """A shape imported in another form than written (reported, not a warning line)."""
+        self.issues.append(ShapeIssue(location, "altered", reason))
 
     def result(self) -> list[str]:
         """All warnings, with a count of the skipped shapes not listed."""
@@ -213,11 +230,17 @@ def add_shape(
     """
     try:
         valid = validate_geometry(geometry)
+        if isinstance(valid, Polygon) and valid != geometry:
+            warnings.altered(location, "self-intersecting polygon repaired (largest part)")
         bounds = valid.bounds()
         if image_size is not None and bounds is not None and not _inside(bounds, image_size):
             valid = validate_geometry(valid, image_size)  # clip to the image
+            if _overshoot(bounds, image_size) > CLIP_REPORTED_PX:
+                width, height = image_size
+                warnings.altered(location, f"clipped to the {width}x{height} image")
     except GeometryError as exc:
-        warnings.skipped(f"{location}: shape of class {class_name!r} skipped: {exc}")
+        reason = f"shape of class {class_name!r} skipped: {exc}"
+        warnings.skipped(f"{location}: {reason}", location, reason)
         return
     shapes.append(ParsedShape(class_name, valid, dict(attributes or {})))
 
@@ -225,3 +248,9 @@ def add_shape(
 def _inside(bounds: tuple[float, float, float, float], image_size: tuple[int, int]) -> bool:
     x1, y1, x2, y2 = bounds
     return x1 >= 0 and y1 >= 0 and x2 <= image_size[0] and y2 <= image_size[1]
+
+
+def _overshoot(bounds: tuple[float, float, float, float], image_size: tuple[int, int]) -> float:
+    """How far (pixels) the bounds reach outside the image, at most."""
+    x1, y1, x2, y2 = bounds
+    return max(-x1, -y1, x2 - image_size[0], y2 - image_size[1])

@@ -74,7 +74,9 @@ def parse_coco(path: Path, data: object | None = None) -> ParsedFile:
             f"rle_as_box: {len(rle)} RLE segmentation(s) imported as their bbox ({listed})"
         )
     classes = list(dict.fromkeys(categories.values()))
-    return ParsedFile(path, "coco", list(images.values()), classes, warnings.result())
+    return ParsedFile(
+        path, "coco", list(images.values()), classes, warnings.result(), warnings.issues
+    )
 
 
 def _categories(path: Path, root: dict[str, object]) -> dict[int | str, str]:
@@ -181,6 +183,7 @@ def _geometry(
     polygon: Polygon | None = None
     if isinstance(segmentation, dict):
         rle.append(loc)
+        warnings.altered(loc, "RLE segmentation imported as its bbox (masks are not kept)")
     elif isinstance(segmentation, list) and segmentation:
         polygon = _polygon(path, segmentation, seg_loc, warnings)
     elif segmentation is not None and segmentation != []:
@@ -200,7 +203,8 @@ def _geometry(
         )
     x, y, width, height = bbox
     if width < 0 or height < 0:
-        warnings.skipped(f"{loc}: bbox {list(bbox)} skipped: negative width or height")
+        reason = f"bbox {list(bbox)} skipped: negative width or height"
+        warnings.skipped(f"{loc}: {reason}", loc, reason)
         return None
     return box_from_xywh(x, y, width, height)
 
@@ -232,4 +236,5 @@ def _polygon(path: Path, parts: list[object], loc: str, warnings: WarningLog) ->
         polygons.append(Polygon(tuple(zip(values[0::2], values[1::2], strict=True))))
     if len(polygons) > 1:
         warnings.add(f"{loc}: {len(polygons)} polygon parts; only the largest was imported")
+        warnings.altered(loc, f"{len(polygons)} polygon parts; only the largest was imported")
     return max(polygons, key=lambda p: p.area if len(p.points) >= 3 else -1.0)

@@ -2,14 +2,17 @@
 
 ``rectangle`` shapes become boxes (the bounds of their points) and ``polygon``
 shapes polygons; a shape without ``shape_type`` is a polygon, as in old labelme
-versions. Other types (``point``, ``line``, ``linestrip``, ``circle``, ``mask``...)
-are skipped with a warning such as ``labelme shape 3 of type 'circle' skipped``.
+versions. A ``circle`` (centre and a point on the rim) becomes a
+:data:`CIRCLE_VERTICES`-point polygon, reported as altered. Other types (``point``,
+``line``, ``linestrip``, ``mask``...) have no area to import and are skipped with a
+warning such as ``labelme shape 3 of type 'line' skipped``, reported as dropped.
 ``group_id``, non-empty ``flags`` and ``description`` go into the shape's
 attributes. Locations in errors are field paths such as ``shapes[2].points``.
 """
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from labeler.core.errors import AnnotationFormatError
@@ -30,7 +33,8 @@ from labeler.core.formats._common import (
 from labeler.core.formats.records import ParsedFile, ParsedImage, ParsedShape
 from labeler.core.geometry import Box, Polygon
 
-IMPORTED_TYPES = ("rectangle", "polygon")
+IMPORTED_TYPES = ("rectangle", "polygon", "circle")
+CIRCLE_VERTICES = 32
 
 
 def looks_like_labelme(data: object) -> bool:
@@ -60,9 +64,11 @@ def parse_labelme(path: Path, data: object | None = None) -> ParsedFile:
             classes.append(label)
     if skipped:
         counts = ", ".join(f"{n} {kind}" for kind, n in sorted(skipped.items()))
-        warnings.add(f"skipped shape types: {counts} (only rectangle and polygon are imported)")
+        warnings.add(
+            f"skipped shape types: {counts} (only rectangle, polygon and circle are imported)"
+        )
     image = ParsedImage(image_ref, width, height, shapes)
-    return ParsedFile(path, "labelme", [image], classes, warnings.result())
+    return ParsedFile(path, "labelme", [image], classes, warnings.result(), warnings.issues)
 
 
 def _shape(
@@ -82,16 +88,25 @@ def _shape(
     shape_type = expect_str(path, shape_type, join(loc, "shape_type"))
     if shape_type not in IMPORTED_TYPES:
         skipped[shape_type] = skipped.get(shape_type, 0) + 1
-        warnings.skipped(f"labelme shape {index} of type {shape_type!r} skipped ({loc})")
+        warnings.skipped(
+            f"labelme shape {index} of type {shape_type!r} skipped ({loc})",
+            loc,
+            f"labelme shape type {shape_type!r} is not imported "
+            "(only rectangle, polygon and circle have an area)",
+        )
         return None
     points = _points(path, require_key(path, shape, "points", loc), join(loc, "points"))
     geometry: Box | Polygon
+    if shape_type in ("rectangle", "circle") and len(points) < 2:
+        reason = f"{shape_type} with {len(points)} point(s) skipped: needs 2"
+        warnings.skipped(f"{loc}: {reason}", loc, reason)
+        return None
     if shape_type == "rectangle":
-        if len(points) < 2:
-            warnings.skipped(f"{loc}: rectangle with {len(points)} point(s) skipped: needs 2")
-            return None
         xs, ys = [p[0] for p in points], [p[1] for p in points]
         geometry = Box(min(xs), min(ys), max(xs), max(ys))
+    elif shape_type == "circle":
+        geometry = circle_polygon(points[0], points[1])
+        warnings.altered(loc, f"labelme circle imported as a {CIRCLE_VERTICES}-point polygon")
     else:
         geometry = Polygon(tuple(points))
     before = len(shapes)
@@ -99,6 +114,21 @@ def _shape(
         shapes, warnings, label, geometry, loc, image_size=image_size, attributes=_attrs(shape)
     )
     return label if len(shapes) > before else None
+
+
+def circle_polygon(centre: tuple[float, float], rim: tuple[float, float]) -> Polygon:
+    """A labelme circle (its centre and a point on the rim) as a regular polygon."""
+    radius = math.dist(centre, rim)
+    cx, cy = centre
+    return Polygon(
+        tuple(
+            (
+                cx + radius * math.cos(2 * math.pi * i / CIRCLE_VERTICES),
+                cy + radius * math.sin(2 * math.pi * i / CIRCLE_VERTICES),
+            )
+            for i in range(CIRCLE_VERTICES)
+        )
+    )
 
 
 def _points(path: Path, value: object, loc: str) -> list[tuple[float, float]]:

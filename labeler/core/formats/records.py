@@ -24,6 +24,25 @@ class ParsedShape:
     attributes: dict[str, object] = field(default_factory=dict, hash=False)
 
 
+@dataclass(frozen=True)
+class ShapeIssue:
+    """A shape of the file that was not imported as written.
+
+    ``location`` is where it is in the file (``shapes[3]``, ``annotations[12]``,
+    ``object[2]``, ``line 4``); ``action`` is ``"dropped"`` (not imported) or
+    ``"altered"`` (imported changed: a labelme circle as a polygon, an RLE mask as
+    its box, a box clipped to the image); ``reason`` says why, for a person.
+    """
+
+    location: str
+    action: str
+    reason: str
+
+    def to_dict(self) -> dict[str, str]:
+        """A JSON-ready form."""
+        return {"location": self.location, "action": self.action, "reason": self.reason}
+
+
 @dataclass
 class ParsedImage:
     """One image and its shapes as an annotation file describes it.
@@ -48,7 +67,8 @@ class ParsedFile:
     list); VOC and labelme declare none, so for them it is the classes of the
     imported shapes in order of first use. ``warnings`` say what was skipped or
     approximated (degenerate shapes, labelme types other than rectangle and
-    polygon, COCO RLE masks imported as boxes: ``rle_as_box``).
+    polygon, COCO RLE masks imported as boxes: ``rle_as_box``), capped for
+    huge files; ``shape_issues`` lists every dropped or altered shape, uncapped.
     """
 
     path: Path
@@ -56,3 +76,4 @@ class ParsedFile:
     images: list[ParsedImage]
     classes: list[str]
     warnings: list[str] = field(default_factory=list)
+    shape_issues: list[ShapeIssue] = field(default_factory=list)

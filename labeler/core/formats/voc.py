@@ -74,7 +74,7 @@ def parse_voc(path: Path) -> ParsedFile:
         if len(shapes) > before and name not in classes:
             classes.append(name)
     image = ParsedImage(image_ref, width, height, shapes)
-    return ParsedFile(path, "voc", [image], classes, warnings.result())
+    return ParsedFile(path, "voc", [image], classes, warnings.result(), warnings.issues)
 
 
 def _read_xml(path: Path) -> ET.Element:

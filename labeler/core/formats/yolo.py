@@ -91,7 +91,7 @@ def parse_yolo(
     for line in lines:
         _add(shapes, warnings, line, names[line.class_index], (width, height))
     image = ParsedImage(path.stem, width, height, shapes)
-    return ParsedFile(path, "yolo", [image], declared, warnings.result())
+    return ParsedFile(path, "yolo", [image], declared, warnings.result(), warnings.issues)
 
 
 def _add(

@@ -63,23 +63,36 @@ def test_rectangles_and_polygons(tmp_path: Path) -> None:
     assert parsed.warnings == []
 
 
-def test_unsupported_types_reported_as_warnings(tmp_path: Path) -> None:
+def test_unsupported_types_dropped_and_circles_converted(tmp_path: Path) -> None:
     doc = _doc(
         _shape("car", "rectangle", [[10, 20], [50, 40]]),
         _shape("nose", "point", [[5, 5]]),
         _shape("lane", "line", [[0, 0], [5, 5]]),
-        _shape("wheel", "circle", [[20, 20], [25, 25]]),
-        _shape("wheel", "circle", [[30, 30], [35, 35]]),
+        _shape("wheel", "circle", [[20, 20], [25, 20]]),
+        _shape("hub", "linestrip", [[0, 0], [5, 5], [9, 2]]),
     )
     parsed = _one(_write(tmp_path, doc))
     assert isinstance(parsed, ParsedFile)
-    assert [s.class_name for s in parsed.images[0].shapes] == ["car"]
-    assert parsed.classes == ["car"]
-    assert "labelme shape 3 of type 'circle' skipped (shapes[3])" in parsed.warnings
+    assert [s.class_name for s in parsed.images[0].shapes] == ["car", "wheel"]
+    assert parsed.classes == ["car", "wheel"]
+    wheel = parsed.images[0].shapes[1].geometry
+    assert isinstance(wheel, Polygon) and len(wheel.points) == 32
+    assert wheel.bounds() == pytest.approx((15, 15, 25, 25))
+    assert wheel.area == pytest.approx(3.14159 * 25, rel=0.01)
     assert "labelme shape 1 of type 'point' skipped (shapes[1])" in parsed.warnings
     assert parsed.warnings[-1] == (
-        "skipped shape types: 2 circle, 1 line, 1 point (only rectangle and polygon are imported)"
+        "skipped shape types: 1 line, 1 linestrip, 1 point "
+        "(only rectangle, polygon and circle are imported)"
     )
+    issues = [(i.location, i.action) for i in parsed.shape_issues]
+    assert issues == [
+        ("shapes[1]", "dropped"),
+        ("shapes[2]", "dropped"),
+        ("shapes[3]", "altered"),
+        ("shapes[4]", "dropped"),
+    ]
+    assert "'line' is not imported" in parsed.shape_issues[1].reason
+    assert "circle imported as a 32-point polygon" in parsed.shape_issues[2].reason
 
 
 def test_degenerate_and_self_intersecting(tmp_path: Path) -> None:
@@ -93,6 +106,12 @@ def test_degenerate_and_self_intersecting(tmp_path: Path) -> None:
     assert bowtie.geometry.area == pytest.approx(100.0)
     assert len(parsed.warnings) == 1
     assert parsed.warnings[0].startswith("shapes[0]: shape of class 'flat' skipped")
+    assert [(i.location, i.action) for i in parsed.shape_issues] == [
+        ("shapes[0]", "dropped"),
+        ("shapes[1]", "altered"),
+    ]
+    assert "no area" in parsed.shape_issues[0].reason
+    assert "self-intersecting" in parsed.shape_issues[1].reason
 
 
 @pytest.mark.parametrize(
