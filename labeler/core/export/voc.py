@@ -1,20 +1,45 @@
 """Pascal VOC XML: ``Annotations/<stem>.xml`` per image, ``ImageSets/Main/<split>.txt``.
 
-VOC boxes are 1-based inclusive pixel indices, the inverse of what the importer
-(:mod:`labeler.core.formats.voc`) does: ``xmin = x1 + 1``, ``ymin = y1 + 1``,
-``xmax = x2``, ``ymax = y2``, so export -> import -> export is lossless. VOC has
+VOC boxes are whole, 1-based, inclusive pixel indices, the inverse of what the
+importer (:mod:`labeler.core.formats.voc`) does: with each edge rounded to the
+nearest pixel boundary, ``xmin = round(x1) + 1``, ``ymin = round(y1) + 1``,
+``xmax = round(x2)``, ``ymax = round(y2)`` (:func:`voc_box`; a box thinner than a
+pixel keeps one pixel). A box at whole pixels is written exactly, so export ->
+import -> export is lossless; fractional edges move by at most half a pixel. VOC has
 boxes only: polygons are written as their bounding boxes and tags are left out,
 both counted in the notes.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 from xml.sax.saxutils import escape
 
-from labeler.core.export.model import Dataset, ExportImage, num_text
+from labeler.core.export.model import Dataset, ExportImage
 from labeler.core.export.writer import DatasetWriter
 from labeler.core.geometry import Box, Polygon
+
+
+def voc_pixels(low: float, high: float, size: int) -> tuple[int, int]:
+    """1-based inclusive pixel indices ``(min, max)`` of the span ``[low, high)``.
+
+    Each edge is rounded to the nearest pixel boundary (halves up); a span
+    thinner than a pixel keeps one pixel, inside the image (``1 <= min <= max <= size``).
+    """
+    first = min(max(math.floor(low + 0.5), 0), size - 1)  # 0-based first pixel
+    end = min(max(math.floor(high + 0.5), first + 1), size)  # one past the last
+    return first + 1, end
+
+
+def voc_box(
+    bounds: tuple[float, float, float, float], width: int, height: int
+) -> tuple[int, int, int, int]:
+    """``(xmin, ymin, xmax, ymax)`` of a box in VOC's integer, 1-based convention."""
+    x1, y1, x2, y2 = bounds
+    xmin, xmax = voc_pixels(x1, x2, width)
+    ymin, ymax = voc_pixels(y1, y2, height)
+    return xmin, ymin, xmax, ymax
 
 
 def voc_xml(image: ExportImage, class_names: dict[int, str]) -> str:
@@ -34,7 +59,7 @@ def voc_xml(image: ExportImage, class_names: dict[int, str]) -> str:
     for obj in image.objects:
         if not isinstance(obj.geometry, Box | Polygon):
             continue
-        x1, y1, x2, y2 = obj.geometry.bounds()
+        xmin, ymin, xmax, ymax = voc_box(obj.geometry.bounds(), record.width, record.height)
         lines += [
             "  <object>",
             f"    <name>{escape(class_names[obj.class_id])}</name>",
@@ -42,10 +67,10 @@ def voc_xml(image: ExportImage, class_names: dict[int, str]) -> str:
             "    <truncated>0</truncated>",
             "    <difficult>0</difficult>",
             "    <bndbox>",
-            f"      <xmin>{num_text(x1 + 1)}</xmin>",
-            f"      <ymin>{num_text(y1 + 1)}</ymin>",
-            f"      <xmax>{num_text(x2)}</xmax>",
-            f"      <ymax>{num_text(y2)}</ymax>",
+            f"      <xmin>{xmin}</xmin>",
+            f"      <ymin>{ymin}</ymin>",
+            f"      <xmax>{xmax}</xmax>",
+            f"      <ymax>{ymax}</ymax>",
             "    </bndbox>",
             "  </object>",
         ]
