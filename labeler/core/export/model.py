@@ -44,7 +44,7 @@ class ExportImage:
     """One image of the dataset, its unique file name in the export, and its split."""
 
     record: ImageRecord
-    source: Path | None  # the image file, when images are copied or linked
+    source: Path | None  # the image file, when images are copied or linked (YOLO: always)
     name: str
     split: str = DEFAULT_SPLIT
     objects: list[ExportObject] = field(default_factory=list)

@@ -346,7 +346,7 @@ def _dataset(
         record = state.records[image_id]
         source = (
             project.image_path(record)  # type: ignore[attr-defined]
-            if options.images != "none"
+            if options.images != "none" or options.format == "yolo"  # YOLO lists them
             else None
         )
         images.append(
@@ -470,7 +470,7 @@ def _write(
         if options.format == "coco":
             notes = coco.write_coco(dataset, writer, info)
         elif options.format == "yolo":
-            notes = yolo.write_yolo(dataset, writer)
+            notes = yolo.write_yolo(dataset, writer, options.images)
         elif options.format == "voc":
             notes = voc.write_voc(dataset, writer)
         else:

@@ -6,12 +6,15 @@ drawn as a polygon the dataset is a segmentation dataset: every object is writte
 as a polygon (boxes as their four corners), because Ultralytics drops the
 polygons of a dataset that mixes them with boxes. Otherwise each line is
 ``class cx cy w h``. Images without objects get an empty label file (background
-images). Tags are left out and counted in the notes.
+images). Tags are left out and counted in the notes. When the images are not
+copied or linked, ``data.yaml`` points at list files of the images' absolute
+paths (see :func:`data_yaml`).
 """
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from labeler.core.domain import GeometryKind
@@ -79,33 +82,63 @@ def label_text(image: ExportImage, index: dict[int, int], segment: bool) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-def data_yaml(dataset: Dataset) -> str:
-    """``data.yaml`` in the Ultralytics layout (paths relative to the file)."""
+def data_yaml(dataset: Dataset, listed: bool = False) -> str:
+    """``data.yaml`` in the Ultralytics layout, every path relative to the file.
+
+    There is no ``path:`` key: Ultralytics then resolves the split paths against
+    the folder of ``data.yaml`` (``path: .`` would mean the working directory).
+    With images copied or linked each split is a folder ``images/<split>``; with
+    ``listed`` (images referenced where they are) it is a list file
+    ``<split>.txt`` of absolute image paths beside ``data.yaml``.
+    """
     splits = dataset.splits
     train = "train" if "train" in splits else splits[0]
     val = "val" if "val" in splits else ("valid" if "valid" in splits else train)
-    lines = ["# Written by labeler; paths are relative to this file.", "path: ."]
-    lines.append(f"train: images/{train}")
-    lines.append(f"val: images/{val}")
+
+    def where(split: str) -> str:
+        return f"{split}.txt" if listed else f"images/{split}"
+
+    lines = ["# Written by labeler; paths are relative to this file."]
+    if listed:
+        lines += [
+            "# Images are not copied: each split lists the absolute paths of the images.",
+            "# Ultralytics looks for an image's labels by replacing /images/ with /labels/",
+            "# in its path, so it does not find labels/<split>/ here; export with",
+            "# --copy-images or --link-images to train with Ultralytics.",
+        ]
+    lines.append(f"train: {where(train)}")
+    lines.append(f"val: {where(val)}")
     if "test" in splits:
-        lines.append("test: images/test")
+        lines.append(f"test: {where('test')}")
     lines.append(f"nc: {len(dataset.classes)}")
     lines.append("names:")
     lines += [f"  {i}: {json.dumps(c.name)}" for i, c in enumerate(dataset.classes)]
     return "\n".join(lines) + "\n"
 
 
-def write_yolo(dataset: Dataset, writer: DatasetWriter) -> dict[str, Any]:
-    """Write labels and ``data.yaml``; returns notes for the manifest."""
+def image_list(images: list[ExportImage]) -> str:
+    """A split's list file: one absolute image path per line, in id order."""
+    return "".join(f"{Path(i.source).absolute()}\n" for i in images if i.source is not None)
+
+
+def write_yolo(dataset: Dataset, writer: DatasetWriter, images: str = "none") -> dict[str, Any]:
+    """Write labels, ``data.yaml`` and (images not copied) list files; returns notes."""
     segment = any(c.kind == GeometryKind.POLYGON for c in dataset.classes)
     index = dataset.class_index()
     for image in dataset.images:
         writer.write_text(
             f"labels/{image.split}/{image.stem}.txt", label_text(image, index, segment)
         )
-    writer.write_text("data.yaml", data_yaml(dataset))
+    listed = images == "none"
+    if listed:
+        for split in dataset.splits:
+            writer.write_text(f"{split}.txt", image_list(dataset.by_split(split)))
+    writer.write_text("data.yaml", data_yaml(dataset, listed))
     tags = sum(1 for i in dataset.images for o in i.objects if o.geometry.kind == "tag")
-    return {"task": "segment" if segment else "detect", "tags_not_written": tags}
+    notes: dict[str, Any] = {"task": "segment" if segment else "detect", "tags_not_written": tags}
+    if listed:
+        notes["image_lists"] = {split: f"{split}.txt" for split in dataset.splits}
+    return notes
 
 
 def image_path(image: ExportImage) -> str:
