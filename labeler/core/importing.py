@@ -224,8 +224,8 @@ def _store_parsed_file(
     (see :mod:`labeler.core.store.answers`), unless every shape it gave was invalid.
     """
     stored = 0
-    for image_labels in parsed.images:
     answered: list[int] = []
+    for image_labels in parsed.images:
         image = project.find_image(image_labels.image_ref)
         if image is None:
             if image_labels.shapes:
@@ -241,13 +241,13 @@ def _store_parsed_file(
             for a in project.annotations(image_id=image.id, annotator_id=annotator_id)
         }
         shapes: list[tuple[int, Geometry]] = []
-        for index, shape in enumerate(image_labels.shapes):
         invalid = 0
+        for index, shape in enumerate(image_labels.shapes):
             try:
                 geometry = validate_geometry(shape.geometry, (image.width, image.height))
             except GeometryError as exc:
-                report.skipped.append(
                 invalid += 1
+                report.skipped.append(
                     (f"{parsed.path}: {image_labels.image_ref} shape {index}", str(exc))
                 )
                 continue
@@ -258,10 +258,10 @@ def _store_parsed_file(
                 shapes.append((label_class.id, geometry))
         project.add_annotations(image.id, shapes, annotator_id, AnnotationSource.IMPORTED)
         stored += len(shapes)
-    return stored
         if invalid < len(image_labels.shapes) or not image_labels.shapes:
             answered.append(image.id)
     project.mark_answered_many([(i, annotator_id) for i in answered], source="imported")
+    return stored
 
 
 def _geometry_key(geometry: Geometry) -> str:
