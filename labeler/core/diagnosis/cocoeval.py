@@ -44,8 +44,13 @@ AREA_DECIMALS = 3
 
 
 def box_area(width: np.ndarray, height: np.ndarray) -> np.ndarray:
-    """Area of boxes for the area ranges: rounded width x rounded height."""
-    return np.round(width, AREA_DECIMALS) * np.round(height, AREA_DECIMALS)
+    """Area of boxes for the area ranges: rounded width x rounded height.
+
+    The product is rounded to twice the decimals, which is its exact decimal
+    value: the COCO export writes this same number as the box's ``area``.
+    """
+    rounded = np.round(width, AREA_DECIMALS) * np.round(height, AREA_DECIMALS)
+    return np.round(rounded, 2 * AREA_DECIMALS)
 
 
 # pycocotools' twelve summary numbers: (name, is_ap, iou threshold or None, area, max dets)
