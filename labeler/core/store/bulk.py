@@ -16,6 +16,7 @@ import numpy as np
 from labeler.core.domain import ImageStatus
 from labeler.core.geometry import Box, Geometry, Polygon, Tag
 from labeler.core.store.base import StoreBase
+from labeler.core.store.rows import now_iso
 
 
 class AnnotationRow(NamedTuple):
@@ -260,6 +261,26 @@ class BulkStore(StoreBase):
         rows = self._tuples(f"SELECT id FROM images WHERE status IN ({marks})", tuple(values))
         return {int(r[0]) for r in rows}
 
+    def live_class_counts(self) -> dict[int, int]:
+        """Live annotations per class id (from the counts triggers keep: no table scan)."""
+        rows = self._tuples(
+            "SELECT class_id, SUM(n) FROM annotation_counts GROUP BY class_id HAVING SUM(n) > 0"
+        )
+        return {int(c): int(n) for c, n in rows}
+
+    def live_annotation_count(self) -> int:
+        """How many live annotations the project holds (kept by triggers: no table scan)."""
+        return int(self._db.scalar("SELECT TOTAL(n) FROM annotation_counts") or 0)
+
+    def live_annotation_counts(self) -> list[dict[str, object]]:
+        """Live annotations per annotator and class name, sorted, from the kept counts."""
+        rows = self._db.query(
+            "SELECT p.name AS annotator, c.name AS class, SUM(k.n) AS n FROM annotation_counts k "
+            "JOIN people p ON p.id = k.annotator_id JOIN classes c ON c.id = k.class_id "
+            "GROUP BY p.name, c.name HAVING SUM(k.n) > 0 ORDER BY p.name, c.name"
+        )
+        return [dict(r) for r in rows]
+
     def image_paths(self) -> dict[int, str]:
         """Every image's stored path by id."""
         return {int(i): str(p) for i, p in self._tuples("SELECT id, path FROM images")}
@@ -268,3 +289,82 @@ class BulkStore(StoreBase):
         """Seconds spent per ``(image_id, person_id)`` by the image timer."""
         rows = self._tuples("SELECT image_id, person_id, seconds FROM image_time")
         return {(int(i), int(p)): float(s) for i, p, s in rows}
+
+
+class BulkLoadStore(StoreBase):
+    """Bulk inserts for building very large projects (benchmarks, synthetic data sets).
+
+    Each method inserts plain rows with one ``executemany`` inside the caller's
+    transaction (or its own), without per-row events, audit log entries or change
+    notices: use it only to create data, never for edits people make.
+    """
+
+    def load_image_rows(self, rows: Iterable[tuple[str, str, int, int, int, str]]) -> None:
+        """Insert ``(sha256, stored path, width, height, file size, status)`` image rows."""
+        stamp = now_iso()
+        with self.transaction():
+            self._db.conn.executemany(
+                "INSERT INTO images(sha256, path, width, height, file_size, status, added_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                ((*row, stamp) for row in rows),
+            )
+
+    def load_box_annotation_rows(
+        self,
+        rows: Iterable[tuple[int, int, float, float, float, float, int, int | None, str]],
+    ) -> None:
+        """Insert manual box annotations.
+
+        Each row: ``(image_id, class_id, x1, y1, x2, y2, annotator_id,
+        guideline_version_id, created_at)``; ``updated_at`` equals ``created_at``.
+        """
+        with self.transaction():
+            self._db.conn.executemany(
+                "INSERT INTO annotations(image_id, class_id, kind, x1, y1, x2, y2, annotator_id, "
+                "guideline_version_id, source, created_at, updated_at, uid) VALUES "
+                "(?1, ?2, 'box', ?3, ?4, ?5, ?6, ?7, ?8, 'manual', ?9, ?9, "
+                "lower(hex(randomblob(16))))",
+                rows,
+            )
+
+    def load_box_prediction_rows(
+        self,
+        run_id: int,
+        covered: Iterable[int],
+        rows: Iterable[tuple[int, int, float, float, float, float, float]],
+    ) -> None:
+        """Insert a run's box predictions ``(image_id, class_id, x1, y1, x2, y2, score)``.
+
+        ``covered`` lists every image the run covered (with or without detections).
+        """
+        with self.transaction():
+            self._db.conn.executemany(
+                "INSERT INTO run_images(run_id, image_id) VALUES (?, ?)",
+                ((run_id, i) for i in covered),
+            )
+            self._db.conn.executemany(
+                "INSERT INTO predictions(run_id, image_id, class_id, kind, x1, y1, x2, y2, score)"
+                f" VALUES ({int(run_id)}, ?, ?, 'box', ?, ?, ?, ?, ?)",
+                rows,
+            )
+            self._db.conn.execute(
+                "UPDATE model_runs SET image_count = (SELECT COUNT(*) FROM run_images "
+                "WHERE run_id = ?1), finished_at = COALESCE(finished_at, ?2) WHERE id = ?1",
+                (run_id, now_iso()),
+            )
+
+    def load_review_rows(
+        self, rows: Iterable[tuple[int, int, str, str | None, str | None, int | None, str]]
+    ) -> None:
+        """Insert annotation reviews.
+
+        Each row: ``(annotation_id, reviewer_id, decision, reason, section,
+        guideline_version_id, created_at)``.
+        """
+        with self.transaction():
+            self._db.conn.executemany(
+                "INSERT INTO reviews(target_kind, target_id, reviewer_id, decision, reason, "
+                "section, guideline_version_id, created_at, uid) VALUES ('annotation', ?, ?, ?, "
+                "?, ?, ?, ?, lower(hex(randomblob(16))))",
+                rows,
+            )

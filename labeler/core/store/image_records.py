@@ -149,16 +149,30 @@ class ImageStore(StoreBase):
         return image_from_row(row) if row else None
 
     def image_count(self, status: ImageStatus | str | None = None) -> int:
-        """How many images (of one status)."""
+        """How many images (of one status): read from the counts triggers keep, not counted."""
         if status is None:
-            return int(self._db.scalar("SELECT COUNT(*) FROM images") or 0)
-        sql = "SELECT COUNT(*) FROM images WHERE status = ?"
+            return int(self._db.scalar("SELECT TOTAL(n) FROM image_status_counts") or 0)
+        sql = "SELECT n FROM image_status_counts WHERE status = ?"
         return int(self._db.scalar(sql, (ImageStatus(status).value,)) or 0)
 
     def status_counts(self) -> dict[str, int]:
-        """Number of images per workflow status."""
-        rows = self._db.query("SELECT status, COUNT(*) AS n FROM images GROUP BY status")
+        """Number of images per workflow status (statuses no image has are left out)."""
+        rows = self._db.query(
+            "SELECT status, n FROM image_status_counts WHERE n > 0 ORDER BY status"
+        )
         return {r["status"]: r["n"] for r in rows}
+
+    def unlabeled_images(self, exclude: Iterable[ImageStatus | str] = ()) -> list[ImageRecord]:
+        """Images with no live annotation and none of the ``exclude`` statuses, by id."""
+        values = [ImageStatus(s).value for s in exclude]
+        marks = ",".join("?" * len(values))
+        where = f"i.status NOT IN ({marks}) AND " if values else ""
+        rows = self._db.query(
+            f"SELECT i.* FROM images i WHERE {where}NOT EXISTS (SELECT 1 FROM annotations a "
+            "WHERE a.image_id = i.id AND a.deleted_at IS NULL) ORDER BY i.id",
+            tuple(values),
+        )
+        return [image_from_row(r) for r in rows]
 
     def image_name_index(self) -> dict[str, list[int]]:
         """Image ids by every name another tool may use: stored path, file name, stem."""

@@ -77,15 +77,17 @@ class ReviewStore(StoreBase):
                 fix_annotation_id=fix_id,
             )
 
-    def review_queue(self, reviewer_id: int) -> list[ReviewQueueItem]:
+    def review_queue(self, reviewer_id: int, limit: int | None = None) -> list[ReviewQueueItem]:
         """Images assigned to a reviewer (not done), each with annotations still to decide.
 
         An annotation is still to decide when no review is newer than its last edit.
+        ``limit``: only the first that many assignments (a page of the queue).
         """
         items: list[ReviewQueueItem] = []
-        for assignment in self.assignments_for(  # type: ignore[attr-defined]
+        assignments = self.assignments_for(  # type: ignore[attr-defined]
             reviewer_id, AssignmentTask.REVIEW
-        ):
+        )
+        for assignment in assignments[:limit]:
             rows = self._db.query(
                 "SELECT a.id, EXISTS (SELECT 1 FROM rereview q WHERE q.annotation_id = a.id "
                 "AND q.resolved_at IS NULL) AS rereview FROM annotations a "
@@ -104,16 +106,45 @@ class ReviewStore(StoreBase):
             )
         return items
 
-    def rejected_work(self, annotator_id: int) -> list[RejectedWork]:
-        """The annotator's rejected annotations not yet edited since, with the reason."""
+    def review_queue_count(self, reviewer_id: int) -> int:
+        """How many open review assignments a reviewer has (one count query)."""
+        return int(
+            self._db.scalar(
+                "SELECT COUNT(*) FROM assignments WHERE person_id = ? AND task = ? "
+                "AND done_at IS NULL",
+                (reviewer_id, AssignmentTask.REVIEW.value),
+            )
+            or 0
+        )
+
+    def open_assignment_count(self) -> int:
+        """How many assignments (of anyone, any task) are not done."""
+        return int(self._db.scalar("SELECT COUNT(*) FROM assignments WHERE done_at IS NULL") or 0)
+
+    # Rejected work is read from the rejections (CROSS JOIN keeps them the outer loop,
+    # through idx_reviews_decision), never by walking all of an annotator's labels.
+    _REJECTED = (
+        "FROM reviews r CROSS JOIN annotations a ON a.id = r.target_id "
+        "WHERE r.decision = 'reject' AND r.target_kind = 'annotation' AND a.annotator_id = ? "
+        "AND a.deleted_at IS NULL AND r.id = (SELECT MAX(id) FROM reviews x "
+        "WHERE x.target_kind = 'annotation' AND x.target_id = a.id) "
+        "AND a.updated_at <= r.created_at"
+    )
+
+    def rejected_work_count(self, annotator_id: int) -> int:
+        """How many of the annotator's rejected annotations wait for an edit."""
+        return int(self._db.scalar(f"SELECT COUNT(*) {self._REJECTED}", (annotator_id,)) or 0)
+
+    def rejected_work(self, annotator_id: int, limit: int | None = None) -> list[RejectedWork]:
+        """The annotator's rejected annotations not yet edited since, with the reason.
+
+        Oldest rejection first; ``limit``: only the first that many.
+        """
         rows = self._db.query(
             "SELECT a.id AS annotation_id, a.image_id, r.id AS review_id, r.reviewer_id, "
-            "r.reason, r.section, r.guideline_version_id, r.created_at FROM annotations a "
-            "JOIN reviews r ON r.target_kind = 'annotation' AND r.target_id = a.id "
-            "WHERE a.annotator_id = ? AND a.deleted_at IS NULL AND r.decision = 'reject' "
-            "AND r.id = (SELECT MAX(id) FROM reviews x WHERE x.target_kind = 'annotation' "
-            "AND x.target_id = a.id) AND a.updated_at <= r.created_at ORDER BY r.id",
-            (annotator_id,),
+            f"r.reason, r.section, r.guideline_version_id, r.created_at {self._REJECTED} "
+            "ORDER BY r.id LIMIT ?",
+            (annotator_id, -1 if limit is None else limit),
         )
         return [
             RejectedWork(
@@ -129,18 +160,47 @@ class ReviewStore(StoreBase):
             for r in rows
         ]
 
+    def rereview_count(self, include_resolved: bool = False) -> int:
+        """How many annotations the re-review queue holds, without reading the queue."""
+        where = "" if include_resolved else " AND q.resolved_at IS NULL"
+        return int(
+            self._db.scalar(
+                "SELECT COUNT(*) FROM rereview q JOIN annotations a ON a.id = q.annotation_id "
+                f"WHERE a.deleted_at IS NULL{where}"
+            )
+            or 0
+        )
+
+    def rereview_count_for_version(self, version_id: int) -> int:
+        """How many open re-review items a guideline version queued (by its row id)."""
+        return int(
+            self._db.scalar(
+                "SELECT COUNT(*) FROM rereview q JOIN annotations a ON a.id = q.annotation_id "
+                "WHERE a.deleted_at IS NULL AND q.resolved_at IS NULL AND q.version_id = ?",
+                (version_id,),
+            )
+            or 0
+        )
+
     def rereview_queue(
-        self, include_resolved: bool = False, image_id: int | None = None
+        self,
+        include_resolved: bool = False,
+        image_id: int | None = None,
+        limit: int | None = None,
+        offset: int = 0,
     ) -> list[RereviewItem]:
         """Annotations queued for re-review by a guideline change, oldest queued first.
 
-        ``image_id`` limits the queue to one image (what the workspace shows).
+        ``image_id`` limits the queue to one image (what the workspace shows);
+        ``limit`` and ``offset`` read one page of it (the open queue is read in
+        queue order from an index, so a page costs what its rows cost).
         """
         where = "" if include_resolved else " AND q.resolved_at IS NULL"
         params: tuple[int, ...] = ()
         if image_id is not None:
             where += " AND a.image_id = ?"
             params = (image_id,)
+        params += (-1 if limit is None else limit, offset)
         rows = self._db.query(
             "SELECT q.annotation_id, a.image_id, c.name AS class_name, a.annotator_id, "
             "p.name AS annotator, g.number AS made_under, v.number AS queued_by, q.queued_at "
@@ -148,7 +208,8 @@ class ReviewStore(StoreBase):
             "JOIN classes c ON c.id = a.class_id JOIN people p ON p.id = a.annotator_id "
             "JOIN guideline_versions v ON v.id = q.version_id "
             "LEFT JOIN guideline_versions g ON g.id = a.guideline_version_id "
-            f"WHERE a.deleted_at IS NULL{where} ORDER BY q.queued_at, q.annotation_id",
+            f"WHERE a.deleted_at IS NULL{where} ORDER BY q.queued_at, q.annotation_id "
+            "LIMIT ? OFFSET ?",
             params,
         )
         return [
@@ -187,12 +248,21 @@ class ReviewStore(StoreBase):
             name: sorted(rng.sample(ids, min(n, len(ids)))) for name, ids in sorted(groups.items())
         }
 
-    def review_log(self) -> list[dict[str, Any]]:
-        """Every review with reviewer, decision, reason, section and guideline version number."""
+    def review_log(self, latest: int | None = None) -> list[dict[str, Any]]:
+        """Every review with reviewer, decision, reason, section and guideline version number.
+
+        Oldest first; ``latest``: only the newest that many (still oldest first).
+        """
         rows = self._db.query(
-            "SELECT r.id, r.uid, r.target_kind, r.target_id, p.name AS reviewer, r.decision, "
-            "r.reason, r.section, r.fix_annotation_id, g.number AS guideline, r.created_at "
-            "FROM reviews r JOIN people p ON p.id = r.reviewer_id "
-            "LEFT JOIN guideline_versions g ON g.id = r.guideline_version_id ORDER BY r.id"
+            "SELECT * FROM (SELECT r.id, r.uid, r.target_kind, r.target_id, p.name AS reviewer, "
+            "r.decision, r.reason, r.section, r.fix_annotation_id, g.number AS guideline, "
+            "r.created_at FROM reviews r JOIN people p ON p.id = r.reviewer_id "
+            "LEFT JOIN guideline_versions g ON g.id = r.guideline_version_id "
+            "ORDER BY r.id DESC LIMIT ?) ORDER BY id",
+            (-1 if latest is None else latest,),
         )
         return [dict(r) for r in rows]
+
+    def review_count(self) -> int:
+        """How many reviews were made."""
+        return int(self._db.scalar("SELECT COUNT(*) FROM reviews") or 0)

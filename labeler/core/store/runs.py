@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from typing import Any
 
 from labeler.core.domain import ImageStatus, ModelRun, Prediction
@@ -99,6 +100,10 @@ class RunStore(StoreBase):
                 }
             )
         with self.transaction():
+            if self._db.scalar(
+                "SELECT 1 FROM run_images WHERE run_id = ? AND image_id = ?", (run_id, image_id)
+            ):
+                return 0  # already stored (a resumed or concurrent run): idempotent
             self._db.conn.executemany(
                 "INSERT INTO predictions(run_id, image_id, class_id, kind, x1, y1, x2, y2, "
                 "points, score) VALUES (:run_id, :image_id, :class_id, :kind, :x1, :y1, :x2, "
@@ -125,8 +130,51 @@ class RunStore(StoreBase):
         return model_run_from_row(row)
 
     def model_runs(self) -> list[ModelRun]:
-        """All model runs, oldest first."""
-        return [model_run_from_row(r) for r in self._db.query("SELECT * FROM model_runs")]
+        """All model runs, oldest first.
+
+        A run that has not finished (interrupted by a crash, cancelled, or running
+        in another process) reports the images it has covered so far.
+        """
+        rows = self._db.query(
+            "SELECT m.id, m.model_sha256, m.model_name, m.settings, m.provider, m.started_at,"
+            " m.finished_at, m.note, CASE WHEN m.finished_at IS NULL THEN"
+            " (SELECT COUNT(*) FROM run_images ri WHERE ri.run_id = m.id)"
+            " ELSE m.image_count END AS image_count FROM model_runs m ORDER BY m.id"
+        )
+        return [model_run_from_row(r) for r in rows]
+
+    def latest_complete_run(self, model_name: str | None = None) -> ModelRun | None:
+        """The newest run that finished (of one model, if named): the default to evaluate."""
+        sql, params = "SELECT id FROM model_runs WHERE finished_at IS NOT NULL", []
+        if model_name is not None:
+            sql += " AND model_name = ?"
+            params.append(model_name)
+        value = self._db.scalar(sql + " ORDER BY id DESC LIMIT 1", tuple(params))
+        return self.model_run(int(value)) if value is not None else None
+
+    def incomplete_run_for(self, model_sha256: str, settings: dict[str, Any]) -> ModelRun | None:
+        """The newest unfinished run of this model file with these settings, to resume."""
+        value = self._db.scalar(
+            "SELECT id FROM model_runs WHERE finished_at IS NULL AND model_sha256 = ? AND "
+            "settings = ? ORDER BY id DESC LIMIT 1",
+            (model_sha256, settings_key(settings)),
+        )
+        return self.model_run(int(value)) if value is not None else None
+
+    def resume_model_run(self, run_id: int, provider: str) -> ModelRun:
+        """Record that an unfinished run goes on (after a crash or a cancel); logged."""
+        with self.transaction():
+            run = self.model_run(run_id)
+            if run.complete:
+                raise UnknownEntityError(f"model run {run_id} already finished")
+            covered = int(
+                self._db.scalar("SELECT COUNT(*) FROM run_images WHERE run_id = ?", (run_id,))
+                or 0
+            )
+            self._log("resume", "model_run", run_id,
+                      after={"covered": covered, "provider": provider})
+            self._notify(Change("model_run", "resume", (run_id,)))
+        return self.model_run(run_id)
 
     def predictions(self, image_id: int, run_id: int | None = None) -> list[Prediction]:
         """Predictions on one image: of one run, or of the newest run that covered it."""
@@ -135,7 +183,7 @@ class RunStore(StoreBase):
             if run_id is None:
                 return []
         rows = self._db.query(
-            "SELECT * FROM predictions WHERE image_id = ? AND run_id = ? ORDER BY score DESC",
+            "SELECT * FROM predictions WHERE image_id = ? AND run_id = ? ORDER BY score DESC, id",
             (image_id, run_id),
         )
         return [prediction_from_row(r) for r in rows]
@@ -216,3 +264,104 @@ class RunStore(StoreBase):
     def prediction_count(self) -> int:
         """All predictions stored."""
         return int(self._db.scalar("SELECT COUNT(*) FROM predictions") or 0)
+
+    # Bulk reads: whole-project passes (export, curate, suggest, disagreements, packages)
+    # read these streams instead of asking per image.
+
+    def latest_predictions_by_image(
+        self, image_ids: Collection[int] | None = None
+    ) -> Iterator[tuple[int, list[Prediction]]]:
+        """Each covered image with the predictions of the newest run that covered it.
+
+        Streamed in image order, each image's predictions by descending score (as
+        :meth:`predictions` gives them); an image covered without detections comes
+        with an empty list, an image no run covered not at all. ``image_ids``
+        limits the stream to those images (a few are read by id, many by one pass).
+        """
+        select = (
+            "SELECT r.image_id AS covered_image, p.* FROM run_images r LEFT JOIN predictions p "
+            "ON p.run_id = r.run_id AND p.image_id = r.image_id WHERE {where}NOT EXISTS ("
+            "SELECT 1 FROM run_images s WHERE s.image_id = r.image_id AND s.run_id > r.run_id) "
+            "ORDER BY r.image_id"
+        )
+        if image_ids is not None and len(image_ids) <= _FEW_IMAGES:
+            wanted = sorted(set(image_ids))
+            for start in range(0, len(wanted), _CHUNK):
+                chunk = wanted[start : start + _CHUNK]
+                where = f"r.image_id IN ({','.join('?' * len(chunk))}) AND "
+                yield from _group_by_image(self._rows(select.format(where=where), chunk))
+            return
+        groups = _group_by_image(self._rows(select.format(where="")))
+        if image_ids is None:
+            yield from groups
+            return
+        wanted_set = image_ids if isinstance(image_ids, set | frozenset | dict) else set(image_ids)
+        yield from ((i, found) for i, found in groups if i in wanted_set)
+
+    def run_predictions_by_image(self, run_id: int) -> Iterator[tuple[int, list[Prediction]]]:
+        """The images a run speaks for, with its predictions on each, in image order.
+
+        Those holding one of its predictions, and those it covered without any
+        detection where no newer run covered them since (an empty list).
+        """
+        rows = self._rows(
+            "SELECT image_id AS covered_image, * FROM predictions WHERE run_id = ? "
+            "ORDER BY image_id",
+            (run_id,),
+        )
+        empty = self._db.conn.execute(
+            "SELECT r.image_id FROM run_images r WHERE r.run_id = ?1 AND NOT EXISTS ("
+            "SELECT 1 FROM run_images s WHERE s.image_id = r.image_id AND s.run_id > ?1) "
+            "AND NOT EXISTS (SELECT 1 FROM predictions p WHERE p.image_id = r.image_id "
+            "AND p.run_id = ?1) ORDER BY r.image_id",
+            (run_id,),
+        )
+        yield from _merge_by_image(_group_by_image(rows), (int(r[0]) for r in empty))
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> Iterator[sqlite3.Row]:
+        """A query's rows as they are read (by column name), for streams."""
+        cursor = self._db.conn.cursor()
+        cursor.row_factory = sqlite3.Row
+        try:
+            yield from cursor.execute(sql, params)
+        finally:
+            cursor.close()
+
+
+_FEW_IMAGES = 20_000  # up to this many images are read by id, more in one pass
+_CHUNK = 500
+
+
+def _group_by_image(rows: Iterable[sqlite3.Row]) -> Iterator[tuple[int, list[Prediction]]]:
+    """Rows ordered by ``covered_image`` (``id`` NULL: no prediction) grouped per image."""
+    current: int | None = None
+    found: list[Prediction] = []
+    for row in rows:
+        image_id = int(row["covered_image"])
+        if image_id != current:
+            if current is not None:
+                yield current, _by_score(found)
+            current, found = image_id, []
+        if row["id"] is not None:
+            found.append(prediction_from_row(row))
+    if current is not None:
+        yield current, _by_score(found)
+
+
+def _by_score(predictions: list[Prediction]) -> list[Prediction]:
+    return sorted(predictions, key=lambda p: (-p.score, p.id))
+
+
+def _merge_by_image(
+    groups: Iterator[tuple[int, list[Prediction]]], empty: Iterator[int]
+) -> Iterator[tuple[int, list[Prediction]]]:
+    """Two image-ordered streams (with predictions, without any) as one, in image order."""
+    pending = next(empty, None)
+    for image_id, found in groups:
+        while pending is not None and pending < image_id:
+            yield pending, []
+            pending = next(empty, None)
+        yield image_id, found
+    while pending is not None:
+        yield pending, []
+        pending = next(empty, None)

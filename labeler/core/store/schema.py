@@ -281,10 +281,86 @@ def _apply_v4(conn: sqlite3.Connection) -> None:
 
 
 # v5: indexes for per-image lookups that scanned whole tables (the latest model run that
-# covered an image ran once per image in export, curate and suggest).
+# covered an image ran once per image in export, curate and suggest), for the re-review
+# queue in pages (open items in queue order) and for rejected work (rejections only), and
+# counts kept by triggers, so the workspace and ``labeler info`` read a few rows instead of
+# counting a million images and millions of annotations.
 _V5 = """
 CREATE INDEX idx_run_images_image ON run_images(image_id, run_id);
+CREATE INDEX idx_predictions_run_image ON predictions(run_id, image_id);
+CREATE INDEX idx_rereview_open ON rereview(resolved_at, queued_at, annotation_id);
+CREATE INDEX idx_reviews_decision ON reviews(decision, target_kind);
+CREATE TABLE image_status_counts (
+    status TEXT PRIMARY KEY,
+    n INTEGER NOT NULL
+);
+INSERT INTO image_status_counts(status, n) SELECT status, COUNT(*) FROM images GROUP BY status;
+CREATE TRIGGER trg_images_count_insert AFTER INSERT ON images
+BEGIN
+    INSERT INTO image_status_counts(status, n) VALUES (NEW.status, 1)
+        ON CONFLICT(status) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER trg_images_count_delete AFTER DELETE ON images
+BEGIN
+    UPDATE image_status_counts SET n = n - 1 WHERE status = OLD.status;
+END;
+CREATE TRIGGER trg_images_count_status AFTER UPDATE OF status ON images
+WHEN NEW.status IS NOT OLD.status
+BEGIN
+    UPDATE image_status_counts SET n = n - 1 WHERE status = OLD.status;
+    INSERT INTO image_status_counts(status, n) VALUES (NEW.status, 1)
+        ON CONFLICT(status) DO UPDATE SET n = n + 1;
+END;
+CREATE TABLE annotation_counts (
+    annotator_id INTEGER NOT NULL,
+    class_id INTEGER NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (annotator_id, class_id)
+);
+INSERT INTO annotation_counts(annotator_id, class_id, n)
+    SELECT annotator_id, class_id, COUNT(*) FROM annotations WHERE deleted_at IS NULL
+    GROUP BY annotator_id, class_id;
+CREATE TRIGGER trg_annotations_count_insert AFTER INSERT ON annotations
+WHEN NEW.deleted_at IS NULL
+BEGIN
+    INSERT INTO annotation_counts(annotator_id, class_id, n)
+        VALUES (NEW.annotator_id, NEW.class_id, 1)
+        ON CONFLICT(annotator_id, class_id) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER trg_annotations_count_delete AFTER DELETE ON annotations
+WHEN OLD.deleted_at IS NULL
+BEGIN
+    UPDATE annotation_counts SET n = n - 1
+        WHERE annotator_id = OLD.annotator_id AND class_id = OLD.class_id;
+END;
+CREATE TRIGGER trg_annotations_count_update
+AFTER UPDATE OF annotator_id, class_id, deleted_at ON annotations
+WHEN OLD.annotator_id IS NOT NEW.annotator_id OR OLD.class_id IS NOT NEW.class_id
+    OR (OLD.deleted_at IS NULL) != (NEW.deleted_at IS NULL)
+BEGIN
+    UPDATE annotation_counts SET n = n - 1
+        WHERE OLD.deleted_at IS NULL AND annotator_id = OLD.annotator_id
+        AND class_id = OLD.class_id;
+    INSERT INTO annotation_counts(annotator_id, class_id, n)
+        SELECT NEW.annotator_id, NEW.class_id, 1 WHERE NEW.deleted_at IS NULL
+        ON CONFLICT(annotator_id, class_id) DO UPDATE SET n = n + 1;
+END;
 """
+
+
+def _statements(sql: str) -> Callable[[sqlite3.Connection], None]:
+    """Run ``sql`` statement by statement, keeping each trigger body whole."""
+
+    def apply(conn: sqlite3.Connection) -> None:
+        pending = ""
+        for line in sql.splitlines(keepends=True):
+            pending += line
+            if sqlite3.complete_statement(pending):
+                conn.execute(pending)
+                pending = ""
+
+    return apply
+
 
 # v6: who answered which image. A person has *answered* an image when they finished it
 # (the workspace's "done", an imported annotation file listing the image, a vendor's
@@ -361,7 +437,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _script(_V2),
     _apply_v3,
     _apply_v4,
-    _script(_V5),
+    _statements(_V5),
     _apply_v6,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
