@@ -11,7 +11,7 @@ or a confident different class, comes first.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from itertools import combinations
@@ -286,18 +286,13 @@ def disagreements_with_consensus(
     return _ranked(found)
 
 
-def _run_images(project: Project, run_id: int) -> dict[int, list[Any]]:
-    """The images a run covered, with its predictions on each (empty when it found nothing)."""
-    run = project.model_run(run_id)
-    covered = project.images_covered_by(run.model_sha256, run.settings)
-    result = {}
-    for image in project.images():
-        predictions = project.predictions(image.id, run_id)
-        if predictions or (
-            image.id in covered and project.latest_run_for_image(image.id) == run_id
-        ):
-            result[image.id] = predictions
-    return result
+def _run_images(project: Project, run_id: int) -> Iterator[tuple[int, list[Any]]]:
+    """The images a run covered, with its predictions on each (empty when it found nothing).
+
+    An image it covered without detections counts while no newer run covered it since.
+    """
+    project.model_run(run_id)  # an unknown run is an error that names it
+    return project.run_predictions_by_image(run_id)
 
 
 def _reference(
@@ -331,7 +326,7 @@ def disagreements_with_model(
     labels = ProjectLabels.load(project)
     sides = _Sides(person.name if person else "consensus", f"model run {run_id}", model=True)
     found: list[Disagreement] = []
-    for image, predictions in sorted(_run_images(project, run_id).items()):
+    for image, predictions in _run_images(project, run_id):
         reference = _reference(labels, image, person.id if person else None, iou_threshold)
         if reference is None:
             continue

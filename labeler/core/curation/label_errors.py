@@ -16,7 +16,7 @@ that was not trained on these images.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
 from labeler.core.domain import Prediction
@@ -137,28 +137,34 @@ def _issue(image_id: int, kind: str, label: Shape | None, pred: Shape, iou: floa
 
 def find_label_errors(
     labels: Mapping[int, Sequence[Labeled]],
-    predictions: Mapping[int, Sequence[Prediction]],
+    predictions: Mapping[int, Sequence[Prediction]] | Iterable[tuple[int, Sequence[Prediction]]],
     config: LabelErrorConfig | None = None,
 ) -> LabelErrorReport:
-    """Suspected errors on every image that has predictions (images in id order)."""
+    """Suspected errors on every image that has predictions (images in id order).
+
+    ``predictions`` is a mapping of image to predictions, or a stream of
+    ``(image_id, predictions)`` pairs in image order (such as the store's
+    ``latest_predictions_by_image``), which is read once and never held whole.
+    """
     config = config or LabelErrorConfig()
     report = LabelErrorReport(config)
-    for image_id in sorted(predictions):
+    pairs: Iterable[tuple[int, Sequence[Prediction]]] = (
+        ((i, predictions[i]) for i in sorted(predictions))
+        if isinstance(predictions, Mapping)
+        else predictions
+    )
+    for image_id, found in pairs:
         report.images_checked += 1
-        report.issues.extend(
-            image_label_errors(image_id, labels.get(image_id, ()), predictions[image_id], config)
-        )
+        report.issues.extend(image_label_errors(image_id, labels.get(image_id, ()), found, config))
     return report
 
 
-def project_predictions(project: object, image_ids: Iterable[int]) -> dict[int, list[Prediction]]:
-    """The newest run's predictions per image, for images a run covered.
+def project_predictions(
+    project: object, image_ids: Collection[int]
+) -> Iterator[tuple[int, list[Prediction]]]:
+    """The newest covering run's predictions on each of these images, in image order.
 
-    One query per image (the store has no bulk query for "latest run per image").
+    Images no run covered are left out; one covered without detections comes
+    with an empty list. A stream from one store query, not one query per image.
     """
-    found: dict[int, list[Prediction]] = {}
-    for image_id in image_ids:
-        if project.latest_run_for_image(image_id) is None:  # type: ignore[attr-defined]
-            continue
-        found[image_id] = project.predictions(image_id)  # type: ignore[attr-defined]
-    return found
+    return project.latest_predictions_by_image(image_ids)  # type: ignore[attr-defined, no-any-return]

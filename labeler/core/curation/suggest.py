@@ -96,18 +96,16 @@ def suggest_images(
     """The ``n`` unlabeled images most worth labeling next, best first (ties: lower id)."""
     config = config or SuggestConfig()
     progress = progress or Progress()
-    images = project.images()  # type: ignore[attr-defined]
     labeled = project.labeled_image_ids()  # type: ignore[attr-defined]
     done = {ImageStatus.DONE, ImageStatus.REJECTED}
-    unlabeled = [r for r in images if r.id not in labeled and r.status not in done]
-    counts = Counter(a.class_id for a in project.annotations())  # type: ignore[attr-defined]
+    unlabeled = project.unlabeled_images(done)  # type: ignore[attr-defined]
+    counts = project.live_class_counts()  # type: ignore[attr-defined]
     rarity = class_rarity(counts, [c.id for c in project.classes()])  # type: ignore[attr-defined]
+    covered = dict(project.latest_predictions_by_image([r.id for r in unlabeled]))  # type: ignore[attr-defined]
     ranked = []
     for record in unlabeled:
         progress.check()
-        run = project.latest_run_for_image(record.id)  # type: ignore[attr-defined]
-        predictions = project.predictions(record.id, run) if run is not None else None  # type: ignore[attr-defined]
-        score, uncertainty, rare, classes = score_image(predictions, rarity, config)
+        score, uncertainty, rare, classes = score_image(covered.get(record.id), rarity, config)
         ranked.append(Suggestion(record.id, record.path, score, uncertainty, rare, classes, 0))
     ranked.sort(key=lambda s: (-s.score, s.image_id))
     if config.diversity and ranked:

@@ -264,20 +264,19 @@ def _copy_prelabels(
     classes = {c.id: c.name for c in project.classes()}
     inner_classes = {c.name: c.id for c in inner.classes()}
     count = 0
+    latest = dict(project.latest_predictions_by_image([i.id for i in images]))
     for image in images:
-        run_id = project.latest_run_for_image(image.id)
+        found = latest.get(image.id)
         inner_image = inner.image_by_sha256(image.sha256)
-        if run_id is None or inner_image is None:
+        if found is None or inner_image is None:
             continue
+        run_id = found[0].run_id if found else project.latest_run_for_image(image.id)
         if run_id not in runs:
             run = project.model_run(run_id)
             runs[run_id] = inner.start_model_run(
                 run.model_sha256, run.model_name, run.settings, run.provider, run.note
             ).id
-        predictions = [
-            (inner_classes[classes[p.class_id]], p.geometry, p.score)
-            for p in project.predictions(image.id, run_id)
-        ]
+        predictions = [(inner_classes[classes[p.class_id]], p.geometry, p.score) for p in found]
         count += inner.add_predictions(runs[run_id], inner_image.id, predictions)
         carried[image.id] = run_id
     for inner_run in runs.values():
