@@ -34,8 +34,37 @@ def register(commands: argparse._SubParsersAction) -> None:
         "older version and not reviewed since.",
     )
     rereview.add_argument("project", type=Path, help="the project file")
+    rereview.add_argument(
+        "--count", action="store_true", help="print only how many are waiting (nothing is listed)"
+    )
+    rereview.add_argument(
+        "--limit",
+        type=_non_negative,
+        metavar="N",
+        help=f"list at most N (default {DEFAULT_REREVIEW_LIMIT}; 0: all of them)",
+    )
+    rereview.add_argument(
+        "--offset",
+        type=_non_negative,
+        default=0,
+        metavar="K",
+        help="skip the first K in queue order (the next page: K + N)",
+    )
     rereview.add_argument("--json", action="store_true", help="print the queue as JSON")
     rereview.set_defaults(handler=run_rereview)
+
+
+DEFAULT_REREVIEW_LIMIT = 100
+
+
+def _non_negative(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}")
+    return value
 
 
 def _register_publish(sub: argparse._SubParsersAction) -> None:
@@ -132,9 +161,7 @@ def run_publish(args: argparse.Namespace) -> int:
             author_id = author.id
         version = project.publish_guideline(text, args.changes, author_id, classes)
         result = version_dict(project, version)
-        result["rereview_queued"] = sum(
-            1 for item in project.rereview_queue() if item.queued_by == version.number
-        )
+        result["rereview_queued"] = project.rereview_count_for_version(version.id)
     if args.json:
         print_json(result)
     else:
@@ -199,9 +226,11 @@ def run_show(args: argparse.Namespace) -> int:
         print_json(result)
         return 0
     stdout.print(
-        styled("[bold]Guideline version {}[/]  {}", result["number"],
-               f"{result['published_at']}  {result['author'] or ''}  "
-               f"({result['content_hash'][:12]})")
+        styled(
+            "[bold]Guideline version {}[/]  {}",
+            result["number"],
+            f"{result['published_at']}  {result['author'] or ''}  ({result['content_hash'][:12]})",
+        )
     )
     stdout.print(result["changelog"])
     stdout.print(result["text"], soft_wrap=True)
@@ -231,15 +260,26 @@ def run_diff(args: argparse.Namespace) -> int:
 
 
 def run_rereview(args: argparse.Namespace) -> int:
-    """Print the re-review queue."""
+    """Print the re-review queue (its size, or one page of it)."""
+    limit = DEFAULT_REREVIEW_LIMIT if args.limit is None else args.limit or None
     with Project.open(args.project) as project:
-        items = [item.to_dict() for item in project.rereview_queue()]
-        for item in items:
-            item["image"] = project.image(item["image_id"]).path
+        total = project.rereview_count()
+        if args.count:
+            if args.json:
+                print_json({"count": total})
+            else:
+                stdout.print(f"{total} annotations to re-review")
+            return 0
+        items = [i.to_dict() for i in project.rereview_queue(limit=limit, offset=args.offset)]
+        paths = {
+            r.id: r.path for r in project.images_by_ids(sorted({i["image_id"] for i in items}))
+        }
+    for item in items:
+        item["image"] = paths.get(item["image_id"], "")
     if args.json:
-        print_json({"count": len(items), "items": items})
+        print_json({"count": total, "offset": args.offset, "limit": limit, "items": items})
         return 0
-    if not items:
+    if not total:
         stdout.print("Nothing to re-review.")
         return 0
     table = Table("annotation", "image", "class", "annotator", "made under", "changed by")
@@ -253,5 +293,8 @@ def run_rereview(args: argparse.Namespace) -> int:
             f"v{item['queued_by']}",
         )
     stdout.print(table)
-    stdout.print(f"{len(items)} annotations to re-review")
+    shown = f"{args.offset + 1}-{args.offset + len(items)} of " if len(items) < total else ""
+    stdout.print(f"{shown}{total} annotations to re-review")
+    if args.offset + len(items) < total:
+        stdout.print(f"Next page: --offset {args.offset + len(items)}")
     return 0

@@ -203,7 +203,11 @@ class Project(
         return str(self._db.scalar("PRAGMA integrity_check"))
 
     def info(self) -> dict[str, Any]:
-        """Counts that describe the project (what ``labeler info`` prints)."""
+        """Counts that describe the project (what ``labeler info`` prints).
+
+        Counts come from tables that triggers keep and from indexed counts, so a
+        million-image project is described without reading its rows.
+        """
         meta = self.meta()
         return {
             "project": str(self.path),
@@ -218,14 +222,14 @@ class Project(
                 {"name": p.name, "role": p.role.value, "organization": p.organization}
                 for p in self.people()
             ],
-            "annotations": self._db.utils["annotations"].count_where("deleted_at IS NULL"),
-            "annotations_by_annotator_and_class": self.annotation_counts(),
+            "annotations": self.live_annotation_count(),
+            "annotations_by_annotator_and_class": self.live_annotation_counts(),
             "guideline_versions": [
                 {"number": g.number, "published_at": g.published_at}
                 for g in self.guideline_versions()
             ],
-            "rereview_open": len(self.rereview_queue()),
-            "assignments_open": len(self.assignments(open_only=True)),
+            "rereview_open": self.rereview_count(),
+            "assignments_open": self.open_assignment_count(),
             "model_runs": [
                 {
                     "id": r.id,
