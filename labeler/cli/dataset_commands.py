@@ -346,9 +346,13 @@ def run_consensus(args: argparse.Namespace) -> int:
     )
     for c in unresolved:
         votes = ", ".join(f"{names[k]} {v}" for k, v in c.votes)
+        why = (
+            "tie: no class has more votes than the others"
+            if c.reason == "tie"
+            else f"below quorum: needs {c.required} of {c.annotators} annotators"
+        )
         stderr.print(
-            f"  {paths[c.image_id]}: annotations {list(c.annotation_ids)} "
-            f"votes {votes} (needs {c.required})",
+            f"  {paths[c.image_id]}: annotations {list(c.annotation_ids)} votes {votes} ({why})",
             soft_wrap=True,
         )
     return 0

@@ -12,8 +12,11 @@ Per image:
    Otherwise the class is voted: it needs ``ceil(quorum x annotators)`` votes
    (at least one) and a strict majority over the runner-up; the geometry is the
    cluster's best representative, the member of the winning class with the
-   highest mean IoU to the others. A cluster without quorum is *unresolved* and
-   listed for adjudication.
+   highest mean IoU to the others. ``annotators`` counts the image's annotators,
+   not the cluster's members: a person who drew nothing there is a vote for no
+   class. A cluster that fails is *unresolved* and listed for adjudication with
+   its ``reason``: ``"tie"`` when two classes have the most votes (even if both
+   reach the quorum), else ``"below_quorum"``.
 
 Tags (image-level classes) are voted the same way, one cluster per tag class.
 """
@@ -68,6 +71,7 @@ class UnresolvedCluster:
     required: int
     annotators: int
     best: FinalLabel  # the plurality candidate, for a "keep anyway" policy
+    reason: str = "below_quorum"  # or "tie": two classes share the most votes
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready form (what the GUI's adjudication list shows)."""
@@ -77,6 +81,7 @@ class UnresolvedCluster:
             "votes": [{"class_id": c, "votes": v} for c, v in self.votes],
             "required": self.required,
             "annotators": self.annotators,
+            "reason": self.reason,
         }
 
 
@@ -201,7 +206,13 @@ def _decide(
     else:
         result.unresolved.append(
             UnresolvedCluster(
-                result.image_id, ids, tuple(ranked), required, len(result.annotators), label
+                result.image_id,
+                ids,
+                tuple(ranked),
+                required,
+                len(result.annotators),
+                label,
+                "tie" if tied else "below_quorum",
             )
         )
 
