@@ -19,6 +19,14 @@ Per image:
    reach the quorum), else ``"below_quorum"``.
 
 Tags (image-level classes) are voted the same way, one cluster per tag class.
+
+The annotators of an image are everyone who answered it (``answered_by``, see
+:mod:`labeler.core.store.answers`) and everyone with a live annotation on it. A
+person who answered with nothing drawn votes "nothing here" on every cluster: a
+cluster whose absent votes reach the quorum and outnumber its leading class is
+a *negative* (dropped, counted in :attr:`ImageConsensus.negatives`). An image
+every annotator answered empty has no labels: a consensus negative, exported as
+a background image.
 """
 
 from __future__ import annotations
@@ -26,7 +34,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from labeler.core.domain import Annotation, Review, ReviewDecision
 from labeler.core.geometry import Geometry, Tag
@@ -96,6 +104,7 @@ class ImageConsensus:
     unresolved: list[UnresolvedCluster] = field(default_factory=list)
     rejected: tuple[int, ...] = ()
     accepted: tuple[int, ...] = ()
+    negatives: int = 0  # clusters outvoted by annotators who saw nothing there
 
 
 def latest_decisions(reviews: Iterable[Review], target_kind: str) -> dict[int, ReviewDecision]:
@@ -112,13 +121,17 @@ def image_consensus(
     annotations: Sequence[Annotation],
     decisions: Mapping[int, ReviewDecision],
     config: ConsensusConfig | None = None,
+    answered_by: Iterable[int] = (),
 ) -> ImageConsensus:
-    """The consensus of one image's live annotations, given the latest review decisions."""
+    """The consensus of one image's live annotations, given the latest review decisions.
+
+    ``answered_by``: the people who answered the image (with or without objects).
+    """
     config = config or ConsensusConfig()
     rejected = tuple(a.id for a in annotations if decisions.get(a.id) == ReviewDecision.REJECT)
     live = sorted((a for a in annotations if a.id not in rejected), key=lambda a: a.id)
     accepted = tuple(a.id for a in live if decisions.get(a.id) == ReviewDecision.ACCEPT)
-    annotators = tuple(sorted({a.annotator_id for a in live}))
+    annotators = tuple(sorted({a.annotator_id for a in live} | set(answered_by)))
     result = ImageConsensus(image_id, "none", annotators, rejected=rejected, accepted=accepted)
     if len(annotators) == 1:
         result.method = "single"
@@ -197,6 +210,10 @@ def _decide(
     votes = Counter(a.class_id for a in cluster)
     ranked = sorted(votes.items(), key=lambda cv: (-cv[1], cv[0]))
     top_class, top_votes = ranked[0]
+    absent = len(result.annotators) - len({a.annotator_id for a in cluster})
+    if absent >= required and absent > top_votes:
+        result.negatives += 1  # a quorum saw nothing there
+        return
     members = [a for a in cluster if a.class_id == top_class]
     rep = _medoid(members)
     label = FinalLabel(top_class, rep.geometry, ids, rep.id, top_votes, "vote")
@@ -224,16 +241,36 @@ def project_consensus(
 ) -> dict[int, ImageConsensus]:
     """Consensus of every image (or of ``image_ids``) of a project, by image id.
 
-    Reads all live annotations and reviews in two queries (the store's bulk
-    ``annotations()`` and ``reviews()``).
+    Covers every image someone answered or labeled. Reads all live annotations,
+    answers and reviews in a few queries (the store's bulk ``annotations()``,
+    ``answers_by_image()`` and ``reviews()``); a reviewer's fix counts for the
+    annotator whose annotation it replaced.
     """
     wanted = set(image_ids) if image_ids is not None else None
+    answered = project.answers_by_image()  # type: ignore[attr-defined]
     by_image: dict[int, list[Annotation]] = {}
-    for a in project.annotations():  # type: ignore[attr-defined]
+    for a in credited_annotations(project):
         if wanted is None or a.image_id in wanted:
             by_image.setdefault(a.image_id, []).append(a)
+    for image_id in answered:
+        if wanted is None or image_id in wanted:
+            by_image.setdefault(image_id, [])
     decisions = latest_decisions(project.reviews("annotation"), "annotation")  # type: ignore[attr-defined]
     return {
-        image_id: image_consensus(image_id, by_image[image_id], decisions, config)
+        image_id: image_consensus(
+            image_id, by_image[image_id], decisions, config, answered.get(image_id, ())
+        )
         for image_id in sorted(by_image)
     }
+
+
+def credited_annotations(project: object) -> list[Annotation]:
+    """Live annotations, a reviewer's fix credited to the annotator whose work it corrects.
+
+    The fix is the version that counts, but the reviewer is not one more annotator.
+    """
+    owners = project.fix_owners()  # type: ignore[attr-defined]
+    return [
+        replace(a, annotator_id=owners[a.id]) if a.id in owners else a
+        for a in project.annotations()  # type: ignore[attr-defined]
+    ]

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from labeler.core.consensus import ConsensusConfig, latest_decisions
+from labeler.core.consensus import ConsensusConfig, credited_annotations, latest_decisions
 from labeler.core.curation.balance import BalanceConfig, class_balance
 from labeler.core.curation.duplicates import DuplicateConfig, DuplicateReport, find_duplicates
 from labeler.core.curation.label_errors import (
@@ -190,7 +190,8 @@ def _export(
 
 def _select(project: object, options: ExportOptions, progress: Progress) -> _State:
     records = {r.id: r for r in project.images()}  # type: ignore[attr-defined]
-    annotations = project.annotations()  # type: ignore[attr-defined]
+    annotations = credited_annotations(project)  # a fix counts for the annotator it corrects
+    answered = project.answers_by_image()  # type: ignore[attr-defined]
     by_image: dict[int, list[Annotation]] = {}
     for a in annotations:
         by_image.setdefault(a.image_id, []).append(a)
@@ -211,6 +212,7 @@ def _select(project: object, options: ExportOptions, progress: Progress) -> _Sta
             options.only,
             options.unresolved,
             options.consensus,
+            answered.get(image_id, ()),
         )
         state.selections[image_id] = selection
         for reason in selection.reasons:
@@ -235,7 +237,7 @@ def _code(reason: str) -> str:
     """A short stable code for a selection reason."""
     for prefix, code in (
         ("rejected", "rejected"),
-        ("not labeled", "not_labeled"),
+        ("not answered", "not_answered"),
         ("unresolved", "unresolved"),
         ("not reviewed", "not_reviewed"),
         ("not confirmed", "not_confirmed"),

@@ -10,15 +10,18 @@
   several annotators with nothing unresolved, or an accepted review.
 
 In every mode rejected annotations are left out, images rejected in review are
-excluded, and images nobody labeled are excluded (an image marked done with no
-annotations is kept as a background image). ``unresolved`` says what happens to
+excluded, and images nobody answered are excluded with the reason "not answered".
+An image answered with nothing drawn (by everyone who answered it, or by a quorum:
+see :mod:`labeler.core.consensus`) is a negative, exported as a background image;
+so is an image marked done with no annotations and no answers recorded (older
+projects). ``unresolved`` says what happens to
 an image with unresolved consensus clusters: ``"exclude-image"`` (default),
 ``"drop"`` (drop those objects) or ``"keep"`` (keep the plurality candidate).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from labeler.core.consensus import ConsensusConfig, ImageConsensus, UnresolvedCluster
@@ -27,6 +30,7 @@ from labeler.core.domain import Annotation, ImageRecord, ImageStatus, ReviewDeci
 from labeler.core.export.model import ExportObject
 
 ONLY_MODES = ("all", "reviewed", "consensus")
+NOT_ANSWERED = "not answered: nobody finished this image or labeled anything on it"
 UNRESOLVED_POLICIES = ("exclude-image", "drop", "keep")
 
 
@@ -54,18 +58,22 @@ def select_image(
     only: str = "all",
     unresolved: str = "exclude-image",
     config: ConsensusConfig | None = None,
+    answered_by: Iterable[int] = (),
 ) -> Selection:
-    """Decide one image's labels (see the module doc for the rules)."""
+    """Decide one image's labels (see the module doc for the rules).
+
+    ``answered_by``: the people who answered the image, with or without objects.
+    """
     selection = Selection(record.id)
     if image_decision == ReviewDecision.REJECT or record.status == ImageStatus.REJECTED:
         selection.reasons.append("rejected in review")
         return selection
-    consensus = compute_consensus(record.id, annotations, decisions, config)
+    consensus = compute_consensus(record.id, annotations, decisions, config, answered_by)
     selection.method = consensus.method
     selection.unresolved = list(consensus.unresolved)
     image_accepted = image_decision == ReviewDecision.ACCEPT
     if consensus.method == "none" and not (image_accepted or record.status == ImageStatus.DONE):
-        selection.reasons.append("not labeled")
+        selection.reasons.append(NOT_ANSWERED)
         return selection
     selection.objects = [
         ExportObject(label.class_id, label.geometry, label.annotation_ids)
