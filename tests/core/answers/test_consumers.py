@@ -62,7 +62,7 @@ def test_export_keeps_negatives_and_says_why_unanswered_images_are_out(
 def test_a_confident_prediction_on_an_answered_empty_image_is_an_extra(
     three: tuple[Project, dict[str, int]],
 ) -> None:
-    project, ids = three
+    project, _ = three
     run = project.start_model_run("a" * 64, "m", {}, "cpu")
     project.add_predictions(run.id, 2, [(1, Box(5, 5, 50, 50), 0.99)])
     project.add_predictions(run.id, 3, [(1, Box(5, 5, 50, 50), 0.98)])  # nobody answered: out
