@@ -25,6 +25,8 @@ from labeler.core.errors import LabelerError
 from labeler.core.store import Project
 
 _TARGET = Qt.ItemDataRole.UserRole
+# Each work list shows its first rows only (a queue may hold millions); its tab says how many.
+PAGE_ROWS = 200
 
 
 @dataclass(frozen=True)
@@ -153,7 +155,10 @@ class ImageNames:
 def collect_rows(
     project: Project, person_id: int, can_review: bool, can_audit: bool
 ) -> dict[str, list[QueueRow]]:
-    """Every work list a person's role shows, by key (queue, rereview, returned, log)."""
+    """The first page of every work list a person's role shows, by key.
+
+    Keys: queue, rereview, returned, log; each list holds at most ``PAGE_ROWS``.
+    """
     names = ImageNames(project)
     rows = {"returned": rejected_rows(project, person_id, names)}
     if can_review:
@@ -164,12 +169,26 @@ def collect_rows(
     return rows
 
 
+def collect_counts(
+    project: Project, person_id: int, can_review: bool, can_audit: bool
+) -> dict[str, int]:
+    """How many entries each work list holds in all (counted, not read), by key."""
+    counts = {"returned": project.rejected_work_count(person_id)}
+    if can_review:
+        counts["queue"] = project.review_queue_count(person_id)
+        counts["rereview"] = project.rereview_count()
+    if can_audit:
+        counts["log"] = project.review_count()
+    return counts
+
+
 def collect_rows_from_file(
     path: Path, person_id: int, can_review: bool, can_audit: bool
-) -> dict[str, list[QueueRow]]:
-    """:func:`collect_rows` through a connection of its own (for a worker thread)."""
+) -> tuple[dict[str, list[QueueRow]], dict[str, int]]:
+    """:func:`collect_rows` and :func:`collect_counts` on a connection of its own (a worker)."""
     with Project.open(path) as project:
-        return collect_rows(project, person_id, can_review, can_audit)
+        rows = collect_rows(project, person_id, can_review, can_audit)
+        return rows, collect_counts(project, person_id, can_review, can_audit)
 
 
 def class_names(project: Project) -> dict[int, str]:
@@ -188,7 +207,7 @@ def review_queue_rows(
     """The reviewer's open review assignments with how many annotations are still to decide."""
     names = names or ImageNames(project)
     rows: list[QueueRow] = []
-    for item in project.review_queue(reviewer_id):
+    for item in project.review_queue(reviewer_id, limit=PAGE_ROWS):
         todo = len(item.annotation_ids)
         again = len(item.rereview_ids)
         state = f"{todo} to decide" if todo else "all decided"
@@ -202,7 +221,7 @@ def rereview_rows(project: Project, names: ImageNames | None = None) -> list[Que
     """Annotations a newer guideline version sent back for review."""
     names = names or ImageNames(project)
     rows: list[QueueRow] = []
-    for item in project.rereview_queue():
+    for item in project.rereview_queue(limit=PAGE_ROWS):
         made = f"v{item.made_under}" if item.made_under is not None else "no version"
         rows.append(
             QueueRow(
@@ -229,7 +248,7 @@ def rejected_rows(
     names = people_names(project)
     classes = class_names(project)
     rows: list[QueueRow] = []
-    for work in project.rejected_work(annotator_id):
+    for work in project.rejected_work(annotator_id, limit=PAGE_ROWS):
         try:
             class_name = classes.get(project.annotation(work.annotation_id).class_id, "?")
         except LabelerError:
@@ -275,9 +294,9 @@ def audit_rows(project: Project, sample: dict[str, list[int]]) -> list[QueueRow]
 
 
 def review_log_rows(project: Project) -> list[QueueRow]:
-    """Every review, newest first, with its reviewer, section and guideline version."""
+    """The newest reviews, newest first, with their reviewer, section and guideline version."""
     rows: list[QueueRow] = []
-    for entry in reversed(project.review_log()):
+    for entry in reversed(project.review_log(latest=PAGE_ROWS)):
         image_id, annotation_id = _review_target(project, entry)
         if image_id is None:
             continue

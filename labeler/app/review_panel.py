@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 from labeler.app.acknowledge import AcknowledgingWorkspace
 from labeler.app.canvas.controller import CanvasController
 from labeler.app.queues import (
+    PAGE_ROWS,
     QueueList,
     QueueRow,
     audit_rows,
@@ -123,7 +124,9 @@ class ReviewPanel(QWidget):
         workspace.imageChanged.connect(self._on_image_changed)
         controller.shapesChanged.connect(self._fill_image_annotations)
         controller.view.selectionChanged.connect(self._on_canvas_selection)
+        self._counts: dict[str, int] = {}
         self.refresh()
+        self.refresh_in_background()  # the lists' totals are counted off the GUI thread
 
     # Construction
 
@@ -206,7 +209,7 @@ class ReviewPanel(QWidget):
     # Refreshing from the core
 
     def refresh(self) -> None:
-        """Re-read every list of the panel from the core, now (on the GUI thread)."""
+        """Re-read the first page of every list from the core, now (on the GUI thread)."""
         if self._closed:
             return
         person_id = self.workspace.person.id
@@ -229,7 +232,7 @@ class ReviewPanel(QWidget):
         self._runner.run(
             lambda _progress: collect_rows_from_file(path, person_id, review, audit),
             "review lists",
-            on_success=self._show_rows,
+            on_success=self._show_rows_and_counts,
             on_failure=lambda message: self.show_message(message, error=True),
             on_finished=self._after_background_refresh,
         )
@@ -238,6 +241,12 @@ class ReviewPanel(QWidget):
         if self._refresh_again and not self._closed:
             self._refresh_again = False
             self._refresh_timer.start()
+
+    def _show_rows_and_counts(
+        self, result: tuple[dict[str, list[QueueRow]], dict[str, int]]
+    ) -> None:
+        rows, self._counts = result
+        self._show_rows(rows)
 
     def _show_rows(self, rows: dict[str, list[QueueRow]]) -> None:
         if self._closed:
@@ -256,9 +265,16 @@ class ReviewPanel(QWidget):
             if key is None:
                 continue
             base = self.tabs.tabText(index).split(" (")[0]
-            self.tabs.setTabText(index, f"{base} ({len(self.lists[key].rows())})")
+            self.tabs.setTabText(index, f"{base} ({self.list_total(key)})")
         role = self.workspace.person.role.value.replace("_", " ")
         self.title.setText(f"Review · {self.workspace.person.name} ({role})")
+
+    def list_total(self, key: str) -> str:
+        """How many entries a list holds in all ("200+" until counted, when a page is full)."""
+        shown = len(self.lists[key].rows())
+        if key in self._counts:
+            return str(max(self._counts[key], shown))
+        return f"{shown}+" if shown >= PAGE_ROWS else str(shown)
 
     def _fill_sections(self) -> None:
         guideline = self.workspace.project.current_guideline()
@@ -320,6 +336,12 @@ class ReviewPanel(QWidget):
 
     def _on_image_changed(self, _image_id: int) -> None:
         self.controller.pending_geometry.clear()
+        self.reset_section()
+
+    def reset_section(self) -> None:
+        """Back to "Guideline section…": every decision names its own section."""
+        if self.can_review:
+            self.section_picker.setCurrentIndex(0)
 
     # Navigation
 
@@ -441,6 +463,7 @@ class ReviewPanel(QWidget):
             return None
         self.controller.pending_geometry.pop(annotation_id, None)
         self.reason_edit.clear()
+        self.reset_section()  # the next decision picks its own section
         self.show_message(f"#{annotation_id}: {_DECISION_MARKS[decision.value]}")
         self._fill_image_annotations()  # the lists follow from the change event
         self._select_next_undecided()
