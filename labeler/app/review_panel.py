@@ -342,12 +342,6 @@ class ReviewPanel(QWidget):
         """Back to "Guideline section…": every decision names its own section."""
         if self.can_review:
             self.section_picker.setCurrentIndex(0)
-        self.reset_section()
-
-    def reset_section(self) -> None:
-        """Back to "Guideline section…": every decision names its own section."""
-        if self.can_review:
-            self.section_picker.setCurrentIndex(0)
 
     # Navigation
 
@@ -469,7 +463,6 @@ class ReviewPanel(QWidget):
             return None
         self.controller.pending_geometry.pop(annotation_id, None)
         self.reason_edit.clear()
-        self.reset_section()  # the next decision picks its own section
         self.reset_section()  # the next decision picks its own section
         self.show_message(f"#{annotation_id}: {_DECISION_MARKS[decision.value]}")
         self._fill_image_annotations()  # the lists follow from the change event
