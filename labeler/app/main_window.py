@@ -383,7 +383,10 @@ class MainWindow(QMainWindow):
 
     def _update_index(self, record: ImageRecord) -> None:
         name = PurePosixPath(record.path).name
-        status = STATUS_LABELS[record.status]
+        current = self.workspace.project.image(record.id).status  # the record may be older
+        status = STATUS_LABELS[current]
+        if current != ImageStatus.DONE and self.workspace.is_done_for_me(record.id):
+            status += ", done by you"  # blind overlap: the others have not finished yet
         self.status.set_index(self.current_index(), self.image_browser.row_count(), name, status)
 
     def _focus_image(self, image_id: int) -> None:
@@ -407,7 +410,7 @@ class MainWindow(QMainWindow):
 
     def _on_change(self, change: Change) -> None:
         record = self.controller.record
-        if record is not None and change.entity == "image" and record.id in change.ids:
+        if record is not None and change.entity in ("image", "answer") and record.id in change.ids:
             self._update_index(record)
         if change.entity == "model_run":
             self.status.set_provider(self._provider_label())
@@ -443,12 +446,10 @@ class MainWindow(QMainWindow):
         self.image_browser.step(-1)
 
     def toggle_done(self) -> None:
-        """Mark the image done, or back to in progress if it was done."""
+        """Mark the image done for me (nothing drawn is an answer too), or not done again."""
         record = self.controller.record
-        if record is None:
-            return
-        status = ImageStatus.IN_PROGRESS if record.status == ImageStatus.DONE else ImageStatus.DONE
-        self.workspace.execute(SetImageStatus(record.id, status, self.workspace.person.id))
+        if record is not None:
+            self.workspace.toggle_done_for_me(record.id)
 
     def mark_review(self) -> None:
         """Flag the image for review."""

@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from labeler.app.time_tracker import TimeTracker
-from labeler.core.commands import Command
+from labeler.core.commands import Command, SetAnswered
 from labeler.core.domain import Annotation, LabelClass, Person, Role
 from labeler.core.errors import LabelerError
 from labeler.core.events import Change
@@ -174,6 +174,20 @@ class Workspace(QObject):
         self.current_image_id = image_id
         if image_id is not None:
             self.imageChanged.emit(image_id)
+
+    def is_done_for_me(self, image_id: int) -> bool:
+        """True when the signed-in person has answered (marked done) the image."""
+        return self.project.is_answered(image_id, self.person.id)
+
+    def toggle_done_for_me(self, image_id: int) -> Command | None:
+        """Mark the image done for the signed-in person, or not done if it was (undoable).
+
+        Each person has their own "done" (blind overlap: one annotator finishing
+        does not finish the image for the others); the image's status follows
+        from everyone assigned to it.
+        """
+        answered = not self.is_done_for_me(image_id)
+        return self.execute(SetAnswered(image_id, self.person.id, answered))
 
     def flush_time(self) -> None:
         """Save the active time accumulated per image so far (one small transaction)."""

@@ -306,6 +306,37 @@ class SetImageStatus(Command):
 
 
 @dataclass(frozen=True)
+class SetAnswered(Command):
+    """Mark an image done (answered) or not done *for one person*; undone by the opposite.
+
+    Answering with nothing drawn is an answer too (:mod:`labeler.core.store.answers`).
+    The image's overall status follows from its assignees' answers; ``status``, set
+    on an inverse, puts the image back in the exact status it had before.
+    """
+
+    image_id: int
+    person_id: int
+    answered: bool = True
+    status: ImageStatus | None = None
+
+    @property
+    def text(self) -> str:
+        """What the edit does."""
+        return "Mark done" if self.answered else "Mark not done"
+
+    def _apply(self, project: Project) -> Command:
+        was_answered = project.is_answered(self.image_id, self.person_id)
+        old_status = project.image(self.image_id).status
+        if self.answered:
+            project.mark_answered(self.image_id, self.person_id)
+        else:
+            project.unmark_answered(self.image_id, self.person_id)
+        if self.status is not None and project.image(self.image_id).status != self.status:
+            project.set_image_status(self.image_id, self.status, self.person_id)
+        return SetAnswered(self.image_id, self.person_id, was_answered, old_status)
+
+
+@dataclass(frozen=True)
 class CompositeCommand(Command):
     """Several commands applied in one transaction as one undo step (paste, accept all)."""
 

@@ -183,3 +183,24 @@ def test_drags_of_one_shape_merge(setup: tuple[Project, int, int, int]) -> None:
     assert not first.merges_with(UpdateAnnotation(image_id, 8, geometry=Box(1, 1, 6, 6)))
     assert not first.merges_with(UpdateAnnotation(image_id, 7, class_id=3))
     assert not first.merges_with(DeleteAnnotation(image_id, 7))
+
+
+def test_set_answered_is_done_for_one_person_and_undoes_exactly(
+    project_with_images: Project,
+) -> None:
+    from labeler.core.commands import SetAnswered
+    from labeler.core.domain import Role
+
+    project = project_with_images
+    ann = project.add_person("Ann", Role.ANNOTATOR).id
+    image_id = project.images()[0].id
+    before = project.image(image_id).status
+    undo = SetAnswered(image_id, ann).apply(project)
+    assert project.is_answered(image_id, ann)
+    assert project.image(image_id).status == ImageStatus.DONE
+    assert undo.text == "Mark not done"
+    redo = undo.apply(project)
+    assert not project.is_answered(image_id, ann)
+    assert project.image(image_id).status == before
+    redo.apply(project)
+    assert project.is_answered(image_id, ann)
