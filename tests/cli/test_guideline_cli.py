@@ -139,3 +139,29 @@ def test_help_runs_as_installed(capsys: pytest.CaptureFixture[str]) -> None:
         with pytest.raises(SystemExit) as exited:
             main(args)
         assert exited.value.code == 0 and "usage" in capsys.readouterr().out
+
+
+def test_rereview_counts_and_pages(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with Project.open(project) as proj:
+        ana = proj.person_by_name("Ana")
+        assert ana is not None
+        for i in range(5):
+            proj.add_annotation(1, 1, Box(3 + i, 3, 40, 40), ana.id)
+    args = ["--changes", "scratch", "--classes", "scratch,crack"]
+    run_json(capsys, "guideline", "publish", project, GUIDES / "v1.md", *args)
+    whole = run_json(capsys, "rereview", project, "--limit", "0")
+    assert whole["count"] == len(whole["items"]) == 7
+    assert run_json(capsys, "rereview", project, "--count") == {"count": 7}
+    page = run_json(capsys, "rereview", project, "--limit", "3", "--offset", "2")
+    assert page["count"] == 7 and (page["offset"], page["limit"]) == (2, 3)
+    assert page["items"] == whole["items"][2:5]
+    assert run_json(capsys, "rereview", project, "--offset", "7")["items"] == []
+    capsys.readouterr()
+    assert main(["rereview", str(project), "--limit", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "1-3 of 7 annotations to re-review" in out and "--offset 3" in out
+    assert main(["rereview", str(project), "--count"]) == 0
+    assert capsys.readouterr().out.strip() == "7 annotations to re-review"
+    with pytest.raises(SystemExit) as refused:
+        main(["rereview", str(project), "--limit", "-1"])
+    assert refused.value.code == 2 and "whole number" in capsys.readouterr().err
