@@ -147,6 +147,11 @@ class ModelRun:
     image_count: int = 0
     note: str | None = None
 
+    @property
+    def complete(self) -> bool:
+        """True once the run finished its images; an interrupted or running run is not."""
+        return self.finished_at is not None
+
 
 @dataclass(frozen=True)
 class Prediction:

@@ -44,6 +44,7 @@ class PrelabelSummary:
     dropped: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     cancelled: bool = False
+    resumed: bool = False
 
     @property
     def images_per_second(self) -> float:
@@ -59,6 +60,7 @@ class PrelabelSummary:
             "failed": [{"path": p, "reason": r} for p, r in self.failed],
             "dropped_predictions": self.dropped, "seconds": round(self.seconds, 3),
             "images_per_second": round(self.images_per_second, 2), "cancelled": self.cancelled,
+            "resumed": self.resumed,
         }
 
 
@@ -139,8 +141,11 @@ def prelabel_project(
 
     Images already pre-labeled by the same model file with the same settings are
     skipped unless ``force``. Cancelling (``progress.cancel()`` or Ctrl+C) keeps
-    every image finished so far and closes the run.
+    every image finished so far and leaves the run incomplete, like a crash does;
+    the next call with the same model and settings resumes that run (only the
+    images it had not covered) and completes it.
     """
+    project.require_writable()
     progress = progress or Progress()
     model = load_project_model(model_path, config_path, device)
     settings = _run_settings(model, conf, iou)
@@ -152,14 +157,22 @@ def prelabel_project(
         summary.skipped_existing = sum(1 for i in chosen if i.id in covered)
         chosen = [i for i in chosen if i.id not in covered]
     project.set_default_model(model.info.path)
-    if not chosen:
+    unfinished = None if force else project.incomplete_run_for(model.info.sha256, settings)
+    if unfinished is not None:
+        # An interrupted run of the same model and settings goes on: only the images it
+        # had not covered are run, and the run becomes complete when they are done.
+        run = project.resume_model_run(unfinished.id, model.info.provider)
+        summary.resumed = True
+    elif not chosen:
         return summary
-    run = project.start_model_run(model.info.sha256, model.info.path.name, settings,
-                                  model.info.provider, model.info.fallback_note)
+    else:
+        run = project.start_model_run(model.info.sha256, model.info.path.name, settings,
+                                      model.info.provider, model.info.fallback_note)
     summary.run_id = run.id
-    _run_engine(project, model, run.id, chosen, settings, batch, progress, summary)
-    note = "cancelled; finished images kept" if summary.cancelled else None
-    project.finish_model_run(run.id, note)
+    if chosen:
+        _run_engine(project, model, run.id, chosen, settings, batch, progress, summary)
+    if not summary.cancelled:
+        project.finish_model_run(run.id)
     return summary
 
 

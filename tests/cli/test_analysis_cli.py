@@ -35,6 +35,7 @@ def project_file(tmp_path: Path) -> str:
         run_ = project.start_model_run("0" * 64, "detector", {}, "cpu")
         predictions = [(SCRATCH, Box(20, 20, 60, 60), 0.9), (DENT, Box(100, 0, 140, 30), 0.7)]
         project.add_predictions(run_.id, labeled.images[1], predictions)
+        project.finish_model_run(run_.id)
         return str(project.path)
 
 

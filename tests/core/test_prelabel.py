@@ -109,8 +109,67 @@ def test_cancel_keeps_finished_images(colour_project: Project, grid_model: Path)
     )
     assert summary.cancelled and 1 <= summary.images < 3
     assert summary.run_id is not None
-    run = colour_project.model_run(summary.run_id)
-    assert run.image_count == summary.images and "cancelled" in (run.note or "")
+    run = colour_project.model_runs()[-1]
+    assert run.id == summary.run_id and not run.complete
+    assert run.image_count == summary.images  # what it covered so far, not 0
+    assert colour_project.latest_complete_run() is None
+
+    resumed = prelabel_project(colour_project, grid_model, conf=0.5, device="cpu")
+    assert resumed.resumed and resumed.run_id == run.id
+    assert resumed.images == 3 - summary.images and resumed.skipped_existing == summary.images
+    finished = colour_project.model_run(run.id)
+    assert finished.complete and finished.image_count == 3
+    assert colour_project.latest_complete_run() == finished
+    assert [e.action for e in colour_project.events("model_run", run.id)] == [
+        "create", "resume", "finish"
+    ]
+
+
+def test_killed_prelabel_run_is_incomplete_and_the_next_run_resumes_it(
+    tmp_path: Path,
+) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    folder = tmp_path / "imgs"
+    folder.mkdir()
+    for i in range(40):
+        block_image(folder / f"b{i:02}.png", (0, 0, 255), (64 * (i % 8), 64 * (i // 8)))
+    path = tmp_path / "k.labeler"
+    with Project.create(path, ["red", "green"]) as project:
+        import_images(project, [folder])
+    model = grid_detector(tmp_path / "grid.onnx")
+    command = [sys.executable, "-m", "labeler.cli", "prelabel", str(path), "--model",
+               str(model), "--device", "cpu", "--batch", "1", "--json"]
+    with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as run:
+        deadline = time.monotonic() + 60
+        covered = 0
+        while covered < 2 and time.monotonic() < deadline and run.poll() is None:
+            with Project.open(path) as watcher:
+                runs = watcher.model_runs()
+                covered = runs[-1].image_count if runs else 0
+            time.sleep(0.01)
+        run.send_signal(signal.SIGKILL)
+    with Project.open(path) as project:
+        killed = project.model_runs()[-1]
+        if killed.complete:
+            pytest.skip("the run finished before the kill (machine too fast)")
+        assert killed.image_count >= 2 and project.latest_complete_run() is None
+        before = killed.image_count
+    rerun = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert rerun.returncode == 0, rerun.stderr
+    import json
+
+    data = json.loads(rerun.stdout)
+    assert data["resumed"] and data["run_id"] == killed.id
+    assert data["images"] == 40 - before and data["skipped_existing"] == before
+    with Project.open(path) as project:
+        runs = project.model_runs()
+        assert len(runs) == 1 and runs[0].complete and runs[0].image_count == 40
+        per_image = [len(project.predictions(i.id, runs[0].id)) for i in project.images()]
+        assert all(n == 1 for n in per_image)  # no image stored twice
 
 
 def test_broken_model_and_missing_image_are_reported(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -46,21 +49,24 @@ def report_data(
 ) -> dict[str, Any]:
     """Everything the report shows, JSON-ready.
 
-    The diagnosis is of ``run_id``, or of the newest model run when there is one.
+    The diagnosis is of ``run_id``, or of the latest complete model run when there is
+    one (an interrupted run is never the default); ``diagnosis.run_choice`` says which.
     ``curation`` adds the curation checks (they read every image's pixels once,
     then use the statistics cache), so it is opt-in.
     """
-    runs = project.model_runs()
+    run_choice = "chosen"
     if run_id is not None:
         resolve_run(project, run_id)  # an unknown id names the runs there are
-    elif runs:
-        run_id = max(r.id for r in runs)
+    elif (latest := project.latest_complete_run()) is not None:
+        run_id, run_choice = latest.id, "the latest complete run"
     elif truth_annotator is not None:
-        raise LabelerError("--truth needs a model run to diagnose, and the project has none")
+        raise LabelerError(
+            "--truth needs a complete model run to diagnose, and the project has none"
+        )
     diagnosis = None
     if run_id is not None:
         result = diagnose(project, run_id, truth_annotator, iou_threshold, DEFAULT_MIN_SCORE)
-        diagnosis = result.to_dict(SLICE_ROWS)
+        diagnosis = {**result.to_dict(SLICE_ROWS), "run_choice": run_choice}
     return {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "labeler_version": __version__,
@@ -91,13 +97,39 @@ def write_report(
     iou_threshold: float = DEFAULT_IOU_THRESHOLD,
     curation: bool = False,
 ) -> Path:
-    """Write the report to ``output`` (UTF-8) and return its path."""
+    """Write the report to ``output`` (UTF-8) and return its path.
+
+    The file appears complete or not at all: it is written to a temporary file
+    beside ``output`` and renamed over it, so a full disk leaves neither a 0-byte
+    or partial report nor a damaged earlier one.
+    """
     output = Path(output)
     if not output.parent.is_dir():
         raise LabelerError(f"{output}: folder {output.parent} does not exist")
     document = build_report(project, run_id, truth_annotator, iou_threshold, curation)
+    write_file_atomically(output, document.encode("utf-8"))
+    return output
+
+
+def write_file_atomically(output: Path, data: bytes) -> None:
+    """Write ``data`` to ``output`` through a temporary file and a rename, or raise.
+
+    Raises :class:`LabelerError` naming ``output`` and the problem; nothing is left behind.
+    """
     try:
-        output.write_text(document, encoding="utf-8")
+        handle, temporary = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
     except OSError as exc:
         raise LabelerError(f"{output}: cannot write ({exc.strerror or exc})") from exc
-    return output
+    try:
+        os.fchmod(handle, 0o644)  # as an ordinary new file, not mkstemp's owner-only mode
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, output)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise LabelerError(
+            f"{output}: cannot write ({exc.strerror or exc}); nothing was written"
+        ) from exc

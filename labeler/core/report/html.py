@@ -172,7 +172,13 @@ def _summary(project: dict[str, Any]) -> str:
     runs = table(
         ["run", "model", "provider", "images", "finished"],
         [
-            (str(r["id"]), r["model"], r["provider"], str(r["images"]), _when(r["finished_at"]))
+            (
+                str(r["id"]),
+                r["model"],
+                r["provider"],
+                str(r["images"]),
+                _when(r["finished_at"]) if r["finished_at"] else "incomplete",
+            )
             for r in project["model_runs"]
         ],
         "summary-runs",
@@ -426,6 +432,13 @@ def _diagnosis(d: dict[str, Any] | None) -> str:
     return (
         f'<section id="diagnosis"><h2>Model diagnosis: run {run["id"]} '
         f"({escape(run['model'])})</h2>"
+        + (
+            f'<p class="note">Run {run["id"]} is {escape(d["run_choice"])} '
+            "(interrupted runs are never the default).</p>"
+            if d.get("run_choice", "chosen") != "chosen"
+            else ""
+        )
+        +
         f'<p class="note">Against {escape(d["truth"])} labels on {d["images"]} images '
         f"({escape(sources)}); {d['truth_objects']} truth objects, {d['predictions']} "
         "predictions. COCO metrics as pycocotools computes them (IoU .50:.95, 101 recall "

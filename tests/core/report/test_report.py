@@ -71,6 +71,7 @@ def labeled(project_with_images: Project) -> Labeled:
     img0, img1, _ = labeled.images
     project.add_predictions(run.id, img0, [(SCRATCH, Box(10, 10, 50, 50), 0.9)])
     project.add_predictions(run.id, img1, [(DENT, Box(20, 20, 60, 60), 0.8)])
+    project.finish_model_run(run.id)
     return labeled
 
 
@@ -141,3 +142,16 @@ def test_without_a_model_run(project_with_images: Project, tmp_path: Path) -> No
 def test_unknown_run(labeled: Labeled) -> None:
     with pytest.raises(LabelerError, match=r"runs: 1 \(detector <v2>\)"):
         report_data(labeled.project, run_id=9)
+
+
+def test_an_interrupted_run_is_never_the_default(labeled: Labeled) -> None:
+    project = labeled.project
+    complete = project.latest_complete_run()
+    assert complete is not None
+    partial = project.start_model_run("1" * 64, "detector <v3>", {}, "cpu")
+    project.add_predictions(partial.id, labeled.images[0], [(SCRATCH, Box(1, 1, 9, 9), 0.5)])
+    data = report_data(project)
+    assert data["diagnosis"]["run"]["id"] == complete.id
+    assert data["diagnosis"]["run_choice"] == "the latest complete run"
+    html = render_html(data)
+    assert "is the latest complete run" in html and "incomplete" in html

@@ -26,12 +26,12 @@ def test_app_jobs_and_killed_cli_commands_lose_nothing(tmp_path: Path) -> None:
     holder = harness.start_holder(scenario.project, seed=7)
     try:
         harness.settle(1.0)
-        kills = 0
+        outcomes = []
         for round_no in range(ROUNDS):
-            outcomes = harness.run_round(scenario, round_no, rng, kill_probability=0.5)
-            kills += sum(o.killed for o in outcomes)
+            outcomes += harness.run_round(scenario, round_no, rng, kill_probability=0.7)
             harness.check_after_round(scenario, holder)
-        assert kills >= 2, "the seed must kill some commands"
+        killed = [o.name for o in outcomes if o.killed]
+        assert len(killed) >= 3, f"too few commands were killed: {killed}"
         assert len(holder.annotations) > 50 and holder.meta_keys
     finally:
         holder.stop()

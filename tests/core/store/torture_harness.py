@@ -325,7 +325,7 @@ def run_round(scenario: Scenario, round_no: int, rng: random.Random,
             on_command(name)
         versions_before = (len(verify(scenario.project)["info"]["guideline_versions"])
                            if name == "guideline publish" else 0)
-        kill_after = rng.uniform(0.3, 3.0) if rng.random() < kill_probability else None
+        kill_after = rng.uniform(0.15, 1.5) if rng.random() < kill_probability else None
         killed, code, stderr = _run(args, kill_after)
         outcome = CommandOutcome(name, killed, code, stderr=stderr)
         if not killed and code != 0:
