@@ -249,7 +249,20 @@ def _fill(
         )
         inner.load_guidelines(records["guidelines"])
         inner.load_work(records, vendor)
+        _copy_answers(project, inner, records, files)
         return _copy_prelabels(project, inner, prelabel_images)
+
+
+def _copy_answers(
+    project: Project,
+    inner: Project,
+    records: dict[str, Any],
+    files: dict[str, tuple[ImageRecord, Path]],
+) -> None:
+    """The vendor's people's answers on the package's images: their own "done" travels."""
+    names = {p["name"] for p in records["people"]}
+    rows = project.exchange_answers({r.id for r, _ in files.values()}, names)
+    inner.merge_vendor_answers([(r["image"], r["person"], r["answered_at"]) for r in rows])
 
 
 def _copy_prelabels(

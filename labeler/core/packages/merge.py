@@ -32,6 +32,8 @@ from labeler.core.packages.export import META_PACKAGE_ID, META_PACKAGE_OF, META_
 from labeler.core.store import SCHEMA_VERSION, Project
 from labeler.core.store.exchange import PackageError, read_meta_readonly
 
+ANSWERS = "answers"  # the package's answers, read beside its records (checked on their own)
+
 
 @dataclass
 class ImportSummary:
@@ -42,11 +44,12 @@ class ImportSummary:
     vendor: str
     import_id: int | None
     added: dict[str, int] = field(default_factory=dict)
+    answers: int = 0  # the vendor's new answers ("done", with or without objects)
 
     @property
     def changed(self) -> bool:
         """False when everything in the package was already in the project."""
-        return self.import_id is not None
+        return self.import_id is not None or self.answers > 0
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form."""
@@ -107,6 +110,7 @@ def read_package_records(
             try:
                 with Project.open(inner_path) as inner:
                     records = inner.exchange_records()
+                    records[ANSWERS] = inner.exchange_answers()  # the vendor's "done"
             except (LabelerError, sqlite3.Error, ValueError, KeyError, TypeError) as exc:
                 raise PackageError(f"{package.name}: its project cannot be read ({exc})") from exc
     return manifest, records
@@ -138,8 +142,11 @@ def import_package(
             f"{package.name}: refused, manifest vendor {manifest.vendor!r} is not the vendor "
             f"it was exported for ({grant.vendor!r})"
         )
+    answers = records.pop(ANSWERS, [])
     try:
         plan = project.check_records(records, grant.vendor, since=grant.exported_at, grant=grant)
+        vendor_people = set(grant.people) | {p["name"] for p in plan.people}
+        checked = project.check_vendor_answers(answers, vendor_people, grant.image_ids)
     except PackageError as exc:
         raise PackageError(f"{package.name}: refused, {exc}") from exc
     try:
@@ -148,6 +155,12 @@ def import_package(
         )
     except sqlite3.IntegrityError as exc:  # the transaction was rolled back
         raise PackageError(f"{package.name}: refused, its rows conflict ({exc})") from exc
+    answered = project.merge_vendor_answers(checked)
     return ImportSummary(
-        str(package), manifest.package_id, manifest.vendor, import_id, plan.counts()
+        str(package),
+        manifest.package_id,
+        manifest.vendor,
+        import_id,
+        {**plan.counts(), "answers": answered},
+        answered,
     )

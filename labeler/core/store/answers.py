@@ -24,12 +24,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from labeler.core.domain import ImageStatus
 from labeler.core.errors import LabelerError, UnknownEntityError
 from labeler.core.events import Change
 from labeler.core.store.base import StoreBase
 from labeler.core.store.bulk import ShapeColumns, _columns
+from labeler.core.store.exchange_checks import PackageError as PackageRecordError
 from labeler.core.store.rows import now_iso
 
 ANSWER_SOURCES = ("workspace", "imported", "package", "migrated")
@@ -44,6 +46,10 @@ _EMPTY = (
     "NOT EXISTS (SELECT 1 FROM annotations x WHERE x.image_id = w.image_id "
     f"AND x.annotator_id = w.person_id AND {MADE})"
 )
+
+
+class AnswerRecordError(PackageRecordError):
+    """An answer record in a vendor package is malformed or out of the package's scope."""
 
 
 @dataclass(frozen=True)
@@ -343,6 +349,72 @@ class AnswerStore(StoreBase):
             "UNION SELECT image_id, person_id FROM answers ORDER BY 1, 2"
         )
         return [(int(i), int(p)) for i, p in rows]
+
+    # Vendor packages: answers travel by image SHA-256 and person name
+
+    def exchange_answers(
+        self, image_ids: set[int] | None = None, people: set[str] | None = None
+    ) -> list[dict[str, str]]:
+        """Answers as package records (``image`` SHA-256, ``person`` name, ``answered_at``)."""
+        rows = self._db.query(
+            "SELECT w.image_id, i.sha256, p.name, w.answered_at FROM answers w "
+            "JOIN images i ON i.id = w.image_id JOIN people p ON p.id = w.person_id "
+            "ORDER BY w.image_id, w.person_id"
+        )
+        return [
+            {"image": r["sha256"], "person": r["name"], "answered_at": r["answered_at"]}
+            for r in rows
+            if (image_ids is None or r["image_id"] in image_ids)
+            and (people is None or r["name"] in people)
+        ]
+
+    def check_vendor_answers(
+        self, rows: object, people: set[str], image_ids: frozenset[int]
+    ) -> list[tuple[str, str, str]]:
+        """Untrusted answer records, checked: ``(sha256, person, answered_at)`` of each.
+
+        Only ``people`` (the vendor's) answering ``image_ids`` (the package's images)
+        are allowed; anything else raises :class:`AnswerRecordError`, nothing written.
+        """
+        if not isinstance(rows, list):
+            raise AnswerRecordError("answers: expected a list")
+        images = {
+            str(r[0]): int(r[1]) for r in self._db.conn.execute("SELECT sha256, id FROM images")
+        }
+        checked = []
+        for n, row in enumerate(rows):
+            where = f"answers[{n}]"
+            if not isinstance(row, dict) or set(row) != {"image", "person", "answered_at"}:
+                raise AnswerRecordError(f"{where}: expected image, person and answered_at")
+            sha, person, at = row["image"], row["person"], row["answered_at"]
+            if not all(isinstance(v, str) and 0 < len(v) <= 200 for v in (sha, person, at)):
+                raise AnswerRecordError(f"{where}: image, person and answered_at are short texts")
+            if images.get(sha) not in image_ids:
+                raise AnswerRecordError(f"{where}: an image the package did not carry")
+            if person not in people:
+                raise AnswerRecordError(f"{where}: {person!r} is not one of the vendor's people")
+            try:
+                datetime.fromisoformat(at)
+            except ValueError as exc:
+                raise AnswerRecordError(f"{where}: answered_at {at!r} is not a time") from exc
+            checked.append((sha, person, at))
+        return checked
+
+    def merge_vendor_answers(self, rows: list[tuple[str, str, str]]) -> int:
+        """Add checked vendor answers (source ``package``); returns how many were new.
+
+        Answers already here are kept; each new one completes its assignment.
+        """
+        added = 0
+        with self.transaction():
+            for sha, person, at in rows:
+                ids = self._db.conn.execute(
+                    "SELECT i.id, p.id FROM images i, people p WHERE i.sha256 = ? AND p.name = ?",
+                    (sha, person),
+                ).fetchone()
+                if ids is not None:
+                    added += self.mark_answered_many([(ids[0], ids[1])], source="package", at=at)
+        return added
 
     def _made_tuples(self, sql: str, params: tuple = ()) -> list[tuple]:
         cursor = self._db.conn.cursor()
