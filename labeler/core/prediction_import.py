@@ -16,7 +16,7 @@ Accepted inputs (``fmt``):
 
 Images are matched to the project's images by path as the file writes it (COCO
 ``file_name``; YOLO: the label file's stem) with
-:meth:`~labeler.core.store.image_records.ImageRecordStore.find_image`: the longest
+:class:`~labeler.core.image_refs.ImageIndex` (as ``Project.find_image``): the longest
 matching path suffix, else a unique file stem; an ambiguous name matches
 nothing. Classes are matched by name (exactly, else ignoring case when that is
 unambiguous). Images the project does not hold, images whose size in the file
@@ -53,6 +53,7 @@ from labeler.core.formats.records import ParsedImage
 from labeler.core.formats.yolo import parse_yolo
 from labeler.core.formats.yolo_classes import CLASS_FILE_NAMES, ClassListResolver
 from labeler.core.geometry import Geometry, validate_geometry
+from labeler.core.image_refs import ImageIndex
 from labeler.core.progress import Progress
 
 PREDICTION_FORMATS = ("coco", "yolo")
@@ -113,6 +114,8 @@ class PredictionImportReport:
 class _Plan:
     """Checked predictions per project image, ready to store."""
 
+    images: ImageIndex
+    classes: _ClassMatcher
     by_image: dict[int, list[tuple[int, Geometry, float]]] = field(default_factory=dict)
     images_in_files: int = 0
     dropped_invalid: int = 0
@@ -252,13 +255,15 @@ class _ClassMatcher:
         return found if found is not None else self.folded.get(name.strip().casefold())
 
 
-def _add_image(
-    project: object, plan: _Plan, classes: _ClassMatcher, file: Path, image: ParsedImage
-) -> None:
+def _new_plan(project: object) -> _Plan:
+    return _Plan(ImageIndex(project.images()), _ClassMatcher(project))  # type: ignore[attr-defined]
+
+
+def _add_image(plan: _Plan, file: Path, image: ParsedImage) -> None:
     """Match one image of a predictions file and queue its predictions."""
     plan.images_in_files += 1
     problems = plan.problems(file)
-    record = project.find_image(image.image_ref)  # type: ignore[attr-defined]
+    record = plan.images.find(image.image_ref)
     if record is None:
         problems["unmatched_images"].append(image.image_ref)
         return
@@ -276,7 +281,7 @@ def _add_image(
         return
     queued = plan.by_image.setdefault(record.id, [])
     for shape in image.shapes:
-        class_id = classes(shape.class_name)
+        class_id = plan.classes(shape.class_name)
         if class_id is None:
             unknown = problems["unknown_classes"]
             unknown[shape.class_name] = unknown.get(shape.class_name, 0) + 1
@@ -339,10 +344,9 @@ def _plan_coco(
                 path, f"{location}.score", "missing 'score': predictions need a confidence"
             )
         _check_score(path, annotation["score"], f"{location}.score")
-    plan = _Plan()
-    classes = _ClassMatcher(project)
+    plan = _new_plan(project)
     for image in parsed.images:
-        _add_image(project, plan, classes, path, image)
+        _add_image(plan, path, image)
     plan.problems(path)["warnings"].extend(parsed.warnings)
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     return plan, sha, settings
@@ -378,8 +382,7 @@ def _plan_yolo(
     if not files:
         raise PredictionImportError(f"{path}: no YOLO label files (*.txt) found")
     resolver = ClassListResolver(explicit)
-    matcher = _ClassMatcher(project)
-    plan = _Plan()
+    plan = _new_plan(project)
     progress.start(len(files), "reading predictions")
     for file in files:
         progress.check()
@@ -390,7 +393,7 @@ def _plan_yolo(
                 "labels); give --yolo-classes a,b,c in the model's class order"
             )
         _require_confidence(file)
-        record = project.find_image(file.stem)  # type: ignore[attr-defined]
+        record = plan.images.find(file.stem)
         if record is None:
             plan.images_in_files += 1
             plan.problems(file)["unmatched_images"].append(file.stem)
@@ -398,7 +401,7 @@ def _plan_yolo(
             continue
         parsed = parse_yolo(file, lambda _s, r=record: (r.width, r.height), classes, source)
         for image in parsed.images:
-            _add_image(project, plan, matcher, file, image)
+            _add_image(plan, file, image)
         plan.problems(file)["warnings"].extend(parsed.warnings)
         progress.advance()
     settings = {"source": "import", "format": "yolo", "folder": path.name}
