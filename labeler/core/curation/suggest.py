@@ -11,7 +11,8 @@ An image's score mixes
 
 as ``w_uncertainty * uncertainty + w_rarity * rarity``. For diversity, one image
 per near-duplicate cluster is suggested, and none from a cluster that already
-holds a labeled image.
+holds a labeled image. An image someone answered, even with nothing drawn on it
+(:mod:`labeler.core.store.answers`), counts as labeled.
 """
 
 from __future__ import annotations
@@ -96,9 +97,14 @@ def suggest_images(
     """The ``n`` unlabeled images most worth labeling next, best first (ties: lower id)."""
     config = config or SuggestConfig()
     progress = progress or Progress()
-    labeled = project.labeled_image_ids()  # type: ignore[attr-defined]
+    answered = set(project.answers_by_image())  # type: ignore[attr-defined]
+    labeled = project.labeled_image_ids() | answered  # type: ignore[attr-defined]
     done = {ImageStatus.DONE, ImageStatus.REJECTED}
-    unlabeled = project.unlabeled_images(done)  # type: ignore[attr-defined]
+    unlabeled = [
+        r
+        for r in project.unlabeled_images(done)  # type: ignore[attr-defined]
+        if r.id not in answered  # "nothing here" is an answer: not to label again
+    ]
     counts = project.live_class_counts()  # type: ignore[attr-defined]
     rarity = class_rarity(counts, [c.id for c in project.classes()])  # type: ignore[attr-defined]
     covered = dict(project.latest_predictions_by_image([r.id for r in unlabeled]))  # type: ignore[attr-defined]

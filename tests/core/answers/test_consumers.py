@@ -125,3 +125,13 @@ def test_a_reviewer_fix_supersedes_but_never_makes_the_reviewer_an_annotator(
     project.finish_model_run(run.id)
     truth = diagnose(project, run.id, "Ana").truth
     assert [s.geometry for s in truth.shapes[1]] == [Box(60, 60, 100, 100)]  # her fixed box
+
+
+def test_suggest_passes_over_images_answered_with_nothing(
+    three: tuple[Project, dict[str, int]],
+) -> None:
+    from labeler.core.curation.suggest import SuggestConfig, suggest_images
+
+    project, _ = three
+    ranked = suggest_images(project, n=10, config=SuggestConfig(diversity=False))
+    assert [s.image_id for s in ranked] == [3]  # image 2 was answered empty: not to label
