@@ -99,6 +99,8 @@ def load_model(
     input_size = _input_size(model_file, config)
     batch_dim = model_file.input_shape[0]
     static_batch = batch_dim if isinstance(batch_dim, int) else None
+    if static_batch is None and _outputs_fix_batch_one(handle.session):
+        static_batch = 1  # a dynamic input but outputs of one image: run one image at a time
     shapes, names = _warm_up(handle.session, model_file, input_size, static_batch or 1)
     adapter_cls = select_adapter(
         shapes,
@@ -146,6 +148,9 @@ class Model:
         self.adapter = adapter
         self._input_name = model_file.input_name
         self._dtype = np.float16 if model_file.input_type == "FLOAT16" else np.float32
+        # Set once a batch of several images gave outputs of one image (or failed while
+        # one image at a time works): from then on every image runs on its own.
+        self.one_image_at_a_time = False
         self.dropped_unmapped: Counter[str] = Counter()
         """Predictions dropped by ``class_map`` in :meth:`predict` calls, by model class."""
 
@@ -230,12 +235,42 @@ class Model:
                 (self.info.static_batch - len(canvases), *blob.shape[1:]), blob.dtype
             )
             blob = np.concatenate([blob, padding])
-        outputs = self.session.run(None, {self._input_name: blob})
-        outputs = [np.asarray(o, dtype=np.float32) for o in outputs]
+        outputs = [np.asarray(o, dtype=np.float32) for o in self._run(blob)]
         inferred = time.perf_counter()
         raw = self.adapter.postprocess(outputs, frames, params)
         results = [self._apply_class_map(dets) for dets in raw]
         return results, inferred - started, time.perf_counter() - inferred
+
+    def _run(self, blob: np.ndarray) -> list[Any]:
+        """``session.run`` on a batch, or image by image when the model holds one per run.
+
+        Some exports take a dynamic batch but write outputs of one image (a reshape to a
+        fixed batch of 1): a batch of several gives outputs of batch 1, or an error.
+        """
+        count = blob.shape[0]
+        if count > 1 and not self.one_image_at_a_time and not self.info.static_batch:
+            try:
+                outputs = self.session.run(None, {self._input_name: blob})
+            except Exception:  # retried one image at a time below, which says what fails
+                outputs = None
+            if outputs is not None and all(
+                np.ndim(o) == 0 or np.shape(o)[0] == count for o in outputs
+            ):
+                return list(outputs)
+            self.one_image_at_a_time = True
+        if count == 1 or self.info.static_batch:
+            return list(self._run_once(blob))
+        parts = [self._run_once(blob[i : i + 1]) for i in range(count)]
+        return [np.concatenate([part[k] for part in parts]) for k in range(len(parts[0]))]
+
+    def _run_once(self, blob: np.ndarray) -> list[Any]:
+        try:
+            return list(self.session.run(None, {self._input_name: blob}))
+        except Exception as exc:
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+            raise ModelError(
+                f"{self.info.path.name} failed on an input of shape {blob.shape}: {first}"
+            ) from exc
 
     def _apply_class_map(self, detections: list[Detection]) -> ImagePrediction:
         class_map = self.config.class_map
@@ -259,6 +294,15 @@ def _check_image(image: np.ndarray) -> np.ndarray:
     if image.dtype != np.uint8:
         raise ValueError(f"expected a uint8 BGR image, got dtype {image.dtype}")
     return image
+
+
+def _outputs_fix_batch_one(session: Any) -> bool:
+    """Whether an output declares a batch dimension of exactly 1 (the input's is dynamic)."""
+    for output in session.get_outputs():
+        shape = getattr(output, "shape", None) or []
+        if len(shape) >= 2 and shape[0] == 1:
+            return True
+    return False
 
 
 def _input_size(model_file: ModelFile, config: ModelConfig) -> tuple[int, int]:

@@ -121,6 +121,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         from labeler.cli.output import fail
 
         return fail("interrupted; finished work was kept", EXIT_INTERRUPTED)
+    except Exception as exc:  # a full disk, an unreadable folder: one line, not a traceback
+        from labeler.cli.output import describe_failure, fail
+
+        message = describe_failure(exc, getattr(args, "project", None))
+        if message is None:
+            raise
+        return fail(message, EXIT_USER_ERROR)
 
 
 if __name__ == "__main__":

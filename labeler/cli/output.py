@@ -9,7 +9,9 @@ styled lines are built with :func:`styled`, which escapes every value it is give
 
 from __future__ import annotations
 
+import errno
 import json
+import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -63,6 +65,36 @@ def fail(message: str, code: int) -> int:
     """Print an error message to stderr and return the exit code."""
     stderr.print(styled("[bold red]error:[/] {}", message), soft_wrap=True)
     return code
+
+
+DISK_FULL_HINT = "; free some space and run it again (nothing half-written was left)"
+
+
+def describe_failure(exc: BaseException, project: object = None) -> str | None:
+    """One line for a failure of the machine rather than of labeler, or None for a bug.
+
+    An ``OSError`` (a full disk, a folder one may not read, a path whose parent is
+    a file) names its file; SQLite's "database or disk is full" and disk I/O
+    errors name the ``project``; an error of the ``inference`` package carries its
+    own message. Anything else is a bug and keeps its traceback.
+    """
+    full = "the disk is full" + DISK_FULL_HINT
+    if isinstance(exc, OSError):
+        what = exc.strerror or str(exc) or type(exc).__name__
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            what = f"{what}: {full}"
+        return f"{exc.filename}: {what}" if exc.filename else what
+    if isinstance(exc, sqlite3.Error):
+        name = getattr(exc, "sqlite_errorname", "")
+        if name == "SQLITE_FULL":
+            return f"{project}: cannot write to the project: {full}"
+        if name.startswith("SQLITE_IOERR"):
+            return f"{project}: the disk failed while writing the project ({exc})"
+        return None
+    errors = sys.modules.get("inference.errors")
+    if errors is not None and isinstance(exc, errors.InferenceError):
+        return str(exc)
+    return None
 
 
 def print_json(data: Any) -> None:

@@ -93,7 +93,13 @@ class DatasetWriter:
 
     def write_bytes(self, relative: str, data: bytes) -> None:
         """Write a file and record its checksum."""
-        self._target(relative).write_bytes(data)
+        try:
+            self._target(relative).write_bytes(data)
+        except OSError as exc:  # a full disk: nothing of the export is kept (see __exit__)
+            raise ExportError(
+                f"{self.out}: cannot write {relative} ({exc.strerror or exc}); "
+                "nothing was exported"
+            ) from exc
         self.checksums[relative] = hashlib.sha256(data).hexdigest()
 
     def write_text(self, relative: str, text: str) -> None:
@@ -109,7 +115,10 @@ class DatasetWriter:
                     digest.update(chunk)
                     dst.write(chunk)
         except OSError as exc:
-            raise ExportError(f"{source}: cannot copy image ({exc.strerror or exc})") from exc
+            raise ExportError(
+                f"{source}: cannot copy the image into {self.out} ({exc.strerror or exc}); "
+                "nothing was exported"
+            ) from exc
         self.checksums[relative] = digest.hexdigest()
 
     def link_file(self, relative: str, source: Path, sha256: str) -> None:
