@@ -132,6 +132,11 @@ def test_suggest_passes_over_images_answered_with_nothing(
 ) -> None:
     from labeler.core.curation.suggest import SuggestConfig, suggest_images
 
-    project, _ = three
+    project, ids = three
+    dee = project.add_person("Dee", Role.ANNOTATOR).id
+    project.assign_images([2], [*ids.values(), dee], overlap=4, blind=True)
+    project.unmark_answered(2, ids["Cy"])
+    project.mark_answered(2, ids["Cy"])
+    assert project.image(2).status.value == "in_progress"  # Dee has not answered yet
     ranked = suggest_images(project, n=10, config=SuggestConfig(diversity=False))
     assert [s.image_id for s in ranked] == [3]  # image 2 was answered empty: not to label
