@@ -52,6 +52,12 @@ def _register_export(sub: argparse._SubParsersAction) -> None:
         help="include the model's newest pre-labels of the images",
     )
     export.add_argument(
+        "--for-review",
+        action="store_true",
+        help="the vendor's reviewers review in it (new reviewers may be added and their "
+        "reviews come back); implied when the images have review assignments",
+    )
+    export.add_argument(
         "--assign",
         metavar="NAMES",
         help="first assign the images to these people of the vendor (comma-separated)",
@@ -131,6 +137,7 @@ def run_export(args: argparse.Namespace) -> int:
             images,
             blind=args.blind,
             with_prelabels=args.with_prelabels,
+            for_review=True if args.for_review else None,
         )
     if args.json:
         print_json(summary.to_dict())

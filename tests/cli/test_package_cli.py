@@ -184,3 +184,23 @@ def test_self_promoting_package_is_refused_with_the_field_named(
     assert "cheat.lbpkg: refused, people[2].role" in err and "qa_lead" in err
     assert "Traceback" not in err
     assert frozen_bytes(project) == before
+
+
+def test_review_package_brings_back_its_reviewers_work(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    package = tmp_path / "review.lbpkg"
+    args = ["package", "export", project, "--to", package, "--for", "Vendor A", "--images", "all"]
+    run_json(capsys, *args, "--for-review")
+    opened = run_json(capsys, "package", "open", package)
+    with Project.open(opened["project"]) as inner:
+        lead = inner.add_person("Vera", "reviewer", "Vendor A")
+        vik = inner.person_by_name("Vik")
+        assert vik is not None
+        for person in (lead.id, vik.id):
+            inner.acknowledge(person)
+        made = inner.add_annotation(1, 1, Box(1, 1, 40, 40), vik.id)
+        inner.review_annotation(made.id, lead.id, "accept")
+    run_json(capsys, "package", "save", package)
+    result = run_json(capsys, "package", "import", project, package)
+    assert (result["people"], result["annotations"], result["reviews"]) == (1, 1, 1)
