@@ -172,7 +172,7 @@ def import_predictions(
         plan, sha, settings = _plan_yolo(project, path, yolo_classes, progress)
     if not plan.by_image:
         raise PredictionImportError(_nothing_matched(path, plan))
-    _refuse_repeat(project, sha, name)
+    _refuse_repeat(project, path, sha, name)
     return _store(project, plan, name, sha, fmt, settings, path)
 
 
@@ -189,11 +189,12 @@ def _nothing_matched(path: Path, plan: _Plan) -> str:
     )
 
 
-def _refuse_repeat(project: object, sha: str, name: str) -> None:
+def _refuse_repeat(project: object, path: Path, sha: str, name: str) -> None:
     for run in project.model_runs():  # type: ignore[attr-defined]
         if run.model_sha256 == sha and run.model_name == name and run.finished_at:
             raise PredictionImportError(
-                f"these predictions were already imported as model run {run.id} ({name}); "
+                f"{path}: these predictions were already imported as model run {run.id} "
+                f"({name}); "
                 "use that run, or another --model-name to import them again"
             )
 
