@@ -28,6 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from labeler.core.images import IMAGE_SUFFIXES
+from labeler.core.scratch import scratch_file
+from labeler.core.store.database import refuse_raw_access
 from labeler.core.store.exchange import PackageError
 
 PACKAGE_SUFFIX = ".lbpkg"
@@ -237,9 +239,11 @@ def write_archive(
 ) -> None:
     """Write a package atomically (a partial file never takes the name ``path``).
 
-    ``images`` maps ``<sha256>.<ext>`` names to files.
+    ``images`` maps ``<sha256>.<ext>`` names to files. ``project_file`` is read as bytes,
+    so it must be a snapshot (``Project.backup``), never a project open in this process.
     """
-    partial = path.with_name(path.name + ".part")
+    refuse_raw_access(project_file, "pack")
+    partial = scratch_file(path.parent, "package_part", suffix=".zip")
     try:
         with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr(MANIFEST, json.dumps(manifest.to_dict(), indent=2))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 
 from labeler.core.packages.archive import (
@@ -27,6 +26,7 @@ from labeler.core.packages.archive import (
     write_archive,
 )
 from labeler.core.packages.export import META_PACKAGE_ID
+from labeler.core.scratch import scratch_dir, scratch_space, sweep_stale
 from labeler.core.store import SCHEMA_VERSION, Project
 from labeler.core.store.exchange import PackageError, read_meta_readonly
 from labeler.core.store.rows import now_iso
@@ -59,7 +59,8 @@ def open_package(package: Path | str, limits: PackageLimits = DEFAULT_LIMITS) ->
             f"{package.name}: written with project schema {manifest.schema_version}; this "
             f"labeler uses schema {SCHEMA_VERSION}"
         )
-    staging = Path(tempfile.mkdtemp(prefix=".extracting-", dir=package.parent))
+    sweep_stale(package.parent)
+    staging = scratch_dir(package.parent, "extract")
     try:
         with archive:
             extract(archive, staging, limits)
@@ -90,8 +91,8 @@ def save_package(package: Path | str) -> Path:
         if project.meta().get(META_PACKAGE_ID) != manifest.package_id:
             raise PackageError(f"{folder}: its project belongs to another package")
         images = {p.name: p for p in (folder / "images").iterdir() if p.is_file()}
-        with tempfile.TemporaryDirectory(prefix=".saving-", dir=package.parent) as tmp:
-            snapshot = Path(tmp) / PROJECT_FILE
+        with scratch_space(package.parent, "package_save") as tmp:
+            snapshot = tmp / PROJECT_FILE
             project.backup(snapshot)
             updated = Manifest(**{**manifest.__dict__, "saved_at": now_iso()})
             write_archive(package, updated, snapshot, images)

@@ -109,10 +109,10 @@ def test_failed_export_leaves_nothing_behind(tmp_path: Path, unsuitable: Project
     victim = unsuitable.image_path(unsuitable.images()[5])
     moved = victim.with_suffix(".moved")
     shutil.move(victim, moved)
-    with pytest.raises(ExportError, match="cannot copy image"):
+    with pytest.raises(ExportError, match="cannot copy"):
         export_dataset(unsuitable, tmp_path / "out", ExportOptions(images="copy"))
     assert not (tmp_path / "out").exists()
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
     shutil.move(moved, victim)
 
 
