@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
@@ -32,6 +31,7 @@ import numpy as np
 from labeler.core.errors import BadImageError
 from labeler.core.images import decode_image, reduction_for
 from labeler.core.progress import Progress
+from labeler.core.scratch import scratch_file
 
 # Bump when a statistic's definition changes: cached values of older versions are ignored.
 STATS_VERSION = 2
@@ -166,7 +166,11 @@ class StatsCache:
             return
         entries = [self._entries[k].to_dict() for k in sorted(self._entries)]
         text = json.dumps({"version": STATS_VERSION, "images": entries}, separators=(",", ":"))
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".tmp")
+        try:
+            tmp = scratch_file(self.path.parent, "stats", suffix=".json")
+        except OSError:
+            return
+        fd = os.open(tmp, os.O_WRONLY)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(text)

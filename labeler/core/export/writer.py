@@ -11,11 +11,11 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import tempfile
 from pathlib import Path, PurePosixPath
 from types import TracebackType
 
 from labeler.core.errors import LabelerError
+from labeler.core.scratch import scratch_dir, sweep_stale
 
 
 class ExportError(LabelerError):
@@ -44,7 +44,11 @@ class DatasetWriter:
 
     def __enter__(self) -> DatasetWriter:
         _check_destination(self.out, self.overwrite)
-        self._tmp = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.", dir=self.out.parent))
+        try:
+            sweep_stale(self.out.parent)
+            self._tmp = scratch_dir(self.out.parent, "export")
+        except OSError as exc:
+            raise ExportError(f"{self.out}: cannot write there ({exc.strerror or exc})") from exc
         return self
 
     def __exit__(

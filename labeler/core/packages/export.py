@@ -15,7 +15,6 @@ package to it, since the package itself is the vendor's to edit.
 from __future__ import annotations
 
 import fnmatch
-import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -31,6 +30,7 @@ from labeler.core.packages.archive import (
     copy_verified,
     write_archive,
 )
+from labeler.core.scratch import scratch_space
 from labeler.core.store import SCHEMA_VERSION, Project
 from labeler.core.store.exchange import PackageError, PackageGrant
 from labeler.core.store.rows import now_iso
@@ -139,8 +139,7 @@ def export_package(
             assignment["blind"] = True
             assignment["hide_prelabels"] = not with_prelabels
     package_id = uuid.uuid4().hex
-    with tempfile.TemporaryDirectory(prefix="lbpkg-", dir=destination.parent) as tmp:
-        work = Path(tmp)
+    with scratch_space(destination.parent, "package_export") as work:
         inner_path = work / "build" / PROJECT_FILE
         inner_path.parent.mkdir()
         files = _copy_images(project, images, records, inner_path.parent / "images")

@@ -29,6 +29,7 @@ from labeler.core.packages.archive import (
     open_archive,
 )
 from labeler.core.packages.export import META_PACKAGE_ID, META_PACKAGE_OF, META_VENDOR
+from labeler.core.scratch import scratch_space
 from labeler.core.store import SCHEMA_VERSION, Project
 from labeler.core.store.exchange import PackageError, read_meta_readonly
 
@@ -91,8 +92,7 @@ def read_package_records(
     archive, manifest = open_archive(package, limits)
     with archive:
         _check_manifest(project, manifest, package.name)
-        with tempfile.TemporaryDirectory(prefix="lbpkg-import-") as tmp:
-            folder = Path(tmp)
+        with scratch_space(Path(tempfile.gettempdir()), "package_import") as folder:
             extract(archive, folder, limits)
             inner_path = folder / PROJECT_FILE
             meta = read_meta_readonly(inner_path)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from labeler.core.matching import DEFAULT_IOU_THRESHOLD
 from labeler.core.report.counts import disagreement_counts
 from labeler.core.report.curation import curation_data
 from labeler.core.report.html import render_html
+from labeler.core.scratch import scratch_file, sweep_stale
 from labeler.core.store import Project
 
 SLICE_ROWS = 25
@@ -117,7 +117,9 @@ def write_file_atomically(output: Path, data: bytes) -> None:
     Raises :class:`LabelerError` naming ``output`` and the problem; nothing is left behind.
     """
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
+        sweep_stale(output.parent)
+        temporary = scratch_file(output.parent, "report", suffix=".html")
+        handle = os.open(temporary, os.O_WRONLY)
     except OSError as exc:
         raise LabelerError(f"{output}: cannot write ({exc.strerror or exc})") from exc
     try:
