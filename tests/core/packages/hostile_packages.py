@@ -261,7 +261,7 @@ def _inflated_seconds(copy: VendorCopy, _source: Path) -> None:
 
 
 def _inflated_total_seconds(copy: VendorCopy, _source: Path) -> None:
-    for i in range(60):  # each plausible alone (1 s), 60 s in all in a package out ~1 s
+    for i in range(120):  # each plausible alone (1 s), 120 s in all in a package out ~1 s
         copy.label(box=Box(1 + i, 1, 20 + i, 20))
     copy.sql("UPDATE annotations SET seconds_spent = 1.0 WHERE id > 1")
 
@@ -443,7 +443,7 @@ HOSTILE_CASES: list[HostileCase] = [
     ),
     HostileCase(
         "inflated-total",
-        "claims 60 s over 60 labels in a package out about a second",
+        "claims 120 s over 120 labels in a package out about a second",
         r"annotations\.seconds_spent: 'Vik Moreau' claims \d+ s in all",
         _inflated_total_seconds,
     ),
