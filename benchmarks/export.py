@@ -6,7 +6,9 @@ Usage::
 
 Builds the project directly through the store API (``Project.add_images`` with
 ``ImageProbe`` values pointing at one real small file, distinct content hashes;
-``Project.add_annotations`` per image; all inside one ``project.transaction()``),
+``Project.add_annotations`` per image; one model run with 2-4 predictions per
+image through ``Project.add_predictions``, so the export also checks every image
+for likely label errors; all inside one ``project.transaction()``),
 then times ``export_dataset(..., ExportOptions(format="coco"))`` with no filters
 (nothing is decoded), checks the result with pycocotools when it is installed,
 and prints the figures. A second export checks byte-identical output.
@@ -68,6 +70,17 @@ def build(folder: Path, n_images: int, per_image: int) -> Path:
                 else:
                     shapes.append((classes[k % 2], Box(x, y, x + w, y + h)))
             project.add_annotations(record.id, shapes, person.id, AnnotationSource.MANUAL)
+        run = project.start_model_run("0" * 64, "benchmark", {}, "CPU")
+        for record in records:
+            count = int(rng.integers(2, 5))
+            xy = rng.uniform(0, 1, (count, 2)) * (WIDTH - 130, HEIGHT - 130)
+            wh = rng.uniform(10, 120, (count, 2))
+            predictions = [
+                (classes[k % 2], Box(*xy[k], *(xy[k] + wh[k])), float(rng.uniform(0.3, 0.99)))
+                for k in range(count)
+            ]
+            project.add_predictions(run.id, record.id, predictions)
+        project.finish_model_run(run.id)
     project.close()
     return folder / "bench.labeler"
 
