@@ -18,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QActionGroup, QCloseEvent, QGuiApplication, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
@@ -68,6 +68,8 @@ _ACTIVITY_EVENTS = frozenset(
 
 # Bump when panels are added or removed: a layout saved by an older version is then
 # ignored (restoreState refuses it) instead of squeezing the new panels into it.
+# How often the window looks for commits by other programs (SQLite data_version: cheap).
+EXTERNAL_POLL_MS = 1000
 LAYOUT_VERSION = 2
 
 

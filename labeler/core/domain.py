@@ -218,6 +218,14 @@ class ImportReport:
         """How many shapes were ``"dropped"`` or ``"altered"``."""
         return sum(1 for issue in self.shape_issues if issue[2] == action)
 
+    def problem_lines(self, limit: int) -> list[str]:
+        """The first ``limit`` skipped files and dropped/altered shapes, one line each."""
+        lines = [f"{path}: {reason}" for path, reason in self.skipped]
+        lines += [f"{f} {loc}: shape {a}: {r}" for f, loc, a, r in self.shape_issues]
+        if len(lines) > limit:
+            return [*lines[:limit], f"… and {len(lines) - limit} more"]
+        return lines
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready summary."""
         return {

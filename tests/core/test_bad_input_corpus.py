@@ -241,3 +241,14 @@ def test_cli_reports_every_dropped_shape(annotated: tuple[Project, Path]) -> Non
     assert f"{report['shapes_dropped']} shapes dropped" in again.stdout
     assert "circles.json shapes[0]: labelme circle imported as a 32-point polygon" in again.stderr
     assert "more dropped or altered shapes (all of them with --json)" in again.stderr
+
+
+def test_report_lines_for_the_app_list_files_then_shapes(annotated: tuple[Project, Path]) -> None:
+    project, folder = annotated
+    report = import_annotations(project, folder, "labelme", "mia")
+    lines = report.problem_lines(limit=100)
+    assert len(lines) == len(report.skipped) + len(report.shape_issues)
+    assert lines[0].startswith(str(folder / "bad_points.json"))
+    assert any("circles.json shapes[1]: shape altered: labelme circle" in line for line in lines)
+    capped = report.problem_lines(limit=3)
+    assert capped[:3] == lines[:3] and capped[3] == f"… and {len(lines) - 3} more"
