@@ -50,7 +50,7 @@ from labeler.app.thumbnails import ThumbnailCache, default_cache_dir
 from labeler.app.triage_panel import install_triage_panel
 from labeler.app.workers import Job, JobRunner, run_with_dialog
 from labeler.core.commands import SetImageStatus
-from labeler.core.domain import ImageRecord, ImageStatus, Person
+from labeler.core.domain import ImageRecord, ImageStatus, ImportReport, Person
 from labeler.core.errors import LabelerError
 from labeler.core.events import Change
 from labeler.core.store import Project
@@ -566,24 +566,26 @@ class MainWindow(QMainWindow):
             on_failure=lambda message: self.notify("Import failed", message, error=True),
         )
 
-    def _on_imported(self, report: Any) -> None:
+    def _on_imported(self, report: ImportReport) -> None:
         self.workspace.notify_external_change(Change("image", "create"))
         if self.current_image_id() is None:
             self.go_to_image(0)
-        skipped = list(getattr(report, "skipped", []))
-        summary = f"Imported {getattr(report, 'added', 0)} images, {len(skipped)} skipped"
-        if getattr(report, "cancelled", False):
+        summary = f"Imported {report.added} images, {len(report.skipped)} skipped"
+        for action in ("dropped", "altered"):
+            if report.shapes(action):
+                summary += f", {report.shapes(action)} shapes {action}"
+        if report.cancelled:
             summary += " (cancelled; finished batches kept)"
         self.status.showMessage(summary, 10_000)
-        if skipped:
-            lines = "\n".join(f"{path}: {reason}" for path, reason in skipped[:12])
-            more = f"\n… and {len(skipped) - 12} more" if len(skipped) > 12 else ""
-            self.notify("Some files were skipped", f"{summary}.\n\n{lines}{more}")
+        if report.skipped or report.shape_issues:
+            lines = "\n".join(report.problem_lines(12))
+            self.notify("Not everything was imported as it is", f"{summary}.\n\n{lines}")
 
     def notify(self, title: str, text: str, error: bool = False) -> None:
         """A message that does not block the workspace (closed with OK)."""
         icon = QMessageBox.Icon.Warning if error else QMessageBox.Icon.Information
         box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # file names like <b>x stay literal
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 
