@@ -285,8 +285,8 @@ def _copy_prelabels(
         run_id = found[0].run_id if found else project.latest_run_for_image(image.id)
         if run_id not in runs:
             run = project.model_run(run_id)
-            runs[run_id] = inner.start_model_run(
-                run.model_sha256, run.model_name, run.settings, run.provider, run.note
+            runs[run_id] = inner.start_model_run(  # no note: it may hold someone's paths
+                run.model_sha256, run.model_name, run.settings, run.provider, None
             ).id
         predictions = [(inner_classes[classes[p.class_id]], p.geometry, p.score) for p in found]
         count += inner.add_predictions(runs[run_id], inner_image.id, predictions)

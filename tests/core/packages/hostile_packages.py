@@ -64,7 +64,9 @@ def build_project(folder: Path) -> Path:
         project.review_annotation(ana.id, people["Quinn Halvorsen"], "accept")
         project.add_edge_case_example(first.id, "who is right?", quinn, class_name="crack")
         project.publish_draft("with an edge case", author_id=quinn)
-        run = project.start_model_run("0" * 64, "demo", {}, "CPUExecutionProvider")
+        run = project.start_model_run(  # an imported run's note holds a path, and a name
+            "0" * 64, "demo", {}, "CPUExecutionProvider", "imported from /home/Ana Oyelaran/p.json"
+        )
         for image in project.images()[:3]:
             project.add_predictions(run.id, image.id, [(1, Box(10, 10, 50, 50), 0.9)])
         project.finish_model_run(run.id)
