@@ -49,6 +49,7 @@ from labeler.app.workspace import Workspace
 from labeler.core.domain import ImageRecord, ImageStatus
 from labeler.core.errors import UnknownEntityError
 from labeler.core.events import Change
+from labeler.core.external_changes import EXTERNAL
 from labeler.core.progress import Progress
 from labeler.core.store import Project
 
@@ -219,6 +220,22 @@ class ImageListModel(QAbstractListModel):
                 continue
             index = self.index(row)
             self.dataChanged.emit(index, index)
+
+    def reload_loaded_pages(self) -> None:
+        """Re-read the pages in memory (another program changed the project) and repaint.
+
+        At most ``MAX_PAGES`` pages are held, so this reads no more than what was
+        recently visible.
+        """
+        for page_no in list(self._pages):
+            start = page_no * PAGE_SIZE
+            if self._ids is None:
+                page = self.project.images(limit=PAGE_SIZE, offset=start)
+            else:
+                page = self.project.images_by_ids(self._ids[start : start + PAGE_SIZE])
+            self._pages[page_no] = page
+            if page:
+                self.dataChanged.emit(self.index(start), self.index(start + len(page) - 1))
 
     def images_added(self) -> None:
         """New images were imported: the unfiltered list grows at its end."""
@@ -602,6 +619,12 @@ class ImageBrowser(QWidget):
     # Store changes
 
     def _on_change(self, change: Change) -> None:
+        if change == EXTERNAL:  # another program committed: reload what is shown
+            self.model.images_added()
+            self.model.reload_loaded_pages()
+            self._update_count()
+            self._counts_timer.start()
+            return
         if change.entity == "image" and change.action == "create":
             self.model.images_added()
             self._update_count()

@@ -53,6 +53,7 @@ from labeler.core.commands import SetImageStatus
 from labeler.core.domain import ImageRecord, ImageStatus, ImportReport, Person
 from labeler.core.errors import LabelerError
 from labeler.core.events import Change
+from labeler.core.external_changes import EXTERNAL, ExternalChangeWatcher
 from labeler.core.store import Project
 from labeler.core.tools import ShapeKey
 
@@ -125,6 +126,7 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
+        self._watch_other_programs()
         self._start()
 
     # Construction
@@ -333,7 +335,28 @@ class MainWindow(QMainWindow):
                 f"({self.actions['file.import'].shortcut().toString()})"
             )
 
+    def _watch_other_programs(self) -> None:
+        """Poll for commits by the CLI, another app or a job's own connection (1 s)."""
+        self._external = ExternalChangeWatcher(self.workspace.project)
+        self._external_timer = QTimer(self)
+        self._external_timer.setInterval(EXTERNAL_POLL_MS)
+        self._external_timer.timeout.connect(self.poll_external_changes)
+        self._external_timer.start()
+
     # Public surface
+
+    def poll_external_changes(self) -> int:
+        """Show what other programs committed since the last poll; returns how many changes."""
+        if self._closed:
+            return 0
+        try:
+            changes = self._external.poll()
+        except Exception as exc:  # a damaged or vanished file: say so, never crash
+            self.status.showMessage(f"Cannot read the project's changes: {exc}", 10_000)
+            return 0
+        for change in changes:
+            self.workspace.notify_external_change(change)
+        return len(changes)
 
     @property
     def undo_stack(self) -> QUndoStack:
@@ -414,7 +437,7 @@ class MainWindow(QMainWindow):
         record = self.controller.record
         if record is not None and change.entity in ("image", "answer") and record.id in change.ids:
             self._update_index(record)
-        if change.entity == "model_run":
+        if change.entity == "model_run" or change == EXTERNAL:
             self.status.set_provider(self._provider_label())
 
     def _update_undo_texts(self, _index: int = 0) -> None:
@@ -651,6 +674,7 @@ class MainWindow(QMainWindow):
         if self._closed:
             return
         self._closed = True
+        self._external_timer.stop()
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)

@@ -36,6 +36,7 @@ from labeler.core.commands import (
 )
 from labeler.core.domain import Annotation, ImageRecord, Prediction
 from labeler.core.events import Change
+from labeler.core.external_changes import EXTERNAL
 from labeler.core.geometry import Box, Polygon
 from labeler.core.tools import Created, Edited, ShapeKey, ToolResult
 
@@ -234,11 +235,12 @@ class CanvasController(QObject):
     def _on_change(self, change: Change) -> None:
         if self.record is None:
             return
-        if self.record.id in change.image_ids:
+        external = change == EXTERNAL  # another program committed: reload the image's shapes
+        if self.record.id in change.image_ids or external:
             self.record = self.workspace.project.image(self.record.id)  # status may have moved
         if change.entity == "image" and change.action == "status":
             return
-        if self.record.id in change.image_ids or change.entity in ("class", "meta"):
+        if self.record.id in change.image_ids or change.entity in ("class", "meta") or external:
             self.reload_shapes()
 
     def _on_active_class(self, class_id: int) -> None:

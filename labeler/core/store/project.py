@@ -198,6 +198,21 @@ class Project(
             params.append(entity_id)
         return [event_from_row(r) for r in self._db.query(sql + " ORDER BY id", tuple(params))]
 
+    def events_after(self, event_id: int, limit: int = 1000) -> list[Event]:
+        """Audit events newer than ``event_id``, oldest first (at most ``limit``)."""
+        rows = self._db.query(
+            "SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?", (event_id, limit)
+        )
+        return [event_from_row(r) for r in rows]
+
+    def last_event_id(self) -> int:
+        """The id of the newest audit event (0 when there is none)."""
+        return int(self._db.scalar("SELECT COALESCE(MAX(id), 0) FROM events") or 0)
+
+    def data_version(self) -> int:
+        """SQLite's counter of commits by *other* connections (this one's do not move it)."""
+        return int(self._db.scalar("PRAGMA data_version") or 0)
+
     def integrity_check(self) -> str:
         """SQLite's own verdict on the file ('ok' when sound)."""
         return str(self._db.scalar("PRAGMA integrity_check"))
