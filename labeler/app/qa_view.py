@@ -50,7 +50,9 @@ if TYPE_CHECKING:
     from labeler.app.main_window import MainWindow
 
 SLICE_LIMIT = 500
-_WATCHED = frozenset({"annotation", "prediction", "model_run", "review", "class", "guideline"})
+_WATCHED = frozenset(
+    {"annotation", "answer", "prediction", "model_run", "review", "class", "guideline"}
+)
 CHART_WIDTH = 440
 
 
@@ -444,7 +446,8 @@ class QaView(QWidget):
         numbers = " · ".join(f"{label} <b>{_fmt(metrics.get(key), 3)}</b>" for key, label in shown)
         self.model_summary.setText(
             f"<b>{run.get('model', '?')}</b> (run #{run.get('id')}) on "
-            f"{diagnosis.get('images', 0)} image(s), {diagnosis.get('truth_objects', 0)} truth "
+            f"{diagnosis.get('images', 0)} image(s){_left_out_text(diagnosis)}, "
+            f"{diagnosis.get('truth_objects', 0)} truth "
             f"objects, {diagnosis.get('predictions', 0)} predictions · {numbers}<br>"
             f"<span style='color:#9aa0a8'>Truth: {diagnosis.get('truth', '')}</span>"
         )
@@ -464,6 +467,14 @@ class QaView(QWidget):
             title.setText(
                 f"{name}: {part.get('total', 0)}{shown}" + (f" — {reasons}" if reasons else "")
             )
+
+
+def _left_out_text(diagnosis: dict[str, Any]) -> str:
+    """" (left out: not answered by anyone 3)" when some images were not evaluated."""
+    left = diagnosis.get("images_left_out") or {}
+    if not left:
+        return ""
+    return " (left out: " + ", ".join(f"{k} {v}" for k, v in sorted(left.items())) + ")"
 
 
 def install_qa_view(window: MainWindow) -> QaView:

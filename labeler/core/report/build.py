@@ -35,6 +35,7 @@ def _project_summary(project: Project) -> dict[str, Any]:
         "people": info["people"],
         "annotations": info["annotations"],
         "predictions": info["predictions"],
+        "answers": project.answer_counts(),
         "model_runs": info["model_runs"],
         "guideline_versions": info["guideline_versions"],
     }

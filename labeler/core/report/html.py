@@ -126,6 +126,7 @@ def _cards(data: dict[str, Any]) -> str:
     cards: list[tuple[str, str]] = [
         ("images", f"{project['images']:,}"),
         ("annotations", f"{project['annotations']:,}"),
+        ("answered empty", f"{project.get('answers', {}).get('answered_empty', 0):,}"),
         ("annotators", str(len(agreement["annotators"]))),
         ("images compared", f"{agreement['images_compared']:,}"),
     ]
@@ -252,7 +253,8 @@ def _agreement(agreement: dict[str, Any]) -> str:
     parts = [
         '<section id="agreement"><h2>Inter-annotator agreement</h2>',
         f'<p class="note">Annotators: {escape(", ".join(agreement["annotators"]) or "none")}; '
-        f"images labeled by two or more: {agreement['images_compared']}; objects match at IoU "
+        f"images answered by two or more: {agreement['images_compared']} (an answer with "
+        "nothing drawn counts); objects match at IoU "
         f"≥ {agreement['iou_threshold']}.</p>",
     ]
     objects, tags = agreement["objects"], agreement["tags"]
@@ -332,7 +334,7 @@ def _disagreements(data: dict[str, Any]) -> str:
     return (
         '<section id="disagreements"><h2>Disagreements</h2>'
         f'<p class="note">{data["total"]} disagreements between pairs of annotators on the '
-        "images both labeled.</p>"
+        "images both answered (an empty answer against objects counts as missed).</p>"
         f'<div class=grid><div>{by_type}</div><div class="chart">{chart}</div></div>'
         f"<h3>By pair</h3>{pairs}</section>"
     )
@@ -440,7 +442,8 @@ def _diagnosis(d: dict[str, Any] | None) -> str:
         )
         +
         f'<p class="note">Against {escape(d["truth"])} labels on {d["images"]} images '
-        f"({escape(sources)}); {d['truth_objects']} truth objects, {d['predictions']} "
+        f"({escape(sources)}{_left_out(d)}); {d['truth_objects']} truth objects, "
+        f"{d['predictions']} "
         "predictions. COCO metrics as pycocotools computes them (IoU .50:.95, 101 recall "
         "points, 100 detections per image).</p>"
         f"<div class=grid><div>{stats}</div><div>{per_class}"
@@ -481,3 +484,11 @@ def render_html(data: dict[str, Any]) -> str:
         f'<script type="application/json" id="report-data">{embedded}</script>'
         "</body></html>\n"
     )
+
+
+def _left_out(diagnosis: dict[str, Any]) -> str:
+    """"; left out: not answered by anyone 4" (escaped), or nothing when none was."""
+    left = diagnosis.get("images_left_out") or {}
+    if not left:
+        return ""
+    return "; left out: " + escape(", ".join(f"{k} {v}" for k, v in sorted(left.items())))

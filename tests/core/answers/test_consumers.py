@@ -140,3 +140,22 @@ def test_suggest_passes_over_images_answered_with_nothing(
     assert project.image(2).status.value == "in_progress"  # Dee has not answered yet
     ranked = suggest_images(project, n=10, config=SuggestConfig(diversity=False))
     assert [s.image_id for s in ranked] == [3]  # image 2 was answered empty: not to label
+
+
+def test_the_report_counts_empty_answers_and_says_what_was_left_out(
+    three: tuple[Project, dict[str, int]],
+) -> None:
+    from labeler.core.report.build import report_data
+    from labeler.core.report.html import render_html
+
+    project, _ = three
+    run = project.start_model_run("c" * 64, "m", {}, "cpu")
+    for image_id in (1, 2, 3):
+        project.add_predictions(run.id, image_id, [(1, Box(5, 5, 50, 50), 0.9)])
+    project.finish_model_run(run.id)
+    data = report_data(project)
+    assert data["project"]["answers"]["answered_empty"] == 5  # Bo, Cy on 1; all three on 2
+    assert data["disagreements"]["by_type"]["missing"] == 2  # Ana's dent vs two empty answers
+    assert data["diagnosis"]["images_left_out"] == {"not answered by anyone": 1}
+    page = render_html(data)
+    assert "answered empty" in page and "left out: not answered by anyone 1" in page
