@@ -186,7 +186,10 @@ def annotated(project: Project, tmp_path: Path) -> tuple[Project, Path]:
 def test_annotation_case(annotated: tuple[Project, Path], case: object) -> None:
     project, folder = annotated
     before = project.info()["annotations"]
-    report = import_annotations(project, folder / case.name, case.fmt, f"vera-{case.name}")
+    classes = ["dent"] if case.fmt == "yolo" else None
+    report = import_annotations(
+        project, folder / case.name, case.fmt, f"vera-{case.name}", yolo_classes=classes
+    )
     stored = project.info()["annotations"] - before
     assert report.annotations == stored == case.imported
     if case.refused:

@@ -196,20 +196,28 @@ def image_cases() -> list[ImageCase]:
             "cut.png", good_png[: len(good_png) // 2], False, "corrupt PNG", about="PNG cut in half"
         ),
         ImageCase(
-            "cut.tif", good_tif[: len(good_tif) // 2], False, "TIFF", about="TIFF cut in half"
+            "cut.tif", good_tif[: len(good_tif) // 2], False, "truncated", about="TIFF cut in half"
         ),
         ImageCase(
-            "cut.webp", good_webp[: len(good_webp) // 2], False, "", about="WebP cut in half"
+            "cut.webp",
+            good_webp[: len(good_webp) // 2],
+            False,
+            "unreadable image header",
+            about="WebP cut in half",
         ),
         ImageCase(
             "header_only.bmp",
             encode(50, 40, "BMP", 9)[:60],
             False,
-            "",
+            "truncated",
             about="BMP header without pixels",
         ),
         ImageCase(
-            "zero_width.png", png_claiming(0, 10), False, "", about="PNG header claiming 0x10 px"
+            "zero_width.png",
+            png_claiming(0, 10),
+            False,
+            "not an image",
+            about="PNG header claiming 0x10 px",
         ),
         ImageCase(
             "claims_200mp.png",
@@ -432,6 +440,23 @@ def annotation_cases() -> list[AnnotationCase]:
             refused="<!DOCTYPE declarations are refused",
             about="VOC with entities",
         ),
+        # YOLO names the image by the label file's stem: one folder per case.
+        AnnotationCase(
+            "yolo_degenerate/good.txt",
+            "yolo",
+            "0 0.5 0.5 0.2 0.2\n0 0.5 0.5 0 0.1\n0 0.1 0.1 0.2 0.2 0.3 0.3\n0 0.9 0.5 0.4 0.2\n",
+            2,
+            (("line 2", "dropped"), ("line 3", "dropped"), ("line 4", "altered")),
+            about="YOLO zero-width box, collinear polygon, box sticking out",
+        ),
+        AnnotationCase(
+            "yolo_outside/good.txt",
+            "yolo",
+            "0 0.5 0.5 0.2 0.2\n0 1.5 0.5 0.2 0.2\n",
+            0,
+            refused="line 2: x_center = 1.5 is outside [0, 1]",
+            about="YOLO coordinate outside [0, 1]",
+        ),
     ]
 
 
@@ -440,6 +465,7 @@ def write_annotation_corpus(folder: Path) -> list[AnnotationCase]:
     folder.mkdir(parents=True, exist_ok=True)
     cases = annotation_cases()
     for case in cases:
+        (folder / case.name).parent.mkdir(parents=True, exist_ok=True)
         (folder / case.name).write_text(case.text, encoding="utf-8")
     return cases
 
