@@ -35,19 +35,25 @@ def resolve_model_run(project: object, text: str | int) -> int:
             f"model {wanted!r} has no complete run (run {ids} did not finish); "
             "give a run id to use an unfinished run"
         )
+    if wanted.isdigit():
+        raise UnknownModelRunError(
+            f"no model run with id {wanted} ({describe_runs(runs)}), and no model is "
+            f"named {wanted!r}"
+        )
     raise UnknownModelRunError(
-        f"no model run with id or model name {wanted!r}; {describe_runs(runs)}"
+        f"no model run with id or model name {wanted!r} ({describe_runs(runs)})"
     )
 
 
 def describe_runs(runs: list[ModelRun]) -> str:
-    """``runs: 1 (detector, complete), 2 (detector, unfinished)`` for messages."""
+    """``runs: 1 (detector), 2 (detector, unfinished)`` for messages."""
     if not runs:
         return (
-            "the project has no model runs yet (run `labeler prelabel` or "
-            "`labeler import --predictions`)"
+            "the project has no model runs yet: run `labeler prelabel` or "
+            "`labeler import --predictions`"
         )
     listed = ", ".join(
-        f"{r.id} ({r.model_name}, {'complete' if r.finished_at else 'unfinished'})" for r in runs
+        f"{r.id} ({r.model_name})" if r.finished_at else f"{r.id} ({r.model_name}, unfinished)"
+        for r in runs
     )
     return f"runs: {listed}"

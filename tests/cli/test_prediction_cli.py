@@ -166,7 +166,7 @@ def test_unknown_model_lists_the_runs(
     import_json(project_file, write_predictions(tmp_path), "detector", capsys)
     assert main(["diagnose", str(project_file), "--model", "yolo"]) == 2
     err = capsys.readouterr().err
-    assert "'yolo'" in err and "1 (detector, complete)" in err
+    assert "'yolo'" in err and "(runs: 1 (detector))" in err
 
 
 def test_only_unfinished_runs_of_a_name(tmp_path: Path, project_file: Path) -> None:
