@@ -21,7 +21,7 @@ from labeler.core.errors import (
     LabelerError,
     OperationCancelled,
 )
-from labeler.core.formats.records import ParsedFile
+from labeler.core.formats.records import ParsedFile, ShapeIssue
 from labeler.core.geometry import Geometry, Polygon, Tag, validate_geometry
 from labeler.core.images import DEFAULT_MAX_PIXELS, ImageProbe, is_image_path, probe_image
 from labeler.core.progress import Progress
@@ -245,10 +245,10 @@ def _store_parsed_file(
         for index, shape in enumerate(image_labels.shapes):
             try:
                 geometry = validate_geometry(shape.geometry, (image.width, image.height))
-            except GeometryError as exc:
+            except GeometryError as exc:  # outside the image as the project knows it
                 invalid += 1
-                report.skipped.append(
-                    (f"{parsed.path}: {image_labels.image_ref} shape {index}", str(exc))
+                parsed.shape_issues.append(
+                    ShapeIssue(f"{image_labels.image_ref} shape {index}", "dropped", str(exc))
                 )
                 continue
             label_class = project.ensure_class(shape.class_name, GeometryKind(geometry.kind))
