@@ -147,6 +147,7 @@ def import_package(
         plan = project.check_records(records, grant.vendor, since=grant.exported_at, grant=grant)
         vendor_people = set(grant.people) | {p["name"] for p in plan.people}
         checked = project.check_vendor_answers(answers, vendor_people, grant.image_ids)
+        project.check_answer_times(checked, grant)
     except PackageError as exc:
         raise PackageError(f"{package.name}: refused, {exc}") from exc
     try:

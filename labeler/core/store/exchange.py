@@ -22,7 +22,7 @@ from labeler.core.domain import ExampleKind, ExampleShape
 from labeler.core.events import Change
 from labeler.core.geometry import geometry_from_dict, geometry_to_dict
 from labeler.core.store.exchange_checks import MergePlan, PackageError, RecordChecks
-from labeler.core.store.exchange_grant import GRANT_ENTITY, PackageGrant
+from labeler.core.store.exchange_grant import GRANT_ENTITY, GrantCheck, GrantError, PackageGrant
 from labeler.core.store.rows import (
     example_from_row,
     geometry_columns,
@@ -54,6 +54,24 @@ class ExchangeStore(RecordChecks):
             (GRANT_ENTITY, package_id),
         )
         return PackageGrant.from_dict(json.loads(str(value))) if value is not None else None
+
+    def check_answer_times(self, answers: list[tuple[str, str, str]], grant: PackageGrant) -> None:
+        """Refuse new ``(sha256, person, answered_at)`` answers dated outside the package's window.
+
+        Answers already here (carried out and back) keep their older times.
+        """
+        window = GrantCheck(self._db, grant, now_iso())
+        try:
+            for i, (sha, person, at) in enumerate(answers):
+                known = self._db.scalar(
+                    "SELECT 1 FROM answers w JOIN images i ON i.id = w.image_id "
+                    "JOIN people p ON p.id = w.person_id WHERE i.sha256 = ? AND p.name = ?",
+                    (sha, person),
+                )
+                if not known:
+                    window.check_time(at, f"answers[{i}].answered_at")
+        except GrantError as exc:
+            raise PackageError(str(exc)) from exc
 
     # Writing records out
 

@@ -162,7 +162,7 @@ class GrantCheck:
         acknowledged = {id(a) for a in plan.acknowledgements}  # the very row objects
         for i, row in enumerate(records.get("acknowledgements", [])):
             if id(row) in acknowledged:
-                self._check_time(row.get("at"), f"acknowledgements[{i}].at")
+                self.check_time(row.get("at"), f"acknowledgements[{i}].at")
         self._check_assignments(records.get("assignments", []), plan.assignments)
 
     # People
@@ -197,7 +197,7 @@ class GrantCheck:
             raise _fail(where + ".image", "an image this package did not carry")
         for key in ("created_at", "updated_at", "deleted_at"):
             if row.get(key) is not None:
-                self._check_time(row[key], f"{where}.{key}")
+                self.check_time(row[key], f"{where}.{key}")
         self._check_seconds(row.get("seconds_spent") or 0.0, where + ".seconds_spent")
         if row.get("replaces") and row["uid"] not in fixes:
             raise _fail(
@@ -238,9 +238,9 @@ class GrantCheck:
     def _check_update(self, row: dict[str, Any], where: str) -> None:
         if row["uid"] not in self.grant.annotations:
             raise _fail(where, "edits an annotation the package did not carry")
-        self._check_time(row.get("updated_at"), where + ".updated_at")
+        self.check_time(row.get("updated_at"), where + ".updated_at")
         if row.get("deleted_at") is not None:
-            self._check_time(row["deleted_at"], where + ".deleted_at")
+            self.check_time(row["deleted_at"], where + ".deleted_at")
 
     def _check_totals(self, rows: list[dict[str, Any]], new: dict[str, Any]) -> None:
         totals: dict[str, float] = defaultdict(float)
@@ -277,7 +277,7 @@ class GrantCheck:
                 )
             self._check_target(row, where, new)
             self._check_fix(row, where, new)
-            self._check_time(row.get("created_at"), where + ".created_at")
+            self.check_time(row.get("created_at"), where + ".created_at")
 
     def _check_target(self, row: dict[str, Any], where: str, new: dict[str, Any]) -> None:
         target = row["target"]
@@ -323,13 +323,14 @@ class GrantCheck:
                 (row["person"], row["image"], row["task"]),
             )
             if existing is None:
-                self._check_time(row.get("created_at"), where + ".created_at")
+                self.check_time(row.get("created_at"), where + ".created_at")
             if row.get("done_at") is not None:
-                self._check_time(row["done_at"], where + ".done_at")
+                self.check_time(row["done_at"], where + ".done_at")
 
     # Plausibility
 
-    def _check_time(self, value: Any, where: str) -> None:
+    def check_time(self, value: Any, where: str) -> None:
+        """Refuse a timestamp outside the export-to-import window (give or take the skew)."""
         try:
             moment = parse_time(str(value))
         except ValueError as exc:

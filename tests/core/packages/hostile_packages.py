@@ -299,6 +299,13 @@ def _future_done_assignment(copy: VendorCopy, _source: Path) -> None:
     copy.sql("UPDATE assignments SET done_at = ?", (FUTURE,))
 
 
+def _backdated_done(copy: VendorCopy, _source: Path) -> None:
+    vik = copy.person(VIK)
+    copy.project.acknowledge(vik)
+    copy.project.mark_answered(2, vik)
+    copy.sql("UPDATE answers SET answered_at = ?", (PAST,))
+
+
 def _future_edit_of_carried(copy: VendorCopy, _source: Path) -> None:
     copy.project.update_annotation(copy.carried(), geometry=Box(2, 2, 20, 20))
     copy.sql("UPDATE annotations SET updated_at = ? WHERE id = ?", (FUTURE, copy.carried()))
@@ -485,6 +492,12 @@ HOSTILE_CASES: list[HostileCase] = [
         "assignments finished in 2099",
         r"assignments\[0\]\.done_at: 2099.* in the future",
         _future_done_assignment,
+    ),
+    HostileCase(
+        "backdated-done",
+        "marks an image done before the package was exported",
+        r"answers\[0\]\.answered_at: 2020.* before the package was exported",
+        _backdated_done,
     ),
     HostileCase(
         "future-edit",
