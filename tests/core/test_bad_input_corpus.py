@@ -255,3 +255,24 @@ def test_report_lines_for_the_app_list_files_then_shapes(annotated: tuple[Projec
     assert any("circles.json shapes[1]: shape altered: labelme circle" in line for line in lines)
     capped = report.problem_lines(limit=3)
     assert capped[:3] == lines[:3] and capped[3] == f"… and {len(lines) - 3} more"
+
+
+def test_shapes_outside_the_image_as_the_project_knows_it_are_dropped(
+    annotated: tuple[Project, Path], tmp_path: Path
+) -> None:
+    project, _folder = annotated
+    # No imageWidth/imageHeight: the parser cannot clip, the project's 200x100 decides.
+    doc = {
+        "shapes": [
+            {"label": "dent", "shape_type": "rectangle", "points": [[10, 10], [40, 40]]},
+            {"label": "dent", "shape_type": "rectangle", "points": [[500, 500], [600, 550]]},
+        ],
+        "imagePath": "good.png",
+    }
+    path = tmp_path / "sizeless.json"
+    path.write_text(json.dumps(doc))
+    report = import_annotations(project, path, "labelme", "nora")
+    assert report.annotations == 1 and report.skipped == []
+    ((file, location, action, reason),) = report.shape_issues
+    assert (file, location, action) == (str(path), "good.png shape 1", "dropped")
+    assert "outside the 200x100 image" in reason
