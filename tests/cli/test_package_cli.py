@@ -191,7 +191,7 @@ def test_review_package_brings_back_its_reviewers_work(
 ) -> None:
     package = tmp_path / "review.lbpkg"
     args = ["package", "export", project, "--to", package, "--for", "Vendor A", "--images", "all"]
-    run_json(capsys, *args, "--for-review")
+    assert run_json(capsys, *args, "--for-review")["for_review"] is True
     opened = run_json(capsys, "package", "open", package)
     with Project.open(opened["project"]) as inner:
         lead = inner.add_person("Vera", "reviewer", "Vendor A")

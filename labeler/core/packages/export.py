@@ -54,6 +54,7 @@ class ExportSummary:
     assignments: int
     guideline: int | None
     predictions: int
+    for_review: bool = False  # the vendor's reviewers may review in it
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form."""
@@ -189,6 +190,7 @@ def export_package(
         len(records["assignments"]),
         current.number if current else None,
         predictions,
+        for_review,
     )
 
 
