@@ -237,6 +237,14 @@ def _review_of_in_house_work(copy: VendorCopy, source: Path) -> None:
     copy.review(RHEA, fake)
 
 
+def _review_of_other_vendors_work(copy: VendorCopy, source: Path) -> None:
+    fake = copy.label()
+    copy.sql(
+        "UPDATE annotations SET uid = ? WHERE id = ?", (copy.uid_of(source, "Bea Fontaine"), fake)
+    )
+    copy.review(RHEA, fake, "reject")
+
+
 def _review_of_uncarried_image(copy: VendorCopy, source: Path) -> None:
     image = copy.forge_image(source, 4)
     rhea = copy.person(RHEA)
@@ -422,6 +430,13 @@ HOSTILE_CASES: list[HostileCase] = [
         "reviews an in-house annotation (its uid forged in)",
         r"reviews\[0\]\.target: an annotation the package did not carry",
         _review_of_in_house_work,
+        for_review=True,
+    ),
+    HostileCase(
+        "review-other-vendor",
+        "rejects Vendor B's annotation (its uid forged in)",
+        r"reviews\[0\]\.target: an annotation the package did not carry",
+        _review_of_other_vendors_work,
         for_review=True,
     ),
     HostileCase(
