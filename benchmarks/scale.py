@@ -55,6 +55,7 @@ from labeler.core.store import Project  # noqa: E402
 WIDTH, HEIGHT = 640, 480
 CLASSES = ("scratch", "crack", "dent")
 CHUNK = 20_000
+DISTINCT_FILES = 1_000
 T_LABELED = "2026-01-01T00:00:00.000+00:00"
 T_REVIEWED = "2026-01-02T00:00:00.000+00:00"
 GUIDE_V1 = "# Damage guideline\n\n## scratch\nBox every scratch.\n\n## crack\nBox cracks.\n"
@@ -69,7 +70,8 @@ def build(folder: Path, n_images: int) -> Path:
     """A realistic ``n_images`` project in ``folder`` (see the module doc)."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "scale.labeler"
-    _link_images(folder, n_images)
+    _REAL_HASHES.clear()
+    _REAL_HASHES.update(_link_images(folder, n_images))
     rng = np.random.default_rng(n_images)
     project = Project.create(path, list(CLASSES), name=f"scale {n_images}")
     try:
@@ -82,6 +84,7 @@ def build(folder: Path, n_images: int) -> Path:
             project.acknowledge(person, v1)
         classes = [c.id for c in project.classes()]
         run = project.start_model_run("0" * 64, "scale-model", {"input": 320}, "CPU")
+        next_id = [1]  # annotations of a fresh project are numbered from 1, as inserted
         for start in range(0, n_images, CHUNK):
             _build_chunk(
                 project,
@@ -92,6 +95,7 @@ def build(folder: Path, n_images: int) -> Path:
                 (ana, ben, rui),
                 v1,
                 run.id,
+                next_id,
             )
         project.publish_guideline(GUIDE_V2, "cracks: hairline ones too", lee, ["crack"])
     finally:
@@ -100,26 +104,43 @@ def build(folder: Path, n_images: int) -> Path:
     return path
 
 
-def _link_images(folder: Path, n_images: int) -> None:
-    """``images/NNNN/NNNNNNN.jpg``: hard links of one small JPEG per folder of 10,000."""
-    picture = np.random.default_rng(0).integers(0, 255, (HEIGHT, WIDTH, 3), dtype=np.uint8)
+def _link_images(folder: Path, n_images: int) -> dict[int, str]:
+    """``images/NNNN/NNNNNNN.jpg``; returns the content hash of each image by index.
+
+    The first ``DISTINCT_FILES`` are distinct small JPEGs (a package export of them
+    checks their content); the others are hard links of one JPEG per folder of
+    10,000 (a file takes at most 65,000 links), with made-up distinct hashes.
+    """
+    rng = np.random.default_rng(0)
+    picture = rng.integers(0, 255, (HEIGHT, WIDTH, 3), dtype=np.uint8)
+    hashes: dict[int, str] = {}
     source = folder / "sources" / "source.jpg"
     for i in range(n_images):
         target = _image_path(folder, i)
-        if i % 10_000 == 0:  # a file takes at most 65,000 links
+        if i % 10_000 == 0:
             target.parent.mkdir(parents=True, exist_ok=True)
             source = folder / "sources" / f"{i // 10_000:04d}.jpg"
             source.parent.mkdir(exist_ok=True)
             cv2.imwrite(str(source), picture)
-        os.link(source, target)
+        if i < DISTINCT_FILES:
+            small = rng.integers(0, 255, (HEIGHT // 4, WIDTH // 4, 3), dtype=np.uint8)
+            cv2.imwrite(str(target), cv2.resize(small, (WIDTH, HEIGHT)))
+            hashes[i] = hashlib.sha256(target.read_bytes()).hexdigest()
+        else:
+            os.link(source, target)
+    return hashes
 
 
 def _image_path(folder: Path, i: int) -> Path:
     return folder / "images" / f"{i // 10_000:04d}" / f"{i:07d}.jpg"
 
 
+_REAL_HASHES: dict[int, str] = {}
+
+
 def _sha(i: int) -> str:
-    return hashlib.sha256(f"scale image {i}".encode()).hexdigest()
+    """Image ``i``'s content hash (made up past the distinct files)."""
+    return _REAL_HASHES.get(i) or hashlib.sha256(f"scale image {i}".encode()).hexdigest()
 
 
 def _boxes(rng: np.random.Generator, count: int) -> np.ndarray:
@@ -137,6 +158,7 @@ def _build_chunk(
     people: tuple[int, int, int],
     version: int,
     run_id: int,
+    next_id: list[int],
 ) -> None:
     ana, ben, rui = people
     unlabeled = {i for i in range(start, stop) if i % 20 == 19}
@@ -174,7 +196,8 @@ def _build_chunk(
                 )
     with project.transaction():
         project.load_image_rows(images)
-        first = int(project._db.scalar("SELECT COALESCE(MAX(id), 0) FROM annotations") or 0) + 1
+        first = next_id[0]
+        next_id[0] += len(ana_rows) + len(ben_rows)
         project.load_box_annotation_rows(ana_rows)
         project.load_box_annotation_rows(ben_rows)
         reviews = []
@@ -237,7 +260,7 @@ def commands(path: Path, work: Path, page_offset: int) -> Iterator[tuple[str, li
     yield "app: window to first image", [sys.executable, __file__, "--app-probe", p]
     package = str(work / "vendor.lbpkg")
     yield (
-        "package export (1,000 images)",
+        "package export (1000 images)",
         [
             *labeler,
             "package",
