@@ -198,6 +198,10 @@ class GrantCheck:
         for key in ("created_at", "updated_at", "deleted_at"):
             if row.get(key) is not None:
                 self.check_time(row[key], f"{where}.{key}")
+        created = parse_time(row["created_at"])
+        for key in ("updated_at", "deleted_at"):
+            if row.get(key) is not None and parse_time(row[key]) < created:
+                raise _fail(f"{where}.{key}", f"{row[key]} is before its created_at")
         self._check_seconds(row.get("seconds_spent") or 0.0, where + ".seconds_spent")
         if row.get("replaces") and row["uid"] not in fixes:
             raise _fail(

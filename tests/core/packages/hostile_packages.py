@@ -293,6 +293,15 @@ def _backdated_annotation(copy: VendorCopy, _source: Path) -> None:
     copy.sql("UPDATE annotations SET created_at = ? WHERE id = ?", (PAST, mine))
 
 
+def _edit_before_creation(copy: VendorCopy, _source: Path) -> None:
+    mine = copy.label()
+    copy.sql(
+        "UPDATE annotations SET updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-1 minutes') "
+        "WHERE id = ?",
+        (mine,),
+    )
+
+
 def _backdated_review(copy: VendorCopy, _source: Path) -> None:
     review = copy.review(RHEA, copy.carried())
     copy.sql("UPDATE reviews SET created_at = ? WHERE id = ?", (PAST, review))
@@ -488,6 +497,12 @@ HOSTILE_CASES: list[HostileCase] = [
         "a label dated before the export",
         r"annotations\[1\]\.created_at: 2020.* before the package was exported",
         _backdated_annotation,
+    ),
+    HostileCase(
+        "edit-before-creation",
+        "a label edited a minute before it was made (inside the clock-skew tolerance)",
+        r"annotations\[1\]\.updated_at: .* is before its created_at",
+        _edit_before_creation,
     ),
     HostileCase(
         "backdated-review",
