@@ -9,6 +9,9 @@ project without writing anything; :meth:`ExchangeStore.merge_records` then adds
 what is new in one transaction. Rows whose uid is already here are kept (only a
 vendor's own annotation left unchanged here since the export takes the vendor's
 newer edit), so merging twice changes nothing and nobody else's work is overwritten.
+:meth:`ExchangeStore.record_package_export` keeps what a package's export granted
+(:mod:`labeler.core.store.exchange_grant`), which ``check_records`` then holds its
+records to; a vendor's records name nobody outside the vendor.
 """
 
 from __future__ import annotations

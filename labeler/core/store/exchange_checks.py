@@ -3,7 +3,8 @@
 Every row of a vendor work package is validated here before anything is merged:
 types, sizes and formats of every field; people only of the package's vendor (and
 nobody who is someone else in this project); images, classes and guideline
-versions that this project already has; shapes valid on their image.
+versions that this project already has; shapes valid on their image; and, for a
+package, only what its export granted (see :mod:`labeler.core.store.exchange_grant`).
 """
 
 from __future__ import annotations
