@@ -290,6 +290,7 @@ CREATE INDEX idx_run_images_image ON run_images(image_id, run_id);
 CREATE INDEX idx_predictions_run_image ON predictions(run_id, image_id);
 CREATE INDEX idx_rereview_open ON rereview(resolved_at, queued_at, annotation_id);
 CREATE INDEX idx_reviews_decision ON reviews(decision, target_kind);
+CREATE INDEX idx_annotations_deleted ON annotations(id) WHERE deleted_at IS NOT NULL;
 CREATE TABLE image_status_counts (
     status TEXT PRIMARY KEY,
     n INTEGER NOT NULL

@@ -120,7 +120,8 @@ def test_counts_of_an_older_file_are_filled_by_the_migration(tmp_path: Path) -> 
         for name in conn.execute(
             "SELECT name FROM sqlite_master WHERE type IN ('trigger', 'index') "
             "AND (name LIKE 'trg_%count%' OR name IN ('idx_run_images_image', "
-            "'idx_predictions_run_image', 'idx_rereview_open', 'idx_reviews_decision'))"
+            "'idx_predictions_run_image', 'idx_rereview_open', 'idx_reviews_decision', "
+            "'idx_annotations_deleted'))"
         ).fetchall():
             kind = "TRIGGER" if name[0].startswith("trg_") else "INDEX"
             conn.execute(f"DROP {kind} {name[0]}")
@@ -185,4 +186,6 @@ def test_rejected_work_and_queues_in_pages(tmp_path: Path) -> None:
     assert version is not None and project.rereview_count_for_version(version.id) == 3
     log = project.review_log()
     assert project.review_log(latest=2) == log[-2:] and project.review_count() == len(log)
+    project.delete_annotation(queue[0].annotation_id)  # a deleted label leaves the queue
+    assert project.rereview_count() == len(project.rereview_queue()) == 2
     project.close()
