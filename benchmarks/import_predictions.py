@@ -81,15 +81,21 @@ def main() -> None:
             index.find(ref)
         index_ms = (time.perf_counter() - started) / len(refs) * 1000  # includes building it
         project.close()
-    print(f"images: {args.n}, predictions stored: {report.predictions}, "
-          f"covered: {report.images_covered}")
+    print(
+        f"images: {args.n}, predictions stored: {report.predictions}, "
+        f"covered: {report.images_covered}"
+    )
     print(f"parse only (baseline): {parse_s:.2f} s")
-    print(f"import (parse, match, check, store one run): {import_s:.2f} s "
-          f"({import_s / args.n * 1000:.2f} ms per image), "
-          f"ratio to parse {import_s / parse_s:.1f}x")
-    print(f"match by find_image: {scan_ms:.2f} ms per reference (x {args.n} images = "
-          f"{scan_ms * args.n / 1000:.0f} s); in-memory index incl. building it for "
-          f"{len(refs)} references: {index_ms:.3f} ms per reference")
+    print(
+        f"import (parse, match, check, store one run): {import_s:.2f} s "
+        f"({import_s / args.n * 1000:.2f} ms per image), "
+        f"ratio to parse {import_s / parse_s:.1f}x"
+    )
+    print(
+        f"match by find_image: {scan_ms:.2f} ms per reference (x {args.n} images = "
+        f"{scan_ms * args.n / 1000:.0f} s); in-memory index incl. building it for "
+        f"{len(refs)} references: {index_ms:.3f} ms per reference"
+    )
 
 
 if __name__ == "__main__":
