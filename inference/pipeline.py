@@ -3,11 +3,14 @@
 Memory stays flat on any number of images: a feeder thread submits decode jobs to the pool
 and parks their futures in a bounded queue, so at most ``queue_size + batch_size + 1``
 prepared (letterboxed, model-sized) images exist at a time. Results are yielded in input
-order. ONNX Runtime gets ``cores - 1`` threads by default, leaving a core for decoding.
+order. Before the first decode job the feeder picks the run's JPEG decode reduction from
+its first image (:func:`inference.preprocess.choose_decode_factor`), so the model sees what
+a full decode would give it.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import queue
 import threading
@@ -24,7 +27,7 @@ import numpy as np
 from inference.adapters import PostParams
 from inference.errors import ImageDecodeError
 from inference.model import Model
-from inference.preprocess import Frame, decode_for_model
+from inference.preprocess import Frame, choose_decode_factor, decode_for_model
 from inference.results import ImagePrediction, PrelabelResult, RunStats, Timing
 
 DEFAULT_BATCH_SIZE = 4
@@ -73,11 +76,21 @@ class PrelabelEngine:
         decode_threads: int = 2,
         batch_size: int | None = None,
         queue_size: int | None = None,
+        decode_factor: int | None = None,
     ) -> None:
+        """Set up an engine; nothing runs until :meth:`run` or a ``predict_*`` call.
+
+        ``decode_factor``: None picks each run's JPEG decode reduction from its first
+        image; 1, 2, 4 or 8 caps it for every image (1: always decode in full).
+        """
         if decode_threads < 1:
             raise ValueError(f"decode_threads must be >= 1, got {decode_threads}")
+        if decode_factor not in (None, 1, 2, 4, 8):
+            raise ValueError(f"decode_factor must be None, 1, 2, 4 or 8, got {decode_factor}")
         self.model = model
         self.decode_threads = decode_threads
+        self.decode_factor = decode_factor
+        self._factor = decode_factor or 1  # single-image predictions decode in full
         if model.info.static_batch:
             batch_size = model.info.static_batch
         self.batch_size = max(1, batch_size or DEFAULT_BATCH_SIZE)
@@ -141,6 +154,7 @@ class PrelabelEngine:
                 seconds=time.perf_counter() - started,
                 cancelled=cancelled,
                 dropped_unmapped=dropped,
+                decode_factor=self._factor,
             )
 
     def predict_path(
@@ -180,7 +194,7 @@ class PrelabelEngine:
         started = time.perf_counter()
         try:
             image, scale = decode_for_model(
-                item.path, self.model.info.input_size, item.oriented_size
+                item.path, self.model.info.input_size, item.oriented_size, self._factor
             )
             canvas, frame = self.model.prepare(image, scale)
         except (ImageDecodeError, cv2.error, OSError, ValueError, MemoryError) as exc:
@@ -192,6 +206,17 @@ class PrelabelEngine:
             return _Prepared(item, None, None, time.perf_counter() - started, message)
         return _Prepared(item, canvas, frame, time.perf_counter() - started)
 
+    def _run_factor(self, first: WorkItem) -> int:
+        """The decode reduction for a run: the fixed one, else chosen on its first image."""
+        if self.decode_factor is not None:
+            return self.decode_factor
+        try:
+            return choose_decode_factor(
+                first.path, self.model.info.input_size, first.oriented_size
+            )
+        except (ImageDecodeError, cv2.error, OSError, ValueError, MemoryError):
+            return 1  # the first image is unreadable (its result says so): decode in full
+
     def _feed(
         self,
         items: Iterable[WorkItem | tuple],
@@ -201,7 +226,12 @@ class PrelabelEngine:
     ) -> None:
         """Feeder thread: submit decode jobs in order; blocks while the queue is full."""
         try:
-            for raw in items:
+            iterator = iter(items)
+            first = next(iterator, None)
+            if first is not None:
+                self._factor = self._run_factor(_as_item(first))
+                iterator = itertools.chain([first], iterator)
+            for raw in iterator:
                 if stop.is_set():
                     return
                 future = pool.submit(self._prepare, _as_item(raw))

@@ -78,6 +78,8 @@ class RunStats:
     seconds: float
     cancelled: bool
     dropped_unmapped: Counter[str]
+    decode_factor: int = 1
+    """The JPEG decode reduction the run used (1: full decode), chosen on its first image."""
 
     @property
     def images_per_second(self) -> float:

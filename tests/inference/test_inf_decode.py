@@ -126,3 +126,57 @@ def test_dropped_message_wording():
     assert dropped_message(Counter({"car": 2, "person": 10})) == (
         "dropped 12 predictions of unmapped classes: person, car"
     )
+
+
+def _jpeg(path, image: np.ndarray):
+    cv2.imwrite(str(path), image, [cv2.IMWRITE_JPEG_QUALITY, 90])
+    return path
+
+
+def _smooth(h: int = 1200, w: int = 1600) -> np.ndarray:
+    """A soft photo-like image: shading and a few blurred shapes, no pixel noise."""
+    ys, xs = np.mgrid[0:h, 0:w]
+    image = np.dstack([xs * 200 // w, ys * 200 // h, (xs + ys) * 100 // (w + h) + 50])
+    image = image.astype(np.uint8)
+    cv2.circle(image, (w // 3, h // 2), h // 5, (30, 30, 220), -1)
+    cv2.rectangle(image, (w // 2, h // 4), (w // 2 + w // 4, h // 2), (220, 220, 40), -1)
+    return cv2.GaussianBlur(image, (0, 0), 2.0)
+
+
+def _noisy(h: int = 1200, w: int = 1600) -> np.ndarray:
+    """The same picture with strong pixel noise, as a high-ISO sensor gives."""
+    noise = np.random.default_rng(0).normal(0, 25, (h, w, 3))
+    return (_smooth(h, w) + noise).clip(0, 255).astype(np.uint8)
+
+
+def test_decode_factor_is_reduced_only_when_the_model_input_stays_the_same(tmp_path):
+    from inference.preprocess import DECODE_TOLERANCE, choose_decode_factor
+
+    smooth = _jpeg(tmp_path / "smooth.jpg", _smooth())
+    noisy = _jpeg(tmp_path / "noisy.jpg", _noisy())
+    assert choose_decode_factor(smooth, 160) == 4  # 1/8 would leave < 2x the input
+    assert choose_decode_factor(noisy, 160) == 1  # any reduction averages the noise away
+    assert choose_decode_factor(smooth, 160, tolerance=0.0) == 1
+    # The chosen reduction really keeps the model input within the tolerance.
+    image, scale = decode_for_model(smooth, 160, max_factor=1)
+    full = letterbox(image, (160, 160), scale)[0]
+    image, scale = decode_for_model(smooth, 160, max_factor=4)
+    assert scale == (4.0, 4.0)
+    reduced = letterbox(image, (160, 160), scale)[0]
+    assert np.abs(full.astype(int) - reduced).mean() <= DECODE_TOLERANCE
+
+
+def test_a_run_decodes_at_the_factor_its_first_image_allows(tmp_path):
+    model = load_model(grid_detector(tmp_path / "grid.onnx", size=160), device="cpu")
+    smooth = [_jpeg(tmp_path / f"s{i}.jpg", _smooth()) for i in range(3)]
+    noisy = [_jpeg(tmp_path / f"n{i}.jpg", _noisy()) for i in range(3)]
+    engine = PrelabelEngine(model, decode_threads=1)
+    list(engine.run([(i, p) for i, p in enumerate(smooth)]))
+    assert engine.last_stats is not None and engine.last_stats.decode_factor == 4
+    list(engine.run([(i, p) for i, p in enumerate(noisy)]))
+    assert engine.last_stats.decode_factor == 1
+    fixed = PrelabelEngine(model, decode_threads=1, decode_factor=2)
+    list(fixed.run([(i, p) for i, p in enumerate(noisy)]))
+    assert fixed.last_stats is not None and fixed.last_stats.decode_factor == 2
+    with pytest.raises(ValueError, match="decode_factor"):
+        PrelabelEngine(model, decode_factor=3)
