@@ -346,9 +346,16 @@ def _plan_coco(
             )
         _check_score(path, annotation["score"], f"{location}.score")
     plan = _new_plan(project)
+    listed_in = Path(coco_images) if isinstance(data, list) and coco_images else path
     for image in parsed.images:
-        _add_image(plan, path, image)
-    plan.problems(path)["warnings"].extend(parsed.warnings)
+        _add_image(plan, listed_in, image)  # images of a results list: the images file's
+    if isinstance(data, list):  # warnings about entries name them as the list does
+        warnings = [
+            w[len("annotations") :] if w.startswith("annotations[") else w for w in parsed.warnings
+        ]
+    else:
+        warnings = parsed.warnings
+    plan.problems(path)["warnings"].extend(warnings)
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     return plan, sha, settings
 

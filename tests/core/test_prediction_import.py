@@ -318,3 +318,25 @@ def test_class_names_match_ignoring_case(tmp_path: Path, project_with_images: Pr
     assert project_with_images.predictions(
         project_with_images.find_image("img0.png").id, report.run_id
     )[0].geometry == Box(0, 0, 9, 9)
+
+
+def test_results_list_reports_against_the_file_at_fault(
+    tmp_path: Path, project_with_images: Project
+) -> None:
+    gt = write_json(
+        tmp_path / "gt.json",
+        {"images": coco_images(["img0.png", "ghost.png"]), "categories": CATEGORIES},
+    )
+    results = write_json(
+        tmp_path / "results.json",
+        [
+            {"image_id": 10, "category_id": 1, "bbox": [5, 5, 20, 20], "score": 0.9},
+            {"image_id": 10, "category_id": 1, "bbox": [5, 5, -3, 20], "score": 0.8},
+        ],
+    )
+    report = import_predictions(project_with_images, results, "coco", "m", coco_images=gt)
+    files = {entry["file"]: entry for entry in report.files}
+    assert files[str(gt)]["unmatched_images"] == ["ghost.png"]  # listed by the images file
+    [warning] = files[str(results)]["warnings"]
+    assert warning.startswith("[1]: bbox") and "negative width" in warning
+    assert report.predictions == 1
