@@ -422,11 +422,17 @@ def _require_confidence(file: Path) -> None:
     for number, line in enumerate(text.splitlines(), start=1):
         fields = line.split()
         if fields and len(fields) != 6:
+            polygon = len(fields) >= 8 and len(fields) % 2 == 0
+            hint = (
+                "; polygons (segmentation) with a confidence are not imported: save boxes"
+                if polygon
+                else ""
+            )
             raise AnnotationFormatError(
                 file,
                 f"line {number}",
                 f"{len(fields)} fields; predictions need 6 (class x_center y_center width "
-                "height confidence, as Ultralytics writes with save_conf=True)",
+                f"height confidence, as Ultralytics writes with save_conf=True){hint}",
             )
 
 
