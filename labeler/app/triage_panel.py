@@ -66,7 +66,9 @@ ALL = "All"
 SOURCE_ALL, SOURCE_PEOPLE = "all", "people"
 TRIAGE_WIDTH = 600
 FILTERS = ("type", "class", "person", "guideline")
-_WATCHED = frozenset({"annotation", "prediction", "model_run", "review", "class", "guideline"})
+_WATCHED = frozenset(
+    {"annotation", "answer", "prediction", "model_run", "review", "class", "guideline"}
+)
 
 
 @dataclass(frozen=True)
