@@ -435,7 +435,10 @@ class MainWindow(QMainWindow):
 
     def _on_change(self, change: Change) -> None:
         record = self.controller.record
-        if record is not None and change.entity in ("image", "answer") and record.id in change.ids:
+        touched = change.entity in ("image", "answer") and record is not None and (
+            record.id in change.ids
+        )
+        if record is not None and (touched or change == EXTERNAL):  # canvas re-read it first
             self._update_index(record)
         if change.entity == "model_run" or change == EXTERNAL:
             self.status.set_provider(self._provider_label())

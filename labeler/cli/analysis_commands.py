@@ -112,7 +112,9 @@ def _register_diagnose(commands: argparse._SubParsersAction) -> None:
         + TRUTH_RULE,
     )
     diag.add_argument("project", type=Path, help="the project file")
-    diag.add_argument("--model", required=True, metavar="RUN", help=MODEL_HELP)
+    diag.add_argument(
+        "--model", metavar="RUN", help=MODEL_HELP + " (default: the latest complete run)"
+    )
     diag.add_argument(
         "--truth", metavar="NAME", help="use this annotator's labels as the truth instead"
     )
@@ -325,13 +327,28 @@ def _group_table(key: str, rows: list[dict[str, Any]]) -> None:
 DIAGNOSE_ROWS = 20
 
 
+def default_run_id(project: Project) -> int:
+    """The run to evaluate when none is named: the latest complete one."""
+    run = project.latest_complete_run()
+    if run is None:
+        unfinished = [r.id for r in project.model_runs()]
+        detail = (f" (run {', '.join(map(str, unfinished))} did not finish: run `labeler "
+                  "prelabel` again to resume it)") if unfinished else ""
+        raise LabelerError(f"{project.path}: no complete model run to evaluate{detail}")
+    return run.id
+
+
 def run_diagnose(args: argparse.Namespace) -> int:
     """Print the diagnosis of a model run."""
     if args.limit is not None and args.limit < 0:
         raise LabelerError("--limit must be 0 or more")
     with Project.open(args.project) as project:
-        run_id = resolve_model_run(project, args.model)
+        run_id = default_run_id(project) if args.model is None else resolve_model_run(
+            project, args.model
+        )
         result = diagnose(project, run_id, args.truth, args.iou, args.min_score)
+        if args.model is None and not args.json:
+            stdout.print(f"Using run {run_id}, the latest complete run (--model to choose)")
     if args.json:
         print_json(result.to_dict(args.limit))
         return 0

@@ -146,8 +146,26 @@ def test_diagnose_errors(project_file: str) -> None:
         run(["diagnose", project_file, "--model", "1", "--truth", "zed"])
     with pytest.raises(LabelerError, match="--limit"):
         run(["diagnose", project_file, "--model", "1", "--limit", "-1"])
-    with pytest.raises(SystemExit):
-        run(["diagnose", project_file])  # --model is required
+
+
+
+def test_diagnose_defaults_to_the_latest_complete_run(
+    project_file: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["diagnose", project_file]) == 0
+    assert "Using run 1, the latest complete run" in capsys.readouterr().out
+    with Project.open(project_file) as project:
+        project.start_model_run("1" * 64, "detector", {}, "cpu")  # interrupted: never default
+    assert run(["diagnose", project_file, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["run"]["id"] == 1
+
+
+def test_diagnose_without_a_complete_run_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "p.labeler"
+    with Project.create(path, ["scratch"]) as project:
+        project.start_model_run("1" * 64, "detector", {}, "cpu")
+    with pytest.raises(LabelerError, match=r"no complete model run.*did not finish"):
+        run(["diagnose", str(path)])
 
 
 def test_report_writes_one_html_file(
