@@ -27,6 +27,7 @@ from labeler.core.errors import GeometryError, LabelerError
 from labeler.core.geometry import Box, Geometry, Polygon, validate_geometry
 from labeler.core.importing import import_images
 from labeler.core.store import Project
+from labeler.core.store.database import refuse_raw_access
 
 RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 GUIDES = Path(__file__).resolve().parents[2] / "guides"
@@ -72,6 +73,7 @@ def build_demo(
         log(f"Opening the existing demo {project_path} (--rebuild to start over)")
         return project_path
     if rebuild and folder.exists():
+        refuse_raw_access(project_path, "delete")
         project_path.unlink(missing_ok=True)
         shutil.rmtree(folder / "images", ignore_errors=True)
     folder.mkdir(parents=True, exist_ok=True)
