@@ -4,8 +4,8 @@ Memory stays flat on any number of images: a feeder thread submits decode jobs t
 and parks their futures in a bounded queue, so at most ``queue_size + batch_size + 1``
 prepared (letterboxed, model-sized) images exist at a time. Results are yielded in input
 order. Before the first decode job the feeder picks the run's JPEG decode reduction from
-its first image (:func:`inference.preprocess.choose_decode_factor`), so the model sees what
-a full decode would give it.
+its first images (:func:`inference.preprocess.choose_decode_factor`, the smallest over
+:data:`CALIBRATION_IMAGES`), so the model sees what a full decode would give it.
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ from inference.preprocess import Frame, choose_decode_factor, decode_for_model
 from inference.results import ImagePrediction, PrelabelResult, RunStats, Timing
 
 DEFAULT_BATCH_SIZE = 4
+# Images a run's decode reduction is chosen on (each costs a full and a few reduced decodes).
+CALIBRATION_IMAGES = 3
 _POLL_S = 0.05
 
 CancelCheck = Callable[[], bool] | threading.Event
@@ -81,7 +83,7 @@ class PrelabelEngine:
         """Set up an engine; nothing runs until :meth:`run` or a ``predict_*`` call.
 
         ``decode_factor``: None picks each run's JPEG decode reduction from its first
-        image; 1, 2, 4 or 8 caps it for every image (1: always decode in full).
+        images; 1, 2, 4 or 8 caps it for every image (1: always decode in full).
         """
         if decode_threads < 1:
             raise ValueError(f"decode_threads must be >= 1, got {decode_threads}")
@@ -206,16 +208,22 @@ class PrelabelEngine:
             return _Prepared(item, None, None, time.perf_counter() - started, message)
         return _Prepared(item, canvas, frame, time.perf_counter() - started)
 
-    def _run_factor(self, first: WorkItem) -> int:
-        """The decode reduction for a run: the fixed one, else chosen on its first image."""
+    def _run_factor(self, first: list[WorkItem]) -> int:
+        """The decode reduction for a run: the fixed one, else the smallest its first images allow.
+
+        One noisy image among them means a full decode for all; none readable, too.
+        """
         if self.decode_factor is not None:
             return self.decode_factor
-        try:
-            return choose_decode_factor(
-                first.path, self.model.info.input_size, first.oriented_size
-            )
-        except (ImageDecodeError, cv2.error, OSError, ValueError, MemoryError):
-            return 1  # the first image is unreadable (its result says so): decode in full
+        chosen = []
+        for item in first:
+            try:
+                chosen.append(
+                    choose_decode_factor(item.path, self.model.info.input_size, item.oriented_size)
+                )
+            except (ImageDecodeError, cv2.error, OSError, ValueError, MemoryError):
+                continue  # unreadable: its own result says so
+        return min(chosen, default=1)
 
     def _feed(
         self,
@@ -227,11 +235,9 @@ class PrelabelEngine:
         """Feeder thread: submit decode jobs in order; blocks while the queue is full."""
         try:
             iterator = iter(items)
-            first = next(iterator, None)
-            if first is not None:
-                self._factor = self._run_factor(_as_item(first))
-                iterator = itertools.chain([first], iterator)
-            for raw in iterator:
+            first = list(itertools.islice(iterator, CALIBRATION_IMAGES))
+            self._factor = self._run_factor([_as_item(raw) for raw in first])
+            for raw in itertools.chain(first, iterator):
                 if stop.is_set():
                     return
                 future = pool.submit(self._prepare, _as_item(raw))

@@ -45,6 +45,8 @@ class PrelabelSummary:
     seconds: float = 0.0
     cancelled: bool = False
     resumed: bool = False
+    decode_factor: int = 1
+    """The JPEG decode reduction the engine chose on the run's first image (1: full)."""
 
     @property
     def images_per_second(self) -> float:
@@ -60,7 +62,7 @@ class PrelabelSummary:
             "failed": [{"path": p, "reason": r} for p, r in self.failed],
             "dropped_predictions": self.dropped, "seconds": round(self.seconds, 3),
             "images_per_second": round(self.images_per_second, 2), "cancelled": self.cancelled,
-            "resumed": self.resumed,
+            "resumed": self.resumed, "decode_factor": self.decode_factor,
         }
 
 
@@ -205,6 +207,7 @@ def _run_engine(project: Project, model: Model, run_id: int, chosen: list[ImageR
     stats = engine.last_stats
     summary.cancelled = summary.cancelled or bool(stats and stats.cancelled)
     summary.seconds = stats.seconds if stats else 0.0
+    summary.decode_factor = stats.decode_factor if stats else 1
     summary.dropped = dict(dropped)
 
 

@@ -175,6 +175,9 @@ def test_a_run_decodes_at_the_factor_its_first_image_allows(tmp_path):
     assert engine.last_stats is not None and engine.last_stats.decode_factor == 4
     list(engine.run([(i, p) for i, p in enumerate(noisy)]))
     assert engine.last_stats.decode_factor == 1
+    mixed = [smooth[0], noisy[0], smooth[1], smooth[2]]  # one noisy image among the first
+    results = list(engine.run([(i, p) for i, p in enumerate(mixed)]))
+    assert engine.last_stats.decode_factor == 1 and len(results) == 4
     fixed = PrelabelEngine(model, decode_threads=1, decode_factor=2)
     list(fixed.run([(i, p) for i, p in enumerate(noisy)]))
     assert fixed.last_stats is not None and fixed.last_stats.decode_factor == 2
