@@ -23,13 +23,16 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from labeler.core.domain import AnnotationSource, AssignmentTask, ReviewDecision, Role
 from labeler.core.errors import LabelerError
 from labeler.core.geometry import geometry_to_dict
 from labeler.core.store.database import Database
 from labeler.core.store.rows import geometry_from_row
+
+if TYPE_CHECKING:
+    from labeler.core.store.exchange_checks import MergePlan
 
 CLOCK_SKEW = timedelta(minutes=5)  # vendor clocks may be this far off the project's
 SECONDS_SLACK = 1.0  # rounding of recorded durations
@@ -145,7 +148,7 @@ class GrantCheck:
         self._image_ids = {r["sha256"]: r["id"] for r in db.query("SELECT id, sha256 FROM images")}
         self.roles: dict[str, str] = {}
 
-    def check(self, records: dict[str, Any], plan: Any) -> None:
+    def check(self, records: dict[str, Any], plan: MergePlan) -> None:
         """Raise :class:`GrantError` naming the first row and field the grant does not allow."""
         self._check_people(records.get("people", []))
         new = {a["uid"]: a for a in plan.annotations}
