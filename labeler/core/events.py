@@ -8,6 +8,8 @@ cross threads.
 
 from __future__ import annotations
 
+import sys
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -23,13 +25,28 @@ class Change:
 
 
 Listener = Callable[[Change], None]
+# Told of a listener that raised: (the change, the listener, the exception).
+FailureHandler = Callable[[Change, Listener, BaseException], None]
+
+
+def _print_failure(change: Change, listener: Listener, error: BaseException) -> None:
+    name = getattr(listener, "__qualname__", repr(listener))
+    print(f"labeler: a view failed on {change.entity}/{change.action} ({name}); the change "
+          "itself is saved:", file=sys.stderr)
+    traceback.print_exception(error, file=sys.stderr)
 
 
 class ChangeBus:
-    """A list of listeners called, in order, with every committed :class:`Change`."""
+    """A list of listeners called, in order, with every committed :class:`Change`.
 
-    def __init__(self) -> None:
+    A change is published after its commit, so a listener that raises cannot undo
+    it: the failure is isolated (the remaining listeners still hear the change)
+    and reported to ``on_failure`` (stderr by default; the app shows it).
+    """
+
+    def __init__(self, on_failure: FailureHandler = _print_failure) -> None:
         self._listeners: list[Listener] = []
+        self.on_failure = on_failure
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Call ``listener`` on every change; returns a function that unsubscribes it."""
@@ -42,6 +59,9 @@ class ChangeBus:
         return unsubscribe
 
     def publish(self, change: Change) -> None:
-        """Deliver one change to every listener."""
+        """Deliver one change to every listener; one that raises does not stop the others."""
         for listener in list(self._listeners):
-            listener(change)
+            try:
+                listener(change)
+            except Exception as error:
+                self.on_failure(change, listener, error)

@@ -204,3 +204,26 @@ def test_set_answered_is_done_for_one_person_and_undoes_exactly(
     assert project.image(image_id).status == before
     redo.apply(project)
     assert project.is_answered(image_id, ann)
+
+
+def test_a_failing_listener_neither_stops_the_others_nor_undoes_the_edit(
+    project_with_images: Project,
+) -> None:
+    from labeler.core.events import Change
+
+    project = project_with_images
+    failures: list[tuple[str, str]] = []
+    project.changes.on_failure = lambda change, _listener, error: failures.append(
+        (change.entity, str(error))
+    )
+    heard: list[Change] = []
+
+    def broken(change: Change) -> None:
+        raise RuntimeError("view bug")
+
+    project.changes.subscribe(broken)
+    project.changes.subscribe(heard.append)
+    person = project.add_person("Ana")
+    assert [c.entity for c in heard] == ["person"]
+    assert failures == [("person", "view bug")]
+    assert project.person_by_name("Ana") == person  # committed all the same

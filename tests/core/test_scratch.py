@@ -10,7 +10,8 @@ from labeler.core.scratch import scratch_dir, scratch_file, sweep_stale
 
 LEAVE_BEHIND = (
     "import os, sys; from pathlib import Path; from labeler.core.scratch import scratch_dir, "
-    "scratch_file; d = scratch_dir(Path(sys.argv[1]), 'export'); (d / 'half.json').write_text('{'); "
+    "scratch_file; d = scratch_dir(Path(sys.argv[1]), 'export'); "
+    "(d / 'half.json').write_text('{'); "
     "scratch_file(Path(sys.argv[1]), 'report', '.html'); os._exit(0)"
 )
 
