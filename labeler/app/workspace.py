@@ -117,6 +117,7 @@ class Workspace(QObject):
         self.time = TimeTracker()
         self._pending_time: dict[int, float] = {}
         self._unsubscribe = project.changes.subscribe(self._relay)
+        project.changes.on_failure = self._on_listener_failure
         self._time_timer = QTimer(self)
         self._time_timer.setInterval(TIME_FLUSH_MS)
         self._time_timer.timeout.connect(self.flush_time)
@@ -248,6 +249,14 @@ class Workspace(QObject):
         self.last_saved_at = time.time()
         self.saveStateChanged.emit("All changes saved", True)
         self.changed.emit(change)
+
+    def _on_listener_failure(self, change: Change, _listener: object, error: BaseException) -> None:
+        """A view failed on a committed change: the edit is saved; say what broke."""
+        traceback.print_exception(error, file=sys.stderr)
+        self.errorRaised.emit(
+            f"A panel failed to show a change ({change.entity}: {type(error).__name__}: {error});"
+            " the change itself is saved"
+        )
 
     def notify_external_change(self, change: Change) -> None:
         """Tell the views about a change a worker committed through its own connection."""

@@ -150,3 +150,23 @@ def test_delete_change_class_and_copy_paste_to_next_image(
     keys(Qt.Key.Key_Delete)
     with stored(project_path) as project:
         assert [a.id for a in project.annotations(first)] == [boxes[1].id]
+
+
+def test_a_failing_panel_does_not_turn_a_saved_edit_into_not_saved(
+    window: MainWindow, mouse: Mouse, keys: Callable[..., None], project_path: Path
+) -> None:
+    messages: list[str] = []
+    window.workspace.errorRaised.connect(messages.append)
+
+    def broken_view(_change: object) -> None:
+        raise RuntimeError("a view bug")
+
+    window.workspace.project.changes.subscribe(broken_view)
+    image_id = window.current_image_id()
+    keys(Qt.Key.Key_W)
+    mouse.drag((40, 30), (120, 90))
+    with stored(project_path) as project:
+        assert len(project.annotations(image_id)) == 1
+    assert any("the change itself is saved" in m for m in messages)
+    assert not any("NOT saved" in m for m in messages)
+    assert window.undo_stack.canUndo()  # it reached the undo stack like any saved edit
