@@ -53,7 +53,7 @@ from labeler.core.commands import SetImageStatus
 from labeler.core.domain import ImageRecord, ImageStatus, ImportReport, Person
 from labeler.core.errors import LabelerError
 from labeler.core.events import Change
-from labeler.core.external_changes import EXTERNAL, ExternalChangeWatcher
+from labeler.core.external_changes import EXTERNAL
 from labeler.core.store import Project
 from labeler.core.tools import ShapeKey
 
@@ -337,7 +337,6 @@ class MainWindow(QMainWindow):
 
     def _watch_other_programs(self) -> None:
         """Poll for commits by the CLI, another app or a job's own connection (1 s)."""
-        self._external = ExternalChangeWatcher(self.workspace.project)
         self._external_timer = QTimer(self)
         self._external_timer.setInterval(EXTERNAL_POLL_MS)
         self._external_timer.timeout.connect(self.poll_external_changes)
@@ -349,14 +348,7 @@ class MainWindow(QMainWindow):
         """Show what other programs committed since the last poll; returns how many changes."""
         if self._closed:
             return 0
-        try:
-            changes = self._external.poll()
-        except Exception as exc:  # a damaged or vanished file: say so, never crash
-            self.status.showMessage(f"Cannot read the project's changes: {exc}", 10_000)
-            return 0
-        for change in changes:
-            self.workspace.notify_external_change(change)
-        return len(changes)
+        return self.workspace.poll_external_changes()
 
     @property
     def undo_stack(self) -> QUndoStack:
@@ -593,7 +585,7 @@ class MainWindow(QMainWindow):
         )
 
     def _on_imported(self, report: ImportReport) -> None:
-        self.workspace.notify_external_change(Change("image", "create"))
+        self.poll_external_changes()  # the job committed through its own connection
         if self.current_image_id() is None:
             self.go_to_image(0)
         summary = f"Imported {report.added} images, {len(report.skipped)} skipped"
@@ -655,9 +647,7 @@ class MainWindow(QMainWindow):
         )
 
     def _after_batch_prelabel(self, ids: list[int]) -> None:
-        self.workspace.notify_external_change(Change("prediction", "create", (), tuple(ids)))
-        self.workspace.notify_external_change(Change("image", "status", tuple(ids), tuple(ids)))
-        self.workspace.notify_external_change(Change("model_run", "finish"))
+        self.poll_external_changes()  # the job committed through its own connection
 
     # Lifetime
 

@@ -165,8 +165,7 @@ class PrelabelPanel(QWidget):
         self.run_status.setText(text)
         if provider:
             self.providerChanged.emit(short)
-        self.workspace.notify_external_change(Change("prediction", "create", (), (image_id,)))
-        self.workspace.notify_external_change(Change("image", "status", (image_id,), (image_id,)))
+        self.workspace.poll_external_changes()  # the job committed through its own connection
         self.prelabelFinished.emit(image_id)
 
     def _on_failed(self, message: str) -> None:

@@ -23,6 +23,7 @@ from labeler.core.commands import Command, SetAnswered
 from labeler.core.domain import Annotation, LabelClass, Person, Role
 from labeler.core.errors import LabelerError
 from labeler.core.events import Change
+from labeler.core.external_changes import ExternalChangeWatcher
 from labeler.core.geometry import Geometry
 from labeler.core.store import Project
 
@@ -118,6 +119,7 @@ class Workspace(QObject):
         self._pending_time: dict[int, float] = {}
         self._unsubscribe = project.changes.subscribe(self._relay)
         project.changes.on_failure = self._on_listener_failure
+        self._external = ExternalChangeWatcher(project)
         self._time_timer = QTimer(self)
         self._time_timer.setInterval(TIME_FLUSH_MS)
         self._time_timer.timeout.connect(self.flush_time)
@@ -257,6 +259,22 @@ class Workspace(QObject):
             f"A panel failed to show a change ({change.entity}: {type(error).__name__}: {error});"
             " the change itself is saved"
         )
+
+    def poll_external_changes(self) -> int:
+        """Publish what other connections committed since the last poll; returns how many.
+
+        The one path for work done elsewhere: a background job's own connection, the
+        CLI in a terminal, another copy of the app. Never raises: a file that cannot
+        be read is reported through :attr:`errorRaised`.
+        """
+        try:
+            changes = self._external.poll()
+        except Exception as exc:
+            self.errorRaised.emit(f"Cannot read the project's changes: {exc}")
+            return 0
+        for change in changes:
+            self.notify_external_change(change)
+        return len(changes)
 
     def notify_external_change(self, change: Change) -> None:
         """Tell the views about a change a worker committed through its own connection."""
