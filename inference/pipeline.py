@@ -27,7 +27,7 @@ import numpy as np
 from inference.adapters import PostParams
 from inference.errors import ImageDecodeError
 from inference.model import Model
-from inference.preprocess import Frame, choose_decode_factor, decode_for_model
+from inference.preprocess import Frame, decode_for_model
 from inference.results import ImagePrediction, PrelabelResult, RunStats, Timing
 
 DEFAULT_BATCH_SIZE = 4
@@ -126,7 +126,10 @@ class PrelabelEngine:
         pending: queue.Queue[Future[_Prepared] | _End] = queue.Queue(maxsize=self.queue_size)
         pool = ThreadPoolExecutor(self.decode_threads, thread_name_prefix="prelabel-decode")
         feeder = threading.Thread(
-            target=self._feed, args=(items, pool, pending, stop), daemon=True, name="prelabel-feed"
+            target=self._feed,
+            args=(items, pool, pending, stop, params),
+            daemon=True,
+            name="prelabel-feed",
         )
         started = time.perf_counter()
         done = failed = 0
@@ -208,22 +211,15 @@ class PrelabelEngine:
             return _Prepared(item, None, None, time.perf_counter() - started, message)
         return _Prepared(item, canvas, frame, time.perf_counter() - started)
 
-    def _run_factor(self, first: list[WorkItem]) -> int:
-        """The decode reduction for a run: the fixed one, else the smallest its first images allow.
-
-        One noisy image among them means a full decode for all; none readable, too.
-        """
+    def _run_factor(self, first: list[WorkItem], params: PostParams) -> int:
+        """The decode reduction for a run: the fixed one, else what its first images allow."""
         if self.decode_factor is not None:
             return self.decode_factor
-        chosen = []
-        for item in first:
-            try:
-                chosen.append(
-                    choose_decode_factor(item.path, self.model.info.input_size, item.oriented_size)
-                )
-            except (ImageDecodeError, cv2.error, OSError, ValueError, MemoryError):
-                continue  # unreadable: its own result says so
-        return min(chosen, default=1)
+        from inference.decode_choice import run_decode_factor
+
+        return run_decode_factor(
+            self.model, [(item.path, item.oriented_size) for item in first], params
+        )
 
     def _feed(
         self,
@@ -231,12 +227,13 @@ class PrelabelEngine:
         pool: ThreadPoolExecutor,
         pending: queue.Queue[Future[_Prepared] | _End],
         stop: threading.Event,
+        params: PostParams,
     ) -> None:
         """Feeder thread: submit decode jobs in order; blocks while the queue is full."""
         try:
             iterator = iter(items)
             first = list(itertools.islice(iterator, CALIBRATION_IMAGES))
-            self._factor = self._run_factor([_as_item(raw) for raw in first])
+            self._factor = self._run_factor([_as_item(raw) for raw in first], params)
             for raw in itertools.chain(first, iterator):
                 if stop.is_set():
                     return

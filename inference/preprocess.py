@@ -10,15 +10,16 @@ YOLO pipeline does it) samples a few source pixels per output pixel, so from a f
 it keeps pixel-level texture and noise that a reduced decode has already averaged away.
 On noisy 12 MP JPEGs that changed about 10 % of a trained detector's boxes even at 1/2
 scale; on softer ones (most phone photos) 1/2 scale changed none. :func:`choose_decode_factor`
-therefore decides per run, from real pixels: it letterboxes one image from a full decode
-and from each reduced one and keeps the largest reduction whose model input stays within
-:data:`DECODE_TOLERANCE` of the full decode's.
+therefore lets the model decide per run (``inference.decode_choice``): a reduction is used
+only if, on the run's first images, the model input it gives stays within
+:data:`DECODE_TOLERANCE` of a full decode's and the model finds the same objects on it.
 """
 
 from __future__ import annotations
 
 import math
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,7 +160,7 @@ def decode_for_model(
     """Decode ``path`` (EXIF-oriented, BGR) small enough for the model but no smaller.
 
     Large JPEGs are decoded at the largest 1/2, 1/4 or 1/8 reduction, at most
-    ``max_factor`` (1: always in full; see :func:`choose_decode_factor`), whose long side
+    ``max_factor`` (1: always in full; see ``inference.decode_choice``), whose long side
     is still >= :data:`DECODE_MARGIN` times the model input's long side. ``oriented_size``
     is the known oriented ``(width, height)`` (the project store has it); without it the
     JPEG header is read.
@@ -215,34 +216,27 @@ def _decode_data(
     return image, (width / dw, height / dh)
 
 
-def choose_decode_factor(
+def decode_candidates(
     path: str | os.PathLike[str],
     model_input_size: int | tuple[int, int],
     oriented_size: tuple[int, int] | None = None,
-    tolerance: float = DECODE_TOLERANCE,
-) -> int:
-    """The largest decode reduction for which the model sees what a full decode gives it.
+) -> Iterator[tuple[int, np.ndarray, Scale]]:
+    """``(factor, image, scale)`` for a full decode, then each reduction the size allows.
 
-    Letterboxes ``path`` to the model input from a full decode and from each reduction the
-    size allows (8, 4, 2), and returns the largest whose input differs from the full one by
-    at most ``tolerance`` (mean absolute difference, 0-255), else 1. Costs one full and up
-    to three reduced decodes; a pre-labeling run calls it once, on its first image.
-    Raises :class:`ImageDecodeError` when the file cannot be decoded.
+    Reductions come smallest first (2, 4, 8), each at most as far as :func:`decode_for_model`
+    would go, so a caller can stop at the first one that changes too much. The file is read
+    once. Raises :class:`ImageDecodeError` when it cannot be decoded.
     """
     path = Path(path)
     data = _read_bytes(path)
-    size = input_hw(model_input_size)
-    full_image, full_scale = _decode_data(data, path, size, oriented_size, 1)
-    reference = letterbox(full_image, size, full_scale)[0].astype(np.int16)
+    image, scale = _decode_data(data, path, model_input_size, oriented_size, 1)
+    yield 1, image, scale
     full = oriented_size or (jpeg_oriented_size(data) if _is_jpeg(data) else None)
-    for factor, _flag in _REDUCED_FLAGS:
-        if _reduction(data, full, size, factor)[0] != factor:
-            continue
-        image, scale = _decode_data(data, path, size, oriented_size, factor)
-        canvas = letterbox(image, size, scale)[0]
-        if float(np.abs(reference - canvas).mean()) <= tolerance:
-            return factor
-    return 1
+    for factor, _flag in reversed(_REDUCED_FLAGS):
+        if _reduction(data, full, model_input_size, factor)[0] != factor:
+            return
+        image, scale = _decode_data(data, path, model_input_size, oriented_size, factor)
+        yield factor, image, scale
 
 
 def _read_bytes(path: Path) -> np.ndarray:

@@ -149,21 +149,43 @@ def _noisy(h: int = 1200, w: int = 1600) -> np.ndarray:
     return (_smooth(h, w) + noise).clip(0, 255).astype(np.uint8)
 
 
-def test_decode_factor_is_reduced_only_when_the_model_input_stays_the_same(tmp_path):
-    from inference.preprocess import DECODE_TOLERANCE, choose_decode_factor
+def test_decode_factor_is_reduced_only_when_input_and_detections_stay_the_same(tmp_path):
+    from inference.decode_choice import image_decode_factor
+    from inference.preprocess import DECODE_TOLERANCE
 
+    model = load_model(grid_detector(tmp_path / "grid.onnx", size=160), device="cpu")
+    params = model.params(conf=0.3)
     smooth = _jpeg(tmp_path / "smooth.jpg", _smooth())
     noisy = _jpeg(tmp_path / "noisy.jpg", _noisy())
-    assert choose_decode_factor(smooth, 160) == 4  # 1/8 would leave < 2x the input
-    assert choose_decode_factor(noisy, 160) == 1  # any reduction averages the noise away
-    assert choose_decode_factor(smooth, 160, tolerance=0.0) == 1
-    # The chosen reduction really keeps the model input within the tolerance.
+    assert image_decode_factor(model, smooth, None, params) == 4  # 1/8: < 2x the input
+    assert image_decode_factor(model, noisy, None, params) == 1  # reductions average noise
+    assert image_decode_factor(model, smooth, None, params, tolerance=0.0) == 1
+    # The chosen reduction really keeps the model input within the tolerance ...
     image, scale = decode_for_model(smooth, 160, max_factor=1)
     full = letterbox(image, (160, 160), scale)[0]
     image, scale = decode_for_model(smooth, 160, max_factor=4)
     assert scale == (4.0, 4.0)
-    reduced = letterbox(image, (160, 160), scale)[0]
-    assert np.abs(full.astype(int) - reduced).mean() <= DECODE_TOLERANCE
+    assert np.abs(full.astype(int) - letterbox(image, (160, 160), scale)[0]).mean() <= (
+        DECODE_TOLERANCE
+    )
+    # ... and the model's detections.
+    engine = PrelabelEngine(model, decode_threads=1, decode_factor=1)
+    reduced = PrelabelEngine(model, decode_threads=1, decode_factor=4)
+    [first] = list(engine.run([(0, smooth)], conf=0.3))
+    [second] = list(reduced.run([(0, smooth)], conf=0.3))
+    assert first.detections and len(first.detections) == len(second.detections)
+
+
+def test_detections_agree_pairs_same_class_boxes_one_to_one():
+    from inference import Detection
+    from inference.decode_choice import detections_agree
+
+    a = [Detection(0, "a", 0.9, (0, 0, 100, 100)), Detection(1, "b", 0.8, (50, 50, 90, 90))]
+    shifted = [Detection(0, "a", 0.7, (2, 2, 102, 102)), Detection(1, "b", 0.8, (50, 50, 90, 90))]
+    assert detections_agree(a, shifted)
+    assert not detections_agree(a, a[:1])
+    assert not detections_agree(a, [a[0], Detection(0, "a", 0.8, (50, 50, 90, 90))])
+    assert not detections_agree(a, [Detection(0, "a", 0.9, (30, 30, 130, 130)), a[1]])
 
 
 def test_a_run_decodes_at_the_factor_its_first_image_allows(tmp_path):

@@ -1,0 +1,100 @@
+"""Choosing a pre-labeling run's JPEG decode reduction so the model sees what a full decode gives.
+
+A reduced decode (1/2, 1/4, 1/8) is several times cheaper than a full 12 MP decode, but the
+letterbox resize samples a few source pixels per model pixel, so from a full decode it keeps
+texture and sensor noise that a reduced decode has averaged away. How much that matters
+depends on the images (noisy or soft) and on the model (a trained detector shrugs off what
+moves a random-weight one). So the run asks both: on each of its first images, the model
+input from each reduction, smallest first, must stay within ``DECODE_TOLERANCE`` of the full
+decode's (mean absolute difference, 0-255), and the model must find the same objects on it
+(same classes, IoU >= :data:`AGREEMENT_IOU`, one to one). The run uses the largest reduction
+every sampled image passed; a full decode if any image passed none.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+import numpy as np
+
+from inference.adapters import PostParams
+from inference.model import Model
+from inference.preprocess import DECODE_TOLERANCE, decode_candidates
+from inference.results import Detection
+
+AGREEMENT_IOU = 0.8
+
+
+def run_decode_factor(
+    model: Model,
+    images: Sequence[tuple[str | os.PathLike[str], tuple[int, int] | None]],
+    params: PostParams,
+    tolerance: float = DECODE_TOLERANCE,
+) -> int:
+    """The largest reduction every readable image of ``images`` ((path, oriented size)) allows.
+
+    1 (a full decode) when none is readable. Raises nothing for unreadable images: their
+    own results say what is wrong.
+    """
+    from inference.errors import ImageDecodeError
+
+    factors = []
+    for path, oriented_size in images:
+        try:
+            factors.append(image_decode_factor(model, path, oriented_size, params, tolerance))
+        except (ImageDecodeError, OSError, ValueError, MemoryError):
+            continue
+        if factors[-1] == 1:
+            break
+    return min(factors, default=1)
+
+
+def image_decode_factor(
+    model: Model,
+    path: str | os.PathLike[str],
+    oriented_size: tuple[int, int] | None,
+    params: PostParams,
+    tolerance: float = DECODE_TOLERANCE,
+) -> int:
+    """The largest reduction of ``path`` whose model input and detections match a full decode's."""
+    best, reference, found = 1, None, None
+    for factor, image, scale in decode_candidates(path, model.info.input_size, oriented_size):
+        canvas, frame = model.prepare(image, scale)
+        detections = model.run_batch([canvas], [frame], params)[0][0].detections
+        if reference is None:
+            reference, found = canvas.astype(np.int16), detections
+            continue
+        if float(np.abs(reference - canvas).mean()) > tolerance:
+            break
+        if not detections_agree(found or [], detections):
+            break
+        best = factor
+    return best
+
+
+def detections_agree(
+    a: list[Detection], b: list[Detection], min_iou: float = AGREEMENT_IOU
+) -> bool:
+    """True when ``a`` and ``b`` pair one to one: same class and box IoU >= ``min_iou``."""
+    if len(a) != len(b):
+        return False
+    free = list(b)
+    for det in a:
+        match = next((c for c in free if c.class_index == det.class_index
+                      and _iou(det.box, c.box) >= min_iou), None)
+        if match is None:
+            return False
+        free.remove(match)
+    return True
+
+
+def _iou(a: tuple[float, float, float, float] | None,
+         b: tuple[float, float, float, float] | None) -> float:
+    if a is None or b is None:
+        return 1.0 if a is b else 0.0
+    w = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    h = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = w * h
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union > 0 else 0.0
