@@ -86,6 +86,7 @@ def run_import(args: argparse.Namespace) -> int:
                            "--annotator NAME")
     result: dict[str, Any] = {}
     with Project.open(args.project) as project:
+        project.require_writable()
         if args.paths:
             with progress_bar("images", enabled=not args.json) as progress:
                 report = import_images(project, args.paths, progress,

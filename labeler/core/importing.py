@@ -123,6 +123,7 @@ def import_images(
     Identical content is imported once. Cancelling (or Ctrl+C) keeps the batches
     already committed and marks the report ``cancelled``.
     """
+    project.require_writable()
     progress = progress or Progress()
     report = ImportReport()
     files = collect_image_files(paths, report)
