@@ -314,7 +314,7 @@ def run_round(scenario: Scenario, round_no: int, rng: random.Random,
     """Run one round of CLI commands, SIGKILLing some, and re-run each killed one.
 
     A killed command's result must be whole or absent; its re-run must finish it
-    (a publish is re-run only if the killed one did not get through).
+    (a publish or an export is re-run only if the killed one did not get through).
     """
     outcomes = []
     base = scenario.guideline.read_text(encoding="utf-8").split("\n\nRound ")[0]
@@ -333,7 +333,9 @@ def run_round(scenario: Scenario, round_no: int, rng: random.Random,
         if killed:
             state = check_whole_or_absent(scenario, name, round_no)
             published = len(state["info"]["guideline_versions"]) > versions_before
-            if not (name == "guideline publish" and published):
+            exported = (scenario.root / f"export{round_no}" / "manifest.json").is_file()
+            done = (name == "guideline publish" and published) or (name == "export" and exported)
+            if not done:  # killed before its work was complete: the re-run finishes it
                 _, outcome.rerun_returncode, outcome.stderr = _run(args, None)
                 if outcome.rerun_returncode != 0:
                     raise AssertionError(f"re-run of {name} failed: {outcome.stderr[-1500:]}")
