@@ -19,8 +19,15 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from labeler.app.time_tracker import TimeTracker
-from labeler.core.commands import Command, SetAnswered
-from labeler.core.domain import Annotation, LabelClass, Person, Role
+from labeler.core.commands import Command, SetAnswered, SetAssignmentDone, SetImageStatus
+from labeler.core.domain import (
+    Annotation,
+    AssignmentTask,
+    ImageStatus,
+    LabelClass,
+    Person,
+    Role,
+)
 from labeler.core.errors import LabelerError
 from labeler.core.events import Change
 from labeler.core.external_changes import ExternalChangeWatcher
@@ -187,10 +194,28 @@ class Workspace(QObject):
 
         Each person has their own "done" (blind overlap: one annotator finishing
         does not finish the image for the others); the image's status follows
-        from everyone assigned to it.
+        from everyone assigned to it. An annotator's done is their answer, with or
+        without objects. A reviewer or QA lead answers only where they label (an
+        annotate assignment, or their own annotations on the image); where they
+        review, done completes their review assignment, so reviewing never makes
+        them an annotator. Elsewhere it sets the image's status, as before.
         """
-        answered = not self.is_done_for_me(image_id)
-        return self.execute(SetAnswered(image_id, self.person.id, answered))
+        person = self.person.id
+        own = self.project.assignments(image_id, person)
+        labels_here = (
+            self.person.role == Role.ANNOTATOR
+            or self.is_done_for_me(image_id)
+            or any(a.task == AssignmentTask.ANNOTATE for a in own)
+            or bool(self.project.annotations(image_id, annotator_id=person))
+        )
+        if labels_here:
+            return self.execute(SetAnswered(image_id, person, not self.is_done_for_me(image_id)))
+        review = next((a for a in own if a.task == AssignmentTask.REVIEW), None)
+        if review is not None:
+            return self.execute(SetAssignmentDone(image_id, review.id, review.done_at is None))
+        status = self.project.image(image_id).status
+        done = ImageStatus.IN_PROGRESS if status == ImageStatus.DONE else ImageStatus.DONE
+        return self.execute(SetImageStatus(image_id, done, person))
 
     def flush_time(self) -> None:
         """Save the active time accumulated per image so far (one small transaction)."""

@@ -337,6 +337,25 @@ class SetAnswered(Command):
 
 
 @dataclass(frozen=True)
+class SetAssignmentDone(Command):
+    """Mark a (review) assignment done or open again; undone by the opposite."""
+
+    image_id: int
+    assignment_id: int
+    done: bool = True
+
+    @property
+    def text(self) -> str:
+        """What the edit does."""
+        return "Mark review done" if self.done else "Mark review not done"
+
+    def _apply(self, project: Project) -> Command:
+        [before] = [a for a in project.assignments(self.image_id) if a.id == self.assignment_id]
+        project.complete_assignment(self.assignment_id, self.done)
+        return SetAssignmentDone(self.image_id, self.assignment_id, before.done_at is not None)
+
+
+@dataclass(frozen=True)
 class CompositeCommand(Command):
     """Several commands applied in one transaction as one undo step (paste, accept all)."""
 

@@ -56,3 +56,24 @@ def test_space_is_done_for_me_in_blind_overlap(qtbot: QtBot, project_path: Path)
         assert all(a.done_at for a in project.assignments() if a.image_id == first)
     qtbot.waitUntil(lambda: window.status.index_label.text().endswith("· done"), timeout=3000)
     window.close()
+
+
+def test_a_reviewers_space_completes_the_review_and_never_answers(
+    qtbot: QtBot, project_path: Path
+) -> None:
+    with stored(project_path) as project:
+        rita = project.person_by_name("rita")
+        assert rita is not None
+        first = project.images()[0].id
+        project.assign_images([first], [rita.id], "review")
+    window = open_window(qtbot, project_path, "rita")
+    assert window.current_image_id() == first
+    _press(window, Qt.Key.Key_Space)
+    with stored(project_path) as project:
+        [review] = project.assignments(first, rita.id)
+        assert review.done_at is not None
+        assert project.answer_pairs() == []  # reviewing made her no annotator
+    _press(window, Qt.Key.Key_Z, CTRL)
+    with stored(project_path) as project:
+        assert [a.done_at for a in project.assignments(first, rita.id)] == [None]
+    window.close()
