@@ -262,7 +262,7 @@ def _value(metric: dict[str, Any]) -> str:
 def _print_agreement(data: dict[str, Any]) -> None:
     annotators = ", ".join(data["annotators"]) or "none"
     stdout.print(
-        f"Annotators: {annotators}; images labeled by two or more: "
+        f"Annotators: {annotators}; images answered by two or more (empty answers too): "
         f"{data['images_compared']}; IoU threshold {data['iou_threshold']}"
     )
     if data["tags"]:
