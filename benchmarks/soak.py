@@ -61,16 +61,7 @@ APP_HOLDER = textwrap.dedent(
     def say(line):
         print(line, flush=True)
 
-    def deleted_files():
-        found = []
-        for fd in os.listdir("/proc/self/fd"):
-            try:
-                target = os.readlink(f"/proc/self/fd/{fd}")
-            except OSError:
-                continue
-            if name in target and target.endswith("(deleted)"):
-                found.append(target)
-        return found
+    DELETED_FILES_HERE
 
     def tick():
         global ticks
@@ -113,7 +104,7 @@ APP_HOLDER = textwrap.dedent(
     timer.start(30)
     app.exec()
     """
-)
+).replace("DELETED_FILES_HERE", harness.DELETED_FILES)
 
 
 def start_app_holder(project: Path, seed: int) -> harness.Holder:

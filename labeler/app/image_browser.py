@@ -158,12 +158,15 @@ class ImageListModel(QAbstractListModel):
             self._pages.move_to_end(page_no)
         return page[offset] if offset < len(page) else None
 
-    def _load_page(self, page_no: int) -> list[ImageRecord]:
+    def _fetch_page(self, page_no: int) -> list[ImageRecord]:
         start = page_no * PAGE_SIZE
         if self._ids is None:
-            page = self.project.images(limit=PAGE_SIZE, offset=start)
-        else:
-            page = self.project.images_by_ids(self._ids[start : start + PAGE_SIZE])
+            return self.project.images(limit=PAGE_SIZE, offset=start)
+        return self.project.images_by_ids(self._ids[start : start + PAGE_SIZE])
+
+    def _load_page(self, page_no: int) -> list[ImageRecord]:
+        start = page_no * PAGE_SIZE
+        page = self._fetch_page(page_no)
         self._pages[page_no] = page
         for i, record in enumerate(page):
             self._rows[record.id] = start + i
@@ -229,10 +232,7 @@ class ImageListModel(QAbstractListModel):
         """
         for page_no in list(self._pages):
             start = page_no * PAGE_SIZE
-            if self._ids is None:
-                page = self.project.images(limit=PAGE_SIZE, offset=start)
-            else:
-                page = self.project.images_by_ids(self._ids[start : start + PAGE_SIZE])
+            page = self._fetch_page(page_no)
             self._pages[page_no] = page
             if page:
                 self.dataChanged.emit(self.index(start), self.index(start + len(page) - 1))

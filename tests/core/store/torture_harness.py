@@ -37,6 +37,23 @@ DEMO_MODEL = ROOT / "resources" / "models" / "demo_damage.onnx"
 CLASSES = ["scratch", "crack", "dent"]
 LABELER = [sys.executable, "-m", "labeler.cli"]
 
+# Pasted into the holder scripts: which project files this process holds that were deleted
+# (needs ``os`` and the project file's base ``name``).
+DELETED_FILES = textwrap.dedent(
+    """
+    def deleted_files():
+        found = []
+        for fd in os.listdir("/proc/self/fd"):
+            try:
+                target = os.readlink(f"/proc/self/fd/{fd}")
+            except OSError:
+                continue
+            if name in target and target.endswith("(deleted)"):
+                found.append(target)
+        return found
+    """
+).strip()
+
 # The holder: the app's connection pattern, without Qt. It prints "ACK <kind> <id>" only
 # after the write committed, "DELETED <fd target>" if a project file it holds vanished,
 # and "ERROR <text>" for anything unexpected; it stops when the stop file appears.
@@ -53,16 +70,7 @@ HOLDER = textwrap.dedent(
         with lock:
             print(line, flush=True)
 
-    def deleted_files():
-        found = []
-        for fd in os.listdir("/proc/self/fd"):
-            try:
-                target = os.readlink(f"/proc/self/fd/{fd}")
-            except OSError:
-                continue
-            if name in target and target.endswith("(deleted)"):
-                found.append(target)
-        return found
+    DELETED_FILES_HERE
 
     def background_jobs(number):
         rng = random.Random(seed * 100 + number)
@@ -110,7 +118,7 @@ HOLDER = textwrap.dedent(
     workspace.close()
     say("STOPPED")
     """
-)
+).replace("DELETED_FILES_HERE", DELETED_FILES)
 
 # A fresh process's view of the file: what a user opening it later would see.
 VERIFY = textwrap.dedent(
