@@ -113,7 +113,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 def _print_report(title: str, report: ImportReport) -> None:
     parts = [f"{report.added} added"] if title == "Images" else [
-        f"{report.annotations} annotations added"]
+        f"{report.annotations} annotations added", f"{report.answered} images answered"]
     if report.duplicates:
         parts.append(f"{report.duplicates} duplicate files (same content) counted once")
     if report.already_present:

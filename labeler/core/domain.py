@@ -209,6 +209,7 @@ class ImportReport:
     annotations: int = 0
     cancelled: bool = False
     shape_issues: list[tuple[str, str, str, str]] = field(default_factory=list)
+    answered: int = 0  # images newly answered by the annotator (listed, objects or not)
 
     def add_shape_issues(self, file: str, issues: Iterable[ShapeIssue]) -> None:
         """Record a file's dropped/altered shapes (objects with location, action, reason)."""
@@ -234,6 +235,7 @@ class ImportReport:
             "already_present": self.already_present,
             "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
             "annotations": self.annotations,
+            "answered": self.answered,
             "cancelled": self.cancelled,
             "shapes_dropped": self.shapes("dropped"),
             "shapes_altered": self.shapes("altered"),

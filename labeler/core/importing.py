@@ -261,7 +261,9 @@ def _store_parsed_file(
         stored += len(shapes)
         if invalid < len(image_labels.shapes) or not image_labels.shapes:
             answered.append(image.id)
-    project.mark_answered_many([(i, annotator_id) for i in answered], source="imported")
+    report.answered += project.mark_answered_many(
+        [(i, annotator_id) for i in answered], source="imported"
+    )
     return stored
 
 

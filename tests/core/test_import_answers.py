@@ -72,3 +72,19 @@ def test_yolo_empty_txt_is_answered_and_a_missing_txt_is_not(
     import_annotations(project_with_images, labels, "yolo", "Yu")  # no img2.txt
     assert _names(project_with_images, "Yu") == ({"img0.png", "img1.png"}, {"img0.png"})
 
+
+
+def test_the_report_counts_the_images_answered(
+    tmp_path: Path, project_with_images: Project
+) -> None:
+    data = {
+        "images": [{"id": n, "file_name": f"img{n}.png", "width": 160, "height": 120}
+                   for n in range(3)],
+        "categories": [{"id": 1, "name": "dent"}],
+        "annotations": [],
+    }
+    path = tmp_path / "coco.json"
+    path.write_text(json.dumps(data))
+    first = import_annotations(project_with_images, path, "coco", "Ann")
+    assert first.answered == 3 and first.to_dict()["answered"] == 3 and first.annotations == 0
+    assert import_annotations(project_with_images, path, "coco", "Ann").answered == 0
