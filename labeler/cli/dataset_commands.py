@@ -319,6 +319,14 @@ def run_suggest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _negatives(results: dict[int, Any]) -> dict[str, int]:
+    """Images whose consensus is "nothing here", and clusters a quorum of empty answers beat."""
+    return {
+        "images": sum(1 for r in results.values() if not r.labels and not r.unresolved),
+        "clusters": sum(r.negatives for r in results.values()),
+    }
+
+
 def run_consensus(args: argparse.Namespace) -> int:
     """List unresolved consensus clusters."""
     from labeler.core.consensus import project_consensus
@@ -336,6 +344,7 @@ def run_consensus(args: argparse.Namespace) -> int:
                 "settings": config.to_dict(),
                 "images_with_several_annotators": len(multi),
                 "labels_agreed": sum(len(r.labels) for r in multi),
+                "negatives": _negatives(results),
                 "unresolved": [{**c.to_dict(), "file": paths[c.image_id]} for c in unresolved],
             }
         )
@@ -343,6 +352,11 @@ def run_consensus(args: argparse.Namespace) -> int:
     stdout.print(
         f"Images labeled by several people: {len(multi)}; agreed labels: "
         f"{sum(len(r.labels) for r in multi)}; unresolved clusters: {len(unresolved)}"
+    )
+    negatives = _negatives(results)
+    stdout.print(
+        f"Negatives: {negatives['images']} images answered with nothing in the end; "
+        f"{negatives['clusters']} objects outvoted by empty answers"
     )
     for c in unresolved:
         votes = ", ".join(f"{names[k]} {v}" for k, v in c.votes)

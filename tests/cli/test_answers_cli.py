@@ -49,3 +49,25 @@ def test_cli_diagnose_with_negatives_equals_pycocotools(
                            "--json"])
     assert export["excluded"] == 0  # negatives are exported, nothing unanswered
     assert export["splits"]["all"]["images"] == 30
+
+
+def test_cli_consensus_counts_negatives(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from labeler.core.geometry import Box
+    from labeler.core.importing import import_images
+    from labeler.core.store import Project
+    from tests.core.conftest import write_image
+
+    for i in range(2):
+        write_image(tmp_path / "images" / f"img{i}.png", seed=i)
+    with Project.create(tmp_path / "p.labeler", ["dent"]) as project:
+        import_images(project, [tmp_path / "images"])
+        people = [project.ensure_person(n).id for n in ("Ana", "Bo", "Cy")]
+        project.add_annotation(1, 1, Box(10, 10, 40, 40), people[0])
+        project.mark_answered_many([(i, p) for i in (1, 2) for p in people], source="workspace")
+        path = str(project.path)
+    data = _out(capsys, ["consensus", path, "--json"])
+    assert data["negatives"] == {"images": 2, "clusters": 1} and data["unresolved"] == []
+    assert main(["consensus", path]) == 0
+    assert "Negatives: 2 images" in capsys.readouterr().out
