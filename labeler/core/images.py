@@ -3,7 +3,8 @@
 Every part of labeler decodes through :func:`decode_image` (OpenCV, which applies
 the EXIF orientation), so boxes drawn on what the user sees line up with what is
 stored. :func:`probe_image` checks a file before it enters a project: the header
-is read first so a decompression bomb is refused before any pixel is decoded.
+is read first so a decompression bomb is refused before any pixel is decoded; then
+the file is read once, decoded by OpenCV and hashed from the same bytes.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _PNG_MAX_CHUNKS = 100_000
 # OpenCV's reduced decodes (IMREAD_REDUCED_*) assert on images whose short side is
 # smaller than about twice the factor; such images are decoded in full.
-_REDUCED_DECODE = 4
+# 1/8: entropy decoding (where truncation shows) is complete; only the IDCT is cut short.
+_REDUCED_DECODE = 8
 # Pillow refuses to open images above its own limit; ours is checked explicitly instead.
 Image.MAX_IMAGE_PIXELS = None
 
@@ -84,8 +86,10 @@ def probe_image(path: Path | str, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image
         raise BadImageError(path, "empty file (0 bytes)")
     try:
         width, height, orientation, fmt = _read_header(path, max_pixels)
-        _check_complete(path, fmt)
-        decoded = _decode_small(path, width, height)
+        data = _read_bytes(path)  # read once: the decode check and the hash
+        decoded = _decode_small(data, width, height)
+        if decoded is None:
+            _check_complete(path, fmt)  # names the reason when it is a truncated file
     except BadImageError:
         raise
     except (cv2.error, OSError, ValueError, SyntaxError, EOFError, struct.error) as exc:
@@ -94,7 +98,8 @@ def probe_image(path: Path | str, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image
     if decoded is None:
         raise BadImageError(path, f"OpenCV cannot decode this {fmt} file")
     ow, oh = oriented_size(width, height, orientation)
-    return ImageProbe(path, file_sha256(path), ow, oh, orientation, file_size, fmt)
+    sha256 = hashlib.sha256(memoryview(data)).hexdigest()
+    return ImageProbe(path, sha256, ow, oh, orientation, file_size, fmt)
 
 
 def _read_header(path: Path, max_pixels: int) -> tuple[int, int, int, str]:
@@ -168,10 +173,11 @@ def _png_exif_chunk(path: Path) -> bytes | None:
 
 
 def _check_complete(path: Path, fmt: str) -> None:
-    """Decode the whole stream at reduced cost to catch truncated files.
+    """Decode the whole stream with Pillow at reduced cost; raise if it is truncated or corrupt.
 
-    OpenCV returns a grey-filled image for a truncated JPEG with only a warning,
-    so Pillow (which raises) checks the stream; JPEG uses draft mode (1/8 scale).
+    Only called once OpenCV has refused the file, to say why: OpenCV 5 refuses a
+    truncated JPEG, PNG, WebP, BMP or TIFF (``tests/core/test_images.py`` checks that it
+    still does), but its refusal carries no reason. JPEG uses draft mode (1/8 scale).
     """
     try:
         with Image.open(path) as im, warnings.catch_warnings():
@@ -186,11 +192,13 @@ def _check_complete(path: Path, fmt: str) -> None:
         raise BadImageError(path, f"corrupt {fmt} data: {reason}") from exc
 
 
-def _decode_small(path: Path, width: int, height: int) -> np.ndarray | None:
-    """Decode the image cheaply to prove OpenCV can; tiny images are decoded in full."""
-    data = _read_bytes(path)
+def _decode_small(data: np.ndarray, width: int, height: int) -> np.ndarray | None:
+    """Decode the image cheaply to prove OpenCV can; tiny images are decoded in full.
+
+    None when OpenCV cannot decode it, which includes a truncated file.
+    """
     if min(width, height) >= 2 * _REDUCED_DECODE:
-        return cv2.imdecode(data, cv2.IMREAD_REDUCED_GRAYSCALE_4)
+        return cv2.imdecode(data, cv2.IMREAD_REDUCED_GRAYSCALE_8)
     return cv2.imdecode(data, cv2.IMREAD_GRAYSCALE)
 
 

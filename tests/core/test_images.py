@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from labeler.core.errors import BadImageError
-from labeler.core.images import decode_image, probe_image, reduction_for
+from labeler.core.images import decode_image, file_sha256, probe_image, reduction_for
 from tests.core.conftest import write_image
 
 
@@ -117,3 +117,23 @@ def test_non_ascii_paths(tmp_path: Path) -> None:
     path.write_bytes(buffer.tobytes())
     assert probe_image(path).width == 30
     assert decode_image(path).shape == (20, 30, 3)
+
+
+# TIFF is left out: OpenCV writes its directory last, so a cut TIFF fails in the header
+# read (Pillow warns "Corrupt EXIF data", which this suite turns into an error).
+@pytest.mark.parametrize("suffix", [".jpg", ".png", ".webp", ".bmp"])
+@pytest.mark.parametrize("missing", ["half", "last bytes"])
+def test_truncated_files_of_every_format_are_refused(tmp_path: Path, suffix: str,
+                                                     missing: str) -> None:
+    # The probe decodes once, with OpenCV, and relies on OpenCV 5 refusing truncated data.
+    image = cv2.GaussianBlur(
+        np.random.default_rng(1).integers(0, 255, (96, 128, 3), dtype=np.uint8), (0, 0), 2
+    )
+    good = tmp_path / f"good{suffix}"
+    cv2.imwrite(str(good), image)
+    data = good.read_bytes()
+    assert probe_image(good).sha256 == file_sha256(good)
+    cut = tmp_path / f"cut{suffix}"
+    cut.write_bytes(data[: len(data) // 2] if missing == "half" else data[:-4])
+    with pytest.raises(BadImageError):
+        probe_image(cut)
