@@ -28,6 +28,7 @@ from labeler.core.progress import Progress
 from labeler.core.store import Project
 
 BATCH_SIZE = 200
+PROBE_WINDOW = 256
 
 
 def collect_image_files(paths: Iterable[Path | str], report: ImportReport) -> list[Path]:
@@ -95,8 +96,12 @@ def _probe(path: Path, max_pixels: int) -> ImageProbe | BadImageError:
 def _probes_in_order(
     files: list[Path], max_pixels: int, workers: int
 ) -> Iterator[ImageProbe | BadImageError]:
-    """Probe files on a pool, yielding in order and keeping at most a few in flight."""
-    window = max(4, workers * 4)
+    """Probe files on a pool, yielding in order with a bounded number in flight.
+
+    A result is a small record (no pixels), so the window is wide enough for the
+    workers to keep probing while the caller commits a batch to the store.
+    """
+    window = max(PROBE_WINDOW, workers * 4)
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="probe") as pool:
         pending: list[Future[ImageProbe | BadImageError]] = []
         index = 0

@@ -269,18 +269,16 @@ class AnswerStore(StoreBase):
         return found
 
     def answer_counts(self) -> dict[str, object]:
-        """How many answers there are, how many empty, and per person (``labeler info``)."""
+        """How many answers there are, how many empty, and per person (the HTML report)."""
         rows = self._db.query(
             f"SELECT p.name AS name, COUNT(*) AS answered, TOTAL({_EMPTY}) AS empty "
             "FROM answers w JOIN people p ON p.id = w.person_id GROUP BY p.name ORDER BY p.name"
         )
-        people = [
-            {"name": r["name"], "answered": int(r["answered"]), "empty": int(r["empty"])}
-            for r in rows
-        ]
+        counts = [(str(r["name"]), int(r["answered"]), int(r["empty"])) for r in rows]
+        people = [{"name": n, "answered": a, "empty": e} for n, a, e in counts]
         return {
-            "answered": sum(int(p["answered"]) for p in people),  # type: ignore[call-overload]
-            "answered_empty": sum(int(p["empty"]) for p in people),  # type: ignore[call-overload]
+            "answered": sum(a for _, a, _ in counts),
+            "answered_empty": sum(e for _, _, e in counts),
             "images_answered": int(
                 self._db.scalar("SELECT COUNT(DISTINCT image_id) FROM answers") or 0
             ),
