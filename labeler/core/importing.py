@@ -227,10 +227,15 @@ def _store_parsed_file(
     """Store one parsed annotation file (inside the caller's transaction).
 
     Every image the file lists counts as answered by the annotator, objects or not
-    (see :mod:`labeler.core.store.answers`), unless every shape it gave was invalid.
+    (see :mod:`labeler.core.store.answers`), unless every shape it gave was dropped.
     """
     stored = 0
     answered: list[int] = []
+    # A one-image file (labelme, VOC, YOLO) whose shapes the parser all dropped is no
+    # empty answer: the annotator drew something that could not be read.
+    unreadable = len(parsed.images) == 1 and any(
+        issue.action == "dropped" for issue in parsed.shape_issues
+    )
     for image_labels in parsed.images:
         image = project.find_image(image_labels.image_ref)
         if image is None:
@@ -264,7 +269,7 @@ def _store_parsed_file(
                 shapes.append((label_class.id, geometry))
         project.add_annotations(image.id, shapes, annotator_id, AnnotationSource.IMPORTED)
         stored += len(shapes)
-        if invalid < len(image_labels.shapes) or not image_labels.shapes:
+        if invalid < len(image_labels.shapes) or not (image_labels.shapes or unreadable):
             answered.append(image.id)
     report.answered += project.mark_answered_many(
         [(i, annotator_id) for i in answered], source="imported"

@@ -88,3 +88,17 @@ def test_the_report_counts_the_images_answered(
     first = import_annotations(project_with_images, path, "coco", "Ann")
     assert first.answered == 3 and first.to_dict()["answered"] == 3 and first.annotations == 0
     assert import_annotations(project_with_images, path, "coco", "Ann").answered == 0
+
+
+def test_a_labelme_file_whose_every_shape_was_dropped_is_not_an_empty_answer(
+    tmp_path: Path, project_with_images: Project
+) -> None:
+    folder = tmp_path / "labelme"
+    folder.mkdir()
+    (folder / "img0.json").write_text(json.dumps({
+        "imagePath": "img0.png", "imageWidth": 160, "imageHeight": 120,
+        "shapes": [{"label": "crack", "shape_type": "line", "points": [[1, 1], [50, 50]]}],
+    }))
+    report = import_annotations(project_with_images, folder, "labelme", "Lee")
+    assert report.shapes("dropped") == 1
+    assert project_with_images.answer_pairs() == []  # Lee drew something unreadable
