@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from labeler.core.domain import ImageRecord, ImageStatus
+from labeler.core.domain import ImageRecord, ImageStatus, ModelRun
 from labeler.core.errors import LabelerError
 from labeler.core.geometry import Box, Geometry, Polygon, Tag
 from labeler.core.progress import Progress
@@ -150,6 +150,42 @@ def prelabel_project(
     project.require_writable()
     progress = progress or Progress()
     model = load_project_model(model_path, config_path, device)
+    plan = plan_prelabel_run(project, model, conf=conf, iou=iou, images=images, force=force)
+    summary = plan.summary
+    run_id = open_prelabel_run(project, model, plan, model.info.provider,
+                               model.info.fallback_note)
+    if run_id is None:
+        return summary
+    if plan.chosen:
+        _run_engine(project, model, run_id, plan.chosen, plan.settings, batch, progress, summary)
+    if not summary.cancelled:
+        project.finish_model_run(run_id)
+    return summary
+
+
+@dataclass
+class RunPlan:
+    """What a run must cover: its settings, the images left to run, the run it resumes."""
+
+    settings: dict[str, Any]
+    chosen: list[ImageRecord]
+    summary: PrelabelSummary
+    unfinished: ModelRun | None
+
+
+def plan_prelabel_run(
+    project: Project,
+    model: Model,
+    *,
+    conf: float | None = None,
+    iou: float | None = None,
+    images: str | list[ImageRecord] = "all",
+    force: bool = False,
+) -> RunPlan:
+    """Choose a run's images (skipping covered ones unless ``force``) and find a run to resume.
+
+    Shared by every engine, so the local and the Ray engine select, skip and resume alike.
+    """
     settings = _run_settings(model, conf, iou)
     chosen = select_images(project, images) if isinstance(images, str) else images
     summary = PrelabelSummary(None, model.info.path.name, model.info.provider,
@@ -158,24 +194,29 @@ def prelabel_project(
         covered = project.images_covered_by(model.info.sha256, settings)
         summary.skipped_existing = sum(1 for i in chosen if i.id in covered)
         chosen = [i for i in chosen if i.id not in covered]
-    project.set_default_model(model.info.path)
     unfinished = None if force else project.incomplete_run_for(model.info.sha256, settings)
-    if unfinished is not None:
-        # An interrupted run of the same model and settings goes on: only the images it
-        # had not covered are run, and the run becomes complete when they are done.
-        run = project.resume_model_run(unfinished.id, model.info.provider)
-        summary.resumed = True
-    elif not chosen:
-        return summary
+    return RunPlan(settings, chosen, summary, unfinished)
+
+
+def open_prelabel_run(
+    project: Project, model: Model, plan: RunPlan, provider: str, fallback_note: str | None
+) -> int | None:
+    """Resume the plan's unfinished run or start a new one; None when there is nothing to run.
+
+    An interrupted run of the same model and settings goes on: only the images it had not
+    covered are run, and the run becomes complete when they are done.
+    """
+    project.set_default_model(model.info.path)
+    if plan.unfinished is not None:
+        run = project.resume_model_run(plan.unfinished.id, provider)
+        plan.summary.resumed = True
+    elif not plan.chosen:
+        return None
     else:
-        run = project.start_model_run(model.info.sha256, model.info.path.name, settings,
-                                      model.info.provider, model.info.fallback_note)
-    summary.run_id = run.id
-    if chosen:
-        _run_engine(project, model, run.id, chosen, settings, batch, progress, summary)
-    if not summary.cancelled:
-        project.finish_model_run(run.id)
-    return summary
+        run = project.start_model_run(model.info.sha256, model.info.path.name, plan.settings,
+                                      provider, fallback_note)
+    plan.summary.run_id = run.id
+    return run.id
 
 
 def _run_engine(project: Project, model: Model, run_id: int, chosen: list[ImageRecord],
@@ -197,7 +238,7 @@ def _run_engine(project: Project, model: Model, run_id: int, chosen: list[ImageR
                 summary.failed.append((str(project.image_path(project.image(result.key))),
                                        result.error))
             else:
-                summary.predictions += _store(project, run_id, int(result.key),
+                summary.predictions += store_image_predictions(project, run_id, int(result.key),
                                               result.detections, class_ids, dropped)
                 summary.images += 1
             dropped.update(result.dropped_unmapped)
@@ -211,8 +252,13 @@ def _run_engine(project: Project, model: Model, run_id: int, chosen: list[ImageR
     summary.dropped = dict(dropped)
 
 
-def _store(project: Project, run_id: int, image_id: int, detections: list[Detection],
-           class_ids: dict[str, int], dropped: Counter[str]) -> int:
+def store_image_predictions(project: Project, run_id: int, image_id: int,
+                            detections: list[Detection], class_ids: dict[str, int],
+                            dropped: Counter[str]) -> int:
+    """Store one image's detections (mapped to project classes) in one transaction.
+
+    Idempotent per (run, image); classes the project lacks are counted in ``dropped``.
+    """
     rows: list[tuple[int, Geometry, float]] = []
     for detection in detections:
         class_id = class_ids.get(detection.class_name)
