@@ -51,6 +51,7 @@ from labeler.app.queues import (
 )
 from labeler.app.workers import JobRunner
 from labeler.app.workspace import Workspace
+from labeler.core.commands import ReviewAnnotation, WithdrawReview
 from labeler.core.domain import Annotation, GuidelineExample, Review, ReviewDecision
 from labeler.core.errors import LabelerError
 from labeler.core.events import Change
@@ -449,18 +450,31 @@ class ReviewPanel(QWidget):
         if decision is ReviewDecision.FIX and fix is None:
             self.show_message("Drag the shape or its corners on the canvas, then press Fix.", True)
             return None
-        try:
-            review = self.workspace.project.review_annotation(
+        workspace = self.workspace
+        try:  # a refusal the panel explains (and offers the guideline for), before the edit
+            workspace.project.check_can(workspace.person.id, "review")
+            workspace.project.require_acknowledgement(workspace.person.id)
+        except LabelerError as exc:
+            self._refused(exc)
+            return None
+        image_id = self.controller.image_id
+        undo = workspace.execute(
+            ReviewAnnotation(
+                image_id if image_id is not None else 0,
                 annotation_id,
-                self.workspace.person.id,
-                decision,
+                workspace.person.id,
+                decision.value,
                 reason=self.reason_edit.text().strip() or None,
                 section=section,
                 fix_geometry=fix if decision is ReviewDecision.FIX else None,
             )
-        except LabelerError as exc:
-            self._refused(exc)
+        )  # undoable: Ctrl+Z takes the decision (and a fix's shape) back
+        if not isinstance(undo, WithdrawReview):
+            self.show_message("The decision was not saved (the reason is in the status bar).",
+                              error=True)
             return None
+        review = next(r for r in workspace.project.reviews("annotation", annotation_id)
+                      if r.id == undo.review_id)
         self.controller.pending_geometry.pop(annotation_id, None)
         self.reason_edit.clear()
         self.reset_section()  # the next decision picks its own section

@@ -356,6 +356,60 @@ class SetAssignmentDone(Command):
 
 
 @dataclass(frozen=True)
+class ReviewAnnotation(Command):
+    """A reviewer's accept, reject or fix of an annotation; undone by withdrawing it.
+
+    A fix stores the reviewer's corrected shape as the annotation replacing the old
+    one (see ``Project.review_annotation``); its undo deletes that shape, brings
+    the old one back and reopens a re-review the decision had resolved.
+    """
+
+    image_id: int
+    annotation_id: int
+    reviewer_id: int
+    decision: str
+    reason: str | None = None
+    section: str | None = None
+    fix_geometry: Geometry | None = None
+    fix_class_id: int | None = None
+
+    @property
+    def text(self) -> str:
+        """What the edit does."""
+        return f"{self.decision.capitalize()} #{self.annotation_id}"
+
+    def _apply(self, project: Project) -> Command:
+        review = project.review_annotation(
+            self.annotation_id,
+            self.reviewer_id,
+            self.decision,
+            reason=self.reason,
+            section=self.section,
+            fix_geometry=self.fix_geometry,
+            fix_class_id=self.fix_class_id,
+        )
+        return WithdrawReview(self.image_id, review.id, self)
+
+
+@dataclass(frozen=True)
+class WithdrawReview(Command):
+    """Take a review decision back; undone by deciding the same again (a new review)."""
+
+    image_id: int
+    review_id: int
+    decision: ReviewAnnotation
+
+    @property
+    def text(self) -> str:
+        """What the edit does."""
+        return self.decision.text
+
+    def _apply(self, project: Project) -> Command:
+        project.withdraw_review(self.review_id, self.decision.reviewer_id)
+        return self.decision
+
+
+@dataclass(frozen=True)
 class CompositeCommand(Command):
     """Several commands applied in one transaction as one undo step (paste, accept all)."""
 

@@ -127,6 +127,21 @@ def test_fix_is_the_shape_dragged_on_the_canvas(
         assert target.id not in {a.id for a in project.annotations(target.image_id)}
     assert panel.pending_fix(target.id) is None
 
+    rita_window.undo()  # the fix is an edit like any other: Ctrl+Z takes it back
+    with stored(review_path) as project:
+        assert project.reviews("annotation", target.id) == []
+        live = {a.id for a in project.annotations(target.image_id)}
+        assert target.id in live and fix_id not in live
+        assert [e.action for e in project.events("review")][-1] == "withdraw"
+    rita_window.redo()
+    with stored(review_path) as project:
+        [again] = project.reviews("annotation", target.id)
+        assert again.decision is ReviewDecision.FIX
+        assert project.review_details(again.id)["section"] == "1.1"
+        refixed = project.annotation(project.review_details(again.id)["fix_annotation_id"])
+        assert refixed.geometry == fixed.geometry
+        assert target.id not in {a.id for a in project.annotations(target.image_id)}
+
 
 def test_rejected_work_returns_to_the_annotator_with_the_reason(
     qtbot: QtBot, review_path: Path

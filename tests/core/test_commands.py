@@ -227,3 +227,38 @@ def test_a_failing_listener_neither_stops_the_others_nor_undoes_the_edit(
     assert [c.entity for c in heard] == ["person"]
     assert failures == [("person", "view bug")]
     assert project.person_by_name("Ana") == person  # committed all the same
+
+
+def test_review_decisions_are_undoable_commands(project_with_images: Project) -> None:
+    from labeler.core.commands import ReviewAnnotation, WithdrawReview
+
+    project = project_with_images
+    image = project.images()[0]
+    ana = project.add_person("Ana")
+    rita = project.add_person("Rita", "reviewer")
+    target = project.add_annotation(image.id, 1, Box(10, 10, 50, 40), ana.id)
+    project.publish_guideline("# G\n\n## 1.1 scratch\nBox it.\n", "first")
+    project.acknowledge(rita.id)
+    project.publish_guideline("# G\n\n## 1.1 scratch\nBox it tightly.\n", "tighter",
+                              changed_classes=["scratch"])
+    project.acknowledge(rita.id)
+    queued = {item.annotation_id for item in project.rereview_queue()}
+    assert target.id in queued  # v2 changed the class: the label waits for re-review
+
+    undo = ReviewAnnotation(image.id, target.id, rita.id, "fix", reason="tighter",
+                            section="1.1", fix_geometry=Box(12, 12, 48, 38)).apply(project)
+    assert isinstance(undo, WithdrawReview) and undo.text == "Fix #" + str(target.id)
+    [review] = project.reviews("annotation", target.id)
+    fix_id = project.review_details(review.id)["fix_annotation_id"]
+    assert [a.id for a in project.annotations(image.id)] == [fix_id]
+    assert target.id not in {item.annotation_id for item in project.rereview_queue()}
+
+    redo = undo.apply(project)
+    assert project.reviews("annotation", target.id) == []
+    assert [a.id for a in project.annotations(image.id)] == [target.id]
+    assert {item.annotation_id for item in project.rereview_queue()} == queued
+    redo.apply(project)
+    [again] = project.reviews("annotation", target.id)
+    details = project.review_details(again.id)
+    assert details["section"] == "1.1" and details["reason"] == "tighter"
+    assert project.annotation(details["fix_annotation_id"]).geometry == Box(12, 12, 48, 38)

@@ -21,7 +21,8 @@ from labeler.core.domain import (
     ReviewDecision,
     ReviewQueueItem,
 )
-from labeler.core.errors import LabelerError
+from labeler.core.errors import LabelerError, UnknownEntityError
+from labeler.core.events import Change
 from labeler.core.geometry import Geometry
 from labeler.core.store.base import StoreBase
 
@@ -270,3 +271,25 @@ class ReviewStore(StoreBase):
     def review_count(self) -> int:
         """How many reviews were made."""
         return int(self._db.scalar("SELECT COUNT(*) FROM reviews") or 0)
+
+    def withdraw_review(self, review_id: int, person_id: int | None = None) -> None:
+        """Take a review decision back (its undo), logged with what the review said.
+
+        The review row goes; a fix's annotation is deleted and the annotation it
+        replaced comes back; a re-review the decision resolved is open again.
+        """
+        with self.transaction():
+            row = self._db.query_one("SELECT * FROM reviews WHERE id = ?", (review_id,))
+            if row is None:
+                raise UnknownEntityError(f"no review with id {review_id}")
+            review = dict(row)
+            self._db.conn.execute(
+                "UPDATE rereview SET resolved_at = NULL, review_id = NULL WHERE review_id = ?",
+                (review_id,),
+            )
+            self._db.conn.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
+            if review["fix_annotation_id"] is not None:
+                self.delete_annotation(review["fix_annotation_id"], person_id)  # type: ignore[attr-defined]
+                self.restore_annotation(review["target_id"], person_id)  # type: ignore[attr-defined]
+            self._log("withdraw", "review", review_id, person_id=person_id, before=review)
+            self._notify(Change("review", "withdraw", (review_id,)))
