@@ -36,6 +36,7 @@ from labeler.app.canvas.controller import CanvasController
 from labeler.app.charts import BackgroundRefresh, ChartCard
 from labeler.app.triage_panel import qa_menu
 from labeler.app.workspace import Workspace
+from labeler.core.commands import ReviewAnnotation
 from labeler.core.consensus import project_consensus
 from labeler.core.curation import curate_project
 from labeler.core.domain import ReviewDecision, Role
@@ -266,16 +267,20 @@ class CurationPanel(QWidget):
         if not isinstance(candidate, Candidate) or not self.accept_button.isEnabled():
             return False
         person = self.workspace.person
-        try:
-            self.workspace.project.add_review(
-                "annotation",
-                candidate.annotation_id,
-                person.id,
-                ReviewDecision.ACCEPT,
-                ADJUDICATION_REASON,
-            )
+        cluster = self.clusters.currentItem()
+        entry = cluster.data(Qt.ItemDataRole.UserRole) if cluster is not None else None
+        image_id = entry.image_id if isinstance(entry, UnresolvedEntry) else 0
+        try:  # the same rule as every review: the role, and the guideline in force read
+            self.workspace.project.check_can(person.id, "review")
+            self.workspace.project.require_acknowledgement(person.id)
         except LabelerError as exc:
             self.workspace.errorRaised.emit(f"Could not adjudicate: {exc}")
+            return False
+        decision = ReviewAnnotation(
+            image_id, candidate.annotation_id, person.id, ReviewDecision.ACCEPT.value,
+            reason=ADJUDICATION_REASON,
+        )
+        if self.workspace.execute(decision) is None:  # undoable like any edit
             return False
         self.status_label.setText(
             f"Accepted {candidate.class_name} by {candidate.annotator} (#{candidate.annotation_id})"

@@ -54,10 +54,16 @@ def test_results_are_shown_and_adjudication_stores_a_review(
     assert panel.select_cluster(0)
     assert window.current_image_id() == ids["image1"]
     chosen = panel.unresolved()[0].candidates[1]
+    assert not panel.accept_candidate(1)  # the guideline in force is not read yet
+    window.workspace.project.acknowledge(window.workspace.person.id)
     assert panel.accept_candidate(1)
     with stored(project_path) as project:
         [review] = project.reviews("annotation", chosen.annotation_id)
         assert review.decision == ReviewDecision.ACCEPT
+    window.undo()  # adjudication is an edit like any other
+    with stored(project_path) as project:
+        assert project.reviews("annotation", chosen.annotation_id) == []
+    window.redo()
     qtbot.waitUntil(lambda: not panel.unresolved() and not panel.refresher.busy, timeout=10_000)
     assert panel.tabs.tabText(0) == "Adjudicate (0)"
     window.close()
