@@ -51,7 +51,12 @@ from labeler.app.queues import (
 )
 from labeler.app.workers import JobRunner
 from labeler.app.workspace import Workspace
-from labeler.core.commands import ReviewAnnotation, WithdrawReview
+from labeler.core.commands import (
+    AddEdgeCaseExample,
+    RemoveGuidelineExample,
+    ReviewAnnotation,
+    WithdrawReview,
+)
 from labeler.core.domain import Annotation, GuidelineExample, Review, ReviewDecision
 from labeler.core.errors import LabelerError
 from labeler.core.events import Change
@@ -522,13 +527,19 @@ class ReviewPanel(QWidget):
         image_id = self.controller.image_id
         if image_id is None:
             return None
-        try:
-            example = self.workspace.project.add_edge_case_example(
-                image_id, note, added_by=self.workspace.person.id
-            )
+        try:  # the panel explains a refusal by role itself
+            self.workspace.project.check_can(self.workspace.person.id, "edit_guideline")
         except LabelerError as exc:
             self.show_message(str(exc), error=True)
             return None
+        undo = self.workspace.execute(
+            AddEdgeCaseExample(image_id, note, added_by=self.workspace.person.id)
+        )  # undoable: Ctrl+Z takes the example out of the draft again
+        if not isinstance(undo, RemoveGuidelineExample):
+            self.show_message("The edge case was not added (the reason is in the status bar).",
+                              error=True)
+            return None
+        example = undo.example
         self.show_message(f"Added as an edge case to the draft of the next guideline ({note}).")
         return example
 

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from labeler.core.domain import AnnotationSource, ImageStatus
+from labeler.core.domain import AnnotationSource, ExampleShape, GuidelineExample, ImageStatus
 from labeler.core.geometry import Geometry
 
 if TYPE_CHECKING:
@@ -407,6 +407,58 @@ class WithdrawReview(Command):
     def _apply(self, project: Project) -> Command:
         project.withdraw_review(self.review_id, self.decision.reviewer_id)
         return self.decision
+
+
+@dataclass(frozen=True)
+class AddEdgeCaseExample(Command):
+    """Add an image (with shapes) as an edge case of the next guideline; undone by removing it.
+
+    Without ``shapes`` the image's live annotations are taken (see
+    ``Project.add_edge_case_example``); the inverse keeps the shapes actually
+    stored, so redo brings back the same example.
+    """
+
+    image_id: int
+    note: str
+    added_by: int | None = None
+    shapes: tuple[ExampleShape, ...] | None = None
+    class_name: str | None = None
+
+    @property
+    def text(self) -> str:
+        """What the edit does."""
+        return "Add guideline edge case"
+
+    def _apply(self, project: Project) -> Command:
+        example = project.add_edge_case_example(
+            self.image_id,
+            self.note,
+            added_by=self.added_by,
+            shapes=list(self.shapes) if self.shapes is not None else None,
+            class_name=self.class_name,
+        )
+        again = AddEdgeCaseExample(
+            self.image_id, self.note, self.added_by, example.shapes, example.class_name
+        )
+        return RemoveGuidelineExample(self.image_id, example, again)
+
+
+@dataclass(frozen=True)
+class RemoveGuidelineExample(Command):
+    """Remove an example from the guideline draft; undone by adding it again."""
+
+    image_id: int
+    example: GuidelineExample
+    again: AddEdgeCaseExample
+
+    @property
+    def text(self) -> str:
+        """What the edit does."""
+        return self.again.text
+
+    def _apply(self, project: Project) -> Command:
+        project.remove_guideline_example(self.example.id, self.again.added_by)
+        return self.again
 
 
 @dataclass(frozen=True)

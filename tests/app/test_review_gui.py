@@ -229,6 +229,13 @@ def test_qa_lead_audits_reads_the_log_and_adds_an_edge_case(
             assert stored_example.note == "Loose box: see 3.1"
             assert stored_example.image_id == window.current_image_id()
             assert {s.annotator for s in stored_example.shapes} == {"alice"}
+        window.undo()  # adding an edge case is an edit like any other
+        with stored(review_path) as project:
+            assert project.guideline_examples(draft.id) == []
+        window.redo()
+        with stored(review_path) as project:
+            [again] = project.guideline_examples(draft.id)
+            assert (again.note, again.shapes) == (stored_example.note, stored_example.shapes)
     finally:
         window.close()
 
