@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,17 @@ from labeler.core.geometry import Geometry
 if TYPE_CHECKING:
     from labeler.core.store import Project
 
+
+
+_APPLYING: ContextVar[str | None] = ContextVar("labeler_command_applying", default=None)
+
+
+def command_in_progress() -> str | None:
+    """The text of the command being applied in this thread (None outside any command).
+
+    Lets a test prove that every label change of the app goes through a command.
+    """
+    return _APPLYING.get()
 
 
 class Command(ABC):
@@ -40,8 +52,12 @@ class Command(ABC):
 
     def apply(self, project: Project) -> Command:
         """Perform the edit in one transaction and return the command that undoes it."""
-        with project.transaction():
-            return self._apply(project)
+        token = _APPLYING.set(self.text)
+        try:
+            with project.transaction():
+                return self._apply(project)
+        finally:
+            _APPLYING.reset(token)
 
     @abstractmethod
     def _apply(self, project: Project) -> Command:
