@@ -31,13 +31,39 @@ def register(commands: argparse._SubParsersAction) -> None:
     cmd.add_argument("--force", action="store_true",
                      help="re-run on images this model and settings already covered")
     cmd.add_argument("--json", action="store_true", help="print the summary as JSON")
+    _add_engine_arguments(cmd)
     cmd.set_defaults(handler=run_prelabel)
+
+
+def _add_engine_arguments(cmd: argparse.ArgumentParser) -> None:
+    """The --engine flags: where the run happens (this machine, or a Ray cluster)."""
+    group = cmd.add_argument_group("engine", "run on this machine (default) or on a Ray "
+                                   "cluster; see docs/scaling.md")
+    group.add_argument("--engine", choices=["local", "ray"], default="local",
+                       help='local (default) or ray (needs pip install "labeler[ray]")')
+    group.add_argument("--address",
+                       help="Ray cluster: auto (the running one) or ray://HOST:10001; "
+                       "default: start a local cluster")
+    group.add_argument("--workers", type=int, default=2,
+                       help="Ray actors, each with one model session (default 2)")
+    group.add_argument("--cpus-per-worker", type=float, default=1.0,
+                       help="CPUs reserved per Ray actor (default 1; its ONNX Runtime threads)")
+    group.add_argument("--gpus-per-worker", type=float, default=0.0,
+                       help="GPUs per Ray actor, e.g. 1 or 0.5 (default 0)")
+    group.add_argument("--image-root", help="workers read the images at IMAGE_ROOT/<stored "
+                       "path> (a shared mount); default: the driver ships the bytes")
+    group.add_argument("--shard-size", type=int, default=16,
+                       help="images per Ray shard (default 16)")
 
 
 def run_prelabel(args: argparse.Namespace) -> int:
     """Pre-label and report throughput and the provider actually used."""
     from labeler.core.prelabel import load_project_model, prelabel_project
 
+    if args.engine == "ray":
+        from labeler.cli.prelabel_ray_command import run_prelabel_on_ray
+
+        return run_prelabel_on_ray(args)
     with Project.open(args.project) as project:
         model = load_project_model(args.model, args.config, args.device)
         if not args.json:
