@@ -17,12 +17,12 @@ def run_prelabel_on_ray(args: argparse.Namespace) -> int:
                          cpus_per_worker=args.cpus_per_worker,
                          gpus_per_worker=args.gpus_per_worker, image_root=args.image_root,
                          shard_size=args.shard_size)
-    with Project.open(args.project) as project:
-        with progress_bar("pre-labeling on Ray", enabled=not args.json) as progress:
-            summary = prelabel_project_on_ray(
-                project, args.model, options=options, config_path=args.config,
-                conf=args.conf, iou=args.iou, device=args.device, batch=args.batch,
-                images=args.images, force=args.force, progress=progress)
+    with (Project.open(args.project) as project,
+          progress_bar("pre-labeling on Ray", enabled=not args.json) as progress):
+        summary = prelabel_project_on_ray(
+            project, args.model, options=options, config_path=args.config,
+            conf=args.conf, iou=args.iou, device=args.device, batch=args.batch,
+            images=args.images, force=args.force, progress=progress)
     if args.json:
         print_json(summary.to_dict())
         return 130 if summary.cancelled else 0
