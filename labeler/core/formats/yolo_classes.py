@@ -5,27 +5,18 @@ In order of preference: an explicit list from the caller; else the first of
 ``dataset.yaml`` (the ``names:`` key, a list or an ``index: name`` mapping) found
 in the label file's folder or up to :data:`SEARCH_DEPTH` folders above it.
 
-``names:`` is read with PyYAML when it is importable, otherwise with a small
-parser for the subset that dataset files use: a flow list ``[a, 'b c']``, a flow
-mapping ``{0: a, 1: b}``, or a block of ``- name`` or ``0: name`` lines, with
-quoting and ``#`` comments.
+``names:`` is read with PyYAML's ``safe_load`` (a runtime dependency), so a
+dataset file means here what it means to Ultralytics.
 """
 
 from __future__ import annotations
 
-import json
-import re
 from pathlib import Path
-from types import ModuleType
+
+import yaml
 
 from labeler.core.errors import AnnotationFormatError
 from labeler.core.formats._common import decode_text, read_bytes
-
-yaml: ModuleType | None
-try:
-    import yaml
-except ImportError:  # pragma: no cover - depends on the environment
-    yaml = None
 
 CLASS_FILE_NAMES = (
     "classes.txt",
@@ -37,7 +28,6 @@ CLASS_FILE_NAMES = (
 )
 SEARCH_DEPTH = 3  # folders searched above the label file's own folder
 
-_NAMES_KEY = re.compile(r"^names\s*:(.*)$")
 
 
 class ClassListResolver:
@@ -111,18 +101,16 @@ def read_class_file(path: Path) -> list[str]:
 
 def parse_names_yaml(path: Path, text: str) -> list[str]:
     """The ``names:`` of a YOLO dataset YAML file, as a list indexed by class id."""
-    if yaml is not None:
-        try:
-            document = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f"line {mark.line + 1} column {mark.column + 1}" if mark else ""
-            problem = getattr(exc, "problem", None) or str(exc)
-            raise AnnotationFormatError(path, where, f"invalid YAML: {problem}") from exc
-        if not isinstance(document, dict) or "names" not in document:
-            raise AnnotationFormatError(path, "names", "no top-level 'names:' key with the classes")
-        return names_from_value(path, document["names"])
-    return names_from_value(path, parse_names_minimal(path, text))
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1} column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise AnnotationFormatError(path, where, f"invalid YAML: {problem}") from exc
+    if not isinstance(document, dict) or "names" not in document:
+        raise AnnotationFormatError(path, "names", "no top-level 'names:' key with the classes")
+    return names_from_value(path, document["names"])
 
 
 def names_from_value(path: Path, value: object) -> list[str]:
@@ -170,150 +158,3 @@ def _name(path: Path, item: object, location: str) -> str:
     if not name:
         raise AnnotationFormatError(path, location, "empty class name")
     return name
-
-
-# --- the minimal YAML subset, for when PyYAML is not installed ----------------------
-
-
-def parse_names_minimal(path: Path, text: str) -> list[str] | dict[str, str]:
-    """The ``names:`` value of a simple YAML document, without PyYAML."""
-    lines = text.splitlines()
-    for number, line in enumerate(lines, start=1):
-        match = _NAMES_KEY.match(line)
-        if match is None:
-            continue
-        rest = _strip_comment(match.group(1)).strip()
-        if rest.startswith(("[", "{")):
-            return _flow(path, lines, number, rest)
-        if rest:
-            raise AnnotationFormatError(
-                path, f"line {number}", f"names is {rest!r}; expected a list or mapping"
-            )
-        return _block(path, lines, number)
-    raise AnnotationFormatError(path, "names", "no top-level 'names:' key with the classes")
-
-
-def _strip_comment(line: str) -> str:
-    """``line`` without a ``#`` comment (a ``#`` inside quotes is kept)."""
-    quote = ""
-    for i, ch in enumerate(line):
-        if quote:
-            if ch == quote and not (quote == '"' and line[i - 1] == "\\"):
-                quote = ""
-        elif ch in "'\"":
-            quote = ch
-        elif ch == "#" and (i == 0 or line[i - 1] in " \t"):
-            return line[:i].rstrip()
-    return line.rstrip()
-
-
-def _split(body: str, sep: str) -> list[str]:
-    """``body`` split at ``sep`` characters outside quotes and brackets."""
-    parts, current, quote, depth = [], [], "", 0
-    for i, ch in enumerate(body):
-        if quote:
-            if ch == quote and not (quote == '"' and body[i - 1] == "\\"):
-                quote = ""
-        elif ch in "'\"":
-            quote = ch
-        elif ch in "[{":
-            depth += 1
-        elif ch in "]}":
-            depth -= 1
-        elif ch == sep and depth == 0:
-            parts.append("".join(current))
-            current = []
-            continue
-        current.append(ch)
-    parts.append("".join(current))
-    return parts
-
-
-def _scalar(path: Path, token: str, number: int) -> str:
-    """A plain, 'single' or "double" quoted YAML scalar."""
-    token = token.strip()
-    where = f"line {number}"
-    if token[:1] in ("'", '"'):
-        if len(token) < 2 or token[-1] != token[0]:
-            raise AnnotationFormatError(path, where, f"unclosed quote in {token!r}")
-        if token[0] == "'":
-            return token[1:-1].replace("''", "'")
-        try:
-            return str(json.loads(token))
-        except json.JSONDecodeError as exc:
-            raise AnnotationFormatError(path, where, f"bad escape in {token!r}") from exc
-    if token[:1] in ("[", "{"):
-        raise AnnotationFormatError(path, where, f"nested {token!r}; expected a class name")
-    return token
-
-
-def _flow(path: Path, lines: list[str], number: int, first: str) -> list[str] | dict[str, str]:
-    """A ``[...]`` or ``{...}`` value, which may continue over several lines."""
-    closing = "]" if first.startswith("[") else "}"
-    body = first
-    end = number
-    while not _balanced(body):
-        if end >= len(lines):
-            raise AnnotationFormatError(path, f"line {number}", f"no closing {closing!r}")
-        body += " " + _strip_comment(lines[end]).strip()
-        end += 1
-    body = body.strip()
-    if not body.endswith(closing):
-        raise AnnotationFormatError(
-            path, f"line {number}", f"unexpected text after the closing {closing!r}"
-        )
-    inner = body[1:-1]
-    items = [item for item in _split(inner, ",") if item.strip()]
-    if closing == "]":
-        return [_scalar(path, item, number) for item in items]
-    return dict(_pair(path, item, number) for item in items)
-
-
-def _balanced(body: str) -> bool:
-    """Whether every bracket opened in ``body`` (outside quotes) is closed."""
-    depth, quote = 0, ""
-    for i, ch in enumerate(body):
-        if quote:
-            if ch == quote and not (quote == '"' and body[i - 1] == "\\"):
-                quote = ""
-        elif ch in "'\"":
-            quote = ch
-        elif ch in "[{":
-            depth += 1
-        elif ch in "]}":
-            depth -= 1
-    return depth <= 0
-
-
-def _pair(path: Path, item: str, number: int) -> tuple[str, str]:
-    """``key: value`` split at the first colon outside quotes."""
-    key, sep, value = item.partition(":")
-    if not sep:
-        raise AnnotationFormatError(path, f"line {number}", f"expected 'index: name', got {item!r}")
-    return _scalar(path, key, number), _scalar(path, value, number)
-
-
-def _block(path: Path, lines: list[str], number: int) -> list[str] | dict[str, str]:
-    """The ``- name`` or ``index: name`` lines that follow ``names:``."""
-    items: list[str] = []
-    pairs: dict[str, str] = {}
-    for index in range(number, len(lines)):
-        raw = _strip_comment(lines[index])
-        content = raw.strip()
-        if not content:
-            continue
-        if not raw[:1].isspace() and not content.startswith("-"):
-            break
-        line_no = index + 1
-        if content == "-" or content.startswith("- "):
-            items.append(_scalar(path, content[1:], line_no))
-        else:
-            key, value = _pair(path, content, line_no)
-            pairs[key] = value
-        if items and pairs:
-            raise AnnotationFormatError(
-                path, f"line {line_no}", "mixes '- name' and 'index: name' entries under names"
-            )
-    if not items and not pairs:
-        raise AnnotationFormatError(path, f"line {number}", "names: is empty; expected classes")
-    return items if items else pairs

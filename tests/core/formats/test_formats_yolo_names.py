@@ -6,7 +6,7 @@ import pytest
 
 from labeler.core.errors import AnnotationFormatError
 from labeler.core.formats import yolo_classes
-from labeler.core.formats.yolo_classes import names_from_value, parse_names_minimal, read_class_file
+from labeler.core.formats.yolo_classes import read_class_file
 
 P = Path("data.yaml")
 
@@ -24,13 +24,7 @@ SAMPLES = [
 
 
 @pytest.mark.parametrize(("text", "expected"), SAMPLES)
-def test_minimal_parser(text: str, expected: list[str]) -> None:
-    assert names_from_value(P, parse_names_minimal(P, text)) == expected
-
-
-@pytest.mark.parametrize(("text", "expected"), SAMPLES)
-def test_pyyaml_agrees(text: str, expected: list[str]) -> None:
-    pytest.importorskip("yaml")
+def test_names_as_ultralytics_reads_them(text: str, expected: list[str]) -> None:
     assert yolo_classes.parse_names_yaml(P, text) == expected
 
 
@@ -38,26 +32,20 @@ def test_pyyaml_agrees(text: str, expected: list[str]) -> None:
     ("text", "location", "fragment"),
     [
         ("nc: 3\n", "names", "no top-level 'names:'"),
-        ("names: [a, b\n", "line 1", "no closing"),
-        ("names: classes.txt\n", "line 1", "expected a list or mapping"),
-        ("names:\n  - a\n  1: b\n", "line 3", "mixes"),
+        ("names: [a, b\n", "line 2", "invalid YAML"),
+        ("names: classes.txt\n", "names", "expected a list of class names or a mapping"),
         ("names:\n  0: a\n  2: b\n", "names", "class index 1 is missing"),
+        ("names:\n  0: a\n  x: b\n", "names.x", "is not a class index"),
     ],
 )
-def test_minimal_parser_errors(text: str, location: str, fragment: str) -> None:
+def test_names_errors_name_the_place(text: str, location: str, fragment: str) -> None:
     with pytest.raises(AnnotationFormatError) as info:
-        names_from_value(P, parse_names_minimal(P, text))
-    assert info.value.location == location
+        yolo_classes.parse_names_yaml(P, text)
+    assert info.value.location.startswith(location)
     assert fragment in info.value.reason
 
 
-def test_fallback_used_without_pyyaml(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(yolo_classes, "yaml", None)
-    assert yolo_classes.parse_names_yaml(P, "names: [no, yes]\n") == ["no", "yes"]
-
-
 def test_pyyaml_booleans_need_quotes() -> None:
-    pytest.importorskip("yaml")
     with pytest.raises(AnnotationFormatError) as info:
         yolo_classes.parse_names_yaml(P, "names: [person, no]\n")
     assert info.value.location == "names[1]"
@@ -65,7 +53,6 @@ def test_pyyaml_booleans_need_quotes() -> None:
 
 
 def test_pyyaml_syntax_error_has_line() -> None:
-    pytest.importorskip("yaml")
     with pytest.raises(AnnotationFormatError) as info:
         yolo_classes.parse_names_yaml(P, "names:\n  - a\n - b: [\n")
     assert info.value.location.startswith("line ")
