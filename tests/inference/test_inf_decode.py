@@ -159,7 +159,11 @@ def test_decode_factor_is_reduced_only_when_input_and_detections_stay_the_same(t
     noisy = _jpeg(tmp_path / "noisy.jpg", _noisy())
     assert image_decode_factor(model, smooth, None, params) == 4  # 1/8: < 2x the input
     assert image_decode_factor(model, noisy, None, params) == 1  # reductions average noise
-    assert image_decode_factor(model, smooth, None, params, tolerance=0.0) == 1
+    # With detections to compare, the model decides; with none, only identical pixels pass.
+    assert image_decode_factor(model, smooth, None, params, tolerance=0.0) == 4
+    nothing = model.params(conf=0.999)
+    assert image_decode_factor(model, smooth, None, nothing) == 4
+    assert image_decode_factor(model, smooth, None, nothing, tolerance=0.0) == 1
     # The chosen reduction really keeps the model input within the tolerance ...
     image, scale = decode_for_model(smooth, 160, max_factor=1)
     full = letterbox(image, (160, 160), scale)[0]
