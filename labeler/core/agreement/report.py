@@ -274,9 +274,9 @@ def _seconds(project: Project, labels: ProjectLabels) -> _Seconds:
         per_object[person].append(seconds)
     timers = project.image_times()
     per_image: dict[int, list[float]] = defaultdict(list)
-    for (image, person), seconds in sorted(labels.seconds.items()):
+    for image, person in labels.coverage_pairs.tolist():  # empty answers take time too
         timer = timers.get((image, person), 0.0)
-        value = timer if timer > 0 else seconds
+        value = timer if timer > 0 else labels.seconds.get((image, person), 0.0)
         if value > 0:
             per_image[person].append(value)
     return _Seconds(per_image, per_object)

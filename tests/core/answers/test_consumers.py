@@ -159,3 +159,14 @@ def test_the_report_counts_empty_answers_and_says_what_was_left_out(
     assert data["diagnosis"]["images_left_out"] == {"not answered by anyone": 1}
     page = render_html(data)
     assert "answered empty" in page and "left out: not answered by anyone 1" in page
+
+
+def test_time_on_an_empty_answer_counts_in_seconds_per_image(
+    three: tuple[Project, dict[str, int]],
+) -> None:
+    project, ids = three
+    project.add_image_time(1, ids["Bo"], 4.0)  # Bo looked, found nothing, answered
+    project.add_image_time(2, ids["Bo"], 6.0)
+    report = agreement_report(project)
+    bo = next(p for p in report.people if p.name == "Bo")
+    assert (bo.seconds_per_image.value, bo.seconds_per_image.n) == (5.0, 2)
