@@ -86,3 +86,27 @@ def test_dashboard_recomputes_when_labels_change(
     qtbot.waitUntil(lambda: view.refresher.runs > runs and not view.refresher.busy, timeout=15_000)
     after = view.data.agreement["objects"]["objects_a"]  # type: ignore[union-attr]
     assert after == before + 1
+
+
+def test_dashboard_recomputes_when_someone_answers_empty(
+    qa_window: MainWindow, qtbot: QtBot, project_path: Path
+) -> None:
+    from labeler.core.commands import SetAnswered
+
+    view = qa_window.qa_view
+    runs = view.refresher.runs
+    before = view.data.agreement["images_compared"]  # type: ignore[union-attr]
+    with Project.open(project_path) as project:
+        alice, bob = project.person_by_name("alice"), project.person_by_name("bob")
+        assert alice and bob
+        labeled = {a.image_id for a in project.annotations()}
+        blank = next(i.id for i in project.images() if i.id not in labeled)
+    ws = qa_window.workspace
+    ws.execute(SetAnswered(blank, alice.id))
+    ws.execute(SetAnswered(blank, bob.id))  # both saw nothing there: an agreed negative
+    qtbot.waitUntil(
+        lambda: view.refresher.runs > runs
+        and not view.refresher.busy
+        and view.data.agreement["images_compared"] == before + 1,  # type: ignore[union-attr]
+        timeout=15_000,
+    )
