@@ -34,7 +34,7 @@ from labeler.core.events import Change
 from labeler.core.store import Project
 
 if TYPE_CHECKING:
-    from labeler.app.main_window import MainWindow
+    from labeler.app.status_bar import WorkspaceStatusBar
 
 _GUIDELINE_ENTITIES = frozenset({"guideline", "acknowledgement"})
 
@@ -140,12 +140,14 @@ class AcknowledgeDialog(QDialog):
 class GuidelineUi(QObject):
     """The window's guideline status, its acknowledgement prompt and the Guideline menu."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(
+        self, window: QWidget, workspace: Workspace, status: WorkspaceStatusBar, menu: QMenu
+    ) -> None:
         super().__init__(window)
-        self.window = window
-        self.workspace = window.workspace
+        self.window = window  # the parent of the dialogs
+        self.workspace = workspace
+        self.status = status
         self.dialog: AcknowledgeDialog | None = None
-        menu = self._menu()
         self.acknowledge_action = QAction("Acknowledge guideline…", window)
         self.acknowledge_action.triggered.connect(lambda _checked=False: self.prompt(force=True))
         self.compare_action = QAction("Compare guideline versions…", window)
@@ -157,16 +159,6 @@ class GuidelineUi(QObject):
             self.workspace.acknowledgementNeeded.connect(lambda _v: self.prompt())
         self.refresh()
 
-    def _menu(self) -> QMenu:
-        bar = self.window.menuBar()
-        help_menu = next((a for a in bar.actions() if a.text() == "Help"), None)
-        menu = QMenu("Guideline", bar)
-        if help_menu is not None:
-            bar.insertMenu(help_menu, menu)
-        else:
-            bar.addMenu(menu)
-        return menu
-
     def pending(self) -> GuidelineVersion | None:
         """The version in force if the signed-in person has not acknowledged it."""
         return self.workspace.project.needs_acknowledgement(self.workspace.person.id)
@@ -177,15 +169,15 @@ class GuidelineUi(QObject):
         current = project.current_guideline()
         pending = self.pending()
         if current is None:
-            self.window.status.set_guideline("Guideline: none", True, "No version published yet")
+            self.status.set_guideline("Guideline: none", True, "No version published yet")
             return
         name = version_label(current)
         if pending is None:
             tip = f"Guideline {name} is in force; you acknowledged it"
-            self.window.status.set_guideline(f"Guideline {name}", True, tip)
+            self.status.set_guideline(f"Guideline {name}", True, tip)
         else:
             tip = f"Guideline {name} is in force; read and acknowledge it before labeling"
-            self.window.status.set_guideline(f"Guideline {name} · not acknowledged", False, tip)
+            self.status.set_guideline(f"Guideline {name} · not acknowledged", False, tip)
 
     def require(self) -> None:
         """Refuse edits until the version in force is acknowledged; ask now if it is not."""
@@ -200,7 +192,7 @@ class GuidelineUi(QObject):
             version = self.workspace.project.current_guideline()
         if version is None:
             if force:
-                self.window.status.showMessage("No guideline version is published yet", 6000)
+                self.status.showMessage("No guideline version is published yet", 6000)
             return None
         if self.dialog is not None and self.dialog.isVisible():
             return self.dialog
@@ -236,8 +228,3 @@ class GuidelineUi(QObject):
             and workspace.require_acknowledgement
         ):
             self.prompt()
-
-
-def install_guideline_ui(window: MainWindow) -> GuidelineUi:
-    """Add the guideline status, the acknowledgement prompt and the Guideline menu to a window."""
-    return GuidelineUi(window)

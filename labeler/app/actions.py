@@ -9,6 +9,7 @@ and edits them (the ``?`` help).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from PySide6.QtCore import QObject, QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -28,17 +29,34 @@ from PySide6.QtWidgets import (
 SETTINGS_PREFIX = "shortcuts/"
 
 
+class MenuId(StrEnum):
+    """The window's menus, in menu-bar order; the value is the title shown."""
+
+    FILE = "File"
+    EDIT = "Edit"
+    TOOLS = "Tools"
+    PRELABELS = "Pre-labels"
+    IMAGE = "Image"
+    NAVIGATE = "Navigate"
+    VIEW = "View"
+    CLASSES = "Classes"
+    QA = "QA"
+    GUIDELINE = "Guideline"
+    HELP = "Help"
+
+
 @dataclass(frozen=True)
 class ActionSpec:
     """One command: stable ``name`` (settings key), menu ``text``, default keys, handler method.
 
-    ``handler`` names a method of the target; ``arg`` (if not None) is passed to it.
+    ``menu`` is where the action lives (the shortcuts dialog lists it under the same
+    name); ``handler`` names a method of the target; ``arg`` (if not None) is passed.
     """
 
     name: str
     text: str
     shortcuts: tuple[str, ...]
-    group: str
+    menu: MenuId
     handler: str
     arg: int | None = None
     tip: str = ""
@@ -46,20 +64,20 @@ class ActionSpec:
 
 def _class_actions() -> tuple[ActionSpec, ...]:
     return tuple(
-        ActionSpec(f"class.{n}", f"Class {n}", (str(n),), "Classes", "pick_class_number", n)
+        ActionSpec(f"class.{n}", f"Class {n}", (str(n),), MenuId.CLASSES, "pick_class_number", n)
         for n in range(1, 10)
     )
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
-        "tool.box", "Draw boxes", ("W",), "Draw", "tool_box", tip="drag from corner to corner"
+        "tool.box", "Draw boxes", ("W",), MenuId.TOOLS, "tool_box", tip="drag from corner to corner"
     ),
     ActionSpec(
         "tool.polygon",
         "Draw polygons",
         ("P",),
-        "Draw",
+        MenuId.TOOLS,
         "tool_polygon",
         tip="click vertices; click the first one, double-click or Enter to close",
     ),
@@ -67,65 +85,83 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "tool.select",
         "Select and edit",
         ("V",),
-        "Draw",
+        MenuId.TOOLS,
         "tool_select",
         tip="drag shapes, corners and vertices; Shift+click deletes a vertex, "
         "double-click an edge inserts one; Esc also returns here",
     ),
-    ActionSpec("image.next", "Next image", ("D", "Right"), "Navigate", "next_image"),
-    ActionSpec("image.previous", "Previous image", ("A", "Left"), "Navigate", "previous_image"),
-    ActionSpec("image.done", "Mark image done / not done", ("Space",), "Image", "toggle_done"),
-    ActionSpec("image.review", "Mark image for review", ("Ctrl+Shift+R",), "Image", "mark_review"),
-    ActionSpec("edit.undo", "Undo", ("Ctrl+Z",), "Edit", "undo"),
-    ActionSpec("edit.redo", "Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Edit", "redo"),
+    ActionSpec("image.next", "Next image", ("D", "Right"), MenuId.NAVIGATE, "next_image"),
     ActionSpec(
-        "edit.delete", "Delete shape / reject pre-label", ("Delete", "Backspace"), "Edit", "delete"
+        "image.previous", "Previous image", ("A", "Left"), MenuId.NAVIGATE, "previous_image"
     ),
-    ActionSpec("edit.copy", "Copy shape (all if none selected)", ("Ctrl+C",), "Edit", "copy"),
-    ActionSpec("edit.paste", "Paste shapes", ("Ctrl+V",), "Edit", "paste"),
+    ActionSpec("image.done", "Mark image done / not done", ("Space",), MenuId.IMAGE, "toggle_done"),
+    ActionSpec(
+        "image.review", "Mark image for review", ("Ctrl+Shift+R",), MenuId.IMAGE, "mark_review"
+    ),
+    ActionSpec("edit.undo", "Undo", ("Ctrl+Z",), MenuId.EDIT, "undo"),
+    ActionSpec("edit.redo", "Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), MenuId.EDIT, "redo"),
+    ActionSpec(
+        "edit.delete",
+        "Delete shape / reject pre-label",
+        ("Delete", "Backspace"),
+        MenuId.EDIT,
+        "delete",
+    ),
+    ActionSpec("edit.copy", "Copy shape (all if none selected)", ("Ctrl+C",), MenuId.EDIT, "copy"),
+    ActionSpec("edit.paste", "Paste shapes", ("Ctrl+V",), MenuId.EDIT, "paste"),
     ActionSpec(
         "prelabel.accept",
         "Accept pre-label (then select the next)",
         ("Return", "Enter"),
-        "Pre-labels",
+        MenuId.PRELABELS,
         "accept_prelabel",
     ),
     ActionSpec(
         "prelabel.accept_all",
         "Accept all shown pre-labels",
         ("Shift+Return", "Shift+Enter"),
-        "Pre-labels",
+        MenuId.PRELABELS,
         "accept_all_prelabels",
     ),
-    ActionSpec("prelabel.reject", "Reject pre-label", ("R",), "Pre-labels", "reject_prelabel"),
+    ActionSpec("prelabel.reject", "Reject pre-label", ("R",), MenuId.PRELABELS, "reject_prelabel"),
     ActionSpec(
-        "prelabel.toggle", "Show / hide pre-labels", ("H",), "Pre-labels", "toggle_prelabels"
+        "prelabel.toggle", "Show / hide pre-labels", ("H",), MenuId.PRELABELS, "toggle_prelabels"
     ),
-    ActionSpec("prelabel.run", "Pre-label this image", ("Ctrl+R",), "Pre-labels", "prelabel_image"),
     ActionSpec(
-        "image.next_disagreement", "Next disagreement", ("N",), "Navigate", "next_disagreement"
+        "prelabel.run", "Pre-label this image", ("Ctrl+R",), MenuId.PRELABELS, "prelabel_image"
+    ),
+    ActionSpec(
+        "image.next_disagreement", "Next disagreement", ("N",), MenuId.NAVIGATE, "next_disagreement"
     ),
     ActionSpec(
         "image.previous_disagreement",
         "Previous disagreement",
         ("Shift+N",),
-        "Navigate",
+        MenuId.NAVIGATE,
         "previous_disagreement",
     ),
     ActionSpec(
-        "view.disagreements", "Show / hide disagreements", ("O",), "View", "toggle_disagreements"
+        "view.disagreements",
+        "Show / hide disagreements",
+        ("O",),
+        MenuId.VIEW,
+        "toggle_disagreements",
     ),
-    ActionSpec("view.fit", "Fit image", ("F",), "View", "zoom_fit"),
-    ActionSpec("view.actual", "Actual size (1:1)", ("Ctrl+1",), "View", "zoom_actual"),
-    ActionSpec("view.zoom_in", "Zoom in", ("+", "="), "View", "zoom_in"),
-    ActionSpec("view.zoom_out", "Zoom out", ("-",), "View", "zoom_out"),
+    ActionSpec("view.fit", "Fit image", ("F",), MenuId.VIEW, "zoom_fit"),
+    ActionSpec("view.actual", "Actual size (1:1)", ("Ctrl+1",), MenuId.VIEW, "zoom_actual"),
+    ActionSpec("view.zoom_in", "Zoom in", ("+", "="), MenuId.VIEW, "zoom_in"),
+    ActionSpec("view.zoom_out", "Zoom out", ("-",), MenuId.VIEW, "zoom_out"),
     *_class_actions(),
-    ActionSpec("file.import", "Import images…", ("Ctrl+I",), "File", "import_images"),
+    ActionSpec("file.import", "Import images…", ("Ctrl+I",), MenuId.FILE, "import_images"),
     ActionSpec(
-        "file.prelabel_all", "Pre-label all new images…", ("Ctrl+Shift+P",), "File", "prelabel_all"
+        "file.prelabel_all",
+        "Pre-label all new images…",
+        ("Ctrl+Shift+P",),
+        MenuId.FILE,
+        "prelabel_all",
     ),
-    ActionSpec("file.export", "Export dataset…", ("Ctrl+E",), "File", "export_dataset"),
-    ActionSpec("help.shortcuts", "Keyboard shortcuts", ("?", "F1"), "Help", "show_shortcuts"),
+    ActionSpec("file.export", "Export dataset…", ("Ctrl+E",), MenuId.FILE, "export_dataset"),
+    ActionSpec("help.shortcuts", "Keyboard shortcuts", ("?", "F1"), MenuId.HELP, "show_shortcuts"),
 )
 
 
@@ -228,7 +264,7 @@ class ShortcutsDialog(QDialog):
 
     def _fill(self) -> None:
         for row, action_spec in enumerate(ACTIONS):
-            self.table.setItem(row, 0, QTableWidgetItem(action_spec.group))
+            self.table.setItem(row, 0, QTableWidgetItem(action_spec.menu.value))
             text = action_spec.text + (f" — {action_spec.tip}" if action_spec.tip else "")
             self.table.setItem(row, 1, QTableWidgetItem(text))
             keys = self.registry.shortcuts(action_spec.name)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
 
 from labeler.app.canvas.controller import CanvasController
 from labeler.app.charts import BackgroundRefresh, ChartCard
-from labeler.app.triage_panel import qa_menu
 from labeler.app.workspace import Workspace
 from labeler.core.commands import ReviewAnnotation
 from labeler.core.consensus import project_consensus
@@ -46,9 +45,6 @@ from labeler.core.progress import Progress
 from labeler.core.report.svg import bar_chart
 from labeler.core.store import Project
 from labeler.core.tools import ShapeKey
-
-if TYPE_CHECKING:
-    from labeler.app.main_window import MainWindow
 
 ADJUDICATION_REASON = "adjudicated: the annotators' consensus reached no quorum"
 _WATCHED = frozenset({"annotation", "review", "class"})
@@ -443,16 +439,3 @@ class CurationPanel(QWidget):
         """Run when first shown, and refresh the consensus after changes made while hidden."""
         super().showEvent(event)
         self.refresher.request_if_stale()
-
-
-def install_curation_panel(window: MainWindow) -> CurationPanel:
-    """The curation dock (right side, hidden until opened from the QA menu)."""
-    panel = CurationPanel(window.workspace, window.controller)
-    dock = QDockWidget("Curation", window)
-    dock.setObjectName("dock_curation")
-    dock.setWidget(panel)
-    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-    dock.hide()
-    panel.dock = dock
-    qa_menu(window).addAction(dock.toggleViewAction())
-    return panel

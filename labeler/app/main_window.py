@@ -16,7 +16,6 @@ Public surface for tests and scripts: :attr:`MainWindow.canvas_view`,
 from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QActionGroup, QCloseEvent, QGuiApplication, QShowEvent, QUndoStack
@@ -32,22 +31,24 @@ from PySide6.QtWidgets import (
 )
 
 from labeler.app import jobs
-from labeler.app.acknowledge import AcknowledgingWorkspace, install_guideline_ui
-from labeler.app.actions import ActionRegistry, ShortcutsDialog
+from labeler.app.acknowledge import AcknowledgingWorkspace, GuidelineUi
+from labeler.app.actions import ActionRegistry, MenuId, ShortcutsDialog, spec
 from labeler.app.canvas.controller import CanvasController
+from labeler.app.canvas.overlays import DisagreementOverlayItem
 from labeler.app.canvas.view import WHEEL_STEP, CanvasView
 from labeler.app.class_panel import ClassPanel
-from labeler.app.curation_panel import install_curation_panel
+from labeler.app.curation_panel import CurationPanel
+from labeler.app.docks import DockHost
 from labeler.app.guideline_panel import GuidelinePanel
 from labeler.app.image_browser import STATUS_LABELS, ImageBrowser
 from labeler.app.image_loader import ImageLoader
 from labeler.app.prelabel_panel import PrelabelPanel
-from labeler.app.qa_view import install_qa_view
-from labeler.app.review_panel import install_review_panel
+from labeler.app.qa_view import QaView
+from labeler.app.review_panel import ReviewPanel
 from labeler.app.status_bar import WorkspaceStatusBar
 from labeler.app.tags_panel import TagsPanel
 from labeler.app.thumbnails import ThumbnailCache, default_cache_dir
-from labeler.app.triage_panel import install_triage_panel
+from labeler.app.triage_panel import TRIAGE_WIDTH, TriagePanel
 from labeler.app.workers import Job, JobRunner, run_with_dialog
 from labeler.core.commands import SetImageStatus
 from labeler.core.domain import ImageRecord, ImageStatus, ImportReport, Person
@@ -110,16 +111,15 @@ class MainWindow(QMainWindow):
         self.jobs = JobRunner(self)
         self.setStatusBar(self.status)
         self.setCentralWidget(self.canvas_view)
-        self._build_docks()
-        self.actions = ActionRegistry(self)
+        self.action_registry = ActionRegistry(self)
+        self._host = DockHost(self)
+        self.menus = self._host.build_menus()
+        self.docks = self._host.docks
         self._build_menus()
+        self._build_docks()
         self._build_toolbar()
         self._connect()
-        self.triage_panel = install_triage_panel(self)
-        self.qa_view = install_qa_view(self)
-        self.curation_panel = install_curation_panel(self)
-        self.guideline_ui = install_guideline_ui(self)
-        self.review_panel = install_review_panel(self)
+        self._build_panels()
         self._set_title()
         self.status.set_provider(self._provider_label())
         self._restore_layout()
@@ -135,79 +135,71 @@ class MainWindow(QMainWindow):
         self.setDockOptions(
             QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks
         )
-        area = Qt.DockWidgetArea
-        self._browser_dock = self._dock("Images", self.image_browser, area.LeftDockWidgetArea)
-        self._class_dock = self._dock("Classes", self.class_panel, area.RightDockWidgetArea)
-        self._prelabel_dock = self._dock(
-            "Pre-labels", self.prelabel_panel, area.RightDockWidgetArea
-        )
-        self._tags_dock = self._dock("Image tags", self.tags_panel, area.RightDockWidgetArea)
-        self._guide_dock = self._dock("Guideline", self.guideline_panel, area.RightDockWidgetArea)
+        self.menus[MenuId.VIEW].addSeparator()
+        for name, widget in (
+            ("images", self.image_browser),
+            ("classes", self.class_panel),
+            ("pre-labels", self.prelabel_panel),
+            ("image_tags", self.tags_panel),
+            ("guideline", self.guideline_panel),
+        ):
+            self.add_dock(widget, name)
+        docks = self.docks
+        self.resizeDocks([docks["images"], docks["classes"]], [300, 320], Qt.Orientation.Horizontal)
         self.resizeDocks(
-            [self._browser_dock, self._class_dock], [300, 320], Qt.Orientation.Horizontal
-        )
-        self.resizeDocks(
-            [self._class_dock, self._prelabel_dock, self._tags_dock, self._guide_dock],
+            [docks["classes"], docks["pre-labels"], docks["image_tags"], docks["guideline"]],
             [150, 190, 90, 330],
             Qt.Orientation.Vertical,
         )
-
-    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
-        dock = QDockWidget(title, self)
-        dock.setObjectName(f"dock_{title.lower().replace(' ', '_')}")
-        dock.setWidget(widget)
-        dock.setFeatures(
-            QDockWidget.DockWidgetFeature.DockWidgetMovable
-            | QDockWidget.DockWidgetFeature.DockWidgetClosable
-            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
-        )
-        self.addDockWidget(area, dock)
-        return dock
-
-    def _build_menus(self) -> None:
-        menus: dict[str, Any] = {}
-        order = [
-            "File",
-            "Edit",
-            "Draw",
-            "Pre-labels",
-            "Image",
-            "Navigate",
-            "View",
-            "Classes",
-            "Help",
-        ]
-        for group in order:
-            menus[group] = self.menuBar().addMenu(group if group != "Draw" else "Tools")
-        for name, action in self.actions.actions.items():
-            group = name.split(".")[0]
-            menu_name = {
-                "tool": "Draw",
-                "image": "Image",
-                "edit": "Edit",
-                "prelabel": "Pre-labels",
-                "view": "View",
-                "class": "Classes",
-                "file": "File",
-                "help": "Help",
-            }[group]
-            if name in ("image.next", "image.previous"):
-                menu_name = "Navigate"
-            menus[menu_name].addAction(action)
-        view = menus["View"]
-        view.addSeparator()
-        for dock in (
-            self._browser_dock,
-            self._class_dock,
-            self._prelabel_dock,
-            self._tags_dock,
-            self._guide_dock,
-        ):
-            view.addAction(dock.toggleViewAction())
-        own = view.addAction("Only my annotations")
+        own = self.menus[MenuId.VIEW].addAction("Only my annotations")
         own.setCheckable(True)
         own.setChecked(self.workspace.only_own_annotations)
         own.toggled.connect(self.workspace.set_only_own_annotations)
+
+    def add_dock(self, widget: QWidget, name: str) -> QDockWidget:
+        """Place a panel as the dock ``name`` of :data:`~labeler.app.docks.DOCKS`."""
+        return self._host.add_dock(widget, name)
+
+    def _build_menus(self) -> None:
+        """Every action goes into the menu its spec names (the shortcuts dialog agrees)."""
+        for name, action in self.action_registry.actions.items():
+            self.menus[spec(name).menu].addAction(action)
+
+    def _build_panels(self) -> None:
+        """The triage, QA, curation, guideline and review parts, each given what it uses."""
+        overlay = DisagreementOverlayItem()
+        self.canvas_view.scene().addItem(overlay)
+        self.triage_panel = TriagePanel(self.workspace, self.controller, overlay)
+        triage = self.triage_panel.dock = self.add_dock(self.triage_panel, "triage")
+        self.docks["images"].raise_()
+        triage.visibilityChanged.connect(lambda shown: shown and self._widen(triage))
+        self.qa_view = QaView(self.workspace, self.controller)
+        self.qa_view.dock = self.add_dock(self.qa_view, "qa_dashboard")
+        self.curation_panel = CurationPanel(self.workspace, self.controller)
+        self.curation_panel.dock = self.add_dock(self.curation_panel, "curation")
+        self.guideline_ui = GuidelineUi(
+            self, self.workspace, self.status, self.menus[MenuId.GUIDELINE]
+        )
+        panel = self.review_panel = ReviewPanel(
+            self.workspace, self.controller, self.image_browser.select_image
+        )
+        review = panel.dock = self.add_dock(panel, "review")
+        if panel.can_review or panel.lists["returned"].rows():
+            review.raise_()
+        else:
+            self.docks["guideline"].raise_()
+        if panel.can_audit:
+            guideline_menu = self.menus[MenuId.GUIDELINE]
+            guideline_menu.addSeparator()
+            add_case = guideline_menu.addAction("Add image as guideline edge case…")
+            add_case.triggered.connect(lambda _checked=False: panel.ask_edge_case())
+        if panel.can_review:
+            self.controller.edit_filter = panel.hold_fix
+
+    def _widen(self, dock: QDockWidget) -> None:
+        """The triage queue's columns need more room than the image browser's thumbnails."""
+        if dock.width() < TRIAGE_WIDTH and not dock.isFloating():
+            self.resizeDocks([dock], [TRIAGE_WIDTH], Qt.Orientation.Horizontal)
 
     def _build_toolbar(self) -> None:
         toolbar = QToolBar("Tools", self)
@@ -216,10 +208,10 @@ class MainWindow(QMainWindow):
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         tools = QActionGroup(self)
         for name in ("tool.select", "tool.box", "tool.polygon"):
-            action = self.actions[name]
+            action = self.action_registry[name]
             action.setCheckable(True)
             tools.addAction(action)
-        self.actions["tool.select"].setChecked(True)
+        self.action_registry["tool.select"].setChecked(True)
         groups = (
             ("tool.select", "tool.box", "tool.polygon"),
             ("edit.undo", "edit.redo"),
@@ -246,7 +238,7 @@ class MainWindow(QMainWindow):
             if index:
                 toolbar.addSeparator()
             for name in group:
-                button_action = self.actions[name]
+                button_action = self.action_registry[name]
                 toolbar.addAction(button_action)
                 button = toolbar.widgetForAction(button_action)
                 if button is not None:
@@ -258,7 +250,7 @@ class MainWindow(QMainWindow):
         self.toolbar = toolbar
 
     def _on_tool_changed(self, name: str) -> None:
-        self.actions[f"tool.{name}"].setChecked(True)
+        self.action_registry[f"tool.{name}"].setChecked(True)
         self.status.set_tool(name)
 
     def _connect(self) -> None:
@@ -314,7 +306,8 @@ class MainWindow(QMainWindow):
         if not self._layout_restored:
             self._layout_restored = True
             self.resizeDocks(
-                [self._browser_dock, self._class_dock], [320, 320], Qt.Orientation.Horizontal
+                [self.docks["images"], self.docks["classes"]], [320, 320],
+                Qt.Orientation.Horizontal,
             )
 
     def _default_size(self) -> QSize:
@@ -332,7 +325,7 @@ class MainWindow(QMainWindow):
         if not self.image_browser.set_current_row(0):
             self.canvas_view.set_message(
                 "This project has no images yet.\nImport a folder with File ▸ Import images… "
-                f"({self.actions['file.import'].shortcut().toString()})"
+                f"({self.action_registry['file.import'].shortcut().toString()})"
             )
 
     def _watch_other_programs(self) -> None:
@@ -382,7 +375,7 @@ class MainWindow(QMainWindow):
 
     def trigger(self, name: str) -> None:
         """Run an action by its registry name (as its shortcut would)."""
-        self.actions[name].trigger()
+        self.action_registry[name].trigger()
 
     # Showing images
 
@@ -437,7 +430,7 @@ class MainWindow(QMainWindow):
 
     def _update_undo_texts(self, _index: int = 0) -> None:
         stack = self.undo_stack
-        undo, redo = self.actions["edit.undo"], self.actions["edit.redo"]
+        undo, redo = self.action_registry["edit.undo"], self.action_registry["edit.redo"]
         undo.setEnabled(stack.canUndo())
         redo.setEnabled(stack.canRedo())
         undo.setText(f"Undo {stack.undoText()}" if stack.canUndo() else "Undo")
@@ -564,7 +557,7 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> None:
         """The keyboard shortcuts dialog (also edits them)."""
-        ShortcutsDialog(self.actions, self).exec()
+        ShortcutsDialog(self.action_registry, self).exec()
 
     def import_images(self) -> None:
         """Ask for a folder and import its images (see :meth:`import_folder`)."""

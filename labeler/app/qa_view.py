@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
 
 from labeler.app.canvas.controller import CanvasController
 from labeler.app.charts import BackgroundRefresh, ChartCard
-from labeler.app.triage_panel import qa_menu
 from labeler.app.workspace import Workspace
 from labeler.core.agreement import agreement_report
 from labeler.core.diagnosis import diagnose
@@ -45,9 +44,6 @@ from labeler.core.progress import Progress
 from labeler.core.report.svg import bar_chart, heatmap, line_chart
 from labeler.core.store import Project
 from labeler.core.tools import ShapeKey
-
-if TYPE_CHECKING:
-    from labeler.app.main_window import MainWindow
 
 SLICE_LIMIT = 500
 _WATCHED = frozenset(
@@ -475,18 +471,3 @@ def _left_out_text(diagnosis: dict[str, Any]) -> str:
     if not left:
         return ""
     return " (left out: " + ", ".join(f"{k} {v}" for k, v in sorted(left.items())) + ")"
-
-
-def install_qa_view(window: MainWindow) -> QaView:
-    """The QA dashboard as a dock (hidden until opened from the QA menu)."""
-    view = QaView(window.workspace, window.controller)
-    dock = QDockWidget("QA dashboard", window)
-    dock.setObjectName("dock_qa_dashboard")
-    dock.setWidget(view)
-    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-    dock.setFloating(True)
-    dock.resize(1280, 880)
-    dock.hide()
-    view.dock = dock
-    qa_menu(window).addAction(dock.toggleViewAction())
-    return view

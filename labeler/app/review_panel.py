@@ -16,7 +16,6 @@ change events.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor
@@ -30,7 +29,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMenu,
     QPushButton,
     QSpinBox,
     QTabWidget,
@@ -64,9 +62,6 @@ from labeler.core.geometry import Box, Polygon
 from labeler.core.guideline_text import section_title
 from labeler.core.store.guidelines import AcknowledgementRequiredError
 from labeler.core.tools import ShapeKey
-
-if TYPE_CHECKING:
-    from labeler.app.main_window import MainWindow
 
 REFRESH_DELAY_MS = 120
 _WATCHED = frozenset({"review", "annotation", "assignment", "rereview", "guideline", "image"})
@@ -565,32 +560,3 @@ class ReviewPanel(QWidget):
         self.message.setText(text)
         if error:
             self.workspace.errorRaised.emit(text)
-
-
-def install_review_panel(window: MainWindow) -> ReviewPanel:
-    """Add the Review dock (tabbed with the guideline) and its menu entries to a window."""
-    panel = ReviewPanel(window.workspace, window.controller, window.image_browser.select_image)
-    dock = QDockWidget("Review", window)
-    dock.setObjectName("dock_review")
-    dock.setWidget(panel)
-    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-    guide = window.findChild(QDockWidget, "dock_guideline")
-    if guide is not None:
-        window.tabifyDockWidget(guide, dock)
-    if panel.can_review or panel.lists["returned"].rows():
-        dock.raise_()
-    elif guide is not None:
-        guide.raise_()
-    menus = {m.title(): m for m in window.menuBar().findChildren(QMenu)}
-    view = menus.get("View")
-    if view is not None:
-        view.addAction(dock.toggleViewAction())
-    guideline_menu = menus.get("Guideline")
-    if panel.can_audit and guideline_menu is not None:
-        guideline_menu.addSeparator()
-        action = guideline_menu.addAction("Add image as guideline edge case…")
-        action.triggered.connect(lambda _checked=False: panel.ask_edge_case())
-    if panel.can_review:
-        window.controller.edit_filter = panel.hold_fix
-    panel.dock = dock
-    return panel

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QMenu,
     QPushButton,
     QSplitter,
     QTableView,
@@ -58,9 +57,6 @@ from labeler.core.geometry import Box, Polygon
 from labeler.core.progress import Progress
 from labeler.core.store import Project
 from labeler.core.tools import ShapeKey
-
-if TYPE_CHECKING:
-    from labeler.app.main_window import MainWindow
 
 ALL = "All"
 SOURCE_ALL, SOURCE_PEOPLE = "all", "people"
@@ -600,48 +596,3 @@ class TriagePanel(QWidget):
         """Compute when first shown, and after changes made while hidden."""
         super().showEvent(event)
         self.refresher.request_if_stale()
-
-
-def install_triage_panel(window: MainWindow) -> TriagePanel:
-    """Build the triage dock (tabbed with the image browser) and the canvas overlay layer."""
-    overlay = DisagreementOverlayItem()
-    window.canvas_view.scene().addItem(overlay)
-    panel = TriagePanel(window.workspace, window.controller, overlay)
-    dock = QDockWidget("Triage", window)
-    dock.setObjectName("dock_triage")
-    dock.setWidget(panel)
-    window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
-    browser = window.findChild(QDockWidget, "dock_images")
-    if isinstance(browser, QDockWidget):
-        window.tabifyDockWidget(browser, dock)
-        browser.raise_()
-    panel.dock = dock
-    dock.visibilityChanged.connect(lambda shown: shown and _widen(window, dock))
-    menu = qa_menu(window)
-    menu.addAction(dock.toggleViewAction())
-    for name in ("image.next_disagreement", "image.previous_disagreement", "view.disagreements"):
-        menu.addAction(window.actions[name])
-    menu.addSeparator()
-    return panel
-
-
-def _widen(window: MainWindow, dock: QDockWidget) -> None:
-    """The queue's columns need more room than the image browser's thumbnails."""
-    if dock.width() < TRIAGE_WIDTH and not dock.isFloating():
-        window.resizeDocks([dock], [TRIAGE_WIDTH], Qt.Orientation.Horizontal)
-
-
-def qa_menu(window: MainWindow) -> QMenu:
-    """The window's QA menu (created on first use): triage, dashboard, curation."""
-    menu = window.menuBar().findChild(QMenu, "menu_qa")
-    if isinstance(menu, QMenu):
-        return menu
-    menu = QMenu("QA", window.menuBar())
-    menu.setObjectName("menu_qa")
-    actions = window.menuBar().actions()
-    help_menu = next((a for a in actions if a.text() == "Help"), None)
-    if help_menu is not None:
-        window.menuBar().insertMenu(help_menu, menu)
-    else:
-        window.menuBar().addMenu(menu)
-    return menu

@@ -51,17 +51,17 @@ def test_guideline_follows_the_class(window: MainWindow, keys: Callable[..., Non
 
 
 def test_shortcuts_are_listed_and_configurable(window: MainWindow, qtbot: QtBot) -> None:
-    dialog = ShortcutsDialog(window.actions, window)
+    dialog = ShortcutsDialog(window.action_registry, window)
     qtbot.addWidget(dialog)
     assert dialog.table.rowCount() == len(ACTIONS)
     assert dialog.keys_text("image.next") == "D, Right"
-    window.actions.set_shortcuts("image.next", [QKeySequence("N")])
-    assert window.actions["image.next"].shortcut().toString() == "N"
+    window.action_registry.set_shortcuts("image.next", [QKeySequence("N")])
+    assert window.action_registry["image.next"].shortcut().toString() == "N"
     assert ActionRegistry(window).shortcuts("image.next") == [QKeySequence("N")]  # remembered
     assert QSettings().value("shortcuts/image.next") == "N"
-    window.actions.reset()
-    assert window.actions["image.next"].shortcut().toString() == "D"
-    assert window.actions.conflicts() == {}
+    window.action_registry.reset()
+    assert window.action_registry["image.next"].shortcut().toString() == "D"
+    assert window.action_registry.conflicts() == {}
 
 
 def test_a_refused_edit_is_a_message_not_a_traceback(window: MainWindow, qtbot: QtBot) -> None:
