@@ -97,12 +97,18 @@ class RayPrelabelSummary(PrelabelSummary):
     shards: int = 0
     startup_seconds: float = 0.0
     """Cluster start or connection plus the model probe, before the first shard runs."""
+    worker_processes: int = 0
+    """How many worker processes returned shards (a restarted actor counts again)."""
+    worker_seconds: float = 0.0
+    """Decode, inference and post-processing time the workers spent, summed over images."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready summary."""
         data = super().to_dict()
         data.update(engine=self.engine, workers=self.workers, shards=self.shards,
-                    startup_seconds=round(self.startup_seconds, 3))
+                    startup_seconds=round(self.startup_seconds, 3),
+                    worker_processes=self.worker_processes,
+                    worker_seconds=round(self.worker_seconds, 3))
         return data
 
 
@@ -248,17 +254,24 @@ def _run_shards(ray: ModuleType, project: Project, plan: RunPlan, run_id: int, b
     by_id = {image.id: image for image in plan.chosen}
     class_ids = {c.name: c.id for c in project.classes()}
     dropped: Counter[str] = Counter()
+    pids: set[int] = set()
     progress.start(len(plan.chosen), "pre-labeling on Ray")
     try:
         for rows in _waves(project, shards, options, summary):
-            dataset = ray.data.from_items(rows).map_batches(
+            # One block per shard, so every actor gets shards; at most two in flight per
+            # actor (one running, one queued), so a fast-starting actor cannot take them all.
+            dataset = ray.data.from_items(rows, override_num_blocks=len(rows)).map_batches(
                 predictor, fn_constructor_kwargs={"blob": blob_ref, "settings": settings},
                 batch_size=1, batch_format="numpy",
-                compute=ray.data.ActorPoolStrategy(size=options.workers),
+                compute=ray.data.ActorPoolStrategy(size=options.workers,
+                                                   max_tasks_in_flight_per_actor=2),
                 num_cpus=options.cpus_per_worker, num_gpus=options.gpus_per_worker or None)
             for row in _rows(ray, dataset):
-                _store_shard(project, run_id, json.loads(row["result"]), by_id, class_ids,
-                             summary, dropped, progress)
+                result = json.loads(row["result"])
+                _store_shard(project, run_id, result, by_id, class_ids, summary, dropped,
+                             progress)
+                pids.add(int(result["pid"]))
+                summary.worker_processes = len(pids)
                 if progress.cancelled:
                     summary.cancelled = True
                     return
@@ -279,7 +292,8 @@ def _rows(ray: ModuleType, dataset: Any) -> Iterator[dict[str, Any]]:
 
 def _store_shard(project: Project, run_id: int, result: dict[str, Any],
                  by_id: dict[int, ImageRecord], class_ids: dict[str, int],
-                 summary: PrelabelSummary, dropped: Counter[str], progress: Progress) -> None:
+                 summary: RayPrelabelSummary, dropped: Counter[str], progress: Progress
+                 ) -> None:
     """Store a shard's images one transaction each (idempotent per run and image)."""
     from inference import Detection
 
@@ -296,6 +310,7 @@ def _store_shard(project: Project, run_id: int, result: dict[str, Any],
                                                            detections, class_ids, dropped)
             summary.images += 1
         dropped.update(image["dropped"])
+        summary.worker_seconds += sum(image["ms"]) / 1000
         progress.advance()
 
 
