@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -351,13 +352,19 @@ def _project_with_images(folder: Path, class_names: tuple[str, ...], paths: list
     return project_path
 
 
-def _timed(command: list[str]) -> tuple[float, str]:
-    started = time.perf_counter()
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _timed(command: list[str]) -> tuple[float, float, str]:
+    """Wall-clock and CPU seconds (all threads) of one process, and its stdout."""
+    started, cpu = time.perf_counter(), _children_cpu()
     result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=1800)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, _children_cpu() - cpu
     if result.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{result.stderr[-3000:]}")
-    return seconds, result.stdout
+    return seconds, cpu, result.stdout
 
 
 def _stored_detections(project_path: Path, class_names: tuple[str, ...],
@@ -396,18 +403,20 @@ def _e2e(model, model_path: Path, paths: list[Path], folder: Path,
                              "--model", str(model_path), "--force", "--json",
                              "--device", args.device, *conf],
     }
-    seconds = {name: [] for name in sides}
+    seconds: dict[str, list[float]] = {name: [] for name in sides}
+    cpu: dict[str, list[float]] = {name: [] for name in sides}
     order = list(sides)
     summary: dict = {}
     for round_no in range(args.rounds):
         for name in order[round_no % 3:] + order[: round_no % 3]:
-            elapsed, out = _timed(sides[name])
+            elapsed, used, out = _timed(sides[name])
             seconds[name].append(elapsed)
+            cpu[name].append(used)
             if name == "labeler prelabel":
                 summary = json.loads(out)
     for name, values in seconds.items():
         print(f"{name:22s}: {len(paths) / np.mean(values):6.2f} images/s end to end "
-              f"({', '.join(f'{v:.2f}' for v in values)} s)")
+              f"({', '.join(f'{v:.2f}' for v in values)} s; CPU {np.mean(cpu[name]):.2f} s)")
     naive_s = np.mean(seconds["naive loop"])
     pool_s = np.mean(seconds["naive, 2-thread pool"])
     ours_s = np.mean(seconds["labeler prelabel"])
