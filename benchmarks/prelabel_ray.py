@@ -14,8 +14,9 @@ process on one local Ray cluster (``ray.init(num_cpus=2)``), measures:
   and the rest of the wall time is the fixed start-up (cluster start, model probe on a
   worker, actor pool start, shipping);
 - the transfer of one image's bytes into the object store and out on a worker;
-- the single writer's cost per image (``store_image_predictions``: one transaction per
-  image, WAL, synchronous=FULL) with the run's real detections;
+- the single writer's cost per image (``store_image_predictions``, WAL, synchronous=FULL)
+  with the run's real detections, one image per transaction (the local engine) and one
+  shard per transaction (the Ray driver);
 - that Ray's detections equal the local engine's (all images).
 
 It prints one JSON object; ``docs/scaling.md`` uses its figures. Other processes share the
@@ -87,11 +88,12 @@ def _transfer_ms(ray: Any, data: bytes, rounds: int = 5) -> float:
     return (time.perf_counter() - started) * 1000 / (4 * rounds)
 
 
-def _commit_ms(folder: Path, images: list[Path], reference: Project, run_id: int) -> float:
-    """The driver's cost to store one image's detections (one transaction each)."""
+def _commit_ms(folder: Path, images: list[Path], reference: Project, run_id: int,
+               per_transaction: int) -> float:
+    """The driver's cost per image to store detections, ``per_transaction`` images a commit."""
     from inference import Detection
 
-    with _project(folder / "writer.labeler", images) as project:
+    with _project(folder / f"writer{per_transaction}.labeler", images) as project:
         run = project.start_model_run("0" * 64, "bench", {"bench": True}, "CPU")
         class_ids = {c.name: c.id for c in project.classes()}
         names = {c.id: c.name for c in reference.classes()}
@@ -104,8 +106,11 @@ def _commit_ms(folder: Path, images: list[Path], reference: Project, run_id: int
                     for p in preds]
             work.append((by_sha[sha[image_id]], dets))
         started = time.perf_counter()
-        for image_id, dets in work:
-            store_image_predictions(project, run.id, image_id, dets, class_ids, Counter())
+        for start in range(0, len(work), per_transaction):
+            with project.transaction():
+                for image_id, dets in work[start : start + per_transaction]:
+                    store_image_predictions(project, run.id, image_id, dets, class_ids,
+                                            Counter())
         return (time.perf_counter() - started) * 1000 / len(work)
 
 
@@ -171,7 +176,9 @@ def main(argv: list[str] | None = None) -> int:
         out["ray_matches_local"] = _detections(ray_project, summary.run_id or 0) == reference
         out["transfer_ms_per_image"] = _transfer_ms(ray, paths[0].read_bytes())
         ray.shutdown()
-        out["commit_ms_per_image"] = _commit_ms(folder, paths, local_project, local.run_id or 0)
+        out["commit_ms_per_image"] = {
+            f"{n}_per_transaction": _commit_ms(folder, paths, local_project, local.run_id or 0, n)
+            for n in (1, args.shard_size)}
         out["predictions_per_image"] = sum(map(len, reference.values())) / len(reference)
         local_project.close()
         ray_project.close()

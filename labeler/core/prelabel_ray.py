@@ -8,9 +8,10 @@ run's JPEG decode reduction on the run's first images, as the local engine does,
 that cannot load on the workers fails once, with its message, before any run is opened.
 Then Ray Data's ``map_batches`` runs the shards on an actor pool of :class:`ShardPredictor`
 (one ONNX Runtime session per actor, reused), and each shard's results come back to the
-driver, the only process that writes the project file, which stores them image by image as
-the shards finish. Storing an image is idempotent per (run, image), so a shard stored twice
-(a retried worker) changes nothing, and a re-run after a crash covers only what is missing.
+driver, the only process that writes the project file, which stores each shard in one
+transaction as it finishes (all of its images or none). Storing an image is idempotent per
+(run, image), so a shard stored twice (a retried worker) changes nothing, and a re-run after
+a crash covers only what is missing.
 
 Ray is imported only here, and only when a run is asked for: without it,
 :class:`RayNotInstalledError` says how to install it.
@@ -54,6 +55,8 @@ DEFAULT_SHARD_SIZE = 16
 # driver never holds more than that in memory; each wave starts its actors afresh.
 WAVE_BYTES = 512 * 1024 * 1024
 WAVE_IMAGES = 8192
+# Reading from a mount, a row is a few paths: a wave can be far larger.
+MOUNT_WAVE_IMAGES = 200_000
 # Images the decode reduction is chosen on, as the local engine does.
 CALIBRATION_IMAGES = 3
 
@@ -294,24 +297,36 @@ def _store_shard(project: Project, run_id: int, result: dict[str, Any],
                  by_id: dict[int, ImageRecord], class_ids: dict[str, int],
                  summary: RayPrelabelSummary, dropped: Counter[str], progress: Progress
                  ) -> None:
-    """Store a shard's images one transaction each (idempotent per run and image)."""
+    """Store a shard's images in one transaction: all of the shard, or none of it.
+
+    Storing an image is idempotent per (run, image), so a shard stored twice changes nothing.
+    """
     from inference import Detection
 
-    for image in result["images"]:
-        record = by_id[int(image["image_id"])]
-        if image["error"] is not None:
-            summary.failed.append((str(project.image_path(record)), image["error"]))
-        else:
+    stored = predictions = 0
+    shard_dropped: Counter[str] = Counter()
+    with project.transaction():
+        for image in result["images"]:
+            record = by_id[int(image["image_id"])]
+            if image["error"] is not None:
+                continue
             detections = [Detection(int(ci), str(name), float(score),
                                     None if box is None else tuple(box),
                                     None if poly is None else _polygon(poly))
                           for ci, name, score, box, poly in image["detections"]]
-            summary.predictions += store_image_predictions(project, run_id, record.id,
-                                                           detections, class_ids, dropped)
-            summary.images += 1
-        dropped.update(image["dropped"])
+            predictions += store_image_predictions(project, run_id, record.id, detections,
+                                                   class_ids, shard_dropped)
+            stored += 1
+    for image in result["images"]:
+        if image["error"] is not None:
+            summary.failed.append((str(project.image_path(by_id[int(image["image_id"])])),
+                                   image["error"]))
+        shard_dropped.update(image["dropped"])
         summary.worker_seconds += sum(image["ms"]) / 1000
-        progress.advance()
+    summary.images += stored
+    summary.predictions += predictions
+    dropped.update(shard_dropped)
+    progress.advance(len(result["images"]))
 
 
 def _polygon(points: list[list[float]]) -> Any:
@@ -325,12 +340,13 @@ def _waves(project: Project, shards: list[Shard], options: RayOptions,
     """Shard rows for Ray Data, a bounded wave at a time (bytes read only when shipping)."""
     rows: list[dict[str, Any]] = []
     size = count = 0
+    max_images = WAVE_IMAGES if options.image_root is None else MOUNT_WAVE_IMAGES
     for shard in shards:
         items, payload = _shard_items(project, list(shard.images), options, summary.failed)
         if items:
             rows.append({"shard": shard.id, "items": json.dumps(items), "payload": payload})
         size, count = size + len(payload), count + len(items)
-        if rows and (size >= WAVE_BYTES or count >= WAVE_IMAGES):
+        if rows and (size >= WAVE_BYTES or count >= max_images):
             yield rows
             rows, size, count = [], 0, 0
     if rows:

@@ -123,8 +123,11 @@ def test_ray_finds_what_the_local_engine_finds(cluster: Any, images: Path, tmp_p
 
 
 @pytest.mark.ray
-def test_images_read_from_a_mount_with_image_root(cluster: Any, images: Path, tmp_path: Path,
-                                                  local_reference: dict) -> None:
+def test_images_read_from_a_mount_with_image_root(
+    cluster: Any, images: Path, tmp_path: Path, local_reference: dict,
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("labeler.core.prelabel_ray.MOUNT_WAVE_IMAGES", 6)  # two waves
     folder = tmp_path / "shoot"
     folder.mkdir()
     for image in images.iterdir():
@@ -134,9 +137,9 @@ def test_images_read_from_a_mount_with_image_root(cluster: Any, images: Path, tm
         mount = tmp_path / "mount"
         mount.mkdir()
         folder.rename(mount / "shoot")  # only the mount has the images now
-        options = RayOptions(workers=2, shard_size=6, image_root=str(mount))
+        options = RayOptions(workers=2, shard_size=3, image_root=str(mount))
         summary = prelabel_project_on_ray(project, MODEL, device="cpu", options=options)
-        assert (summary.images, summary.failed) == (IMAGES, [])
+        assert (summary.images, summary.shards, summary.failed) == (IMAGES, 4, [])
         assert _detections(project, summary.run_id or 0) == local_reference
 
 
@@ -178,7 +181,7 @@ def test_a_driver_killed_mid_run_loses_nothing_and_the_rerun_finishes(
     driver = subprocess.Popen(
         [sys.executable, "-m", "labeler.cli", "prelabel", str(path), "--model", str(MODEL),
          "--device", "cpu", "--engine", "ray", "--address", address, "--workers", "2",
-         "--shard-size", "1", "--json"],
+         "--shard-size", "2", "--json"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
     acknowledged: set[int] = set()
     deadline = time.monotonic() + 120
@@ -193,6 +196,8 @@ def test_a_driver_killed_mid_run_loses_nothing_and_the_rerun_finishes(
     assert len(after_kill) < IMAGES, "the run finished before the kill: nothing to resume"
     with Project.open(path) as project:
         assert project.integrity_check() == "ok"
+        for shard in shard_images(project.images(), 2):  # each shard stored whole or not
+            assert len({i.id in after_kill for i in shard.images}) == 1, shard.id
         summary = prelabel_project_on_ray(project, MODEL, device="cpu", options=OPTIONS)
         assert summary.resumed and summary.images == IMAGES - len(after_kill)
         assert project.model_run(summary.run_id or 0).complete
