@@ -252,7 +252,9 @@ def _run_shards(ray: ModuleType, project: Project, plan: RunPlan, run_id: int, b
     """Run every shard, wave by wave, storing each shard's images as it comes back."""
     summary = plan.summary
     assert isinstance(summary, RayPrelabelSummary)
-    shards = shard_images(plan.chosen, options.shard_size)
+    # A small run is cut finer, so that every worker gets a shard.
+    per_worker = -(-len(plan.chosen) // options.workers)
+    shards = shard_images(plan.chosen, max(1, min(options.shard_size, per_worker)))
     summary.shards = len(shards)
     by_id = {image.id: image for image in plan.chosen}
     class_ids = {c.name: c.id for c in project.classes()}
@@ -266,7 +268,7 @@ def _run_shards(ray: ModuleType, project: Project, plan: RunPlan, run_id: int, b
             dataset = ray.data.from_items(rows, override_num_blocks=len(rows)).map_batches(
                 predictor, fn_constructor_kwargs={"blob": blob_ref, "settings": settings},
                 batch_size=1, batch_format="numpy",
-                compute=ray.data.ActorPoolStrategy(size=options.workers,
+                compute=ray.data.ActorPoolStrategy(size=min(options.workers, len(rows)),
                                                    max_tasks_in_flight_per_actor=2),
                 num_cpus=options.cpus_per_worker, num_gpus=options.gpus_per_worker or None)
             for row in _rows(ray, dataset):
