@@ -42,13 +42,15 @@ def run_decode_factor(
     1 (a full decode) when none is readable. Raises nothing for unreadable images: their
     own results say what is wrong.
     """
+    import cv2
+
     from inference.errors import ImageDecodeError
 
     factors = []
     for path, oriented_size in images:
         try:
             factors.append(image_decode_factor(model, path, oriented_size, params, tolerance))
-        except (ImageDecodeError, OSError, ValueError, MemoryError):
+        except (ImageDecodeError, cv2.error, OSError, ValueError, MemoryError):
             continue
         if factors[-1] == 1:
             break
