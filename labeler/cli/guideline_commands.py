@@ -50,6 +50,13 @@ def register(commands: argparse._SubParsersAction) -> None:
         metavar="K",
         help="skip the first K in queue order (the next page: K + N)",
     )
+    rereview.add_argument(
+        "--after",
+        type=int,
+        metavar="ID",
+        help="start right after this annotation of the queue (a cursor: the last one a page "
+        "listed; as fast deep in the queue as at its start)",
+    )
     rereview.add_argument("--json", action="store_true", help="print the queue as JSON")
     rereview.set_defaults(handler=run_rereview)
 
@@ -270,14 +277,24 @@ def run_rereview(args: argparse.Namespace) -> int:
             else:
                 stdout.print(f"{total} annotations to re-review")
             return 0
-        items = [i.to_dict() for i in project.rereview_queue(limit=limit, offset=args.offset)]
+        page = project.rereview_queue(limit=limit, offset=args.offset, after=args.after)
+        items = [i.to_dict() for i in page]
         paths = {
             r.id: r.path for r in project.images_by_ids(sorted({i["image_id"] for i in items}))
         }
     for item in items:
         item["image"] = paths.get(item["image_id"], "")
     if args.json:
-        print_json({"count": total, "offset": args.offset, "limit": limit, "items": items})
+        print_json(
+            {
+                "count": total,
+                "offset": args.offset,
+                "after": args.after,
+                "limit": limit,
+                "next_after": items[-1]["annotation_id"] if items and limit else None,
+                "items": items,
+            }
+        )
         return 0
     if not total:
         stdout.print("Nothing to re-review.")
@@ -293,8 +310,11 @@ def run_rereview(args: argparse.Namespace) -> int:
             f"v{item['queued_by']}",
         )
     stdout.print(table)
-    shown = f"{args.offset + 1}-{args.offset + len(items)} of " if len(items) < total else ""
+    if args.after is None:
+        shown = f"{args.offset + 1}-{args.offset + len(items)} of " if len(items) < total else ""
+    else:
+        shown = f"{len(items)} after annotation {args.after}, of "
     stdout.print(f"{shown}{total} annotations to re-review")
-    if args.offset + len(items) < total:
-        stdout.print(f"Next page: --offset {args.offset + len(items)}")
+    if items and limit and len(items) == limit:
+        stdout.print(f"Next page: --after {items[-1]['annotation_id']}")
     return 0

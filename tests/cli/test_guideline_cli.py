@@ -159,7 +159,20 @@ def test_rereview_counts_and_pages(project: Path, capsys: pytest.CaptureFixture[
     capsys.readouterr()
     assert main(["rereview", str(project), "--limit", "3"]) == 0
     out = capsys.readouterr().out
-    assert "1-3 of 7 annotations to re-review" in out and "--offset 3" in out
+    assert "1-3 of 7 annotations to re-review" in out and "--after" in out
+    cursor = run_json(
+        capsys,
+        "rereview",
+        project,
+        "--limit",
+        "3",
+        "--after",
+        str(page["items"][0]["annotation_id"]),
+    )
+    assert (
+        cursor["items"] == whole["items"][3:6]
+        and cursor["next_after"] == whole["items"][5]["annotation_id"]
+    )
     assert main(["rereview", str(project), "--count"]) == 0
     assert capsys.readouterr().out.strip() == "7 annotations to re-review"
     with pytest.raises(SystemExit) as refused:

@@ -193,19 +193,47 @@ class ReviewStore(StoreBase):
         image_id: int | None = None,
         limit: int | None = None,
         offset: int = 0,
+        after: int | None = None,
     ) -> list[RereviewItem]:
         """Annotations queued for re-review by a guideline change, oldest queued first.
 
         ``image_id`` limits the queue to one image (what the workspace shows);
-        ``limit`` and ``offset`` read one page of it (the open queue is read in
-        queue order from an index, so a page costs what its rows cost).
+        ``limit`` and ``offset`` read one page of it. ``after`` (an annotation id
+        of the queue; no offset with it) starts the page right after that item: a
+        cursor read as two index seeks, so a page deep in a million-item queue costs what its
+        rows cost, where an offset walks the items before it.
         """
         where = "" if include_resolved else " AND q.resolved_at IS NULL"
-        params: tuple[int, ...] = ()
+        params: tuple[object, ...] = ()
         if image_id is not None:
             where += " AND a.image_id = ?"
             params = (image_id,)
-        params += (-1 if limit is None else limit, offset)
+        if after is None:
+            return self._rereview_rows(where, params, limit, offset)
+        if offset:
+            raise LabelerError("a re-review page starts at an offset or after an item, not both")
+        mark = self._db.query_one(
+            "SELECT queued_at FROM rereview WHERE annotation_id = ?", (after,)
+        )
+        if mark is None:
+            raise LabelerError(f"annotation {after} is not in the re-review queue")
+        same = self._rereview_rows(
+            f"{where} AND q.queued_at = ? AND q.annotation_id > ?",
+            (*params, mark["queued_at"], after),
+            limit,
+            0,
+        )
+        if limit is not None and len(same) >= limit:
+            return same
+        rest = None if limit is None else limit - len(same)
+        later = self._rereview_rows(
+            f"{where} AND q.queued_at > ?", (*params, mark["queued_at"]), rest, 0
+        )
+        return same + later
+
+    def _rereview_rows(
+        self, where: str, params: tuple[object, ...], limit: int | None, offset: int
+    ) -> list[RereviewItem]:
         rows = self._db.query(
             "SELECT q.annotation_id, a.image_id, c.name AS class_name, a.annotator_id, "
             "p.name AS annotator, g.number AS made_under, v.number AS queued_by, q.queued_at "
@@ -215,7 +243,7 @@ class ReviewStore(StoreBase):
             "LEFT JOIN guideline_versions g ON g.id = a.guideline_version_id "
             f"WHERE a.deleted_at IS NULL{where} ORDER BY q.queued_at, q.annotation_id "
             "LIMIT ? OFFSET ?",
-            params,
+            (*params, -1 if limit is None else limit, offset),
         )
         return [
             RereviewItem(

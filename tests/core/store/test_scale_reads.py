@@ -186,6 +186,15 @@ def test_rejected_work_and_queues_in_pages(tmp_path: Path) -> None:
     assert version is not None and project.rereview_count_for_version(version.id) == 3
     log = project.review_log()
     assert project.review_log(latest=2) == log[-2:] and project.review_count() == len(log)
+    import time
+
+    time.sleep(0.002)  # the next version queues at a later time
+    project.publish_guideline("# v3\n\n## dent\nBox dents.\n", "dent", None, ["dent"])
+    queue = project.rereview_queue()
+    assert len(queue) == 4 and queue[3].queued_at > queue[2].queued_at
+    for at in range(4):  # the cursor crosses from one publication to the next
+        assert project.rereview_queue(after=queue[at].annotation_id, limit=2) == queue[at + 1 :][:2]
+    assert project.rereview_queue(after=queue[0].annotation_id) == queue[1:]
     project.delete_annotation(queue[0].annotation_id)  # a deleted label leaves the queue
-    assert project.rereview_count() == len(project.rereview_queue()) == 2
+    assert project.rereview_count() == len(project.rereview_queue()) == 3
     project.close()
