@@ -256,6 +256,12 @@ def commands(path: Path, work: Path, page_offset: int) -> Iterator[tuple[str, li
         "rereview page (50)",
         [*labeler, "rereview", p, "--limit", "50", "--offset", str(page_offset), "--json"],
     )
+    with Project.open(path) as project:  # a cursor in the middle of the queue
+        middle = project.rereview_queue(limit=1, offset=project.rereview_count() // 2)
+    yield (
+        "rereview page after (50)",
+        [*labeler, "rereview", p, "--limit", "50", "--after", str(middle[0].annotation_id)],
+    )
     yield "report", [*labeler, "report", p, str(work / "report.html"), "--force"]
     yield "app: window to first image", [sys.executable, __file__, "--app-probe", p]
     package = str(work / "vendor.lbpkg")
