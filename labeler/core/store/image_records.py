@@ -23,9 +23,16 @@ class ImageStore(StoreBase):
         """How a file is referenced: relative to the project's folder when inside it."""
         absolute = file_path.resolve()
         try:
-            return PurePosixPath(absolute.relative_to(self.path.resolve().parent)).as_posix()
+            return PurePosixPath(absolute.relative_to(self._project_folder())).as_posix()
         except ValueError:
             return absolute.as_posix()
+
+    def _project_folder(self) -> Path:
+        """The project file's resolved folder, resolved once (an import asks per image)."""
+        cached = self.__dict__.get("_resolved_project_folder")
+        if cached is None:
+            cached = self.__dict__["_resolved_project_folder"] = self.path.resolve().parent
+        return cached
 
     def image_path(self, image: ImageRecord) -> Path:
         """The file an image record points to, as an absolute path."""
