@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from labeler import __version__
+from labeler.cli.about import VersionAction
 
 EXIT_USER_ERROR = 2
 EXIT_INTERRUPTED = 130
@@ -73,7 +73,7 @@ def _top_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
         prog="labeler",
         description="Label and review images with model pre-labels, guidelines and agreement.",
     )
-    parser.add_argument("--version", action="version", version=f"labeler {__version__}")
+    parser.add_argument("--version", action=VersionAction)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     return parser, commands
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from labeler.cli.about import first_time
 from labeler.cli.output import print_json, progress_bar, stderr, stdout, styled
 from labeler.core.store import Project
 
@@ -70,8 +71,9 @@ def run_prelabel(args: argparse.Namespace) -> int:
             stderr.print(styled("{}, on [bold]{}[/]", f"Model {model.info.path.name}: "
                                 f"{model.info.task}, {len(model.info.class_names)} classes",
                                 model.info.provider))
-            if model.info.fallback_note:
-                stderr.print(styled("[yellow]{}[/]", model.info.fallback_note))
+            if model.info.fallback_note and first_time(model.info.fallback_note):
+                # said once per user: later runs only say "on CPUExecutionProvider"
+                stderr.print(styled("[dim]{}[/]", model.info.fallback_note), soft_wrap=True)
         with progress_bar("pre-labeling", enabled=not args.json) as progress:
             summary = prelabel_project(
                 project, args.model, config_path=args.config, conf=args.conf, iou=args.iou,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from labeler.cli.about import first_time
 from labeler.cli.output import print_json, progress_bar, stderr, stdout, styled
 from labeler.core.store import Project
 
@@ -38,8 +39,8 @@ def run_prelabel_on_ray(args: argparse.Namespace) -> int:
         f"{summary.seconds:.1f} s after {summary.startup_seconds:.1f} s start-up: "
         f"{summary.images_per_second:.1f} images/s, {summary.workers} workers on "
         f"{summary.provider}, run {summary.run_id}" + (" (resumed)" if summary.resumed else ""))
-    if summary.fallback_note:
-        stderr.print(styled("[yellow]{}[/]", summary.fallback_note))
+    if summary.fallback_note and first_time(summary.fallback_note):
+        stderr.print(styled("[dim]{}[/]", summary.fallback_note), soft_wrap=True)
     if summary.skipped_existing:
         stdout.print(f"Skipped {summary.skipped_existing} images this model and settings "
                      "already covered (--force to redo them).")

@@ -1,0 +1,85 @@
+"""What this installation is: ``labeler --version``, and notes a user needs to read only once.
+
+``--version`` names labeler, Python, the ONNX Runtime package and build, and the
+execution providers that build offers (CUDA listed does not mean a GPU is usable:
+``labeler prelabel`` reports the provider it really ran on). ONNX Runtime is
+imported only when ``--version`` is asked for.
+
+:func:`first_time` remembers, per user, which long notes were shown (the "CUDA
+unavailable ... running on CPU" explanation on a machine without CUDA), so later
+runs say "on CPUExecutionProvider" and nothing more.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+from collections.abc import Sequence
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from labeler import __version__
+
+
+def version_text() -> str:
+    """The lines ``labeler --version`` prints."""
+    lines = [f"labeler {__version__} (Python {platform.python_version()})"]
+    try:
+        import onnxruntime as ort
+    except ImportError:
+        lines.append("ONNX Runtime: not installed (pip install onnxruntime-gpu)")
+        return "\n".join(lines)
+    package = next(
+        (name for name in ("onnxruntime-gpu", "onnxruntime") if _installed(name)), "onnxruntime"
+    )
+    lines.append(f"ONNX Runtime {ort.__version__} ({package}, {ort.get_device()} build)")
+    lines.append("providers available: " + ", ".join(ort.get_available_providers()))
+    return "\n".join(lines)
+
+
+def _installed(name: str) -> bool:
+    try:
+        metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return False
+    return True
+
+
+class VersionAction(argparse.Action):
+    """``--version``: print :func:`version_text` and exit (imports ONNX Runtime only then)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version, the ONNX "
+                         "Runtime build and its providers, and exit", **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object, **_kwargs: Any) -> None:
+        """Print and exit."""
+        print(version_text())
+        parser.exit()
+
+
+def _notes_file() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "labeler" / "notes-shown.json"
+
+
+def first_time(note: str) -> bool:
+    """True the first time this user is shown ``note`` (then remembered); never raises."""
+    key = hashlib.sha256(note.encode("utf-8")).hexdigest()[:16]
+    path = _notes_file()
+    try:
+        shown = set(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        shown = set()
+    if key in shown:
+        return False
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(sorted(shown | {key})), encoding="utf-8")
+    except OSError:
+        pass  # a read-only home: the note is shown again next time, which is harmless
+    return True
