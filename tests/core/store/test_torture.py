@@ -15,7 +15,10 @@ import pytest
 
 from tests.core.store import torture_harness as harness
 
-pytestmark = pytest.mark.skipif(not harness.env_ok(), reason="needs Linux /proc and the demo model")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not harness.env_ok(), reason="needs Linux /proc and the demo model"),
+]
 
 ROUNDS = 2
 
