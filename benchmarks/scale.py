@@ -3,7 +3,8 @@
 Usage::
 
     python benchmarks/scale.py [--sizes 10000,100000,1000000] [--work DIR] [--keep]
-                               [--build-only] [--only info,export-coco,...]
+                               [--build-only] [--only "info,export coco,..."]
+                               [--timeout SECONDS] [--memory-limit-gb 6] [--json FILE]
 
 For each size a project is built (or reused from ``DIR/scale-N``) with bulk SQL
 through the store (:class:`labeler.core.store.bulk.BulkLoadStore`): two
