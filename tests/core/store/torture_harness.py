@@ -318,11 +318,14 @@ def round_commands(scenario: Scenario, round_no: int) -> list[tuple[str, list[st
 
 def run_round(scenario: Scenario, round_no: int, rng: random.Random,
               kill_probability: float = 0.5,
-              on_command: Callable[[str], None] | None = None) -> list[CommandOutcome]:
+              on_command: Callable[[str], None] | None = None,
+              force_kill: frozenset[str] = frozenset()) -> list[CommandOutcome]:
     """Run one round of CLI commands, SIGKILLing some, and re-run each killed one.
 
     A killed command's result must be whole or absent; its re-run must finish it
     (a publish or an export is re-run only if the killed one did not get through).
+    Commands named in ``force_kill`` are killed for sure (early); the others with
+    ``kill_probability`` at a random point, if they are still running then.
     """
     outcomes = []
     base = scenario.guideline.read_text(encoding="utf-8").split("\n\nRound ")[0]
@@ -334,6 +337,8 @@ def run_round(scenario: Scenario, round_no: int, rng: random.Random,
         versions_before = (len(verify(scenario.project)["info"]["guideline_versions"])
                            if name == "guideline publish" else 0)
         kill_after = rng.uniform(0.15, 1.5) if rng.random() < kill_probability else None
+        if name in force_kill:  # within its start-up: a kill that always lands
+            kill_after = rng.uniform(0.05, 0.2)
         killed, code, stderr = _run(args, kill_after)
         outcome = CommandOutcome(name, killed, code, stderr=stderr)
         if not killed and code != 0:
