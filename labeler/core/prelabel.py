@@ -9,6 +9,8 @@ what finished) and records the run with the provider actually used.
 from __future__ import annotations
 
 import fnmatch
+import os
+import socket
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -20,6 +22,7 @@ from labeler.core.errors import LabelerError
 from labeler.core.geometry import Box, Geometry, Polygon, Tag
 from labeler.core.progress import Progress
 from labeler.core.store import Project
+from labeler.core.store.runs import RunFinishedError
 
 if TYPE_CHECKING:
     from inference import Detection, Model
@@ -195,7 +198,41 @@ def plan_prelabel_run(
         summary.skipped_existing = sum(1 for i in chosen if i.id in covered)
         chosen = [i for i in chosen if i.id not in covered]
     unfinished = None if force else project.incomplete_run_for(model.info.sha256, settings)
+    if unfinished is not None and run_is_alive(project.run_owner(unfinished.id)):
+        unfinished = None  # still going in another process: not ours to resume
     return RunPlan(settings, chosen, summary, unfinished)
+
+
+def this_process() -> dict[str, Any]:
+    """Who runs a model run: host, pid and the process's start (pids are reused)."""
+    pid = os.getpid()
+    return {"host": socket.gethostname(), "pid": pid, "started": _process_start(pid)}
+
+
+def _process_start(pid: int) -> str | None:
+    """The process's start time in clock ticks since boot (Linux ``/proc``), or None."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[-1].split()[19]
+
+
+def run_is_alive(owner: dict[str, Any] | None) -> bool:
+    """True when the run's owner is a live process on this machine (not this one)."""
+    if not owner or owner.get("host") != socket.gethostname():
+        return False
+    pid = owner.get("pid")
+    if not isinstance(pid, int) or pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    started = owner.get("started")
+    return started is None or _process_start(pid) in (None, started)
 
 
 def open_prelabel_run(
@@ -207,14 +244,18 @@ def open_prelabel_run(
     covered are run, and the run becomes complete when they are done.
     """
     project.set_default_model(model.info.path)
+    run = None
     if plan.unfinished is not None:
-        run = project.resume_model_run(plan.unfinished.id, provider)
-        plan.summary.resumed = True
-    elif not plan.chosen:
-        return None
-    else:
+        try:
+            run = project.resume_model_run(plan.unfinished.id, provider, this_process())
+            plan.summary.resumed = True
+        except RunFinishedError:  # its own process completed it after we looked
+            plan.unfinished = None
+    if run is None:
+        if not plan.chosen:
+            return None
         run = project.start_model_run(model.info.sha256, model.info.path.name, plan.settings,
-                                      provider, fallback_note)
+                                      provider, fallback_note, owner=this_process())
     plan.summary.run_id = run.id
     return run.id
 

@@ -121,7 +121,9 @@ def test_cancel_keeps_finished_images(colour_project: Project, grid_model: Path)
     assert finished.complete and finished.image_count == 3
     assert colour_project.latest_complete_run() == finished
     assert [e.action for e in colour_project.events("model_run", run.id)] == [
-        "create", "resume", "finish"
+        "create",
+        "resume",
+        "finish",
     ]
 
 
@@ -141,8 +143,20 @@ def test_killed_prelabel_run_is_incomplete_and_the_next_run_resumes_it(
     with Project.create(path, ["red", "green"]) as project:
         import_images(project, [folder])
     model = grid_detector(tmp_path / "grid.onnx")
-    command = [sys.executable, "-m", "labeler.cli", "prelabel", str(path), "--model",
-               str(model), "--device", "cpu", "--batch", "1", "--json"]
+    command = [
+        sys.executable,
+        "-m",
+        "labeler.cli",
+        "prelabel",
+        str(path),
+        "--model",
+        str(model),
+        "--device",
+        "cpu",
+        "--batch",
+        "1",
+        "--json",
+    ]
     with subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) as run:
         deadline = time.monotonic() + 60
         covered = 0
@@ -192,3 +206,35 @@ def test_project_without_model_explains(colour_project: Project) -> None:
     image = colour_project.images()[0]
     with pytest.raises(LabelerError, match="no model yet"):
         prelabel_image(colour_project, image.id)
+
+
+def test_a_run_still_going_in_another_process_is_not_resumed(
+    colour_project: Project, grid_model: Path
+) -> None:
+    import subprocess
+    import sys
+
+    from labeler.core.prelabel import run_is_alive, this_process
+
+    project = colour_project
+    progress = Progress(lambda done, total, _m: progress.cancel() if done >= 1 else None)
+    first = prelabel_project(project, grid_model, conf=0.5, device="cpu", progress=progress)
+    assert first.cancelled and first.run_id is not None
+    with subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"]) as other:
+        try:
+            owner = {**this_process(), "pid": other.pid}
+            owner["started"] = (
+                Path(f"/proc/{other.pid}/stat").read_text().rsplit(")", 1)[-1].split()[19]
+            )
+            project.resume_model_run(first.run_id, "CPUExecutionProvider", owner)
+            assert run_is_alive(project.run_owner(first.run_id))
+            second = prelabel_project(project, grid_model, conf=0.5, device="cpu")
+            assert not second.resumed and second.run_id != first.run_id
+            assert second.images == 3 - first.images  # only what nobody covered yet
+        finally:
+            other.kill()
+    other.wait()
+    assert not run_is_alive(project.run_owner(first.run_id))
+    third = prelabel_project(project, grid_model, conf=0.5, device="cpu")
+    assert third.resumed and third.run_id == first.run_id and third.images == 0
+    assert all(run.complete for run in project.model_runs())

@@ -20,6 +20,10 @@ from labeler.core.store.rows import (
 )
 
 
+class RunFinishedError(UnknownEntityError):
+    """The run to resume finished in the meantime."""
+
+
 def settings_key(settings: dict[str, Any]) -> str:
     """Canonical JSON of run settings, so equal settings compare equal."""
     return json.dumps(settings, sort_keys=True, separators=(",", ":"))
@@ -35,8 +39,13 @@ class RunStore(StoreBase):
         settings: dict[str, Any],
         provider: str,
         note: str | None = None,
+        owner: dict[str, Any] | None = None,
     ) -> ModelRun:
-        """Open a model run; predictions are attached to it as images finish."""
+        """Open a model run; predictions are attached to it as images finish.
+
+        ``owner`` (host, pid, process start) is logged so another process can tell a
+        run that is still going from one that was interrupted (:meth:`run_owner`).
+        """
         started = now_iso()
         with self.transaction():
             cur = self._db.conn.execute(
@@ -49,7 +58,8 @@ class RunStore(StoreBase):
                 "create",
                 "model_run",
                 run_id,
-                after={"model": model_name, "provider": provider, "settings": settings},
+                after={"model": model_name, "provider": provider, "settings": settings,
+                       "owner": owner},
             )
             self._notify(Change("model_run", "create", (run_id,)))
         return ModelRun(
@@ -152,6 +162,18 @@ class RunStore(StoreBase):
         value = self._db.scalar(sql + " ORDER BY id DESC LIMIT 1", tuple(params))
         return self.model_run(int(value)) if value is not None else None
 
+    def run_owner(self, run_id: int) -> dict[str, Any] | None:
+        """Who last started or resumed a run: ``{"host", "pid", "started"}``, if recorded."""
+        value = self._db.scalar(
+            "SELECT after FROM events WHERE entity = 'model_run' AND entity_id = ? AND "
+            "action IN ('create', 'resume') ORDER BY id DESC LIMIT 1",
+            (run_id,),
+        )
+        if not value:
+            return None
+        owner = json.loads(str(value)).get("owner")
+        return owner if isinstance(owner, dict) else None
+
     def incomplete_run_for(self, model_sha256: str, settings: dict[str, Any]) -> ModelRun | None:
         """The newest unfinished run of this model file with these settings, to resume."""
         value = self._db.scalar(
@@ -161,18 +183,24 @@ class RunStore(StoreBase):
         )
         return self.model_run(int(value)) if value is not None else None
 
-    def resume_model_run(self, run_id: int, provider: str) -> ModelRun:
-        """Record that an unfinished run goes on (after a crash or a cancel); logged."""
+    def resume_model_run(
+        self, run_id: int, provider: str, owner: dict[str, Any] | None = None
+    ) -> ModelRun:
+        """Record that an unfinished run goes on (after a crash or a cancel); logged.
+
+        Raises :class:`RunFinishedError` when the run finished in the meantime (its own
+        process completed it after the caller looked).
+        """
         with self.transaction():
             run = self.model_run(run_id)
             if run.complete:
-                raise UnknownEntityError(f"model run {run_id} already finished")
+                raise RunFinishedError(f"model run {run_id} already finished")
             covered = int(
                 self._db.scalar("SELECT COUNT(*) FROM run_images WHERE run_id = ?", (run_id,))
                 or 0
             )
             self._log("resume", "model_run", run_id,
-                      after={"covered": covered, "provider": provider})
+                      after={"covered": covered, "provider": provider, "owner": owner})
             self._notify(Change("model_run", "resume", (run_id,)))
         return self.model_run(run_id)
 
