@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from labeler.cli.about import first_time
 from labeler.cli.output import print_json, progress_bar, stderr, stdout, styled
 from labeler.core.store import Project
+
+if TYPE_CHECKING:
+    from labeler.core.prelabel import PrelabelSummary
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -86,14 +90,19 @@ def run_prelabel(args: argparse.Namespace) -> int:
             f"Pre-labeled {summary.images} images ({summary.predictions} predictions) in "
             f"{summary.seconds:.1f} s: {summary.images_per_second:.1f} images/s on "
             f"{summary.provider}" + (f", run {summary.run_id}" if summary.run_id else ""))
-        if summary.skipped_existing:
-            stdout.print(f"Skipped {summary.skipped_existing} images this model and settings "
-                         "already covered (--force to redo them).")
-        if summary.dropped:
-            names = ", ".join(f"{k} ({v})" for k, v in sorted(summary.dropped.items()))
-            stdout.print(f"Dropped predictions of classes the project does not have: {names}")
-        for path, reason in summary.failed:
-            stderr.print(styled("  [yellow]failed[/] {}: {}", path, reason), soft_wrap=True)
-        if summary.cancelled:
-            stderr.print(styled("[yellow]Interrupted:[/] finished images were kept."))
+        print_run_details(summary)
     return 130 if summary.cancelled else 0
+
+
+def print_run_details(summary: PrelabelSummary) -> None:
+    """What both engines say after the summary line: skipped, dropped, failed, interrupted."""
+    if summary.skipped_existing:
+        stdout.print(f"Skipped {summary.skipped_existing} images this model and settings "
+                     "already covered (--force to redo them).")
+    if summary.dropped:
+        names = ", ".join(f"{k} ({v})" for k, v in sorted(summary.dropped.items()))
+        stdout.print(f"Dropped predictions of classes the project does not have: {names}")
+    for path, reason in summary.failed:
+        stderr.print(styled("  [yellow]failed[/] {}: {}", path, reason), soft_wrap=True)
+    if summary.cancelled:
+        stderr.print(styled("[yellow]Interrupted:[/] finished images were kept."))

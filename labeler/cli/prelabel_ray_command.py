@@ -6,6 +6,7 @@ import argparse
 
 from labeler.cli.about import first_time
 from labeler.cli.output import print_json, progress_bar, stderr, stdout, styled
+from labeler.cli.prelabel_command import print_run_details
 from labeler.core.store import Project
 
 
@@ -41,14 +42,5 @@ def run_prelabel_on_ray(args: argparse.Namespace) -> int:
         f"{summary.provider}, run {summary.run_id}" + (" (resumed)" if summary.resumed else ""))
     if summary.fallback_note and first_time(summary.fallback_note):
         stderr.print(styled("[dim]{}[/]", summary.fallback_note), soft_wrap=True)
-    if summary.skipped_existing:
-        stdout.print(f"Skipped {summary.skipped_existing} images this model and settings "
-                     "already covered (--force to redo them).")
-    if summary.dropped:
-        names = ", ".join(f"{k} ({v})" for k, v in sorted(summary.dropped.items()))
-        stdout.print(f"Dropped predictions of classes the project does not have: {names}")
-    for path, reason in summary.failed:
-        stderr.print(styled("  [yellow]failed[/] {}: {}", path, reason), soft_wrap=True)
-    if summary.cancelled:
-        stderr.print(styled("[yellow]Interrupted:[/] finished images were kept."))
+    print_run_details(summary)
     return 130 if summary.cancelled else 0
