@@ -132,7 +132,7 @@ def test_ctrl_c_during_import_keeps_a_sound_project(tmp_path: Path) -> None:
 
     folder = tmp_path / "many"
     for i in range(1200):
-        write_image(folder / f"{i:04}.png", 48, 32, seed=i)
+        write_image(folder / f"{i:04}.png", 320, 240, seed=i)  # big enough to take a while
     project_path = tmp_path / "p.labeler"
     assert main(["init", str(project_path), "--classes", "a"]) == 0
     with subprocess.Popen([sys.executable, "-m", "labeler.cli", "import", str(project_path),
