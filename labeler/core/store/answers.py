@@ -255,7 +255,7 @@ class AnswerStore(StoreBase):
 
     def answer_rows(self) -> list[tuple[int, int, int | None, str]]:
         """Every answer as ``(image_id, person_id, guideline_version_id, answered_at)``."""
-        rows = self._made_tuples(
+        rows = self._tuples(
             "SELECT image_id, person_id, guideline_version_id, answered_at FROM answers "
             "ORDER BY image_id, person_id"
         )
@@ -308,16 +308,16 @@ class AnswerStore(StoreBase):
     def made_object_columns(self) -> ShapeColumns:
         """Every box and polygon annotators made (see the module doc) as columns, by id."""
         made = f"FROM annotations x WHERE {MADE}"
-        rows = self._made_tuples(
+        rows = self._tuples(
             f"SELECT x.id, x.image_id, x.class_id, x.annotator_id, x.x1, x.y1, x.x2, x.y2 "
             f"{made} AND x.kind != 'tag' ORDER BY x.id"
         )
-        polygons = self._made_tuples(f"SELECT x.id, x.points {made} AND x.kind = 'polygon'")
+        polygons = self._tuples(f"SELECT x.id, x.points {made} AND x.kind = 'polygon'")
         return _columns(rows, polygons, scored=False)
 
     def made_tag_rows(self) -> list[tuple[int, int, int]]:
         """``(image_id, annotator_id, class_id)`` of every tag annotators made."""
-        rows = self._made_tuples(
+        rows = self._tuples(
             f"SELECT x.image_id, x.annotator_id, x.class_id FROM annotations x WHERE {MADE} "
             "AND x.kind = 'tag' ORDER BY x.id"
         )
@@ -329,7 +329,7 @@ class AnswerStore(StoreBase):
         Rows as :meth:`BulkStore.annotation_groups`: ``(image_id, annotator_id,
         guideline_version_id, count, latest created_at, seconds spent)``.
         """
-        rows = self._made_tuples(
+        rows = self._tuples(
             "SELECT x.image_id, x.annotator_id, x.guideline_version_id, COUNT(*), "
             f"MAX(x.created_at), TOTAL(x.seconds_spent) FROM annotations x WHERE {MADE} "
             "GROUP BY x.image_id, x.annotator_id, x.guideline_version_id"
@@ -342,7 +342,7 @@ class AnswerStore(StoreBase):
         Work in progress counts as what the person has so far; an empty side is
         only there when the person answered.
         """
-        rows = self._made_tuples(
+        rows = self._tuples(
             f"SELECT x.image_id, x.annotator_id FROM annotations x WHERE {MADE} "
             "UNION SELECT image_id, person_id FROM answers ORDER BY 1, 2"
         )
@@ -413,11 +413,3 @@ class AnswerStore(StoreBase):
                 if ids is not None:
                     added += self.mark_answered_many([(ids[0], ids[1])], source="package", at=at)
         return added
-
-    def _made_tuples(self, sql: str, params: tuple = ()) -> list[tuple]:
-        cursor = self._db.conn.cursor()
-        cursor.row_factory = None
-        try:
-            return cursor.execute(sql, params).fetchall()
-        finally:
-            cursor.close()

@@ -26,6 +26,15 @@ class StoreBase:
         self.changes = ChangeBus()
         self._pending: list[Change] = []
 
+    def _tuples(self, sql: str, params: tuple = ()) -> list[tuple]:
+        """Rows of a bulk read as plain tuples (no ``sqlite3.Row`` per row)."""
+        cursor = self._db.conn.cursor()
+        cursor.row_factory = None
+        try:
+            return cursor.execute(sql, params).fetchall()
+        finally:
+            cursor.close()
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Group several edits into one atomic, durable transaction.

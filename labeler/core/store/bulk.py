@@ -124,14 +124,6 @@ def _columns(rows: list[tuple], polygons: list[tuple[int, str]], scored: bool) -
 class BulkStore(StoreBase):
     """Whole-project reads in one query each."""
 
-    def _tuples(self, sql: str, params: tuple = ()) -> list[tuple]:
-        cursor = self._db.conn.cursor()
-        cursor.row_factory = None
-        try:
-            return cursor.execute(sql, params).fetchall()
-        finally:
-            cursor.close()
-
     def live_annotation_rows(self) -> list[AnnotationRow]:
         """Every live annotation (tags too), ordered by id."""
         rows = self._tuples(

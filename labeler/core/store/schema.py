@@ -225,16 +225,6 @@ CREATE INDEX idx_examples_version ON guideline_examples(version_id);
 """
 
 
-def _apply_v3(conn: sqlite3.Connection) -> None:
-    """Run ``_V3`` statement by statement (its triggers hold semicolons of their own)."""
-    pending = ""
-    for line in _V3.splitlines(keepends=True):
-        pending += line
-        if sqlite3.complete_statement(pending):
-            conn.execute(pending)
-            pending = ""
-
-
 def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
     def apply(conn: sqlite3.Connection) -> None:
         for statement in sql.split(";"):
@@ -436,7 +426,7 @@ def _apply_v6(conn: sqlite3.Connection) -> None:
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _script(_V1),
     _script(_V2),
-    _apply_v3,
+    _statements(_V3),  # its triggers hold semicolons of their own
     _apply_v4,
     _statements(_V5),
     _apply_v6,
