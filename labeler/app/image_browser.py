@@ -158,15 +158,12 @@ class ImageListModel(QAbstractListModel):
             self._pages.move_to_end(page_no)
         return page[offset] if offset < len(page) else None
 
-    def _fetch_page(self, page_no: int) -> list[ImageRecord]:
-        start = page_no * PAGE_SIZE
-        if self._ids is None:
-            return self.project.images(limit=PAGE_SIZE, offset=start)
-        return self.project.images_by_ids(self._ids[start : start + PAGE_SIZE])
-
     def _load_page(self, page_no: int) -> list[ImageRecord]:
         start = page_no * PAGE_SIZE
-        page = self._fetch_page(page_no)
+        if self._ids is None:
+            page = self.project.images(limit=PAGE_SIZE, offset=start)
+        else:
+            page = self.project.images_by_ids(self._ids[start : start + PAGE_SIZE])
         self._pages[page_no] = page
         for i, record in enumerate(page):
             self._rows[record.id] = start + i
@@ -225,17 +222,15 @@ class ImageListModel(QAbstractListModel):
             self.dataChanged.emit(index, index)
 
     def reload_loaded_pages(self) -> None:
-        """Re-read the pages in memory (another program changed the project) and repaint.
+        """Forget the pages in memory (another program changed the project) and repaint.
 
-        At most ``MAX_PAGES`` pages are held, so this reads no more than what was
-        recently visible.
+        Nothing is read here: the view asks again for the rows it shows, so only the
+        visible page is re-read on the GUI thread, not every page held in memory.
         """
-        for page_no in list(self._pages):
-            start = page_no * PAGE_SIZE
-            page = self._fetch_page(page_no)
-            self._pages[page_no] = page
-            if page:
-                self.dataChanged.emit(self.index(start), self.index(start + len(page) - 1))
+        self._pages.clear()
+        self._rows.clear()
+        if self._count:
+            self.dataChanged.emit(self.index(0), self.index(self._count - 1))
 
     def images_added(self) -> None:
         """New images were imported: the unfiltered list grows at its end."""
