@@ -30,13 +30,13 @@ from labeler.app.workspace import Workspace
 from labeler.core.commands import Command
 from labeler.core.domain import GuidelineVersion, Person
 from labeler.core.errors import LabelerError
-from labeler.core.events import Change
+from labeler.core.events import Change, Entity
 from labeler.core.store import Project
 
 if TYPE_CHECKING:
     from labeler.app.status_bar import WorkspaceStatusBar
 
-_GUIDELINE_ENTITIES = frozenset({"guideline", "acknowledgement"})
+_GUIDELINE_ENTITIES = frozenset({Entity.GUIDELINE, Entity.ACKNOWLEDGEMENT})
 
 
 class AcknowledgingWorkspace(Workspace):
@@ -222,7 +222,7 @@ class GuidelineUi(QObject):
         self.refresh()
         workspace = self.workspace
         if (
-            change.entity == "guideline"
+            change.entity == Entity.GUIDELINE
             and change.action == "publish"
             and isinstance(workspace, AcknowledgingWorkspace)
             and workspace.require_acknowledgement

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from labeler.app.workspace import Workspace
-from labeler.core.events import Change
+from labeler.core.events import Change, Entity
 
 
 def color_swatch(color: str, size: int = 14) -> QIcon:
@@ -111,5 +111,5 @@ class ClassPanel(QWidget):
             self.classPicked.emit(class_id)
 
     def _on_change(self, change: Change) -> None:
-        if change.entity == "class":
+        if change.entity == Entity.CLASS:
             self._fill()

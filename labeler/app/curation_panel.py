@@ -40,14 +40,14 @@ from labeler.core.consensus import project_consensus
 from labeler.core.curation import curate_project
 from labeler.core.domain import ReviewDecision, Role
 from labeler.core.errors import LabelerError
-from labeler.core.events import Change
+from labeler.core.events import Change, Entity
 from labeler.core.progress import Progress
 from labeler.core.report.svg import bar_chart
 from labeler.core.store import Project
 from labeler.core.tools import ShapeKey
 
 ADJUDICATION_REASON = "adjudicated: the annotators' consensus reached no quorum"
-_WATCHED = frozenset({"annotation", "review", "class"})
+_WATCHED = frozenset({Entity.ANNOTATION, Entity.REVIEW, Entity.CLASS})
 
 
 @dataclass(frozen=True)

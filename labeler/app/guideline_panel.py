@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from labeler.app.workspace import Workspace
-from labeler.core.events import Change
+from labeler.core.events import Change, Entity
 from labeler.core.guideline_text import class_sections
 
 
@@ -56,5 +56,5 @@ class GuidelinePanel(QWidget):
         self.browser.setMarkdown(text)
 
     def _on_change(self, change: Change) -> None:
-        if change.entity in ("guideline", "class"):
+        if change.entity in (Entity.GUIDELINE, Entity.CLASS):
             self.show_class(self.class_id)

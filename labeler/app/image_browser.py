@@ -48,7 +48,7 @@ from labeler.app.workers import JobRunner
 from labeler.app.workspace import Workspace
 from labeler.core.domain import ImageRecord, ImageStatus
 from labeler.core.errors import UnknownEntityError
-from labeler.core.events import Change
+from labeler.core.events import Change, Entity
 from labeler.core.external_changes import EXTERNAL
 from labeler.core.progress import Progress
 from labeler.core.store import Project
@@ -620,14 +620,14 @@ class ImageBrowser(QWidget):
             self._update_count()
             self._counts_timer.start()
             return
-        if change.entity == "image" and change.action == "create":
+        if change.entity == Entity.IMAGE and change.action == "create":
             self.model.images_added()
             self._update_count()
         if change.image_ids:
             self.model.refresh_records(change.image_ids)
-        if change.entity in ("image", "annotation", "prediction"):
+        if change.entity in (Entity.IMAGE, Entity.ANNOTATION, Entity.PREDICTION):
             self._counts_timer.start()  # one count query for a burst of edits
-        if change.entity in ("class", "person"):
+        if change.entity in (Entity.CLASS, Entity.PERSON):
             self._fill_filter_choices()
 
     def shutdown(self) -> None:

@@ -53,7 +53,7 @@ from labeler.app.workers import Job, JobRunner, run_with_dialog
 from labeler.core.commands import SetImageStatus
 from labeler.core.domain import ImageRecord, ImageStatus, ImportReport, Person
 from labeler.core.errors import LabelerError
-from labeler.core.events import Change
+from labeler.core.events import Change, Entity
 from labeler.core.external_changes import EXTERNAL
 from labeler.core.store import Project
 from labeler.core.tools import ShapeKey
@@ -420,12 +420,12 @@ class MainWindow(QMainWindow):
 
     def _on_change(self, change: Change) -> None:
         record = self.controller.record
-        touched = change.entity in ("image", "answer") and record is not None and (
+        touched = change.entity in (Entity.IMAGE, Entity.ANSWER) and record is not None and (
             record.id in change.ids
         )
         if record is not None and (touched or change == EXTERNAL):  # canvas re-read it first
             self._update_index(record)
-        if change.entity == "model_run" or change == EXTERNAL:
+        if change.entity == Entity.MODEL_RUN or change == EXTERNAL:
             self.status.set_provider(self._provider_label())
 
     def _update_undo_texts(self, _index: int = 0) -> None:

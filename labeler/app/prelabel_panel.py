@@ -24,7 +24,7 @@ from labeler.app import jobs
 from labeler.app.canvas.controller import DEFAULT_THRESHOLD, CanvasController
 from labeler.app.workers import JobRunner
 from labeler.app.workspace import Workspace
-from labeler.core.events import Change
+from labeler.core.events import Change, Entity
 
 SETTINGS_THRESHOLD = "prelabels/threshold"
 
@@ -177,7 +177,7 @@ class PrelabelPanel(QWidget):
         self.run_button.setEnabled(True)
 
     def _on_change(self, change: Change) -> None:
-        if change.entity == "model_run":
+        if change.entity == Entity.MODEL_RUN:
             self._update_counts()
 
     def shutdown(self) -> None:

@@ -39,7 +39,7 @@ from labeler.app.workspace import Workspace
 from labeler.core.agreement import agreement_report
 from labeler.core.diagnosis import diagnose
 from labeler.core.errors import LabelerError
-from labeler.core.events import Change
+from labeler.core.events import Change, Entity
 from labeler.core.progress import Progress
 from labeler.core.report.svg import bar_chart, heatmap, line_chart
 from labeler.core.store import Project
@@ -47,7 +47,15 @@ from labeler.core.tools import ShapeKey
 
 SLICE_LIMIT = 500
 _WATCHED = frozenset(
-    {"annotation", "answer", "prediction", "model_run", "review", "class", "guideline"}
+    {
+        Entity.ANNOTATION,
+        Entity.ANSWER,
+        Entity.PREDICTION,
+        Entity.MODEL_RUN,
+        Entity.REVIEW,
+        Entity.CLASS,
+        Entity.GUIDELINE,
+    }
 )
 CHART_WIDTH = 440
 

@@ -57,14 +57,23 @@ from labeler.core.commands import (
 )
 from labeler.core.domain import Annotation, GuidelineExample, Review, ReviewDecision
 from labeler.core.errors import LabelerError
-from labeler.core.events import Change
+from labeler.core.events import Change, Entity
 from labeler.core.geometry import Box, Polygon
 from labeler.core.guideline_text import section_title
 from labeler.core.store.guidelines import AcknowledgementRequiredError
 from labeler.core.tools import ShapeKey
 
 REFRESH_DELAY_MS = 120
-_WATCHED = frozenset({"review", "annotation", "assignment", "rereview", "guideline", "image"})
+_WATCHED = frozenset(
+    {
+        Entity.REVIEW,
+        Entity.ANNOTATION,
+        Entity.ASSIGNMENT,
+        Entity.REREVIEW,
+        Entity.GUIDELINE,
+        Entity.IMAGE,
+    }
+)
 _DECISION_MARKS = {"accept": "✓ accepted", "reject": "✗ rejected", "fix": "✎ fixed"}
 _STATE_COLORS = {
     "✓ accepted": "#7ee787",

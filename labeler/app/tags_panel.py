@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QVBoxLayout, QWidget
 from labeler.app.class_panel import color_swatch
 from labeler.app.workspace import Workspace
 from labeler.core.commands import AddAnnotation, DeleteAnnotation
-from labeler.core.events import Change
+from labeler.core.events import Change, Entity
 from labeler.core.geometry import Tag
 
 
@@ -87,7 +87,7 @@ class TagsPanel(QWidget):
         self.refresh()
 
     def _on_change(self, change: Change) -> None:
-        if change.entity == "class":
+        if change.entity == Entity.CLASS:
             self._build()
         elif self.workspace.current_image_id in change.image_ids:
             self.refresh()

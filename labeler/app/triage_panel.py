@@ -52,7 +52,7 @@ from labeler.core.disagreements import (
     disagreements_with_model,
 )
 from labeler.core.errors import LabelerError
-from labeler.core.events import Change
+from labeler.core.events import Change, Entity
 from labeler.core.geometry import Box, Polygon
 from labeler.core.progress import Progress
 from labeler.core.store import Project
@@ -63,7 +63,15 @@ SOURCE_ALL, SOURCE_PEOPLE = "all", "people"
 TRIAGE_WIDTH = 600
 FILTERS = ("type", "class", "person", "guideline")
 _WATCHED = frozenset(
-    {"annotation", "answer", "prediction", "model_run", "review", "class", "guideline"}
+    {
+        Entity.ANNOTATION,
+        Entity.ANSWER,
+        Entity.PREDICTION,
+        Entity.MODEL_RUN,
+        Entity.REVIEW,
+        Entity.CLASS,
+        Entity.GUIDELINE,
+    }
 )
 
 

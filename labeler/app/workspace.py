@@ -29,7 +29,7 @@ from labeler.core.domain import (
     Role,
 )
 from labeler.core.errors import LabelerError
-from labeler.core.events import Change
+from labeler.core.events import Change, Entity
 from labeler.core.external_changes import ExternalChangeWatcher
 from labeler.core.geometry import Geometry
 from labeler.core.store import Project
@@ -271,7 +271,7 @@ class Workspace(QObject):
         self.errorRaised.emit(message)
 
     def _relay(self, change: Change) -> None:
-        if change.entity == "class":
+        if change.entity == Entity.CLASS:
             self._classes = self.project.classes()
         self.last_saved_at = time.time()
         self.saveStateChanged.emit("All changes saved", True)

@@ -12,16 +12,44 @@ import sys
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Entity(StrEnum):
+    """What a :class:`Change` is about. A new kind of record adds its member here.
+
+    Members equal their strings, so ``Change("image", ...)`` still works, but an unknown
+    name is refused when the change is made, not silently never matched by a view.
+    """
+
+    ACKNOWLEDGEMENT = "acknowledgement"
+    ANNOTATION = "annotation"
+    ANSWER = "answer"
+    ASSIGNMENT = "assignment"
+    CLASS = "class"
+    GUIDELINE = "guideline"
+    IMAGE = "image"
+    META = "meta"
+    MODEL_RUN = "model_run"
+    PACKAGE = "package"
+    PERSON = "person"
+    PREDICTION = "prediction"
+    PROJECT = "project"
+    REREVIEW = "rereview"
+    REVIEW = "review"
 
 
 @dataclass(frozen=True)
 class Change:
-    """Something committed: ``entity`` ('annotation', 'image', ...) and the ids touched."""
+    """Something committed: its :class:`Entity`, the action, and the ids touched."""
 
-    entity: str
+    entity: Entity
     action: str
     ids: tuple[int, ...] = ()
     image_ids: tuple[int, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "entity", Entity(self.entity))  # ValueError when unknown
 
 
 Listener = Callable[[Change], None]

@@ -5,7 +5,7 @@ through *its* connection. Work committed elsewhere (``labeler guideline publish`
 or ``labeler prelabel`` in a terminal while the app is open, a background job's
 own connection) is found by :class:`ExternalChangeWatcher`: SQLite's
 ``data_version`` tells cheaply that another connection committed, and the audit
-log says what it was. Each poll ends with ``Change("project", "external")`` so a
+log says what it was. Each poll ends with ``Change(Entity.PROJECT, "external")`` so a
 view can reload what it shows even for writes the log does not name one by one
 (pre-labels stored as a run goes).
 """
@@ -15,21 +15,33 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from labeler.core.domain import Event
-from labeler.core.events import Change
+from labeler.core.events import Change, Entity
 
 if TYPE_CHECKING:
     from labeler.core.store import Project
 
 # Events whose entity or action the views know under another name.
 _RENAMED = {("image", "import"): ("image", "create")}
-EXTERNAL = Change("project", "external")
+# Audit-log entities that views hear as another entity.
+_LOG_ENTITIES = {
+    "guideline_draft": Entity.GUIDELINE,
+    "guideline_example": Entity.GUIDELINE,
+    "guideline_rule": Entity.GUIDELINE,
+    "acknowledge": Entity.ACKNOWLEDGEMENT,
+}
+_KNOWN = {member.value: member for member in Entity}
+EXTERNAL = Change(Entity.PROJECT, "external")
 
 
 def change_of(event: Event) -> Change:
-    """The change a view would have heard had the event been committed here."""
+    """The change a view would have heard had the event been committed here.
+
+    An audit entity no view knows becomes a project-wide change, so the views reload.
+    """
     entity, action = _RENAMED.get((event.entity, event.action), (event.entity, event.action))
     ids = (event.entity_id,) if event.entity_id is not None else ()
-    return Change(entity, action, ids)
+    known = _LOG_ENTITIES.get(entity) or _KNOWN.get(entity)
+    return Change(known or Entity.PROJECT, action, ids)
 
 
 class ExternalChangeWatcher:

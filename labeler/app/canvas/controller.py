@@ -35,7 +35,7 @@ from labeler.core.commands import (
     paste_shapes,
 )
 from labeler.core.domain import Annotation, ImageRecord, Prediction
-from labeler.core.events import Change
+from labeler.core.events import Change, Entity
 from labeler.core.external_changes import EXTERNAL
 from labeler.core.geometry import Box, Polygon
 from labeler.core.tools import Created, Edited, ShapeKey, ToolResult
@@ -238,9 +238,13 @@ class CanvasController(QObject):
         external = change == EXTERNAL  # another program committed: reload the image's shapes
         if self.record.id in change.image_ids or external:
             self.record = self.workspace.project.image(self.record.id)  # status may have moved
-        if change.entity == "image" and change.action == "status":
+        if change.entity == Entity.IMAGE and change.action == "status":
             return
-        if self.record.id in change.image_ids or change.entity in ("class", "meta") or external:
+        if (
+            self.record.id in change.image_ids
+            or change.entity in (Entity.CLASS, Entity.META)
+            or external
+        ):
             self.reload_shapes()
 
     def _on_active_class(self, class_id: int) -> None:

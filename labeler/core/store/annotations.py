@@ -11,7 +11,7 @@ from typing import Any
 
 from labeler.core.domain import Annotation, AnnotationSource, GeometryKind, ImageStatus
 from labeler.core.errors import GeometryError, UnknownEntityError
-from labeler.core.events import Change
+from labeler.core.events import Change, Entity
 from labeler.core.geometry import Geometry, Tag, geometry_to_dict, validate_geometry
 from labeler.core.store.base import StoreBase
 from labeler.core.store.rows import annotation_from_row, geometry_columns, now_iso
@@ -87,7 +87,7 @@ class AnnotationStore(StoreBase):
                 after=_snapshot(annotation),
             )
             self._advance_status(image_id)
-            self._notify(Change("annotation", "create", (annotation.id,), (image_id,)))
+            self._notify(Change(Entity.ANNOTATION, "create", (annotation.id,), (image_id,)))
         return annotation
 
     def add_annotations(
@@ -122,7 +122,7 @@ class AnnotationStore(StoreBase):
                 )
                 self._advance_status(image_id)
                 ids = tuple(a.id for a in created)
-                self._notify(Change("annotation", "create", ids, (image_id,)))
+                self._notify(Change(Entity.ANNOTATION, "create", ids, (image_id,)))
         return created
 
     def _insert_annotation(
@@ -221,7 +221,7 @@ class AnnotationStore(StoreBase):
                 before=_snapshot(old),
                 after=_snapshot(new),
             )
-            self._notify(Change("annotation", "update", (annotation_id,), (old.image_id,)))
+            self._notify(Change(Entity.ANNOTATION, "update", (annotation_id,), (old.image_id,)))
         return new
 
     def delete_annotation(self, annotation_id: int, person_id: int | None = None) -> None:
@@ -252,7 +252,7 @@ class AnnotationStore(StoreBase):
                 before={"deleted_at": row["deleted_at"]},
                 after={"deleted_at": deleted_at},
             )
-            self._notify(Change("annotation", action, (annotation_id,), (row["image_id"],)))
+            self._notify(Change(Entity.ANNOTATION, action, (annotation_id,), (row["image_id"],)))
 
     def annotation(self, annotation_id: int, include_deleted: bool = False) -> Annotation:
         """One annotation by id (deleted ones only when asked)."""

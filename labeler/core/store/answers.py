@@ -28,7 +28,7 @@ from datetime import datetime
 
 from labeler.core.domain import ImageStatus
 from labeler.core.errors import LabelerError, UnknownEntityError
-from labeler.core.events import Change
+from labeler.core.events import Change, Entity
 from labeler.core.store.base import StoreBase
 from labeler.core.store.bulk import ShapeColumns, _columns
 from labeler.core.store.exchange_checks import PackageError as PackageRecordError
@@ -114,7 +114,7 @@ class AnswerStore(StoreBase):
                 )
             if new:
                 images = tuple(sorted({i for i, _ in new}))
-                self._notify(Change("answer", "create", images, images))
+                self._notify(Change(Entity.ANSWER, "create", images, images))
         return len(new)
 
     def unmark_answered(self, image_id: int, person_id: int) -> bool:
@@ -128,7 +128,7 @@ class AnswerStore(StoreBase):
             self._set_assignment_done(image_id, person_id, None)
             self._refresh_image_status(image_id)
             self._log("unanswer", "image", image_id, person_id=person_id)
-            self._notify(Change("answer", "delete", (image_id,), (image_id,)))
+            self._notify(Change(Entity.ANSWER, "delete", (image_id,), (image_id,)))
         return True
 
     def _check_pair(self, image_id: int, person_id: int) -> None:
@@ -155,7 +155,7 @@ class AnswerStore(StoreBase):
                 "UPDATE assignments SET done_at = ? WHERE id = ?", (at, assignment_id)
             )
             self._log("done" if at else "reopen", "assignment", assignment_id, person_id=person_id)
-            self._notify(Change("assignment", "update", (assignment_id,), (image_id,)))
+            self._notify(Change(Entity.ASSIGNMENT, "update", (assignment_id,), (image_id,)))
 
     def _refresh_image_status(self, image_id: int) -> None:
         """Set the image's status from its answers (see the module doc)."""
@@ -173,7 +173,7 @@ class AnswerStore(StoreBase):
             before={"status": before.value},
             after={"status": after.value},
         )
-        self._notify(Change("image", "status", (image_id,), (image_id,)))
+        self._notify(Change(Entity.IMAGE, "status", (image_id,), (image_id,)))
 
     def derived_status(self, image_id: int, current: ImageStatus) -> ImageStatus:
         """The status an image's answers call for, starting from its ``current`` one.

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from labeler.core.domain import Annotation, Assignment, AssignmentTask, Role
 from labeler.core.errors import LabelerError, UnknownEntityError
-from labeler.core.events import Change
+from labeler.core.events import Change, Entity
 from labeler.core.store.base import StoreBase
 from labeler.core.store.rows import annotation_from_row, assignment_from_row, now_iso
 
@@ -84,7 +84,7 @@ class AssignmentStore(StoreBase):
             if created:
                 after = {"ids": created, "task": task.value, "blind": blind, "overlap": overlap}
                 self._log("create", "assignment", None, after={**after, "batch": batch})
-                self._notify(Change("assignment", "create", tuple(created)))
+                self._notify(Change(Entity.ASSIGNMENT, "create", tuple(created)))
         return [a for a in self.assignments() if a.id in set(created)]
 
     def _insert_assignments(
@@ -154,7 +154,7 @@ class AssignmentStore(StoreBase):
                 assignment_id,
                 person_id=row["person_id"],
             )
-            self._notify(Change("assignment", "update", (assignment_id,), (row["image_id"],)))
+            self._notify(Change(Entity.ASSIGNMENT, "update", (assignment_id,), (row["image_id"],)))
 
     def remove_assignment(self, assignment_id: int) -> None:
         """Take an image back from a person."""
@@ -163,7 +163,7 @@ class AssignmentStore(StoreBase):
             if not cur.rowcount:
                 raise UnknownEntityError(f"no assignment with id {assignment_id}")
             self._log("delete", "assignment", assignment_id)
-            self._notify(Change("assignment", "delete", (assignment_id,)))
+            self._notify(Change(Entity.ASSIGNMENT, "delete", (assignment_id,)))
 
     def _blind_flags(self, image_id: int, viewer_id: int) -> tuple[bool, bool]:
         row = self._db.query_one(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from labeler.core.domain import GeometryKind, LabelClass, Person, Role
 from labeler.core.errors import LabelerError, UnknownEntityError
-from labeler.core.events import Change
+from labeler.core.events import Change, Entity
 from labeler.core.store.base import StoreBase
 from labeler.core.store.rows import class_from_row, now_iso, person_from_row
 
@@ -50,7 +50,7 @@ class CatalogStore(StoreBase):
             person_id = int(cur.lastrowid or 0)
             after = {"name": name, "role": role.value, "organization": organization}
             self._log("create", "person", person_id, after=after)
-            self._notify(Change("person", "create", (person_id,)))
+            self._notify(Change(Entity.PERSON, "create", (person_id,)))
         return Person(person_id, name, role, organization)
 
     def ensure_person(
@@ -103,7 +103,7 @@ class CatalogStore(StoreBase):
                 class_id,
                 after={"name": name, "kind": kind.value, "color": color},
             )
-            self._notify(Change("class", "create", (class_id,)))
+            self._notify(Change(Entity.CLASS, "create", (class_id,)))
         return LabelClass(class_id, name, color, kind)
 
     def ensure_class(self, name: str, kind: GeometryKind | str = GeometryKind.BOX) -> LabelClass:

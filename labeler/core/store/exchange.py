@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from labeler.core.domain import ExampleKind, ExampleShape
-from labeler.core.events import Change
+from labeler.core.events import Change, Entity
 from labeler.core.geometry import geometry_from_dict, geometry_to_dict
 from labeler.core.store.exchange_checks import MergePlan, PackageError, RecordChecks
 from labeler.core.store.exchange_grant import GRANT_ENTITY, GrantCheck, GrantError, PackageGrant
@@ -332,7 +332,7 @@ class ExchangeStore(RecordChecks):
                 import_id,
                 after={"package_id": package_id, "vendor": vendor, **plan.counts()},
             )
-            self._notify(Change("package", "import", (import_id,)))
+            self._notify(Change(Entity.PACKAGE, "import", (import_id,)))
         return import_id
 
     def _version_id(self, key: list[Any] | None) -> int | None:
@@ -389,7 +389,7 @@ class ExchangeStore(RecordChecks):
                 (image_id,),
             )
         if rows:
-            self._notify(Change("annotation", "create", (), tuple(sorted(image_ids))))
+            self._notify(Change(Entity.ANNOTATION, "create", (), tuple(sorted(image_ids))))
 
     def _merge_updates(self, rows: list[dict[str, Any]], import_id: int) -> None:
         for row in rows:
@@ -419,7 +419,9 @@ class ExchangeStore(RecordChecks):
                 before={"row": dict(before)},
                 after={"package_import": import_id},
             )
-            self._notify(Change("annotation", "update", (before["id"],), (before["image_id"],)))
+            self._notify(
+                Change(Entity.ANNOTATION, "update", (before["id"],), (before["image_id"],))
+            )
 
     def _merge_reviews(self, rows: list[dict[str, Any]], import_id: int | None) -> None:
         for row in rows:
@@ -455,7 +457,7 @@ class ExchangeStore(RecordChecks):
                     (row["created_at"], cur.lastrowid, target),
                 )
         if rows:
-            self._notify(Change("review", "create"))
+            self._notify(Change(Entity.REVIEW, "create"))
 
     def _merge_acknowledgements(self, rows: list[dict[str, Any]]) -> None:
         for row in rows:
@@ -513,7 +515,7 @@ class ExchangeStore(RecordChecks):
                     ),
                 )
                 self._load_rules_and_examples(int(cur.lastrowid or 0), version)
-            self._notify(Change("guideline", "publish"))
+            self._notify(Change(Entity.GUIDELINE, "publish"))
 
     def _load_rules_and_examples(self, version_id: int, version: dict[str, Any]) -> None:
         self._db.conn.executemany(

@@ -25,7 +25,7 @@ from labeler.core.domain import (
     ReviewDecision,
 )
 from labeler.core.errors import LabelerError, UnknownEntityError
-from labeler.core.events import Change
+from labeler.core.events import Change, Entity
 from labeler.core.geometry import Geometry, geometry_to_dict, validate_geometry
 from labeler.core.guideline_text import (
     changed_rule_classes,
@@ -147,7 +147,7 @@ class GuidelineStore(StoreBase):
             if current is not None:
                 self._copy_rules_and_examples(current.id, draft_id)
             self._log("create", "guideline_draft", draft_id, person_id=author_id)
-            self._notify(Change("guideline", "draft", (draft_id,)))
+            self._notify(Change(Entity.GUIDELINE, "draft", (draft_id,)))
             return self.guideline_by_id(draft_id)
 
     def _copy_rules_and_examples(self, source_id: int, target_id: int) -> None:
@@ -193,7 +193,7 @@ class GuidelineStore(StoreBase):
             )
             self._write_rules(draft.id, rules)
             self._log("update", "guideline_draft", draft.id, person_id=author_id)
-            self._notify(Change("guideline", "draft", (draft.id,)))
+            self._notify(Change(Entity.GUIDELINE, "draft", (draft.id,)))
             return self.guideline_by_id(draft.id)
 
     def set_draft_rule(self, class_name: str, text: str, author_id: int | None = None) -> None:
@@ -215,7 +215,7 @@ class GuidelineStore(StoreBase):
                 person_id=author_id,
                 after={"class": class_name, "text": text},
             )
-            self._notify(Change("guideline", "draft", (draft.id,)))
+            self._notify(Change(Entity.GUIDELINE, "draft", (draft.id,)))
 
     def _write_rules(self, version_id: int, rules: dict[str, str]) -> None:
         self._db.conn.execute("DELETE FROM guideline_rules WHERE version_id = ?", (version_id,))
@@ -257,7 +257,7 @@ class GuidelineStore(StoreBase):
                 person_id=added_by,
                 after={"image_id": image_id, "kind": kind.value, "note": note},
             )
-            self._notify(Change("guideline", "example", (example_id,), (image_id,)))
+            self._notify(Change(Entity.GUIDELINE, "example", (example_id,), (image_id,)))
         return next(e for e in self.guideline_examples(draft.id) if e.id == example_id)
 
     def add_edge_case_example(
@@ -301,7 +301,7 @@ class GuidelineStore(StoreBase):
                 raise GuidelineError("examples of a published version cannot be removed")
             self._db.conn.execute("DELETE FROM guideline_examples WHERE id = ?", (example_id,))
             self._log("delete", "guideline_example", example_id, person_id=person_id)
-            self._notify(Change("guideline", "example", (example_id,)))
+            self._notify(Change(Entity.GUIDELINE, "example", (example_id,)))
 
     def _class_kind(self, class_name: str) -> str | None:
         value = self._db.scalar("SELECT kind FROM classes WHERE name = ?", (class_name,))
@@ -411,9 +411,9 @@ class GuidelineStore(StoreBase):
                     "rereview": len(queued),
                 },
             )
-            self._notify(Change("guideline", "publish", (draft.id,)))
+            self._notify(Change(Entity.GUIDELINE, "publish", (draft.id,)))
             if queued:
-                self._notify(Change("rereview", "create", tuple(queued)))
+                self._notify(Change(Entity.REREVIEW, "create", tuple(queued)))
             return self.guideline_by_id(draft.id)
 
     def _resolve_changed_classes(
@@ -552,7 +552,7 @@ class GuidelineStore(StoreBase):
                 person_id=person_id,
                 after={"number": version.number},
             )
-            self._notify(Change("acknowledgement", "create", (version.id,)))
+            self._notify(Change(Entity.ACKNOWLEDGEMENT, "create", (version.id,)))
             return Acknowledgement(person_id, version.id, now)
 
     def needs_acknowledgement(self, person_id: int) -> GuidelineVersion | None:
@@ -641,7 +641,7 @@ class GuidelineStore(StoreBase):
                     "section": section,
                 },
             )
-            self._notify(Change("review", "create", (review_id,)))
+            self._notify(Change(Entity.REVIEW, "create", (review_id,)))
         return Review(
             review_id, target_kind, target_id, reviewer_id, decision, reason, version_id, now
         )

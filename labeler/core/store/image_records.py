@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from labeler.core.domain import ImageRecord, ImageStatus
 from labeler.core.errors import UnknownEntityError
-from labeler.core.events import Change
+from labeler.core.events import Change, Entity
 from labeler.core.store.base import StoreBase
 from labeler.core.store.rows import image_from_row, now_iso
 
@@ -57,7 +57,7 @@ class ImageStore(StoreBase):
                 results.append((record, True))
             if added:
                 self._log("import", "image", None, after={"ids": added})
-                self._notify(Change("image", "create", tuple(added), tuple(added)))
+                self._notify(Change(Entity.IMAGE, "create", tuple(added), tuple(added)))
         return results
 
     def _insert_image(self, probe: ImageProbe) -> ImageRecord:
@@ -235,7 +235,7 @@ class ImageStore(StoreBase):
                 before={"status": before.value},
                 after={"status": status.value},
             )
-            self._notify(Change("image", "status", (image_id,), (image_id,)))
+            self._notify(Change(Entity.IMAGE, "status", (image_id,), (image_id,)))
 
     def add_image_time(self, image_id: int, person_id: int, seconds: float) -> None:
         """Add working time spent by a person on an image."""

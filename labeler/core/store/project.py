@@ -21,7 +21,7 @@ from labeler.core.errors import (
     ProjectReadOnlyError,
     ProjectVersionError,
 )
-from labeler.core.events import Change
+from labeler.core.events import Change, Entity
 from labeler.core.store.annotations import AnnotationStore
 from labeler.core.store.answers import AnswerStore
 from labeler.core.store.assignments import AssignmentStore
@@ -173,7 +173,7 @@ class Project(
                 (key, value),
             )
             self._log("set", "meta", None, before={key: old}, after={key: value})
-            self._notify(Change("meta", "set"))
+            self._notify(Change(Entity.META, "set"))
 
     def default_model(self) -> Path | None:
         """The model the project pre-labels with (set by ``labeler prelabel``), if any."""

@@ -22,7 +22,7 @@ from labeler.core.domain import (
     ReviewQueueItem,
 )
 from labeler.core.errors import LabelerError, UnknownEntityError
-from labeler.core.events import Change
+from labeler.core.events import Change, Entity
 from labeler.core.geometry import Geometry
 from labeler.core.store.base import StoreBase
 
@@ -320,4 +320,4 @@ class ReviewStore(StoreBase):
                 self.delete_annotation(review["fix_annotation_id"], person_id)  # type: ignore[attr-defined]
                 self.restore_annotation(review["target_id"], person_id)  # type: ignore[attr-defined]
             self._log("withdraw", "review", review_id, person_id=person_id, before=review)
-            self._notify(Change("review", "withdraw", (review_id,)))
+            self._notify(Change(Entity.REVIEW, "withdraw", (review_id,)))

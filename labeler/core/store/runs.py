@@ -9,7 +9,7 @@ from typing import Any
 
 from labeler.core.domain import ImageStatus, ModelRun, Prediction
 from labeler.core.errors import GeometryError, UnknownEntityError
-from labeler.core.events import Change
+from labeler.core.events import Change, Entity
 from labeler.core.geometry import Geometry, validate_geometry
 from labeler.core.store.base import StoreBase
 from labeler.core.store.rows import (
@@ -61,7 +61,7 @@ class RunStore(StoreBase):
                 after={"model": model_name, "provider": provider, "settings": settings,
                        "owner": owner},
             )
-            self._notify(Change("model_run", "create", (run_id,)))
+            self._notify(Change(Entity.MODEL_RUN, "create", (run_id,)))
         return ModelRun(
             run_id, model_sha256, model_name, settings, provider, started, None, 0, note
         )
@@ -78,7 +78,7 @@ class RunStore(StoreBase):
                 (now_iso(), count, note, run_id),
             )
             self._log("finish", "model_run", run_id, after={"images": count})
-            self._notify(Change("model_run", "finish", (run_id,)))
+            self._notify(Change(Entity.MODEL_RUN, "finish", (run_id,)))
         return self.model_run(run_id)
 
     def add_predictions(
@@ -129,7 +129,7 @@ class RunStore(StoreBase):
                     "UPDATE images SET status = ? WHERE id = ?",
                     (ImageStatus.PRELABELED.value, image_id),
                 )
-            self._notify(Change("prediction", "create", (), (image_id,)))
+            self._notify(Change(Entity.PREDICTION, "create", (), (image_id,)))
         return len(values)
 
     def model_run(self, run_id: int) -> ModelRun:
@@ -201,7 +201,7 @@ class RunStore(StoreBase):
             )
             self._log("resume", "model_run", run_id,
                       after={"covered": covered, "provider": provider, "owner": owner})
-            self._notify(Change("model_run", "resume", (run_id,)))
+            self._notify(Change(Entity.MODEL_RUN, "resume", (run_id,)))
         return self.model_run(run_id)
 
     def predictions(self, image_id: int, run_id: int | None = None) -> list[Prediction]:

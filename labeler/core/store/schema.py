@@ -423,6 +423,17 @@ def _apply_v6(conn: sqlite3.Connection) -> None:
     )
 
 
+# v7 gathers the tables of several features built side by side: each feature adds its own
+# DDL constant and appends it to this list (its own statements, no triggers).
+_V7_PARTS: list[str] = []
+
+
+def _apply_v7(conn: sqlite3.Connection) -> None:
+    """Create the tables of every v7 feature, in the order they are listed."""
+    for part in _V7_PARTS:
+        _script(part)(conn)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _script(_V1),
     _script(_V2),
@@ -430,6 +441,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _apply_v4,
     _statements(_V5),
     _apply_v6,
+    _apply_v7,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
