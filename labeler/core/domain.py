@@ -40,6 +40,7 @@ class AnnotationSource(StrEnum):
     PRELABEL_ACCEPTED = "prelabel_accepted"
     PRELABEL_EDITED = "prelabel_edited"
     IMPORTED = "imported"
+    AI_ASSISTED = "ai_assisted"
 
 
 class ReviewDecision(StrEnum):

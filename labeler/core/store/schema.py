@@ -425,11 +425,54 @@ def _apply_v6(conn: sqlite3.Connection) -> None:
 
 # v7 gathers the tables of several features built side by side: each feature adds its own
 # DDL constant and appends it to this list (its own statements, no triggers).
-_V7_PARTS: list[str] = []
+#
+# Annotations gain the source 'ai_assisted' (a shape made from a promptable segmenter's mask)
+# and a provenance record: the model and the prompts that made the shape.
+_V7_PROVENANCE = """
+CREATE TABLE annotation_provenance (
+    annotation_id INTEGER PRIMARY KEY REFERENCES annotations(id),
+    model_sha256 TEXT NOT NULL,
+    model_name TEXT NOT NULL,
+    prompts TEXT NOT NULL,
+    settings TEXT NOT NULL DEFAULT '{}'
+)
+"""
+_V7_PARTS: list[str] = [_V7_PROVENANCE]
+_OLD_SOURCES = "CHECK (source IN ('manual', 'prelabel_accepted', 'prelabel_edited', 'imported'))"
+_NEW_SOURCES = (
+    "CHECK (source IN ('manual', 'prelabel_accepted', 'prelabel_edited', 'imported', "
+    "'ai_assisted'))"
+)
+
+
+def _widen_annotation_sources(conn: sqlite3.Connection) -> None:
+    """Allow the 'ai_assisted' source by editing the stored CHECK in place.
+
+    This is SQLite's documented procedure for a change that leaves every stored row valid
+    (ALTER TABLE, "making other kinds of table schema changes"): rewrite the table's SQL
+    in sqlite_schema and bump the schema cookie, inside the migration's transaction. A
+    rebuild would have to drop and recreate the table's six indexes and four triggers.
+    """
+    (sql,) = conn.execute(
+        "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'annotations'"
+    ).fetchone()
+    if _OLD_SOURCES not in sql:
+        raise sqlite3.DatabaseError("annotations table is not the one v1 created")
+    (cookie,) = conn.execute("PRAGMA schema_version").fetchone()
+    conn.execute("PRAGMA writable_schema = ON")
+    try:
+        conn.execute(
+            "UPDATE sqlite_schema SET sql = ? WHERE type = 'table' AND name = 'annotations'",
+            (sql.replace(_OLD_SOURCES, _NEW_SOURCES),),
+        )
+        conn.execute(f"PRAGMA schema_version = {int(cookie) + 1}")
+    finally:
+        conn.execute("PRAGMA writable_schema = OFF")
 
 
 def _apply_v7(conn: sqlite3.Connection) -> None:
-    """Create the tables of every v7 feature, in the order they are listed."""
+    """Widen annotation sources, then create the tables of every v7 feature in order."""
+    _widen_annotation_sources(conn)
     for part in _V7_PARTS:
         _script(part)(conn)
 

@@ -132,3 +132,23 @@ def test_v6_credits_answers_from_finished_images(tmp_path: Path) -> None:
         assert [a.done_at for a in project.assignments()] == ["t3"]
         assert {a.source for a in project.answers_by(2)} == {"migrated"}
         assert project.integrity_check() == "ok"
+
+
+def test_v7_allows_ai_assisted_shapes_in_a_migrated_file_and_keeps_the_check(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.labeler"
+    make_v1_file(path)
+    with Project.open(path) as project:
+        assert project.integrity_check() == "ok"
+    conn = sqlite3.connect(path, isolation_level=None)
+    insert = (
+        "INSERT INTO annotations(image_id, class_id, kind, x1, y1, x2, y2, annotator_id, source,"
+        " created_at, updated_at) VALUES (1, 1, 'box', 1, 2, 3, 4, 1, ?, 't', 't')"
+    )
+    conn.execute(insert, ("ai_assisted",))  # the widened CHECK takes the new source
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute(insert, ("made_up",))  # and still refuses anything else
+    (count,) = conn.execute("SELECT n FROM annotation_counts WHERE class_id = 1").fetchone()
+    assert count == 2  # the table's triggers survived the schema edit
+    conn.close()
