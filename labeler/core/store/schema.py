@@ -437,7 +437,35 @@ CREATE TABLE annotation_provenance (
     settings TEXT NOT NULL DEFAULT '{}'
 )
 """
-_V7_PARTS: list[str] = [_V7_PROVENANCE]
+# Questions an annotator asks on an image (optionally on one of their shapes or a region),
+# the answer given in-house, and the guideline edge case it was promoted to
+# (labeler.core.store.questions). ``uid`` carries a question through vendor packages.
+_V7_QUESTIONS = """
+CREATE TABLE questions (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    image_id INTEGER NOT NULL REFERENCES images(id),
+    asker_id INTEGER NOT NULL REFERENCES people(id),
+    annotation_id INTEGER REFERENCES annotations(id),
+    x1 REAL, y1 REAL, x2 REAL, y2 REAL,
+    text TEXT NOT NULL,
+    class_name TEXT,
+    section TEXT,
+    guideline_version_id INTEGER REFERENCES guideline_versions(id),
+    asked_at TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'answered', 'promoted')),
+    answer TEXT,
+    answerer_id INTEGER REFERENCES people(id),
+    answered_at TEXT,
+    example_id INTEGER REFERENCES guideline_examples(id),
+    promoted_at TEXT,
+    package_import_id INTEGER REFERENCES package_imports(id)
+);
+CREATE INDEX questions_by_state ON questions(state, asked_at);
+CREATE INDEX questions_by_asker ON questions(asker_id, image_id);
+CREATE INDEX questions_by_image ON questions(image_id);
+"""
+_V7_PARTS: list[str] = [_V7_PROVENANCE, _V7_QUESTIONS]
 _OLD_SOURCES = "CHECK (source IN ('manual', 'prelabel_accepted', 'prelabel_edited', 'imported'))"
 _NEW_SOURCES = (
     "CHECK (source IN ('manual', 'prelabel_accepted', 'prelabel_edited', 'imported', "
