@@ -538,10 +538,18 @@ class MainWindow(QMainWindow):
         self.canvas_view.zoom_by(1 / WHEEL_STEP)
 
     def pick_class_number(self, number: int) -> None:
-        """Key 1-9: the class for new shapes, applied to the selected shape too."""
+        """Key 1-9: in the select tool, relabel the selected shape; in a drawing tool, the next.
+
+        Either way the class becomes the one new shapes get.
+        """
         classes = self.workspace.drawable_classes()
-        if 1 <= number <= len(classes):
-            self.controller.set_class(classes[number - 1].id)
+        if not 1 <= number <= len(classes):
+            return
+        class_id = classes[number - 1].id
+        if self.canvas_view.tool_name == "select":
+            self.controller.set_class(class_id)
+        else:
+            self.workspace.set_active_class(class_id)
 
     def next_disagreement(self) -> None:
         """Walk the triage queue: the next disagreement."""

@@ -321,15 +321,18 @@ class CanvasController(QObject):
             self.view.select(following)
 
     def accept_selected(self) -> None:
-        """Accept the selected pre-label and select the next; with none, select the first."""
+        """Accept the selected pre-label, or the first shown when none is selected; select the next.
+
+        One press accepts: with no pre-label selected, the best-scoring one shown is taken.
+        """
         key = self.view.selected_key
         visible = self.visible_predictions() if self.show_predictions else []
         if self.record is None:
             return
         if key is None or key.kind != "prediction":
-            if visible:
-                self.view.select(ShapeKey("prediction", visible[0].id))
-            return
+            if not visible:
+                return
+            key = ShapeKey("prediction", visible[0].id)
         following = self._next_prediction_after(key.id)
         command = AcceptPrediction(
             self.record.id, key.id, self.workspace.person.id, seconds_spent=self._seconds()
