@@ -20,6 +20,8 @@ from PySide6.QtCore import QPoint
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QApplication
 
+from labeler.data import data_path, demo_guideline
+
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "docs" / "screenshots" / "beside_cli.png"
 LABELER = [sys.executable, "-m", "labeler.cli"]
@@ -42,7 +44,7 @@ def main() -> int:
             import_images(project, [folder / "images"])
             lead = project.add_person("Quinn", "qa_lead")
             ana = project.add_person("Ana")
-            v1 = (ROOT / "guides" / "demo" / "v1.md").read_text(encoding="utf-8")
+            v1 = demo_guideline(1)
             project.publish_guideline(v1, "first version", lead.id)
             project.acknowledge(ana.id)
         project = Project.open(path)
@@ -54,7 +56,7 @@ def main() -> int:
         window.guideline_ui.require()  # as the app does once the window is up
         wait_until_painted(app, window, 20)
         for args in (
-            ["guideline", "publish", str(path), str(ROOT / "guides" / "demo" / "v2.md"),
+            ["guideline", "publish", str(path), str(data_path("guides", "demo", "en", "v2.md")),
              "--changes", "crack vs scratch: branches make a crack"],
             ["prelabel", str(path), "--model", str(ROOT / "resources/models/demo_damage.onnx")],
         ):

@@ -33,6 +33,9 @@ def register(commands: argparse._SubParsersAction) -> None:
                       help="where to build it (default: ./labeler-demo)")
     demo.add_argument("--images", type=int, default=40, help="how many images (default: 40)")
     demo.add_argument("--rebuild", action="store_true", help="delete and rebuild the demo")
+    demo.add_argument("--lang", choices=("en", "ko"), default=None,
+                      help="language of the demo's guideline and notes (default: LABELER_LANG "
+                           "or the system locale; an existing demo keeps its own)")
     _add_window_options(demo)
     demo.set_defaults(handler=run_demo)
 
@@ -85,8 +88,11 @@ def run_demo(args: argparse.Namespace) -> int:
     from labeler.demo.build import build_demo
 
     _prepare_display(args.screenshot)
+    from labeler.language import user_language
+
     project_path = build_demo(args.dir, n_images=args.images, rebuild=args.rebuild,
-                              log=lambda message: stderr.print(message))
+                              log=lambda message: stderr.print(message),
+                              language=args.lang or user_language())
     from labeler.app import run_app
 
     return run_app(project_path, screenshot=args.screenshot, person=args.person)

@@ -1,10 +1,11 @@
 """Guideline Markdown: per-class rule sections, section numbers, and diffs.
 
 A guideline is Markdown. A heading whose title is a class name, optionally after a
-section number (``### 3.2 crack``), starts that class's rule section, which runs to
-the next heading of the same or a higher level. Section numbers (``2.1``, ``3.2``)
-come from headings and from list items that start with one (``- 2.1 Draw tight
-boxes``); a reviewer's reason code names one of them.
+section number and before a gloss in parentheses (``### 3.2 crack``, ``### 3.2 crack (크랙)``:
+a guideline in another language keeps the class name the labels use), starts that class's
+rule section, which runs to the next heading of the same or a higher level. Section
+numbers (``2.1``, ``3.2``) come from headings and from list items that start with one
+(``- 2.1 Draw tight boxes``); a reviewer's reason code names one of them.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import re
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _NUMBER = re.compile(r"^(\d+(?:\.\d+)*)\.?(?:\s+|$)")
 _ITEM_NUMBER = re.compile(r"^\s*[-*+]\s+(\d+(?:\.\d+)+)\.?\s")
+_GLOSS = re.compile(r"\s*\([^()]*\)$")  # "crack (크랙)": a translation after the class name
 
 
 def _headings(lines: list[str]) -> list[tuple[int, int, str]]:
@@ -46,7 +48,8 @@ def class_sections(text: str, class_names: list[str]) -> dict[str, str]:
     wanted = {name.casefold(): name for name in class_names}
     sections: dict[str, str] = {}
     for position, (start, level, title) in enumerate(headings):
-        name = wanted.get(_title_without_number(title).casefold())
+        bare = _title_without_number(title)
+        name = wanted.get(bare.casefold()) or wanted.get(_GLOSS.sub("", bare).casefold())
         if name is None or name in sections:
             continue
         end = len(lines)

@@ -28,14 +28,27 @@ from labeler.core.geometry import Box, Geometry, Polygon, validate_geometry
 from labeler.core.importing import import_images
 from labeler.core.store import Project
 from labeler.core.store.database import refuse_raw_access
+from labeler.data import demo_guideline
 
 RESOURCES = Path(__file__).resolve().parents[2] / "resources"
-GUIDES = Path(__file__).resolve().parents[2] / "guides"
 DEMO_MODEL = RESOURCES / "models" / "demo_damage.onnx"
 DEMO_SEED = 2026
 PROJECT_NAME = "demo.labeler"
 CLASS_KINDS = {"scratch": GeometryKind.BOX, "crack": GeometryKind.BOX,
                "dent": GeometryKind.POLYGON}
+# What the demo's QA lead writes, in the demo's language (the guideline text is a file).
+DEMO_NOTES = {
+    "en": {
+        "v1": "First version",
+        "edge_case": "Annotators disagreed on crack vs scratch here; see 3.2.",
+        "v2": "Crack vs scratch edge case; dent outlines follow the whole shading",
+    },
+    "ko": {
+        "v1": "첫 버전",
+        "edge_case": "작업자들이 여기서 크랙과 스크래치로 갈렸습니다. 3.2를 보세요.",
+        "v2": "크랙과 스크래치 예외 사례 추가, 찍힘 윤곽은 음영 전체를 따라감",
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -62,9 +75,15 @@ ANNOTATORS = (
 
 def build_demo(
     folder: Path, n_images: int = 40, rebuild: bool = False,
-    log: Callable[[str], None] = print,
+    log: Callable[[str], None] = print, language: str = "en",
 ) -> Path:
-    """Build the demo project in ``folder`` (or reuse one there); returns its path."""
+    """Build the demo project in ``folder`` (or reuse one there); returns its path.
+
+    ``language`` (en or ko) is the language of the demo's guideline and notes; class
+    names stay the English names the labels and exports use.
+    """
+    if language not in DEMO_NOTES:
+        raise LabelerError(f"the demo is in {', '.join(DEMO_NOTES)}, not {language!r}")
     from labeler.demo.synth import write_dataset
 
     folder = Path(folder)
@@ -86,7 +105,7 @@ def build_demo(
     samples = write_dataset(folder / "images", n_images, seed=DEMO_SEED, unsuitable=True)
     project = Project.create(building, name="Phone damage demo")
     try:
-        _populate(project, samples, log)
+        _populate(project, samples, log, language)
     finally:
         project.close()
     building.rename(project_path)
@@ -94,13 +113,15 @@ def build_demo(
     return project_path
 
 
-def _populate(project: Project, samples: list, log: Callable[[str], None]) -> None:
+def _populate(
+    project: Project, samples: list, log: Callable[[str], None], language: str
+) -> None:
     for name, kind in CLASS_KINDS.items():
         project.add_class(name, kind)
     quinn = project.add_person("Quinn", Role.QA_LEAD)
     rita = project.add_person("Rita", Role.REVIEWER)
-    guideline = (GUIDES / "demo" / "v1.md").read_text(encoding="utf-8")
-    project.publish_guideline(guideline, "First version", quinn.id)
+    notes = DEMO_NOTES[language]
+    project.publish_guideline(demo_guideline(1, language), notes["v1"], quinn.id)
     report = import_images(project, [path for path, _ in samples])
     log(f"Imported {report.added} images")
     records = {project.image_path(r).name: r for r in project.images()}
@@ -119,11 +140,13 @@ def _populate(project: Project, samples: list, log: Callable[[str], None]) -> No
             if record is not None and rng.random() < habits.coverage:
                 count += _annotate(project, record, sample, person.id, habits, rng)
         log(f"{habits.name} made {count} annotations")
-    _publish_v2(project, quinn.id, log)
+    _publish_v2(project, quinn.id, log, language)
     _prelabel(project, log)
 
 
-def _publish_v2(project: Project, qa_lead_id: int, log: Callable[[str], None]) -> None:
+def _publish_v2(
+    project: Project, qa_lead_id: int, log: Callable[[str], None], language: str
+) -> None:
     """The loop closes: a disagreement becomes an edge case of version 2, which is published.
 
     Version 2 clarifies crack versus scratch and how to outline a dent, so the
@@ -135,12 +158,11 @@ def _publish_v2(project: Project, qa_lead_id: int, log: Callable[[str], None]) -
             labels.setdefault(annotation.annotator_id, set()).add(annotation.class_id)
         if len(labels) > 1 and len({frozenset(v) for v in labels.values()}) > 1:
             project.add_edge_case_example(
-                image.id, "Annotators disagreed on crack vs scratch here; see 3.2.",
+                image.id, DEMO_NOTES[language]["edge_case"],
                 added_by=qa_lead_id, class_name="crack")
             break
-    text = (GUIDES / "demo" / "v2.md").read_text(encoding="utf-8")
     version = project.publish_guideline(
-        text, "Crack vs scratch edge case; dent outlines follow the whole shading", qa_lead_id)
+        demo_guideline(2, language), DEMO_NOTES[language]["v2"], qa_lead_id)
     log(f"Published guideline v{version.number}: {len(project.rereview_queue())} "
         "annotations to re-review")
 

@@ -12,9 +12,10 @@ from labeler.cli import main
 from labeler.core.geometry import Box
 from labeler.core.importing import import_images
 from labeler.core.store import Project
+from labeler.data import data_path
 from tests.core.conftest import write_image
 
-GUIDES = Path(__file__).resolve().parents[2] / "guides" / "demo"
+GUIDES = data_path("guides", "demo", "en")
 
 
 @pytest.fixture

@@ -23,10 +23,11 @@ from labeler.core.geometry import Box, Polygon
 from labeler.core.importing import import_images
 from labeler.core.packages import export_package, open_package, save_package, select_images
 from labeler.core.store import Project
+from labeler.data import demo_guideline
 from tests.core.conftest import write_image
 
 ROOT = Path(__file__).resolve().parents[3]
-GUIDE = (ROOT / "guides" / "demo" / "v1.md").read_text(encoding="utf-8")
+GUIDE = demo_guideline(1)
 VENDOR = "Vendor A"
 PACKAGE_IMAGES = "ids:1-3"
 # Distinctive names, so a search of the package's bytes cannot match by chance.

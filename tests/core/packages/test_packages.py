@@ -26,10 +26,11 @@ from labeler.core.packages import (
     work_folder,
 )
 from labeler.core.store import Project
+from labeler.data import demo_guideline
 from tests.core.conftest import write_image
 
 ROOT = Path(__file__).resolve().parents[3]
-V1 = (ROOT / "guides" / "demo" / "v1.md").read_text(encoding="utf-8")
+V1 = demo_guideline(1)
 
 
 @pytest.fixture

@@ -15,11 +15,12 @@ from labeler.core.guideline_text import class_sections, diff_lines, section_numb
 from labeler.core.store import Project
 from labeler.core.store.assignments import RoleError
 from labeler.core.store.guidelines import AcknowledgementRequiredError, GuidelineError
+from labeler.data import demo_guideline
 from tests.core.store.test_migrations import make_v1_file
 
 ROOT = Path(__file__).resolve().parents[3]
-V1 = (ROOT / "guides" / "demo" / "v1.md").read_text(encoding="utf-8")
-V2 = (ROOT / "guides" / "demo" / "v2.md").read_text(encoding="utf-8")
+V1 = demo_guideline(1)
+V2 = demo_guideline(2)
 
 
 def ids(project: Project) -> dict[str, int]:
