@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ctypes
+import os
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
@@ -17,15 +20,51 @@ from labeler.core.domain import Person, Role
 from labeler.core.errors import LabelerError
 from labeler.core.store import Project
 
+# Qt >= 6.5's xcb platform plugin links this library; without it Qt aborts with a
+# misleading "reinstalling the application may fix this problem".
+XCB_CURSOR_LIBRARY = "libxcb-cursor.so.0"
+XCB_CURSOR_PACKAGES = "Debian/Ubuntu: sudo apt install libxcb-cursor0; Fedora: xcb-util-cursor"
 SCREENSHOT_SIZE = (1600, 1000)
 SCREENSHOT_TIMEOUT_S = 20.0
 DEMO_PERSON = "demo annotator"
 
 
+class MissingSystemLibraryError(LabelerError):
+    """A system library Qt needs to show windows is not installed."""
+
+
+def uses_xcb(env: Mapping[str, str]) -> bool:
+    """True when Qt will load its xcb (X11) plugin: Linux, X display, no other platform asked."""
+    if not sys.platform.startswith("linux") or not env.get("DISPLAY"):
+        return False
+    platform = env.get("QT_QPA_PLATFORM", "").split(":")[0].strip()
+    if platform:
+        return platform == "xcb"
+    return env.get("XDG_SESSION_TYPE") != "wayland"  # Qt 6 picks wayland in a Wayland session
+
+
+def check_xcb_libraries(env: Mapping[str, str] | None = None) -> None:
+    """Raise :class:`MissingSystemLibraryError` before Qt would abort for a missing xcb library."""
+    if not uses_xcb(os.environ if env is None else env):
+        return
+    try:
+        ctypes.CDLL(XCB_CURSOR_LIBRARY)
+    except OSError:
+        raise MissingSystemLibraryError(
+            f"Qt's X11 (xcb) plugin needs the system library {XCB_CURSOR_LIBRARY}, which is not "
+            f"installed: install it ({XCB_CURSOR_PACKAGES}) and start labeler again"
+        ) from None
+
+
 def application() -> QApplication:
-    """The QApplication (created once, themed, with settings under "labeler")."""
+    """The QApplication (created once, themed, with settings under "labeler").
+
+    Raises :class:`MissingSystemLibraryError` (before Qt starts) when the X11
+    plugin's system library is missing.
+    """
     app = QApplication.instance()
     if not isinstance(app, QApplication):
+        check_xcb_libraries()
         # Decode threads run Python between C calls; hand the GIL back to the GUI thread
         # within 1 ms (default 5 ms) so painting never waits on them.
         sys.setswitchinterval(0.001)
