@@ -21,7 +21,8 @@ CSS = """
 :root { --ink:#1f2933; --muted:#616e7c; --line:#e4e7eb; --bg:#f5f7fa; --accent:#4e79a7; }
 * { box-sizing: border-box; }
 body { margin:0; background:var(--bg); color:var(--ink);
-  font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif; }
+  font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Apple SD Gothic Neo",
+  "Malgun Gothic","Noto Sans KR","Noto Sans CJK KR","Nanum Gothic",sans-serif; }
 header { background:#1f2933; color:#fff; padding:28px 40px 24px; }
 header h1 { margin:0 0 4px; font-size:24px; font-weight:600; }
 header p { margin:0; color:#cbd2d9; font-size:13px; }

@@ -25,7 +25,12 @@ PALETTE = (
 INK = "#1f2933"
 MUTED = "#7b8794"
 GRID = "#e4e7eb"
-FONT = 'font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif"'
+# Korean names (classes, people, vendors) must render: the common Korean fonts of macOS,
+# Windows and Linux come before the generic fallback.
+FONT = (
+    'font-family="system-ui, -apple-system, Segoe UI, Roboto, Apple SD Gothic Neo, '
+    'Malgun Gothic, Noto Sans KR, Noto Sans CJK KR, Nanum Gothic, sans-serif"'
+)
 
 
 def _text(x: float, y: float, text: str, size: int = 12, **attrs: str) -> str:
