@@ -27,6 +27,7 @@ class Entity(StrEnum):
     ANSWER = "answer"
     ASSIGNMENT = "assignment"
     CLASS = "class"
+    GOLD = "gold"
     GUIDELINE = "guideline"
     IMAGE = "image"
     META = "meta"
@@ -35,6 +36,7 @@ class Entity(StrEnum):
     PERSON = "person"
     PREDICTION = "prediction"
     PROJECT = "project"
+    QUESTION = "question"
     REREVIEW = "rereview"
     REVIEW = "review"
 

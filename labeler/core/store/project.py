@@ -31,6 +31,8 @@ from labeler.core.store.database import Database, connect_read_only
 from labeler.core.store.exchange import ExchangeStore
 from labeler.core.store.guidelines import GuidelineStore
 from labeler.core.store.image_records import ImageStore
+from labeler.core.store.question_exchange import QuestionExchangeStore
+from labeler.core.store.questions import QuestionStore
 from labeler.core.store.review_queue import ReviewStore
 from labeler.core.store.rows import event_from_row, now_iso
 from labeler.core.store.runs import RunStore
@@ -51,6 +53,8 @@ class Project(
     BulkStore,
     BulkLoadStore,
     AnswerStore,
+    QuestionStore,
+    QuestionExchangeStore,
 ):
     """An open project file. Use :meth:`create` or :meth:`open`; close when done."""
 

@@ -457,7 +457,7 @@ CREATE TABLE questions (
     answer TEXT,
     answerer_id INTEGER REFERENCES people(id),
     answered_at TEXT,
-    example_id INTEGER REFERENCES guideline_examples(id),
+    example_id INTEGER,  -- no foreign key: a draft's example may be removed later
     promoted_at TEXT,
     package_import_id INTEGER REFERENCES package_imports(id)
 );
@@ -465,7 +465,55 @@ CREATE INDEX questions_by_state ON questions(state, asked_at);
 CREATE INDEX questions_by_asker ON questions(asker_id, image_id);
 CREATE INDEX questions_by_image ON questions(image_id);
 """
-_V7_PARTS: list[str] = [_V7_PROVENANCE, _V7_QUESTIONS]
+# Class edits: every name a class had before a rename, and the name of a class merged into
+# another, resolve to the class that carries the work now, so packages exported before the
+# edit come back onto the right class (labeler/core/store/class_edits.py).
+_V7_CLASSES = """
+CREATE TABLE class_aliases (
+    name TEXT PRIMARY KEY,
+    class_id INTEGER NOT NULL REFERENCES classes(id),
+    reason TEXT NOT NULL CHECK (reason IN ('rename', 'merge')),
+    at TEXT NOT NULL
+);
+CREATE INDEX idx_class_aliases_class ON class_aliases(class_id)
+"""
+# Gold images: a QA lead marks a reviewed image as gold; its reviewed labels at that moment
+# are kept as the reference (a snapshot: later vendor work on the image never changes it; an
+# image reviewed empty has no reference rows and means "nothing here"). Marking again
+# refreshes the snapshot but keeps ``marked_at``, which separates the work the reference came
+# from (answers given before) from the gold answers scored against it (answers given after).
+_V7_GOLD = """
+CREATE TABLE gold_images (
+    image_id INTEGER PRIMARY KEY REFERENCES images(id),
+    marked_by INTEGER NOT NULL REFERENCES people(id),
+    marked_at TEXT NOT NULL,
+    reference_at TEXT NOT NULL,
+    guideline_version_id INTEGER REFERENCES guideline_versions(id)
+);
+CREATE TABLE gold_reference (
+    image_id INTEGER NOT NULL REFERENCES gold_images(image_id),
+    annotation_id INTEGER NOT NULL REFERENCES annotations(id),
+    class_id INTEGER NOT NULL REFERENCES classes(id),
+    kind TEXT NOT NULL,
+    x1 REAL, y1 REAL, x2 REAL, y2 REAL,
+    points TEXT,
+    PRIMARY KEY (image_id, annotation_id)
+)
+"""
+# Vendor batches are read from what exists (package grants and imports, assignment batches);
+# only their unit prices are stored: per vendor (batch '') or per batch of a vendor.
+_V7_VENDOR_BATCHES = """
+CREATE TABLE vendor_prices (
+    vendor TEXT NOT NULL,
+    batch TEXT NOT NULL DEFAULT '',
+    per_image REAL,
+    per_object REAL,
+    currency TEXT NOT NULL,
+    set_at TEXT NOT NULL,
+    PRIMARY KEY (vendor, batch)
+)
+"""
+_V7_PARTS: list[str] = [_V7_PROVENANCE, _V7_QUESTIONS, _V7_CLASSES, _V7_GOLD, _V7_VENDOR_BATCHES]
 _OLD_SOURCES = "CHECK (source IN ('manual', 'prelabel_accepted', 'prelabel_edited', 'imported'))"
 _NEW_SOURCES = (
     "CHECK (source IN ('manual', 'prelabel_accepted', 'prelabel_edited', 'imported', "
