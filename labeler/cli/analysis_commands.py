@@ -131,6 +131,12 @@ def _register_diagnose(commands: argparse._SubParsersAction) -> None:
         help="predictions below this score stay out of the confusion matrix and slices "
         "(default: %(default)s; AP uses every prediction)",
     )
+    diag.add_argument(
+        "--against",
+        metavar="RUN",
+        help="compare --model with this run on the images both covered: deltas per metric "
+        "and class, both confusion matrices, images that improved, regressed, stayed wrong",
+    )
     diag.add_argument("--limit", type=int, help="list at most this many FP and FN (table: 20)")
     diag.add_argument("--json", action="store_true", help="print the diagnosis as JSON")
     diag.set_defaults(handler=run_diagnose)
@@ -346,6 +352,8 @@ def run_diagnose(args: argparse.Namespace) -> int:
         run_id = default_run_id(project) if args.model is None else resolve_model_run(
             project, args.model
         )
+        if args.against is not None:
+            return _run_comparison(project, run_id, args)
         result = diagnose(project, run_id, args.truth, args.iou, args.min_score)
         if args.model is None and not args.json:
             stdout.print(f"Using run {run_id}, the latest complete run (--model to choose)")
@@ -353,6 +361,21 @@ def run_diagnose(args: argparse.Namespace) -> int:
         print_json(result.to_dict(args.limit))
         return 0
     _print_diagnosis(result.to_dict(args.limit if args.limit is not None else DIAGNOSE_ROWS))
+    return 0
+
+
+def _run_comparison(project: Project, run_id: int, args: argparse.Namespace) -> int:
+    """``diagnose --against B``: run ``run_id`` (A) and B side by side."""
+    from labeler.cli.compare_output import print_comparison
+    from labeler.core.diagnosis.compare import compare_runs
+
+    against = resolve_model_run(project, args.against)
+    result = compare_runs(project, run_id, against, args.truth, args.iou, args.min_score)
+    limit = args.limit if args.limit is not None else (None if args.json else DIAGNOSE_ROWS)
+    if args.json:
+        print_json(result.to_dict(limit))
+    else:
+        print_comparison(result.to_dict(limit))
     return 0
 
 

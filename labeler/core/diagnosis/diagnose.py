@@ -9,6 +9,7 @@ matrix with false-positive/negative slices over predictions scoring at least
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -136,33 +137,41 @@ def diagnose(
     truth_annotator: str | None = None,
     iou_threshold: float = DEFAULT_IOU_THRESHOLD,
     min_score: float = DEFAULT_MIN_SCORE,
+    images: Collection[int] | None = None,
 ) -> Diagnosis:
-    """Evaluate a model run against the reviewed/consensus labels (or one annotator's)."""
+    """Evaluate a model run against the reviewed/consensus labels (or one annotator's).
+
+    ``images`` limits the evaluation to those images (a slice, or the images two runs
+    both covered); images outside it are neither evaluated nor counted as left out.
+    """
     run = resolve_run(project, run_id)
     person = resolve_person(project, truth_annotator) if truth_annotator is not None else None
     classes = [c for c in project.classes() if c.kind != GeometryKind.TAG]
     names = {c.id: c.name for c in project.classes()}
     covered = project.run_image_ids(run.id)
+    scope = project.image_count() if images is None else len(set(images))
+    if images is not None:
+        covered = covered & set(images)
     truth = resolve_truth(project, covered, person, iou_threshold)
-    images = truth.images
+    evaluated = truth.images
     predictions = project.prediction_columns(run.id)
     predictions = predictions.take(
-        np.flatnonzero(np.isin(predictions.image_id, np.asarray(images, dtype=np.int64)))
+        np.flatnonzero(np.isin(predictions.image_id, np.asarray(evaluated, dtype=np.int64)))
     )
     class_ids = [c.id for c in classes]
     gt, dt = ObjectSet.from_columns(truth.columns), ObjectSet.from_columns(predictions)
-    coco = coco_evaluate(gt, dt, images, class_ids)
+    coco = coco_evaluate(gt, dt, evaluated, class_ids)
     confident = predictions.take(np.flatnonzero(predictions.score >= min_score))  # type: ignore[operator]
     matrix = confusion_columns(
         truth.columns,
         confident,
-        images,
+        evaluated,
         class_ids,
         lambda c: names.get(c, str(c)),
         iou_threshold,
     )
     left_out = dict(truth.left_out)
-    not_covered = project.image_count() - len(covered)
+    not_covered = scope - len(covered)
     if not_covered:
         left_out[NOT_COVERED] = not_covered
     return Diagnosis(
