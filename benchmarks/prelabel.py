@@ -21,7 +21,7 @@ every side alike:
 Matched = share of detections paired one to one (same class, IoU >= 0.8), counted against
 the larger of the two totals. Targets: (c) >= 2.0x (a) and >= 1.3x (b), >= 99 % matched.
 
-Without ``--model`` it uses ``resources/models/demo_damage.onnx``; if that is missing it
+Without ``--model`` it uses ``labeler/data/models/demo_damage.onnx``; if that is missing it
 builds a YOLOv8-shaped stand-in with real convolution layers (and says so).
 """
 
@@ -48,7 +48,7 @@ from inference import PrelabelEngine, load_model  # noqa: E402
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from naive_prelabel import naive_letterbox, naive_predict  # noqa: E402, F401
 
-DEFAULT_MODEL = ROOT / "resources" / "models" / "demo_damage.onnx"
+DEFAULT_MODEL = ROOT / "labeler" / "data" / "models" / "demo_damage.onnx"
 MATCH_IOU = 0.8
 
 

@@ -7,7 +7,7 @@ Typical use::
 
     from inference import load_model, PrelabelEngine
 
-    model = load_model("resources/models/demo_damage.onnx")   # device="auto"
+    model = load_model("labeler/data/models/demo_damage.onnx")   # device="auto"
     print(model.info.provider, model.info.fallback_note)
     engine = PrelabelEngine(model)
     for result in engine.run([(image_id, path, (w, h)) for ...], cancel=event):

@@ -1,6 +1,6 @@
 """Evaluate the demo detector on a held-out generated set, through labeler's own inference.
 
-    python packaging/evaluate_demo_model.py [--model resources/models/demo_damage.onnx]
+    python packaging/evaluate_demo_model.py [--model labeler/data/models/demo_damage.onnx]
 
 Generates images with a seed the training never saw, at the demo's resolution
 (960x720), runs the exported ONNX model through ``inference.load_model`` (the
@@ -72,7 +72,7 @@ def evaluate(model_path: Path, n: int) -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path,
-                        default=ROOT / "resources" / "models" / "demo_damage.onnx")
+                        default=ROOT / "labeler" / "data" / "models" / "demo_damage.onnx")
     parser.add_argument("--n", type=int, default=200, help="held-out images")
     args = parser.parse_args()
     print(json.dumps(evaluate(args.model, args.n), indent=2))

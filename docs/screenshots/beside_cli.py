@@ -58,7 +58,7 @@ def main() -> int:
         for args in (
             ["guideline", "publish", str(path), str(data_path("guides", "demo", "en", "v2.md")),
              "--changes", "crack vs scratch: branches make a crack"],
-            ["prelabel", str(path), "--model", str(ROOT / "resources/models/demo_damage.onnx")],
+            ["prelabel", str(path), "--model", str(ROOT / "labeler/data/models/demo_damage.onnx")],
         ):
             subprocess.run([*LABELER, *args], check=True, capture_output=True, cwd=ROOT)
         window.poll_external_changes()

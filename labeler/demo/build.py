@@ -28,10 +28,9 @@ from labeler.core.geometry import Box, Geometry, Polygon, validate_geometry
 from labeler.core.importing import import_images
 from labeler.core.store import Project
 from labeler.core.store.database import refuse_raw_access
-from labeler.data import demo_guideline
+from labeler.data import data_path, demo_guideline
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
-DEMO_MODEL = RESOURCES / "models" / "demo_damage.onnx"
+DEMO_MODEL = data_path("models", "demo_damage.onnx")
 DEMO_SEED = 2026
 PROJECT_NAME = "demo.labeler"
 CLASS_KINDS = {"scratch": GeometryKind.BOX, "crack": GeometryKind.BOX,

@@ -7,7 +7,7 @@ map boxes back to the image. Reports AP at IoU 0.5 per class and their mean, bot
 interpolated (VOC 2010+) and 101-point (COCO style), plus precision/recall at the app's
 default confidence.
 
-    python packaging/demo_model/eval.py --model resources/models/demo_damage.onnx
+    python packaging/demo_model/eval.py --model labeler/data/models/demo_damage.onnx
 """
 
 from __future__ import annotations
@@ -186,7 +186,7 @@ def _pr_at(dets: list, gts: dict[int, np.ndarray]) -> dict[str, float]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    default_model = HERE.parents[1] / "resources/models/demo_damage.onnx"
+    default_model = HERE.parents[1] / "labeler/data/models/demo_damage.onnx"
     ap.add_argument("--model", type=Path, default=default_model)
     ap.add_argument("--n", type=int, default=300)
     ap.add_argument("--seed", type=int, default=2000)

@@ -273,7 +273,7 @@ def main() -> None:
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--workers", type=int, default=2, help="processes for data generation")
-    ap.add_argument("--out", type=Path, default=ROOT / "resources/models/demo_damage.onnx")
+    ap.add_argument("--out", type=Path, default=ROOT / "labeler/data/models/demo_damage.onnx")
     ap.add_argument("--ckpt", type=Path, default=Path("/tmp/demo_damage.pt"))
     ap.add_argument("--eval-n", type=int, default=300)
     ap.add_argument("--eval-seed", type=int, default=2000)

@@ -15,7 +15,7 @@ from tests.app.conftest import open_window, stored
 pytestmark = pytest.mark.gui
 
 ROOT = Path(__file__).resolve().parents[2]
-DEMO_MODEL = ROOT / "resources" / "models" / "demo_damage.onnx"
+DEMO_MODEL = ROOT / "labeler" / "data" / "models" / "demo_damage.onnx"
 V2 = "# Guideline\n\n## scratch\n\nA thin line. Box it tightly.\n\n## crack\n\nBranches.\n"
 
 

@@ -34,7 +34,7 @@ from labeler.core.prelabel_ray_worker import ShardPredictor
 from labeler.core.store import Project
 
 ROOT = Path(__file__).resolve().parents[2]
-MODEL = ROOT / "resources" / "models" / "demo_damage.onnx"
+MODEL = ROOT / "labeler" / "data" / "models" / "demo_damage.onnx"
 CLASSES = ["scratch", "crack", "dent"]
 IMAGES = 12
 # Ray warns about its own deprecated settings from inside its modules; the suite's

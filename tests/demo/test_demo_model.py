@@ -13,7 +13,7 @@ import pytest
 
 from labeler.demo.synth import CLASSES, generate_image
 
-MODELS = Path(__file__).resolve().parents[2] / "resources" / "models"
+MODELS = Path(__file__).resolve().parents[2] / "labeler" / "data" / "models"
 ONNX = MODELS / "demo_damage.onnx"
 CONFIG = MODELS / "demo_damage.json"
 

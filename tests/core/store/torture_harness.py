@@ -33,7 +33,7 @@ import cv2
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[3]
-DEMO_MODEL = ROOT / "resources" / "models" / "demo_damage.onnx"
+DEMO_MODEL = ROOT / "labeler" / "data" / "models" / "demo_damage.onnx"
 CLASSES = ["scratch", "crack", "dent"]
 LABELER = [sys.executable, "-m", "labeler.cli"]
 
