@@ -30,6 +30,7 @@ from labeler.core.packages.archive import (
     copy_verified,
     write_archive,
 )
+from labeler.core.packages.question_travel import copy_questions
 from labeler.core.scratch import scratch_space
 from labeler.core.store import SCHEMA_VERSION, Project
 from labeler.core.store.exchange import PackageError, PackageGrant
@@ -133,6 +134,7 @@ def export_package(
     destination, vendor = Path(destination), vendor.strip()
     _check_request(destination, vendor, images)
     records = project.exchange_records({i.id for i in images}, organization=vendor)
+    _in_image_order(records, images)
     if for_review is None:
         for_review = any(a["task"] == AssignmentTask.REVIEW for a in records["assignments"])
     if blind:
@@ -194,6 +196,16 @@ def export_package(
     )
 
 
+def _in_image_order(records: dict[str, Any], images: list[ImageRecord]) -> None:
+    """List the assignments in the order of ``images`` (the package's order of work).
+
+    Assignments added to a batch later (gold images, :mod:`labeler.core.gold_mix`) then
+    sit among the others in the package, not after them.
+    """
+    position = {i.sha256: n for n, i in enumerate(images)}
+    records["assignments"].sort(key=lambda a: position.get(a["image"], len(position)))
+
+
 def _check_request(destination: Path, vendor: str, images: list[ImageRecord]) -> None:
     if not vendor:
         raise LabelerError("name the vendor the package is for (--for)")
@@ -251,6 +263,8 @@ def _fill(
         inner.load_guidelines(records["guidelines"])
         inner.load_work(records, vendor)
         _copy_answers(project, inner, records, files)
+        people = {p["name"] for p in records["people"]}
+        copy_questions(project, inner, {r.id for r, _ in files.values()}, people)
         return _copy_prelabels(project, inner, prelabel_images)
 
 

@@ -29,6 +29,12 @@ from labeler.core.packages.archive import (
     open_archive,
 )
 from labeler.core.packages.export import META_PACKAGE_ID, META_PACKAGE_OF, META_VENDOR
+from labeler.core.packages.question_travel import (
+    QUESTIONS,
+    check_questions,
+    merge_questions,
+    read_questions,
+)
 from labeler.core.scratch import scratch_space
 from labeler.core.store import SCHEMA_VERSION, Project
 from labeler.core.store.exchange import PackageError, read_meta_readonly
@@ -46,11 +52,12 @@ class ImportSummary:
     import_id: int | None
     added: dict[str, int] = field(default_factory=dict)
     answers: int = 0  # the vendor's new answers ("done", with or without objects)
+    questions: int = 0  # the vendor's new questions
 
     @property
     def changed(self) -> bool:
         """False when everything in the package was already in the project."""
-        return self.import_id is not None or self.answers > 0
+        return self.import_id is not None or self.answers > 0 or self.questions > 0
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready form."""
@@ -111,6 +118,7 @@ def read_package_records(
                 with Project.open(inner_path) as inner:
                     records = inner.exchange_records()
                     records[ANSWERS] = inner.exchange_answers()  # the vendor's "done"
+                    records[QUESTIONS] = read_questions(inner)
             except (LabelerError, sqlite3.Error, ValueError, KeyError, TypeError) as exc:
                 raise PackageError(f"{package.name}: its project cannot be read ({exc})") from exc
     return manifest, records
@@ -143,11 +151,13 @@ def import_package(
             f"it was exported for ({grant.vendor!r})"
         )
     answers = records.pop(ANSWERS, [])
+    questions = records.pop(QUESTIONS, [])
     try:
         plan = project.check_records(records, grant.vendor, since=grant.exported_at, grant=grant)
         vendor_people = set(grant.people) | {p["name"] for p in plan.people}
         checked = project.check_vendor_answers(answers, vendor_people, grant.image_ids)
         project.check_answer_times(checked, grant)
+        new_questions = check_questions(project, questions, records, grant, vendor_people)
     except PackageError as exc:
         raise PackageError(f"{package.name}: refused, {exc}") from exc
     try:
@@ -157,11 +167,13 @@ def import_package(
     except sqlite3.IntegrityError as exc:  # the transaction was rolled back
         raise PackageError(f"{package.name}: refused, its rows conflict ({exc})") from exc
     answered = project.merge_vendor_answers(checked)
+    asked = merge_questions(project, new_questions, import_id, manifest.package_id)
     return ImportSummary(
         str(package),
         manifest.package_id,
         manifest.vendor,
         import_id,
-        {**plan.counts(), "answers": answered},
+        {**plan.counts(), "answers": answered, "questions": asked},
         answered,
+        asked,
     )
