@@ -52,3 +52,15 @@ class ImageDecodeError(InferenceError):
         self.path = Path(path)
         self.reason = reason
         super().__init__(f"{path}: {reason}")
+
+
+class SegmenterLayoutError(ModelLayoutError):
+    """An encoder/decoder pair is not in a promptable-segmentation layout we understand."""
+
+
+class PromptError(InferenceError):
+    """A segmentation prompt is malformed (no points and no box, labels not 0/1, ...)."""
+
+
+class EmbeddingMismatchError(InferenceError):
+    """An image embedding was made by another model than the one asked to decode it."""
