@@ -251,8 +251,11 @@ class Workspace(QObject):
         return undo
 
     def apply_for_undo_stack(self, command: Command) -> Command | None:
-        """Apply an undo or redo step; moves to the edit's image first. None if it failed."""
-        if command.image_id != self.current_image_id:
+        """Apply an undo or redo step; moves to the edit's image first. None if it failed.
+
+        An edit of no image (``image_id`` 0: a class edit) leaves the view where it is.
+        """
+        if command.image_id and command.image_id != self.current_image_id:
             self.focusImageRequested.emit(command.image_id)
         return self._apply(command)
 

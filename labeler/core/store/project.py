@@ -26,7 +26,7 @@ from labeler.core.store.annotations import AnnotationStore
 from labeler.core.store.answers import AnswerStore
 from labeler.core.store.assignments import AssignmentStore
 from labeler.core.store.bulk import BulkLoadStore, BulkStore
-from labeler.core.store.catalog import CatalogStore
+from labeler.core.store.class_edits import ClassEditStore
 from labeler.core.store.database import Database, connect_read_only
 from labeler.core.store.exchange import ExchangeStore
 from labeler.core.store.guidelines import GuidelineStore
@@ -42,7 +42,7 @@ PROJECT_SUFFIX = ".labeler"
 
 
 class Project(
-    CatalogStore,
+    ClassEditStore,
     ImageStore,
     AnnotationStore,
     RunStore,
