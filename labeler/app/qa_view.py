@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from labeler.app.canvas.controller import CanvasController
 from labeler.app.charts import BackgroundRefresh, ChartCard
+from labeler.app.compare_view import CompareView
 from labeler.app.workspace import Workspace
 from labeler.core.agreement import agreement_report
 from labeler.core.diagnosis import diagnose
@@ -213,6 +214,8 @@ class QaView(QWidget):
         self.false_positives = SliceList("false_positives")
         self.false_negatives = SliceList("false_negatives")
         self.tabs.addTab(self._slices_page(), "Errors")
+        self.compare_view = CompareView(self.workspace, self.controller)
+        self.tabs.addTab(self.compare_view, "Compare runs")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addLayout(top)
@@ -295,6 +298,7 @@ class QaView(QWidget):
     def shutdown(self) -> None:
         """Stop the worker (the window is closing)."""
         self.refresher.shutdown()
+        self.compare_view.shutdown()
 
     # Updates
 

@@ -153,6 +153,11 @@ def _register_report(commands: argparse._SubParsersAction) -> None:
     rep.add_argument("project", type=Path, help="the project file")
     rep.add_argument("output", type=Path, help="the HTML file to write")
     rep.add_argument("--model", metavar="RUN", help="model run to diagnose: " + MODEL_HELP)
+    rep.add_argument(
+        "--against",
+        metavar="RUN",
+        help="add a compare-runs section: --model (A) against this run (B)",
+    )
     rep.add_argument("--truth", metavar="NAME", help="annotator whose labels are the truth")
     rep.add_argument(
         "--iou",
@@ -460,7 +465,8 @@ def run_report(args: argparse.Namespace) -> int:
         raise LabelerError(f"{args.output}: a file already exists there (use --force)")
     with Project.open(args.project) as project:
         run_id = None if args.model is None else resolve_model_run(project, args.model)
+        against = None if args.against is None else resolve_model_run(project, args.against)
         written = write_report(project, args.output, run_id, args.truth, args.iou,
-                               curation=args.curation)
+                               curation=args.curation, against=against)
     stdout.print(f"Report written to {written}")
     return 0

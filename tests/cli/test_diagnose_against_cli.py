@@ -103,3 +103,24 @@ def test_user_errors_exit_2(two: TwoRuns, capsys: pytest.CaptureFixture[str]) ->
     assert "both name run 1" in capsys.readouterr().err
     assert main(["diagnose", str(two.path), "--model", "1", "--against", "9"]) == 2
     assert "no model run with id 9" in capsys.readouterr().err
+
+
+def test_report_has_a_self_contained_compare_section(
+    two: TwoRuns, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "report.html"
+    argv = ["report", str(two.path), str(out), "--model", "strong", "--against", "weak"]
+    assert main(argv) == 0
+    html = out.read_text(encoding="utf-8")
+    section = html[html.index('<section id="compare">') :]
+    section = section[: section.index("</section>")]
+    assert "A: run 1 strong" in section and "B: run 2 weak" in section
+    assert 'id="compare-regressed"' in section and "errors 0 → 1; new: FN scratch missed" in section
+    assert section.count("<svg") == 5  # two PR charts, two matrices, their difference
+    assert "stroke-dasharray" in section
+    assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert "<script src" not in html and "<link" not in html
+    data = json.loads(html[html.index('id="report-data">') + 17 : html.rindex("</script>")])
+    assert data["comparison"]["images"]["compared"] == 4
+    assert main(["report", str(two.path), str(out), "--force"]) == 0
+    assert 'id="compare"' not in out.read_text(encoding="utf-8")

@@ -47,13 +47,15 @@ def report_data(
     truth_annotator: str | None = None,
     iou_threshold: float = DEFAULT_IOU_THRESHOLD,
     curation: bool = False,
+    against: int | None = None,
 ) -> dict[str, Any]:
     """Everything the report shows, JSON-ready.
 
     The diagnosis is of ``run_id``, or of the latest complete model run when there is
     one (an interrupted run is never the default); ``diagnosis.run_choice`` says which.
     ``curation`` adds the curation checks (they read every image's pixels once,
-    then use the statistics cache), so it is opt-in.
+    then use the statistics cache), so it is opt-in. ``against`` adds the comparison
+    of the diagnosed run (A) with that run (B).
     """
     run_choice = "chosen"
     if run_id is not None:
@@ -76,7 +78,21 @@ def report_data(
         "disagreements": disagreement_counts(ProjectLabels.load(project), iou_threshold),
         "diagnosis": diagnosis,
         "curation": curation_data(project) if curation else None,
+        "comparison": _comparison(project, run_id, against, truth_annotator, iou_threshold),
     }
+
+
+def _comparison(
+    project: Project, run_id: int | None, against: int | None, truth: str | None, iou: float
+) -> dict[str, Any] | None:
+    """The compare-runs section's data, when a run to compare against is named."""
+    if against is None:
+        return None
+    if run_id is None:
+        raise LabelerError("--against needs a model run to compare (--model), and there is none")
+    from labeler.core.report.compare_section import comparison_data
+
+    return comparison_data(project, run_id, against, truth, iou)
 
 
 def build_report(
@@ -85,9 +101,12 @@ def build_report(
     truth_annotator: str | None = None,
     iou_threshold: float = DEFAULT_IOU_THRESHOLD,
     curation: bool = False,
+    against: int | None = None,
 ) -> str:
     """The report as one self-contained HTML document (see :func:`report_data`)."""
-    return render_html(report_data(project, run_id, truth_annotator, iou_threshold, curation))
+    return render_html(
+        report_data(project, run_id, truth_annotator, iou_threshold, curation, against)
+    )
 
 
 def write_report(
@@ -97,6 +116,7 @@ def write_report(
     truth_annotator: str | None = None,
     iou_threshold: float = DEFAULT_IOU_THRESHOLD,
     curation: bool = False,
+    against: int | None = None,
 ) -> Path:
     """Write the report to ``output`` (UTF-8) and return its path.
 
@@ -107,7 +127,7 @@ def write_report(
     output = Path(output)
     if not output.parent.is_dir():
         raise LabelerError(f"{output}: folder {output.parent} does not exist")
-    document = build_report(project, run_id, truth_annotator, iou_threshold, curation)
+    document = build_report(project, run_id, truth_annotator, iou_threshold, curation, against)
     write_file_atomically(output, document.encode("utf-8"))
     return output
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
+from labeler.core.report.compare_section import render_comparison
 from labeler.core.report.curation import render_curation
 from labeler.core.report.svg import bar_chart, heatmap, line_chart
 
@@ -472,6 +473,7 @@ def render_html(data: dict[str, Any]) -> str:
         "</header><main>"
         '<nav><a href="#summary">Summary</a><a href="#agreement">Agreement</a>'
         '<a href="#disagreements">Disagreements</a><a href="#diagnosis">Model diagnosis</a>'
+        + ('<a href="#compare">Compare runs</a>' if data.get("comparison") else "")
         + ('<a href="#curation">Curation</a>' if data.get("curation") else "")
         + "</nav>"
         + _cards(data)
@@ -479,6 +481,7 @@ def render_html(data: dict[str, Any]) -> str:
         + _agreement(data["agreement"])
         + _disagreements(data["disagreements"])
         + _diagnosis(data["diagnosis"])
+        + render_comparison(data.get("comparison"), table)
         + render_curation(data.get("curation"), table)
         + "</main><footer>Self-contained report: inline styles and charts, nothing loaded "
         "from the network.</footer>"
