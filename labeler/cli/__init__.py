@@ -39,6 +39,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "list annotations waiting for re-review after a guideline change",
     ),
     "package": ("package_commands", "vendor work packages: export, import, open, save"),
+    "questions": (
+        "question_commands",
+        "annotators' questions: list, ask, answer, promote to a guideline edge case",
+    ),
     "disagreements": ("analysis_commands", "list where labels disagree, worst first"),
     "agreement": ("analysis_commands", "inter-annotator agreement on tags and objects"),
     "diagnose": (
