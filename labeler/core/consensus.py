@@ -38,6 +38,7 @@ from dataclasses import dataclass, field, replace
 
 from labeler.core.domain import Annotation, Review, ReviewDecision
 from labeler.core.geometry import Geometry, Tag
+from labeler.core.gold_filter import GoldExclusions
 from labeler.core.matching import DEFAULT_IOU_THRESHOLD, Shape, iou_matrix, match_shapes
 
 
@@ -247,7 +248,7 @@ def project_consensus(
     annotator whose annotation it replaced.
     """
     wanted = set(image_ids) if image_ids is not None else None
-    answered = project.answers_by_image()  # type: ignore[attr-defined]
+    answered = labeled_answers(project)
     by_image: dict[int, list[Annotation]] = {}
     for a in credited_annotations(project):
         if wanted is None or a.image_id in wanted:
@@ -267,10 +268,18 @@ def project_consensus(
 def credited_annotations(project: object) -> list[Annotation]:
     """Live annotations, a reviewer's fix credited to the annotator whose work it corrects.
 
-    The fix is the version that counts, but the reviewer is not one more annotator.
+    The fix is the version that counts, but the reviewer is not one more annotator. Gold
+    answers (:mod:`labeler.core.gold_filter`) are left out: they are never labels.
     """
     owners = project.fix_owners()  # type: ignore[attr-defined]
+    live = project.annotations()  # type: ignore[attr-defined]
     return [
         replace(a, annotator_id=owners[a.id]) if a.id in owners else a
-        for a in project.annotations()  # type: ignore[attr-defined]
+        for a in GoldExclusions.load(project).annotations(live)
     ]
+
+
+def labeled_answers(project: object) -> dict[int, set[int]]:
+    """Image id -> who answered it, leaving out answers on gold images (never labels)."""
+    answered = project.answers_by_image()  # type: ignore[attr-defined]
+    return GoldExclusions.load(project).answers(answered)

@@ -10,6 +10,7 @@ from functools import cached_property
 import numpy as np
 
 from labeler.core.domain import GeometryKind, ImageStatus, LabelClass, Person
+from labeler.core.gold_filter import GoldExclusions
 from labeler.core.matching import Shape
 from labeler.core.store import Project
 from labeler.core.store.bulk import ShapeColumns
@@ -46,7 +47,12 @@ class ProjectLabels:
 
     @classmethod
     def load(cls, project: Project) -> ProjectLabels:
-        """Read the project's classes, people and live annotations (a few bulk queries)."""
+        """Read the project's classes, people and live annotations (a few bulk queries).
+
+        Gold answers (:mod:`labeler.core.gold_filter`) are left out: they are scored
+        against their reference, never compared as labels.
+        """
+        gold = GoldExclusions.load(project)
         labels = cls(
             classes={c.id: c for c in project.classes()},
             people={p.id: p for p in project.people()},
@@ -54,19 +60,23 @@ class ProjectLabels:
             guidelines={g.id: f"v{g.number}" for g in project.guideline_versions()},
         )
         groups: dict[tuple[int, int], list[tuple[int | None, int, str]]] = defaultdict(list)
-        for image, person, version, count, latest, seconds in project.made_annotation_groups():
+        for image, person, version, count, latest, seconds in gold.rows(
+            project.made_annotation_groups()
+        ):
             groups[image, person].append((version, count, latest))
             labels.seconds[image, person] = labels.seconds.get((image, person), 0.0) + seconds
         labels.facts = {key: _side_facts(group) for key, group in groups.items()}
-        for image, person, version, answered_at in project.answer_rows():
+        for image, person, version, answered_at in gold.rows(project.answer_rows()):
             if (image, person) not in labels.facts:  # an empty answer: when it was given
                 labels.facts[image, person] = (version, _week(answered_at))
         coverage: dict[int, list[int]] = defaultdict(list)
-        for image, person in project.answered_coverage():
+        for image, person in gold.pairs(project.answered_coverage()):
             coverage[image].append(person)
         labels.coverage = dict(coverage)
-        labels._tag_rows = project.made_tag_rows() if labels.has_tag_classes else []
+        labels._tag_rows = gold.rows(project.made_tag_rows()) if labels.has_tag_classes else []
         objects = project.made_object_columns()
+        if gold:
+            objects = objects.take(np.flatnonzero(gold.side_mask(objects.image_id, objects.owner)))
         order = np.lexsort((objects.id, objects.owner, objects.image_id))
         labels.objects = objects = objects.take(order)
         if len(objects):

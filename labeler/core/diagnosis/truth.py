@@ -43,6 +43,7 @@ from labeler.core.agreement.batch import (
 )
 from labeler.core.agreement.data import FINISHED
 from labeler.core.domain import Person
+from labeler.core.gold_filter import GoldExclusions
 from labeler.core.matching import DEFAULT_IOU_THRESHOLD, Shape
 from labeler.core.store import Project
 from labeler.core.store.bulk import ShapeColumns
@@ -100,9 +101,10 @@ def resolve_truth(
 
     ``left_out`` counts the images of ``images`` without a truth, by reason.
     """
-    objects = _credited_objects(project)
+    gold = GoldExclusions.load(project)  # gold answers are never truth
+    objects = _credited_objects(project, gold)
     coverage = np.array(
-        [p for p in project.answered_coverage() if p[0] in images], dtype=np.int64
+        [p for p in gold.pairs(project.answered_coverage()) if p[0] in images], dtype=np.int64
     ).reshape(-1, 2)
     in_scope = np.isin(objects.image_id, np.fromiter(images, np.int64, len(images)))
     if annotator is not None:
@@ -142,9 +144,14 @@ def resolve_truth(
     )
 
 
-def _credited_objects(project: Project) -> ShapeColumns:
-    """Live boxes and polygons, a reviewer's fix credited to the annotator it corrects."""
+def _credited_objects(project: Project, gold: GoldExclusions) -> ShapeColumns:
+    """Live boxes and polygons, a reviewer's fix credited to the annotator it corrects.
+
+    Gold answers are left out (:mod:`labeler.core.gold_filter`).
+    """
     objects = project.object_columns()
+    if gold:
+        objects = objects.take(np.flatnonzero(gold.id_mask(objects.id)))
     owners = project.fix_owners()
     if owners and len(objects):
         fixes = np.flatnonzero(np.isin(objects.id, np.fromiter(owners, np.int64, len(owners))))

@@ -18,7 +18,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from labeler.core.consensus import ConsensusConfig, credited_annotations, latest_decisions
+from labeler.core.consensus import (
+    ConsensusConfig,
+    credited_annotations,
+    labeled_answers,
+    latest_decisions,
+)
 from labeler.core.curation.balance import BalanceConfig, class_balance
 from labeler.core.curation.duplicates import DuplicateConfig, DuplicateReport, find_duplicates
 from labeler.core.curation.label_errors import (
@@ -191,7 +196,7 @@ def _export(
 def _select(project: object, options: ExportOptions, progress: Progress) -> _State:
     records = {r.id: r for r in project.images()}  # type: ignore[attr-defined]
     annotations = credited_annotations(project)  # a fix counts for the annotator it corrects
-    answered = project.answers_by_image()  # type: ignore[attr-defined]
+    answered = labeled_answers(project)  # gold answers are never labels
     by_image: dict[int, list[Annotation]] = {}
     for a in annotations:
         by_image.setdefault(a.image_id, []).append(a)

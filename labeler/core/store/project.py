@@ -29,6 +29,7 @@ from labeler.core.store.bulk import BulkLoadStore, BulkStore
 from labeler.core.store.class_edits import ClassEditStore
 from labeler.core.store.database import Database, connect_read_only
 from labeler.core.store.exchange import ExchangeStore
+from labeler.core.store.gold import GoldStore
 from labeler.core.store.guidelines import GuidelineStore
 from labeler.core.store.image_records import ImageStore
 from labeler.core.store.question_exchange import QuestionExchangeStore
@@ -37,6 +38,7 @@ from labeler.core.store.review_queue import ReviewStore
 from labeler.core.store.rows import event_from_row, now_iso
 from labeler.core.store.runs import RunStore
 from labeler.core.store.schema import APPLICATION_ID, SCHEMA_VERSION, migrate, read_schema_version
+from labeler.core.store.vendor_batches import VendorBatchStore
 
 PROJECT_SUFFIX = ".labeler"
 
@@ -53,6 +55,8 @@ class Project(
     BulkStore,
     BulkLoadStore,
     AnswerStore,
+    GoldStore,
+    VendorBatchStore,
     QuestionStore,
     QuestionExchangeStore,
 ):
