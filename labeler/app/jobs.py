@@ -30,7 +30,7 @@ def prelabel_one(project_path: Path, image_id: int, progress: Progress) -> Any:
 
 def prelabel_many(project_path: Path, image_ids: Sequence[int], progress: Progress) -> Any:
     """Pre-label several images as one model run (progress, ETA and Cancel in the dialog)."""
-    from labeler.core.prelabel import prelabel_project
+    from labeler.core.prelabel import default_model_config, prelabel_project
 
     with Project.open(project_path) as project:
         model = project.default_model()
@@ -40,7 +40,10 @@ def prelabel_many(project_path: Path, image_ids: Sequence[int], progress: Progre
                 "MODEL.onnx` once"
             )
         images = [project.image(i) for i in image_ids]
-        return prelabel_project(project, model, images=images, progress=progress)
+        config = default_model_config(project)  # the class map of the project's last run
+        return prelabel_project(
+            project, model, config_path=config, images=images, progress=progress
+        )
 
 
 def import_paths(project_path: Path, paths: Sequence[Path], progress: Progress) -> ImportReport:

@@ -160,6 +160,9 @@ class PrelabelPanel(QWidget):
         text = f"{count} pre-labels" if count is not None else "Pre-labeled"
         short = provider.removesuffix("ExecutionProvider") or "?"
         text += f" · ran on {short}"
+        dropped = getattr(summary, "dropped", None)
+        if isinstance(dropped, dict):
+            text += dropped_note(dropped, count)
         if note:
             text += f"\n{note}"
         self.run_status.setText(text)
@@ -183,3 +186,23 @@ class PrelabelPanel(QWidget):
     def shutdown(self) -> None:
         """Cancel a running model job and wait for it."""
         self.runner.shutdown()
+
+
+def dropped_note(dropped: dict[str, int], kept: int | None) -> str:
+    """Why detections were left out: the model classes dropped (class map or project lacks them).
+
+    '' when nothing was dropped and something was kept; otherwise a line a person can act on.
+    """
+    if dropped:
+        total = sum(dropped.values())
+        classes = ", ".join(
+            f"{name} ×{n}" for name, n in sorted(dropped.items(), key=lambda kv: (-kv[1], kv[0]))
+        )
+        return (
+            f"\nDropped {total} detection{'s' * (total != 1)} of classes the class map or the "
+            f"project does not have: {classes}"
+        )
+    if kept == 0:
+        return "\nThe model found nothing on this image at its confidence threshold."
+    return ""
+

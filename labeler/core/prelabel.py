@@ -69,6 +69,7 @@ class PrelabelSummary:
         }
 
 
+DEFAULT_CONFIG_META = "default_model_config"
 _MODEL_CACHE: dict[tuple[str, float, str, str], Model] = {}
 _MODEL_CACHE_LOCK = threading.Lock()
 
@@ -244,6 +245,7 @@ def open_prelabel_run(
     covered are run, and the run becomes complete when they are done.
     """
     project.set_default_model(model.info.path)
+    remember_model_config(project, model.info.config_path)
     run = None
     if plan.unfinished is not None:
         try:
@@ -311,15 +313,38 @@ def store_image_predictions(project: Project, run_id: int, image_id: int,
 
 
 def prelabel_image(
-    project: Project, image_id: int, model_path: Path | None = None, device: str = "auto"
+    project: Project, image_id: int, model_path: Path | None = None, device: str = "auto",
+    config_path: Path | None = None,
 ) -> PrelabelSummary:
-    """Pre-label one image now (the workspace's "Pre-label this image"), always re-running."""
-    model_path = model_path or project.default_model()
+    """Pre-label one image now (the workspace's "Pre-label this image"), always re-running.
+
+    Without a model it uses the project's, with the config (class map) its last run used,
+    so the new pre-labels map to the same classes as the ones they replace.
+    """
+    if model_path is None:
+        model_path = project.default_model()
+        config_path = config_path or default_model_config(project)
     if model_path is None:
         raise LabelerError("this project has no model yet: run `labeler prelabel PROJECT "
                            "--model MODEL.onnx` once, or choose a model in the app")
-    return prelabel_project(project, model_path, device=device,
+    return prelabel_project(project, model_path, config_path=config_path, device=device,
                             images=[project.image(image_id)], force=True)
+
+
+def remember_model_config(project: Project, config_path: Path | None) -> None:
+    """Record the config (class map) of the project's model; "" when it ran without one."""
+    stored = project.stored_path(Path(config_path)) if config_path is not None else ""
+    if project.meta().get(DEFAULT_CONFIG_META, "") != stored:
+        project.set_meta(DEFAULT_CONFIG_META, stored)
+
+
+def default_model_config(project: Project) -> Path | None:
+    """The config file the project's last model run used (None: the model ran without one)."""
+    stored = project.meta().get(DEFAULT_CONFIG_META)
+    if not stored:
+        return None
+    path = Path(stored)
+    return path if path.is_absolute() else (project.path.parent / path).resolve()
 
 
 def model_provider_label(project: Project) -> str:

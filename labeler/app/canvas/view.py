@@ -13,6 +13,7 @@ off for many items, not for one item painting thousands of shapes.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -89,6 +90,7 @@ class CanvasView(QGraphicsView):
         self._fit_mode = True
         self._pan_from: QPoint | None = None
         self.draw_color = "#ffffff"
+        self._locked: frozenset[ShapeKey] = frozenset()
         self._configure()
 
     def _configure(self) -> None:
@@ -153,6 +155,28 @@ class CanvasView(QGraphicsView):
             self.selectionChanged.emit(self.layer.selected)
         self._update_overlay()
 
+    def set_locked(self, keys: Iterable[ShapeKey]) -> None:
+        """Shapes the mouse may select but not move or reshape (view only)."""
+        self._locked = frozenset(keys)
+
+    def set_display_style(self, fill_opacity: float, brightness: int, contrast: int) -> None:
+        """How shapes are filled and the image toned (view only, never stored)."""
+        self.shapes_item.set_fill_opacity(fill_opacity)
+        self.image_item.set_tone(brightness, contrast)
+
+    def _locked_under(self, pointer: Pointer) -> ShapeKey | None:
+        """The locked shape a select-tool press would grab (its handle or its body), if any."""
+        if not self._locked or not isinstance(self.tool, SelectTool):
+            return None
+        layer = self.layer
+        selected = layer.selected
+        if selected is not None and layer.handle_at(
+            selected, pointer.x, pointer.y, pointer.tolerance
+        ):
+            return selected if selected in self._locked else None
+        key = layer.shape_at(pointer.x, pointer.y, pointer.tolerance)
+        return key if key in self._locked else None
+
     def drawn_shape(self, key: ShapeKey) -> DrawnShape | None:
         """How a shape is currently drawn (None if it is not on the canvas)."""
         return self._drawn.get(key)
@@ -177,6 +201,19 @@ class CanvasView(QGraphicsView):
     def tool_name(self) -> str:
         """``select``, ``box`` or ``polygon``."""
         return self.tool.name
+
+    def add_tool(self, tool: Tool) -> None:
+        """Offer another tool (by its ``name``) to :meth:`set_tool`, e.g. the AI polygon tool."""
+        self._tools[tool.name] = tool
+
+    def _secondary_press(self, event: QMouseEvent) -> bool:
+        """A right click for a tool that uses it (a negative point); False: the view pans."""
+        press = getattr(self.tool, "secondary_press", None)
+        if press is None:
+            return False
+        self._emit_result(press(self._pointer(event)))
+        self._after_tool_event()
+        return True
 
     def set_tool(self, name: str) -> None:
         """Switch tool (a gesture under way is abandoned)."""
@@ -286,10 +323,17 @@ class CanvasView(QGraphicsView):
     def mousePressEvent(self, event: QMouseEvent) -> None:
         """Left: the active tool (empty space pans in select mode); middle or right: pan."""
         self.setFocus(Qt.FocusReason.MouseFocusReason)
+        if event.button() == Qt.MouseButton.RightButton and self._secondary_press(event):
+            return
         if event.button() in (Qt.MouseButton.MiddleButton, Qt.MouseButton.RightButton):
             self._start_pan(event)
             return
         if event.button() != Qt.MouseButton.LeftButton:
+            return
+        locked = self._locked_under(self._pointer(event))
+        if locked is not None:  # selected, never dragged: the press pans instead
+            self.select(locked)
+            self._start_pan(event)
             return
         result = self.tool.press(self._pointer(event))
         self._emit_result(result)
@@ -309,7 +353,8 @@ class CanvasView(QGraphicsView):
             self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - delta.x())
             self.verticalScrollBar().setValue(self.verticalScrollBar().value() - delta.y())
             return
-        if event.buttons() & Qt.MouseButton.LeftButton or isinstance(self.tool, PolygonTool):
+        hover = isinstance(self.tool, PolygonTool) or getattr(self.tool, "tracks_hover", False)
+        if event.buttons() & Qt.MouseButton.LeftButton or hover:
             self.tool.move(pointer)
             self._after_tool_event()
         elif isinstance(self.tool, SelectTool):
@@ -347,6 +392,8 @@ class CanvasView(QGraphicsView):
         """Close a polygon, or insert a vertex on the selected polygon's edge."""
         if event.button() != Qt.MouseButton.LeftButton:
             return
+        if self._locked_under(self._pointer(event)) is not None:
+            return  # no vertex inserted into a locked shape
         self._emit_result(self.tool.double_click(self._pointer(event)))
         self._after_tool_event()
 
