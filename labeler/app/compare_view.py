@@ -189,21 +189,26 @@ class CompareView(QWidget):
         for index, (name, title) in enumerate(cards):
             card = self.cards[name] = ChartCard(title)
             grid.addWidget(card, 2 + index // 2, index % 2, Qt.AlignmentFlag.AlignTop)
-        row = 2 + (len(cards) + 1) // 2
+        changes = QWidget()
+        column = QVBoxLayout(changes)
+        column.setContentsMargins(0, 0, 0, 0)
         self.list_titles: dict[str, QLabel] = {}
-        for n, kind in enumerate(CHANGE_KINDS):
+        for kind in CHANGE_KINDS:
             title = self.list_titles[kind] = QLabel(CHANGE_TITLES[kind])
             title.setObjectName("panelTitle")
             tree = self.lists[kind] = ImageChangeList(kind)
-            tree.setMinimumHeight(140)
+            tree.setMinimumHeight(120)
             tree.itemActivated.connect(
                 lambda item, _c, tree=tree: self.open_image(tree, tree.indexOfTopLevelItem(item))
             )
-            grid.addWidget(title, row + 2 * n, 0, 1, 2)
-            grid.addWidget(tree, row + 2 * n + 1, 0, 1, 2)
+            column.addWidget(title)
+            column.addWidget(tree, 1)
         hint = QLabel("Double-click (or Enter) opens the image in the canvas.")
         hint.setObjectName("secondaryText")
-        grid.addWidget(hint, row + 2 * len(CHANGE_KINDS), 0, 1, 2)
+        column.addWidget(hint)
+        last = 2 + (len(cards) - 1) // 2
+        grid.addWidget(changes, last, 1)
+        grid.setRowStretch(last + 1, 1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(page)

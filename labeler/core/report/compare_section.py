@@ -77,11 +77,11 @@ def pr_comparison_chart(
     iou: float,
     label: str,
     names: tuple[str, str] = ("A", "B"),
-    width: int = 480,
+    width: int = 500,
     height: int = 300,
 ) -> str:
     """Precision-recall of both runs at one IoU: a colour per class, A solid, B dashed."""
-    left, top, bottom, right = 44, 12, 40, 150
+    left, top, bottom, right = 44, 12, 40, 170
     w, h = width - left - right, height - top - bottom
     body = []
     for tick in (0.0, 0.2, 0.4, 0.6, 0.8, 1.0):
@@ -119,7 +119,7 @@ def pr_comparison_chart(
             f'<line x1="{legend_x}" y1="{yy - 6}" x2="{legend_x + 24}" y2="{yy - 6}" '
             f'stroke="{INK}" stroke-width="2"{dash}/>'
         )
-        body.append(_label(legend_x + 30, yy - 2, run[:16]))
+        body.append(_label(legend_x + 30, yy - 2, run[:20]))
     return _svg(width, height, body, label)
 
 
