@@ -27,6 +27,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("project_commands", "create a new project file"),
     "import": ("project_commands", "add images, and optionally annotations from another tool"),
     "info": ("project_commands", "summarise a project"),
+    "classes": (
+        "class_commands",
+        "list, add, rename, recolour, reorder and merge classes",
+    ),
     "prelabel": ("prelabel_command", "pre-label images with a local ONNX model"),
     "open": (
         "gui_commands",
