@@ -39,6 +39,7 @@ class Entity(StrEnum):
     QUESTION = "question"
     REREVIEW = "rereview"
     REVIEW = "review"
+    SLICE = "slice"
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from labeler.core.store.review_queue import ReviewStore
 from labeler.core.store.rows import event_from_row, now_iso
 from labeler.core.store.runs import RunStore
 from labeler.core.store.schema import APPLICATION_ID, SCHEMA_VERSION, migrate, read_schema_version
+from labeler.core.store.slices import SliceStore
 from labeler.core.store.vendor_batches import VendorBatchStore
 
 PROJECT_SUFFIX = ".labeler"
@@ -59,6 +60,7 @@ class Project(
     VendorBatchStore,
     QuestionStore,
     QuestionExchangeStore,
+    SliceStore,
 ):
     """An open project file. Use :meth:`create` or :meth:`open`; close when done."""
 

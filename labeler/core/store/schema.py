@@ -513,7 +513,44 @@ CREATE TABLE vendor_prices (
     PRIMARY KEY (vendor, batch)
 )
 """
-_V7_PARTS: list[str] = [_V7_PROVENANCE, _V7_QUESTIONS, _V7_CLASSES, _V7_GOLD, _V7_VENDOR_BATCHES]
+# Slices: named, saved subsets of images with the rule that made them, frozen as a list of
+# image ids; work sent from a slice (assignments or a vendor package) with the note of why.
+_V7_SLICES = """
+CREATE TABLE slices (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    rule TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    created_by INTEGER REFERENCES people(id),
+    created_at TEXT NOT NULL,
+    evaluated_at TEXT NOT NULL
+);
+CREATE TABLE slice_images (
+    slice_id INTEGER NOT NULL REFERENCES slices(id),
+    image_id INTEGER NOT NULL REFERENCES images(id),
+    PRIMARY KEY (slice_id, image_id)
+) WITHOUT ROWID;
+CREATE INDEX idx_slice_images_image ON slice_images(image_id);
+CREATE TABLE slice_work (
+    id INTEGER PRIMARY KEY,
+    slice_id INTEGER NOT NULL REFERENCES slices(id),
+    kind TEXT NOT NULL CHECK (kind IN ('assignments', 'package')),
+    target TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    images INTEGER NOT NULL,
+    sent_by INTEGER REFERENCES people(id),
+    sent_at TEXT NOT NULL
+);
+CREATE INDEX idx_slice_work_slice ON slice_work(slice_id, sent_at)
+"""
+_V7_PARTS: list[str] = [
+    _V7_PROVENANCE,
+    _V7_QUESTIONS,
+    _V7_CLASSES,
+    _V7_GOLD,
+    _V7_VENDOR_BATCHES,
+    _V7_SLICES,
+]
 _OLD_SOURCES = "CHECK (source IN ('manual', 'prelabel_accepted', 'prelabel_edited', 'imported'))"
 _NEW_SOURCES = (
     "CHECK (source IN ('manual', 'prelabel_accepted', 'prelabel_edited', 'imported', "
