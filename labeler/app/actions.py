@@ -98,6 +98,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "image.review", "Mark image for review", ("Ctrl+Shift+R",), MenuId.IMAGE, "mark_review"
     ),
+    ActionSpec(
+        "question.ask",
+        "Ask a question about this image…",
+        ("Q",),
+        MenuId.IMAGE,
+        "ask_question",
+        tip="about the selected shape, or the image; the answer shows on the image",
+    ),
     ActionSpec("edit.undo", "Undo", ("Ctrl+Z",), MenuId.EDIT, "undo"),
     ActionSpec("edit.redo", "Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), MenuId.EDIT, "redo"),
     ActionSpec(

@@ -52,6 +52,9 @@ DOCKS: dict[str, DockSpec] = {
         ),
         DockSpec("curation", "Curation", Area.RightDockWidgetArea, MenuId.QA, hidden=True),
         DockSpec("review", "Review", Area.RightDockWidgetArea, tabify_with="guideline"),
+        DockSpec(
+            "inbox", "Inbox", Area.RightDockWidgetArea, MenuId.QA, tabify_with="review", hidden=True
+        ),
     )
 }
 

@@ -42,6 +42,7 @@ from labeler.app.docks import DockHost
 from labeler.app.guideline_panel import GuidelinePanel
 from labeler.app.image_browser import STATUS_LABELS, ImageBrowser
 from labeler.app.image_loader import ImageLoader
+from labeler.app.inbox_panel import QuestionsUi
 from labeler.app.prelabel_panel import PrelabelPanel
 from labeler.app.qa_view import QaView
 from labeler.app.review_panel import ReviewPanel
@@ -120,6 +121,9 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._connect()
         self._build_panels()
+        ws, navigate = self.workspace, self.image_browser.select_image
+        self.questions_ui = QuestionsUi(ws, self.controller, self.canvas_view, self.status,
+                                        self.add_dock, navigate, self)
         self._set_title()
         self.status.set_provider(self._provider_label())
         self._restore_layout()
@@ -471,6 +475,10 @@ class MainWindow(QMainWindow):
             self.workspace.execute(
                 SetImageStatus(record.id, ImageStatus.NEEDS_REVIEW, self.workspace.person.id)
             )
+
+    def ask_question(self) -> None:
+        """Ask about the image (or the selected shape): Q; the answer shows on the image."""
+        self.questions_ui.ask()
 
     def undo(self) -> None:
         """Undo the last edit."""
