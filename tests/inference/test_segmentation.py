@@ -239,3 +239,70 @@ def test_sam2_preprocessing_uses_imagenet_statistics():
     blob = encoder_input("sam2", image, frame, 1024)
     assert blob.shape == (1, 3, 1024, 1024)
     assert abs(float(blob.mean())) < 0.01
+
+
+# --- real architectures (random weights) exported by packaging/export_sam_graphs.py ---
+
+EXPORT_SCRIPT = Path(__file__).parents[2] / "packaging" / "export_sam_graphs.py"
+REAL = {"sam": "sam_vit_b", "sam2": "sam2.1_hiera_tiny"}
+
+
+@pytest.fixture(scope="session")
+def real_graphs(request) -> Path:
+    """The exported pairs, made once per script version (needs torch: dev machines only)."""
+    import hashlib
+    import importlib.util
+    import os
+    import subprocess
+    import sys
+
+    missing = [m for m in ("torch", "segment_anything", "sam2") if not importlib.util.find_spec(m)]
+    if missing:
+        pytest.skip(f"exporting real SAM graphs needs {', '.join(missing)} (dev-time only)")
+    if os.environ.get("LABELER_SAM_GRAPHS"):
+        folder = Path(os.environ["LABELER_SAM_GRAPHS"])
+    elif getattr(request.config, "cache", None) is not None:
+        folder = Path(request.config.cache.mkdir("sam_graphs"))
+    else:
+        folder = request.getfixturevalue("tmp_path_factory").mktemp("sam_graphs")
+    stamp = folder / "exported-by.sha256"
+    key = hashlib.sha256(EXPORT_SCRIPT.read_bytes()).hexdigest()
+    complete = all((folder / d / f).is_file() for d in REAL.values() for f in ("encoder.onnx",))
+    if not (complete and stamp.is_file() and stamp.read_text() == key):
+        result = subprocess.run(
+            [sys.executable, str(EXPORT_SCRIPT), str(folder)],
+            capture_output=True,
+            text=True,
+            timeout=1200,
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+        stamp.write_text(key)
+    return folder
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("layout", sorted(REAL))
+def test_real_architecture_segments_points_boxes_and_cached_embeddings(
+    real_graphs, layout, tmp_path
+):
+    folder = real_graphs / REAL[layout]
+    segmenter = load_segmenter(folder / "encoder.onnx", folder / "decoder.onnx", providers=CPU)
+    assert segmenter.info.layout == layout and segmenter.info.input_size == 1024
+    embedding = segmenter.encode(_image(240, 360))
+    shapes = {name: a.shape for name, a in embedding.arrays.items()}
+    assert (1, 256, 64, 64) in shapes.values()
+    if layout == "sam2":
+        assert shapes["high_res_feats_0"] == (1, 32, 256, 256)
+    prompts = [
+        Prompt(points=((100.0, 80.0),), labels=(1,)),
+        Prompt(points=((100.0, 80.0), (300.0, 200.0)), labels=(1, 0)),
+        Prompt(box=(40.0, 30.0, 200.0, 150.0)),
+        Prompt(points=((120.0, 90.0),), labels=(1,), box=(40.0, 30.0, 200.0, 150.0)),
+    ]
+    embedding.save(tmp_path / "cached.npz")
+    cached = ImageEmbedding.load(tmp_path / "cached.npz")
+    for prompt in prompts:
+        fresh = segmenter.decode(embedding, prompt)
+        assert fresh.mask.shape == (240, 360) and fresh.mask.dtype == bool
+        assert np.isfinite(fresh.score)
+        assert np.array_equal(segmenter.decode(cached, prompt).mask, fresh.mask)
