@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
 from labeler.core.errors import UnknownEntityError
@@ -192,3 +194,60 @@ def test_the_inbox_filters_by_state_asker_and_image(shop: Project) -> None:
     assert shop.question_by_uid(c.uid) == shop.question(c.id)
     with pytest.raises(ValueError):
         shop.questions(state="closed")
+
+
+def test_the_report_counts_questions_per_class_section_and_version(shop: Project) -> None:
+    from labeler.core.report.build import build_report
+    from labeler.core.report.questions_section import duration, questions_data
+
+    ana, rita, quinn = _people(shop)
+    first, second = shop.images()[0].id, shop.images()[1].id
+    crack = shop.annotations(first)[0]
+    on_crack = shop.ask_question(first, ana, "crack?", annotation_id=crack.id)
+    on_rule = shop.ask_question(second, ana, "tight?", section="<b>2.1</b>")
+    shop.ask_question(second, rita, "dust?")
+    shop.answer_question(on_crack.id, quinn, "yes")
+    shop.answer_question(on_rule.id, rita, "touching")
+    shop.promote_question(on_crack.id, quinn)
+    shop.publish_draft("v2", author_id=quinn)
+
+    data = questions_data(shop)
+    assert data["total"] == 3 and data["by_state"] == {"open": 1, "answered": 1, "promoted": 1}
+    assert data["by_class"] == [
+        {"name": "(no class)", "asked": 2, "open": 1, "answered": 1, "promoted": 0},
+        {"name": "crack", "asked": 1, "open": 0, "answered": 0, "promoted": 1},
+    ]
+    assert [(r["name"], r["asked"]) for r in data["by_section"]] == [
+        ("(no section)", 1),
+        ("3.2 crack", 1),  # the crack's section in v1, the version it was asked under
+        ("<b>2.1</b>", 1),
+    ]
+    waits = sorted(
+        (datetime.fromisoformat(q.answered_at) - datetime.fromisoformat(q.asked_at)).total_seconds()
+        for q in shop.questions()
+        if q.answered_at
+    )
+    assert data["answered"] == 2 and data["max_seconds_to_answer"] == waits[-1]
+    assert data["median_seconds_to_answer"] == (waits[0] + waits[1]) / 2
+    assert data["edge_cases_by_version"] == [{"version": "v2", "edge_cases": 1}]
+
+    page = build_report(shop)
+    assert '<section id="questions">' in page and "3 questions asked: 1 open" in page
+    assert "&lt;b&gt;2.1&lt;/b&gt;" in page and "<b>2.1</b>" not in page.split("report-data")[0]
+    assert [duration(s) for s in (None, 5, 600, 7200, 3 * 86400)] == [
+        "n/a",
+        "5 s",
+        "10 min",
+        "2.0 h",
+        "3.0 d",
+    ]
+
+
+def test_the_report_of_a_project_without_questions_says_so(project: Project) -> None:
+    from labeler.core.report.questions_section import questions_data, render_questions
+
+    data = questions_data(project)
+    assert (
+        data["total"] == 0 and data["by_class"] == [] and data["median_seconds_to_answer"] is None
+    )
+    assert "0 questions asked" in render_questions(data, lambda *a, **k: "<table></table>")

@@ -18,6 +18,7 @@ from labeler.core.matching import DEFAULT_IOU_THRESHOLD
 from labeler.core.report.counts import disagreement_counts
 from labeler.core.report.curation import curation_data
 from labeler.core.report.html import render_html
+from labeler.core.report.questions_section import questions_data
 from labeler.core.scratch import scratch_file, sweep_stale
 from labeler.core.store import Project
 
@@ -78,6 +79,7 @@ def report_data(
         "disagreements": disagreement_counts(ProjectLabels.load(project), iou_threshold),
         "diagnosis": diagnosis,
         "curation": curation_data(project) if curation else None,
+        "questions": questions_data(project),
         "comparison": _comparison(project, run_id, against, truth_annotator, iou_threshold),
     }
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from labeler.core.report.compare_section import render_comparison
 from labeler.core.report.curation import render_curation
+from labeler.core.report.questions_section import render_questions
 from labeler.core.report.svg import bar_chart, heatmap, line_chart
 
 Cell = str | tuple[str, str]  # text, or (text, tooltip)
@@ -473,6 +474,7 @@ def render_html(data: dict[str, Any]) -> str:
         "</header><main>"
         '<nav><a href="#summary">Summary</a><a href="#agreement">Agreement</a>'
         '<a href="#disagreements">Disagreements</a><a href="#diagnosis">Model diagnosis</a>'
+        + ('<a href="#questions">Questions</a>' if data.get("questions") else "")
         + ('<a href="#compare">Compare runs</a>' if data.get("comparison") else "")
         + ('<a href="#curation">Curation</a>' if data.get("curation") else "")
         + "</nav>"
@@ -481,6 +483,7 @@ def render_html(data: dict[str, Any]) -> str:
         + _agreement(data["agreement"])
         + _disagreements(data["disagreements"])
         + _diagnosis(data["diagnosis"])
+        + render_questions(data.get("questions"), table)
         + render_comparison(data.get("comparison"), table)
         + render_curation(data.get("curation"), table)
         + "</main><footer>Self-contained report: inline styles and charts, nothing loaded "

@@ -447,6 +447,18 @@ class QuestionStore(StoreBase):
         found = {str(r["state"]): int(r["n"]) for r in rows}
         return {s.value: found.get(s.value, 0) for s in QuestionState}
 
+    def promoted_example_versions(self) -> dict[int, int | None]:
+        """Promoted question id -> the number of the version its edge case is in (None: draft).
+
+        A question whose example was removed from the draft since is left out.
+        """
+        rows = self._db.query(
+            "SELECT q.id, g.number FROM questions q JOIN guideline_examples e "
+            "ON e.id = q.example_id JOIN guideline_versions g ON g.id = e.version_id "
+            "WHERE q.state = 'promoted'"
+        )
+        return {int(r["id"]): r["number"] for r in rows}
+
     def waiting_image_ids(self, asker_id: int) -> set[int]:
         """Images on which this person waits for an answer (an open question of theirs)."""
         rows = self._db.query(
