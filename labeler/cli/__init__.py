@@ -47,6 +47,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "question_commands",
         "annotators' questions: list, ask, answer, promote to a guideline edge case",
     ),
+    "gold": (
+        "gold_commands",
+        "gold images: mark, unmark, list, score, assign with gold mixed in",
+    ),
+    "vendors": ("vendor_commands", "the vendor scorecard per batch, and unit prices"),
     "disagreements": ("analysis_commands", "list where labels disagree, worst first"),
     "agreement": ("analysis_commands", "inter-annotator agreement on tags and objects"),
     "diagnose": (

@@ -68,8 +68,38 @@ def _register_export(sub: argparse._SubParsersAction) -> None:
         default=1,
         help="with --assign: annotators per image, for agreement (default: 1)",
     )
+    _register_gold(export)
     export.add_argument("--json", action="store_true", help="print the summary as JSON")
     export.set_defaults(handler=run_export)
+
+
+def _register_gold(export: argparse.ArgumentParser) -> None:
+    """Options that mix gold images into the package (labeler.core.gold_mix)."""
+    export.add_argument(
+        "--gold-rate",
+        type=float,
+        default=0.0,
+        help="mix in gold images at this share for each of the vendor's annotators, "
+        "unmarked (e.g. 0.1; default: none)",
+    )
+    export.add_argument(
+        "--gold-after",
+        type=int,
+        default=5,
+        help="with --gold-rate: each annotator's first images without gold (default: 5)",
+    )
+
+
+def _with_gold(project: Project, images: list, args: argparse.Namespace) -> list:
+    """The images with gold mixed in when --gold-rate asks for it."""
+    if not args.gold_rate:
+        return images
+    from labeler.core.gold_mix import add_gold_to_package
+
+    mixed, _plan = add_gold_to_package(
+        project, images, args.vendor, rate=args.gold_rate, after=args.gold_after
+    )
+    return mixed
 
 
 def _register_others(sub: argparse._SubParsersAction) -> None:
@@ -130,6 +160,7 @@ def run_export(args: argparse.Namespace) -> int:
                 hide_prelabels=not args.with_prelabels,
                 batch=args.to.name,
             )
+        images = _with_gold(project, images, args)
         summary = export_package(
             project,
             args.to,

@@ -1,0 +1,255 @@
+"""``labeler gold PROJECT mark|unmark|list|score|assign``: gold images and their scores."""
+
+from __future__ import annotations
+
+import argparse
+import math
+from pathlib import Path
+
+from rich.table import Table
+
+from labeler.cli.output import print_json, stdout
+from labeler.core.domain import Person
+from labeler.core.errors import LabelerError, UnknownEntityError
+from labeler.core.matching import DEFAULT_IOU_THRESHOLD
+from labeler.core.store import Project
+
+QUERY_HELP = (
+    "which images: space-separated terms that must all hold: all, status:S, name:GLOB, "
+    "path:GLOB, ids:1,2,5-9, assigned:NAME, unassigned, limit:N"
+)
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add the gold command to the CLI."""
+    gold = commands.add_parser(
+        "gold",
+        help="gold images: mark, unmark, list, score, assign with gold mixed in",
+        description="A QA lead marks reviewed images as gold: their reviewed labels are the "
+        "reference (an image accepted empty means 'nothing here'). Packages and assignment "
+        "batches can carry gold images unseen; everyone's answers on them are scored against "
+        "the reference and never become labels.",
+    )
+    gold.add_argument("project", type=Path, help="the project file")
+    sub = gold.add_subparsers(dest="gold_command", metavar="ACTION", required=True)
+    for name, help_text in (
+        ("mark", "mark images as gold (their reviewed labels become the reference)"),
+        ("unmark", "make gold images ordinary again"),
+    ):
+        action = sub.add_parser(name, help=help_text, description=help_text)
+        action.add_argument("--images", required=True, metavar="QUERY", help=QUERY_HELP)
+        action.add_argument("--by", required=True, metavar="NAME", help="the QA lead")
+        action.add_argument("--json", action="store_true", help="print the result as JSON")
+        action.set_defaults(handler=run_mark if name == "mark" else run_unmark)
+    listing = sub.add_parser("list", help="list the gold images", description="List gold images.")
+    listing.add_argument("--json", action="store_true", help="print the list as JSON")
+    listing.set_defaults(handler=run_list)
+    _register_score(sub)
+    _register_assign(sub)
+
+
+def _register_score(sub: argparse._SubParsersAction) -> None:
+    score = sub.add_parser(
+        "score",
+        help="score everyone's answers on gold images",
+        description="Score each person's answers on gold images against the reference with "
+        "the matching engine of agreement: F1, mean IoU, class accuracy, empty answers; per "
+        "person, per class and per guideline version, and the worst items.",
+    )
+    score.add_argument(
+        "--iou",
+        type=float,
+        default=DEFAULT_IOU_THRESHOLD,
+        help="IoU needed to match (default: %(default)s)",
+    )
+    score.add_argument("--person", metavar="NAME", help="only this person's answers")
+    score.add_argument("--worst", type=int, default=10, help="worst items shown (default: 10)")
+    score.add_argument("--json", action="store_true", help="print the full report as JSON")
+    score.set_defaults(handler=run_score)
+
+
+def _register_assign(sub: argparse._SubParsersAction) -> None:
+    assign = sub.add_parser(
+        "assign",
+        help="assign images in-house with gold images mixed in",
+        description="Assign images to annotate, spread as usual, with gold images the person "
+        "never had mixed in at RATE after their first N images, unmarked.",
+    )
+    assign.add_argument("--images", required=True, metavar="QUERY", help=QUERY_HELP)
+    assign.add_argument("--to", required=True, metavar="NAMES", help="people, comma-separated")
+    assign.add_argument("--rate", type=float, required=True, help="share of gold, e.g. 0.1")
+    assign.add_argument("--after", type=int, default=5, help="first images without gold (5)")
+    assign.add_argument("--overlap", type=int, default=1, help="annotators per image (1)")
+    assign.add_argument("--batch", default="", help="the batch name")
+    assign.add_argument("--blind", action="store_true", help="blind assignments")
+    assign.add_argument("--json", action="store_true", help="print the result as JSON")
+    assign.set_defaults(handler=run_assign)
+
+
+def _person(project: Project, name: str) -> Person:
+    person = project.person_by_name(name)
+    if person is None:
+        raise UnknownEntityError(f"{project.path}: no person named {name!r}")
+    return person
+
+
+def _images(project: Project, query: str) -> list[int]:
+    from labeler.core.packages import select_images
+
+    ids = [i.id for i in select_images(project, query)]
+    if not ids:
+        raise LabelerError(f"the image query {query!r} matched no images")
+    return ids
+
+
+def run_mark(args: argparse.Namespace) -> int:
+    """Mark images as gold."""
+    with Project.open(args.project) as project:
+        person = _person(project, args.by)
+        ids = _images(project, args.images)
+        with project.transaction():
+            marked = [project.mark_gold(i, person.id) for i in ids]
+        rows = [{"image_id": g.image_id, "reference": g.reference_count} for g in marked]
+    if args.json:
+        print_json({"marked": rows})
+    else:
+        for row in rows:
+            stdout.print(f"image {row['image_id']}: gold, {row['reference']} reference labels")
+    return 0
+
+
+def run_unmark(args: argparse.Namespace) -> int:
+    """Make gold images ordinary again."""
+    with Project.open(args.project) as project:
+        person = _person(project, args.by)
+        ids = _images(project, args.images)
+        with project.transaction():
+            for image_id in ids:
+                project.unmark_gold(image_id, person.id)
+    if args.json:
+        print_json({"unmarked": ids})
+    else:
+        stdout.print(f"{len(ids)} images are no longer gold")
+    return 0
+
+
+def run_list(args: argparse.Namespace) -> int:
+    """List gold images."""
+    with Project.open(args.project) as project:
+        names = {p.id: p.name for p in project.people()}
+        golds = project.gold_images()
+        paths = {i.id: i.path for i in project.images_by_ids([g.image_id for g in golds])}
+        rows = [
+            {
+                "image_id": g.image_id,
+                "image": paths[g.image_id],
+                "reference": g.reference_count,
+                "marked_by": names.get(g.marked_by),
+                "marked_at": g.marked_at,
+            }
+            for g in golds
+        ]
+    if args.json:
+        print_json({"gold_images": rows})
+        return 0
+    table = Table(title=f"{len(rows)} gold images")
+    for column in ("image", "reference labels", "marked by", "marked at"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(row["image"], str(row["reference"]), row["marked_by"] or "", row["marked_at"])
+    stdout.print(table)
+    return 0
+
+
+def _value(metric: object) -> str:
+    value = getattr(metric, "value", float("nan"))
+    return "-" if math.isnan(value) else f"{value:.3f}"
+
+
+def run_score(args: argparse.Namespace) -> int:
+    """Score the gold answers."""
+    from labeler.core.gold import gold_report
+
+    with Project.open(args.project) as project:
+        people = [_person(project, args.person).id] if args.person else None
+        report = gold_report(project, args.iou, people=people)
+    if args.json:
+        print_json(report.to_dict())
+        return 0
+    table = Table(title=f"Gold answers on {report.gold_images} gold images (IoU {args.iou})")
+    for column in (
+        "person",
+        "vendor",
+        "items",
+        "F1",
+        "mean IoU",
+        "class acc.",
+        "empty ok",
+        "false empty",
+    ):
+        table.add_column(column)
+    for name, organization, counts in report.people:
+        table.add_row(
+            name,
+            organization or "",
+            str(counts.items),
+            _value(counts.f1),
+            _value(counts.mean_iou),
+            _value(counts.class_accuracy),
+            f"{counts.empty_correct}/{counts.empty_gold}",
+            str(counts.false_empty),
+        )
+    stdout.print(table)
+    classes = Table(title="Per class")
+    for column in ("class", "F1", "mean IoU", "class acc."):
+        classes.add_column(column)
+    for name, counts in report.classes:
+        classes.add_row(
+            name, _value(counts.f1), _value(counts.mean_iou), _value(counts.class_accuracy)
+        )
+    stdout.print(classes)
+    versions = Table(title="Per guideline version")
+    for column in ("version", "items", "F1"):
+        versions.add_column(column)
+    for name, counts in report.guideline_versions:
+        versions.add_row(name, str(counts.items), _value(counts.f1))
+    stdout.print(versions)
+    worst = Table(title="Worst items")
+    for column in ("score", "person", "image", "reference", "answered", "matched"):
+        worst.add_column(column)
+    for item in report.items[: max(0, args.worst)]:
+        worst.add_row(
+            f"{item.score:.3f}",
+            item.person,
+            item.image,
+            str(item.reference_objects),
+            str(item.answered_objects),
+            str(item.matched),
+        )
+    stdout.print(worst)
+    return 0
+
+
+def run_assign(args: argparse.Namespace) -> int:
+    """Assign images with gold mixed in."""
+    from labeler.core.gold_mix import assign_with_gold
+
+    with Project.open(args.project) as project:
+        people = [_person(project, n.strip()) for n in args.to.split(",") if n.strip()]
+        plan = assign_with_gold(
+            project,
+            _images(project, args.images),
+            [p.id for p in people],
+            rate=args.rate,
+            after=args.after,
+            overlap=args.overlap,
+            blind=args.blind,
+            batch=args.batch,
+        )
+        names = {p.id: p.name for p in people}
+    gold = {names[p]: len(ids) for p, ids in plan.per_person.items()}
+    if args.json:
+        print_json({"gold_per_person": gold, "gold": plan.total})
+    else:
+        stdout.print(f"Assigned with {plan.total} gold images mixed in ({gold})")
+    return 0

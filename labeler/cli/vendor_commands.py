@@ -1,0 +1,118 @@
+"""``labeler vendors PROJECT [price ...]``: the vendor scorecard and unit prices."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from rich.table import Table
+
+from labeler.cli.output import print_json, stdout
+from labeler.core.store import Project
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add the vendors command to the CLI."""
+    vendors = commands.add_parser(
+        "vendors",
+        help="the vendor scorecard per batch, and unit prices",
+        description="Per vendor and batch (a work package, or an in-house assignment batch): "
+        "images and objects delivered, accepted/rejected/fixed in review, gold score, "
+        "agreement with others, median seconds per image, questions asked, cost, and the "
+        "trend against the vendor's previous batch. 'price' records a unit price.",
+    )
+    vendors.add_argument("project", type=Path, help="the project file")
+    vendors.add_argument("--json", action="store_true", help="print the scorecard as JSON")
+    vendors.set_defaults(handler=run_scorecard)
+    sub = vendors.add_subparsers(dest="vendors_command", metavar="ACTION")
+    price = sub.add_parser(
+        "price",
+        help="set a unit price per image and/or per object",
+        description="Record the price of a vendor (every batch) or of one --batch of it; a "
+        "batch's own price wins over the vendor's.",
+    )
+    price.add_argument("--vendor", required=True, help="the vendor (organization)")
+    price.add_argument("--batch", default="", help="one batch (its name, or a package id)")
+    price.add_argument("--per-image", type=float, help="price per image delivered")
+    price.add_argument("--per-object", type=float, help="price per object delivered")
+    price.add_argument("--currency", required=True, help="e.g. KRW")
+    price.add_argument("--json", action="store_true", help="print the price as JSON")
+    price.set_defaults(handler=run_price)
+
+
+def run_price(args: argparse.Namespace) -> int:
+    """Record a unit price."""
+    with Project.open(args.project) as project:
+        price = project.set_vendor_price(
+            args.vendor,
+            batch=args.batch,
+            per_image=args.per_image,
+            per_object=args.per_object,
+            currency=args.currency,
+        )
+    if args.json:
+        print_json(price.__dict__)
+    else:
+        scope = f"batch {price.batch!r} of {price.vendor}" if price.batch else price.vendor
+        parts = [
+            f"{value:g} {price.currency} per {unit}"
+            for value, unit in ((price.per_image, "image"), (price.per_object, "object"))
+            if value is not None
+        ]
+        stdout.print(f"Price of {scope}: {', '.join(parts)}")
+    return 0
+
+
+def _number(value: Any, digits: int = 2) -> str:
+    if value is None:
+        return "-"
+    return f"{value:,.{digits}f}" if isinstance(value, float) else str(value)
+
+
+def _trend(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:+.2f}"
+
+
+def run_scorecard(args: argparse.Namespace) -> int:
+    """Print the scorecard."""
+    from labeler.core.vendor_scorecard import vendor_scorecard
+
+    with Project.open(args.project) as project:
+        card = vendor_scorecard(project)
+    if args.json:
+        print_json(card.to_dict())
+        return 0
+    quality = Table(title=f"Vendor scorecard: {len(card.batches)} batches")
+    for column in ("vendor", "batch", "sent", "deliv.", "objects", "acc/rej/fix", "gold F1",
+                   "agree.", "med. s", "asked"):  # fmt: skip
+        quality.add_column(column, overflow="fold")
+    money = Table(title="Cost and trend (against the vendor's previous batch)")
+    for column in ("vendor", "batch", "cost", "per accepted", "gold F1 trend", "accepted trend"):
+        money.add_column(column, overflow="fold")
+    for b in card.batches:
+        quality.add_row(
+            b.vendor,
+            b.batch,
+            str(b.images_sent),
+            str(b.images_delivered),
+            str(b.objects_delivered),
+            f"{b.accepted}/{b.rejected}/{b.fixed}",
+            _number(b.gold_f1, 3),
+            _number(b.agreement_f1, 3),
+            _number(b.median_seconds_per_image, 1),
+            str(b.questions_asked),
+        )
+        money.add_row(
+            b.vendor,
+            b.batch,
+            f"{_number(b.cost)} {b.currency}" if b.cost is not None else "-",
+            _number(b.cost_per_accepted_object),
+            _trend(b.trend.get("gold_f1")),
+            _trend(b.trend.get("acceptance")),
+        )
+    stdout.print(quality)
+    stdout.print(money)
+    return 0
