@@ -90,6 +90,23 @@ ACTIONS: tuple[ActionSpec, ...] = (
         tip="drag shapes, corners and vertices; Shift+click deletes a vertex, "
         "double-click an edge inserts one; Esc also returns here",
     ),
+    ActionSpec(
+        "tool.ai_polygon",
+        "AI polygon (click to segment)",
+        ("S",),
+        MenuId.TOOLS,
+        "tool_ai_polygon",
+        tip="click: a positive point; Shift+click or right click: a negative point; drag: a box; "
+        "Enter accepts, Esc cancels",
+    ),
+    ActionSpec(
+        "models.choose",
+        "Choose models…",
+        (),
+        MenuId.TOOLS,
+        "choose_models",
+        tip="the detection model with its class map, and the segmentation model (per project)",
+    ),
     ActionSpec("image.next", "Next image", ("D", "Right"), MenuId.NAVIGATE, "next_image"),
     ActionSpec(
         "image.previous", "Previous image", ("A", "Left"), MenuId.NAVIGATE, "previous_image"

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from labeler.app import jobs
 from labeler.app.acknowledge import AcknowledgingWorkspace, GuidelineUi
 from labeler.app.actions import ActionRegistry, MenuId, ShortcutsDialog, spec
+from labeler.app.ai_polygon import add_tool_button, create_ai_polygon
 from labeler.app.canvas.controller import CanvasController
 from labeler.app.canvas.overlays import DisagreementOverlayItem
 from labeler.app.canvas.view import WHEEL_STEP, CanvasView
@@ -121,6 +122,7 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._connect()
         self._build_panels()
+        self._build_ai_polygon()
         ws, navigate = self.workspace, self.image_browser.select_image
         self.questions_ui = QuestionsUi(ws, self.controller, self.canvas_view, self.status,
                                         self.add_dock, navigate, self)
@@ -450,6 +452,39 @@ class MainWindow(QMainWindow):
         """Draw polygons."""
         self.canvas_view.set_tool("polygon")
 
+    def tool_ai_polygon(self) -> None:
+        """Segment with clicks and boxes (the AI polygon tool)."""
+        self.canvas_view.set_tool("ai_polygon")
+
+    def choose_models(self) -> None:
+        """The model picker (detection + class map, segmentation), remembered in the project."""
+        from labeler.app.model_choice import found_segmenters
+        from labeler.app.model_picker import ModelPickerDialog
+
+        project = self.workspace.project
+        try:
+            found = found_segmenters(project)
+        except LabelerError as exc:
+            self.status.show_error(exc)
+            found = []
+        self.model_picker = ModelPickerDialog(project, found, self)
+        self.model_picker.accepted.connect(self.ai_polygon.use_project_models)
+        self.model_picker.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.model_picker.open()
+
+    def _build_ai_polygon(self) -> None:
+        """The AI polygon tool: its toolbar button, options bar and the project's segmenter."""
+        self.ai_polygon = create_ai_polygon(
+            self.workspace, self.controller, self.canvas_view, self.status,
+            self.image_browser.neighbours, self,
+        )
+        self.addToolBarBreak()
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.ai_polygon.options)
+        self.image_browser.currentImageChanged.connect(lambda _id: self.ai_polygon.image_changed())
+        registry = self.action_registry
+        add_tool_button(self.toolbar, registry["tool.ai_polygon"], registry["tool.polygon"],
+                        "AI polygon (S)")
+
     def tool_select(self) -> None:
         """Select and edit shapes."""
         self.canvas_view.set_tool("select")
@@ -692,6 +727,7 @@ class MainWindow(QMainWindow):
             self.qa_view.shutdown,
             self.curation_panel.shutdown,
             self.prelabel_panel.shutdown,
+            self.ai_polygon.shutdown,
             self.image_browser.shutdown,
             self.loader.shutdown,
             self.thumbnails.shutdown,

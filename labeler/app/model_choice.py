@@ -81,3 +81,27 @@ def missing_files(choice: ModelChoice) -> list[str]:
         ("segmentation decoder", choice.segment_decoder),
     )
     return [f"{what}: {path} (not found)" for what, path in named if path and not path.is_file()]
+
+
+def found_segmenters(project: Project) -> list[tuple[str, Path, Path]]:
+    """Segmenters in the models folders (the project's, the user's, the shipped ones).
+
+    ``(label, encoder, decoder)`` in search order; a malformed manifest raises
+    :class:`~labeler.core.segment_models.ModelManifestError` naming the file.
+    """
+    from labeler.core.segment_models import list_models
+
+    return [
+        (f"{entry.name} ({entry.source})", entry.file("encoder"), entry.file("decoder"))
+        for entry in list_models(project.path)
+        if entry.kind == "segmenter"
+    ]
+
+
+def project_segmenter(project: Project) -> tuple[Path, Path] | None:
+    """The segmenter the project remembers, else the first one found in the models folders."""
+    chosen = read_choice(project).segmenter
+    if chosen is not None:
+        return chosen
+    found = found_segmenters(project)
+    return (found[0][1], found[0][2]) if found else None

@@ -124,9 +124,12 @@ class SegmentationService(QObject):
     ``segmentFailed(request, message)``.
     """
 
-    def __init__(self, cache: EmbeddingCache, parent: QObject | None = None) -> None:
+    def __init__(
+        self, make_cache: Callable[[], EmbeddingCache], parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
-        self.cache = cache
+        self._make_cache = make_cache
+        self._cache: EmbeddingCache | None = None
         self.signals = _Signals(self)
         self._encode_pool = QThreadPool(self)
         self._encode_pool.setMaxThreadCount(1)
@@ -144,6 +147,13 @@ class SegmentationService(QObject):
         self._closed = False
         self.encode_count = 0  # encoder runs (not cache hits), for tests and benchmarks
 
+    @property
+    def cache(self) -> EmbeddingCache:
+        """The embedding cache (made when first needed: it imports nothing at start-up)."""
+        if self._cache is None:
+            self._cache = self._make_cache()
+        return self._cache
+
     # The model
 
     @property
@@ -151,6 +161,11 @@ class SegmentationService(QObject):
         """The loaded segmenter's info (None before it loaded)."""
         segmenter = self._segmenter
         return segmenter.info if segmenter is not None else None
+
+    @property
+    def segmenter(self) -> Segmenter | None:
+        """The loaded segmenter (None before it loaded); its calls are thread-safe."""
+        return self._segmenter
 
     @property
     def model_files(self) -> tuple[Path, Path] | None:
@@ -163,6 +178,7 @@ class SegmentationService(QObject):
         if files == self._model_files:
             return
         self._model_files = files
+        self.cache  # noqa: B018 - made here, on the GUI thread, before any worker uses it
         with self._lock:
             self._segmenter = None
             self._ready.clear()
