@@ -10,9 +10,11 @@ import json
 import math
 import os
 import tempfile
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -119,6 +121,17 @@ class ImageEmbedding:
     def save(self, path: Path) -> None:
         """Write as ``.npz`` (uncompressed), atomically: a temporary file renamed into place."""
         path = Path(path)
+        handle, tmp = tempfile.mkstemp(prefix=".labeler-tmp-embedding-", dir=path.parent)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                self.write(out)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def write(self, out: BinaryIO) -> None:
+        """Write the ``.npz`` content to an open binary file."""
         meta = {
             "format": EMBEDDING_FORMAT,
             "original_hw": list(self.original_hw),
@@ -127,26 +140,22 @@ class ImageEmbedding:
             "encode_ms": self.encode_ms,
             "names": list(self.arrays),
         }
-        handle, tmp = tempfile.mkstemp(prefix=".labeler-tmp-embedding-", dir=path.parent)
-        try:
-            with os.fdopen(handle, "wb") as out:
-                arrays = {f"a{n}": a for n, a in enumerate(self.arrays.values())}
-                np.savez(out, __meta__=np.frombuffer(json.dumps(meta).encode(), np.uint8), **arrays)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        arrays = {f"a{n}": a for n, a in enumerate(self.arrays.values())}
+        np.savez(out, __meta__=np.frombuffer(json.dumps(meta).encode(), np.uint8), **arrays)
 
     @classmethod
     def load(cls, path: Path) -> ImageEmbedding:
         """Read a file written by :meth:`save`; ``ValueError`` when it is not one."""
-        with np.load(Path(path), allow_pickle=False) as data:
-            if "__meta__" not in data:
-                raise ValueError(f"{path}: not an image embedding file (no metadata)")
-            meta = json.loads(bytes(data["__meta__"]).decode())
-            if meta.get("format") != EMBEDDING_FORMAT:
-                raise ValueError(f"{path}: embedding format {meta.get('format')!r} is not known")
-            arrays = {name: np.array(data[f"a{n}"]) for n, name in enumerate(meta["names"])}
+        try:
+            with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as data:
+                if "__meta__" not in data:
+                    raise ValueError(f"{path}: not an image embedding file (no metadata)")
+                meta = json.loads(bytes(data["__meta__"]).decode())
+                if meta.get("format") != EMBEDDING_FORMAT:
+                    raise ValueError(f"{path}: embedding format {meta.get('format')!r} unknown")
+                arrays = {name: np.array(data[f"a{n}"]) for n, name in enumerate(meta["names"])}
+        except (zipfile.BadZipFile, EOFError, KeyError, UnicodeDecodeError) as exc:
+            raise ValueError(f"{path}: not a readable image embedding file ({exc})") from exc
         h, w = meta["original_hw"]
         return cls(
             arrays=arrays,
