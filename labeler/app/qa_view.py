@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from labeler.app.canvas.controller import CanvasController
 from labeler.app.charts import BackgroundRefresh, ChartCard
 from labeler.app.compare_view import CompareView
+from labeler.app.vendor_tab import add_vendor_tabs
 from labeler.app.workspace import Workspace
 from labeler.core.agreement import agreement_report
 from labeler.core.diagnosis import diagnose
@@ -216,6 +217,7 @@ class QaView(QWidget):
         self.tabs.addTab(self._slices_page(), "Errors")
         self.compare_view = CompareView(self.workspace, self.controller)
         self.tabs.addTab(self.compare_view, "Compare runs")
+        self.vendor_tabs = add_vendor_tabs(self)  # "Vendors" and "Gold"
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addLayout(top)
@@ -299,6 +301,7 @@ class QaView(QWidget):
         """Stop the worker (the window is closing)."""
         self.refresher.shutdown()
         self.compare_view.shutdown()
+        self.vendor_tabs.shutdown()
 
     # Updates
 

@@ -1,0 +1,171 @@
+"""The QA view's gold tab: everyone's score on gold images, and the worst answers one click away.
+
+:func:`compute_gold` runs :func:`labeler.core.gold.gold_report` on a worker with its own
+project connection; :class:`GoldTab` shows its ``to_dict()`` form: a row per person
+(F1, mean IoU, class accuracy, empty answers) and the worst items. Double-click (or
+Enter) on an item opens its image in the canvas.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from labeler.app.charts import BackgroundRefresh
+from labeler.app.workspace import Workspace
+from labeler.core.events import Change, Entity
+from labeler.core.gold import gold_report
+from labeler.core.progress import Progress
+from labeler.core.store import Project
+
+WORST_SHOWN = 200
+WATCHED = frozenset(
+    {Entity.ANNOTATION, Entity.ANSWER, Entity.GOLD, Entity.REVIEW, Entity.PACKAGE, Entity.CLASS}
+)
+
+
+def compute_gold(path: Path, progress: Progress | None = None) -> dict[str, Any]:
+    """The gold report of the project at ``path`` (JSON-ready)."""
+    with Project.open(path) as project:
+        report = gold_report(project).to_dict()
+    if progress is not None:
+        progress.check()
+    report["items"] = report["items"][:WORST_SHOWN]
+    return report
+
+
+def metric_text(metric: Any, digits: int = 3) -> str:
+    """A metric dict's value as text (``n/a`` when undefined)."""
+    value = metric.get("value") if isinstance(metric, dict) else metric
+    return "n/a" if value is None else f"{float(value):.{digits}f}"
+
+
+def _tree(columns: tuple[str, ...]) -> QTreeWidget:
+    tree = QTreeWidget()
+    tree.setHeaderLabels(list(columns))
+    tree.setRootIsDecorated(False)
+    tree.setAlternatingRowColors(True)
+    tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    tree.header().setStretchLastSection(True)
+    return tree
+
+
+class GoldTab(QWidget):
+    """Gold scores per person and the worst gold answers, kept current."""
+
+    PEOPLE = (
+        "Person",
+        "Vendor",
+        "Items",
+        "F1",
+        "Mean IoU",
+        "Class acc.",
+        "Empty ok",
+        "False empty",
+    )
+    ITEMS = ("Score", "Person", "Image", "Reference", "Answered", "Matched", "Guideline")
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.data: dict[str, Any] | None = None
+        path = workspace.project.path
+        self.refresher = BackgroundRefresh(lambda p: compute_gold(path, p), "gold", 1500, self)
+        self.refresher.resultReady.connect(self._on_result)
+        self.refresher.failed.connect(lambda message: self.summary.setText(message))
+        self.summary = QLabel("Not computed yet")
+        self.summary.setWordWrap(True)
+        self.people = _tree(self.PEOPLE)
+        self.items = _tree(self.ITEMS)
+        self.items.itemActivated.connect(
+            lambda item, _column: self.open_item(self.items.indexOfTopLevelItem(item))
+        )
+        hint = QLabel("Worst answers first. Double-click (or Enter) opens the image.")
+        hint.setObjectName("secondaryText")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.people, 1)
+        layout.addWidget(hint)
+        layout.addWidget(self.items, 2)
+        workspace.changed.connect(self._on_change)
+
+    def refresh(self) -> None:
+        """Recompute now (on a worker)."""
+        self.refresher.run_now()
+
+    def has_result(self) -> bool:
+        """True once something was computed and nothing is under way."""
+        return self.data is not None and not self.refresher.busy
+
+    def open_item(self, row: int) -> bool:
+        """Open the image of a worst-items row in the canvas; False for no such row."""
+        item = self.items.topLevelItem(row)
+        if item is None:
+            return False
+        self.workspace.focusImageRequested.emit(int(item.data(0, Qt.ItemDataRole.UserRole)))
+        return True
+
+    def shutdown(self) -> None:
+        """Stop the worker (the window is closing)."""
+        self.refresher.shutdown()
+
+    def _on_change(self, change: Change) -> None:
+        if change.entity in WATCHED:
+            self.refresher.request_if_visible(self)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Compute when first shown, and after changes made while hidden."""
+        super().showEvent(event)
+        self.refresher.request_if_stale()
+
+    def _on_result(self, data: dict[str, Any]) -> None:
+        self.data = data
+        overall = data["overall"]
+        self.summary.setText(
+            f"{data['gold_images']} gold images · {overall['items']} answers scored · "
+            f"F1 {metric_text(overall['f1'])} · mean IoU {metric_text(overall['mean_iou'])} · "
+            f"empty answers right {overall['empty_correct']}/{overall['empty_gold']}"
+        )
+        self.people.clear()
+        for row in data["people"]:
+            self.people.addTopLevelItem(
+                QTreeWidgetItem(
+                    [
+                        row["person"],
+                        row["organization"] or "",
+                        str(row["items"]),
+                        metric_text(row["f1"]),
+                        metric_text(row["mean_iou"]),
+                        metric_text(row["class_accuracy"]),
+                        f"{row['empty_correct']}/{row['empty_gold']}",
+                        str(row["false_empty"]),
+                    ]
+                )
+            )
+        self.items.clear()
+        for entry in data["items"]:
+            item = QTreeWidgetItem(
+                [
+                    f"{entry['score']:.3f}",
+                    entry["person"],
+                    Path(entry["image"]).name,
+                    str(entry["reference_objects"]),
+                    str(entry["answered_objects"]),
+                    str(entry["matched"]),
+                    entry["guideline"],
+                ]
+            )
+            item.setData(0, Qt.ItemDataRole.UserRole, entry["image_id"])
+            item.setToolTip(2, entry["image"])
+            self.items.addTopLevelItem(item)

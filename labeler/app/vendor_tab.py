@@ -1,0 +1,188 @@
+"""The QA view's vendor scorecard tab (and the hook that adds it and the gold tab).
+
+:func:`compute_scorecard` runs :func:`labeler.core.vendor_scorecard.vendor_scorecard`
+on a worker with its own project connection; :class:`VendorTab` shows a row per
+vendor batch and two of the HTML report's SVG charts (gold F1 and the share of reviewed
+objects accepted, per batch in the order sent). :func:`add_vendor_tabs` is the one call
+the QA view makes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from labeler.app.charts import BackgroundRefresh, ChartCard
+from labeler.app.gold_tab import GoldTab
+from labeler.app.workspace import Workspace
+from labeler.core.events import Change, Entity
+from labeler.core.progress import Progress
+from labeler.core.report.svg import bar_chart
+from labeler.core.store import Project
+from labeler.core.vendor_scorecard import vendor_scorecard
+
+if TYPE_CHECKING:
+    from labeler.app.qa_view import QaView
+
+CHART_WIDTH = 440
+WATCHED = frozenset(
+    {
+        Entity.ANNOTATION,
+        Entity.ANSWER,
+        Entity.ASSIGNMENT,
+        Entity.GOLD,
+        Entity.PACKAGE,
+        Entity.PROJECT,
+        Entity.QUESTION,
+        Entity.REVIEW,
+    }
+)
+COLUMNS = (
+    ("Vendor", "vendor"),
+    ("Batch", "batch"),
+    ("Sent", "images_sent"),
+    ("Delivered", "images_delivered"),
+    ("Objects", "objects_delivered"),
+    ("Accepted", "accepted"),
+    ("Rejected", "rejected"),
+    ("Fixed", "fixed"),
+    ("Gold F1", "gold_f1"),
+    ("Agreement F1", "agreement_f1"),
+    ("Median s/image", "median_seconds_per_image"),
+    ("Questions", "questions_asked"),
+    ("Cost", "cost"),
+    ("Cost/accepted", "cost_per_accepted_object"),
+    ("Gold trend", "trend.gold_f1"),
+    ("Accepted trend", "trend.acceptance"),
+)
+
+
+def compute_scorecard(path: Path, progress: Progress | None = None) -> dict[str, Any]:
+    """The vendor scorecard of the project at ``path`` (JSON-ready)."""
+    with Project.open(path) as project:
+        card = vendor_scorecard(project).to_dict()
+    if progress is not None:
+        progress.check()
+    return card
+
+
+def cell_text(batch: dict[str, Any], key: str) -> str:
+    """What one scorecard cell shows."""
+    if key.startswith("trend."):
+        value = batch["trend"].get(key.split(".", 1)[1])
+        return "—" if value is None else f"{value:+.2f}"
+    value = batch.get(key)
+    if value is None:
+        return "—"
+    if key in ("cost", "cost_per_accepted_object"):
+        return f"{value:,.0f} {batch.get('currency') or ''}".strip()
+    if isinstance(value, float):
+        return f"{value:.3f}" if key.endswith("f1") else f"{value:.1f}"
+    return str(value)
+
+
+class VendorTab(QWidget):
+    """The scorecard table and its charts, kept current as work comes back and is reviewed."""
+
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.data: dict[str, Any] | None = None
+        path = workspace.project.path
+        self.refresher = BackgroundRefresh(
+            lambda p: compute_scorecard(path, p), "vendor scorecard", 1500, self
+        )
+        self.refresher.resultReady.connect(self._on_result)
+        self.refresher.failed.connect(lambda message: self.summary.setText(message))
+        self.summary = QLabel("Not computed yet")
+        self.summary.setWordWrap(True)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels([title for title, _ in COLUMNS])
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.gold_card = ChartCard("Gold F1 per batch (in the order sent)")
+        self.accept_card = ChartCard("Share of reviewed objects accepted per batch")
+        charts = QHBoxLayout()
+        charts.addWidget(self.gold_card)
+        charts.addWidget(self.accept_card)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(charts)
+        workspace.changed.connect(self._on_change)
+
+    def refresh(self) -> None:
+        """Recompute now (on a worker)."""
+        self.refresher.run_now()
+
+    def has_result(self) -> bool:
+        """True once something was computed and nothing is under way."""
+        return self.data is not None and not self.refresher.busy
+
+    def shutdown(self) -> None:
+        """Stop the worker (the window is closing)."""
+        self.refresher.shutdown()
+
+    def _on_change(self, change: Change) -> None:
+        if change.entity in WATCHED:
+            self.refresher.request_if_visible(self)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Compute when first shown, and after changes made while hidden."""
+        super().showEvent(event)
+        self.refresher.request_if_stale()
+
+    def _on_result(self, data: dict[str, Any]) -> None:
+        self.data = data
+        batches = data["batches"]
+        vendors = sorted({b["vendor"] for b in batches})
+        self.summary.setText(
+            f"{len(batches)} batches from {len(vendors)} vendors"
+            + (f" ({', '.join(vendors)})" if vendors else ": export a package or assign a batch")
+        )
+        self.table.setRowCount(len(batches))
+        for row, batch in enumerate(batches):
+            for column, (_title, key) in enumerate(COLUMNS):
+                self.table.setItem(row, column, QTableWidgetItem(cell_text(batch, key)))
+        labels = [f"{b['vendor']} · {b['batch']}" for b in batches]
+        for card, key in ((self.gold_card, "gold_f1"), (self.accept_card, "acceptance")):
+            bars = [(label, b.get(key)) for label, b in zip(labels, batches, strict=True)]
+            if any(v is not None for _, v in bars):
+                card.show_chart(bar_chart(bars, card.title.text(), width=CHART_WIDTH))
+            else:
+                card.show_empty("No batch has a figure here yet.")
+
+
+@dataclass
+class VendorTabs:
+    """The two tabs the hook added to the QA view."""
+
+    scorecard: VendorTab
+    gold: GoldTab
+
+    def shutdown(self) -> None:
+        """Stop both workers."""
+        self.scorecard.shutdown()
+        self.gold.shutdown()
+
+
+def add_vendor_tabs(view: QaView) -> VendorTabs:
+    """Add the "Vendors" and "Gold" tabs to the QA view; returns them."""
+    tabs = VendorTabs(VendorTab(view.workspace), GoldTab(view.workspace))
+    view.tabs.addTab(tabs.scorecard, "Vendors")
+    view.tabs.addTab(tabs.gold, "Gold")
+    return tabs
