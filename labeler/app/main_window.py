@@ -37,7 +37,7 @@ from labeler.app.ai_polygon import add_tool_button, create_ai_polygon
 from labeler.app.canvas.controller import CanvasController
 from labeler.app.canvas.overlays import DisagreementOverlayItem
 from labeler.app.canvas.view import WHEEL_STEP, CanvasView
-from labeler.app.class_panel import ClassPanel
+from labeler.app.class_panel import ClassesMenu, ClassPanel
 from labeler.app.curation_panel import CurationPanel
 from labeler.app.docks import DockHost
 from labeler.app.guideline_panel import GuidelinePanel
@@ -268,6 +268,13 @@ class MainWindow(QMainWindow):
         self.canvas_view.toolChanged.connect(self._on_tool_changed)
         self.canvas_view.selectionChanged.connect(self._on_selection)
         self.class_panel.classPicked.connect(self.controller.set_class)
+        self.classes_menu = ClassesMenu(  # the real class names, kept current
+            self.menus[MenuId.CLASSES],
+            ws,
+            [self.action_registry[f"class.{n}"] for n in range(1, 10)],
+            self.pick_class_number,
+            self.class_panel,
+        )
         self.prelabel_panel.providerChanged.connect(self.status.set_provider)
         ws.saveStateChanged.connect(self.status.set_save_state)
         ws.errorRaised.connect(self.status.show_error)
