@@ -177,6 +177,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("view.zoom_in", "Zoom in", ("+", "="), MenuId.VIEW, "zoom_in"),
     ActionSpec("view.zoom_out", "Zoom out", ("-",), MenuId.VIEW, "zoom_out"),
     *_class_actions(),
+    ActionSpec(
+        "file.open",
+        "Open…",
+        ("Ctrl+O",),
+        MenuId.FILE,
+        "open_project",
+        tip="a project (.labeler) or a vendor work package (.lbpkg)",
+    ),
     ActionSpec("file.import", "Import images…", ("Ctrl+I",), MenuId.FILE, "import_images"),
     ActionSpec(
         "file.prelabel_all",
@@ -186,6 +194,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "prelabel_all",
     ),
     ActionSpec("file.export", "Export dataset…", ("Ctrl+E",), MenuId.FILE, "export_dataset"),
+    ActionSpec("file.quit", "Quit", ("Ctrl+Q",), MenuId.FILE, "quit"),
     ActionSpec("help.shortcuts", "Keyboard shortcuts", ("?", "F1"), MenuId.HELP, "show_shortcuts"),
 )
 

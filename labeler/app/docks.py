@@ -42,19 +42,23 @@ DOCKS: dict[str, DockSpec] = {
         DockSpec("image_tags", "Image tags", Area.RightDockWidgetArea),
         DockSpec("guideline", "Guideline", Area.RightDockWidgetArea),
         DockSpec("triage", "Triage", Area.LeftDockWidgetArea, MenuId.QA, tabify_with="images"),
+        # Docked, never floating over the canvas they navigate: the dashboard under it,
+        # curation tabbed with the guideline (the window gives each room when shown).
+        DockSpec("qa_dashboard", "QA dashboard", Area.BottomDockWidgetArea, MenuId.QA, hidden=True),
         DockSpec(
-            "qa_dashboard",
-            "QA dashboard",
-            Area.BottomDockWidgetArea,
+            "curation",
+            "Curation",
+            Area.RightDockWidgetArea,
             MenuId.QA,
-            floating_size=(1280, 880),
+            tabify_with="guideline",
             hidden=True,
         ),
-        DockSpec("curation", "Curation", Area.RightDockWidgetArea, MenuId.QA, hidden=True),
         DockSpec("review", "Review", Area.RightDockWidgetArea, tabify_with="guideline"),
         DockSpec(
             "inbox", "Inbox", Area.RightDockWidgetArea, MenuId.QA, tabify_with="review", hidden=True
         ),
+        DockSpec("display", "Display", Area.RightDockWidgetArea, tabify_with="image_tags"),
+        DockSpec("shapes", "Shapes", Area.RightDockWidgetArea, tabify_with="pre-labels"),
     )
 }
 

@@ -9,7 +9,7 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QEvent, QObject
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from labeler.app.main_window import MainWindow
@@ -18,6 +18,7 @@ from labeler.app.start_screen import StartScreen, add_recent_project
 from labeler.app.theme import apply_theme
 from labeler.core.domain import Person, Role
 from labeler.core.errors import LabelerError
+from labeler.core.packages import PACKAGE_SUFFIX, open_package, save_package
 from labeler.core.store import Project
 
 # Qt >= 6.5's xcb platform plugin links this library; without it Qt aborts with a
@@ -86,7 +87,13 @@ def choose_person(project: Project, name: str | None, interactive: bool) -> Pers
     return people[0] if people else project.ensure_person(DEMO_PERSON, Role.ANNOTATOR)
 
 
-def run(project_path: Path | None, *, screenshot: Path | None, person: str | None) -> int:
+def run(
+    project_path: Path | None,
+    *,
+    screenshot: Path | None,
+    person: str | None,
+    package: Path | None = None,
+) -> int:
     """See :func:`labeler.app.run_app`."""
     app = application()
     interactive = screenshot is None
@@ -98,22 +105,102 @@ def run(project_path: Path | None, *, screenshot: Path | None, person: str | Non
             return 0
         project_path = start.project_path
     try:
-        project = Project.open(project_path)
-        chosen = choose_person(project, person, interactive)
+        window = open_workspace(project_path, person, interactive, package)
     except LabelerError as exc:
         return _fail(str(exc), interactive)
+    if window is None:
+        return 0
+    if screenshot is not None:
+        return _grab_window(app, window, screenshot)
+    window.show()
+    window.guideline_ui.require()  # no labeling or review before the version in force is read
+    code = app.exec()
+    if _WORKSPACES is not None:
+        _WORKSPACES.close_all()  # a package whose window never got its close event
+    return code
+
+
+class _OpenWorkspaces(QObject):
+    """The windows open in this process: File ▸ Open and Recent replace one with another.
+
+    A window on a vendor package writes the work back into the package when it closes.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.packages: dict[MainWindow, Path] = {}
+
+    def watch(self, window: MainWindow, package: Path | None) -> None:
+        if package is not None:
+            self.packages[window] = package
+        window.installEventFilter(self)
+        window.openRequested.connect(lambda target: self.replace(window, target))
+
+    def replace(self, window: MainWindow, target: Path) -> None:
+        """Open ``target`` (a project or a package) in a new window, then close ``window``."""
+        try:
+            opened = open_workspace(target, None, True)
+        except LabelerError as exc:
+            QMessageBox.warning(window, "Cannot open the project", str(exc))
+            return
+        if opened is None:
+            return
+        window.close()
+        opened.show()
+        opened.guideline_ui.require()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """A closing window on a package: release the project, then save the package."""
+        if event.type() == QEvent.Type.Close and isinstance(watched, MainWindow):
+            self._release(watched)
+        return False
+
+    def close_all(self) -> None:
+        """Release every window still holding a package (the event loop has ended)."""
+        for window in list(self.packages):
+            self._release(window)
+
+    def _release(self, window: MainWindow) -> None:
+        window.shutdown()
+        package = self.packages.pop(window, None)
+        if package is not None:
+            save_package(package)
+            print(f"Saved your work into {package}", file=sys.stderr)
+
+
+_WORKSPACES: _OpenWorkspaces | None = None
+
+
+def open_workspace(
+    path: Path, person: str | None, interactive: bool, package: Path | None = None
+) -> MainWindow | None:
+    """The main window on a project or a ``.lbpkg`` package (extracted beside it).
+
+    None when the person declined to sign in. Interactive windows go first in the
+    recent list under the path the person chose: the package, never its working copy.
+    """
+    global _WORKSPACES
+    if package is None and path.suffix == PACKAGE_SUFFIX:
+        package, path = path, open_package(path)
+        print(f"Working on package {package.name} in {path.parent}", file=sys.stderr)
+    project = Project.open(path)
+    try:
+        chosen = choose_person(project, person, interactive)
+    except LabelerError:
+        project.close()
+        raise
     if chosen is None:
         project.close()
-        return 0
+        return None
     if person:
         remember_person(project, chosen)
     window = MainWindow(project, chosen)
-    if screenshot is not None:
-        return _grab_window(app, window, screenshot)
-    add_recent_project(Path(project_path))
-    window.show()
-    window.guideline_ui.require()  # no labeling or review before the version in force is read
-    return app.exec()
+    if interactive:
+        add_recent_project(package or path)
+        if _WORKSPACES is None:
+            _WORKSPACES = _OpenWorkspaces()
+        _WORKSPACES.watch(window, package)
+    return window
 
 
 def _fail(message: str, interactive: bool) -> int:

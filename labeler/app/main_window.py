@@ -17,16 +17,25 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QSettings, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QActionGroup, QCloseEvent, QGuiApplication, QShowEvent, QUndoStack
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QGuiApplication,
+    QShowEvent,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QFileDialog,
     QInputDialog,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QToolBar,
+    QToolButton,
     QWidget,
 )
 
@@ -39,6 +48,8 @@ from labeler.app.canvas.overlays import DisagreementOverlayItem
 from labeler.app.canvas.view import WHEEL_STEP, CanvasView
 from labeler.app.class_panel import ClassesMenu, ClassPanel
 from labeler.app.curation_panel import CurationPanel
+from labeler.app.display_panel import DisplayPanel
+from labeler.app.display_settings import DisplaySettings
 from labeler.app.docks import DockHost
 from labeler.app.guideline_panel import GuidelinePanel
 from labeler.app.image_browser import STATUS_LABELS, ImageBrowser
@@ -47,6 +58,8 @@ from labeler.app.inbox_panel import QuestionsUi
 from labeler.app.prelabel_panel import PrelabelPanel
 from labeler.app.qa_view import QaView
 from labeler.app.review_panel import ReviewPanel
+from labeler.app.shape_list import ShapeList
+from labeler.app.start_screen import OPEN_FILTER, recent_projects
 from labeler.app.status_bar import WorkspaceStatusBar
 from labeler.app.tags_panel import TagsPanel
 from labeler.app.thumbnails import ThumbnailCache, default_cache_dir
@@ -74,7 +87,7 @@ _ACTIVITY_EVENTS = frozenset(
 # ignored (restoreState refuses it) instead of squeezing the new panels into it.
 # How often the window looks for commits by other programs (SQLite data_version: cheap).
 EXTERNAL_POLL_MS = 1000
-LAYOUT_VERSION = 2
+LAYOUT_VERSION = 3
 
 
 class MainWindow(QMainWindow):
@@ -85,6 +98,7 @@ class MainWindow(QMainWindow):
     """
 
     imageDisplayed = Signal(int)
+    openRequested = Signal(object)  # a Path: File ▸ Open or Recent (the launcher opens it)
 
     def __init__(
         self,
@@ -118,11 +132,13 @@ class MainWindow(QMainWindow):
         self.menus = self._host.build_menus()
         self.docks = self._host.docks
         self._build_menus()
+        self._build_file_menu()
         self._build_docks()
         self._build_toolbar()
         self._connect()
         self._build_panels()
         self._build_ai_polygon()
+        self._build_view_docks()
         ws, navigate = self.workspace, self.image_browser.select_image
         self.questions_ui = QuestionsUi(ws, self.controller, self.canvas_view, self.status,
                                         self.add_dock, navigate, self)
@@ -180,7 +196,8 @@ class MainWindow(QMainWindow):
         self.docks["images"].raise_()
         triage.visibilityChanged.connect(lambda shown: shown and self._widen(triage))
         self.qa_view = QaView(self.workspace, self.controller)
-        self.qa_view.dock = self.add_dock(self.qa_view, "qa_dashboard")
+        qa = self.qa_view.dock = self.add_dock(self.qa_view, "qa_dashboard")
+        qa.visibilityChanged.connect(lambda shown: shown and self._give_height(qa))
         self.curation_panel = CurationPanel(self.workspace, self.controller)
         self.curation_panel.dock = self.add_dock(self.curation_panel, "curation")
         self.guideline_ui = GuidelineUi(
@@ -201,6 +218,29 @@ class MainWindow(QMainWindow):
             add_case.triggered.connect(lambda _checked=False: panel.ask_edge_case())
         if panel.can_review:
             self.controller.edit_filter = panel.hold_fix
+
+    def _build_view_docks(self) -> None:
+        """The Display and Shapes docks over one view-state object (never stored as labels)."""
+        project_id = str(self.workspace.project.meta().get("project_id", ""))
+        display = self.display = DisplaySettings(project_id, self.workspace.person, self.settings)
+        self.controller.set_display(display)
+        self.display_panel = DisplayPanel(self.workspace, display)
+        self.add_dock(self.display_panel, "display")
+        self.shape_list = ShapeList(self.controller, display)
+        self.add_dock(self.shape_list, "shapes")
+        triage = self.triage_panel
+        triage.set_overlays_visible(display.overlays)  # off by default for annotators
+        triage.overlay_check.toggled.connect(display.set_overlays)
+        display.overlaysChanged.connect(triage.set_overlays_visible)
+        triage.overlay.avoid_labels_of(self.canvas_view.shapes_item)
+        self.docks["classes"].raise_()
+        self.docks["pre-labels"].raise_()
+        self.docks["image_tags"].raise_()
+
+    def _give_height(self, dock: QDockWidget) -> None:
+        """The QA dashboard docks under the canvas with two fifths of the window's height."""
+        if not dock.isFloating() and dock.height() < self.height() * 0.3:
+            self.resizeDocks([dock], [round(self.height() * 0.4)], Qt.Orientation.Vertical)
 
     def _widen(self, dock: QDockWidget) -> None:
         """The triage queue's columns need more room than the image browser's thumbnails."""
@@ -248,10 +288,7 @@ class MainWindow(QMainWindow):
                 toolbar.addAction(button_action)
                 button = toolbar.widgetForAction(button_action)
                 if button is not None:
-                    button.setText(short[name])
-                    button.setToolTip(
-                        f"{button_action.text()} ({button_action.shortcut().toString()})"
-                    )
+                    _pin_label(button, button_action, short[name])
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
         self.toolbar = toolbar
 
@@ -301,14 +338,18 @@ class MainWindow(QMainWindow):
         project_id = self.workspace.project.meta().get("project_id", "")
         return f"projects/{project_id}/{what}"
 
+    def _layout_key(self, what: str) -> str:
+        """Settings key of the window's layout for the signed-in person's role."""
+        return f"window/{self.workspace.person.role.value}/{what}"
+
     def _restore_layout(self) -> None:
         settings = self.settings
-        geometry = settings.value("window/geometry")
+        geometry = settings.value(self._layout_key("geometry"))
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(self._default_size())
-        state = settings.value("window/state")
+            self.setGeometry(self._default_geometry())
+        state = settings.value(self._layout_key("state"))
         self._layout_restored = state is not None and bool(
             self.restoreState(state, LAYOUT_VERSION)
         )
@@ -323,12 +364,16 @@ class MainWindow(QMainWindow):
                 Qt.Orientation.Horizontal,
             )
 
-    def _default_size(self) -> QSize:
+    def _default_geometry(self) -> QRect:
+        """Most of the screen (90 % of the available area), centred on it."""
         screen = QGuiApplication.primaryScreen()
-        available = screen.availableGeometry().size() if screen is not None else QSize(0, 0)
-        if available.width() < 1024:
-            return QSize(1400, 900)
-        return QSize(min(1600, available.width()), min(1000, available.height()))
+        if screen is None:
+            return QRect(0, 0, 1400, 900)
+        available = screen.availableGeometry()
+        size = QSize(round(available.width() * 0.9), round(available.height() * 0.9))
+        rect = QRect(QPoint(0, 0), size)
+        rect.moveCenter(available.center())
+        return rect
 
     def _start(self) -> None:
         last = self.settings.value(self._settings_key("last_image"))
@@ -650,6 +695,40 @@ class MainWindow(QMainWindow):
             lines = "\n".join(report.problem_lines(12))
             self.notify("Not everything was imported as it is", f"{summary}.\n\n{lines}")
 
+    def open_project(self) -> None:
+        """Ask for a project or a vendor package and open it in place of this one."""
+        path, _ = QFileDialog.getOpenFileName(self, "Open project or package", "", OPEN_FILTER)
+        if path:
+            self.openRequested.emit(Path(path))
+
+    def quit(self) -> None:
+        """Close the window (every edit is already saved) and so end the app."""
+        self.close()
+
+    def _build_file_menu(self) -> None:
+        """File ▸ Recent (filled when opened) after Open…; Quit last, after a separator."""
+        menu = self.menus[MenuId.FILE]
+        self.recent_menu = QMenu("Recent", menu)
+        self.recent_menu.setObjectName("menu_recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        actions = menu.actions()
+        following = actions[actions.index(self.action_registry["file.open"]) + 1]
+        menu.insertMenu(following, self.recent_menu)
+        menu.insertSeparator(following)
+        menu.insertSeparator(self.action_registry["file.quit"])
+        self._fill_recent_menu()
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        current = self.workspace.project.path.resolve()
+        for path in recent_projects(self.settings):
+            action = self.recent_menu.addAction(f"{path.name}   —   {path.parent}")
+            action.setData(str(path))
+            action.setEnabled(path.resolve() != current)
+            action.triggered.connect(lambda _checked=False, p=path: self.openRequested.emit(p))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction("No recent projects").setEnabled(False)
+
     def notify(self, title: str, text: str, error: bool = False) -> None:
         """A message that does not block the workspace (closed with OK)."""
         icon = QMessageBox.Icon.Warning if error else QMessageBox.Icon.Information
@@ -723,8 +802,8 @@ class MainWindow(QMainWindow):
         if app is not None:
             app.removeEventFilter(self)
         settings = self.settings
-        settings.setValue("window/geometry", self.saveGeometry())
-        settings.setValue("window/state", self.saveState(LAYOUT_VERSION))
+        settings.setValue(self._layout_key("geometry"), self.saveGeometry())
+        settings.setValue(self._layout_key("state"), self.saveState(LAYOUT_VERSION))
         self.workspace.close()
         self.workspace.undo_stack.blockSignals(True)
         for stopper in (
@@ -744,3 +823,20 @@ class MainWindow(QMainWindow):
             emitter.blockSignals(True)  # late queued results must not reach a closed project
         if self._owns_project:
             self.workspace.project.close()
+
+
+def _pin_label(button: QWidget, action: QAction, text: str) -> None:
+    """A toolbar button keeps its short label and width when the action's text changes.
+
+    (Undo becomes "Undo Add box" in the menu; its button stays "Undo", so nothing moves.)
+    """
+    if not isinstance(button, QToolButton):
+        return
+
+    def apply() -> None:
+        button.setText(text)
+        button.setToolTip(f"{action.text()} ({action.shortcut().toString()})")
+
+    apply()
+    button.setFixedWidth(button.sizeHint().width())
+    action.changed.connect(apply)  # after Qt copied the action's new text onto the button

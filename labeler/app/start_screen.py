@@ -1,4 +1,8 @@
-"""The start screen: open a recent or existing project, or create a new one."""
+"""The start screen: open a recent or existing project or vendor package, or create a project.
+
+A vendor work package (``.lbpkg``) is chosen like a project; the launcher extracts
+it and Recent keeps the package's own path, never its working copy.
+"""
 
 from __future__ import annotations
 
@@ -21,10 +25,16 @@ from PySide6.QtWidgets import (
 
 from labeler.core.domain import GeometryKind
 from labeler.core.errors import LabelerError
+from labeler.core.packages import PACKAGE_SUFFIX
 from labeler.core.store import PROJECT_SUFFIX, Project
 
 RECENT_KEY = "recent_projects"
 MAX_RECENT = 10
+OPEN_FILTER = (
+    f"Projects and work packages (*{PROJECT_SUFFIX} *{PACKAGE_SUFFIX});;"
+    f"labeler projects (*{PROJECT_SUFFIX});;Vendor work packages (*{PACKAGE_SUFFIX});;"
+    "All files (*)"
+)
 
 
 def recent_projects(settings: QSettings | None = None) -> list[Path]:
@@ -35,7 +45,7 @@ def recent_projects(settings: QSettings | None = None) -> list[Path]:
 
 
 def add_recent_project(path: Path, settings: QSettings | None = None) -> None:
-    """Put ``path`` first in the recent list."""
+    """Put ``path`` first in the recent list (for a package: the ``.lbpkg``, not its copy)."""
     settings = settings or QSettings()
     resolved = str(path.resolve())
     paths = [str(p) for p in recent_projects(settings) if str(p) != resolved]
@@ -58,7 +68,7 @@ class StartScreen(QDialog):
             self.recent.addItem(item)
         self.recent.itemActivated.connect(self._open_item)
         self.recent.itemDoubleClicked.connect(self._open_item)
-        open_button = QPushButton("Open project…")
+        open_button = QPushButton("Open project or package…")
         open_button.clicked.connect(self._open_file)
         new_button = QPushButton("New project…")
         new_button.clicked.connect(self._new_project)
@@ -76,9 +86,7 @@ class StartScreen(QDialog):
         self._choose(Path(item.data(Qt.ItemDataRole.UserRole)))
 
     def _open_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Open project", "", f"labeler projects (*{PROJECT_SUFFIX});;All files (*)"
-        )
+        path, _ = QFileDialog.getOpenFileName(self, "Open project or package", "", OPEN_FILTER)
         if path:
             self._choose(Path(path))
 

@@ -74,13 +74,8 @@ def run_open(args: argparse.Namespace) -> int:
         stderr.print(f"Working on package {package.name} in {project_path.parent}")
     from labeler.app import run_app
 
-    code = run_app(project_path, screenshot=args.screenshot, person=args.person)
-    if package is not None and args.screenshot is None:
-        from labeler.core.packages import save_package
-
-        save_package(package)
-        stderr.print(f"Saved your work into {package}")
-    return code
+    # The app keeps the package in Recent and saves the work into it when its window closes.
+    return run_app(project_path, screenshot=args.screenshot, person=args.person, package=package)
 
 
 def run_demo(args: argparse.Namespace) -> int:

@@ -16,11 +16,13 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QImage
 
 from labeler.app.canvas.items import DrawnShape
 from labeler.app.canvas.view import CanvasView
+from labeler.app.display_settings import DisplaySettings
 from labeler.app.image_loader import ImageLoader, ImageRequest, reduction_for_width
 from labeler.app.workspace import ClipboardShape, Workspace
 from labeler.core.commands import (
@@ -41,6 +43,7 @@ from labeler.core.geometry import Box, Polygon
 from labeler.core.tools import Created, Edited, ShapeKey, ToolResult
 
 DEFAULT_THRESHOLD = 0.25
+OWNER_LABEL_LIMIT = 400  # above this many annotations on one image, no "whose" labels
 PREFETCH_DELAY_MS = 30
 
 
@@ -71,6 +74,7 @@ class CanvasController(QObject):
         # pending fix (True: held by the filter, not applied as an edit).
         self.edit_filter: Callable[[ShapeKey, Box | Polygon], bool] | None = None
         self.pending_geometry: dict[int, Box | Polygon] = {}  # annotation id -> held fix
+        self.display: DisplaySettings | None = None  # view-only filters (set_display)
         self._last_edit_at = time.monotonic()
         self.prefetch_enabled = True
         self._neighbours: list[ImageRecord] = []
@@ -190,6 +194,23 @@ class CanvasController(QObject):
             return [a for a in visible if a.annotator_id == person]
         return visible
 
+    def set_display(self, display: DisplaySettings) -> None:
+        """Draw through ``display``'s filters (hidden classes and shapes, locks, fill, tone)."""
+        self.display = display
+        display.changed.connect(self._apply_tone)
+        display.changed.connect(self._redraw)
+        display.imageAdjusted.connect(self._apply_tone)
+        self._apply_tone()
+
+    def _apply_tone(self) -> None:
+        if self.display is not None:
+            self.view.set_display_style(
+                self.display.fill_opacity, self.display.brightness, self.display.contrast
+            )
+
+    def _drawn(self, key: ShapeKey, class_id: int) -> bool:
+        return self.display is None or self.display.drawn(key, class_id)
+
     def _redraw(self) -> None:
         colors = {c.id: c.color for c in self.workspace.classes()}
         names = {c.id: c.name for c in self.workspace.classes()}
@@ -202,16 +223,45 @@ class CanvasController(QObject):
                     shapes.append(
                         DrawnShape(key, p.geometry, colors.get(p.class_id, "#ffffff"), label, True)
                     )
+        owners = self._owners_of_overlaps()
         for a in self.annotations:
-            if isinstance(a.geometry, Box | Polygon):
-                key = ShapeKey("annotation", a.id)
+            key = ShapeKey("annotation", a.id)
+            if isinstance(a.geometry, Box | Polygon) and self._drawn(key, a.class_id):
                 color = colors.get(a.class_id, "#ffffff")
                 label, geometry = names.get(a.class_id, "?"), a.geometry
+                if a.id in owners:
+                    label = f"{label} · {owners[a.id]}"
                 if a.id in self.pending_geometry:
                     label, geometry = f"{label} (fix pending)", self.pending_geometry[a.id]
                 shapes.append(DrawnShape(key, geometry, color, label))
+        self.view.set_locked(self.display.locked_shapes if self.display is not None else ())
         self.view.set_shapes(shapes)
         self.shapesChanged.emit()
+
+    def _owners_of_overlaps(self) -> dict[int, str]:
+        """Annotation id -> annotator name, for shapes overlapping another person's shape.
+
+        Where people's shapes overlap, each label says whose it is (only the few
+        shapes of one image are compared: vectorised over their bounds).
+        """
+        shapes = [a for a in self.annotations if isinstance(a.geometry, Box | Polygon)]
+        people = {a.annotator_id for a in shapes}
+        if len(people) < 2 or len(shapes) > OWNER_LABEL_LIMIT:
+            return {}
+        bounds = np.array([a.geometry.bounds() for a in shapes], dtype=float)
+        who = np.array([a.annotator_id for a in shapes])
+        meets = (
+            (bounds[:, None, 0] < bounds[None, :, 2])
+            & (bounds[None, :, 0] < bounds[:, None, 2])
+            & (bounds[:, None, 1] < bounds[None, :, 3])
+            & (bounds[None, :, 1] < bounds[:, None, 3])
+            & (who[:, None] != who[None, :])
+        )
+        flagged = np.flatnonzero(meets.any(axis=1))
+        if not len(flagged):
+            return {}
+        names = {p.id: p.name for p in self.workspace.project.people()}
+        return {shapes[i].id: names.get(shapes[i].annotator_id, "?") for i in flagged}
 
     def open_predictions(self) -> list[Prediction]:
         """Pre-labels nobody accepted, edited or rejected yet (best score first)."""
@@ -219,8 +269,12 @@ class CanvasController(QObject):
         return [p for p in self.predictions if p.id not in used and p.id not in self.rejected]
 
     def visible_predictions(self) -> list[Prediction]:
-        """Open pre-labels at or above the confidence threshold (best first)."""
-        return [p for p in self.open_predictions() if p.score >= self.threshold]
+        """Open pre-labels at or above the confidence threshold, not hidden (best first)."""
+        return [
+            p
+            for p in self.open_predictions()
+            if p.score >= self.threshold and self._drawn(ShapeKey("prediction", p.id), p.class_id)
+        ]
 
     def set_threshold(self, threshold: float) -> None:
         """Show pre-labels scoring at least ``threshold``."""

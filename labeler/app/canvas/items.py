@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+import cv2
 import numpy as np
 import shapely
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -91,6 +92,8 @@ class ImageItem(QGraphicsItem):
         super().__init__()
         self._size = (1, 1)
         self._image: QImage | None = None
+        self._decoded: QImage | None = None  # as decoded; _image is it toned for display
+        self._tone = (0, 0)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
 
     @property
@@ -108,8 +111,28 @@ class ImageItem(QGraphicsItem):
         if size != self._size:
             self.prepareGeometryChange()
         self._size = size
-        self._image = image
+        self._decoded = image
+        self._image = toned(image, *self._tone) if image is not None else None
         self.update()
+
+    @property
+    def tone(self) -> tuple[int, int]:
+        """Brightness and contrast applied for display (-100..100 each; 0, 0 = as decoded)."""
+        return self._tone
+
+    def set_tone(self, brightness: int, contrast: int) -> None:
+        """Re-tone the shown pixels once (a lookup table), never in ``paint``."""
+        if (brightness, contrast) == self._tone:
+            return
+        self._tone = (brightness, contrast)
+        if self._decoded is not None:
+            self._image = toned(self._decoded, brightness, contrast)
+        self.update()
+
+    @property
+    def shown_image(self) -> QImage | None:
+        """The pixels painted (toned), for tests and screenshots."""
+        return self._image
 
     def boundingRect(self) -> QRectF:
         """The full-resolution image rectangle."""
@@ -145,6 +168,27 @@ class ImageItem(QGraphicsItem):
         source = QRectF(target.x() * sx, target.y() * sy, target.width() * sx, target.height() * sy)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, mx < 2.0)
         painter.drawImage(target, image, source)
+
+
+def tone_table(brightness: int, contrast: int) -> np.ndarray:
+    """The 256-entry lookup table: contrast around mid-grey, then brightness (-100..100 each)."""
+    gain = (100 + contrast) / 100 if contrast <= 0 else 1 + contrast / 100
+    offset = brightness * 255 / 100
+    levels = (np.arange(256, dtype=np.float32) - 127.5) * gain + 127.5 + offset
+    return np.clip(np.rint(levels), 0, 255).astype(np.uint8)
+
+
+def toned(image: QImage, brightness: int, contrast: int) -> QImage:
+    """A copy of ``image`` with brightness and contrast applied (the same image at 0, 0)."""
+    if brightness == 0 and contrast == 0:
+        return image
+    rgb = image.convertToFormat(QImage.Format.Format_RGB32)
+    width, height, stride = rgb.width(), rgb.height(), rgb.bytesPerLine()
+    pixels = np.frombuffer(rgb.constBits(), np.uint8, stride * height).reshape(height, stride)
+    out = cv2.LUT(pixels, tone_table(brightness, contrast))  # the unused 4th byte is ignored
+    result = QImage(out.data, width, height, stride, QImage.Format.Format_RGB32).copy()
+    result.setDevicePixelRatio(image.devicePixelRatio())
+    return result
 
 
 @dataclass
@@ -240,6 +284,7 @@ class ShapesItem(QGraphicsItem):
         self._groups: list[_Group] = []
         self._labels: list[tuple[QPointF, str, QColor, bool]] = []
         self.show_labels = True
+        self.fill_alpha = FILL_ALPHA  # 0-255, the Display dock's fill opacity
         self.use_raster = True  # crowded outlines through one OpenCV layer (see raster.py)
         self._font = QFont()
         self._font.setPointSizeF(8.5)
@@ -256,6 +301,23 @@ class ShapesItem(QGraphicsItem):
             4 if isinstance(s.geometry, Box) else len(s.geometry.points) for s in shapes
         )
         self._rebuild()
+
+    def set_fill_opacity(self, opacity: float) -> None:
+        """Fill annotations with their class colour at this opacity (0-1)."""
+        alpha = round(max(0.0, min(1.0, opacity)) * 255)
+        if alpha != self.fill_alpha:
+            self.fill_alpha = alpha
+            self._rebuild()
+
+    @property
+    def labels(self) -> list[tuple[QPointF, str, QColor, bool]]:
+        """The shape labels drawn (anchor in image pixels, text, colour, pre-label?)."""
+        return list(self._labels)
+
+    @property
+    def label_font(self) -> QFont:
+        """The font of the shape labels."""
+        return self._font
 
     def set_hidden(self, key: ShapeKey | None) -> None:
         """Leave one shape out (the overlay draws it while it is dragged)."""
@@ -286,7 +348,9 @@ class ShapesItem(QGraphicsItem):
             style = (shape.color, shape.dashed)
             group = groups.get(style)
             if group is None:
-                group = groups[style] = _make_group(shape.color, shape.dashed, detailed)
+                group = groups[style] = _make_group(
+                    shape.color, shape.dashed, detailed, self.fill_alpha
+                )
                 rect_bounds[style], poly_bounds[style] = [], []
             bounds = shape.geometry.bounds()
             if isinstance(shape.geometry, Box):
@@ -381,7 +445,7 @@ def _paint_raster(painter: QPainter, outlines: list[OutlineSet], exposed: QRectF
     painter.restore()
 
 
-def _make_group(color: str, dashed: bool, detailed: bool) -> _Group:
+def _make_group(color: str, dashed: bool, detailed: bool, fill_alpha: int = FILL_ALPHA) -> _Group:
     qcolor = QColor(color)
     no_fill = QBrush(Qt.BrushStyle.NoBrush)
     if not detailed:
@@ -390,7 +454,7 @@ def _make_group(color: str, dashed: bool, detailed: bool) -> _Group:
         pen = cosmetic_pen(qcolor, PREDICTION_WIDTH, True)
         return _Group(pen, no_fill, antialias=True, color=qcolor)
     fill = QColor(qcolor)
-    fill.setAlpha(FILL_ALPHA)
+    fill.setAlpha(fill_alpha)
     pen = cosmetic_pen(qcolor, ANNOTATION_WIDTH)
     return _Group(pen, QBrush(fill), antialias=True, color=qcolor)
 
@@ -399,14 +463,29 @@ def draw_labels(
     painter: QPainter, labels: list[tuple[QPointF, str, QColor, bool]], font: QFont
 ) -> None:
     """Small tags above shapes' top-left corners, in screen pixels (readable at any zoom)."""
-    transform = painter.worldTransform()
-    metrics = QFontMetricsF(font)
+    rects = label_rects(painter.worldTransform(), labels, font)
     painter.save()
     painter.resetTransform()
     painter.setFont(font)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    for (_anchor, text, color, dashed), rect in zip(labels, rects, strict=True):
+        background = QColor(20, 22, 26, 210) if dashed else QColor(color)
+        painter.setPen(cosmetic_pen(color, 1.0) if dashed else Qt.PenStyle.NoPen)
+        painter.setBrush(background)
+        painter.drawRoundedRect(rect, 3, 3)
+        painter.setPen(color if dashed else _text_on(color))
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+    painter.restore()
+
+
+def label_rects(
+    transform: QTransform, labels: list[tuple[QPointF, str, QColor, bool]], font: QFont
+) -> list[QRectF]:
+    """Where :func:`draw_labels` puts each label, in screen pixels (overlays avoid them)."""
+    metrics = QFontMetricsF(font)
     height = metrics.height() + 2
-    for anchor, text, color, dashed in labels:
+    rects = []
+    for anchor, text, _color, dashed in labels:
         at = transform.map(anchor)
         width = metrics.horizontalAdvance(text) + 8
         if dashed:  # below the pre-label's bottom edge
@@ -415,13 +494,8 @@ def draw_labels(
             rect = QRectF(at.x() - 1, at.y() - height - 1, width, height)
             if rect.top() < 0:
                 rect.moveTop(at.y() + 1)
-        background = QColor(20, 22, 26, 210) if dashed else QColor(color)
-        painter.setPen(cosmetic_pen(color, 1.0) if dashed else Qt.PenStyle.NoPen)
-        painter.setBrush(background)
-        painter.drawRoundedRect(rect, 3, 3)
-        painter.setPen(color if dashed else _text_on(color))
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
-    painter.restore()
+        rects.append(rect)
+    return rects
 
 
 def _text_on(color: QColor) -> QColor:

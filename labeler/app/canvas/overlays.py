@@ -4,7 +4,9 @@ The item paints only what :meth:`DisagreementOverlayItem.set_marks` handed it
 (geometries already looked up, colours and texts already chosen); nothing is
 computed or read from the store in ``paint``. Each disagreement type has its own
 colour (:data:`TYPE_STYLES`), side ``a`` is drawn solid and side ``b`` dashed,
-and the disagreement picked in the triage queue is drawn thicker.
+and the disagreement picked in the triage queue is drawn thicker. Badges never
+hide labels: :func:`place_badges` puts them where neither another badge nor a
+shape's label is, and collapses the ones that find no room into a "+N" count.
 """
 
 from __future__ import annotations
@@ -13,13 +15,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from labeler.app.canvas.items import cosmetic_pen, to_qpolygon
+from labeler.app.canvas.items import ShapesItem, cosmetic_pen, label_rects, to_qpolygon
 from labeler.core.geometry import Box, Polygon
 
 OVERLAY_Z = 5  # above the shapes, under the selection/edit overlay (10)
+MAX_STACK = 3  # badge places tried beside a shape before it joins the "+N more" count
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,8 @@ class DisagreementOverlayItem(QGraphicsItem):
         self._font = QFont()
         self._font.setPointSizeF(8.5)
         self._font.setBold(True)
+        self._avoid: ShapesItem | None = None
+        self.last_badges: list[Badge] = []  # where the last paint put the badges (screen px)
         self.setZValue(OVERLAY_Z)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
@@ -95,6 +100,10 @@ class DisagreementOverlayItem(QGraphicsItem):
         self._marks = sorted(marks, key=lambda m: m.current)
         self.update()
 
+    def avoid_labels_of(self, shapes: ShapesItem) -> None:
+        """Keep badges off the shape labels ``shapes`` draws."""
+        self._avoid = shapes
+
     def set_enabled_overlay(self, shown: bool) -> None:
         """Show or hide the whole layer."""
         self.setVisible(shown)
@@ -112,7 +121,7 @@ class DisagreementOverlayItem(QGraphicsItem):
         """Outlines (a solid, b dashed) with a dark halo, then the labels in screen pixels."""
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        labels: list[tuple[QPointF, str, QColor]] = []
+        labels: list[tuple[QRectF, str, QColor]] = []
         tags: list[tuple[str, QColor]] = []
         for mark in self._marks:
             color = QColor(type_style(mark.kind).color)
@@ -128,32 +137,103 @@ class DisagreementOverlayItem(QGraphicsItem):
             if bounds.isNull():
                 tags.append((mark.text, color))
             else:
-                labels.append((bounds.bottomRight(), mark.text, color))
+                labels.append((bounds, mark.text, color))
+        labels.reverse()  # the current mark (painted last) is placed first
         self._paint_labels(painter, labels, tags)
 
     def _paint_labels(
         self,
         painter: QPainter,
-        labels: list[tuple[QPointF, str, QColor]],
+        labels: list[tuple[QRectF, str, QColor]],
         tags: list[tuple[str, QColor]],
     ) -> None:
         transform = painter.worldTransform()
-        metrics = QFontMetricsF(self._font)
-        height = metrics.height() + 4
+        device = painter.device()
+        view = QRectF(0, 0, device.width(), device.height()) if device is not None else QRectF()
+        taken = self._label_rects(transform)
+        corner = transform.map(self._rect.topLeft())
+        self.last_badges = place_badges(
+            transform, labels, tags, taken, QFontMetricsF(self._font), view, corner
+        )
         painter.save()
         painter.resetTransform()
         painter.setFont(self._font)
-        for anchor, text, color in labels:  # under the shape, right-aligned with it
-            at = transform.map(anchor)
-            width = metrics.horizontalAdvance(text) + 12
-            left = max(2.0, at.x() - width)  # kept inside the view on the left
-            _pill(painter, QRectF(left, at.y() + 3, width, height), text, color)
-        corner = transform.map(self._rect.topLeft())
-        for index, (text, color) in enumerate(tags):  # image-level: stacked at the top left
-            width = metrics.horizontalAdvance(text) + 12
-            top = corner.y() + 6 + index * (height + 3)
-            _pill(painter, QRectF(corner.x() + 6, top, width, height), text, color)
+        for rect, text, color in self.last_badges:
+            _pill(painter, rect, text, color)
         painter.restore()
+
+    def _label_rects(self, transform: QTransform) -> list[QRectF]:
+        shapes = self._avoid
+        if shapes is None or not shapes.isVisible():
+            return []
+        return label_rects(transform, shapes.labels, shapes.label_font)
+
+
+Badge = tuple[QRectF, str, QColor]
+
+
+def place_badges(
+    transform: QTransform,
+    labels: list[tuple[QRectF, str, QColor]],
+    tags: list[tuple[str, QColor]],
+    taken: list[QRectF],
+    metrics: QFontMetricsF,
+    view: QRectF,
+    corner: QPointF,
+) -> list[Badge]:
+    """Screen rectangles for the badges, overlapping neither each other nor ``taken`` labels.
+
+    A shape's badge goes beside its top-right corner (or its top-left, when the
+    right is off the view), stepping down past whatever is there; badges that
+    find no free place within :data:`MAX_STACK` steps are collapsed into one
+    "+N more" count, stacked at the image's top left with the image-level tags.
+    """
+    height = metrics.height() + 4
+    occupied = list(taken)
+    placed: list[Badge] = []
+    left_out = 0
+    for shape, text, color in labels:  # the current (long) one comes first: it gets its place
+        width = metrics.horizontalAdvance(text) + 12
+        area = transform.mapRect(shape)
+        starts = [
+            QPointF(area.right() + 4, area.top()),
+            QPointF(area.left() - width - 4, area.top()),
+        ]
+        if view.isValid() and area.right() + 4 + width > view.right():
+            starts.reverse()
+        rect = _free_slot(starts, width, height, occupied)
+        if rect is None:
+            left_out += 1
+            continue
+        occupied.append(rect)
+        placed.append((rect, text, color))
+    stack = list(tags)
+    if left_out:
+        stack.append((f"+{left_out} more disagreement{'s' * (left_out != 1)}", QColor("#bbbbbb")))
+    for text, color in stack:  # image-level: stacked at the top left, below what is there
+        width = metrics.horizontalAdvance(text) + 12
+        start = QPointF(corner.x() + 6, corner.y() + 6)
+        rect = _free_slot([start], width, height, occupied, steps=len(occupied) + 2)
+        rect = rect or QRectF(start.x(), start.y(), width, height)
+        occupied.append(rect)
+        placed.append((rect, text, color))
+    return placed
+
+
+def _free_slot(
+    starts: list[QPointF],
+    width: float,
+    height: float,
+    occupied: list[QRectF],
+    steps: int = 0,
+) -> QRectF | None:
+    """The first rectangle, stepping down from each start, that meets nothing occupied."""
+    for start in starts:
+        for step in range(steps or MAX_STACK):
+            rect = QRectF(max(2.0, start.x()), start.y() + step * (height + 3), width, height)
+            if not any(rect.intersects(other) for other in occupied):
+                return rect
+    return None
 
 
 def _pill(painter: QPainter, rect: QRectF, text: str, color: QColor) -> None:
