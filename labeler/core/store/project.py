@@ -32,6 +32,7 @@ from labeler.core.store.exchange import ExchangeStore
 from labeler.core.store.gold import GoldStore
 from labeler.core.store.guidelines import GuidelineStore
 from labeler.core.store.image_records import ImageStore
+from labeler.core.store.provenance import ProvenanceStore
 from labeler.core.store.question_exchange import QuestionExchangeStore
 from labeler.core.store.questions import QuestionStore
 from labeler.core.store.review_queue import ReviewStore
@@ -61,6 +62,7 @@ class Project(
     QuestionStore,
     QuestionExchangeStore,
     SliceStore,
+    ProvenanceStore,
 ):
     """An open project file. Use :meth:`create` or :meth:`open`; close when done."""
 
