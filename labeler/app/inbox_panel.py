@@ -154,22 +154,15 @@ class InboxPanel(QWidget):
         """Re-read the listed questions and the counts on the tabs (keeps the selection)."""
         project = self.workspace.project
         asker = self._asker_filter()
-        mine = project.questions(asker_id=asker) if asker is not None else None
-        counts = (
-            {s.value: sum(q.state == s for q in mine) for s in QuestionState}
-            if mine is not None
-            else project.question_counts()
-        )
+        counts = project.question_counts(asker)
         for index, state in enumerate(_TABS):
             self.tabs.setTabText(index, f"{_TAB_TITLES[state]} ({counts[state.value]})")
-        rows = [q for q in mine if q.state == self.state] if mine is not None else None
-        if rows is None:
-            rows = project.questions(self.state)
+        rows = project.questions(self.state, asker, limit=INBOX_ROWS)
         selected = self.selected_id()
         names = {p.id: p.name for p in project.people()}
         self.list.blockSignals(True)
         self.list.clear()
-        for question in rows[:INBOX_ROWS]:
+        for question in rows:
             item = QListWidgetItem(self._row_text(question, names))
             item.setData(Qt.ItemDataRole.UserRole, question.id)
             self.list.addItem(item)

@@ -197,7 +197,8 @@ def run_import(args: argparse.Namespace) -> int:
             f"Imported {args.package} from {summary.vendor}: "
             f"{added['annotations']} annotations, {added['reviews']} reviews, "
             f"{added['people']} new people, {added['acknowledgements']} "
-            f"acknowledgements, {added['assignments']} assignment updates"
+            f"acknowledgements, {added['assignments']} assignment updates, "
+            f"{added.get('questions', 0)} questions"
         )
     return 0
 

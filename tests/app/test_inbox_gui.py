@@ -151,3 +151,30 @@ def test_a_reviewer_answers_but_cannot_promote(
             assert project.questions()[0].answer == "No: dust is not damage."
     finally:
         window.close()
+
+
+def test_q_works_in_a_package_working_copy_and_the_question_comes_back(
+    qtbot: QtBot, project_path: Path
+) -> None:
+    from labeler.core.packages import export_package, import_package, open_package, save_package
+
+    with Project.open(project_path) as project:
+        project.add_person("vik", organization="Vendor A")
+        package = export_package(
+            project, project_path.parent / "va.lbpkg", "Vendor A", project.images()[:2]
+        ).path
+    inner = open_package(package)
+    vendor = open_window(qtbot, inner, "vik")  # the working copy opens as any project
+    try:
+        _ask(qtbot, vendor, "오프라인 질문: <i>dust</i> or dent?")
+        assert "Waiting for an answer" in vendor.questions_ui.banner.text()
+    finally:
+        vendor.close()
+    save_package(package)
+    with stored(project_path) as project:
+        summary = import_package(project, package)
+        assert summary.questions == 1
+        [question] = project.questions(state="open")
+        vik = project.person_by_name("vik")
+        assert vik is not None and question.asker_id == vik.id
+        assert question.text == "오프라인 질문: <i>dust</i> or dent?"

@@ -126,3 +126,45 @@ def test_the_command_runs_as_a_program(project: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {"questions": []}
+
+
+def test_a_vendor_asks_in_a_package_and_the_next_package_carries_the_answer(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Project.open(project) as proj:
+        proj.add_person("Vik", organization="Vendor A")
+    first = project.parent / "va.lbpkg"
+    run_json(
+        capsys, "package", "export", project, "--to", first, "--for", "Vendor A", "--images", "all"
+    )
+    inner = run_json(capsys, "package", "open", first)["project"]
+    asked = run_json(capsys, "questions", inner, "ask", "id:1", "--as", "Vik", "--text", HOSTILE)
+    assert asked["state"] == "open"
+    assert main(["package", "save", str(first)]) == 0
+    capsys.readouterr()
+    assert main(["package", "import", str(project), str(first)]) == 0
+    assert "1 questions" in capsys.readouterr().out
+    [back] = run_json(capsys, "questions", project, "list", "--asker", "Vik")["questions"]
+    assert (back["uid"], back["text"]) == (asked["uid"], HOSTILE)
+    run_json(
+        capsys,
+        "questions",
+        project,
+        "answer",
+        str(back["id"]),
+        "--as",
+        "Quinn",
+        "--text",
+        "스크래치",
+    )
+    second = project.parent / "va2.lbpkg"
+    run_json(
+        capsys, "package", "export", project, "--to", second, "--for", "Vendor A", "--images", "all"
+    )
+    inner = run_json(capsys, "package", "open", second)["project"]
+    [carried] = run_json(capsys, "questions", inner, "list")["questions"]
+    assert (carried["uid"], carried["answer"], carried["answerer"]) == (
+        asked["uid"],
+        "스크래치",
+        None,
+    )

@@ -426,8 +426,12 @@ class QuestionStore(StoreBase):
         state: QuestionState | str | None = None,
         asker_id: int | None = None,
         image_id: int | None = None,
+        limit: int | None = None,
     ) -> list[Question]:
-        """Questions, oldest first: the inbox, optionally of one state, asker or image."""
+        """Questions, oldest first: the inbox, optionally of one state, asker or image.
+
+        ``limit``: at most that many (a page of the inbox).
+        """
         sql, params = "SELECT * FROM questions WHERE 1 = 1", []
         if state is not None:
             sql += " AND state = ?"
@@ -438,12 +442,18 @@ class QuestionStore(StoreBase):
         if image_id is not None:
             sql += " AND image_id = ?"
             params.append(image_id)
-        rows = self._db.query(sql + " ORDER BY asked_at, id", tuple(params))
-        return [question_from_row(r) for r in rows]
+        sql += " ORDER BY asked_at, id"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [question_from_row(r) for r in self._db.query(sql, tuple(params))]
 
-    def question_counts(self) -> dict[str, int]:
-        """How many questions are in each state (every state listed, zero included)."""
-        rows = self._db.query("SELECT state, COUNT(*) AS n FROM questions GROUP BY state")
+    def question_counts(self, asker_id: int | None = None) -> dict[str, int]:
+        """How many questions (of one asker) are in each state (every state, zero included)."""
+        where, params = ("WHERE asker_id = ?", (asker_id,)) if asker_id is not None else ("", ())
+        rows = self._db.query(
+            f"SELECT state, COUNT(*) AS n FROM questions {where} GROUP BY state", params
+        )
         found = {str(r["state"]): int(r["n"]) for r in rows}
         return {s.value: found.get(s.value, 0) for s in QuestionState}
 
