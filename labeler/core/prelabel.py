@@ -268,7 +268,7 @@ def _run_engine(project: Project, model: Model, run_id: int, chosen: list[ImageR
     """Run the batch engine over ``chosen``, storing each image as it finishes."""
     from inference import PrelabelEngine
 
-    class_ids = {c.name: c.id for c in project.classes()}
+    class_ids = project.class_ids_by_name()  # old and merged names too
     dropped: Counter[str] = Counter()
     engine = PrelabelEngine(model, batch_size=batch)
     items = [(image.id, project.image_path(image), (image.width, image.height))

@@ -257,7 +257,7 @@ def _run_shards(ray: ModuleType, project: Project, plan: RunPlan, run_id: int, b
     shards = shard_images(plan.chosen, max(1, min(options.shard_size, per_worker)))
     summary.shards = len(shards)
     by_id = {image.id: image for image in plan.chosen}
-    class_ids = {c.name: c.id for c in project.classes()}
+    class_ids = project.class_ids_by_name()  # old and merged names too
     dropped: Counter[str] = Counter()
     pids: set[int] = set()
     progress.start(len(plan.chosen), "pre-labeling on Ray")

@@ -352,3 +352,34 @@ def test_class_edits_and_label_edits_share_one_undo_history(work: tuple[Project,
     assert project.annotation(add.annotation_id).class_id == names["dent"]
     add.apply(project)
     assert add.annotation_id not in {a.id for a in project.annotations(image_id)}
+
+
+# Pre-labels
+
+
+def test_a_model_naming_an_old_or_merged_class_still_prelabels_it(tmp_path) -> None:
+    """The grid model names its classes red and green; the project renamed and merged them."""
+    from labeler.core.importing import import_images
+    from labeler.core.prelabel import prelabel_project
+    from tests.core.test_prelabel import block_image
+    from tests.inference.inference_graphs import grid_detector
+
+    folder = tmp_path / "imgs"
+    folder.mkdir()
+    block_image(folder / "red.png", (0, 0, 255), (64, 128))
+    block_image(folder / "green.png", (0, 255, 0), (320, 320))
+    with Project.create(tmp_path / "p.labeler", ["red", "green", "colour"]) as project:
+        import_images(project, [folder])
+        red, green, colour = (project.class_by_name(n).id for n in ("red", "green", "colour"))
+        RenameClass(red, "빨강 [/]").apply(project)
+        MergeClasses(green, colour).apply(project)
+        assert project.class_ids_by_name() == {
+            "빨강 [/]": red,
+            "red": red,
+            "colour": colour,
+            "green": colour,
+        }
+        summary = prelabel_project(project, grid_detector(tmp_path / "grid.onnx"), conf=0.5)
+        assert "red" not in summary.dropped and "green" not in summary.dropped
+        found = {p.class_id for image in project.images() for p in project.predictions(image.id)}
+        assert found == {red, colour}

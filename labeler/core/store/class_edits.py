@@ -228,6 +228,16 @@ class ClassEditStore(CatalogStore, GuidelineStore, AssignmentStore):
         )
         return class_from_row(row) if row else None
 
+    def class_ids_by_name(self) -> dict[str, int]:
+        """Every name that means a class now: its name, its earlier names, merged names.
+
+        What a model's (or a file's) class names are mapped through, so a rename or a
+        merge does not make the next pre-labels vanish.
+        """
+        ids = {alias.name: alias.class_id for alias in self.class_aliases()}
+        ids.update({c.name: c.id for c in self.classes()})
+        return ids
+
     def class_usage(self, class_id: int) -> ClassUsage:
         """How many annotations, predictions and draft guideline entries use a class."""
         name = self.class_record(class_id).name
