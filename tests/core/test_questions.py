@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -251,3 +252,14 @@ def test_the_report_of_a_project_without_questions_says_so(project: Project) -> 
         data["total"] == 0 and data["by_class"] == [] and data["median_seconds_to_answer"] is None
     )
     assert "0 questions asked" in render_questions(data, lambda *a, **k: "<table></table>")
+
+
+def test_a_migrated_older_file_takes_questions(tmp_path: Path) -> None:
+    from tests.core.store.test_migrations import make_v1_file
+
+    path = tmp_path / "old.labeler"
+    make_v1_file(path)
+    with Project.open(path) as project:
+        asked = project.ask_question(1, 1, "old shape?", annotation_id=1)
+        assert (asked.class_name, asked.guideline_version_id) == ("dent", None)
+        assert project.integrity_check() == "ok"
