@@ -69,6 +69,15 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "suggest": ("dataset_commands", "rank unlabeled images: what to label next"),
     "consensus": ("dataset_commands", "list consensus clusters that need adjudication"),
+    "models": ("model_commands", "list, add and check the offline model folders (no downloads)"),
+    "segment": (
+        "segment_commands",
+        "segment an image from points and/or a box with a local SAM-family model",
+    ),
+    "embed": (
+        "segment_commands",
+        "precompute segmentation embeddings of a project's images (cached beside it)",
+    ),
 }
 
 

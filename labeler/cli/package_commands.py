@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from labeler.cli.output import print_json, stdout
+from labeler.cli.slice_commands import add_slice_option, slice_ids
 from labeler.core.errors import LabelerError, UnknownEntityError
 from labeler.core.store import Project
 
@@ -38,7 +40,8 @@ def _register_export(sub: argparse._SubParsersAction) -> None:
         "--to", dest="to", type=Path, required=True, help="the package to write (NAME.lbpkg)"
     )
     export.add_argument("--for", dest="vendor", required=True, help="the vendor (organization)")
-    export.add_argument("--images", required=True, metavar="QUERY", help="which images")
+    export.add_argument("--images", metavar="QUERY", help="which images (or --slice)")
+    add_slice_option(export, "send")
     export.add_argument(
         "--blind",
         action="store_true",
@@ -142,7 +145,7 @@ def run_export(args: argparse.Namespace) -> int:
     from labeler.core.packages import export_package, select_images
 
     with Project.open(args.project) as project:
-        images = select_images(project, args.images)
+        images = _chosen_images(project, args, select_images)
         if args.assign:
             people = []
             for name in (n.strip() for n in args.assign.split(",") if n.strip()):
@@ -225,3 +228,15 @@ def run_save(args: argparse.Namespace) -> int:
     else:
         stdout.print(f"Saved the work into {path}")
     return 0
+
+
+def _chosen_images(project: Project, args: argparse.Namespace, select: Any) -> list:
+    """The images of ``--images QUERY`` or of ``--slice NAME`` (exactly one of them)."""
+    if (args.images is None) == (args.slice is None):
+        raise LabelerError("choose the images with --images QUERY or --slice NAME (one of them)")
+    ids = slice_ids(project, args)
+    if ids is None:
+        return select(project, args.images)
+    if not ids:
+        raise LabelerError(f"slice {args.slice!r} holds no images: nothing to send")
+    return project.images_by_ids(ids)

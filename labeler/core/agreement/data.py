@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -80,6 +81,36 @@ class ProjectLabels:
         order = np.lexsort((objects.id, objects.owner, objects.image_id))
         labels.objects = objects = objects.take(order)
         if len(objects):
+            keys = np.stack([objects.image_id, objects.owner], axis=1)
+            starts = np.flatnonzero(np.r_[True, np.any(keys[1:] != keys[:-1], axis=1)])
+            ends = np.r_[starts[1:], len(objects)]
+            for (image, person), start, end in zip(
+                keys[starts].tolist(), starts.tolist(), ends.tolist(), strict=True
+            ):
+                labels.spans[image, person] = (start, end)
+        return labels
+
+    def within(self, images: Iterable[int]) -> ProjectLabels:
+        """The same labels restricted to ``images`` (a slice): other images are not compared."""
+        keep = set(int(i) for i in images)
+        objects = self.objects
+        if objects is not None:
+            objects = objects.take(
+                np.flatnonzero(np.isin(objects.image_id, np.fromiter(keep, np.int64, len(keep))))
+            )
+        labels = ProjectLabels(
+            self.classes,
+            self.people,
+            {i: p for i, p in self.coverage.items() if i in keep},
+            objects,
+            {},
+            [row for row in self._tag_rows if row[0] in keep],
+            self.finished_images & keep,
+            {k: v for k, v in self.facts.items() if k[0] in keep},
+            self.guidelines,
+            {k: v for k, v in self.seconds.items() if k[0] in keep},
+        )
+        if objects is not None and len(objects):
             keys = np.stack([objects.image_id, objects.owner], axis=1)
             starts = np.flatnonzero(np.r_[True, np.any(keys[1:] != keys[:-1], axis=1)])
             ends = np.r_[starts[1:], len(objects)]

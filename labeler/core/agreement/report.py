@@ -13,7 +13,7 @@ functions of :mod:`labeler.core.agreement.objects`.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Hashable
+from collections.abc import Collection, Hashable
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
@@ -141,10 +141,14 @@ class AgreementReport:
 
 
 def agreement_report(
-    project: Project, iou_threshold: float = DEFAULT_IOU_THRESHOLD
+    project: Project,
+    iou_threshold: float = DEFAULT_IOU_THRESHOLD,
+    images: Collection[int] | None = None,
 ) -> AgreementReport:
-    """Compute the agreement report of a project."""
+    """Compute the agreement report of a project (of ``images`` only, when given)."""
     labels = ProjectLabels.load(project)
+    if images is not None:
+        labels = labels.within(images)
     rows = LabelRows.of(labels)
     comparisons = comparison_table(labels, rows, iou_threshold)
     multi = [i for i in labels.image_ids() if len(labels.coders(i)) >= 2]

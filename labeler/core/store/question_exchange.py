@@ -114,17 +114,20 @@ class QuestionExchangeStore(StoreBase):
                 added += 1
         return added
 
-    def _insert_record(self, row: dict[str, Any], import_id: int | None) -> int:
+    def _insert_record(
+        self, row: dict[str, Any], import_id: int | None, package_id: str | None = None
+    ) -> int:
         region = row.get("region") or [None, None, None, None]
         guideline = row.get("guideline")
         cur = self._db.conn.execute(
             "INSERT INTO questions(uid, image_id, asker_id, annotation_id, x1, y1, x2, y2, text, "
             "class_name, section, guideline_version_id, asked_at, state, answer, answered_at, "
-            "promoted_at, package_import_id) VALUES (:uid, (SELECT id FROM images WHERE sha256 = "
-            ":image), (SELECT id FROM people WHERE name = :asker), (SELECT id FROM annotations "
+            "promoted_at, package_import_id, package_id) VALUES (:uid, (SELECT id FROM images "
+            "WHERE sha256 = :image), (SELECT id FROM people WHERE name = :asker), "
+            "(SELECT id FROM annotations "
             "WHERE uid = :annotation), :x1, :y1, :x2, :y2, :text, :class_name, :section, "
             "(SELECT id FROM guideline_versions WHERE number = :number AND content_hash = :hash),"
-            " :asked_at, :state, :answer, :answered_at, :promoted_at, :import_id)",
+            " :asked_at, :state, :answer, :answered_at, :promoted_at, :import_id, :package_id)",
             {
                 "uid": row["uid"],
                 "image": row["image"],
@@ -145,6 +148,7 @@ class QuestionExchangeStore(StoreBase):
                 "answered_at": row.get("answered_at"),
                 "promoted_at": row.get("promoted_at"),
                 "import_id": import_id,
+                "package_id": package_id,
             },
         )
         question_id = int(cur.lastrowid or 0)
@@ -302,7 +306,7 @@ class QuestionExchangeStore(StoreBase):
             for row in rows:
                 if self._db.scalar("SELECT 1 FROM questions WHERE uid = ?", (row["uid"],)):
                     continue
-                question_id = self._insert_record(row, import_id)
+                question_id = self._insert_record(row, import_id, package_id)
                 asker = self._db.scalar("SELECT id FROM people WHERE name = ?", (row["asker"],))
                 self._log(
                     "ask",

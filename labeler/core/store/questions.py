@@ -72,6 +72,7 @@ class Question:
     example_id: int | None = None
     promoted_at: str | None = None
     package_import_id: int | None = None
+    package_id: str | None = None  # the vendor package it came back in
 
     @property
     def waiting(self) -> bool:
@@ -103,6 +104,7 @@ def question_from_row(row: Any) -> Question:
         example_id=row["example_id"],
         promoted_at=row["promoted_at"],
         package_import_id=row["package_import_id"],
+        package_id=row["package_id"],
     )
 
 
@@ -194,8 +196,8 @@ class QuestionStore(StoreBase):
         cur = self._db.conn.execute(
             "INSERT INTO questions(id, uid, image_id, asker_id, annotation_id, x1, y1, x2, y2, "
             "text, class_name, section, guideline_version_id, asked_at, state, answer, "
-            "answerer_id, answered_at, example_id, promoted_at, package_import_id) VALUES "
-            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "answerer_id, answered_at, example_id, promoted_at, package_import_id, package_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 values.get("id"),
                 values["uid"],
@@ -215,6 +217,7 @@ class QuestionStore(StoreBase):
                 values.get("example_id"),
                 values.get("promoted_at"),
                 values.get("package_import_id"),
+                values.get("package_id"),
             ),
         )
         question_id = int(cur.lastrowid or 0)
@@ -469,6 +472,14 @@ class QuestionStore(StoreBase):
         )
         return {int(r["id"]): r["number"] for r in rows}
 
+    def questions_by_package(self) -> dict[str, int]:
+        """Vendor package id -> how many new questions came back in it (the vendor batches)."""
+        rows = self._db.query(
+            "SELECT package_id, COUNT(*) AS n FROM questions WHERE package_id IS NOT NULL "
+            "GROUP BY package_id"
+        )
+        return {str(r["package_id"]): int(r["n"]) for r in rows}
+
     def waiting_image_ids(self, asker_id: int) -> set[int]:
         """Images on which this person waits for an answer (an open question of theirs)."""
         rows = self._db.query(
@@ -528,6 +539,7 @@ def _question_values(question: Question) -> dict[str, Any]:
         "guideline_version_id": question.guideline_version_id,
         "asked_at": question.asked_at,
         "package_import_id": question.package_import_id,
+        "package_id": question.package_id,
     }
 
 

@@ -459,9 +459,11 @@ CREATE TABLE questions (
     answered_at TEXT,
     example_id INTEGER,  -- no foreign key: a draft's example may be removed later
     promoted_at TEXT,
-    package_import_id INTEGER REFERENCES package_imports(id)
+    package_import_id INTEGER REFERENCES package_imports(id),
+    package_id TEXT  -- the vendor package the question came back in
 );
 CREATE INDEX questions_by_state ON questions(state, asked_at);
+CREATE INDEX questions_by_package ON questions(package_id);
 CREATE INDEX questions_by_asker ON questions(asker_id, image_id);
 CREATE INDEX questions_by_image ON questions(image_id);
 """

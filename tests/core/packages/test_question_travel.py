@@ -62,6 +62,8 @@ def test_a_question_asked_offline_comes_back_is_answered_and_goes_out_again(
         assert on_region.text == HOSTILE and on_region.region == (5.0, 5.0, 60.0, 40.0)
         assert on_shape.guideline_version_id == project.guideline_version(2).id
         assert on_shape.package_import_id is None  # nothing else in the package was new
+        assert on_shape.package_id == on_region.package_id == summary.package_id
+        assert project.questions_by_package() == {summary.package_id: 2}  # the vendor batch
         assert project.waiting_image_ids(vik.id) == {on_shape.image_id, on_region.image_id}
         asked = [e for e in project.events("question") if e.action == "ask"]
         assert len(asked) == 2 and all(e.after["package_id"] == summary.package_id for e in asked)
