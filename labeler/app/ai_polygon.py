@@ -385,13 +385,6 @@ class AiPolygonController(QObject):
         self.service.shutdown()
 
 
-def default_embedding_dir() -> Path:
-    """``<user cache>/labeler/embeddings`` (XDG cache on Linux), beside the thumbnails."""
-    from labeler.app.thumbnails import default_cache_dir
-
-    return default_cache_dir().parent / "embeddings"
-
-
 def create_ai_polygon(
     workspace: Workspace,
     canvas: CanvasController,
@@ -401,13 +394,17 @@ def create_ai_polygon(
     parent: QObject,
     cache_dir: Path | None = None,
 ) -> AiPolygonController:
-    """The tool with its own service (memory + disk embedding cache) and options bar."""
-    folder = cache_dir or default_embedding_dir()
+    """The tool with its own service and options bar.
+
+    Embeddings are cached in memory (the last 3) and on disk beside the project
+    (``<project>.cache/embeddings``, which vendor packages may carry), unless ``cache_dir``.
+    """
+    project_path = workspace.project.path
 
     def make_cache() -> EmbeddingCache:
-        from labeler.core.embedding_cache import EmbeddingCache
+        from labeler.core.embedding_cache import EmbeddingCache, project_cache_dir
 
-        return EmbeddingCache(folder)
+        return EmbeddingCache(cache_dir or project_cache_dir(project_path))
 
     service = SegmentationService(make_cache, parent)
     options = AiOptionsBar()
@@ -438,5 +435,7 @@ def add_tool_button(toolbar: QToolBar, action: QAction, after: QAction, text: st
 
 def created_annotation_ids(inverse: object) -> list[int]:
     """The annotations an accepted AI shape created, read from the inverse command."""
-    return [int(i) for i in getattr(inverse, "annotation_ids", ())]
+    from labeler.core.ai_shapes import DeleteAiAssistedShapes
+
+    return list(inverse.annotation_ids) if isinstance(inverse, DeleteAiAssistedShapes) else []
 

@@ -237,23 +237,26 @@ class SegmentationService(QObject):
         if not wanted or segmenter is None or image is None:
             return  # the annotator moved on before this started: dropped, not encoded
         model_hash = segmenter.info.model_sha256
-        if self.cache.get(image.sha256, model_hash) is not None:
-            self._mark_ready(image_id, 0.0, True)
-            return
-        self._emit(self.signals.encodeStarted, image_id)
-        try:
+
+        def encode() -> ImageEmbedding:
+            self._emit(self.signals.encodeStarted, image_id)
             rgb = np.ascontiguousarray(decode_image(image.path)[:, :, ::-1])
-            embedding = segmenter.encode(rgb)
-            self.encode_count += 1
-            self.cache.put(image.sha256, model_hash, embedding)
+            return segmenter.encode(rgb)
+
+        try:
+            embedding, source = self.cache.get_or_encode(image.sha256, model_hash, encode)
         except LabelerError as exc:
             self._emit(self.signals.encodeFailed, image_id, str(exc))
             return
-        except Exception as exc:
+        except Exception as exc:  # inference errors are not LabelerErrors: say what failed
             traceback.print_exc(file=sys.stderr)
             self._emit(self.signals.encodeFailed, image_id, f"encoding failed: {exc}")
             return
-        self._mark_ready(image_id, float(embedding.encode_ms), False)
+        if source == "encoded":
+            self.encode_count += 1
+            self._mark_ready(image_id, float(embedding.encode_ms), False)
+        else:
+            self._mark_ready(image_id, 0.0, True)
 
     def _mark_ready(self, image_id: int, encode_ms: float, from_cache: bool) -> None:
         with self._lock:

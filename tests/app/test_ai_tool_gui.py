@@ -8,9 +8,36 @@ on a generated dent.
 
 from __future__ import annotations
 
+import json
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
 from labeler.app.canvas.ai_tool import NEGATIVE, POSITIVE, AiAccept, AiPolygonTool, AiPrompt
-from labeler.core.geometry import Box
+from labeler.app.main_window import MainWindow
+from labeler.app.model_choice import ModelChoice, read_choice, save_choice
+from labeler.app.segment_worker import SegmentResult
+from labeler.core.domain import AnnotationSource, GeometryKind, Role
+from labeler.core.geometry import Box, Polygon
+from labeler.core.importing import import_images
+from labeler.core.prelabel import prelabel_project
+from labeler.core.store import Project
 from labeler.core.tools import Pointer, ShapeLayer
+from labeler.demo.build import DEMO_MODEL
+from labeler.demo.synth import generate_image
+from tests.app.conftest import Mouse, open_window, stored
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "inference"))
+from segmentation_graphs import write_pair
 
 # The tool's gestures, without a window
 
@@ -84,3 +111,290 @@ def test_points_are_kept_inside_the_image() -> None:
     tool.release(Pointer(400, -5))
     assert tool.prompt.points == ((320, 0),)
     assert tool.prompt.to_json() == {"points": [[320, 0]], "labels": [1], "box": None}
+
+
+# "Pre-label this image" keeps the class map of the project's last run
+
+
+@pytest.mark.gui
+def test_prelabel_this_image_keeps_the_class_map_and_names_dropped_classes(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    path = tmp_path / "fr.labeler"
+    sample = generate_image(np.random.default_rng(6), 640, 480)  # a scratch, a crack, a dent
+    (tmp_path / "images").mkdir()
+    assert cv2.imwrite(str(tmp_path / "images" / "phone.png"), sample.image)
+    config = tmp_path / "map.json"
+    config.write_text(
+        json.dumps(
+            {
+                "task": "detect",
+                "names": ["scratch", "crack", "dent"],
+                "input_size": [320, 320],
+                "class_map": {"scratch": "rayure", "crack": "fissure", "dent": None},
+            }
+        )
+    )
+    with Project.create(path, ["rayure", "fissure"], GeometryKind.BOX) as project:
+        project.add_person("alice", Role.ANNOTATOR)
+        assert import_images(project, [tmp_path / "images"]).added == 1
+        first = prelabel_project(project, DEMO_MODEL, config_path=config)  # as the CLI's --config
+        [image] = project.images()
+        before = sorted(p.class_id for p in project.predictions(image.id))
+    assert first.predictions == 2 and first.dropped == {"dent": 1}
+    window = open_window(qtbot, path)
+    try:
+        assert sorted(p.class_id for p in window.controller.predictions) == before
+        with qtbot.waitSignal(window.prelabel_panel.prelabelFinished, timeout=30_000):
+            window.trigger("prelabel.run")
+        qtbot.waitUntil(lambda: len(window.controller.predictions) == 2, timeout=5000)
+        assert sorted(p.class_id for p in window.controller.predictions) == before
+        text = window.prelabel_panel.run_status.text()
+        assert text.startswith("2 pre-labels")
+        assert (
+            "Dropped 1 detection of classes the class map or the project does not have: dent ×1"
+            in text
+        )
+        with stored(path) as project:
+            assert len(project.model_runs()) == 2  # a new run, with the same map
+    finally:
+        window.close()
+
+
+# The tool in the real window, on the tiny SAM-layout graphs
+
+
+def _centre(shape: Polygon | Box) -> tuple[float, float]:
+    x1, y1, x2, y2 = shape.bounds()
+    return ((x1 + x2) / 2, (y1 + y2) / 2)
+
+
+@pytest.fixture(scope="module")
+def sam_pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return write_pair(tmp_path_factory.mktemp("sam_graphs"), "sam")
+
+
+@pytest.fixture
+def ai_window(
+    qtbot: QtBot,
+    project_path: Path,
+    sam_pair: tuple[Path, Path],
+) -> Iterator[MainWindow]:
+    """The window on the 320x240 test project with the SAM pair chosen, the AI tool on."""
+    with Project.open(project_path) as project:
+        save_choice(project, ModelChoice(segment_encoder=sam_pair[0], segment_decoder=sam_pair[1]))
+    window = open_window(qtbot, project_path)
+    window.trigger("tool.ai_polygon")
+    image_id = window.current_image_id()
+    qtbot.waitUntil(lambda: window.ai_polygon.service.has_embedding(image_id), timeout=20_000)
+    yield window
+    window.close()
+
+
+@pytest.fixture
+def ai_keys(ai_window: MainWindow) -> Callable[..., None]:
+    """Keys pressed on the AI window's canvas (shortcuts included)."""
+
+    def press(*sequence: Qt.Key | tuple[Qt.Key, Qt.KeyboardModifier]) -> None:
+        for item in sequence:
+            key, modifier = (
+                item if isinstance(item, tuple) else (item, Qt.KeyboardModifier.NoModifier)
+            )
+            QTest.keyClick(ai_window.canvas_view, key, modifier)
+            QApplication.processEvents()
+
+    return press
+
+
+def _click_and_wait(
+    qtbot: QtBot, window: MainWindow, x: float, y: float, **kw: Any
+) -> SegmentResult:
+    with qtbot.waitSignal(window.ai_polygon.previewPainted, timeout=10_000) as blocker:
+        Mouse(window).click(x, y, **kw)
+    result = blocker.args[0]
+    while result.request.tentative:  # a hover answer may come first; wait for the click's
+        with qtbot.waitSignal(window.ai_polygon.previewPainted, timeout=10_000) as blocker:
+            pass
+        result = blocker.args[0]
+    return result
+
+
+@pytest.mark.gui
+def test_one_click_previews_enter_accepts_as_ai_assisted_and_undo_removes(
+    qtbot: QtBot, ai_window: MainWindow, project_path: Path, ai_keys: Callable[..., None]
+) -> None:
+    window = ai_window
+    window.pick_class_number(3)  # dent, a polygon class
+    image_id = window.current_image_id()
+    result = _click_and_wait(qtbot, window, 160, 120)
+    [polygon] = window.ai_polygon.preview.shapes
+    assert isinstance(polygon, Polygon) and len(polygon.points) >= 8
+    cx, cy = _centre(polygon)
+    assert abs(cx - 160) < 4 and abs(cy - 120) < 4
+    assert 1500 < polygon.area < 2500  # the graph's best mask: a disk of radius 25 px here
+    assert "vertices" in window.ai_polygon.options.vertex_label.text()
+    with qtbot.waitSignal(window.ai_polygon.shapesAccepted, timeout=10_000) as accepted:
+        ai_keys(Qt.Key.Key_Return)
+    [annotation_id] = accepted.args[0]
+    assert window.ai_polygon.preview.shapes == ()
+    with stored(project_path) as project:
+        [annotation] = project.annotations(image_id)
+        provenance = project.annotation_provenance(annotation_id)
+    assert annotation.id == annotation_id
+    assert annotation.source == AnnotationSource.AI_ASSISTED
+    assert annotation.class_id == window.workspace.drawable_classes()[2].id
+    assert annotation.geometry == polygon == result.shapes[0]
+    info = window.ai_polygon.service.info
+    assert info is not None and provenance is not None
+    assert provenance.model_sha256 == info.model_sha256
+    [[px, py]] = provenance.prompts["points"]
+    assert abs(px - 160) < 2 and abs(py - 120) < 2 and provenance.prompts["labels"] == [1]
+    ai_keys((Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier))
+    with stored(project_path) as project:
+        assert project.annotations(image_id) == []
+
+
+@pytest.mark.gui
+def test_escape_cancels_and_a_second_escape_leaves_the_tool(
+    qtbot: QtBot, ai_window: MainWindow, project_path: Path, ai_keys: Callable[..., None]
+) -> None:
+    window = ai_window
+    _click_and_wait(qtbot, window, 100, 100)
+    assert window.ai_polygon.preview.shapes
+    ai_keys(Qt.Key.Key_Escape)
+    assert window.ai_polygon.preview.shapes == ()
+    assert window.canvas_view.tool_name == "ai_polygon"
+    ai_keys(Qt.Key.Key_Return)  # nothing to accept: Enter goes to the pre-label action, no shape
+    with stored(project_path) as project:
+        assert project.annotations(window.current_image_id()) == []
+    ai_keys(Qt.Key.Key_Escape)
+    assert window.canvas_view.tool_name == "select"
+
+
+@pytest.mark.gui
+def test_negative_right_click_and_box_drag_are_kept_in_the_provenance(
+    qtbot: QtBot, ai_window: MainWindow, project_path: Path, ai_keys: Callable[..., None]
+) -> None:
+    window = ai_window
+    window.pick_class_number(3)
+    view = window.canvas_view.viewport()
+    Mouse(window).drag((100, 80), (220, 160))
+    qtbot.waitUntil(lambda: bool(window.ai_polygon.preview.shapes), timeout=10_000)
+    QTest.mouseClick(
+        view,
+        Qt.MouseButton.RightButton,
+        Qt.KeyboardModifier.NoModifier,
+        window.map_image_to_view(30, 30),
+    )
+    with qtbot.waitSignal(window.ai_polygon.shapesAccepted, timeout=10_000) as accepted:
+        ai_keys(Qt.Key.Key_Return)
+    [annotation_id] = accepted.args[0]
+    with stored(project_path) as project:
+        provenance = project.annotation_provenance(annotation_id)
+        [annotation] = project.annotations(window.current_image_id())
+    assert provenance is not None and provenance.prompts["labels"] == [0]
+    x1, y1, x2, y2 = provenance.prompts["box"]
+    assert (x2 - x1, y2 - y1) == pytest.approx((120, 80), abs=3)
+    assert (x1, y1) == pytest.approx((100, 80), abs=2)
+    cx, cy = _centre(annotation.geometry)
+    assert abs(cx - 160) < 4 and abs(cy - 120) < 4  # the box's centre
+
+
+@pytest.mark.gui
+def test_tolerance_changes_the_vertex_count(qtbot: QtBot, ai_window: MainWindow) -> None:
+    window = ai_window
+    window.pick_class_number(3)  # dent, a polygon class
+    options = window.ai_polygon.options
+    options.set_tolerance(0.0)
+    _click_and_wait(qtbot, window, 160, 120)
+    fine = window.ai_polygon.preview.shapes[0]
+    with qtbot.waitSignal(window.ai_polygon.previewPainted, timeout=10_000):
+        options.set_tolerance(6.0)
+    coarse = window.ai_polygon.preview.shapes[0]
+    assert isinstance(fine, Polygon) and isinstance(coarse, Polygon)
+    assert len(coarse.points) < len(fine.points) / 2
+    assert f"{len(coarse.points)} vertices" in options.vertex_label.text()
+
+
+@pytest.mark.gui
+def test_a_box_class_gets_the_box_of_the_mask(
+    qtbot: QtBot, ai_window: MainWindow, project_path: Path, ai_keys: Callable[..., None]
+) -> None:
+    window = ai_window
+    window.pick_class_number(1)  # scratch, a box class
+    _click_and_wait(qtbot, window, 160, 120)
+    [box] = window.ai_polygon.preview.shapes
+    assert isinstance(box, Box)
+    assert 45 <= box.width <= 55 and 45 <= box.height <= 55
+    with qtbot.waitSignal(window.ai_polygon.shapesAccepted, timeout=10_000):
+        ai_keys(Qt.Key.Key_Return)
+    with stored(project_path) as project:
+        [annotation] = project.annotations(window.current_image_id())
+    assert annotation.geometry == box
+    assert annotation.source == AnnotationSource.AI_ASSISTED
+
+
+@pytest.mark.gui
+def test_the_next_images_are_encoded_ahead_and_moving_on_is_a_cache_hit(
+    qtbot: QtBot, ai_window: MainWindow
+) -> None:
+    window = ai_window
+    service = window.ai_polygon.service
+    ids = [window.image_browser.model.record(r).id for r in range(3)]
+    qtbot.waitUntil(lambda: all(service.has_embedding(i) for i in ids), timeout=20_000)
+    encoded = service.encode_count
+    assert encoded == 3  # the current image and the next two
+    window.trigger("image.next")
+    assert window.current_image_id() == ids[1]
+    assert "cached" in window.ai_polygon.status_label.text()
+    result = _click_and_wait(qtbot, window, 160, 120)
+    assert result.request.image_id == ids[1] and result.shapes
+    qtbot.waitUntil(
+        lambda: service.has_embedding(window.image_browser.model.record(3).id), timeout=20_000
+    )
+    assert service.encode_count == encoded + 1  # only the newly-ahead image was encoded
+
+
+@pytest.mark.gui
+def test_the_model_picker_is_remembered_after_reopening(
+    qtbot: QtBot, ai_window: MainWindow, project_path: Path, tmp_path: Path
+) -> None:
+    window = ai_window
+    other = write_pair(tmp_path / "other", "sam_single")
+    config = tmp_path / "map.json"
+    config.write_text(json.dumps({"class_map": {"scratch": "scratch"}}))
+    window.trigger("models.choose")
+    dialog = window.model_picker
+    dialog.detection.set_path(DEMO_MODEL)
+    dialog.config.set_path(config)
+    dialog.encoder.set_path(other[0])
+    dialog.decoder.set_path(other[1])
+    dialog.accept()
+    qtbot.waitUntil(lambda: window.ai_polygon.service.model_files == other, timeout=5000)
+    window.close()
+    again = open_window(qtbot, project_path)
+    try:
+        assert again.ai_polygon.model_files == other
+        again.trigger("models.choose")
+        reopened = again.model_picker
+        assert reopened.choice() == ModelChoice(DEMO_MODEL.resolve(), config, *other)
+        reopened.reject()
+    finally:
+        again.close()
+
+
+@pytest.mark.gui
+def test_the_picker_names_a_missing_file_and_saves_nothing(
+    ai_window: MainWindow, project_path: Path, tmp_path: Path
+) -> None:
+    window = ai_window
+    window.trigger("models.choose")
+    dialog = window.model_picker
+    dialog.encoder.set_path(tmp_path / "gone.onnx")
+    dialog.accept()
+    assert "segmentation encoder" in dialog.problems.text()
+    assert "gone.onnx (not found)" in dialog.problems.text()
+    assert dialog.isVisible()
+    dialog.reject()
+    with stored(project_path) as project:
+        assert read_choice(project).segment_encoder != tmp_path / "gone.onnx"
