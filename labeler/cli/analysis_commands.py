@@ -10,6 +10,7 @@ from typing import Any
 from rich.table import Table
 
 from labeler.cli.output import print_json, stdout, styled
+from labeler.cli.slice_commands import add_slice_option, slice_ids
 from labeler.core.agreement import agreement_report
 from labeler.core.diagnosis import TRUTH_RULE, diagnose
 from labeler.core.diagnosis.diagnose import DEFAULT_MIN_SCORE
@@ -96,6 +97,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="IoU needed to match two objects (default: %(default)s)",
     )
     agr.add_argument("--json", action="store_true", help="print the report as JSON")
+    add_slice_option(agr, "compare")
     agr.set_defaults(handler=run_agreement)
     _register_diagnose(commands)
     _register_report(commands)
@@ -139,6 +141,7 @@ def _register_diagnose(commands: argparse._SubParsersAction) -> None:
     )
     diag.add_argument("--limit", type=int, help="list at most this many FP and FN (table: 20)")
     diag.add_argument("--json", action="store_true", help="print the diagnosis as JSON")
+    add_slice_option(diag, "evaluate on")
     diag.set_defaults(handler=run_diagnose)
 
 
@@ -169,6 +172,7 @@ def _register_report(commands: argparse._SubParsersAction) -> None:
     rep.add_argument("--curation", action="store_true",
                      help="add the curation section (duplicates, unsuitable images, likely "
                      "label errors, class balance); reads every image's pixels once")
+    add_slice_option(rep, "diagnose, compare and measure agreement on")
     rep.set_defaults(handler=run_report)
 
 
@@ -256,7 +260,7 @@ def _print_disagreements(
 def run_agreement(args: argparse.Namespace) -> int:
     """Print the agreement report."""
     with Project.open(args.project) as project:
-        report = agreement_report(project, args.iou)
+        report = agreement_report(project, args.iou, slice_ids(project, args))
     if args.json:
         print_json(report.to_dict())
         return 0
@@ -359,7 +363,9 @@ def run_diagnose(args: argparse.Namespace) -> int:
         )
         if args.against is not None:
             return _run_comparison(project, run_id, args)
-        result = diagnose(project, run_id, args.truth, args.iou, args.min_score)
+        result = diagnose(
+            project, run_id, args.truth, args.iou, args.min_score, slice_ids(project, args)
+        )
         if args.model is None and not args.json:
             stdout.print(f"Using run {run_id}, the latest complete run (--model to choose)")
     if args.json:
@@ -375,7 +381,9 @@ def _run_comparison(project: Project, run_id: int, args: argparse.Namespace) -> 
     from labeler.core.diagnosis.compare import compare_runs
 
     against = resolve_model_run(project, args.against)
-    result = compare_runs(project, run_id, against, args.truth, args.iou, args.min_score)
+    result = compare_runs(
+        project, run_id, against, args.truth, args.iou, args.min_score, slice_ids(project, args)
+    )
     limit = args.limit if args.limit is not None else (None if args.json else DIAGNOSE_ROWS)
     if args.json:
         print_json(result.to_dict(limit))
@@ -467,6 +475,7 @@ def run_report(args: argparse.Namespace) -> int:
         run_id = None if args.model is None else resolve_model_run(project, args.model)
         against = None if args.against is None else resolve_model_run(project, args.against)
         written = write_report(project, args.output, run_id, args.truth, args.iou,
-                               curation=args.curation, against=against)
+                               curation=args.curation, against=against,
+                               images=slice_ids(project, args))
     stdout.print(f"Report written to {written}")
     return 0

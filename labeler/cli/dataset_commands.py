@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from rich.table import Table
 
 from labeler.cli.output import print_json, progress_bar, stderr, stdout
+from labeler.cli.slice_commands import add_slice_option, slice_ids
 from labeler.core.consensus import ConsensusConfig
 from labeler.core.curation.duplicates import DuplicateConfig
 from labeler.core.curation.quality import QualityConfig
@@ -144,6 +146,7 @@ def _register_export(commands: argparse._SubParsersAction) -> None:
     _add_consensus_options(exp)
     _add_curation_options(exp)
     exp.add_argument("--json", action="store_true", help="print the summary as JSON")
+    add_slice_option(exp, "export")
     exp.set_defaults(handler=run_export)
 
 
@@ -216,6 +219,9 @@ def run_export(args: argparse.Namespace) -> int:
         Project.open(args.project) as project,
         progress_bar("exporting", enabled=not args.json) as progress,
     ):
+        subset = slice_ids(project, args)
+        if subset is not None:
+            options = replace(options, subset=tuple(subset))
         result = export_dataset(project, args.out, options, progress)
     summary = result.summary()
     if args.json:

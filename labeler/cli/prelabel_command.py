@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from labeler.cli.about import first_time
 from labeler.cli.output import print_json, progress_bar, stderr, stdout, styled
+from labeler.cli.slice_commands import add_slice_option, images_or_query
 from labeler.core.store import Project
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     cmd.add_argument("--batch", type=int, help="images per inference call (dynamic-batch models)")
     cmd.add_argument("--images", default="all",
                      help="all | unlabeled | status:NAME | a glob on image paths")
+    add_slice_option(cmd, "pre-label")
     cmd.add_argument("--force", action="store_true",
                      help="re-run on images this model and settings already covered")
     cmd.add_argument("--json", action="store_true", help="print the summary as JSON")
@@ -81,8 +83,8 @@ def run_prelabel(args: argparse.Namespace) -> int:
         with progress_bar("pre-labeling", enabled=not args.json) as progress:
             summary = prelabel_project(
                 project, args.model, config_path=args.config, conf=args.conf, iou=args.iou,
-                device=args.device, batch=args.batch, images=args.images, force=args.force,
-                progress=progress)
+                device=args.device, batch=args.batch, images=images_or_query(project, args),
+                force=args.force, progress=progress)
     if args.json:
         print_json(summary.to_dict())
     else:

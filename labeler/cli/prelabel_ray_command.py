@@ -7,6 +7,7 @@ import argparse
 from labeler.cli.about import first_time
 from labeler.cli.output import print_json, progress_bar, stderr, stdout, styled
 from labeler.cli.prelabel_command import print_run_details
+from labeler.cli.slice_commands import images_or_query
 from labeler.core.store import Project
 
 
@@ -24,7 +25,7 @@ def run_prelabel_on_ray(args: argparse.Namespace) -> int:
         summary = prelabel_project_on_ray(
             project, args.model, options=options, config_path=args.config,
             conf=args.conf, iou=args.iou, device=args.device, batch=args.batch,
-            images=args.images, force=args.force, progress=progress)
+            images=images_or_query(project, args), force=args.force, progress=progress)
     if args.json:
         print_json(summary.to_dict())
         return 130 if summary.cancelled else 0

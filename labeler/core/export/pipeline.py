@@ -84,6 +84,7 @@ class ExportOptions:
     label_errors: LabelErrorConfig = field(default_factory=LabelErrorConfig)
     balance: BalanceConfig = field(default_factory=BalanceConfig)
     workers: int = 2
+    subset: tuple[int, ...] | None = None  # only these images (a slice); None: every image
 
     def validate(self) -> None:
         """Raise :class:`LabelerError` for a value outside its choices."""
@@ -101,6 +102,7 @@ class ExportOptions:
         data = asdict(self)
         data.pop("overwrite")
         data.pop("workers")
+        data["subset"] = None if self.subset is None else {"images": len(set(self.subset))}
         return data
 
 
@@ -195,6 +197,9 @@ def _export(
 
 def _select(project: object, options: ExportOptions, progress: Progress) -> _State:
     records = {r.id: r for r in project.images()}  # type: ignore[attr-defined]
+    if options.subset is not None:  # a slice: other images are not part of this export
+        wanted = set(options.subset)
+        records = {i: r for i, r in records.items() if i in wanted}
     annotations = credited_annotations(project)  # a fix counts for the annotator it corrects
     answered = labeled_answers(project)  # gold answers are never labels
     by_image: dict[int, list[Annotation]] = {}

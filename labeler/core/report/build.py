@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Collection
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from labeler.core.report.counts import disagreement_counts
 from labeler.core.report.curation import curation_data
 from labeler.core.report.html import render_html
 from labeler.core.report.questions_section import questions_data
+from labeler.core.report.slices_section import slices_data
 from labeler.core.scratch import scratch_file, sweep_stale
 from labeler.core.store import Project
 
@@ -49,6 +51,7 @@ def report_data(
     iou_threshold: float = DEFAULT_IOU_THRESHOLD,
     curation: bool = False,
     against: int | None = None,
+    images: Collection[int] | None = None,
 ) -> dict[str, Any]:
     """Everything the report shows, JSON-ready.
 
@@ -56,7 +59,8 @@ def report_data(
     one (an interrupted run is never the default); ``diagnosis.run_choice`` says which.
     ``curation`` adds the curation checks (they read every image's pixels once,
     then use the statistics cache), so it is opt-in. ``against`` adds the comparison
-    of the diagnosed run (A) with that run (B).
+    of the diagnosed run (A) with that run (B). ``images`` (a slice) limits the
+    agreement, disagreements, diagnosis and comparison to those images.
     """
     run_choice = "chosen"
     if run_id is not None:
@@ -69,23 +73,39 @@ def report_data(
         )
     diagnosis = None
     if run_id is not None:
-        result = diagnose(project, run_id, truth_annotator, iou_threshold, DEFAULT_MIN_SCORE)
+        result = diagnose(
+            project, run_id, truth_annotator, iou_threshold, DEFAULT_MIN_SCORE, images
+        )
         diagnosis = {**result.to_dict(SLICE_ROWS), "run_choice": run_choice}
     return {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "labeler_version": __version__,
         "project": _project_summary(project),
-        "agreement": agreement_report(project, iou_threshold).to_dict(),
-        "disagreements": disagreement_counts(ProjectLabels.load(project), iou_threshold),
+        "agreement": agreement_report(project, iou_threshold, images).to_dict(),
+        "disagreements": disagreement_counts(_labels(project, images), iou_threshold),
         "diagnosis": diagnosis,
         "curation": curation_data(project) if curation else None,
         "questions": questions_data(project),
-        "comparison": _comparison(project, run_id, against, truth_annotator, iou_threshold),
+        "comparison": _comparison(
+            project, run_id, against, truth_annotator, iou_threshold, images
+        ),
+        "slices": slices_data(project),
+        "scope": None if images is None else len(set(images)),
     }
 
 
+def _labels(project: Project, images: Collection[int] | None) -> ProjectLabels:
+    labels = ProjectLabels.load(project)
+    return labels if images is None else labels.within(images)
+
+
 def _comparison(
-    project: Project, run_id: int | None, against: int | None, truth: str | None, iou: float
+    project: Project,
+    run_id: int | None,
+    against: int | None,
+    truth: str | None,
+    iou: float,
+    images: Collection[int] | None,
 ) -> dict[str, Any] | None:
     """The compare-runs section's data, when a run to compare against is named."""
     if against is None:
@@ -94,7 +114,7 @@ def _comparison(
         raise LabelerError("--against needs a model run to compare (--model), and there is none")
     from labeler.core.report.compare_section import comparison_data
 
-    return comparison_data(project, run_id, against, truth, iou)
+    return comparison_data(project, run_id, against, truth, iou, images)
 
 
 def build_report(
@@ -104,10 +124,11 @@ def build_report(
     iou_threshold: float = DEFAULT_IOU_THRESHOLD,
     curation: bool = False,
     against: int | None = None,
+    images: Collection[int] | None = None,
 ) -> str:
     """The report as one self-contained HTML document (see :func:`report_data`)."""
     return render_html(
-        report_data(project, run_id, truth_annotator, iou_threshold, curation, against)
+        report_data(project, run_id, truth_annotator, iou_threshold, curation, against, images)
     )
 
 
@@ -119,6 +140,7 @@ def write_report(
     iou_threshold: float = DEFAULT_IOU_THRESHOLD,
     curation: bool = False,
     against: int | None = None,
+    images: Collection[int] | None = None,
 ) -> Path:
     """Write the report to ``output`` (UTF-8) and return its path.
 
@@ -129,7 +151,9 @@ def write_report(
     output = Path(output)
     if not output.parent.is_dir():
         raise LabelerError(f"{output}: folder {output.parent} does not exist")
-    document = build_report(project, run_id, truth_annotator, iou_threshold, curation, against)
+    document = build_report(
+        project, run_id, truth_annotator, iou_threshold, curation, against, images
+    )
     write_file_atomically(output, document.encode("utf-8"))
     return output
 

@@ -15,6 +15,7 @@ from typing import Any
 from labeler.core.report.compare_section import render_comparison
 from labeler.core.report.curation import render_curation
 from labeler.core.report.questions_section import render_questions
+from labeler.core.report.slices_section import render_slices
 from labeler.core.report.svg import bar_chart, heatmap, line_chart
 
 Cell = str | tuple[str, str]  # text, or (text, tooltip)
@@ -476,6 +477,7 @@ def render_html(data: dict[str, Any]) -> str:
         '<a href="#disagreements">Disagreements</a><a href="#diagnosis">Model diagnosis</a>'
         + ('<a href="#questions">Questions</a>' if data.get("questions") else "")
         + ('<a href="#compare">Compare runs</a>' if data.get("comparison") else "")
+        + ('<a href="#slices">Slices</a>' if data.get("slices") else "")
         + ('<a href="#curation">Curation</a>' if data.get("curation") else "")
         + "</nav>"
         + _cards(data)
@@ -485,6 +487,7 @@ def render_html(data: dict[str, Any]) -> str:
         + _diagnosis(data["diagnosis"])
         + render_questions(data.get("questions"), table)
         + render_comparison(data.get("comparison"), table)
+        + render_slices(data.get("slices"), data.get("scope"), table)
         + render_curation(data.get("curation"), table)
         + "</main><footer>Self-contained report: inline styles and charts, nothing loaded "
         "from the network.</footer>"

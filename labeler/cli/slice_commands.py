@@ -1,0 +1,304 @@
+"""``labeler slice PROJECT save|list|show|diff|delete|send``: named, saved subsets of images.
+
+Also the ``--slice NAME`` option every command that takes a set of images shares:
+:func:`add_slice_option` adds it and :func:`slice_ids` resolves it to image ids.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from rich.table import Table
+
+from labeler.cli.output import print_json, stdout, styled
+from labeler.core.errors import LabelerError
+from labeler.core.store import Project
+
+SHOW_ROWS = 20
+
+
+def add_slice_option(cmd: argparse.ArgumentParser, what: str = "work on") -> None:
+    """Add ``--slice NAME`` to a command that takes a set of images."""
+    cmd.add_argument(
+        "--slice", metavar="NAME", help=f"{what} only the images of this saved slice "
+        "(see `labeler slice PROJECT list`)",
+    )  # fmt: skip
+
+
+def slice_ids(project: Project, args: argparse.Namespace) -> list[int] | None:
+    """The frozen image ids of ``--slice NAME``, or None when no slice was named."""
+    name = getattr(args, "slice", None)
+    if name is None:
+        return None
+    from labeler.core.slices import slice_image_ids
+
+    return slice_image_ids(project, name)
+
+
+def images_or_query(project: Project, args: argparse.Namespace) -> Any:
+    """``--slice NAME``'s image records, else ``args.images`` (the command's own query).
+
+    An empty slice is refused: there is nothing to work on.
+    """
+    ids = slice_ids(project, args)
+    if ids is None:
+        return args.images
+    if not ids:
+        raise LabelerError(f"slice {args.slice!r} holds no images")
+    return project.images_by_ids(ids)
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add the slice commands to the CLI."""
+    from labeler.core.slices import RULE_HELP
+
+    cmd = commands.add_parser(
+        "slice",
+        help="save, list, show, compare and send named subsets of images",
+        description="A slice is a named subset of images with the rule that made it, frozen "
+        "as a list of image ids when saved (re-evaluate with `diff`). Every command that "
+        "takes a set of images accepts --slice NAME. RULE: " + RULE_HELP + ".",
+    )
+    cmd.add_argument("project", type=Path, help="the project file")
+    sub = cmd.add_subparsers(dest="slice_command", metavar="ACTION", required=True)
+    save = sub.add_parser("save", help="evaluate a rule (or take a list) and save the images")
+    save.add_argument("name", help="the slice's name (unique in the project)")
+    source = save.add_mutually_exclusive_group(required=True)
+    source.add_argument("--rule", help="which images: " + RULE_HELP)
+    source.add_argument("--images", metavar="IDS", help="a hand-picked list: 1,2,5-9")
+    save.add_argument("--note", default="", help="why this slice exists")
+    save.add_argument("--by", metavar="NAME", help="the person saving it")
+    save.add_argument("--json", action="store_true", help="print the slice as JSON")
+    save.set_defaults(handler=run_save)
+    listing = sub.add_parser("list", help="every slice with its rule and size")
+    listing.add_argument("--json", action="store_true", help="print the list as JSON")
+    listing.set_defaults(handler=run_list)
+    show = sub.add_parser("show", help="a slice's rule, images, work sent and what changed")
+    show.add_argument("name")
+    show.add_argument("--limit", type=int, help=f"list at most this many images ({SHOW_ROWS})")
+    show.add_argument("--json", action="store_true", help="print the slice as JSON")
+    show.set_defaults(handler=run_show)
+    diff = sub.add_parser("diff", help="re-evaluate the rule: images it would add and remove")
+    diff.add_argument("name")
+    diff.add_argument("--refresh", action="store_true", help="then freeze the new list")
+    diff.add_argument("--json", action="store_true", help="print the difference as JSON")
+    diff.set_defaults(handler=run_diff)
+    delete = sub.add_parser("delete", help="delete a slice (its images stay)")
+    delete.add_argument("name")
+    delete.set_defaults(handler=run_delete)
+    _register_send(sub)
+
+
+def _register_send(sub: argparse._SubParsersAction) -> None:
+    send = sub.add_parser(
+        "send",
+        help="send a slice to work: assignments for people, or a vendor package",
+        description="In one step, assign the slice's images to in-house people (--to) or "
+        "write a package for a vendor (--vendor, --package), with a note of why. `slice "
+        "show` then says what changed on those images since.",
+    )
+    send.add_argument("name")
+    send.add_argument("--note", required=True, help='why, e.g. "false negatives of run 3"')
+    send.add_argument("--to", metavar="NAMES", help="assign to these people (comma-separated)")
+    send.add_argument("--vendor", help="write a package for this vendor (organization)")
+    send.add_argument("--package", type=Path, help="with --vendor: the package (NAME.lbpkg)")
+    send.add_argument("--assign", metavar="NAMES", help="with --vendor: first assign to these")
+    send.add_argument("--overlap", type=int, default=1, help="annotators per image (default 1)")
+    send.add_argument("--blind", action="store_true", help="blind assignments")
+    send.add_argument(
+        "--with-prelabels", action="store_true",
+        help="show the model's pre-labels (in-house: not hidden; package: included)",
+    )  # fmt: skip
+    send.add_argument("--by", metavar="NAME", help="the person sending it")
+    send.add_argument("--json", action="store_true", help="print the result as JSON")
+    send.set_defaults(handler=run_send)
+
+
+def _person_id(project: Project, name: str | None) -> int | None:
+    if name is None:
+        return None
+    person = project.person_by_name(name)
+    if person is None:
+        raise LabelerError(f"no person named {name!r}")
+    return person.id
+
+
+def _names(text: str) -> list[str]:
+    return [n.strip() for n in text.split(",") if n.strip()]
+
+
+def run_save(args: argparse.Namespace) -> int:
+    """Save a slice."""
+    from labeler.core.slices import parse_ids, parse_rule, rule_text, save_image_slice, save_slice
+
+    with Project.open(args.project) as project:
+        by = _person_id(project, args.by)
+        if args.rule is not None:
+            saved = save_slice(project, args.name, parse_rule(args.rule), args.note, by)
+        else:
+            saved = save_image_slice(project, args.name, parse_ids(args.images), args.note, by)
+    if args.json:
+        print_json(_slice_dict(saved))
+    else:
+        stdout.print(f"Saved slice {saved.name!r}: {saved.images} images ({rule_text(saved.rule)})")
+    return 0
+
+
+def _slice_dict(saved: Any) -> dict[str, Any]:
+    from labeler.core.slices import rule_text
+
+    return {
+        "name": saved.name,
+        "rule": saved.rule,
+        "rule_text": rule_text(saved.rule),
+        "note": saved.note,
+        "images": saved.images,
+        "created_at": saved.created_at,
+        "evaluated_at": saved.evaluated_at,
+    }
+
+
+def run_list(args: argparse.Namespace) -> int:
+    """List the slices."""
+    from labeler.core.slices import rule_text
+
+    with Project.open(args.project) as project:
+        slices = project.slices()
+    if args.json:
+        print_json({"slices": [_slice_dict(s) for s in slices]})
+        return 0
+    if not slices:
+        stdout.print("No slices yet (labeler slice PROJECT save NAME --rule ...)")
+        return 0
+    table = Table("name", "images", "rule", "note", "saved")
+    for s in slices:
+        table.add_row(s.name, str(s.images), rule_text(s.rule), s.note, s.created_at[:16])
+    stdout.print(table)
+    return 0
+
+
+def run_show(args: argparse.Namespace) -> int:
+    """Show one slice."""
+    from labeler.core.slices import slice_changes
+
+    with Project.open(args.project) as project:
+        saved = project.slice_named(args.name)
+        ids = project.slice_image_ids(saved.id)
+        paths = project.image_paths()
+        work = project.slice_work(saved.id)
+        changes = slice_changes(project, saved.name).to_dict()
+    data = {
+        **_slice_dict(saved),
+        "image_ids": ids,
+        "work": [w.__dict__ for w in work],
+        "changes": changes,
+    }
+    if args.json:
+        data["images_listed"] = [{"image_id": i, "image": paths.get(i)} for i in ids]
+        print_json(data)
+        return 0
+    limit = SHOW_ROWS if args.limit is None else args.limit
+    stdout.print(styled("[bold]{}[/]: {} images; rule {}", saved.name, saved.images,
+                        data["rule_text"]))  # fmt: skip
+    if saved.note:
+        stdout.print(f"Note: {saved.note}")
+    for i in ids[:limit]:
+        stdout.print(f"  {i}  {paths.get(i, '')}")
+    if len(ids) > limit:
+        stdout.print(f"  ... {len(ids) - limit} more (use --limit or --json)")
+    for w in work:
+        stdout.print(f"Sent {w.images} images to {w.target} ({w.kind}) at {w.sent_at[:16]}: "
+                     f"{w.note}")  # fmt: skip
+    _print_changes(changes)
+    return 0
+
+
+def _print_changes(changes: dict[str, Any]) -> None:
+    status = ", ".join(f"{k} {v}" for k, v in changes["status"].items())
+    stdout.print(
+        f"Since {changes['since_what']} ({changes['since'][:16]}): {changes['changed']} of "
+        f"{changes['images']} images changed; labels +{changes['labels_added']} "
+        f"~{changes['labels_edited']} -{changes['labels_deleted']}, {changes['reviews']} "
+        f"reviews, {changes['answers']} answers; status now: {status or 'none'}"
+    )
+    for row in changes["per_image"][:SHOW_ROWS]:
+        stdout.print(
+            f"  {row['image_id']}  {row['image']}  {row['status']}: +{row['added']} "
+            f"~{row['edited']} -{row['deleted']} labels, {row['reviews']} reviews, "
+            f"{row['answers']} answers by {', '.join(row['by'])}"
+        )
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    """Re-evaluate a slice's rule."""
+    from labeler.core.slices import diff_slice, refresh_slice
+
+    with Project.open(args.project) as project:
+        diff = (refresh_slice if args.refresh else diff_slice)(project, args.name)
+        paths = project.image_paths()
+        changes = None
+        if not args.refresh:
+            from labeler.core.slices import slice_changes
+
+            changes = slice_changes(project, args.name).to_dict()
+    data = {**diff.to_dict(paths), "refreshed": args.refresh, "changes": changes}
+    if args.json:
+        print_json(data)
+        return 0
+    verb = "now holds" if args.refresh else "would hold"
+    stdout.print(
+        f"Slice {diff.slice.name!r} holds {len(diff.frozen)} images; its rule {verb} "
+        f"{len(diff.now)}: +{len(diff.added)} added, -{len(diff.removed)} removed"
+    )
+    for sign, rows in (("+", data["added"]), ("-", data["removed"])):
+        for row in rows[:SHOW_ROWS]:
+            stdout.print(f"  {sign} {row['image_id']}  {row['image']}")
+    if changes is not None:
+        _print_changes(changes)
+    return 0
+
+
+def run_delete(args: argparse.Namespace) -> int:
+    """Delete a slice."""
+    with Project.open(args.project) as project:
+        saved = project.slice_named(args.name)
+        project.delete_slice(saved.id)
+    stdout.print(f"Deleted slice {saved.name!r} ({saved.images} images stay in the project)")
+    return 0
+
+
+def run_send(args: argparse.Namespace) -> int:
+    """Send a slice to work."""
+    from labeler.core.slices import send_to_people, send_to_vendor
+
+    if (args.to is None) == (args.vendor is None):
+        raise LabelerError("send to people (--to NAMES) or to a vendor (--vendor V --package F)")
+    if args.vendor is not None and args.package is None:
+        raise LabelerError("--vendor needs --package NAME.lbpkg (the file to write)")
+    with Project.open(args.project) as project:
+        by = _person_id(project, args.by)
+        if args.to is not None:
+            work, made = send_to_people(
+                project, args.name, _names(args.to), args.note, overlap=args.overlap,
+                blind=args.blind, hide_prelabels=not args.with_prelabels, sent_by=by,
+            )  # fmt: skip
+            result: dict[str, Any] = {"work": work.__dict__, "assignments": made}
+            message = f"Assigned {work.images} images of {args.name!r} to {work.target}: "
+            message += f"{made} new assignments"
+        else:
+            work, summary = send_to_vendor(
+                project, args.name, args.vendor, args.package, args.note, blind=args.blind,
+                with_prelabels=args.with_prelabels,
+                assign=_names(args.assign) if args.assign else None, overlap=args.overlap,
+                sent_by=by,
+            )  # fmt: skip
+            result = {"work": work.__dict__, "package": summary.to_dict()}
+            message = f"Wrote {summary.path} for {summary.vendor}: {summary.images} images of "
+            message += f"{args.name!r}, {summary.assignments} assignments"
+    if args.json:
+        print_json(result)
+    else:
+        stdout.print(f"{message} (note: {args.note})")
+    return 0
