@@ -78,6 +78,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "segment_commands",
         "precompute segmentation embeddings of a project's images (cached beside it)",
     ),
+    "slice": (
+        "slice_commands",
+        "save, list, show, compare and send named subsets of images",
+    ),
 }
 
 
