@@ -57,6 +57,8 @@ class AiOptionsBar(QToolBar):
         self.model_label = QLabel("no segmentation model")
         self.state_label = QLabel("")
         self.state_label.setObjectName("secondaryText")
+        for label in (self.vertex_label, self.model_label, self.state_label):
+            label.setTextFormat(Qt.TextFormat.PlainText)  # file and model names stay literal
         for widget in (self.tolerance_spin, self.tolerance_slider, self.parts_combo):
             widget.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.addWidget(QLabel(" AI polygon · tolerance "))

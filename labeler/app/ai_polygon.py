@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QStatusBar, QToolBar
 
@@ -78,6 +78,7 @@ class AiPolygonController(QObject):
         self.preview = AiPreviewItem()
         view.scene().addItem(self.preview)
         self.status_label = QLabel("")
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
         status.addPermanentWidget(self.status_label)
         self.engaged = False  # the tool was used: keep encoding ahead as images change
         self.model_files: tuple[Path, Path] | None = None

@@ -10,7 +10,12 @@ from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from labeler.core.errors import LabelerError
 
-_TOOL_NAMES = {"select": "Select", "box": "Box (W)", "polygon": "Polygon (P)"}
+_TOOL_NAMES = {
+    "select": "Select",
+    "box": "Box (W)",
+    "polygon": "Polygon (P)",
+    "ai_polygon": "AI polygon (S)",
+}
 
 
 class WorkspaceStatusBar(QStatusBar):

@@ -22,6 +22,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from labeler.app.ai_polygon import LIVE_DECODE_MS
 from labeler.app.canvas.ai_tool import NEGATIVE, POSITIVE, AiAccept, AiPolygonTool, AiPrompt
 from labeler.app.main_window import MainWindow
 from labeler.app.model_choice import ModelChoice, read_choice, save_choice
@@ -398,3 +399,26 @@ def test_the_picker_names_a_missing_file_and_saves_nothing(
     dialog.reject()
     with stored(project_path) as project:
         assert read_choice(project).segment_encoder != tmp_path / "gone.onnx"
+
+
+@pytest.mark.gui
+def test_hover_previews_while_the_decoder_is_fast_and_not_when_it_is_slow(
+    qtbot: QtBot, ai_window: MainWindow
+) -> None:
+    window = ai_window
+    tool = window.ai_polygon
+    viewport = window.canvas_view.viewport()
+    with qtbot.waitSignal(tool.previewPainted, timeout=10_000) as hovered:
+        QTest.mouseMove(viewport, window.map_image_to_view(120, 90))
+    assert hovered.args[0].request.tentative and tool.preview.tentative
+    assert tool.decode_ms is not None and tool.decode_ms <= LIVE_DECODE_MS and tool.live_preview
+    tool.decode_ms = 3 * LIVE_DECODE_MS  # as measured on a slow decoder
+    painted: list[SegmentResult] = []
+    tool.previewPainted.connect(painted.append)
+    for x in (140, 150, 160):
+        QTest.mouseMove(viewport, window.map_image_to_view(x, 100))
+        qtbot.wait(50)
+    qtbot.wait(200)
+    assert painted == [] and not tool.live_preview  # no preview follows the mouse now
+    result = _click_and_wait(qtbot, window, 160, 100)  # a click still previews
+    assert not result.request.tentative and result.shapes
