@@ -1,0 +1,244 @@
+"""``labeler segment`` (one prompt -> polygons) and ``labeler embed`` (precompute embeddings)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from labeler.cli.output import print_json, progress_bar, stderr, stdout, styled
+from labeler.core.errors import LabelerError, UnknownEntityError
+from labeler.core.mask_polygons import DEFAULT_TOLERANCE, PARTS
+from labeler.core.store import Project
+
+if TYPE_CHECKING:
+    from inference.segmentation import Prompt, Segmenter
+    from labeler.core.domain import ImageRecord
+    from labeler.core.embedding_cache import EmbeddingCache
+
+
+class PromptArgumentError(LabelerError):
+    """A --point, --negative or --box value is not numbers separated by commas."""
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add the segment and embed commands to the CLI."""
+    segment = commands.add_parser(
+        "segment",
+        help="segment an image from points and/or a box with a local SAM-family model",
+        description="Turn a click (points) and/or a box into polygons with a promptable "
+        "segmenter (SAM, SAM 2, EfficientSAM encoder/decoder ONNX pair). Coordinates are "
+        "image pixels. Prints the polygon(s), the score and the encoder/decoder times; the "
+        "embedding is cached beside the project. Nothing is stored in the project.",
+    )
+    segment.add_argument("project", type=Path, help="the project file")
+    segment.add_argument("image", help="an image id, or its file name/path in the project")
+    segment.add_argument(
+        "--point", action="append", default=[], metavar="X,Y", help="a positive point (repeatable)"
+    )
+    segment.add_argument(
+        "--negative",
+        action="append",
+        default=[],
+        metavar="X,Y",
+        help="a negative point (repeatable)",
+    )
+    segment.add_argument("--box", metavar="X1,Y1,X2,Y2", help="a box around the object")
+    _model_options(segment)
+    segment.add_argument(
+        "--tolerance",
+        type=float,
+        default=DEFAULT_TOLERANCE,
+        help=f"polygon simplification in pixels (default {DEFAULT_TOLERANCE})",
+    )
+    segment.add_argument(
+        "--parts",
+        choices=PARTS,
+        default="largest",
+        help="largest part only (default) or one polygon per part",
+    )
+    segment.add_argument("--json", action="store_true", help="print the result as JSON")
+    segment.set_defaults(handler=run_segment)
+
+    embed = commands.add_parser(
+        "embed",
+        help="precompute segmentation embeddings of a project's images (cached beside it)",
+        description="Encode the project's images with a segmenter's image encoder and keep "
+        "the embeddings in the project's cache folder, so AI polygons answer at once. "
+        "Already-cached images are skipped; Ctrl+C keeps every finished image.",
+    )
+    embed.add_argument("project", type=Path, help="the project file")
+    _model_options(embed)
+    embed.add_argument(
+        "--images", default="all", help="all | unlabeled | status:NAME | a glob on image paths"
+    )
+    embed.add_argument("--json", action="store_true", help="print the summary as JSON")
+    embed.set_defaults(handler=run_embed)
+
+
+def _model_options(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument(
+        "--model",
+        metavar="NAME_OR_PATH",
+        help="a model name (labeler models list), a folder with encoder.onnx and "
+        "decoder.onnx, or an encoder file; default: the first segmenter found",
+    )
+    cmd.add_argument(
+        "--device",
+        choices=["auto", "cpu", "cuda"],
+        default="cpu",
+        help="where the model runs (default cpu)",
+    )
+    cmd.add_argument(
+        "--cache-dir",
+        type=Path,
+        help="embedding cache folder (default: <project>.cache/embeddings)",
+    )
+
+
+def parse_numbers(text: str, count: int, option: str) -> tuple[float, ...]:
+    """``"12,34"`` -> ``(12.0, 34.0)``; a clear error naming the option otherwise."""
+    parts = [p.strip() for p in text.split(",")]
+    try:
+        values = tuple(float(p) for p in parts)
+    except ValueError:
+        values = ()
+    if len(values) != count:
+        shape = ",".join(["N"] * count)
+        raise PromptArgumentError(f"{option} {text!r}: expected {count} numbers as {shape}")
+    return values
+
+
+def _prompt(args: argparse.Namespace) -> Prompt:
+    from inference.segmentation import Prompt
+
+    positives = [parse_numbers(p, 2, "--point") for p in args.point]
+    negatives = [parse_numbers(p, 2, "--negative") for p in args.negative]
+    box = parse_numbers(args.box, 4, "--box") if args.box else None
+    points = tuple((x, y) for x, y in positives + negatives)
+    labels = tuple([1] * len(positives) + [0] * len(negatives))
+    return Prompt(points=points, labels=labels, box=box)  # type: ignore[arg-type]
+
+
+def _find_record(project: Project, ref: str) -> ImageRecord:
+    if ref.isdigit():
+        try:
+            return project.image(int(ref))
+        except (UnknownEntityError, LookupError):
+            pass
+    found = project.find_image(ref)
+    if found is None:
+        raise UnknownEntityError(
+            f"{project.path}: no image {ref!r} (give an image id, or a file name or path as "
+            "stored in the project; an ambiguous name matches nothing)"
+        )
+    return found
+
+
+def _load(args: argparse.Namespace) -> tuple[Segmenter, EmbeddingCache]:
+    from inference.segmentation import load_segmenter
+    from labeler.core.embedding_cache import EmbeddingCache
+    from labeler.core.segment_models import segmenter_files
+
+    files = segmenter_files(args.model, args.project)
+    providers = None if args.device == "auto" else _providers(args.device)
+    segmenter = load_segmenter(files.encoder, files.decoder, providers, name=files.name)
+    cache = (
+        EmbeddingCache(args.cache_dir)
+        if args.cache_dir
+        else EmbeddingCache.for_project(args.project)
+    )
+    return segmenter, cache
+
+
+def _providers(device: str) -> list[str]:
+    if device == "cuda":
+        return ["CUDAExecutionProvider"]
+    return ["CPUExecutionProvider"]
+
+
+def run_segment(args: argparse.Namespace) -> int:
+    """Segment one image from the prompt and print the polygon(s)."""
+    from labeler.core.segment_images import segment_image
+
+    prompt = _prompt(args)
+    with Project.open(args.project) as project:
+        record = _find_record(project, args.image)
+        segmenter, cache = _load(args)
+        outcome = segment_image(
+            project,
+            record,
+            segmenter,
+            cache,
+            prompt,
+            tolerance=args.tolerance,
+            parts=args.parts,
+        )
+    info = segmenter.info
+    if args.json:
+        print_json(
+            {
+                "image": {
+                    "id": record.id,
+                    "path": record.path,
+                    "width": record.width,
+                    "height": record.height,
+                },
+                "model": {
+                    "name": info.name,
+                    "layout": info.layout,
+                    "model_sha256": info.model_sha256,
+                    "provider": info.provider,
+                },
+                "prompt": prompt.to_json(),
+                "segmented": bool(outcome.polygons),
+                **outcome.to_dict(),
+            }
+        )
+        return 0
+    stderr.print(styled("Model {} ({}) on [bold]{}[/]", info.name, info.layout, info.provider))
+    if not outcome.polygons:
+        stdout.print(
+            f"Nothing segmented at that prompt on {record.path} (score {outcome.score:.3f})."
+        )
+    for n, ring in enumerate(outcome.polygons, start=1):
+        coords = " ".join(f"{x:.1f},{y:.1f}" for x, y in ring)
+        stdout.print(f"polygon {n} ({len(ring)} vertices): {coords}", soft_wrap=True)
+    how = "cached" if outcome.embedding_source != "encoded" else f"{outcome.encode_ms:.0f} ms"
+    stdout.print(f"score {outcome.score:.3f}; encoder {how}; decoder {outcome.decode_ms:.1f} ms")
+    return 0
+
+
+def run_embed(args: argparse.Namespace) -> int:
+    """Precompute embeddings for the selected images, with progress; Ctrl+C keeps work."""
+    from labeler.core.prelabel import select_images
+    from labeler.core.segment_images import embed_images
+
+    with Project.open(args.project) as project:
+        records = select_images(project, args.images)
+        segmenter, cache = _load(args)
+        if not args.json:
+            stderr.print(
+                styled(
+                    "Model {} ({}) on [bold]{}[/]; cache {}",
+                    segmenter.info.name,
+                    segmenter.info.layout,
+                    segmenter.info.provider,
+                    cache.folder,
+                )
+            )
+        with progress_bar("embedding", enabled=not args.json) as progress:
+            summary = embed_images(project, records, segmenter, cache, progress)
+    if args.json:
+        print_json(summary.to_dict())
+    else:
+        stdout.print(
+            f"Embedded {summary.encoded} images in {summary.seconds:.1f} s "
+            f"({summary.ms_per_image:.0f} ms per image); {summary.skipped_cached} "
+            "already cached."
+        )
+        for path, reason in summary.failed:
+            stderr.print(styled("  [yellow]failed[/] {}: {}", path, reason), soft_wrap=True)
+        if summary.cancelled:
+            stderr.print(styled("[yellow]Interrupted:[/] finished images were kept."))
+    return 130 if summary.cancelled else 0
