@@ -13,10 +13,11 @@ from labeler.cli import main
 from labeler.core.geometry import Box
 from labeler.core.importing import import_images
 from labeler.core.store import Project
-from labeler.data import demo_guideline
+from labeler.data import data_path, demo_guideline
 from tests.core.conftest import write_image
 
 HOSTILE = "[/] <b>긴 균열</b> [bold red]이거[/bold red]?"
+SAME_TEXT = data_path("guides", "demo", "en", "v1.md")  # only the edge case changes
 
 
 @pytest.fixture
@@ -157,14 +158,43 @@ def test_a_vendor_asks_in_a_package_and_the_next_package_carries_the_answer(
         "--text",
         "스크래치",
     )
+    promoted = run_json(
+        capsys,
+        "questions",
+        project,
+        "promote",
+        str(back["id"]),
+        "--as",
+        "Quinn",
+        "--section",
+        "crack",
+    )
+    assert promoted["state"] == "promoted"
+    v2 = run_json(
+        capsys,
+        "guideline",
+        "publish",
+        project,
+        SAME_TEXT,
+        "--changes",
+        "long cracks",
+        "--author",
+        "Quinn",
+    )
+    assert v2["number"] == 2 and v2["changed_classes"] == ["crack"] and v2["examples"] == 1
+    assert v2["rereview_queued"] == 1  # Ana's crack, made under v1
     second = project.parent / "va2.lbpkg"
-    run_json(
+    summary = run_json(
         capsys, "package", "export", project, "--to", second, "--for", "Vendor A", "--images", "all"
     )
+    assert summary["guideline"] == 2
     inner = run_json(capsys, "package", "open", second)["project"]
     [carried] = run_json(capsys, "questions", inner, "list")["questions"]
-    assert (carried["uid"], carried["answer"], carried["answerer"]) == (
+    assert (carried["uid"], carried["answer"], carried["answerer"], carried["state"]) == (
         asked["uid"],
         "스크래치",
         None,
+        "promoted",
     )
+    shown = run_json(capsys, "guideline", "show", inner)
+    assert shown["number"] == 2 and any("스크래치" in e["note"] for e in shown["examples"])
