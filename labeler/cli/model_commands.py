@@ -28,7 +28,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="list, add and check the offline model folders (no downloads)",
         description="Models live in folders with a models.json manifest naming each file and "
         "its sha256: the project's models/ folder, the user's folder ($LABELER_MODELS_DIR or "
-        "~/.local/share/labeler/models) and the shipped resources/models. Nothing is "
+        "~/.local/share/labeler/models) and the models shipped with labeler. Nothing is "
         "downloaded. See docs/models.md.",
     )
     sub = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)

@@ -5,7 +5,8 @@ No code here (or anywhere in labeler) downloads a model. Folders, searched in th
 1. the project's ``<project dir>/models/``;
 2. the user's ``$LABELER_MODELS_DIR``, else ``$XDG_DATA_HOME/labeler/models`` (by default
    ``~/.local/share/labeler/models``);
-3. the models shipped in ``resources/models/`` (e.g. ``demo_segmenter``), read-only.
+3. the models shipped with labeler (package data ``labeler/data/models/``, e.g.
+   ``demo_segmenter``), read-only.
 
 A manifest (``models.json``) names each model, its kind and every file with its sha256::
 
@@ -35,7 +36,6 @@ MANIFEST = "models.json"
 FORMAT = 1
 KINDS = ("segmenter", "detector")
 ROLES = {"segmenter": ("encoder", "decoder"), "detector": ("model",)}
-SHIPPED = Path(__file__).resolve().parents[2] / "resources" / "models"
 
 
 class ModelManifestError(LabelerError):
@@ -118,6 +118,13 @@ def user_models_dir() -> Path:
     return Path(data) / "labeler" / "models"
 
 
+def shipped_models_dir() -> Path:
+    """The models shipped inside the labeler package (``labeler/data/models``)."""
+    from labeler.data import data_path
+
+    return data_path("models")
+
+
 def project_models_dir(project_path: Path) -> Path:
     """The project's model folder: ``models/`` beside the project file."""
     return Path(project_path).resolve().parent / "models"
@@ -129,7 +136,7 @@ def model_folders(project_path: Path | None = None) -> list[tuple[str, Path]]:
     if project_path is not None:
         folders.append(("project", project_models_dir(project_path)))
     folders.append(("user", user_models_dir()))
-    folders.append(("shipped", SHIPPED))
+    folders.append(("shipped", shipped_models_dir()))
     return folders
 
 

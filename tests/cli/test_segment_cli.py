@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from labeler.cli import main
+from labeler.core import segment_models
 from labeler.core.importing import import_images
 from labeler.core.store import Project
 
@@ -20,8 +21,9 @@ from segmentation_graphs import RADIUS, write_pair
 
 @pytest.fixture
 def setup(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
-    """A project of three distinct 400 x 300 images and a tiny SAM pair (user models empty)."""
+    """A project of three distinct 400 x 300 images and a tiny SAM pair; no model folders."""
     monkeypatch.setenv("LABELER_MODELS_DIR", str(tmp_path / "user-models"))
+    monkeypatch.setattr(segment_models, "shipped_models_dir", lambda: tmp_path / "no-shipped")
     folder = tmp_path / "images"
     folder.mkdir()
     for i in range(3):
