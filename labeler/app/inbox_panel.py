@@ -41,6 +41,7 @@ from labeler.app.workspace import Workspace
 from labeler.core.events import Change, Entity
 from labeler.core.questions import AnswerQuestion, AskQuestion, PromoteQuestion
 from labeler.core.store.questions import Question, QuestionState
+from labeler.core.tools import ShapeKey
 
 INBOX_ROWS = 500  # the inbox lists at most this many questions of a state (oldest first)
 _WATCHED = frozenset({Entity.QUESTION, Entity.PROJECT, Entity.PERSON, Entity.PACKAGE})
@@ -71,10 +72,12 @@ class InboxPanel(QWidget):
         workspace: Workspace,
         navigate: Callable[[int], bool],
         parent: QWidget | None = None,
+        select_shape: Callable[[int], None] | None = None,
     ) -> None:
         super().__init__(parent)
         self.workspace = workspace
         self.navigate = navigate
+        self.select_shape = select_shape
         self.dock: QDockWidget | None = None
         project, person = workspace.project, workspace.person
         self.can_answer = project.can(person.id, "review")
@@ -266,10 +269,13 @@ class InboxPanel(QWidget):
         return self.workspace.execute(command) is not None
 
     def show_image(self) -> None:
-        """Show the selected question's image on the canvas."""
+        """Show the selected question's image on the canvas (and select the shape asked about)."""
         question = self.selected_question()
-        if question is not None:
-            self.navigate(question.image_id)
+        if question is None:
+            return
+        self.navigate(question.image_id)
+        if question.annotation_id is not None and self.select_shape is not None:
+            self.select_shape(question.annotation_id)
 
     def _on_change(self, change: Change) -> None:
         if change.entity in _WATCHED:
@@ -372,7 +378,9 @@ class QuestionsUi(QObject):
         self.controller = controller
         self.canvas = canvas
         self._parent = parent
-        self.inbox = InboxPanel(workspace, navigate)
+        self.inbox = InboxPanel(
+            workspace, navigate, select_shape=lambda i: canvas.select(ShapeKey("annotation", i))
+        )
         self.inbox.dock = add_dock(self.inbox, "inbox")
         self.status_label = QLabel()
         self.status_label.setObjectName("questionState")

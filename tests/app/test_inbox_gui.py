@@ -138,7 +138,8 @@ def test_a_reviewer_answers_but_cannot_promote(
     with Project.open(project_path) as project:
         alice = project.person_by_name("alice")
         assert alice is not None
-        project.ask_question(project.images()[0].id, alice.id, "dust?", annotation_id=with_shape)
+        first = project.images()[0].id
+        project.ask_question(first, alice.id, "dust?", annotation_id=with_shape)
     window = open_window(qtbot, project_path, "rita")
     try:
         inbox = window.questions_ui.inbox
@@ -146,6 +147,11 @@ def test_a_reviewer_answers_but_cannot_promote(
             inbox
         )
         assert "1 open question(s) on this image" in window.questions_ui.banner.text()
+        window.trigger("image.next")
+        qtbot.waitUntil(lambda: window.current_image_id() != first)
+        inbox.show_image()  # the image and the shape asked about
+        assert window.current_image_id() == first
+        assert window.canvas_view.selected_key == ShapeKey("annotation", with_shape)
         assert inbox.answer_selected("No: dust is not damage.")
         with stored(project_path) as project:
             assert project.questions()[0].answer == "No: dust is not damage."
