@@ -383,3 +383,25 @@ def test_a_model_naming_an_old_or_merged_class_still_prelabels_it(tmp_path) -> N
         assert "red" not in summary.dropped and "green" not in summary.dropped
         found = {p.class_id for image in project.images() for p in project.predictions(image.id)}
         assert found == {red, colour}
+
+
+def test_publishing_after_a_rename_alone_queues_nothing_for_rereview(
+    work: tuple[Project, int],
+) -> None:
+    project, alice = work
+    names = ids(project)
+    project.save_draft(GUIDE, "v1", alice)
+    project.add_guideline_example(
+        project.images()[1].id, "positive", [ExampleShape("dent", Box(2, 2, 40, 40))], "dent"
+    )
+    project.publish_draft("first", author_id=alice)
+    RenameClass(names["dent"], "dent <b>", alice).apply(project)
+    renamed = project.publish_draft("dent is now 'dent <b>'", author_id=alice)
+    assert project.changed_classes(renamed.id) == []
+    assert project.rereview_count_for_version(renamed.id) == 0
+    # A real rule change after a rename still counts.
+    RenameClass(names["crack"], "fissure", alice).apply(project)
+    text = project.draft_guideline().text.replace("Cracks are thin.", "Cracks are thin and long.")
+    changed = project.publish_guideline(text, "crack rule", alice)
+    assert project.changed_classes(changed.id) == ["fissure"]
+    assert project.rereview_count_for_version(changed.id) == 3

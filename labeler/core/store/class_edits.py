@@ -11,7 +11,7 @@ case* (guideline sections match class names case-insensitively).
 
 Renames and merges keep every old name as an *alias* of the class that now carries
 the work (table ``class_aliases``), so a vendor package exported before the edit
-comes back onto the right class (:func:`current_class_names`). A name that is an alias
+comes back onto the right class (:func:`.class_names.current_class_names`). A name that is an alias
 of another class cannot be given to a class: packages still out would land on it.
 
 The guideline: published versions never change. A rename carries the class's rules,
@@ -30,8 +30,6 @@ back. Only classes of the same kind merge (a box class's shapes are not polygons
 
 from __future__ import annotations
 
-import copy
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -42,14 +40,15 @@ from labeler.core.errors import LabelerError, UnknownEntityError
 from labeler.core.events import Change, Entity
 from labeler.core.store.assignments import AssignmentStore
 from labeler.core.store.catalog import CLASS_PALETTE, CatalogStore
-from labeler.core.store.database import Database
+from labeler.core.store.class_names import (
+    rename_in_headings,
+    rename_shapes,
+)
 from labeler.core.store.guidelines import GuidelineStore
 from labeler.core.store.rows import class_from_row, now_iso
 
 MAX_NAME_LENGTH = 200
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
-_HEADING = re.compile(r"^(#{1,6}\s+)(\d+(?:\.\d+)*\.?\s+)?(.*?)(\s*#*\s*)$")
-_GLOSS = re.compile(r"^(.*?)(\s*\([^()]*\))$")  # "crack (크랙)": a translation after the name
 
 
 class ClassEditError(LabelerError):
@@ -126,73 +125,6 @@ class MergeRecord:
     target_rule: str | None
     merged_rule: str | None
     draft_examples: tuple[DraftExampleChange, ...]
-
-
-def rename_in_headings(text: str, old: str, new: str) -> str:
-    """``text`` with every Markdown heading titled ``old`` retitled ``new``.
-
-    As :func:`labeler.core.guideline_text.class_sections` reads them: any case, after a
-    section number, before a gloss in parentheses (kept). Headings inside code fences
-    and everything else are left alone.
-    """
-    lines = text.split("\n")
-    fenced = False
-    for index, line in enumerate(lines):
-        if line.lstrip().startswith("```"):
-            fenced = not fenced
-            continue
-        match = None if fenced else _HEADING.match(line)
-        if match is None:
-            continue
-        title, gloss = match.group(3).strip(), ""
-        glossed = _GLOSS.match(title)
-        if title.casefold() != old.casefold() and glossed:
-            title, gloss = glossed.group(1).strip(), glossed.group(2)
-        if title.casefold() == old.casefold():
-            lines[index] = match.group(1) + (match.group(2) or "") + new + gloss + match.group(4)
-    return "\n".join(lines)
-
-
-def current_class_names(database: Database, records: dict[str, Any]) -> dict[str, Any]:
-    """Package records with class names resolved to today's names (a copy; input untouched).
-
-    A name no class has now but that is an alias (an old name, a merged class) becomes
-    the name of the class that carries the work; names of live classes and unknown
-    names are left as they are (the checks then name the unknown ones).
-    """
-    aliases = dict(
-        database.conn.execute(
-            "SELECT a.name, c.name FROM class_aliases a JOIN classes c ON c.id = a.class_id "
-            "WHERE a.name NOT IN (SELECT name FROM classes)"
-        ).fetchall()
-    )
-    annotations = records.get("annotations") if isinstance(records, dict) else None
-    if not aliases or not isinstance(annotations, list):
-        return records
-    resolved = dict(records)
-    rows = []
-    for row in annotations:
-        if isinstance(row, dict):
-            row = copy.deepcopy(row)
-            if isinstance(row.get("class"), str) and row["class"] in aliases:
-                row["class"] = aliases[row["class"]]
-            claimed = row.get("prediction")
-            if isinstance(claimed, dict) and isinstance(claimed.get("class"), str):
-                claimed["class"] = aliases.get(claimed["class"], claimed["class"])
-        rows.append(row)
-    resolved["annotations"] = rows
-    return resolved
-
-
-def _rename_shapes(shapes_json: str, old: str, new: str) -> str:
-    """An example's shapes (JSON) with class ``old`` renamed ``new``; unchanged text if none."""
-    shapes = json.loads(shapes_json)
-    if not any(shape.get("class") == old for shape in shapes):
-        return shapes_json
-    for shape in shapes:
-        if shape.get("class") == old:
-            shape["class"] = new
-    return json.dumps(shapes, sort_keys=True)
 
 
 class ClassEditStore(CatalogStore, GuidelineStore, AssignmentStore):
@@ -633,7 +565,7 @@ class ClassEditStore(CatalogStore, GuidelineStore, AssignmentStore):
                 "UPDATE guideline_examples SET class_name = ?, shapes = ? WHERE id = ?",
                 (
                     new if row["class_name"] == old else row["class_name"],
-                    _rename_shapes(row["shapes"], old, new),
+                    rename_shapes(row["shapes"], old, new),
                     row["id"],
                 ),
             )
@@ -660,7 +592,7 @@ class ClassEditStore(CatalogStore, GuidelineStore, AssignmentStore):
             (draft.id,),
         ):
             name = target if row["class_name"] == source else row["class_name"]
-            shapes = _rename_shapes(row["shapes"], source, target)
+            shapes = rename_shapes(row["shapes"], source, target)
             if name != row["class_name"] or shapes != row["shapes"]:
                 changes.append(
                     DraftExampleChange(row["id"], row["class_name"], row["shapes"], name, shapes)

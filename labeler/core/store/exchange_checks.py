@@ -18,7 +18,7 @@ from labeler.core.domain import AnnotationSource, AssignmentTask, GeometryKind, 
 from labeler.core.errors import GeometryError, LabelerError
 from labeler.core.geometry import Tag, geometry_from_dict, geometry_to_dict, validate_geometry
 from labeler.core.store.base import StoreBase
-from labeler.core.store.class_edits import current_class_names
+from labeler.core.store.class_names import current_class_names
 from labeler.core.store.exchange_grant import GrantCheck, GrantError, PackageGrant
 from labeler.core.store.rows import geometry_from_row, now_iso
 

@@ -34,6 +34,7 @@ from labeler.core.guideline_text import (
     section_numbers,
 )
 from labeler.core.store.base import StoreBase
+from labeler.core.store.class_names import class_renames, renamed_in_force
 from labeler.core.store.rows import (
     example_from_row,
     geometry_from_row,
@@ -430,10 +431,13 @@ class GuidelineStore(StoreBase):
             return sorted(set(given))
         if previous is None:
             return []
-        changed = set(
-            changed_rule_classes(self.guideline_rules(previous.id), self.guideline_rules(draft.id))
+        old_rules, old_list = renamed_in_force(  # a class rename alone changes no class
+            self.guideline_rules(previous.id),
+            self.guideline_examples(previous.id),
+            class_renames(self._db),
         )
-        old_examples = {_example_key(e) for e in self.guideline_examples(previous.id)}
+        changed = set(changed_rule_classes(old_rules, self.guideline_rules(draft.id)))
+        old_examples = {_example_key(e) for e in old_list}
         for example in self.guideline_examples(draft.id):
             if _example_key(example) not in old_examples:
                 if example.class_name:
