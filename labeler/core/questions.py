@@ -86,8 +86,8 @@ class _RestoreQuestion(Command):
         return "Ask question"
 
     def _apply(self, project: Project) -> Command:
-        project.restore_question(self.values)
-        return WithdrawQuestion(self.image_id, self.question_id, self.person_id)
+        restored = project.restore_question(self.values)
+        return WithdrawQuestion(self.image_id, restored.id, self.person_id)
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,21 @@ def test_asking_on_a_shape_marks_the_image_waiting_for_that_person_only(shop: Pr
     assert [e.action for e in shop.events("question")] == ["ask", "withdraw", "restore"]
 
 
+def test_redo_of_asking_after_its_id_was_taken_keeps_the_uid(shop: Project) -> None:
+    ana, rita, _ = _people(shop)
+    image = shop.images()[0].id
+    undo = AskQuestion(image, ana, "first").apply(shop)
+    [first] = shop.questions()
+    redo = undo.apply(shop)  # withdrawn: its id is free
+    other = shop.ask_question(image, rita, "someone else's, meanwhile")
+    assert other.id == first.id  # SQLite reuses the freed id
+    undo_again = redo.apply(shop)
+    back = shop.question_by_uid(first.uid)
+    assert back is not None and back.id != first.id and back.text == "first"
+    undo_again.apply(shop)  # and undo withdraws that one, not the other question
+    assert [q.text for q in shop.questions()] == ["someone else's, meanwhile"]
+
+
 def test_a_region_question_without_a_shape(shop: Project) -> None:
     ana, _, _ = _people(shop)
     image = shop.images()[1]

@@ -260,8 +260,13 @@ class QuestionStore(StoreBase):
         return values
 
     def restore_question(self, values: dict[str, Any]) -> Question:
-        """Put a withdrawn question back with its id and uid (redo of asking)."""
+        """Put a withdrawn question back with its uid (redo of asking).
+
+        It keeps its id too, unless another question took that id meanwhile.
+        """
         with self.transaction():
+            if self._db.scalar("SELECT 1 FROM questions WHERE id = ?", (values.get("id"),)):
+                values = {k: v for k, v in values.items() if k != "id"}
             return self._insert_question(values, action="restore")
 
     # Answering
