@@ -86,6 +86,7 @@ class GoldTab(QWidget):
         self.refresher.failed.connect(lambda message: self.summary.setText(message))
         self.summary = QLabel("Not computed yet")
         self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)  # names are user text
         self.people = _tree(self.PEOPLE)
         self.items = _tree(self.ITEMS)
         self.items.itemActivated.connect(
