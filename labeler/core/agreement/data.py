@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -10,6 +10,14 @@ from functools import cached_property
 
 import numpy as np
 
+from labeler.core.agreement.sides import (
+    NO_VERSION,
+    CoverageView,
+    FactView,
+    SecondsView,
+    Sides,
+    SpanView,
+)
 from labeler.core.domain import GeometryKind, ImageStatus, LabelClass, Person
 from labeler.core.gold_filter import GoldExclusions
 from labeler.core.matching import Shape
@@ -31,20 +39,19 @@ class ProjectLabels:
     objects; a person who never answered an image is not compared on it. Objects
     are what each annotator made: a reviewer's fix is not a side of its own, the
     annotation it replaced stays its annotator's. Objects are held as columns
-    sorted by image, annotator and id; ``spans[image, annotator]`` is the row range
-    of that side's objects, and :attr:`shapes` the same objects as :class:`Shape` lists.
+    sorted by image, annotator and id; :attr:`sides` holds one row per side (its
+    object rows, guideline version, week and seconds) as columns too, and
+    :attr:`coverage`, :attr:`spans`, :attr:`facts` and :attr:`seconds` are read-only
+    mapping views of it (see :mod:`.sides`: a million images fit in a few hundred MB).
     """
 
     classes: dict[int, LabelClass]
     people: dict[int, Person]
-    coverage: dict[int, list[int]] = field(default_factory=dict)
+    sides: Sides = field(default_factory=Sides.empty)
     objects: ShapeColumns | None = None
-    spans: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
     _tag_rows: list[tuple[int, int, int]] = field(default_factory=list, repr=False)
     finished_images: set[int] = field(default_factory=set)
-    facts: dict[tuple[int, int], tuple[int | None, str]] = field(default_factory=dict)
     guidelines: dict[int, str] = field(default_factory=dict)
-    seconds: dict[tuple[int, int], float] = field(default_factory=dict)
 
     @classmethod
     def load(cls, project: Project) -> ProjectLabels:
@@ -60,71 +67,74 @@ class ProjectLabels:
             finished_images=project.image_ids_with_status(FINISHED),
             guidelines={g.id: f"v{g.number}" for g in project.guideline_versions()},
         )
-        groups: dict[tuple[int, int], list[tuple[int | None, int, str]]] = defaultdict(list)
-        for image, person, version, count, latest, seconds in gold.rows(
-            project.made_annotation_groups()
-        ):
-            groups[image, person].append((version, count, latest))
-            labels.seconds[image, person] = labels.seconds.get((image, person), 0.0) + seconds
-        labels.facts = {key: _side_facts(group) for key, group in groups.items()}
-        for image, person, version, answered_at in gold.rows(project.answer_rows()):
-            if (image, person) not in labels.facts:  # an empty answer: when it was given
-                labels.facts[image, person] = (version, _week(answered_at))
-        coverage: dict[int, list[int]] = defaultdict(list)
-        for image, person in gold.pairs(project.answered_coverage()):
-            coverage[image].append(person)
-        labels.coverage = dict(coverage)
+        pairs = project.answered_coverage_array()
+        if gold:
+            pairs = pairs[gold.side_mask(pairs[:, 0], pairs[:, 1])]
+        groups = gold.rows(project.made_annotation_group_stream()) if gold else (
+            project.made_annotation_group_stream()
+        )
+        answers = gold.rows(project.answer_row_stream()) if gold else project.answer_row_stream()
+        sides = _sides_of(pairs, groups, answers)
         labels._tag_rows = gold.rows(project.made_tag_rows()) if labels.has_tag_classes else []
         objects = project.made_object_columns()
         if gold:
             objects = objects.take(np.flatnonzero(gold.side_mask(objects.image_id, objects.owner)))
         order = np.lexsort((objects.id, objects.owner, objects.image_id))
-        labels.objects = objects = objects.take(order)
-        if len(objects):
-            keys = np.stack([objects.image_id, objects.owner], axis=1)
-            starts = np.flatnonzero(np.r_[True, np.any(keys[1:] != keys[:-1], axis=1)])
-            ends = np.r_[starts[1:], len(objects)]
-            for (image, person), start, end in zip(
-                keys[starts].tolist(), starts.tolist(), ends.tolist(), strict=True
-            ):
-                labels.spans[image, person] = (start, end)
+        labels.objects = objects.take(order)
+        _set_spans(sides, labels.objects)
+        labels.sides = sides
         return labels
 
     def within(self, images: Iterable[int]) -> ProjectLabels:
         """The same labels restricted to ``images`` (a slice): other images are not compared."""
-        keep = set(int(i) for i in images)
+        keep = np.unique(np.fromiter((int(i) for i in images), dtype=np.int64))
         objects = self.objects
         if objects is not None:
-            objects = objects.take(
-                np.flatnonzero(np.isin(objects.image_id, np.fromiter(keep, np.int64, len(keep))))
-            )
-        labels = ProjectLabels(
+            objects = objects.take(np.flatnonzero(np.isin(objects.image_id, keep)))
+        s = self.sides
+        rows = np.flatnonzero(np.isin(s.image, keep))
+        sides = Sides(
+            s.image[rows], s.person[rows], np.zeros(rows.size, np.int64),
+            np.zeros(rows.size, np.int64), s.version[rows], s.week[rows], s.week_names,
+            s.seconds[rows],
+        )
+        if objects is not None:
+            _set_spans(sides, objects)
+        kept = set(keep.tolist())
+        return ProjectLabels(
             self.classes,
             self.people,
-            {i: p for i, p in self.coverage.items() if i in keep},
+            sides,
             objects,
-            {},
-            [row for row in self._tag_rows if row[0] in keep],
-            self.finished_images & keep,
-            {k: v for k, v in self.facts.items() if k[0] in keep},
+            [row for row in self._tag_rows if row[0] in kept],
+            self.finished_images & kept,
             self.guidelines,
-            {k: v for k, v in self.seconds.items() if k[0] in keep},
         )
-        if objects is not None and len(objects):
-            keys = np.stack([objects.image_id, objects.owner], axis=1)
-            starts = np.flatnonzero(np.r_[True, np.any(keys[1:] != keys[:-1], axis=1)])
-            ends = np.r_[starts[1:], len(objects)]
-            for (image, person), start, end in zip(
-                keys[starts].tolist(), starts.tolist(), ends.tolist(), strict=True
-            ):
-                labels.spans[image, person] = (start, end)
-        return labels
+
+    @property
+    def coverage(self) -> CoverageView:
+        """Image id -> the people who covered it, in id order."""
+        return CoverageView(self.sides)
+
+    @property
+    def spans(self) -> SpanView:
+        """``(image, person) -> (start, end)``: the row range of that side's objects."""
+        return SpanView(self.sides)
+
+    @property
+    def facts(self) -> FactView:
+        """``(image, person) -> (guideline version id or None, ISO week)`` of each side."""
+        return FactView(self.sides)
+
+    @property
+    def seconds(self) -> SecondsView:
+        """``(image, person) -> seconds`` recorded on that side's annotations."""
+        return SecondsView(self.sides)
 
     @cached_property
     def coverage_pairs(self) -> np.ndarray:
         """The sorted ``(image, annotator)`` pairs of who covered what (``n x 2``)."""
-        pairs = [(i, p) for i in sorted(self.coverage) for p in self.coverage[i]]
-        return np.array(pairs, dtype=np.int64).reshape(len(pairs), 2)
+        return np.stack([self.sides.image, self.sides.person], axis=1).reshape(-1, 2)
 
     @cached_property
     def tags(self) -> dict[int, dict[int, set[int]]]:
@@ -198,17 +208,82 @@ class ProjectLabels:
         return self.facts.get((image_id, annotator_id), (None, "unknown"))
 
 
-def _side_facts(groups: list[tuple[int | None, int, str]]) -> tuple[int | None, str]:
-    """A side's guideline version (most of its annotations; the newer on a tie) and week.
+def _sides_of(
+    pairs: np.ndarray,
+    groups: Iterable[tuple[int, int, int | None, int, str, float]],
+    answers: Iterable[tuple[int, int, int | None, str]],
+) -> Sides:
+    """The side columns: ``pairs`` (sorted, unique) with each side's facts and seconds.
 
-    ``groups`` holds ``(version, count, latest created_at)`` per version.
+    A side's guideline version is the one most of its annotations were made under (the
+    newer on a tie), its week that of its latest annotation; a side with no annotation
+    (an empty answer) takes both from its answer. Rows stream in; only columns are kept.
     """
-    if len(groups) == 1:
-        return groups[0][0], _week(groups[0][2])
-    if not groups:
-        return None, "unknown"
-    version = max(groups, key=lambda g: (g[1], g[0] or 0))[0]
-    return version, _week(max(g[2] for g in groups))
+    n = len(pairs)
+    sides = Sides(
+        pairs[:, 0].copy(), pairs[:, 1].copy(), np.zeros(n, np.int64), np.zeros(n, np.int64),
+        np.full(n, NO_VERSION, np.int64), np.zeros(n, np.int64), ["unknown"], np.zeros(n),
+    )
+    days: dict[str, int] = {}
+    g_image, g_person, g_version, g_count, g_day = (array("q") for _ in range(5))
+    g_seconds = array("d")
+    for image, person, version, count, latest, seconds in groups:
+        g_image.append(image)
+        g_person.append(person)
+        g_version.append(NO_VERSION if version is None else version)
+        g_count.append(count)
+        g_day.append(days.setdefault(str(latest)[:10], len(days)))
+        g_seconds.append(seconds)
+    a_image, a_person, a_version, a_day = (array("q") for _ in range(4))
+    for image, person, version, answered_at in answers:
+        a_image.append(image)
+        a_person.append(person)
+        a_version.append(NO_VERSION if version is None else version)
+        a_day.append(days.setdefault(str(answered_at)[:10], len(days)))
+    # day codes in date order, so that the latest day is the largest code
+    names = sorted(days)
+    rank_of_code = np.empty(len(days), dtype=np.int64)
+    for name_rank, name in enumerate(names):
+        rank_of_code[days[name]] = name_rank
+    weeks = sorted({_week(name) for name in names} | {"unknown"})
+    week_of_rank = np.searchsorted(weeks, [_week(name) for name in names]).astype(np.int64)
+    sides.week_names = weeks
+    unknown = weeks.index("unknown")
+    sides.week[:] = unknown
+    answered = sides.find_many(np.frombuffer(a_image, np.int64), np.frombuffer(a_person, np.int64))
+    hit = answered >= 0
+    sides.version[answered[hit]] = np.frombuffer(a_version, np.int64)[hit]
+    if len(names):
+        sides.week[answered[hit]] = week_of_rank[rank_of_code[np.frombuffer(a_day, np.int64)[hit]]]
+    side = sides.find_many(np.frombuffer(g_image, np.int64), np.frombuffer(g_person, np.int64))
+    hit = side >= 0
+    side, version = side[hit], np.frombuffer(g_version, np.int64)[hit]
+    count, day = np.frombuffer(g_count, np.int64)[hit], np.frombuffer(g_day, np.int64)[hit]
+    sides.seconds = np.bincount(side, weights=np.frombuffer(g_seconds)[hit], minlength=n)
+    if side.size:
+        order = np.lexsort((np.maximum(version, 0), count, side))  # per side: the best last
+        last = np.flatnonzero(np.r_[side[order][1:] != side[order][:-1], True])
+        sides.version[side[order][last]] = version[order][last]
+        latest = np.full(n, -1, dtype=np.int64)
+        np.maximum.at(latest, side, rank_of_code[day])
+        made = latest >= 0
+        sides.week[made] = week_of_rank[latest[made]]
+    return sides
+
+
+def _set_spans(sides: Sides, objects: ShapeColumns) -> None:
+    """Fill each side's object row range from objects sorted by image, owner and id."""
+    sides.start[:] = 0
+    sides.end[:] = 0
+    if not len(objects):
+        return
+    keys = np.stack([objects.image_id, objects.owner], axis=1)
+    starts = np.flatnonzero(np.r_[True, np.any(keys[1:] != keys[:-1], axis=1)])
+    ends = np.r_[starts[1:], len(objects)]
+    rows = sides.find_many(keys[starts, 0], keys[starts, 1])
+    hit = rows >= 0
+    sides.start[rows[hit]] = starts[hit]
+    sides.end[rows[hit]] = ends[hit]
 
 
 _WEEKS: dict[str, str] = {}

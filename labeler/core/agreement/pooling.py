@@ -27,6 +27,9 @@ from labeler.core.agreement.batch import (
 from labeler.core.agreement.data import ProjectLabels
 from labeler.core.agreement.metric import Metric
 from labeler.core.agreement.objects import Counts
+from labeler.core.agreement.sides import NO_VERSION
+
+MATCH_CHUNK = 100_000  # comparisons matched at once (see _chunked_match_counts)
 
 
 @dataclass
@@ -176,17 +179,18 @@ def pair_positions(pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def comparison_table(labels: ProjectLabels, rows: LabelRows, threshold: float) -> ComparisonTable:
     """Every pair of annotators matched on every image both covered (answered or labeled)."""
     pairs = _coverage_pairs(labels)
-    spans = np.array([rows.span(i, p) for i, p in pairs.tolist()], dtype=np.int64).reshape(-1, 2)
-    facts = [labels.side_facts(i, p) for i, p in pairs.tolist()]
+    sides = labels.sides  # one row per pair, in the same order
+    spans = np.stack([sides.start, sides.end], axis=1).reshape(-1, 2)
     side_a, side_b = pair_positions(pairs)  # two empty sides agree: a comparison too
-    versions = sorted({v for v, _ in facts}, key=lambda v: -1 if v is None else v)
-    version = np.array([versions.index(v) for v, _ in facts], dtype=np.int64)
-    names = [labels.guideline_name(v) for v in versions] + ["mixed"]
+    versions, version = np.unique(sides.version, return_inverse=True)  # NO_VERSION first
+    names = [
+        labels.guideline_name(None if v == NO_VERSION else int(v)) for v in versions.tolist()
+    ] + ["mixed"]
     mixed = version[side_a] != version[side_b]
     guideline = np.where(mixed, len(versions), version[side_a])
-    weeks = sorted({w for _, w in facts})
-    week = np.searchsorted(weeks, [w for _, w in facts])
-    counts = match_counts(rows.table, ranges(spans[side_a]), ranges(spans[side_b]), threshold)
+    used, week = np.unique(sides.week, return_inverse=True)
+    weeks = [sides.week_names[int(w)] for w in used.tolist()]
+    counts = _chunked_match_counts(rows.table, spans[side_a], spans[side_b], threshold)
     return ComparisonTable(
         pairs[side_a, 0],
         pairs[side_a, 1],
@@ -197,6 +201,26 @@ def comparison_table(labels: ProjectLabels, rows: LabelRows, threshold: float) -
         weeks,
         *counts,
     )
+
+
+def _chunked_match_counts(
+    table: ShapeTable, spans_a: np.ndarray, spans_b: np.ndarray, threshold: float
+) -> tuple[np.ndarray, ...]:
+    """:func:`match_counts` of many comparisons, :data:`MATCH_CHUNK` at a time.
+
+    The matching's candidate pairs are transient arrays several times the size of the
+    result; chunking bounds them, so a million images match within a fixed budget.
+    """
+    parts = [
+        match_counts(
+            table, ranges(spans_a[lo : lo + MATCH_CHUNK]), ranges(spans_b[lo : lo + MATCH_CHUNK]),
+            threshold,
+        )
+        for lo in range(0, len(spans_a), MATCH_CHUNK)
+    ]
+    if not parts:
+        return match_counts(table, ranges(spans_a), ranges(spans_b), threshold)
+    return tuple(np.concatenate(column) for column in zip(*parts, strict=True))
 
 
 def _coverage_pairs(labels: ProjectLabels) -> np.ndarray:
@@ -233,7 +257,7 @@ def clusters_alpha(
     n, n_codes = len(clusters), max(len(rows.table.codes), 1)
     if n == 0:
         return alpha_from_counts(np.zeros((0, 0)))
-    covering = np.array([len(labels.coders(i)) for i in found.images], dtype=np.int64)
+    covering = labels.sides.coders_of(np.asarray(found.images, dtype=np.int64))
     covered = covering[clusters.group]
     sizes = clusters.sizes()
     by_label = np.bincount(
@@ -254,31 +278,26 @@ def leave_one_out(labels: ProjectLabels, rows: LabelRows, person: int, threshold
     """A person's objects against the consensus of the others, pooled over images."""
     objects = labels.objects
     assert objects is not None
-    images = [
-        i
-        for i in labels.image_ids()
-        if person in labels.coverage[i] and len(labels.coverage[i]) >= 2
-    ]
-    ids = np.asarray(images, dtype=np.int64)
+    sides = labels.sides
+    mine_rows = np.flatnonzero(sides.person == person)
+    ids = sides.image[mine_rows][sides.coders_of(sides.image[mine_rows]) >= 2]
+    images = ids.tolist()
     others = np.flatnonzero(np.isin(objects.image_id, ids) & (objects.owner != person))
     group = np.searchsorted(ids, objects.image_id[others])
     coder = coverage_ranks(objects.image_id[others], objects.owner[others], _coverage_pairs(labels))
     clusters = cluster_columns(rows.table, others, group, coder, len(images), threshold)
-    n_coders = np.array([len(labels.coverage[i]) - 1 for i in images], dtype=np.int64)
+    n_coders = sides.coders_of(ids) - 1
     best, _ = consensus_many(rows.table, clusters, n_coders[clusters.group])
     kept = np.flatnonzero(best >= 0)
     kept = kept[np.argsort(clusters.group[kept], kind="stable")]
     sizes = np.bincount(clusters.group[kept], minlength=len(images))
-    mine = [rows.span(i, person) for i in images]
-    keep = np.flatnonzero(
-        (np.diff(np.array(mine, dtype=np.int64).reshape(-1, 2), axis=1)[:, 0] > 0) | (sizes > 0)
-    )
+    at = sides.find_many(ids, np.full(ids.size, person, dtype=np.int64))
+    mine = np.stack([sides.start[at], sides.end[at]], axis=1).reshape(-1, 2)
+    keep = np.flatnonzero((mine[:, 1] > mine[:, 0]) | (sizes > 0))
     offsets = np.r_[0, np.cumsum(sizes)]
     theirs = ranges([(int(offsets[k]), int(offsets[k + 1])) for k in keep.tolist()])
     theirs.rows = best[kept][theirs.rows]
-    tp, n_a, n_b, iou, *_ = match_counts(
-        rows.table, ranges([mine[k] for k in keep.tolist()]), theirs, threshold
-    )
+    tp, n_a, n_b, iou, *_ = match_counts(rows.table, ranges(mine[keep]), theirs, threshold)
     return Counts(
         int(tp.sum()), int(n_a.sum()), int(n_b.sum()), float(sum(iou.tolist())), int(keep.size)
     )

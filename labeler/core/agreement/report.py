@@ -278,9 +278,12 @@ def _seconds(project: Project, labels: ProjectLabels) -> _Seconds:
         per_object[person].append(seconds)
     timers = project.image_times()
     per_image: dict[int, list[float]] = defaultdict(list)
-    for image, person in labels.coverage_pairs.tolist():  # empty answers take time too
+    sides = labels.sides
+    for image, person, own in zip(  # empty answers take time too
+        sides.image.tolist(), sides.person.tolist(), sides.seconds.tolist(), strict=True
+    ):
         timer = timers.get((image, person), 0.0)
-        value = timer if timer > 0 else labels.seconds.get((image, person), 0.0)
+        value = timer if timer > 0 else own
         if value > 0:
             per_image[person].append(value)
     return _Seconds(per_image, per_object)

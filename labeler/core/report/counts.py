@@ -28,7 +28,7 @@ def disagreement_counts(
     types = [t.value for t in DisagreementType]
     rows = LabelRows.of(labels)
     pairs = labels.coverage_pairs
-    spans = np.array([rows.span(i, p) for i, p in pairs.tolist()], dtype=np.int64).reshape(-1, 2)
+    spans = np.stack([labels.sides.start, labels.sides.end], axis=1).reshape(-1, 2)
     side_a, side_b = pair_positions(pairs)
     a, b = ranges(spans[side_a]), ranges(spans[side_b])
     found = match_rows(rows.table, a, b, iou_threshold)

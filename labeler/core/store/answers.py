@@ -22,9 +22,12 @@ annotate assignment on the image.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import chain
+
+import numpy as np
 
 from labeler.core.domain import ImageStatus
 from labeler.core.errors import LabelerError, UnknownEntityError
@@ -308,7 +311,7 @@ class AnswerStore(StoreBase):
     def made_object_columns(self) -> ShapeColumns:
         """Every box and polygon annotators made (see the module doc) as columns, by id."""
         made = f"FROM annotations x WHERE {MADE}"
-        rows = self._tuples(
+        rows = self._tuple_stream(
             f"SELECT x.id, x.image_id, x.class_id, x.annotator_id, x.x1, x.y1, x.x2, x.y2 "
             f"{made} AND x.kind != 'tag' ORDER BY x.id"
         )
@@ -335,6 +338,32 @@ class AnswerStore(StoreBase):
             "GROUP BY x.image_id, x.annotator_id, x.guideline_version_id"
         )
         return [(int(i), int(p), v, int(n), str(t), float(s)) for i, p, v, n, t, s in rows]
+
+    def made_annotation_group_stream(
+        self,
+    ) -> Iterator[tuple[int, int, int | None, int, str, float]]:
+        """:meth:`made_annotation_groups`, row by row (for a million images: no list)."""
+        return self._tuple_stream(
+            "SELECT x.image_id, x.annotator_id, x.guideline_version_id, COUNT(*), "
+            f"MAX(x.created_at), TOTAL(x.seconds_spent) FROM annotations x WHERE {MADE} "
+            "GROUP BY x.image_id, x.annotator_id, x.guideline_version_id"
+        )
+
+    def answer_row_stream(self) -> Iterator[tuple[int, int, int | None, str]]:
+        """:meth:`answer_rows`, row by row."""
+        return self._tuple_stream(
+            "SELECT image_id, person_id, guideline_version_id, answered_at FROM answers "
+            "ORDER BY image_id, person_id"
+        )
+
+    def answered_coverage_array(self) -> np.ndarray:
+        """:meth:`answered_coverage` as an ``n x 2`` int64 array, built without a row list."""
+        rows = self._tuple_stream(
+            f"SELECT x.image_id, x.annotator_id FROM annotations x WHERE {MADE} "
+            "UNION SELECT image_id, person_id FROM answers ORDER BY 1, 2"
+        )
+        flat = np.fromiter(chain.from_iterable(rows), dtype=np.int64)
+        return flat.reshape(-1, 2)
 
     def answered_coverage(self) -> list[tuple[int, int]]:
         """Every ``(image_id, person_id)`` who answered the image or made a label on it, sorted.

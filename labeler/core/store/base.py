@@ -35,6 +35,17 @@ class StoreBase:
         finally:
             cursor.close()
 
+    def _tuple_stream(self, sql: str, params: tuple = (), chunk: int = 10_000) -> Iterator[tuple]:
+        """Rows of a bulk read as plain tuples, fetched a chunk at a time (bounded memory)."""
+        cursor = self._db.conn.cursor()
+        cursor.row_factory = None
+        try:
+            cursor.execute(sql, params)
+            while rows := cursor.fetchmany(chunk):
+                yield from rows
+        finally:
+            cursor.close()
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Group several edits into one atomic, durable transaction.

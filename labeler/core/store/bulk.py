@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import NamedTuple
 
 import numpy as np
@@ -98,13 +99,26 @@ class ShapeColumns:
         )
 
 
-def _columns(rows: list[tuple], polygons: list[tuple[int, str]], scored: bool) -> ShapeColumns:
+def _numeric(rows: Iterable[tuple], width: int, chunk: int = 50_000) -> np.ndarray:
+    """Numeric rows as a float array, converted a chunk at a time (no list of every row)."""
+    parts = []
+    found = iter(rows)
+    while batch := list(islice(found, chunk)):
+        parts.append(np.array(batch, dtype=float).reshape(len(batch), width))
+    return np.concatenate(parts) if parts else np.zeros((0, width))
+
+
+def _columns(
+    rows: Iterable[tuple], polygons: list[tuple[int, str]], scored: bool
+) -> ShapeColumns:
     """Columns from numeric ``id, image, class, owner, x1, y1, x2, y2[, score]`` rows.
 
-    ``polygons`` holds ``(id, points JSON)`` of the polygon rows.
+    ``polygons`` holds ``(id, points JSON)`` of the polygon rows. ``rows`` may be a
+    stream (:meth:`StoreBase._tuple_stream`): a million images' objects then never sit
+    in memory as Python tuples.
     """
     width = 9 if scored else 8
-    values = np.array(rows, dtype=float).reshape(len(rows), width)
+    values = _numeric(rows, width)
     ints = values[:, :4].astype(np.int64)
     ids = ints[:, 0]
     shapes = {}
@@ -148,7 +162,7 @@ class BulkStore(StoreBase):
     def object_columns(self) -> ShapeColumns:
         """Every live box and polygon annotation as columns, ordered by id."""
         live = "FROM annotations WHERE deleted_at IS NULL"
-        rows = self._tuples(
+        rows = self._tuple_stream(
             f"SELECT id, image_id, class_id, annotator_id, x1, y1, x2, y2 {live} "
             "AND kind != 'tag' ORDER BY id"
         )
@@ -157,7 +171,7 @@ class BulkStore(StoreBase):
 
     def prediction_columns(self, run_id: int) -> ShapeColumns:
         """Every box and polygon prediction of a run as columns, ordered by image and id."""
-        rows = self._tuples(
+        rows = self._tuple_stream(
             "SELECT id, image_id, class_id, run_id, x1, y1, x2, y2, score FROM predictions "
             "WHERE run_id = ? AND kind != 'tag' ORDER BY image_id, id",
             (run_id,),

@@ -1,0 +1,78 @@
+"""The side columns answer exactly what the per-side dicts they replaced answered."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+
+from labeler.core.agreement import agreement_report, pooling
+from labeler.core.agreement.data import ProjectLabels, iso_week
+from labeler.core.geometry import Box
+from labeler.core.store import Project
+from tests.core.agreement.labeled import SCRATCH, label_project
+
+
+def _reference(project: Project) -> dict[str, dict]:
+    """The old, dict-based computation of coverage, facts and seconds, from the row lists."""
+    groups: dict[tuple[int, int], list[tuple[int | None, int, str]]] = defaultdict(list)
+    seconds: dict[tuple[int, int], float] = defaultdict(float)
+    for image, person, version, count, latest, spent in project.made_annotation_groups():
+        groups[image, person].append((version, count, latest))
+        seconds[image, person] += spent
+    facts = {}
+    for key, group in groups.items():
+        version = max(group, key=lambda g: (g[1], g[0] or 0))[0]
+        facts[key] = (version, iso_week(max(g[2] for g in group)))
+    for image, person, version, answered_at in project.answer_rows():
+        facts.setdefault((image, person), (version, iso_week(answered_at)))
+    coverage: dict[int, list[int]] = defaultdict(list)
+    for image, person in project.answered_coverage():
+        coverage[image].append(person)
+    return {"coverage": dict(coverage), "facts": facts, "seconds": dict(seconds)}
+
+
+@pytest.fixture
+def labeled(project_with_images: Project):
+    labeled = label_project(project_with_images)
+    project = labeled.project
+    dave = project.add_person("dave")
+    project.mark_answered(labeled.images[2], dave.id)  # an empty answer: a side, no objects
+    project.publish_guideline("v3 text")  # alice's new box on image 2 is under v3: a tie
+    project.add_annotation(labeled.images[2], SCRATCH, Box(60, 60, 90, 90), labeled.alice.id)
+    return labeled
+
+
+def test_views_equal_the_dicts_they_replace(labeled) -> None:
+    labels = ProjectLabels.load(labeled.project)
+    expected = _reference(labeled.project)
+    assert dict(labels.coverage) == expected["coverage"]
+    assert dict(labels.facts) == expected["facts"]
+    assert {k: v for k, v in expected["seconds"].items() if v > 0} == dict(labels.seconds)
+    v3 = labeled.project.guideline_version(3).id
+    assert labels.facts[labeled.images[2], labeled.alice.id][0] == v3  # the newer on a tie
+    dave = labeled.project.person_by_name("dave").id
+    assert (labeled.images[2], dave) in labels.facts
+    assert (labeled.images[2], dave) not in labels.spans  # covered, but nothing drawn
+    assert labels.spans.get((labeled.images[2], dave), (0, 0)) == (0, 0)
+    for (image, person), (start, end) in labels.spans.items():
+        assert set(labels.objects.image_id[start:end].tolist()) == {image}
+        assert set(labels.objects.owner[start:end].tolist()) == {person}
+    assert labels.sides.find(labeled.images[0], 10_000) == -1
+    assert labels.coverage.get(99_999) is None
+
+
+def test_within_keeps_only_the_slice(labeled) -> None:
+    labels = ProjectLabels.load(labeled.project)
+    part = labels.within([labeled.images[1]])
+    assert list(part.coverage) == [labeled.images[1]]
+    assert dict(part.facts) == {k: v for k, v in labels.facts.items() if k[0] == labeled.images[1]}
+    for (image, person), (start, end) in part.spans.items():
+        assert set(part.objects.image_id[start:end].tolist()) == {image}
+        assert set(part.objects.owner[start:end].tolist()) == {person}
+
+
+def test_matching_in_chunks_gives_the_same_report(labeled, monkeypatch) -> None:
+    whole = agreement_report(labeled.project).to_dict()
+    monkeypatch.setattr(pooling, "MATCH_CHUNK", 1)  # every comparison on its own
+    assert agreement_report(labeled.project).to_dict() == whole
