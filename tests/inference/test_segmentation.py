@@ -306,3 +306,50 @@ def test_real_architecture_segments_points_boxes_and_cached_embeddings(
         assert fresh.mask.shape == (240, 360) and fresh.mask.dtype == bool
         assert np.isfinite(fresh.score)
         assert np.array_equal(segmenter.decode(cached, prompt).mask, fresh.mask)
+
+
+# --- the shipped demo segmenter (trained on the demo's generated damage) ---
+
+
+def _demo_pair() -> tuple[Path, Path] | None:
+    from labeler.core.segment_models import read_manifest, shipped_models_dir
+
+    for entry in read_manifest(shipped_models_dir(), "shipped"):
+        if entry.kind == "segmenter" and entry.name == "demo_segmenter":
+            return entry.file("encoder"), entry.file("decoder")
+    return None
+
+
+def test_demo_segmenter_outlines_a_dent_from_one_click():
+    import cv2
+
+    from labeler.core.mask_polygons import mask_to_polygons
+    from labeler.core.segment_models import verify_model
+    from labeler.demo.synth import generate_image
+
+    pair = _demo_pair()
+    if pair is None:
+        pytest.skip("the demo segmenter is not among the shipped models (labeler/data/models)")
+    from labeler.core.segment_models import read_manifest, shipped_models_dir
+
+    verify_model(next(e for e in read_manifest(shipped_models_dir()) if e.name == "demo_segmenter"))
+    segmenter = load_segmenter(*pair, providers=CPU)
+    assert segmenter.info.layout == "sam"
+    rng = np.random.default_rng(20261202)
+    ious = []
+    while len(ious) < 3:
+        sample = generate_image(rng, 960, 720)
+        dents = [o for o in sample.objects if o.class_name == "dent" and o.polygon]
+        if not dents:
+            continue
+        embedding = segmenter.encode(np.ascontiguousarray(sample.image[:, :, ::-1]))
+        for dent in dents[:1]:
+            polygon = np.asarray(dent.polygon, np.float64)
+            truth = np.zeros((720, 960), np.uint8)
+            cv2.fillPoly(truth, [np.round((polygon - 0.5) * 16).astype(np.int32)], 1, 8, 4)
+            cx, cy = polygon.mean(axis=0)
+            prediction = segmenter.decode(embedding, Prompt(points=((cx, cy),), labels=(1,)))
+            both = np.logical_and(prediction.mask, truth > 0).sum()
+            ious.append(both / np.logical_or(prediction.mask, truth > 0).sum())
+            assert len(mask_to_polygons(prediction.mask, 1.0)[0]) >= 8
+    assert float(np.mean(ious)) >= 0.7, ious
