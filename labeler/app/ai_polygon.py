@@ -82,6 +82,7 @@ class AiPolygonController(QObject):
         status.addPermanentWidget(self.status_label)
         self.engaged = False  # the tool was used: keep encoding ahead as images change
         self.model_files: tuple[Path, Path] | None = None
+        self.model_error: str | None = None
         self.last: SegmentResult | None = None
         self.decode_ms: float | None = None  # running estimate of the decoder's time
         self.last_encode_ms: float | None = None
@@ -130,6 +131,7 @@ class AiPolygonController(QObject):
     def _load_model(self) -> None:
         files = self.model_files
         if files is not None and files != self.service.model_files:
+            self.model_error = None
             self.options.show_model(f"loading {files[0].parent.name or files[0].name}…")
             self.service.set_model(*files)
 
@@ -142,6 +144,7 @@ class AiPolygonController(QObject):
             self.image_changed()
 
     def _on_model_failed(self, message: str) -> None:
+        self.model_error = message
         self.options.show_model("no segmentation model")
         self._show_state(f"AI: {message}")
         self.workspace.errorRaised.emit(f"Segmentation model: {message}")
@@ -242,9 +245,8 @@ class AiPolygonController(QObject):
         if self.canvas.image_id is None:
             return
         self.tool.hover_enabled = self.live_preview
-        if not prompt.decodable:
-            self._waiting = None
-            self.last = None
+        if not prompt.decodable:  # cleared (Esc, Enter) or negative points only
+            self._waiting = None  # self.last stays: Enter accepts it without decoding again
             self.preview.set_state((), prompt, self.view.draw_color)
             self.options.show_shapes(0, 0)
             return
@@ -263,6 +265,8 @@ class AiPolygonController(QObject):
         self._waiting = request
         if self.model_files is None:
             self._show_state(NO_MODEL_TEXT)
+        elif self.model_error is not None:
+            self._show_state(f"AI: {self.model_error}")
         else:
             self._show_state("AI: encoding…")
 
@@ -270,8 +274,10 @@ class AiPolygonController(QObject):
         request = result.request
         if request.image_id != self.canvas.image_id or request.serial < self._painted_serial:
             return  # an older image or an answer overtaken by a newer one
-        if request.tentative and not self.tool.prompt.empty:
-            return  # a hover answer arriving after the first click
+        if request.tentative and (not self.tool.prompt.empty or self.tool.hover_point is None):
+            return  # a hover answer arriving after the first click (or after the mouse left)
+        if not request.tentative and not request.accept and request.prompt != self.tool.prompt:
+            return  # the prompt changed or was cleared meanwhile
         if result.decode_ms > 0:
             self._measure(result.decode_ms)
         self._painted_serial = request.serial
@@ -305,8 +311,8 @@ class AiPolygonController(QObject):
     def _reshape(self) -> None:
         """New tolerance, parts or class kind: outline the last mask again (no decoding)."""
         last = self.last
-        if last is None or last.request.image_id != self.canvas.image_id:
-            return
+        if last is None or not self.preview.shapes or last.request.image_id != self.canvas.image_id:
+            return  # nothing previewed now
         request = self._request(last.request.prompt, last.request.tentative)
         self._prompt_at[request.serial] = time.perf_counter()
         self.service.reshape(request, last.mask)

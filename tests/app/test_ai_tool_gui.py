@@ -422,3 +422,21 @@ def test_hover_previews_while_the_decoder_is_fast_and_not_when_it_is_slow(
     assert painted == [] and not tool.live_preview  # no preview follows the mouse now
     result = _click_and_wait(qtbot, window, 160, 100)  # a click still previews
     assert not result.request.tentative and result.shapes
+
+
+@pytest.mark.gui
+def test_a_wrong_segmentation_model_is_named_in_the_window(
+    qtbot: QtBot, project_path: Path
+) -> None:
+    with Project.open(project_path) as project:  # a detector is not an encoder/decoder pair
+        save_choice(project, ModelChoice(segment_encoder=DEMO_MODEL, segment_decoder=DEMO_MODEL))
+    window = open_window(qtbot, project_path)
+    try:
+        with qtbot.waitSignal(window.workspace.errorRaised, timeout=20_000) as failed:
+            window.trigger("tool.ai_polygon")
+        assert failed.args[0].startswith("Segmentation model: ")
+        assert "demo_damage.onnx" in failed.args[0]
+        Mouse(window).click(100, 100)
+        assert "demo_damage.onnx" in window.ai_polygon.status_label.text()
+    finally:
+        window.close()
