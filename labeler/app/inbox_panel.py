@@ -130,13 +130,14 @@ class InboxPanel(QWidget):
         answer_row.addWidget(self.answer_button)
         layout.addLayout(answer_row)
         promote_row = QHBoxLayout()
-        promote_row.addWidget(QLabel("Section:"))
+        section_label = QLabel("Section:")
+        promote_row.addWidget(section_label)
         promote_row.addWidget(self.class_combo, 1)
         promote_row.addWidget(self.promote_button)
         layout.addLayout(promote_row)
         for widget in (self.answer_edit, self.answer_button):
             widget.setVisible(self.can_answer)
-        for widget in (self.class_combo, self.promote_button):
+        for widget in (section_label, self.class_combo, self.promote_button):
             widget.setVisible(self.can_promote)
 
     # Reading
