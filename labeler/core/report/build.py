@@ -21,6 +21,7 @@ from labeler.core.report.curation import curation_data
 from labeler.core.report.html import render_html
 from labeler.core.report.questions_section import questions_data
 from labeler.core.report.slices_section import slices_data
+from labeler.core.report.vendor_section import vendors_data
 from labeler.core.scratch import scratch_file, sweep_stale
 from labeler.core.store import Project
 
@@ -90,6 +91,7 @@ def report_data(
             project, run_id, against, truth_annotator, iou_threshold, images
         ),
         "slices": slices_data(project),
+        "vendors": vendors_data(project),
         "scope": None if images is None else len(set(images)),
     }
 

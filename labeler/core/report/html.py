@@ -17,6 +17,7 @@ from labeler.core.report.curation import render_curation
 from labeler.core.report.questions_section import render_questions
 from labeler.core.report.slices_section import render_slices
 from labeler.core.report.svg import bar_chart, heatmap, line_chart
+from labeler.core.report.vendor_section import render_vendors
 
 Cell = str | tuple[str, str]  # text, or (text, tooltip)
 
@@ -478,6 +479,7 @@ def render_html(data: dict[str, Any]) -> str:
         + ('<a href="#questions">Questions</a>' if data.get("questions") else "")
         + ('<a href="#compare">Compare runs</a>' if data.get("comparison") else "")
         + ('<a href="#slices">Slices</a>' if data.get("slices") else "")
+        + ('<a href="#vendors">Vendors</a>' if data.get("vendors") else "")
         + ('<a href="#curation">Curation</a>' if data.get("curation") else "")
         + "</nav>"
         + _cards(data)
@@ -488,6 +490,7 @@ def render_html(data: dict[str, Any]) -> str:
         + render_questions(data.get("questions"), table)
         + render_comparison(data.get("comparison"), table)
         + render_slices(data.get("slices"), data.get("scope"), table)
+        + render_vendors(data.get("vendors"), table)
         + render_curation(data.get("curation"), table)
         + "</main><footer>Self-contained report: inline styles and charts, nothing loaded "
         "from the network.</footer>"

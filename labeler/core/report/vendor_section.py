@@ -1,0 +1,88 @@
+"""The report's "Vendors" section: the scorecard per vendor batch, and its charts.
+
+:func:`vendors_data` is :func:`labeler.core.vendor_scorecard.vendor_scorecard` in
+JSON form; :func:`render_vendors` turns it into one HTML ``<section>``: the table
+(delivered, review outcome, gold, agreement, time, questions, cost, trend) and two
+bar charts in the report's own inline SVG (gold F1 and share accepted, per batch).
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from labeler.core.report.svg import bar_chart
+from labeler.core.store import Project
+from labeler.core.vendor_scorecard import vendor_scorecard
+
+
+def vendors_data(project: Project) -> dict[str, Any]:
+    """The section's data, JSON-ready (a project without batches gives an empty list)."""
+    return vendor_scorecard(project).to_dict()
+
+
+def _figure(value: Any, digits: int = 3) -> str:
+    return "n/a" if value is None else f"{value:.{digits}f}"
+
+
+def _money(value: Any, currency: str | None) -> str:
+    return "n/a" if value is None else f"{value:,.2f} {currency or ''}".strip()
+
+
+def _trend(value: Any) -> str:
+    return "n/a" if value is None else f"{value:+.2f}"
+
+
+def render_vendors(data: dict[str, Any] | None, table: Any) -> str:
+    """The vendors ``<section>`` (``table`` is the report's table renderer)."""
+    if data is None:
+        return ""
+    batches = data["batches"]
+    if not batches:
+        return (
+            '<section id="vendors"><h2>Vendors</h2><p class="note">No vendor batch yet: '
+            "export a work package or assign a batch to see the scorecard.</p></section>"
+        )
+    rows = [
+        [
+            b["vendor"],
+            b["batch"],
+            b["kind"],
+            str(b["images_sent"]),
+            str(b["images_delivered"]),
+            str(b["objects_delivered"]),
+            f"{b['accepted']}/{b['rejected']}/{b['fixed']}",
+            _figure(b["gold_f1"]),
+            _figure(b["agreement_f1"]),
+            _figure(b["median_seconds_per_image"], 1),
+            str(b["questions_asked"]),
+            _money(b["cost"], b["currency"]),
+            _money(b["cost_per_accepted_object"], b["currency"]),
+            _trend(b["trend"].get("gold_f1")),
+            _trend(b["trend"].get("acceptance")),
+        ]
+        for b in batches
+    ]
+    headers = [
+        "vendor", "batch", "kind", "sent", "delivered", "objects", "accepted/rejected/fixed",
+        "gold F1", "agreement F1", "median s/image", "questions", "cost", "per accepted object",
+        "gold F1 trend", "accepted trend",
+    ]  # fmt: skip
+    labels = [f"{b['vendor']} · {b['batch']}" for b in batches]
+    charts = "".join(
+        f'<div class="chart">{bar_chart(list(zip(labels, values, strict=True)), title)}</div>'
+        for title, values in (
+            ("Gold F1 per batch", [b["gold_f1"] for b in batches]),
+            ("Share of reviewed objects accepted", [b["acceptance"] for b in batches]),
+        )
+    )
+    vendors = sorted({b["vendor"] for b in batches})
+    return (
+        '<section id="vendors"><h2>Vendors</h2>'
+        f'<p class="note">{len(batches)} batches from {len(vendors)} vendors '
+        f"({escape(', '.join(vendors))}). A batch is a work package or an assignment batch; "
+        "delivered images are those answered (empty answers too); trends compare with the "
+        "vendor's previous batch.</p>"
+        + table(headers, rows, "vendors-scorecard", 3, 15)
+        + f"<div class=grid>{charts}</div></section>"
+    )
