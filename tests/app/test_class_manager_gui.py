@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QInputDialog
+from PySide6.QtWidgets import QApplication, QColorDialog, QInputDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from labeler.app.actions import MenuId
@@ -23,7 +25,7 @@ HOSTILE = "균열 <b>&[/]"
 
 
 @pytest.fixture
-def lead(qtbot: QtBot, project_path: Path) -> MainWindow:
+def lead(qtbot: QtBot, project_path: Path) -> Iterator[MainWindow]:
     """The window signed in as a QA lead, who may edit classes."""
     with Project.open(project_path) as project:
         project.add_person("quinn", Role.QA_LEAD)
@@ -36,7 +38,9 @@ def lead(qtbot: QtBot, project_path: Path) -> MainWindow:
 
 
 def undo(window: MainWindow) -> None:
-    """Ctrl+Z as the user presses it, on the canvas."""
+    """Ctrl+Z as the user presses it, on the canvas of the active window."""
+    window.activateWindow()
+    QApplication.processEvents()
     QTest.keyClick(window.canvas_view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     QApplication.processEvents()
 
@@ -149,3 +153,74 @@ def test_an_annotator_gets_no_manager(window: MainWindow) -> None:
     assert not panel.buttons["rename"].isVisible()
     assert "Add class…" not in menu_texts(window)
     assert window.classes_menu.entries() == ["scratch", "crack", "dent"]
+
+
+def answer_next_dialog(act: Callable[[QWidget], None]) -> None:
+    """Answer the modal dialog the next click opens, as the user would."""
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert dialog is not None
+        act(dialog)
+
+    QTimer.singleShot(0, answer)
+
+
+def test_add_recolour_and_merge_buttons_use_real_dialogs(
+    lead: MainWindow, project_path: Path
+) -> None:
+    panel = lead.class_panel
+
+    def name_it(dialog: QWidget) -> None:
+        assert isinstance(dialog, QInputDialog)
+        dialog.setTextValue("<b>rust</b>")
+        answer_next_dialog(pick_polygon)
+        dialog.accept()
+
+    def pick_polygon(dialog: QWidget) -> None:
+        assert isinstance(dialog, QInputDialog)
+        dialog.setTextValue("polygon")
+        dialog.accept()
+
+    answer_next_dialog(name_it)
+    panel.buttons["add"].click()
+    QTest.qWait(50)
+    rust = class_id(project_path, "<b>rust</b>")
+    with stored(project_path) as project:
+        assert project.label_class(rust).kind == GeometryKind.POLYGON
+
+    def choose_colour(dialog: QWidget) -> None:
+        assert isinstance(dialog, QColorDialog)
+        dialog.setCurrentColor(QColor("#336699"))
+        dialog.accept()
+
+    panel.select_class(rust)
+    answer_next_dialog(choose_colour)
+    panel.buttons["colour"].click()
+    with stored(project_path) as project:
+        assert project.label_class(rust).color == "#336699"
+
+    def into_dent(dialog: QWidget) -> None:
+        assert isinstance(dialog, QInputDialog)
+        assert dialog.comboBoxItems() == ["dent"]  # polygon classes only
+        dialog.setTextValue("dent")
+        dialog.accept()
+
+    answer_next_dialog(into_dent)
+    panel.buttons["merge"].click()
+    with stored(project_path) as project:
+        assert project.class_by_name("<b>rust</b>") is None
+        assert project.resolve_class("<b>rust</b>").name == "dent"
+    undo(lead)
+    assert "<b>rust</b>" in lead.classes_menu.entries()
+
+
+def test_a_rename_made_by_another_program_reaches_the_menu(
+    lead: MainWindow, project_path: Path
+) -> None:
+    crack = class_id(project_path, "crack")
+    with stored(project_path) as other:  # the CLI in a terminal, say
+        other.rename_class(crack, "크랙")
+    assert lead.workspace.poll_external_changes() >= 1
+    assert lead.classes_menu.entries() == ["scratch", "크랙", "dent"]
+    assert "크랙" in lead.class_panel.class_names()
