@@ -19,20 +19,27 @@ from labeler.core.domain import Annotation
 
 @dataclass(frozen=True)
 class GoldExclusions:
-    """The annotations and ``(image, person)`` answer sides that are gold answers."""
+    """The annotations and ``(image, person)`` answer sides that are gold answers.
+
+    ``empty_references``: gold images whose reference is "nothing here" (whatever gold
+    answers drew on them, they hold no labels).
+    """
 
     annotation_ids: frozenset[int]
     sides: frozenset[tuple[int, int]]
+    empty_references: frozenset[int] = frozenset()
 
     @classmethod
     def load(cls, project: object) -> GoldExclusions:
         """Read them from a project (two queries; nothing when it has no gold images)."""
-        if not project.gold_image_ids():  # type: ignore[attr-defined]
+        golds = project.gold_images()  # type: ignore[attr-defined]
+        if not golds:
             return cls(frozenset(), frozenset())
         sides = project.gold_answer_sides()  # type: ignore[attr-defined]
         return cls(
             frozenset(project.gold_answer_annotation_ids()),  # type: ignore[attr-defined]
             frozenset((s.image_id, s.person_id) for s in sides),
+            frozenset(g.image_id for g in golds if g.reference_count == 0),
         )
 
     def __bool__(self) -> bool:

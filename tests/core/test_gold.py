@@ -185,6 +185,7 @@ def test_gold_answers_never_become_labels(gold_case: Project, tmp_path: Path) ->
     kept = set(truth.columns.id.tolist())
     assert kept >= {a.id for a in gold_case.annotations(image_id=g1) if a.annotator_id == ana.id}
     assert not kept & gold_case.gold_answer_annotation_ids()
+    assert truth.sources[g1] == "reviewed" and truth.sources[g2] == "empty"  # Bea's box: no
 
 
 def test_unmarking_gives_the_answers_back_as_labels(gold_case: Project) -> None:

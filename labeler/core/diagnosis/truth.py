@@ -131,7 +131,7 @@ def resolve_truth(
     columns, share = _consensus(
         objects.take(np.flatnonzero(use)), chosen, reviewed_images, coverage, iou_threshold
     )
-    with_objects = project.labeled_image_ids()  # anything drawn or tagged on it
+    with_objects = project.labeled_image_ids() - gold.empty_references  # drawn or tagged
     sources = {
         i: "empty" if i not in with_objects else "reviewed" if i in reviewed_images else "consensus"
         for i in chosen
