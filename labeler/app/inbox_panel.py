@@ -164,10 +164,14 @@ class InboxPanel(QWidget):
         rows = project.questions(self.state, asker, limit=INBOX_ROWS)
         selected = self.selected_id()
         names = {p.id: p.name for p in project.people()}
+        images = {
+            i.id: PurePosixPath(i.path).name
+            for i in project.images_by_ids(sorted({q.image_id for q in rows}))
+        }
         self.list.blockSignals(True)
         self.list.clear()
         for question in rows:
-            item = QListWidgetItem(self._row_text(question, names))
+            item = QListWidgetItem(self._row_text(question, names, images))
             item.setData(Qt.ItemDataRole.UserRole, question.id)
             self.list.addItem(item)
             if question.id == selected:
@@ -178,9 +182,10 @@ class InboxPanel(QWidget):
         self._fill_classes()
         self._show_selected()
 
-    def _row_text(self, question: Question, names: dict[int, str]) -> str:
-        image = PurePosixPath(self.workspace.project.image(question.image_id).path).name
+    @staticmethod
+    def _row_text(question: Question, names: dict[int, str], images: dict[int, str]) -> str:
         about = f"[{question.class_name}] " if question.class_name else ""
+        image = images.get(question.image_id, f"#{question.image_id}")
         return f"{about}{image} · {names.get(question.asker_id, '?')}: {question.text}"
 
     def _fill_classes(self) -> None:

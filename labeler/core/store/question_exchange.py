@@ -172,10 +172,6 @@ class QuestionExchangeStore(StoreBase):
         """
         if not isinstance(rows, list) or len(rows) > MAX_QUESTIONS:
             raise QuestionRecordError(f"questions: expected a list of at most {MAX_QUESTIONS}")
-        images = {
-            str(r["sha256"]): (int(r["id"]), int(r["width"]), int(r["height"]))
-            for r in self._db.query("SELECT id, sha256, width, height FROM images")
-        }
         window = GrantCheck(self._db, grant, now_iso())
         seen: set[str] = set()
         new: list[dict[str, Any]] = []
@@ -191,7 +187,10 @@ class QuestionExchangeStore(StoreBase):
                 if existing is not None:
                     self._check_same_question(row, existing, where)
                     continue
-                image = images.get(row["image"])
+                found = self._db.query_one(
+                    "SELECT id, width, height FROM images WHERE sha256 = ?", (row["image"],)
+                )
+                image = (int(found[0]), int(found[1]), int(found[2])) if found else None
                 checked = self._check_new_question(
                     row, where, image, grant, vendor_people, package_annotations
                 )
