@@ -18,6 +18,7 @@ imported in the worker, when the model is first loaded.
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
@@ -190,7 +191,7 @@ class SegmentationService(QObject):
         try:
             from inference.segmentation import load_segmenter
 
-            segmenter = load_segmenter(files[0], files[1])
+            segmenter = load_segmenter(files[0], files[1], threads=worker_threads())
         except LabelerError as exc:
             self._emit(self.signals.modelFailed, str(exc))
             return
@@ -346,6 +347,15 @@ class SegmentationService(QObject):
         self._decode_pool.clear()
         self._encode_pool.waitForDone(10_000)
         self._decode_pool.waitForDone(5_000)
+
+
+def worker_threads() -> int:
+    """ONNX Runtime threads per session: all cores but one, which stays for the GUI.
+
+    The encoder prefetches while the annotator clicks; leaving a core free keeps the
+    decoder (and painting) responsive then (see ``docs/performance.md``).
+    """
+    return max(1, (os.cpu_count() or 2) - 1)
 
 
 def to_segment_prompt(prompt: AiPrompt) -> Any:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -440,3 +441,31 @@ def test_a_wrong_segmentation_model_is_named_in_the_window(
         assert "demo_damage.onnx" in window.ai_polygon.status_label.text()
     finally:
         window.close()
+
+
+@pytest.mark.gui
+def test_one_polygon_per_part_is_one_undo_step(
+    qtbot: QtBot, ai_window: MainWindow, project_path: Path, ai_keys: Callable[..., None]
+) -> None:
+    window = ai_window
+    tool = window.ai_polygon
+    window.pick_class_number(3)
+    result = _click_and_wait(qtbot, window, 160, 120)
+    two_parts = np.zeros_like(result.mask)
+    two_parts[20:60, 20:70] = True  # a second blob beside the disk: a mask of two parts
+    two_parts |= result.mask
+    tool.last = replace(result, mask=two_parts)
+    with qtbot.waitSignal(tool.previewPainted, timeout=10_000):
+        tool.options.set_parts("all")
+    assert len(tool.preview.shapes) == 2
+    assert tool.options.vertex_label.text().startswith("2 polygons")
+    with qtbot.waitSignal(tool.shapesAccepted, timeout=10_000) as accepted:
+        ai_keys(Qt.Key.Key_Return)
+    assert len(accepted.args[0]) == 2
+    image_id = window.current_image_id()
+    with stored(project_path) as project:
+        assert len(project.annotations(image_id)) == 2
+    ai_keys((Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier))
+    with stored(project_path) as project:
+        assert project.annotations(image_id) == []
+    tool.options.set_parts("largest")
