@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from labeler.app.slice_controls import SliceControls
 from labeler.app.thumbnails import ThumbnailCache
 from labeler.app.workers import JobRunner
 from labeler.app.workspace import Workspace
@@ -86,6 +87,7 @@ class ImageFilter:
     class_id: int | None = None
     annotator_id: int | None = None
     text: str = ""
+    slice_id: int | None = None  # a saved slice (labeler.core.slices)
 
     @property
     def is_empty(self) -> bool:
@@ -95,6 +97,7 @@ class ImageFilter:
             and self.class_id is None
             and self.annotator_id is None
             and not self.text.strip()
+            and self.slice_id is None
         )
 
 
@@ -106,6 +109,9 @@ def filtered_image_ids(project_path: Path, flt: ImageFilter, progress: Progress)
     with Project.open(project_path) as project:
         progress.start(1, "filtering images")
         ids = project.image_ids(flt.status, flt.class_id, flt.annotator_id, flt.text.strip())
+        if flt.slice_id is not None:
+            frozen = set(project.slice_image_ids(flt.slice_id))
+            ids = [i for i in ids if i in frozen]
         progress.advance()
     return ids
 
@@ -431,6 +437,9 @@ class ImageBrowser(QWidget):
         layout.addWidget(self.search)
         layout.addWidget(self.status_filter)
         layout.addLayout(filters)
+        self.slice_controls = SliceControls(self.workspace, lambda: self._filter)
+        self.slice_controls.sliceChosen.connect(self._apply_filter)
+        layout.addWidget(self.slice_controls)
         layout.addWidget(self.list_view, 1)
         layout.addWidget(self.count_label)
         self._debounce = QTimer(self)
@@ -514,6 +523,7 @@ class ImageBrowser(QWidget):
             combo.blockSignals(True)
             combo.setCurrentIndex(max(0, combo.findData(data)) if data is not None else 0)
             combo.blockSignals(False)
+        self.slice_controls.show_slice(flt.slice_id)
         if self.search.text() != flt.text:
             self.search.blockSignals(True)
             self.search.setText(flt.text)
@@ -526,6 +536,7 @@ class ImageBrowser(QWidget):
                 class_id=self.class_filter.currentData(),
                 annotator_id=self.annotator_filter.currentData(),
                 text=self.search.text(),
+                slice_id=self.slice_controls.current_slice_id(),
             )
         )
 

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from labeler.app.canvas.controller import CanvasController
 from labeler.app.charts import BackgroundRefresh, ChartCard
 from labeler.app.compare_view import CompareView
+from labeler.app.slice_controls import ErrorSliceButtons
 from labeler.app.vendor_tab import add_vendor_tabs
 from labeler.app.workspace import Workspace
 from labeler.core.agreement import agreement_report
@@ -261,6 +262,8 @@ class QaView(QWidget):
         hint = QLabel("Double-click (or Enter) opens the object in the canvas.")
         hint.setObjectName("secondaryText")
         layout.addWidget(hint, 2, 0, 1, 2)
+        self.error_slices = ErrorSliceButtons(self.workspace, lambda: self._run_id)
+        layout.addWidget(self.error_slices, 3, 0, 1, 2)
         return page
 
     # Public surface

@@ -1,0 +1,228 @@
+"""Slices in the app: show one in the image browser, save the browser's filter or a run's errors.
+
+:class:`SliceControls` sits in the image browser: a "Slice" choice (a filter, like
+status or class) and "Save as slice…", which turns the browser's current filter
+into a slice rule and saves it. :class:`ErrorSliceButtons` sits under the QA
+view's false positive / negative lists and saves ``fp:RUN`` or ``fn:RUN``. Saving
+evaluates the rule on a worker with its own project connection
+(:func:`evaluate_slice_rule`) and freezes the ids with one quick write; the lists of
+slices are a few rows read on the GUI thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QWidget,
+)
+
+from labeler.app.workers import JobRunner
+from labeler.app.workspace import Workspace
+from labeler.core.errors import LabelerError
+from labeler.core.events import Change, Entity
+from labeler.core.progress import Progress
+from labeler.core.store import Project
+from labeler.core.store.slices import SavedSlice
+
+
+def evaluate_slice_rule(
+    path: Path, rule: dict[str, Any], progress: Progress | None = None
+) -> list[int]:
+    """The images ``rule`` matches now (on a worker: its own project connection)."""
+    from labeler.core.slices import evaluate_rule
+
+    with Project.open(path) as project:
+        return evaluate_rule(project, rule)
+
+
+def filter_rule(project: Project, flt: Any) -> dict[str, Any]:
+    """The slice rule of an image-browser filter (status, class, annotator, name text, slice)."""
+    terms: list[dict[str, str]] = []
+    if getattr(flt, "slice_id", None) is not None:
+        chosen = next((s for s in project.slices() if s.id == flt.slice_id), None)
+        if chosen is not None:
+            terms += chosen.rule.get("terms", [])
+    if flt.status is not None:
+        terms.append({"kind": "status", "value": flt.status.value})
+    if flt.class_id is not None:
+        terms.append({"kind": "class", "value": project.label_class(flt.class_id).name})
+    if flt.annotator_id is not None:
+        terms.append({"kind": "person", "value": project.person(flt.annotator_id).name})
+    if flt.text.strip():
+        terms.append({"kind": "path", "value": f"*{flt.text.strip()}*"})
+    return {"terms": terms or [{"kind": "all", "value": ""}]}
+
+
+class _Saver:
+    """Asks for a name and note, then saves a rule as a slice on a worker."""
+
+    def __init__(self, workspace: Workspace, owner: QWidget, status: QLabel) -> None:
+        self.workspace = workspace
+        self.owner = owner
+        self.status = status
+        self.runner = JobRunner(owner)
+        self.last: SavedSlice | None = None
+        self.error: str | None = None
+
+    def ask_and_save(self, rule: dict[str, Any], suggested: str) -> None:
+        name, ok = QInputDialog.getText(self.owner, "Save as slice", "Slice name:", text=suggested)
+        if not ok or not name.strip():
+            return
+        note, _ok = QInputDialog.getText(self.owner, "Save as slice", "Why (a note):")
+        self.save(name, rule, note)
+
+    def save(self, name: str, rule: dict[str, Any], note: str = "") -> None:
+        path = self.workspace.project.path
+        self.status.setText(f"Saving slice {name!r}…")
+        self.runner.run(
+            lambda progress: evaluate_slice_rule(path, rule, progress),
+            "save slice",
+            on_success=lambda ids: self._store(name, rule, note, ids),
+            on_failure=self._failed,
+        )
+
+    def _store(self, name: str, rule: dict[str, Any], note: str, ids: list[int]) -> None:
+        """Freeze the evaluated ids (one quick write on the GUI thread's connection)."""
+        try:
+            saved = self.workspace.project.save_slice(
+                name, rule, ids, note, self.workspace.person.id
+            )
+        except LabelerError as exc:
+            self._failed(str(exc))
+            return
+        self.last, self.error = saved, None
+        self.status.setText(f"Saved slice {saved.name!r}: {saved.images} images")
+
+    def _failed(self, message: str) -> None:
+        self.error = message
+        self.status.setText(f"Not saved: {message}")
+
+    @property
+    def busy(self) -> bool:
+        return self.runner.busy
+
+
+class SliceControls(QWidget):
+    """The browser's slice filter and its "Save as slice…" button."""
+
+    sliceChosen = Signal()
+
+    def __init__(self, workspace: Workspace, current_filter: Callable[[], Any],
+                 parent: QWidget | None = None) -> None:  # fmt: skip
+        super().__init__(parent)
+        self.workspace = workspace
+        self._current_filter = current_filter
+        self.slice_filter = QComboBox()
+        self.slice_filter.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.slice_filter.setMinimumContentsLength(6)
+        self.save_button = QPushButton("Save as slice…")
+        self.save_button.setToolTip("Save the images this filter lists as a named slice")
+        self.save_button.clicked.connect(self._ask)
+        self.status = QLabel()
+        self.status.setObjectName("secondaryText")
+        self.saver = _Saver(workspace, self, self.status)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.slice_filter, 1)
+        layout.addWidget(self.save_button)
+        self.fill()
+        self.slice_filter.currentIndexChanged.connect(lambda _i: self.sliceChosen.emit())
+        workspace.changed.connect(self._on_change)
+
+    def fill(self) -> None:
+        """List the project's slices (a few rows), keeping the current choice."""
+        chosen = self.slice_filter.currentData()
+        self.slice_filter.blockSignals(True)
+        self.slice_filter.clear()
+        self.slice_filter.addItem("Any slice", None)
+        for saved in self.workspace.project.slices():
+            self.slice_filter.addItem(f"{saved.name} ({saved.images:,})", saved.id)
+        self.slice_filter.setCurrentIndex(max(0, self.slice_filter.findData(chosen)))
+        self.slice_filter.blockSignals(False)
+
+    def current_slice_id(self) -> int | None:
+        """The slice chosen (None: any)."""
+        value = self.slice_filter.currentData()
+        return None if value is None else int(value)
+
+    def show_slice(self, slice_id: int | None) -> None:
+        """Show this choice without filtering again."""
+        self.slice_filter.blockSignals(True)
+        index = self.slice_filter.findData(slice_id) if slice_id is not None else 0
+        self.slice_filter.setCurrentIndex(max(0, index))
+        self.slice_filter.blockSignals(False)
+
+    def choose(self, name: str) -> bool:
+        """Filter the browser to the slice ``name``; False when there is none."""
+        self.fill()
+        saved = next((s for s in self.workspace.project.slices() if s.name == name), None)
+        if saved is None:
+            return False
+        self.slice_filter.setCurrentIndex(self.slice_filter.findData(saved.id))
+        return True
+
+    def save_current_filter(self, name: str, note: str = "") -> None:
+        """Save the browser's current filter as a slice (on a worker)."""
+        self.saver.save(name, filter_rule(self.workspace.project, self._current_filter()), note)
+
+    def _ask(self) -> None:
+        rule = filter_rule(self.workspace.project, self._current_filter())
+        self.saver.ask_and_save(rule, "")
+
+    def _on_change(self, change: Change) -> None:
+        if change.entity == Entity.SLICE:
+            self.fill()
+
+
+class ErrorSliceButtons(QWidget):
+    """Under the QA errors: save the run's false positives or negatives as a slice."""
+
+    def __init__(self, workspace: Workspace, run_id: Callable[[], int | None],
+                 parent: QWidget | None = None) -> None:  # fmt: skip
+        super().__init__(parent)
+        self._run_id = run_id
+        self.status = QLabel()
+        self.status.setObjectName("secondaryText")
+        self.saver = _Saver(workspace, self, self.status)
+        self.buttons: dict[str, QPushButton] = {}
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for kind, title in (("fp", "false positives"), ("fn", "false negatives")):
+            button = self.buttons[kind] = QPushButton(f"Save {title} as slice…")
+            button.clicked.connect(lambda _c=False, kind=kind: self._ask(kind))
+            layout.addWidget(button)
+        layout.addWidget(self.status, 1)
+
+    def rule(self, kind: str) -> dict[str, Any] | None:
+        """``fp:RUN`` or ``fn:RUN`` of the run the QA view shows (None without one)."""
+        run = self._run_id()
+        return None if run is None else {"terms": [{"kind": kind, "value": str(run)}]}
+
+    def save(self, kind: str, name: str, note: str = "") -> bool:
+        """Save the run's errors of ``kind`` as a slice (on a worker); False without a run."""
+        rule = self.rule(kind)
+        if rule is None:
+            self.status.setText("No model run to take errors from.")
+            return False
+        self.saver.save(name, rule, note)
+        return True
+
+    def _ask(self, kind: str) -> None:
+        rule = self.rule(kind)
+        if rule is None:
+            self.status.setText("No model run to take errors from.")
+            return
+        what = "false negatives" if kind == "fn" else "false positives"
+        self.saver.ask_and_save(rule, f"{what} of run {rule['terms'][0]['value']}")
