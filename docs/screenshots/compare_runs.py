@@ -30,17 +30,32 @@ def _prepare(folder: Path) -> Path:
     path = build_demo(folder / "demo", 24, log=lambda _m: None)
     weak = write_weaker_predictions(path, 1, folder / "older.json")
     subprocess.run(
-        [*LABELER, "import", str(path), "--predictions", str(weak), "--format", "coco",
-         "--model-name", "older-detector"],
-        check=True, capture_output=True, cwd=ROOT,
+        [
+            *LABELER,
+            "import",
+            str(path),
+            "--predictions",
+            str(weak),
+            "--format",
+            "coco",
+            "--model-name",
+            "older-detector",
+        ],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
     )
     return path
 
 
 def _report_picture(path: Path, folder: Path) -> None:
     report = folder / "report.html"
-    subprocess.run([*LABELER, "report", str(path), str(report), "--model", "1", "--against", "2"],
-                   check=True, capture_output=True, cwd=ROOT)
+    subprocess.run(
+        [*LABELER, "report", str(path), str(report), "--model", "1", "--against", "2"],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+    )
     html = report.read_text(encoding="utf-8")
     section = re.search(r'<section id="compare">.*?</section>', html, re.S)
     assert section is not None
@@ -48,10 +63,19 @@ def _report_picture(path: Path, folder: Path) -> None:
     only = folder / "compare_only.html"
     only.write_text(html[:start] + section.group(0) + html[end:], encoding="utf-8")
     subprocess.run(
-        ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-         f"--user-data-dir={folder / 'chromium'}", "--window-size=1400,2400",
-         f"--screenshot={SHOTS / 'compare_report.png'}", only.as_uri()],
-        check=True, capture_output=True,
+        [
+            "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            f"--user-data-dir={folder / 'chromium'}",
+            "--window-size=1400,2400",
+            f"--screenshot={SHOTS / 'compare_report.png'}",
+            only.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
     )
 
 

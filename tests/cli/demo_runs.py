@@ -37,15 +37,18 @@ def write_weaker_predictions(project_path: Path, run_id: int, out: Path, seed: i
                     "id": len(annotations) + 1,
                     "image_id": image.id,
                     "category_id": p.class_id,
-                    "bbox": [round(x1 + dx, 2), round(y1 + dy, 2), round(w * shrink, 2),
-                             round(h * shrink, 2)],
+                    "bbox": [
+                        round(x1 + dx, 2),
+                        round(y1 + dy, 2),
+                        round(w * shrink, 2),
+                        round(h * shrink, 2),
+                    ],
                     "score": round(float(p.score) * 0.8, 4),
                 }
             )
     data = {
         "images": [
-            {"id": i.id, "file_name": i.path, "width": i.width, "height": i.height}
-            for i in images
+            {"id": i.id, "file_name": i.path, "width": i.width, "height": i.height} for i in images
         ],
         "categories": [{"id": c.id, "name": c.name} for c in classes],
         "annotations": annotations,

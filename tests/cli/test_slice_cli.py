@@ -184,3 +184,26 @@ def test_demo_flow_compare_slice_vendor_and_export(
     summary = run_json(capsys, "export", p, str(out), "--format", "coco", "--slice", "older FN")
     exported = sum(v["images"] for v in summary["splits"].values())
     assert exported + summary["excluded"] == len(fn_images)
+
+
+def test_slice_on_export_splits_and_prelabel(
+    two: TwoRuns, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from labeler.data import data_path
+
+    p = str(two.path)
+    assert main(["slice", p, "save", "four", "--images", "1-4"]) == 0
+    out = tmp_path / "split"
+    summary = run_json(
+        capsys, "export", p, str(out), "--format", "yolo", "--split", "train=0.5,val=0.5",
+        "--slice", "four",
+    )  # fmt: skip
+    assert sum(v["images"] for v in summary["splits"].values()) == 4
+    assert set(summary["splits"]) == {"train", "val"}
+    run = run_json(
+        capsys, "prelabel", p, "--model", str(data_path("models", "demo_damage.onnx")),
+        "--slice", "four", "--device", "cpu",
+    )  # fmt: skip
+    assert run["images"] == 4
+    with Project.open(two.path) as project:
+        assert project.run_image_ids(run["run_id"]) == set(two.images[:4])
