@@ -25,7 +25,7 @@ was given under); items list worst first.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -233,9 +233,13 @@ def gold_report(
     iou_threshold: float = DEFAULT_IOU_THRESHOLD,
     people: Iterable[int] | None = None,
     image_ids: Iterable[int] | None = None,
+    sides: Collection[tuple[int, int]] | None = None,
 ) -> GoldReport:
-    """Score every gold answer of the project (or of some ``people`` on some images)."""
-    scored = _score_all(project, iou_threshold, people, image_ids)
+    """Score every gold answer of the project (or of some ``people`` on some images).
+
+    ``sides``: only these ``(image, person)`` answers (a vendor batch's).
+    """
+    scored = _score_all(project, iou_threshold, people, image_ids, sides)
     classes = {c.id: c.name for c in project.classes()}
     overall = GoldCounts()
     by_person: dict[tuple[str, str | None], GoldCounts] = defaultdict(GoldCounts)
@@ -264,6 +268,7 @@ def _score_all(
     iou_threshold: float,
     people: Iterable[int] | None,
     image_ids: Iterable[int] | None,
+    only: Collection[tuple[int, int]] | None = None,
 ) -> list[_Scored]:
     """Every answered gold side scored (work not yet finished is not scored)."""
     wanted_people = set(people) if people is not None else None
@@ -280,6 +285,7 @@ def _score_all(
         if s.answered_at is not None
         and (wanted_people is None or s.person_id in wanted_people)
         and (wanted_images is None or s.image_id in wanted_images)
+        and (only is None or (s.image_id, s.person_id) in only)
     ]
     paths = {i.id: i.path for i in project.images_by_ids(sorted({s.image_id for s in sides}))}
     scored = []

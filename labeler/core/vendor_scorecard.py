@@ -7,7 +7,9 @@ leaving out the assignments a package carried. Per batch:
 
 - **sent**: the images given; **delivered**: those the batch's people answered (an
   empty answer is a delivery), and the **objects** they made on them (boxes, polygons
-  and tags, what the annotators made, as agreement counts them);
+  and tags, what the annotators made, as agreement counts them). An image sent to a
+  person in several batches is credited once: to the latest batch sent before the
+  answer (or the object) was made, else (a vendor's clock running behind) the first;
 - **review**: of those objects, how many a reviewer's latest decision accepted,
   rejected or fixed (the rest are unreviewed);
 - **gold**: the people's gold answers on the batch's images scored against the
@@ -28,6 +30,7 @@ import math
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -129,17 +132,21 @@ def project_batches(project: Project) -> list[Batch]:
     imports = project.package_import_times()
     batches: list[Batch] = []
     carried: set[tuple[int, int]] = set()
+    named: set[str] = set()  # batch names earlier packages took
     assignment_rows = project.annotate_assignment_rows()
     for grant in project.package_exports():
         members = {pid for pid, org in orgs.items() if org == grant.vendor}
         members |= {by_name[n] for n in grant.people if n in by_name}
         carried |= {(i, p) for i in grant.image_ids for p in members}
         names = {b for i, p, b, _, _ in assignment_rows if i in grant.image_ids and p in members}
+        names -= named | {""}
+        name = names.pop() if len(names) == 1 else grant.package_id[:8]
+        named.add(name)
         times = imports.get(grant.package_id, [])
         batches.append(
             Batch(
                 grant.vendor,
-                names.pop() if len(names) == 1 and "" not in names else grant.package_id[:8],
+                name,
                 "package",
                 frozenset(members),
                 grant.image_ids,
@@ -182,20 +189,22 @@ def _price(prices: list[VendorPrice], batch: Batch) -> VendorPrice | None:
 class _ProjectFacts:
     """Whole-project reads the rows share (each read once)."""
 
-    answers: dict[int, set[int]]
+    answers: dict[tuple[int, int], datetime]
     labels: list[Any]
     times: dict[tuple[int, int], float]
     questions: list[tuple[int, int]]
     comparisons: ComparisonTable
     prices: list[VendorPrice]
     names: dict[int, str]
+    answer_batch: dict[tuple[int, int], int] = field(default_factory=dict)
+    label_batch: dict[tuple[int, int, int], int] = field(default_factory=dict)
 
     @classmethod
     def load(cls, project: Project, iou_threshold: float) -> _ProjectFacts:
         labels = ProjectLabels.load(project)
         table = comparison_table(labels, LabelRows.of(labels), iou_threshold)
         return cls(
-            project.answers_by_image(),
+            {(i, p): _time(at) for i, p, _, at in project.answer_rows()},
             project.made_labels(),
             project.image_times(),
             [(q.image_id, q.asker_id) for q in project.questions()],
@@ -208,7 +217,13 @@ class _ProjectFacts:
 def vendor_scorecard(project: Project, iou_threshold: float = DEFAULT_IOU_THRESHOLD) -> Scorecard:
     """The scorecard of every vendor batch of the project, with trends per vendor."""
     facts = _ProjectFacts.load(project, iou_threshold)
-    rows = [_score(project, batch, facts, iou_threshold) for batch in project_batches(project)]
+    batches = project_batches(project)
+    facts.answer_batch = _credit(batches, facts.answers.items())
+    facts.label_batch = _credit(
+        batches,
+        (((m.image_id, m.annotator_id, m.annotation_id), m.created_at) for m in facts.labels),
+    )
+    rows = [_score(project, n, batch, facts, iou_threshold) for n, batch in enumerate(batches)]
     previous: dict[str, BatchScore] = {}
     for row in rows:  # sorted by vendor, then by when each batch was sent
         before = previous.get(row.vendor)
@@ -220,26 +235,66 @@ def vendor_scorecard(project: Project, iou_threshold: float = DEFAULT_IOU_THRESH
     return Scorecard(rows)
 
 
+_NEVER = datetime.min.replace(tzinfo=UTC)
+
+
+def _time(text: str) -> datetime:
+    """An ISO 8601 time (naive ones read as UTC); unreadable ones as long ago."""
+    try:
+        found = datetime.fromisoformat(text)
+    except ValueError:
+        return _NEVER
+    return found if found.tzinfo is not None else found.replace(tzinfo=UTC)
+
+
 def _delta(now: float | None, before: float | None) -> float | None:
     if now is None or before is None:
         return None
     return now - before
 
 
+def _credit(batches: list[Batch], items: Any) -> dict[Any, int]:
+    """Each ``(key, time)`` to the batch that gets the credit; keys start ``image, person``.
+
+    Among the batches that gave the image to the person: the latest sent at or before
+    the time, else the first sent.
+    """
+    given: dict[tuple[int, int], list[tuple[datetime, int]]] = defaultdict(list)
+    for n, batch in enumerate(batches):
+        sent = _time(batch.sent_at)
+        for image in batch.images:
+            for person in batch.people:
+                given[image, person].append((sent, n))
+    credit: dict[Any, int] = {}
+    for key, at in items:
+        options = sorted(given.get((key[0], key[1]), []))
+        if not options:
+            continue
+        when = at if isinstance(at, datetime) else _time(str(at))
+        before = [n for sent, n in options if sent <= when]
+        credit[key] = before[-1] if before else options[0][1]
+    return credit
+
+
 def _score(
-    project: Project, batch: Batch, facts: _ProjectFacts, iou_threshold: float
+    project: Project, index: int, batch: Batch, facts: _ProjectFacts, iou_threshold: float
 ) -> BatchScore:
     people, images = batch.people, batch.images
-    delivered = {i for i in images if facts.answers.get(i, set()) & people}
-    made = [m for m in facts.labels if m.image_id in images and m.annotator_id in people]
+    answered = {key for key, n in facts.answer_batch.items() if n == index}
+    delivered = {i for i, _ in answered}
+    made = [
+        m
+        for m in facts.labels
+        if facts.label_batch.get((m.image_id, m.annotator_id, m.annotation_id)) == index
+    ]
     decisions = [m.decision for m in made]
     accepted = decisions.count("accept")
-    gold = gold_report(project, iou_threshold, people=people, image_ids=images).overall
+    gold = gold_report(project, iou_threshold, sides=answered).overall
     seconds = [
         facts.times[i, p]
         for i in delivered
         for p in people
-        if facts.times.get((i, p), 0) > 0 and p in facts.answers.get(i, set())
+        if facts.times.get((i, p), 0) > 0 and (i, p) in answered
     ]
     price = _price(facts.prices, batch)
     cost = None

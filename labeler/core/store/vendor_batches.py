@@ -45,6 +45,7 @@ class MadeLabel:
     image_id: int
     annotator_id: int
     decision: str | None
+    created_at: str = ""
 
 
 class VendorBatchStore(StoreBase):
@@ -136,6 +137,6 @@ class VendorBatchStore(StoreBase):
         rows = self._tuples(
             "SELECT x.id, x.image_id, x.annotator_id, (SELECT r.decision FROM reviews r "
             "WHERE r.target_kind = 'annotation' AND r.target_id = x.id ORDER BY r.id DESC "
-            f"LIMIT 1) FROM annotations x WHERE {MADE} ORDER BY x.id"
+            f"LIMIT 1), x.created_at FROM annotations x WHERE {MADE} ORDER BY x.id"
         )
-        return [MadeLabel(int(i), int(im), int(p), d) for i, im, p, d in rows]
+        return [MadeLabel(int(i), int(im), int(p), d, str(t)) for i, im, p, d, t in rows]
