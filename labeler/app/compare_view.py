@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -39,7 +40,9 @@ from labeler.core.events import Change, Entity
 from labeler.core.progress import Progress
 from labeler.core.report.compare_section import difference_heatmap, pr_comparison_chart
 from labeler.core.report.svg import heatmap
+from labeler.core.slices import rule_for_images
 from labeler.core.store import Project
+from labeler.core.store.slices import SavedSlice
 
 CHANGE_LIMIT = 500
 CHANGE_TITLES = {
@@ -196,12 +199,18 @@ class CompareView(QWidget):
         for kind in CHANGE_KINDS:
             title = self.list_titles[kind] = QLabel(CHANGE_TITLES[kind])
             title.setObjectName("panelTitle")
+            save = QPushButton("Save as slice…")
+            save.setToolTip("Save these images as a named slice (to send them to work)")
+            save.clicked.connect(lambda _c=False, kind=kind: self._ask_slice(kind))
+            header = QHBoxLayout()
+            header.addWidget(title, 1)
+            header.addWidget(save)
             tree = self.lists[kind] = ImageChangeList(kind)
             tree.setMinimumHeight(120)
             tree.itemActivated.connect(
                 lambda item, _c, tree=tree: self.open_image(tree, tree.indexOfTopLevelItem(item))
             )
-            column.addWidget(title)
+            column.addLayout(header)
             column.addWidget(tree, 1)
         hint = QLabel("Double-click (or Enter) opens the image in the canvas.")
         hint.setObjectName("secondaryText")
@@ -254,6 +263,32 @@ class CompareView(QWidget):
         if image_id != self.controller.image_id:
             self.workspace.focusImageRequested.emit(image_id)
         return self.controller.image_id == image_id
+
+    def save_list_as_slice(self, kind: str, name: str, note: str = "") -> SavedSlice:
+        """Save the images listed as improved, regressed or stayed wrong as a slice.
+
+        One quick write of ids already in memory; raises :class:`LabelerError` (a
+        name in use) for the caller to show.
+        """
+        ids = self.lists[kind].image_ids()
+        return self.workspace.project.save_slice(
+            name, rule_for_images(ids), ids, note, self.workspace.person.id
+        )
+
+    def _ask_slice(self, kind: str) -> None:
+        if self.data is None or self.data.comparison is None:
+            return
+        a, b = self.data.run_a, self.data.run_b
+        suggested = f"{kind.replace('_', ' ')}: run {a} against run {b}"
+        name, ok = QInputDialog.getText(self, "Save as slice", "Slice name:", text=suggested)
+        if not ok or not name.strip():
+            return
+        try:
+            saved = self.save_list_as_slice(kind, name, suggested)
+        except LabelerError as exc:
+            self.status_label.setText(f"Not saved: {exc}")
+            return
+        self.status_label.setText(f"Saved slice {saved.name!r}: {saved.images} images")
 
     def shutdown(self) -> None:
         """Stop the worker (the window is closing)."""

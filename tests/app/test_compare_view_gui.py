@@ -76,3 +76,5 @@ def test_tab_shows_both_runs_and_opens_images(
     assert view.open_image(view.lists["regressed"], 0)
     assert compare_window.current_image_id() == two.images[2]
     assert not view.open_image(view.lists["regressed"], 5)
+    saved = view.save_list_as_slice("improved", "fixed by strong", "images strong fixed")
+    assert saved.images == 2 and saved.rule == {"terms": [{"kind": "ids", "value": "1,4"}]}

@@ -207,3 +207,18 @@ def test_slice_on_export_splits_and_prelabel(
     assert run["images"] == 4
     with Project.open(two.path) as project:
         assert project.run_image_ids(run["run_id"]) == set(two.images[:4])
+
+
+def test_hostile_and_korean_slice_names(
+    two: TwoRuns, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    p, name = str(two.path), "찍힘 [/] <b>bold</b>"
+    assert main(["slice", p, "save", name, "--rule", "class:dent", "--note", "[red]왜[/]"]) == 0
+    assert f"Saved slice {name!r}: 2 images" in capsys.readouterr().out
+    assert main(["slice", p, "show", name]) == 0
+    out = capsys.readouterr().out
+    assert name in out and "Note: [red]왜[/]" in out
+    report = tmp_path / "r.html"
+    assert main(["report", p, str(report)]) == 0
+    html = report.read_text(encoding="utf-8")
+    assert "찍힘 [/] &lt;b&gt;bold&lt;/b&gt;" in html and "<b>bold</b>" not in html
