@@ -95,8 +95,16 @@ def assign_with_gold(
     Each person's share (spread as ``assign_images`` spreads it) gets
     :func:`gold_count` gold images they have never had, at random places after their
     first ``after``, in one assignment call per person, so each work list looks alike.
+    With gold the assignments must be ``blind`` (else the reference shows). The image
+    status an in-house person sees is the image's own (a gold image was reviewed, so it
+    is done); a package starts every image afresh.
     """
     check_rate(rate, after)
+    if rate > 0 and not blind:
+        raise GoldRateError(
+            "gold images go out in blind assignments only (--blind): otherwise the annotator "
+            "would see the reference labels on them"
+        )
     people = list(dict.fromkeys(person_ids))
     images = list(dict.fromkeys(image_ids))
     if not people:

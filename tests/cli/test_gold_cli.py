@@ -101,10 +101,13 @@ def test_package_export_mixes_gold_in_and_assign_does_in_house(
         proj.add_person("Bo")
     assigned = run_json(
         capsys, "gold", project, "assign", "--images", "ids:1-6", "--to", "Bo", "--rate",
-        "0.2", "--batch", "week 2",
+        "0.2", "--batch", "week 2", "--blind",
     )  # fmt: skip
     assert assigned == {"gold_per_person": {"Bo": 1}, "gold": 1}
     capsys.readouterr()
     assert main(["gold", str(project), "assign", "--images", "all", "--to", "Bo", "--rate",
                  "1.5"]) == 2  # fmt: skip
     assert "gold rate" in capsys.readouterr().err
+    assert main(["gold", str(project), "assign", "--images", "all", "--to", "Bo", "--rate",
+                 "0.2"]) == 2  # fmt: skip
+    assert "blind assignments only" in capsys.readouterr().err

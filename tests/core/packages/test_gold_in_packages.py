@@ -154,5 +154,7 @@ def test_in_house_batches_mix_gold_into_each_persons_list(shop: Path) -> None:
         gold = [a for a in mine if a.image_id in project.gold_image_ids()]
         assert len(gold) == 1
         # Ana made the reference of every gold image: she is never given one to score.
-        again = assign_with_gold(project, regular, [ana.id], rate=0.5, after=0, batch="w2")
+        again = assign_with_gold(
+            project, regular, [ana.id], rate=0.5, after=0, batch="w2", blind=True
+        )
         assert again.total == 0
