@@ -153,10 +153,26 @@ class Segmenter:
             feed["mask_input"] = np.zeros(self._mask_input_shape(), np.float32)
             feed["has_mask_input"] = np.zeros((1,), np.float32)
         if self.layout.decoder_has_orig_size:
-            size = frame.original_hw if layout != "efficientsam" else frame.resized_hw
+            size = self._mask_size(frame)
             dtype = np.int64 if self.layout.orig_size_type == "int64" else np.float32
             feed["orig_im_size"] = np.array(size, dtype)
         return len(coords)
+
+    def _mask_size(self, frame: Frame) -> tuple[int, int]:
+        """The ``orig_im_size`` to ask the decoder for.
+
+        EfficientSAM: the frame the coordinates are in. SAM / SAM 2: the original size, but
+        never more than the model frame: a 12 MP photo would make the graph upsample every
+        candidate mask to 12 MP; the chosen one is resized by OpenCV instead (same result,
+        a fraction of the time).
+        """
+        if self.layout.name == "efficientsam":
+            return frame.resized_hw
+        if self.layout.name == "sam":
+            (h, w), (rh, rw) = frame.original_hw, frame.resized_hw
+            return (h, w) if max(h, w) <= max(rh, rw) else (rh, rw)
+        side = self.info.input_size
+        return min(frame.original_hw[0], side), min(frame.original_hw[1], side)
 
     def _typed(self, name: str, values: np.ndarray) -> np.ndarray:
         kind = str(self._decoder_inputs[name].type)

@@ -138,6 +138,18 @@ def test_portrait_image_in_sam_frame(graphs):
     assert abs(cx - 125) < 1.5 and abs(cy - 800) < 1.5
 
 
+@pytest.mark.parametrize("layout", ["sam", "sam2_osam"])
+def test_photos_larger_than_the_model_frame_get_masks_at_full_size(graphs, layout):
+    segmenter = _load(graphs, layout)
+    embedding = segmenter.encode(_image(1500, 2000))
+    prediction = segmenter.decode(embedding, Prompt(points=((1400.0, 900.0),), labels=(1,)))
+    assert prediction.mask.shape == (1500, 2000)
+    cx, cy = _centre(prediction.mask)
+    assert abs(cx - 1400) < 3 and abs(cy - 900) < 3
+    if layout == "sam":  # radius 2 * RADIUS in the 1024 frame, scale 2000 / 1024
+        assert _radius(prediction.mask) == pytest.approx(2 * RADIUS * 2000 / 1024, rel=0.02)
+
+
 def test_embedding_round_trips_through_npz(graphs, tmp_path):
     segmenter = _load(graphs, "sam2")
     embedding = segmenter.encode(_image())
