@@ -14,8 +14,10 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -24,8 +26,10 @@ from PySide6.QtWidgets import (
 
 from labeler.app.charts import BackgroundRefresh
 from labeler.app.workspace import Workspace
+from labeler.core.domain import Role
 from labeler.core.events import Change, Entity
 from labeler.core.gold import gold_report
+from labeler.core.gold_edits import MarkGold
 from labeler.core.progress import Progress
 from labeler.core.store import Project
 
@@ -94,12 +98,40 @@ class GoldTab(QWidget):
         )
         hint = QLabel("Worst answers first. Double-click (or Enter) opens the image.")
         hint.setObjectName("secondaryText")
+        self.mark_button = QPushButton("Mark this image gold")
+        self.mark_button.setToolTip("Its reviewed labels become the reference (QA leads)")
+        self.mark_button.clicked.connect(lambda: self.mark_current(True))
+        self.unmark_button = QPushButton("Unmark gold")
+        self.unmark_button.clicked.connect(lambda: self.mark_current(False))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.summary, 1)
+        buttons.addWidget(self.mark_button)
+        buttons.addWidget(self.unmark_button)
+        for button in (self.mark_button, self.unmark_button):
+            button.setVisible(workspace.person.role is Role.QA_LEAD)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.summary)
+        layout.addLayout(buttons)
         layout.addWidget(self.people, 1)
         layout.addWidget(hint)
         layout.addWidget(self.items, 2)
         workspace.changed.connect(self._on_change)
+        workspace.imageChanged.connect(lambda _image: self._update_buttons())
+        self._update_buttons()
+
+    def mark_current(self, gold: bool = True) -> bool:
+        """Mark (or unmark) the image on the canvas as gold, undoably; False if refused."""
+        image_id = self.workspace.current_image_id
+        if image_id is None:
+            return False
+        done = self.workspace.execute(MarkGold(image_id, self.workspace.person.id, gold))
+        return done is not None
+
+    def _update_buttons(self) -> None:
+        image_id = self.workspace.current_image_id
+        gold = image_id is not None and self.workspace.project.gold_image(image_id) is not None
+        self.mark_button.setEnabled(image_id is not None)
+        self.mark_button.setText("Refresh gold reference" if gold else "Mark this image gold")
+        self.unmark_button.setEnabled(gold)
 
     def refresh(self) -> None:
         """Recompute now (on a worker)."""
@@ -122,6 +154,8 @@ class GoldTab(QWidget):
         self.refresher.shutdown()
 
     def _on_change(self, change: Change) -> None:
+        if change.entity is Entity.GOLD:
+            self._update_buttons()
         if change.entity in WATCHED:
             self.refresher.request_if_visible(self)
 

@@ -83,3 +83,23 @@ def test_the_tabs_stop_with_the_window(tmp_path: Path, qtbot: QtBot) -> None:
         assert not tab.refresher.busy
     with Project.open(window.workspace.project.path) as project:
         assert project.gold_image_ids()
+
+
+def test_a_qa_lead_marks_the_image_gold_and_undoes_it(
+    case_window: MainWindow, qtbot: QtBot
+) -> None:
+    _show_tab(case_window, "Gold")
+    tab = case_window.qa_view.vendor_tabs.gold
+    project = case_window.workspace.project
+    first = project.images()[0].id
+    assert case_window.current_image_id() == first
+    assert tab.mark_button.isVisible() and not tab.unmark_button.isEnabled()
+    tab.mark_button.click()
+    assert first in project.gold_image_ids() and tab.unmark_button.isEnabled()
+    assert tab.mark_button.text() == "Refresh gold reference"
+    case_window.workspace.undo_stack.undo()
+    assert first not in project.gold_image_ids() and not tab.unmark_button.isEnabled()
+    case_window.workspace.undo_stack.redo()
+    assert first in project.gold_image_ids()
+    [reference] = project.gold_references()[first]  # Vik's accepted scratch, not the rest
+    assert reference.class_id == 1

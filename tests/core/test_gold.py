@@ -195,3 +195,30 @@ def test_unmarking_gives_the_answers_back_as_labels(gold_case: Project) -> None:
     gold_case.unmark_gold(g1, quinn.id)
     consensus = project_consensus(gold_case)
     assert len(consensus[g1].annotators) == 3  # Ana, Vik and Bea vote again
+
+
+def test_marking_is_an_undoable_edit(gold_case: Project) -> None:
+    from labeler.core.gold_edits import MarkGold
+
+    g1, g2, _plain = (i.id for i in gold_case.images())
+    quinn = gold_case.person_by_name("Quinn")
+    assert quinn is not None
+    before = gold_case.gold_snapshot(g1)
+    undo = MarkGold(g1, quinn.id, gold=False).apply(gold_case)
+    assert gold_case.gold_image_ids() == {g2}
+    redo = undo.apply(gold_case)  # back exactly: same time marked, same reference
+    assert gold_case.gold_snapshot(g1) == before
+    redo.apply(gold_case)
+    assert gold_case.gold_snapshot(g1) is None
+    undo_mark = MarkGold(g1, quinn.id).apply(gold_case)
+    assert gold_case.gold_snapshot(g1) is not None
+    undo_mark.apply(gold_case)
+    assert gold_case.gold_snapshot(g1) is None
+    assert [e.action for e in gold_case.events("gold", g1)] == [
+        "mark",  # the fixture
+        "unmark",
+        "restore",
+        "unmark",
+        "mark",
+        "restore",
+    ]

@@ -158,18 +158,23 @@ class GoldStore(StoreBase):
 
     # Reading
 
+    _GOLD_ROWS = (
+        "SELECT g.image_id, g.marked_by, g.marked_at, g.reference_at, g.guideline_version_id, "
+        "(SELECT COUNT(*) FROM gold_reference r WHERE r.image_id = g.image_id) FROM gold_images g"
+    )
+
     def gold_images(self) -> list[GoldImage]:
         """Every gold image, by image id."""
-        rows = self._tuples(
-            "SELECT g.image_id, g.marked_by, g.marked_at, g.reference_at, g.guideline_version_id,"
-            " (SELECT COUNT(*) FROM gold_reference r WHERE r.image_id = g.image_id) "
-            "FROM gold_images g ORDER BY g.image_id"
-        )
+        rows = self._tuples(self._GOLD_ROWS + " ORDER BY g.image_id")
         return [GoldImage(int(i), int(p), str(m), str(r), v, int(n)) for i, p, m, r, v, n in rows]
 
     def gold_image(self, image_id: int) -> GoldImage | None:
-        """One gold image, or None when the image is not gold."""
-        return next((g for g in self.gold_images() if g.image_id == image_id), None)
+        """One gold image, or None when the image is not gold (one indexed lookup)."""
+        rows = self._tuples(self._GOLD_ROWS + " WHERE g.image_id = ?", (image_id,))
+        return next(
+            (GoldImage(int(i), int(p), str(m), str(r), v, int(n)) for i, p, m, r, v, n in rows),
+            None,
+        )
 
     def gold_image_ids(self) -> set[int]:
         """The ids of the gold images."""
@@ -287,3 +292,56 @@ class GoldStore(StoreBase):
                 )
                 self._notify(Change(Entity.ASSIGNMENT, "create", tuple(created)))
         return created
+
+    # Undo: a gold image's whole record, taken and put back exactly
+
+    def gold_snapshot(self, image_id: int) -> GoldSnapshot | None:
+        """The image's gold record and reference rows as they are now (None: not gold)."""
+        row = self._tuples(
+            "SELECT marked_by, marked_at, reference_at, guideline_version_id FROM gold_images "
+            "WHERE image_id = ?",
+            (image_id,),
+        )
+        if not row:
+            return None
+        references = self._tuples(
+            "SELECT annotation_id, class_id, kind, x1, y1, x2, y2, points FROM gold_reference "
+            "WHERE image_id = ? ORDER BY annotation_id",
+            (image_id,),
+        )
+        return GoldSnapshot(image_id, tuple(row[0]), tuple(tuple(r) for r in references))
+
+    def restore_gold(self, image_id: int, snapshot: GoldSnapshot | None, person_id: int) -> None:
+        """Put an image's gold record back as a snapshot had it (None: not gold); logged."""
+        self.check_can(person_id, "audit")  # type: ignore[attr-defined]
+        with self.transaction():
+            self._db.conn.execute("DELETE FROM gold_reference WHERE image_id = ?", (image_id,))
+            self._db.conn.execute("DELETE FROM gold_images WHERE image_id = ?", (image_id,))
+            if snapshot is not None:
+                self._db.conn.execute(
+                    "INSERT INTO gold_images(image_id, marked_by, marked_at, reference_at, "
+                    "guideline_version_id) VALUES (?, ?, ?, ?, ?)",
+                    (image_id, *snapshot.record),
+                )
+                self._db.conn.executemany(
+                    "INSERT INTO gold_reference(image_id, annotation_id, class_id, kind, x1, y1, "
+                    "x2, y2, points) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(image_id, *r) for r in snapshot.references],
+                )
+            self._log(
+                "restore",
+                "gold",
+                image_id,
+                person_id=person_id,
+                after={"gold": snapshot is not None},
+            )
+            self._notify(Change(Entity.GOLD, "restore", (image_id,), (image_id,)))
+
+
+@dataclass(frozen=True)
+class GoldSnapshot:
+    """A gold image's record (marked_by, marked_at, reference_at, version) and reference rows."""
+
+    image_id: int
+    record: tuple
+    references: tuple[tuple, ...]
