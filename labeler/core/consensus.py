@@ -123,10 +123,14 @@ def image_consensus(
     decisions: Mapping[int, ReviewDecision],
     config: ConsensusConfig | None = None,
     answered_by: Iterable[int] = (),
+    shape_pairs: Sequence[tuple[int, int]] | None = None,
 ) -> ImageConsensus:
     """The consensus of one image's live annotations, given the latest review decisions.
 
     ``answered_by``: the people who answered the image (with or without objects).
+    ``shape_pairs``: for an image whose shapes come from exactly two people, the pairs
+    :func:`labeler.core.consensus_batch.two_annotator_pairs` matched for it (the same
+    clusters, without matching the image again).
     """
     config = config or ConsensusConfig()
     rejected = tuple(a.id for a in annotations if decisions.get(a.id) == ReviewDecision.REJECT)
@@ -141,7 +145,12 @@ def image_consensus(
         ]
     elif annotators:
         result.method = "consensus"
-        clusters = _tag_clusters(live) + _shape_clusters(live, config.iou_threshold)
+        shapes = (
+            _paired_clusters(live, shape_pairs)
+            if shape_pairs is not None
+            else _shape_clusters(live, config.iou_threshold)
+        )
+        clusters = _tag_clusters(live) + shapes
         required = config.required_votes(len(annotators))
         for cluster in clusters:
             _decide(result, cluster, set(accepted), required, config.iou_threshold)
@@ -172,6 +181,28 @@ def _shape_clusters(annotations: Sequence[Annotation], threshold: float) -> list
             clusters[int(match.a.id)].append(lookup[match.b.id])
         for shape in result.unmatched_b:
             clusters.append([lookup[shape.id]])
+    return clusters
+
+
+def _paired_clusters(
+    annotations: Sequence[Annotation], pairs: Sequence[tuple[int, int]]
+) -> list[list[Annotation]]:
+    """:func:`_shape_clusters` of two annotators' shapes from their matched pairs.
+
+    The first annotator's shapes start the clusters (by id); each matched shape of
+    the second joins its partner's; the second's unmatched shapes follow, by id.
+    """
+    shapes = sorted((a for a in annotations if not isinstance(a.geometry, Tag)),
+                    key=lambda a: a.id)
+    owners = sorted({a.annotator_id for a in shapes})
+    clusters = [[a] for a in shapes if a.annotator_id == owners[0]]
+    where = {cluster[0].id: n for n, cluster in enumerate(clusters)}
+    lookup = {a.id: a for a in shapes}
+    joined = set()
+    for first, second in pairs:
+        clusters[where[first]].append(lookup[second])
+        joined.add(second)
+    clusters += [[a] for a in shapes if a.annotator_id != owners[0] and a.id not in joined]
     return clusters
 
 

@@ -24,6 +24,7 @@ from labeler.core.consensus import (
     labeled_answers,
     latest_decisions,
 )
+from labeler.core.consensus_batch import two_annotator_pairs
 from labeler.core.curation.balance import BalanceConfig, class_balance
 from labeler.core.curation.duplicates import DuplicateConfig, DuplicateReport, find_duplicates
 from labeler.core.curation.label_errors import (
@@ -209,6 +210,11 @@ def _select(project: object, options: ExportOptions, progress: Progress) -> _Sta
     decisions = latest_decisions(reviews, "annotation")
     image_decisions = latest_decisions(reviews, "image")
     state = _State(records, {}, annotations, reviews)
+    # two-annotator images are clustered for all images at once (see consensus_batch)
+    pairs = two_annotator_pairs(
+        {i: by_image[i] for i in records if i in by_image}, decisions,
+        options.consensus.iou_threshold,
+    )
     progress.start(len(records), "selecting labels")
     for n, (image_id, record) in enumerate(sorted(records.items()), start=1):
         if n % 1000 == 0:
@@ -223,6 +229,7 @@ def _select(project: object, options: ExportOptions, progress: Progress) -> _Sta
             options.unresolved,
             options.consensus,
             answered.get(image_id, ()),
+            pairs.get(image_id),
         )
         state.selections[image_id] = selection
         for reason in selection.reasons:

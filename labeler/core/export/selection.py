@@ -59,16 +59,20 @@ def select_image(
     unresolved: str = "exclude-image",
     config: ConsensusConfig | None = None,
     answered_by: Iterable[int] = (),
+    shape_pairs: Sequence[tuple[int, int]] | None = None,
 ) -> Selection:
     """Decide one image's labels (see the module doc for the rules).
 
-    ``answered_by``: the people who answered the image, with or without objects.
+    ``answered_by``: the people who answered the image, with or without objects;
+    ``shape_pairs``: see :func:`labeler.core.consensus.image_consensus`.
     """
     selection = Selection(record.id)
     if image_decision == ReviewDecision.REJECT or record.status == ImageStatus.REJECTED:
         selection.reasons.append("rejected in review")
         return selection
-    consensus = compute_consensus(record.id, annotations, decisions, config, answered_by)
+    consensus = compute_consensus(
+        record.id, annotations, decisions, config, answered_by, shape_pairs
+    )
     selection.method = consensus.method
     selection.unresolved = list(consensus.unresolved)
     image_accepted = image_decision == ReviewDecision.ACCEPT
