@@ -50,8 +50,12 @@ class LegendRow(QWidget):
         self.setToolTip(caption)
 
     def sizeHint(self) -> QSize:
-        """One line of text."""
-        return QSize(240, self.fontMetrics().height() + 6)
+        """One line of text (elided when the dock is narrower)."""
+        return QSize(200, self.fontMetrics().height() + 6)
+
+    def minimumSizeHint(self) -> QSize:
+        """The sample and a few letters."""
+        return QSize(80, self.fontMetrics().height() + 6)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         """The sample at the left, the caption beside it."""
@@ -165,6 +169,7 @@ class DisplayPanel(QWidget):
         layout.addStretch(1)
         scroll = QScrollArea()  # scrolls in a short dock instead of making the window taller
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(content)
         outer = QVBoxLayout(self)

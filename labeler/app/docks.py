@@ -42,8 +42,8 @@ DOCKS: dict[str, DockSpec] = {
         DockSpec("image_tags", "Image tags", Area.RightDockWidgetArea),
         DockSpec("guideline", "Guideline", Area.RightDockWidgetArea),
         DockSpec("triage", "Triage", Area.LeftDockWidgetArea, MenuId.QA, tabify_with="images"),
-        # Docked, never floating over the canvas they navigate: the dashboard under it,
-        # curation tabbed with the guideline (the window gives each room when shown).
+        # Docked, never floating over the canvas they navigate: the dashboard under it
+        # (the window gives it room when shown), curation a tab beside the guideline.
         DockSpec("qa_dashboard", "QA dashboard", Area.BottomDockWidgetArea, MenuId.QA, hidden=True),
         DockSpec(
             "curation",

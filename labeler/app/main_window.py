@@ -349,14 +349,17 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.setGeometry(self._default_geometry())
-        state = settings.value(self._layout_key("state"))
-        self._layout_restored = state is not None and bool(
-            self.restoreState(state, LAYOUT_VERSION)
-        )
+        # Restored on the first show: restoring before it leaves Qt's old tab bars painted
+        # over the docks (a ghost "Images | Triage" bar seen in screenshots).
+        self._saved_state = settings.value(self._layout_key("state"))
+        self._layout_restored = False
 
     def showEvent(self, event: QShowEvent) -> None:
-        """On the first show without a saved layout, give the side panels their widths."""
+        """On the first show: the saved layout of this role, else the side panels' widths."""
         super().showEvent(event)
+        state, self._saved_state = self._saved_state, None
+        if state is not None and self.restoreState(state, LAYOUT_VERSION):
+            self._layout_restored = True
         if not self._layout_restored:
             self._layout_restored = True
             self.resizeDocks(
@@ -803,7 +806,8 @@ class MainWindow(QMainWindow):
             app.removeEventFilter(self)
         settings = self.settings
         settings.setValue(self._layout_key("geometry"), self.saveGeometry())
-        settings.setValue(self._layout_key("state"), self.saveState(LAYOUT_VERSION))
+        if self._saved_state is None:  # shown: its layout is the person's (else kept as saved)
+            settings.setValue(self._layout_key("state"), self.saveState(LAYOUT_VERSION))
         self.workspace.close()
         self.workspace.undo_stack.blockSignals(True)
         for stopper in (

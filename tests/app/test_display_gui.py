@@ -277,3 +277,18 @@ def qa_ids_window(qtbot: QtBot, project_path: Path) -> Iterator[MainWindow]:
     panel.update_image()
     yield window
     window.close()
+
+
+def test_shape_labels_step_aside_instead_of_covering_each_other() -> None:
+    font = QFont()
+    font.setPointSizeF(8.5)
+    white = QColor("#ffffff")
+    labels = [
+        (QPointF(100, 200), "dent 0.52", white, True),  # two pre-labels, one corner
+        (QPointF(101, 201), "dent 0.36", white, True),
+        (QPointF(100, 100), "crack", white, False),  # two annotations, one corner
+        (QPointF(100, 100), "crack · bob", white, False),
+    ]
+    rects = label_rects(QTransform(), labels, font)
+    for i, rect in enumerate(rects):
+        assert not any(rect.intersects(other) for other in rects[i + 1 :]), labels[i][1]

@@ -38,6 +38,7 @@ from labeler.core.tools import Preview, ShapeKey, handle_points
 
 HANDLE_PX = 7.0
 LABEL_LIMIT = 150  # above this many shapes, only the selected one is labelled
+LABEL_STEPS = 4  # places tried for a label that would cover another
 ANNOTATION_WIDTH = 2.0
 PREDICTION_WIDTH = 1.6
 FILL_ALPHA = 38
@@ -481,10 +482,14 @@ def draw_labels(
 def label_rects(
     transform: QTransform, labels: list[tuple[QPointF, str, QColor, bool]], font: QFont
 ) -> list[QRectF]:
-    """Where :func:`draw_labels` puts each label, in screen pixels (overlays avoid them)."""
+    """Where :func:`draw_labels` puts each label, in screen pixels (overlays avoid them).
+
+    A label that would cover one placed before it steps away from its shape (down
+    for pre-labels, up for annotations) until it is clear, a few steps at most.
+    """
     metrics = QFontMetricsF(font)
     height = metrics.height() + 2
-    rects = []
+    rects: list[QRectF] = []
     for anchor, text, _color, dashed in labels:
         at = transform.map(anchor)
         width = metrics.horizontalAdvance(text) + 8
@@ -494,6 +499,11 @@ def label_rects(
             rect = QRectF(at.x() - 1, at.y() - height - 1, width, height)
             if rect.top() < 0:
                 rect.moveTop(at.y() + 1)
+        step = height + 1 if dashed or rect.top() > at.y() else -(height + 1)
+        for _ in range(LABEL_STEPS):
+            if not any(rect.intersects(other) for other in rects):
+                break
+            rect.translate(0, step)
         rects.append(rect)
     return rects
 

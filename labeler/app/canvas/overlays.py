@@ -18,7 +18,13 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from labeler.app.canvas.items import ShapesItem, cosmetic_pen, label_rects, to_qpolygon
+from labeler.app.canvas.items import (
+    ShapesItem,
+    cosmetic_pen,
+    draw_labels,
+    label_rects,
+    to_qpolygon,
+)
 from labeler.core.geometry import Box, Polygon
 
 OVERLAY_Z = 5  # above the shapes, under the selection/edit overlay (10)
@@ -139,6 +145,9 @@ class DisagreementOverlayItem(QGraphicsItem):
             else:
                 labels.append((bounds, mark.text, color))
         labels.reverse()  # the current mark (painted last) is placed first
+        shapes = self._avoid
+        if shapes is not None and shapes.isVisible() and shapes.labels:
+            draw_labels(painter, shapes.labels, shapes.label_font)  # outlines never hide them
         self._paint_labels(painter, labels, tags)
 
     def _paint_labels(
