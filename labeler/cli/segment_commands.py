@@ -73,6 +73,23 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--images", default="all", help="all | unlabeled | status:NAME | a glob on image paths"
     )
     embed.add_argument("--json", action="store_true", help="print the summary as JSON")
+    ray = embed.add_argument_group("engine", "encode on this machine (default) or on Ray")
+    ray.add_argument(
+        "--engine",
+        choices=["local", "ray"],
+        default="local",
+        help='local (default) or ray (needs pip install "labeler[ray]")',
+    )
+    ray.add_argument(
+        "--address", help="Ray cluster: auto or ray://HOST:10001; default: start a local cluster"
+    )
+    ray.add_argument("--workers", type=int, default=2, help="Ray actors (default 2)")
+    ray.add_argument(
+        "--cpus-per-worker",
+        type=float,
+        default=1.0,
+        help="CPUs per Ray actor, also its ONNX Runtime threads (default 1)",
+    )
     embed.set_defaults(handler=run_embed)
 
 
@@ -214,6 +231,8 @@ def run_embed(args: argparse.Namespace) -> int:
     from labeler.core.prelabel import select_images
     from labeler.core.segment_images import embed_images
 
+    if args.engine == "ray":
+        return _embed_on_ray(args)
     with Project.open(args.project) as project:
         records = select_images(project, args.images)
         segmenter, cache = _load(args)
@@ -241,4 +260,46 @@ def run_embed(args: argparse.Namespace) -> int:
             stderr.print(styled("  [yellow]failed[/] {}: {}", path, reason), soft_wrap=True)
         if summary.cancelled:
             stderr.print(styled("[yellow]Interrupted:[/] finished images were kept."))
+    return 130 if summary.cancelled else 0
+
+
+def _embed_on_ray(args: argparse.Namespace) -> int:
+    """``labeler embed --engine ray``: the workers encode, this process stores."""
+    from inference.segmentation.segmenter import model_sha256
+    from labeler.core.embed_ray import embed_images_on_ray
+    from labeler.core.embedding_cache import EmbeddingCache
+    from labeler.core.prelabel import select_images
+    from labeler.core.prelabel_ray import RayOptions, import_ray
+    from labeler.core.segment_models import file_sha256, segmenter_files
+
+    import_ray()  # says how to install Ray before anything else happens
+    files = segmenter_files(args.model, args.project)
+    model = model_sha256(file_sha256(files.encoder), file_sha256(files.decoder))
+    options = RayOptions(
+        address=args.address, workers=args.workers, cpus_per_worker=args.cpus_per_worker
+    )
+    cache = (
+        EmbeddingCache(args.cache_dir)
+        if args.cache_dir
+        else EmbeddingCache.for_project(args.project)
+    )
+    with (
+        Project.open(args.project) as project,
+        progress_bar("embedding on Ray", enabled=not args.json) as progress,
+    ):
+        records = select_images(project, args.images)
+        summary = embed_images_on_ray(
+            project, records, files, cache, model, options=options, progress=progress
+        )
+    if args.json:
+        print_json(summary.to_dict())
+    else:
+        stdout.print(
+            f"Embedded {summary.encoded} images on Ray in {summary.seconds:.1f} s "
+            f"after {summary.startup_seconds:.1f} s start-up ({summary.workers} "
+            f"workers on {summary.provider or 'no worker'}); "
+            f"{summary.skipped_cached} already cached."
+        )
+        for path, reason in summary.failed:
+            stderr.print(styled("  [yellow]failed[/] {}: {}", path, reason), soft_wrap=True)
     return 130 if summary.cancelled else 0
