@@ -30,6 +30,7 @@ back. Only classes of the same kind merge (a box class's shapes are not polygons
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -125,6 +126,7 @@ class MergeRecord:
     target_rule: str | None
     merged_rule: str | None
     draft_examples: tuple[DraftExampleChange, ...]
+    image_ids: tuple[int, ...] = ()  # the images the moved annotations are on
 
 
 class ClassEditStore(CatalogStore, GuidelineStore, AssignmentStore):
@@ -406,7 +408,11 @@ class ClassEditStore(CatalogStore, GuidelineStore, AssignmentStore):
                     f"{target.kind.value} class {target.name!r}: their shapes are of different "
                     "kinds; merge classes of the same kind"
                 )
-            annotation_ids = self._ids("SELECT id FROM annotations WHERE class_id = ?", source_id)
+            moved = self._tuples(
+                "SELECT id, image_id FROM annotations WHERE class_id = ? ORDER BY id", (source_id,)
+            )
+            annotation_ids = tuple(int(r[0]) for r in moved)
+            image_ids = tuple(sorted({int(r[1]) for r in moved}))
             prediction_ids = self._ids("SELECT id FROM predictions WHERE class_id = ?", source_id)
             aliases = tuple(self.class_aliases(source_id))
             self._start_draft_if_mentioned(source.name, person_id)
@@ -428,7 +434,14 @@ class ClassEditStore(CatalogStore, GuidelineStore, AssignmentStore):
                 (source.name, target_id, now_iso()),
             )
             record = MergeRecord(
-                source, target_id, annotation_ids, prediction_ids, aliases, *rules, examples
+                source,
+                target_id,
+                annotation_ids,
+                prediction_ids,
+                aliases,
+                *rules,
+                examples,
+                image_ids,
             )
             self._log(
                 "merge",
@@ -443,7 +456,7 @@ class ClassEditStore(CatalogStore, GuidelineStore, AssignmentStore):
                     "predictions": len(prediction_ids),
                 },
             )
-            self._notify_moved(annotation_ids, (source_id, target_id), "merge")
+            self._notify_moved(record, (source_id, target_id), "merge")
         return record
 
     def split_merged_class(self, record: MergeRecord, person_id: int | None = None) -> LabelClass:
@@ -468,9 +481,10 @@ class ClassEditStore(CatalogStore, GuidelineStore, AssignmentStore):
                 ("annotations", record.annotation_ids),
                 ("predictions", record.prediction_ids),
             ):
-                conn.executemany(
-                    f"UPDATE {table} SET class_id = ? WHERE id = ? AND class_id = ?",
-                    [(source.id, i, record.target_id) for i in ids],
+                conn.execute(
+                    f"UPDATE {table} SET class_id = ? WHERE class_id = ? "
+                    "AND id IN (SELECT value FROM json_each(?))",
+                    (source.id, record.target_id, json.dumps(ids)),
                 )
             conn.executemany(
                 "UPDATE class_aliases SET class_id = ? WHERE name = ? AND class_id = ?",
@@ -485,7 +499,7 @@ class ClassEditStore(CatalogStore, GuidelineStore, AssignmentStore):
                 after={**_record_dict(source), "from": record.target_id},
             )
             self._notify(Change(Entity.CLASS, "create", (source.id,)))
-            self._notify_moved(record.annotation_ids, (record.target_id, source.id), "split")
+            self._notify_moved(record, (record.target_id, source.id), "split")
         return LabelClass(source.id, source.name, source.color, source.kind)
 
     # Helpers
@@ -493,24 +507,11 @@ class ClassEditStore(CatalogStore, GuidelineStore, AssignmentStore):
     def _ids(self, sql: str, class_id: int) -> tuple[int, ...]:
         return tuple(int(r[0]) for r in self._tuples(sql + " ORDER BY id", (class_id,)))
 
-    def _notify_moved(
-        self, annotation_ids: Sequence[int], classes: tuple[int, int], action: str
-    ) -> None:
+    def _notify_moved(self, record: MergeRecord, classes: tuple[int, int], action: str) -> None:
         self._notify(Change(Entity.CLASS, action, classes))
-        if annotation_ids:
-            marks = ",".join("?" * len(annotation_ids))
-            images = self._tuples(
-                f"SELECT DISTINCT image_id FROM annotations WHERE id IN ({marks})",
-                tuple(annotation_ids),
-            )
-            self._notify(
-                Change(
-                    Entity.ANNOTATION,
-                    "update",
-                    tuple(annotation_ids),
-                    tuple(sorted(int(r[0]) for r in images)),
-                )
-            )
+        if record.annotation_ids:
+            change = Change(Entity.ANNOTATION, "update", record.annotation_ids, record.image_ids)
+            self._notify(change)
 
     def _start_draft_if_mentioned(self, name: str, person_id: int | None) -> None:
         """Start the next draft when the version in force mentions class ``name``.
