@@ -19,6 +19,7 @@ from inference.errors import (
     EmbeddingMismatchError,
     ImageDecodeError,
     ModelError,
+    ModelNotFoundError,
     NotOnnxError,
     UnsafeModelError,
 )
@@ -35,6 +36,7 @@ from inference.segmentation.types import ImageEmbedding, MaskPrediction, Prompt,
 from inference.session import CPU, create_session, session_options
 
 _IOU_NAMES = ("iou_predictions", "iou_prediction", "scores", "iou_pred")
+_LOCATION = b"location"  # the key of an ONNX external-data entry
 
 
 def model_sha256(encoder_sha256: str, decoder_sha256: str) -> str:
@@ -208,12 +210,30 @@ class Segmenter:
 
 
 def _checked_sha256(path: Path) -> str:
-    """The file's sha256 after the safety checks (ONNX, external data inside its folder)."""
-    data = read_model_bytes(path)
-    if needs_onnx_check(data):
-        proto = _parse(path, data)
+    """The file's sha256 after the safety checks (ONNX, external data inside its folder).
+
+    The file is hashed in blocks (a SAM ViT-L encoder is over 1 GB); only a file that looks
+    like something else or may refer to external data is parsed with ``onnx`` first.
+    """
+    if not path.is_file():
+        read_model_bytes(path)  # raises ModelNotFoundError with the reason
+    digest = hashlib.sha256()
+    head = b""
+    refers_outside = False
+    tail = b""
+    try:
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 22), b""):
+                digest.update(block)
+                head = head or block[:64]
+                refers_outside = refers_outside or _LOCATION in tail + block
+                tail = block[-len(_LOCATION) :]
+    except OSError as exc:
+        raise ModelNotFoundError(f"{path}: cannot read model file ({exc})") from exc
+    if needs_onnx_check(head) or refers_outside:
+        proto = _parse(path, read_model_bytes(path))
         check_external_data(proto, path)
-    return hashlib.sha256(data).hexdigest()
+    return digest.hexdigest()
 
 
 def _parse(path: Path, data: bytes) -> Any:

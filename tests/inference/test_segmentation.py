@@ -365,3 +365,23 @@ def test_demo_segmenter_outlines_a_dent_from_one_click():
             ious.append(both / np.logical_or(prediction.mask, truth > 0).sum())
             assert len(mask_to_polygons(prediction.mask, 1.0)[0]) >= 8
     assert float(np.mean(ious)) >= 0.7, ious
+
+
+def test_external_data_outside_the_model_folder_is_refused(graphs, tmp_path):
+    import onnx
+
+    from inference.errors import UnsafeModelError
+
+    model = onnx.load(str(graphs / "sam.decoder.onnx"))
+    tensor = model.graph.initializer[0]
+    tensor.ClearField("raw_data")
+    tensor.ClearField("float_data")
+    tensor.ClearField("int64_data")
+    tensor.data_location = onnx.TensorProto.EXTERNAL
+    entry = tensor.external_data.add()
+    entry.key, entry.value = "location", "../secret.bin"
+    bad = tmp_path / "models" / "decoder.onnx"
+    bad.parent.mkdir()
+    onnx.save(model, str(bad))
+    with pytest.raises(UnsafeModelError, match=r"outside the model's folder"):
+        load_segmenter(graphs / "sam.encoder.onnx", bad, providers=CPU)
