@@ -19,9 +19,14 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
+import numpy as np
+
+from labeler.core.agreement.batch import Ragged, ShapeTable, match_rows
 from labeler.core.domain import Prediction
 from labeler.core.geometry import Box, Polygon, Tag
 from labeler.core.matching import Shape, iou_matrix, match_shapes
+
+CHUNK_IMAGES = 20_000  # images matched at once by find_label_errors
 
 
 @dataclass(frozen=True)
@@ -153,10 +158,74 @@ def find_label_errors(
         if isinstance(predictions, Mapping)
         else predictions
     )
+    chunk: list[tuple[int, Sequence[Labeled], Sequence[Prediction]]] = []
     for image_id, found in pairs:
         report.images_checked += 1
-        report.issues.extend(image_label_errors(image_id, labels.get(image_id, ()), found, config))
+        chunk.append((image_id, labels.get(image_id, ()), found))
+        if len(chunk) == CHUNK_IMAGES:
+            report.issues.extend(_chunk_errors(chunk, config))
+            chunk = []
+    report.issues.extend(_chunk_errors(chunk, config))
     return report
+
+
+def _chunk_errors(
+    chunk: list[tuple[int, Sequence[Labeled], Sequence[Prediction]]], config: LabelErrorConfig
+) -> list[LabelIssue]:
+    """:func:`image_label_errors` of many images, matched in one array pass.
+
+    The pairs are those ``match_shapes`` makes image by image (the agreement engine's
+    :func:`~labeler.core.agreement.batch.match_rows` computes them for all at once);
+    the checks on them are the same, and so is the order of the issues.
+    """
+    if not chunk:
+        return []
+    shapes: list[Shape] = []
+    label_rows, pred_rows = [], []
+    label_sizes = np.zeros(len(chunk), dtype=np.int64)
+    pred_sizes = np.zeros(len(chunk), dtype=np.int64)
+    for p, (_image, labeled, predictions) in enumerate(chunk):
+        mine = [Shape(x.annotation_id, x.class_id, x.geometry) for x in labeled
+                if not isinstance(x.geometry, Tag)]
+        theirs = [Shape.from_prediction(x) for x in predictions if not isinstance(x.geometry, Tag)]
+        label_sizes[p], pred_sizes[p] = len(mine), len(theirs)
+        label_rows += range(len(shapes), len(shapes) + len(mine))
+        shapes += mine
+        pred_rows += range(len(shapes), len(shapes) + len(theirs))
+        shapes += theirs
+    a = Ragged(np.asarray(label_rows, np.int64), np.r_[0, np.cumsum(label_sizes)].astype(np.int64))
+    b = Ragged(np.asarray(pred_rows, np.int64), np.r_[0, np.cumsum(pred_sizes)].astype(np.int64))
+    pairs = match_rows(ShapeTable.of(shapes), a, b, config.pair_iou, cross_class=True)
+    found: list[list[LabelIssue]] = [[] for _ in chunk]
+    for problem, pa, pb, iou, same in zip(
+        pairs.problem.tolist(), pairs.a.tolist(), pairs.b.tolist(), pairs.iou.tolist(),
+        pairs.same.tolist(), strict=True,
+    ):
+        label, pred = shapes[label_rows[pa]], shapes[pred_rows[pb]]
+        score = pred.score or 0.0
+        if not same and score >= config.swap_score:
+            found[problem].append(_issue(chunk[problem][0], "swapped", label, pred, iou))
+        elif same and iou < config.badloc_iou and score >= config.badloc_score:
+            found[problem].append(_issue(chunk[problem][0], "bad_location", label, pred, iou))
+    paired = np.zeros(len(pred_rows), dtype=bool)
+    paired[pairs.b] = True
+    for p, (image_id, _labeled, _predictions) in enumerate(chunk):
+        lo, hi = int(b.offsets[p]), int(b.offsets[p + 1])
+        unmatched = [shapes[pred_rows[k]] for k in range(lo, hi)
+                     if not paired[k] and (shapes[pred_rows[k]].score or 0.0)
+                     >= config.overlooked_score]
+        if not unmatched:
+            continue
+        mine = [shapes[label_rows[k]] for k in range(int(a.offsets[p]), int(a.offsets[p + 1]))]
+        overlap = iou_matrix([x.geometry for x in unmatched], [x.geometry for x in mine])
+        for row, pred in enumerate(unmatched):
+            best = float(overlap[row].max()) if mine else 0.0
+            found[p].append(_issue(image_id, "overlooked", None, pred, best))
+    return [
+        issue
+        for issues in found
+        for issue in sorted(issues, key=lambda i: (-i.score, i.kind, i.prediction_id))
+    ]
 
 
 def project_predictions(
