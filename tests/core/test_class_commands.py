@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
 from labeler.core.class_commands import (
@@ -42,14 +44,23 @@ def ids(project: Project) -> dict[str, int]:
     return {c.name: c.id for c in project.classes()}
 
 
+def saved(project: Project, sql: str, params: tuple = ()) -> list[tuple]:
+    """Rows as saved in the file, read through a second, read-only connection."""
+    conn = sqlite3.connect(f"{project.path.as_uri()}?mode=ro", uri=True)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
 def snapshot(project: Project) -> tuple:
     """Everything a class edit may touch, to prove an undo restores it exactly."""
-    annotations = project._tuples("SELECT id, class_id, deleted_at FROM annotations ORDER BY id")
-    predictions = project._tuples("SELECT id, class_id FROM predictions ORDER BY id")
-    counts = project._tuples(
-        "SELECT annotator_id, class_id, n FROM annotation_counts WHERE n > 0 ORDER BY 1, 2"
+    annotations = saved(project, "SELECT id, class_id, deleted_at FROM annotations ORDER BY id")
+    predictions = saved(project, "SELECT id, class_id FROM predictions ORDER BY id")
+    counts = saved(
+        project, "SELECT annotator_id, class_id, n FROM annotation_counts WHERE n > 0 ORDER BY 1, 2"
     )
-    classes = project._tuples("SELECT * FROM classes ORDER BY id")
+    classes = saved(project, "SELECT * FROM classes ORDER BY id")
     draft = project.draft_guideline()
     guideline = (
         (
@@ -220,9 +231,7 @@ def test_merge_moves_everything_and_split_restores_exactly(work: tuple[Project, 
     assert project.resolve_class("crack").id == scratch
     moved = undo.record.annotation_ids
     assert len(moved) == 4  # three live, one deleted
-    assert project._tuples("SELECT COUNT(*) FROM annotations WHERE class_id = ?", (crack,)) == [
-        (0,)
-    ]
+    assert saved(project, "SELECT COUNT(*) FROM annotations WHERE class_id = ?", (crack,)) == [(0,)]
     assert {p.class_id for p in project.predictions(project.images()[0].id)} == {
         scratch,
         names["dent"],
