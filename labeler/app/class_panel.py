@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QObject, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QObject, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -113,6 +113,9 @@ class ClassPanel(QWidget):
         self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.list.setIconSize(QSize(14, 14))
         self.list.itemClicked.connect(self._on_clicked)
+        if self.can_edit:  # drag a class to another place: one undoable reorder
+            self.list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+            self.list.model().rowsMoved.connect(lambda *_: QTimer.singleShot(0, self._reorder))
         hint = QLabel("Keys 1-9 pick a class · it applies to the selected shape too")
         hint.setObjectName("secondaryText")
         hint.setWordWrap(True)
@@ -249,6 +252,17 @@ class ClassPanel(QWidget):
             return self._execute(MergeClasses(source_id, target_id, self.workspace.person.id, text))
         finally:
             QApplication.restoreOverrideCursor()
+
+    def _reorder(self) -> None:
+        """After a drag in the list: the order it shows becomes the classes' order."""
+        shown = [
+            self.list.item(row).data(Qt.ItemDataRole.UserRole) for row in range(self.list.count())
+        ]
+        order = tuple(i for i in shown if isinstance(i, int))
+        if list(order) == [c.id for c in self.workspace.classes()]:
+            return
+        if not self._execute(ReorderClasses(order, self.workspace.person.id)):
+            self._fill()  # refused: show the order as it is
 
     def _move_selected(self, steps: int) -> None:
         class_id = self.selected_class_id()

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QColorDialog, QInputDialog, QWidget
@@ -224,3 +224,17 @@ def test_a_rename_made_by_another_program_reaches_the_menu(
     assert lead.workspace.poll_external_changes() >= 1
     assert lead.classes_menu.entries() == ["scratch", "크랙", "dent"]
     assert "크랙" in lead.class_panel.class_names()
+
+
+def test_dragging_a_class_in_the_list_reorders_and_ctrl_z_puts_it_back(
+    qtbot: QtBot, lead: MainWindow, project_path: Path
+) -> None:
+    panel = lead.class_panel
+    model = panel.list.model()
+    assert model.moveRow(QModelIndex(), 2, QModelIndex(), 0)  # what an internal drop does
+    qtbot.waitUntil(lambda: lead.classes_menu.entries() == ["dent", "scratch", "crack"])
+    with stored(project_path) as project:
+        assert [c.name for c in project.classes()][:3] == ["dent", "scratch", "crack"]
+    assert panel.list.item(0).text().startswith("1   dent")  # keys follow the new order
+    undo(lead)
+    assert lead.classes_menu.entries() == ["scratch", "crack", "dent"]
