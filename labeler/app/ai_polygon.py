@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -90,6 +91,8 @@ class AiPolygonController(QObject):
         self._painted_serial = -1
         self._waiting: SegmentRequest | None = None  # until the current image is encoded
         self._prompt_at: dict[int, float] = {}  # request serial -> when the prompt came
+        self._hover_sent: SegmentRequest | None = None  # the newest hover request
+        self._promote: int | None = None  # serial of a hover answer that is a click's answer
         self.latencies_ms: list[float] = []  # prompt to preview handed to the canvas
         signals = service.signals
         signals.modelLoaded.connect(self._on_model_loaded)
@@ -252,11 +255,38 @@ class AiPolygonController(QObject):
             return
         if tentative and not self.live_preview:
             return
+        if not tentative and self._click_on_hover(prompt):
+            return
         request = self._request(prompt, tentative)
         self._prompt_at[request.serial] = time.perf_counter()
-        if not tentative:
+        self._promote = None
+        if tentative:
+            self._hover_sent = request
+        else:
             self.preview.set_state(self.preview.shapes, prompt, self.view.draw_color)
         self._send(request)
+
+    def _click_on_hover(self, prompt: AiPrompt) -> bool:
+        """A click where the hover point was: its answer (painted or coming) is the click's.
+
+        Saves a second decode of the same prompt, so the click's preview is there at once.
+        """
+        hover, self._hover_sent = self._hover_sent, None
+        settings = (self.canvas.image_id, self.options.tolerance, self.options.parts)
+        if (
+            hover is None
+            or hover.prompt != prompt
+            or (hover.image_id, hover.tolerance, hover.parts) != settings
+            or hover.as_box != self._box_class()
+        ):
+            return False
+        self._prompt_at[hover.serial] = time.perf_counter()
+        last = self.last
+        if last is not None and last.request is hover:
+            self._show(replace(last, request=replace(hover, tentative=False)))
+        else:
+            self._promote = hover.serial
+        return True
 
     def _send(self, request: SegmentRequest) -> None:
         if self.service.has_embedding(request.image_id):
@@ -271,6 +301,9 @@ class AiPolygonController(QObject):
             self._show_state("AI: encoding…")
 
     def _on_segmented(self, result: SegmentResult) -> None:
+        if result.request.serial == self._promote:
+            self._promote = None
+            result = replace(result, request=replace(result.request, tentative=False))
         request = result.request
         if request.image_id != self.canvas.image_id or request.serial < self._painted_serial:
             return  # an older image or an answer overtaken by a newer one
@@ -281,11 +314,17 @@ class AiPolygonController(QObject):
         if result.decode_ms > 0:
             self._measure(result.decode_ms)
         self._painted_serial = request.serial
-        self.last = result
-        shown_prompt = request.prompt if request.tentative else self.tool.prompt
         if request.accept:
+            self.last = result
             self._commit(result)
             return
+        self._show(result)
+
+    def _show(self, result: SegmentResult) -> None:
+        """Draw a result as the preview and say how many shapes and vertices it makes."""
+        request = result.request
+        self.last = result
+        shown_prompt = request.prompt if request.tentative else self.tool.prompt
         self.preview.set_state(result.shapes, shown_prompt, self.view.draw_color, request.tentative)
         boxes = sum(isinstance(s, Box) for s in result.shapes)
         self.options.show_shapes(len(result.shapes) - boxes, result.vertices, boxes)
@@ -296,8 +335,8 @@ class AiPolygonController(QObject):
         self.previewPainted.emit(result)
 
     def _measure(self, decode_ms: float) -> None:
-        self.decode_ms = decode_ms if self.decode_ms is None else 0.7 * self.decode_ms + 0.3 * (
-            decode_ms
+        self.decode_ms = (
+            decode_ms if self.decode_ms is None else 0.7 * self.decode_ms + 0.3 * (decode_ms)
         )
         self.tool.hover_enabled = self.live_preview
 
@@ -445,4 +484,3 @@ def created_annotation_ids(inverse: object) -> list[int]:
     from labeler.core.ai_shapes import DeleteAiAssistedShapes
 
     return list(inverse.annotation_ids) if isinstance(inverse, DeleteAiAssistedShapes) else []
-

@@ -147,6 +147,7 @@ class SegmentationService(QObject):
         self._decoding = False
         self._closed = False
         self.encode_count = 0  # encoder runs (not cache hits), for tests and benchmarks
+        self.decode_count = 0  # decoder runs
 
     @property
     def cache(self) -> EmbeddingCache:
@@ -311,6 +312,7 @@ class SegmentationService(QObject):
             self._emit(self.signals.segmentFailed, request, "the image is not encoded yet")
             return
         segmenter, embedding = ready
+        self.decode_count += 1
         try:
             prediction = segmenter.decode(embedding, to_segment_prompt(request.prompt))
         except Exception as exc:  # a prompt the model refuses: say so, keep the tool alive
