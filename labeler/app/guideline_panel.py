@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from labeler.app.workspace import Workspace
@@ -19,6 +20,7 @@ class GuidelinePanel(QWidget):
         self.title = QLabel()
         self.title.setObjectName("panelTitle")
         self.title.setWordWrap(True)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)  # class names are never markup
         self.browser = QTextBrowser()
         self.browser.setOpenExternalLinks(False)
         self.browser.setOpenLinks(False)
@@ -44,8 +46,11 @@ class GuidelinePanel(QWidget):
         label_class = self.workspace.label_class(class_id) if class_id is not None else None
         version = f"v{guideline.number}" if guideline.number is not None else "draft"
         text = guideline.text
-        if label_class is not None:
-            section = class_sections(text, [label_class.name]).get(label_class.name)
+        if label_class is not None:  # a renamed class keeps its section under its old name
+            project = self.workspace.project
+            names = [label_class.name, *(a.name for a in project.class_aliases(label_class.id))]
+            sections = class_sections(text, names)
+            section = next((sections[name] for name in names if name in sections), None)
             if section:
                 text = section
                 self.title.setText(f"Guideline {version} · {label_class.name}")

@@ -238,3 +238,15 @@ def test_dragging_a_class_in_the_list_reorders_and_ctrl_z_puts_it_back(
     assert panel.list.item(0).text().startswith("1   dent")  # keys follow the new order
     undo(lead)
     assert lead.classes_menu.entries() == ["scratch", "crack", "dent"]
+
+
+def test_a_renamed_class_still_shows_its_guideline_section(
+    lead: MainWindow, project_path: Path
+) -> None:
+    crack = class_id(project_path, "crack")
+    assert lead.class_panel.rename_class(crack, "균열 <b>")
+    lead.workspace.set_active_class(crack)
+    panel = lead.guideline_panel
+    assert panel.title.text() == "Guideline v1 · 균열 <b>"
+    assert panel.title.textFormat() == Qt.TextFormat.PlainText  # "<b>" shown, not bold
+    assert "Branching lines" in panel.browser.toPlainText()
