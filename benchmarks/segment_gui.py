@@ -132,7 +132,11 @@ def click_latency(app: QApplication, window: MainWindow, points: list) -> list[f
         _wait(app, painted_click, 30)
         times.append((time.perf_counter() - start) * 1000)
         tool.previewPainted.disconnect(shown.append)
+        BREAKDOWN.extend((r.decode_ms, r.outline_ms) for r in shown if not r.request.tentative)
     return times
+
+
+BREAKDOWN: list[tuple[float, float]] = []  # (decode ms, outline ms) of the clicks' answers
 
 
 def bare_decode(window: MainWindow, points: list) -> list[float]:
@@ -213,12 +217,19 @@ def main() -> None:
         ahead = [r.id for r in window.image_browser.neighbours()][: ai_polygon.PREFETCH_AHEAD]
         _wait(app, lambda: all(window.ai_polygon.service.has_embedding(i) for i in ahead), 900)
         click_latency(app, window, points[:3])  # warm-up
+        BREAKDOWN.clear()
         gui = click_latency(app, window, points)
+        decode_ms = statistics.median(d for d, _o in BREAKDOWN)
+        outline_ms = statistics.median(o for _d, o in BREAKDOWN)
         bare = bare_decode(window, points)
         print("\n1. click to preview painted (embedding cached)")
         print(
             f"   GUI, encoder idle:  median {statistics.median(gui):6.1f} ms  "
             f"p95 {_p95(gui):6.1f} ms (target p95 <= 50 ms)"
+        )
+        print(
+            f"   of which decoder {decode_ms:.1f} ms, "
+            f"mask to polygon {outline_ms:.1f} ms (medians)"
         )
         print(
             f"   bare decoder:       median {statistics.median(bare):6.1f} ms  "
