@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from types import TracebackType
 
@@ -109,6 +110,22 @@ class DatasetWriter:
     def write_text(self, relative: str, text: str) -> None:
         """Write text as UTF-8."""
         self.write_bytes(relative, text.encode("utf-8"))
+
+    def write_chunks(self, relative: str, chunks: Iterable[str]) -> None:
+        """Write text as UTF-8 piece by piece (hashing on the way): never held whole."""
+        digest = hashlib.sha256()
+        try:
+            with self._target(relative).open("wb") as out:
+                for chunk in chunks:
+                    data = chunk.encode("utf-8")
+                    digest.update(data)
+                    out.write(data)
+        except OSError as exc:  # a full disk: nothing of the export is kept (see __exit__)
+            raise ExportError(
+                f"{self.out}: cannot write {relative} ({exc.strerror or exc}); "
+                "nothing was exported"
+            ) from exc
+        self.checksums[relative] = digest.hexdigest()
 
     def copy_file(self, relative: str, source: Path) -> None:
         """Copy a file, hashing it on the way."""
