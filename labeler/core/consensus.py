@@ -304,9 +304,16 @@ def credited_annotations(project: object) -> list[Annotation]:
     """
     owners = project.fix_owners()  # type: ignore[attr-defined]
     live = project.annotations()  # type: ignore[attr-defined]
+    return credit_annotations(live, owners, GoldExclusions.load(project))
+
+
+def credit_annotations(
+    live: Iterable[Annotation], owners: Mapping[int, int], gold: GoldExclusions
+) -> list[Annotation]:
+    """:func:`credited_annotations` of some live annotations (``owners``: fix -> annotator)."""
     return [
         replace(a, annotator_id=owners[a.id]) if a.id in owners else a
-        for a in GoldExclusions.load(project).annotations(live)
+        for a in gold.annotations(live)
     ]
 
 

@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from labeler.core.domain import Annotation, Review
+from labeler.core.domain import Review
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_VERSION = 1
@@ -20,19 +20,21 @@ MANIFEST_VERSION = 1
 
 def data_time(
     project: object,
-    annotations: Iterable[Annotation] | None = None,
+    newest_annotation: str | None = None,
     reviews: Iterable[Review] | None = None,
 ) -> str | None:
     """The newest event, annotation update or review time in the project.
 
-    Pass the annotations and reviews already loaded to save reading them again.
+    Pass the newest annotation update and the reviews already read to save reading
+    them again.
     """
-    if annotations is None:
+    if newest_annotation is None:
         annotations = project.annotations()  # type: ignore[attr-defined]
+        newest_annotation = max((a.updated_at for a in annotations), default="")
     if reviews is None:
         reviews = project.reviews()  # type: ignore[attr-defined]
-    newest = max((e.at for e in project.events()), default="")  # type: ignore[attr-defined]
-    newest = max(newest, max((a.updated_at for a in annotations), default=""))
+    newest = project.newest_event_time() or ""  # type: ignore[attr-defined]
+    newest = max(newest, newest_annotation)
     newest = max(newest, max((r.created_at for r in reviews), default=""))
     return newest or None
 

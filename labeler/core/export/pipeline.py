@@ -20,7 +20,7 @@ from typing import Any
 
 from labeler.core.consensus import (
     ConsensusConfig,
-    credited_annotations,
+    credit_annotations,
     labeled_answers,
     latest_decisions,
 )
@@ -53,10 +53,12 @@ from labeler.core.export.selection import (
     select_image,
 )
 from labeler.core.export.writer import DatasetWriter
+from labeler.core.gold_filter import GoldExclusions
 from labeler.core.progress import Progress
 from labeler.core.splits import SplitItem, assign_splits
 
 FORMATS = ("coco", "yolo", "voc", "csv")
+SELECT_CHUNK = 20_000  # images whose annotations are read and clustered at once
 IMAGE_MODES = ("none", "copy", "link")
 _IMAGE_PATHS: dict[str, Callable[[ExportImage], str]] = {
     "coco": coco.image_path,
@@ -134,8 +136,8 @@ class ExportResult:
 class _State:
     records: dict[int, ImageRecord]
     selections: dict[int, Selection]
-    annotations: list[Annotation] = field(default_factory=list)
     reviews: list[Review] = field(default_factory=list)
+    newest_annotation: str = ""  # the newest update among the annotations read
     exclusions: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
     filters: list[dict[str, Any]] = field(default_factory=list)
 
@@ -201,39 +203,38 @@ def _select(project: object, options: ExportOptions, progress: Progress) -> _Sta
     if options.subset is not None:  # a slice: other images are not part of this export
         wanted = set(options.subset)
         records = {i: r for i, r in records.items() if i in wanted}
-    annotations = credited_annotations(project)  # a fix counts for the annotator it corrects
+    owners = project.fix_owners()  # type: ignore[attr-defined]
+    gold = GoldExclusions.load(project)
     answered = labeled_answers(project)  # gold answers are never labels
-    by_image: dict[int, list[Annotation]] = {}
-    for a in annotations:
-        by_image.setdefault(a.image_id, []).append(a)
     reviews = project.reviews()  # type: ignore[attr-defined]
     decisions = latest_decisions(reviews, "annotation")
     image_decisions = latest_decisions(reviews, "image")
-    state = _State(records, {}, annotations, reviews)
-    # two-annotator images are clustered for all images at once (see consensus_batch)
-    pairs = two_annotator_pairs(
-        {i: by_image[i] for i in records if i in by_image}, decisions,
-        options.consensus.iou_threshold,
-    )
-    progress.start(len(records), "selecting labels")
-    for n, (image_id, record) in enumerate(sorted(records.items()), start=1):
-        if n % 1000 == 0:
-            progress.check()
-            progress.advance(1000)
-        selection = select_image(
-            record,
-            by_image.get(image_id, ()),
-            decisions,
-            image_decisions.get(image_id),
-            options.only,
-            options.unresolved,
-            options.consensus,
-            answered.get(image_id, ()),
-            pairs.get(image_id),
-        )
-        state.selections[image_id] = selection
-        for reason in selection.reasons:
-            state.exclude(image_id, _code(reason), reason)
+    state = _State(records, {}, reviews=reviews)
+    ids = sorted(records)
+    progress.start(len(ids), "selecting labels")
+    for lo in range(0, len(ids), SELECT_CHUNK):
+        chunk = ids[lo : lo + SELECT_CHUNK]
+        by_image = _chunk_annotations(project, chunk, owners, gold, state)
+        # two-annotator images are clustered all at once (see consensus_batch)
+        pairs = two_annotator_pairs(by_image, decisions, options.consensus.iou_threshold)
+        for n, image_id in enumerate(chunk, start=lo + 1):
+            if n % 1000 == 0:
+                progress.check()
+                progress.advance(1000)
+            selection = select_image(
+                records[image_id],
+                by_image.get(image_id, ()),
+                decisions,
+                image_decisions.get(image_id),
+                options.only,
+                options.unresolved,
+                options.consensus,
+                answered.get(image_id, ()),
+                pairs.get(image_id),
+            )
+            state.selections[image_id] = selection
+            for reason in selection.reasons:
+                state.exclude(image_id, _code(reason), reason)
     counts = Counter(code for v in state.exclusions.values() for code, _ in v)
     state.filters.append(
         {
@@ -248,6 +249,24 @@ def _select(project: object, options: ExportOptions, progress: Progress) -> _Sta
         }
     )
     return state
+
+
+def _chunk_annotations(
+    project: object,
+    chunk: list[int],
+    owners: dict[int, int],
+    gold: GoldExclusions,
+    state: _State,
+) -> dict[int, list[Annotation]]:
+    """The credited annotations of a run of images (a fix counts for whom it corrects)."""
+    live = project.annotations_of_images(chunk[0], chunk[-1])  # type: ignore[attr-defined]
+    wanted = set(chunk)
+    by_image: dict[int, list[Annotation]] = {}
+    for a in credit_annotations(live, owners, gold):
+        state.newest_annotation = max(state.newest_annotation, a.updated_at)
+        if a.image_id in wanted:
+            by_image.setdefault(a.image_id, []).append(a)
+    return by_image
 
 
 def _code(reason: str) -> str:
@@ -443,7 +462,7 @@ def _manifest(
     class_names = {c.id: c.name for c in dataset.classes}
     manifest: dict[str, Any] = {
         "manifest_version": MANIFEST_VERSION,
-        "data_time": data_time(project, state.annotations, state.reviews),
+        "data_time": data_time(project, state.newest_annotation, state.reviews),
         **project_facts(project),
         "export": {**options.settings()},
         "classes": [

@@ -278,6 +278,19 @@ class AnnotationStore(StoreBase):
         rows = self._db.query(sql + " ORDER BY id", tuple(params))
         return [annotation_from_row(r) for r in rows]
 
+    def annotations_of_images(self, first_id: int, last_id: int) -> list[Annotation]:
+        """Live annotations of the images with ids ``first_id..last_id``, ordered by id.
+
+        A whole-project pass reads the annotations a range of images at a time, so a
+        million images' annotations are never all in memory at once.
+        """
+        rows = self._db.query(
+            "SELECT * FROM annotations WHERE deleted_at IS NULL AND image_id BETWEEN ? AND ? "
+            "ORDER BY id",
+            (first_id, last_id),
+        )
+        return [annotation_from_row(r) for r in rows]
+
     def labeled_image_ids(self) -> set[int]:
         """Ids of images that have at least one live annotation."""
         rows = self._db.conn.execute(

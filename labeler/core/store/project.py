@@ -217,6 +217,11 @@ class Project(
         )
         return [event_from_row(r) for r in rows]
 
+    def newest_event_time(self) -> str | None:
+        """When the newest audit event happened (None when the log is empty)."""
+        found = self._db.scalar("SELECT MAX(at) FROM events")
+        return str(found) if found is not None else None
+
     def last_event_id(self) -> int:
         """The id of the newest audit event (0 when there is none)."""
         return int(self._db.scalar("SELECT COALESCE(MAX(id), 0) FROM events") or 0)
