@@ -34,6 +34,9 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["XDG_CONFIG_HOME"] = str(_TEMP_HOME / "config")
     os.environ["XDG_CACHE_HOME"] = str(_TEMP_HOME / "cache")
     os.environ["XDG_DATA_HOME"] = str(_TEMP_HOME / "data")
+    # Tests read English text unless they switch the language themselves (a Korean
+    # developer's locale would otherwise translate the app under every GUI test).
+    os.environ["LABELER_LANG"] = "en"
     os.environ.setdefault("XDG_RUNTIME_DIR", str(_TEMP_HOME / "runtime"))
     Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(mode=0o700, parents=True, exist_ok=True)
 

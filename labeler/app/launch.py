@@ -12,6 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QEvent, QObject
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from labeler.app.i18n import install_translations
 from labeler.app.main_window import MainWindow
 from labeler.app.sign_in import SignInDialog, remember_person
 from labeler.app.start_screen import StartScreen, add_recent_project
@@ -73,6 +74,7 @@ def application() -> QApplication:
         QCoreApplication.setApplicationName("labeler")
         app = QApplication(sys.argv[:1])
         apply_theme(app)
+        install_translations(app)  # LABELER_LANG, else the system locale
     return app
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt
+from html import escape
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSettings, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -21,7 +23,16 @@ from labeler.core.domain import Person, Role
 from labeler.core.errors import LabelerError
 from labeler.core.store import Project
 
-ROLE_LABELS = {Role.ANNOTATOR: "Annotator", Role.REVIEWER: "Reviewer", Role.QA_LEAD: "QA lead"}
+ROLE_LABELS = {
+    Role.ANNOTATOR: QT_TRANSLATE_NOOP("SignInDialog", "Annotator"),
+    Role.REVIEWER: QT_TRANSLATE_NOOP("SignInDialog", "Reviewer"),
+    Role.QA_LEAD: QT_TRANSLATE_NOOP("SignInDialog", "QA lead"),
+}
+
+
+def role_label(role: Role) -> str:
+    """A role's name in the user's language."""
+    return QCoreApplication.translate("SignInDialog", ROLE_LABELS[role])
 
 
 def _settings_key(project: Project) -> str:
@@ -47,15 +58,15 @@ class SignInDialog(QDialog):
         super().__init__(parent)
         self.project = project
         self.person: Person | None = None
-        self.setWindowTitle("Sign in")
+        self.setWindowTitle(self.tr("Sign in"))
         self.setMinimumWidth(420)
         name = project.meta().get("name") or project.path.stem
-        title = QLabel(f"Who is working on <b>{name}</b>?")
+        title = QLabel(self.tr("Who is working on <b>{project}</b>?").format(project=escape(name)))
         self.people = QListWidget()
         self.people.itemDoubleClicked.connect(lambda _item: self.accept())
         remembered = remembered_person(project)
         for person in project.people():
-            text = f"{person.name} — {ROLE_LABELS[person.role]}"
+            text = f"{person.name} — {role_label(person.role)}"
             if person.organization:
                 text += f" · {person.organization}"
             item = QListWidgetItem(text)
@@ -66,24 +77,24 @@ class SignInDialog(QDialog):
         if self.people.currentItem() is None and self.people.count():
             self.people.setCurrentRow(0)
         self.new_name = QLineEdit()
-        self.new_name.setPlaceholderText("Your name (leave empty to pick from the list)")
+        self.new_name.setPlaceholderText(self.tr("Your name (leave empty to pick from the list)"))
         self.new_role = QComboBox()
-        for role, label in ROLE_LABELS.items():
-            self.new_role.addItem(label, role)
+        for role in ROLE_LABELS:
+            self.new_role.addItem(role_label(role), role)
         self.new_org = QLineEdit()
-        self.new_org.setPlaceholderText("optional, e.g. a vendor")
-        new_box = QGroupBox("New person")
+        self.new_org.setPlaceholderText(self.tr("optional, e.g. a vendor"))
+        new_box = QGroupBox(self.tr("New person"))
         form = QFormLayout(new_box)
-        form.addRow("Name", self.new_name)
-        form.addRow("Role", self.new_role)
-        form.addRow("Organization", self.new_org)
+        form.addRow(self.tr("Name"), self.new_name)
+        form.addRow(self.tr("Role"), self.new_role)
+        form.addRow(self.tr("Organization"), self.new_org)
         self.error = QLabel()
         self.error.setObjectName("saveError")
         self.error.setWordWrap(True)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Sign in")
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Sign in"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -103,7 +114,7 @@ class SignInDialog(QDialog):
             self.error.setText(str(exc))
             return
         if self.person is None:
-            self.error.setText("Pick a person from the list or type a new name.")
+            self.error.setText(self.tr("Pick a person from the list or type a new name."))
             return
         remember_person(self.project, self.person)
         super().accept()

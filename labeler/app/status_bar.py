@@ -5,16 +5,16 @@ from __future__ import annotations
 import math
 import time
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from labeler.core.errors import LabelerError
 
 _TOOL_NAMES = {
-    "select": "Select",
-    "box": "Box (W)",
-    "polygon": "Polygon (P)",
-    "ai_polygon": "AI polygon (S)",
+    "select": QT_TRANSLATE_NOOP("WorkspaceStatusBar", "Select"),
+    "box": QT_TRANSLATE_NOOP("WorkspaceStatusBar", "Box (W)"),
+    "polygon": QT_TRANSLATE_NOOP("WorkspaceStatusBar", "Polygon (P)"),
+    "ai_polygon": QT_TRANSLATE_NOOP("WorkspaceStatusBar", "AI polygon (S)"),
 }
 
 
@@ -26,10 +26,10 @@ class WorkspaceStatusBar(QStatusBar):
         self.index_label = QLabel("–")
         self.zoom_label = QLabel("100%")
         self.cursor_label = QLabel("")
-        self.tool_label = QLabel("Select")
-        self.provider_label = QLabel("Model: –")
-        self.guideline_label = QLabel("Guideline: –")
-        self.save_label = QLabel("✓ All changes saved")
+        self.tool_label = QLabel(self.tr("Select"))
+        self.provider_label = QLabel(self.tr("Model: –"))
+        self.guideline_label = QLabel(self.tr("Guideline: –"))
+        self.save_label = QLabel(self.tr("✓ All changes saved"))
         self.save_label.setObjectName("saveOk")
         self.cursor_label.setMinimumWidth(120)
         self.zoom_label.setMinimumWidth(56)
@@ -51,7 +51,11 @@ class WorkspaceStatusBar(QStatusBar):
 
     def set_index(self, row: int, count: int, name: str = "", status: str = "") -> None:
         """'Image 3 / 40 · name.jpg · in progress'."""
-        text = f"Image {row + 1:,} / {count:,}" if row >= 0 else f"– / {count:,}"
+        text = (
+            self.tr("Image {index} / {count}").format(index=f"{row + 1:,}", count=f"{count:,}")
+            if row >= 0
+            else f"– / {count:,}"
+        )
         for part in (name, status):
             if part:
                 text += f" · {part}"
@@ -70,14 +74,19 @@ class WorkspaceStatusBar(QStatusBar):
 
     def set_tool(self, name: str) -> None:
         """The active tool."""
-        self.tool_label.setText(_TOOL_NAMES.get(name, name))
+        known = _TOOL_NAMES.get(name)
+        shown = QCoreApplication.translate("WorkspaceStatusBar", known) if known else name
+        self.tool_label.setText(shown)
 
     def set_provider(self, label: str) -> None:
         """Where inference runs: 'CPU', 'CUDA', or 'none' before the first run."""
-        text = "no model run yet" if label in ("", "none") else label
-        self.provider_label.setText(f"Inference: {text}")
+        text = self.tr("no model run yet") if label in ("", "none") else label
+        self.provider_label.setText(self.tr("Inference: {provider}").format(provider=text))
         self.provider_label.setToolTip(
-            "Execution provider of the newest model run (the one actually used, not requested)"
+            self.tr(
+                "Execution provider of the newest model run (the one actually used, "
+                "not requested)"
+            )
         )
 
     def set_guideline(self, text: str, ok: bool, tip: str = "") -> None:
@@ -95,10 +104,12 @@ class WorkspaceStatusBar(QStatusBar):
         self.save_label.style().polish(self.save_label)
         if ok:
             self._saved_at = time.time()
-            self.save_label.setText("✓ All changes saved")
-            self.save_label.setToolTip("Every edit is written to the project file as it is made")
+            self.save_label.setText(self.tr("✓ All changes saved"))
+            self.save_label.setToolTip(
+                self.tr("Every edit is written to the project file as it is made")
+            )
         else:
-            self.save_label.setText("⚠ Not saved")
+            self.save_label.setText(self.tr("⚠ Not saved"))
             self.save_label.setToolTip(message)
             self.showMessage(message, 10_000)
 
@@ -106,8 +117,12 @@ class WorkspaceStatusBar(QStatusBar):
         if self._saved_at is None or self.save_label.objectName() != "saveOk":
             return
         seconds = time.time() - self._saved_at
-        ago = "just now" if seconds < 60 else f"{int(seconds // 60)} min ago"
-        self.save_label.setToolTip(f"Last edit saved {ago}")
+        if seconds < 60:
+            self.save_label.setToolTip(self.tr("Last edit saved just now"))
+        else:
+            self.save_label.setToolTip(
+                self.tr("Last edit saved %n min ago", "", int(seconds // 60))
+            )
 
     def show_error(self, error: LabelerError | str) -> None:
         """A transient error message."""

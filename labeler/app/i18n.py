@@ -1,0 +1,53 @@
+"""The app's language: Qt translators for labeler's own strings and Qt's standard ones.
+
+Strings are marked in the code with ``self.tr("...")`` (a QObject's class is the
+context) or ``QCoreApplication.translate("Context", "...")``; ``packaging/
+build_translations.py`` extracts them into ``resources/translations/labeler_ko.ts``
+(edit it with Qt Linguist) and compiles ``labeler/data/translations/labeler_ko.qm``,
+which ships in the package. The language is ``LABELER_LANG``, else the system locale
+(:func:`labeler.language.user_language`); it is chosen when the app starts, so a
+change of the setting takes effect when the window is opened again.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+
+from labeler.data import data_path
+from labeler.language import DEFAULT_LANGUAGE, user_language
+
+_LOCALES = {"en": QLocale.Language.English, "ko": QLocale.Language.Korean}
+_installed: list[QTranslator] = []  # kept alive: Qt does not own installed translators
+
+
+def translation_file(language: str) -> str:
+    """The compiled catalog of labeler's strings in ``language``."""
+    return str(data_path("translations", f"labeler_{language}.qm"))
+
+
+def install_translations(app: QCoreApplication, language: str | None = None) -> str:
+    """Translate the app into ``language`` (default: the user's); returns the language used.
+
+    Numbers and dates follow the language's locale (``QLocale.setDefault``). English
+    needs no catalog; a language whose catalog is missing falls back to English.
+    """
+    language = language or user_language()
+    for translator in _installed:
+        app.removeTranslator(translator)
+    _installed.clear()
+    if language not in _LOCALES:
+        language = DEFAULT_LANGUAGE
+    if language != DEFAULT_LANGUAGE:
+        ours = QTranslator()
+        if not ours.load(translation_file(language)):
+            language = DEFAULT_LANGUAGE
+        else:
+            qt = QTranslator()  # Qt's own dialogs and buttons ("Cancel", "OK", file dialogs)
+            qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+            if qt.load(f"qtbase_{language}", qt_folder):
+                app.installTranslator(qt)
+                _installed.append(qt)
+            app.installTranslator(ours)
+            _installed.append(ours)
+    QLocale.setDefault(QLocale(_LOCALES[language]))
+    return language
