@@ -474,9 +474,15 @@ def add_tool_button(toolbar: QToolBar, action: QAction, after: QAction, text: st
     else:
         toolbar.addAction(action)
     button = toolbar.widgetForAction(action)
-    if button is not None:
+    if button is None:
+        return
+
+    def label() -> None:  # again after Qt copies the action's text onto the button
         button.setText(text)
         button.setToolTip(f"{action.text()} ({action.shortcut().toString()})")
+
+    label()
+    action.changed.connect(label)
 
 
 def created_annotation_ids(inverse: object) -> list[int]:
