@@ -58,7 +58,7 @@ def test_paired_clusters_equal_the_per_image_consensus(seed: int, monkeypatch) -
     config = ConsensusConfig()
     pairs = two_annotator_pairs(by_image, decisions, config.iou_threshold)
     assert len(pairs) > 100  # most images are the two-annotator case
-    for image, annotations in by_image.items():
-        expected = image_consensus(image, annotations, decisions, config, answered_by=[4])
-        got = image_consensus(image, annotations, decisions, config, [4], pairs.get(image))
+    for image, labels in by_image.items():
+        expected = image_consensus(image, labels, decisions, config, answered_by=[4])
+        got = image_consensus(image, labels, decisions, config, [4], pairs.get(image))
         assert got == expected, image

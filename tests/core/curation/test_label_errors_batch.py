@@ -7,8 +7,8 @@ import pytest
 
 from labeler.core.curation import label_errors
 from labeler.core.curation.label_errors import (
-    LabelErrorConfig,
     Labeled,
+    LabelErrorConfig,
     find_label_errors,
     image_label_errors,
 )
