@@ -190,10 +190,10 @@ class AiPolygonController(QObject):
 
     def _on_embedding_ready(self, image_id: int, encode_ms: float, from_cache: bool) -> None:
         self.embeddingReady.emit(image_id)
-        if image_id != self.canvas.image_id:
-            return
         if not from_cache:
             self.last_encode_ms = encode_ms
+        if image_id != self.canvas.image_id:
+            return
         self._show_state(self._ready_text(from_cache))
         waiting, self._waiting = self._waiting, None
         if waiting is not None and waiting.image_id == image_id:
