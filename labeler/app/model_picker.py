@@ -135,6 +135,10 @@ class ModelPickerDialog(QDialog):
         for index in range(1, self.found.count()):
             if self.found.itemData(index) == pair:
                 self.found.setCurrentIndex(index)
+        if pair is None and self.found.count() > 1:  # what the tool uses when none is chosen
+            default = f"none chosen: {self.found.itemText(1)} is used"
+            self.encoder.edit.setPlaceholderText(default)
+            self.decoder.edit.setPlaceholderText(default)
 
     def _on_found(self, index: int) -> None:
         pair = self.found.itemData(index)
