@@ -22,9 +22,11 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QPushButton,
+    QVBoxLayout,
     QWidget,
 )
 
+from labeler.app.slice_send import SendRequest, SendToWorkDialog, send_slice
 from labeler.app.workers import JobRunner
 from labeler.app.workspace import Workspace
 from labeler.core.errors import LabelerError
@@ -112,7 +114,7 @@ class _Saver:
 
 
 class SliceControls(QWidget):
-    """The browser's slice filter and its "Save as slice…" button."""
+    """The browser's slice filter, "Save as slice…" and "Send to work…"."""
 
     sliceChosen = Signal()
 
@@ -129,16 +131,27 @@ class SliceControls(QWidget):
         self.save_button = QPushButton("Save as slice…")
         self.save_button.setToolTip("Save the images this filter lists as a named slice")
         self.save_button.clicked.connect(self._ask)
+        self.send_button = QPushButton("Send to work…")
+        self.send_button.setToolTip("Assign the slice's images to people, or package them")
+        self.send_button.clicked.connect(self._ask_send)
         self.status = QLabel()
         self.status.setObjectName("secondaryText")
+        self.status.setWordWrap(True)
         self.saver = _Saver(workspace, self, self.status)
-        layout = QHBoxLayout(self)
+        self.sender_runner = JobRunner(self)
+        self.sent: str | None = None
+        row = QHBoxLayout()
+        row.setSpacing(4)
+        row.addWidget(self.slice_filter, 1)
+        row.addWidget(self.save_button)
+        row.addWidget(self.send_button)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(4)
-        layout.addWidget(self.slice_filter, 1)
-        layout.addWidget(self.save_button)
+        layout.setSpacing(2)
+        layout.addLayout(row)
+        layout.addWidget(self.status)
         self.fill()
-        self.slice_filter.currentIndexChanged.connect(lambda _i: self.sliceChosen.emit())
+        self.slice_filter.currentIndexChanged.connect(lambda _i: self._chosen())
         workspace.changed.connect(self._on_change)
 
     def fill(self) -> None:
@@ -151,6 +164,47 @@ class SliceControls(QWidget):
             self.slice_filter.addItem(f"{saved.name} ({saved.images:,})", saved.id)
         self.slice_filter.setCurrentIndex(max(0, self.slice_filter.findData(chosen)))
         self.slice_filter.blockSignals(False)
+        self.send_button.setEnabled(self.current_slice_id() is not None)
+
+    def _chosen(self) -> None:
+        self.send_button.setEnabled(self.current_slice_id() is not None)
+        self.sliceChosen.emit()
+
+    def current_slice_name(self) -> str | None:
+        """The name of the slice chosen (None: any)."""
+        chosen = self.current_slice_id()
+        found = [s for s in self.workspace.project.slices() if s.id == chosen]
+        return found[0].name if found else None
+
+    def send(self, request: SendRequest) -> None:
+        """Send a slice to work on a worker (package export copies images); says the result."""
+        path, person = self.workspace.project.path, self.workspace.person.id
+        self.sent = None
+        self.status.setText(f"Sending {request.slice_name!r} to work…")
+
+        def done(message: str) -> None:
+            self.sent = message
+            self.status.setText(f"{message} (note: {request.note})")
+
+        def failed(message: str) -> None:
+            self.sent = ""
+            self.status.setText(f"Not sent: {message}")
+
+        self.sender_runner.run(
+            lambda progress: send_slice(path, request, person, progress),
+            "send slice",
+            on_success=done,
+            on_failure=failed,
+        )
+
+    def _ask_send(self) -> None:
+        name = self.current_slice_name()
+        if name is None:
+            self.status.setText("Choose a slice first.")
+            return
+        dialog = SendToWorkDialog(self.workspace.project, name, self)
+        if dialog.exec() and (request := dialog.request()) is not None:
+            self.send(request)
 
     def current_slice_id(self) -> int | None:
         """The slice chosen (None: any)."""
@@ -163,6 +217,7 @@ class SliceControls(QWidget):
         index = self.slice_filter.findData(slice_id) if slice_id is not None else 0
         self.slice_filter.setCurrentIndex(max(0, index))
         self.slice_filter.blockSignals(False)
+        self.send_button.setEnabled(self.current_slice_id() is not None)
 
     def choose(self, name: str) -> bool:
         """Filter the browser to the slice ``name``; False when there is none."""

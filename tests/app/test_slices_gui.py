@@ -91,3 +91,44 @@ def test_qa_errors_save_as_a_slice(window: MainWindow, qtbot: QtBot, two: TwoRun
     with Project.open(two.path) as project:
         saved = project.slice_named("fn of weak")
         assert project.slice_image_ids(saved.id) == [two.images[0], two.images[3]]
+
+
+def test_send_a_slice_to_people_and_to_a_vendor(
+    window: MainWindow, qtbot: QtBot, two: TwoRuns, tmp_path: Path
+) -> None:
+    from labeler.app.slice_send import SendToWorkDialog
+    from labeler.core.domain import AssignmentTask
+
+    controls = window.image_browser.slice_controls
+    assert not controls.send_button.isEnabled()  # no slice chosen yet
+    assert controls.choose("weak misses") and controls.send_button.isEnabled()
+    dialog = SendToWorkDialog(window.workspace.project, "weak misses", window)
+    assert dialog.request() is None and "note" in dialog.problem.text()
+    dialog.note.setText("false negatives of the weak run")
+    assert dialog.request() is None and "Tick" in dialog.problem.text()
+    assert dialog.check_person("alice") and not dialog.check_person("zed")
+    dialog.blind.setChecked(True)
+    request = dialog.request()
+    assert request is not None and request.people == ["alice"] and request.blind
+    controls.send(request)
+    qtbot.waitUntil(lambda: controls.sent is not None, timeout=15_000)
+    assert controls.sent.startswith("Assigned 2 images to alice")  # type: ignore[union-attr]
+    with Project.open(two.path) as project:
+        alice = project.person_by_name("alice")
+        assert alice is not None
+        mine = project.assignments_for(alice.id, AssignmentTask.ANNOTATE)
+        assert {a.image_id for a in mine} == {two.images[0], two.images[3]}
+        assert all(a.blind for a in mine)
+    dialog.to_vendor.setChecked(True)
+    dialog.package.setText(str(tmp_path / "weak.lbpkg"))
+    request = dialog.request()
+    assert request is not None and request.vendor == "acme"
+    controls.send(request)
+    qtbot.waitUntil(lambda: controls.sent is not None, timeout=30_000)
+    assert "for acme: 2 images" in controls.sent  # type: ignore[operator]
+    assert (tmp_path / "weak.lbpkg").is_file()
+    with Project.open(two.path) as project:
+        work = project.slice_work(project.slice_named("weak misses").id)
+        assert [w.kind for w in work] == ["assignments", "package"]
+        assert work[1].note == "false negatives of the weak run"
+    dialog.close()
