@@ -292,6 +292,9 @@ def coverage_ranks(image: np.ndarray, person: np.ndarray, pairs: np.ndarray) -> 
     return rank_of_pair[np.searchsorted(keys, image * base + person)]
 
 
+CLUSTER_CHUNK = 50_000  # groups (images) clustered at once by cluster_columns
+
+
 def cluster_rows(
     table: ShapeTable, groups: Sequence[Sequence[Sequence[int]]], threshold: float
 ) -> Clusters:
@@ -318,8 +321,58 @@ def cluster_columns(
 
     Each coder's shapes (coder positions in ascending order, as ``cluster_objects``
     takes them) are matched to the representatives (first members) of the clusters
-    so far; unmatched ones start clusters of their own.
+    so far; unmatched ones start clusters of their own. ``rows`` holds distinct table
+    rows. Groups are clustered :data:`CLUSTER_CHUNK` at a time (the matching's
+    transient arrays are several times the result), numbered as one pass numbers them.
     """
+    if n_groups <= CLUSTER_CHUNK:
+        return _cluster_once(table, rows, group, coder, n_groups, threshold)
+    parts, creators = [], []
+    for first in range(0, n_groups, CLUSTER_CHUNK):
+        lo, hi = np.searchsorted(group, [first, first + CLUSTER_CHUNK])
+        part = _cluster_once(
+            table, rows[lo:hi], group[lo:hi] - first, coder[lo:hi],
+            min(CLUSTER_CHUNK, n_groups - first), threshold,
+        )
+        part.group = part.group + first
+        starts = part.starts()
+        local = rows[lo:hi]
+        order = np.argsort(local, kind="stable")
+        position = order[np.searchsorted(local[order], part.member_row[starts])] + lo
+        creators.append((part.member_coder[starts], position))
+        parts.append(part)
+    return _renumbered(parts, creators)
+
+
+def _renumbered(
+    parts: list[Clusters], creators: list[tuple[np.ndarray, np.ndarray]]
+) -> Clusters:
+    """The chunks' clusters as one pass makes them: by creating coder step, then row order."""
+    offsets = np.cumsum([0] + [len(p) for p in parts])
+    step = np.concatenate([c[0] for c in creators])
+    position = np.concatenate([c[1] for c in creators])
+    new_of_old = np.empty(step.size, dtype=np.int64)
+    new_of_old[np.lexsort((position, step))] = np.arange(step.size)
+    group = np.empty(step.size, dtype=np.int64)
+    group[new_of_old] = np.concatenate([p.group for p in parts])
+    member_cluster = np.concatenate(
+        [new_of_old[p.member_cluster + offsets[k]] for k, p in enumerate(parts)]
+    )
+    member_coder = np.concatenate([p.member_coder for p in parts])
+    member_row = np.concatenate([p.member_row for p in parts])
+    order = np.lexsort((member_coder, member_cluster))
+    return Clusters(group, member_cluster[order], member_coder[order], member_row[order])
+
+
+def _cluster_once(
+    table: ShapeTable,
+    rows: np.ndarray,
+    group: np.ndarray,
+    coder: np.ndarray,
+    n_groups: int,
+    threshold: float,
+) -> Clusters:
+    """:func:`cluster_columns` of all groups in one pass."""
     made: tuple[list[np.ndarray], list[np.ndarray]] = ([], [])  # cluster group, representative
     members: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # cluster ids, coder, rows
     n_clusters = 0

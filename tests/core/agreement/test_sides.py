@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+import numpy as np
 import pytest
 
 from labeler.core.agreement import agreement_report, pooling
@@ -76,3 +77,26 @@ def test_matching_in_chunks_gives_the_same_report(labeled, monkeypatch) -> None:
     whole = agreement_report(labeled.project).to_dict()
     monkeypatch.setattr(pooling, "MATCH_CHUNK", 1)  # every comparison on its own
     assert agreement_report(labeled.project).to_dict() == whole
+
+
+def test_clustering_in_chunks_numbers_clusters_as_one_pass(monkeypatch) -> None:
+    from labeler.core.agreement import batch
+    from labeler.core.matching import Shape
+
+    rng = np.random.default_rng(3)
+    shapes, group, coder = [], [], []
+    for image in range(300):
+        for person in range(int(rng.integers(1, 4))):
+            for _ in range(int(rng.integers(0, 4))):
+                x, y = rng.uniform(0, 50, 2)
+                label = int(rng.integers(0, 2))
+                shapes.append(Shape(len(shapes), label, Box(x, y, x + 20, y + 20)))
+                group.append(image)
+                coder.append(person)
+    table = batch.ShapeTable.of(shapes)
+    args = (table, np.arange(len(shapes)), np.array(group), np.array(coder), 300, 0.5)
+    whole = batch.cluster_columns(*args)
+    monkeypatch.setattr(batch, "CLUSTER_CHUNK", 7)  # 43 chunks
+    chunked = batch.cluster_columns(*args)
+    for name in ("group", "member_cluster", "member_coder", "member_row"):
+        assert np.array_equal(getattr(whole, name), getattr(chunked, name)), name
