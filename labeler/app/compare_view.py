@@ -192,6 +192,23 @@ class CompareView(QWidget):
         for index, (name, title) in enumerate(cards):
             card = self.cards[name] = ChartCard(title)
             grid.addWidget(card, 2 + index // 2, index % 2, Qt.AlignmentFlag.AlignTop)
+        changes = self._changes_column()
+        last = 2 + (len(cards) - 1) // 2
+        grid.addWidget(changes, last, 1)
+        grid.setRowStretch(last + 1, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(page)
+        self.status_label = QLabel("")
+        self.status_label.setObjectName("secondaryText")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.status_label)
+        layout.addWidget(scroll, 1)
+
+    def _changes_column(self) -> QWidget:
+        """The three image lists (improved, regressed, stayed wrong), each with a save button."""
         changes = QWidget()
         column = QVBoxLayout(changes)
         column.setContentsMargins(0, 0, 0, 0)
@@ -215,19 +232,7 @@ class CompareView(QWidget):
         hint = QLabel("Double-click (or Enter) opens the image in the canvas.")
         hint.setObjectName("secondaryText")
         column.addWidget(hint)
-        last = 2 + (len(cards) - 1) // 2
-        grid.addWidget(changes, last, 1)
-        grid.setRowStretch(last + 1, 1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(page)
-        self.status_label = QLabel("")
-        self.status_label.setObjectName("secondaryText")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 4, 0, 0)
-        layout.addLayout(top)
-        layout.addWidget(self.status_label)
-        layout.addWidget(scroll, 1)
+        return changes
 
     @staticmethod
     def _table(headers: tuple[str, ...]) -> QTreeWidget:
