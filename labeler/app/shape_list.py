@@ -10,6 +10,7 @@ and the other way round.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -44,6 +45,7 @@ class ShapeList(QWidget):
         self.display = display
         self._keys: list[ShapeKey] = []
         self._filling = False
+        self._stale = True
         self.summary = QLabel("No image")
         self.summary.setObjectName("secondaryText")
         self.table = QTableWidget(0, len(COLUMNS))
@@ -71,10 +73,12 @@ class ShapeList(QWidget):
 
     def keys(self) -> list[ShapeKey]:
         """The shapes listed, in row order (annotations first, then pre-labels)."""
+        self._ensure_fresh()
         return list(self._keys)
 
     def row_of(self, key: ShapeKey) -> int:
         """The row of a shape (-1 if it is not listed)."""
+        self._ensure_fresh()
         return self._keys.index(key) if key in self._keys else -1
 
     def set_hidden(self, key: ShapeKey, hidden: bool) -> None:
@@ -93,41 +97,78 @@ class ShapeList(QWidget):
         return row >= 0
 
     def refresh(self) -> None:
-        """Re-list the shapes of the image on the canvas."""
+        """Re-list the shapes of the image on the canvas (when shown; else on showing)."""
+        self._stale = True
+        if self.isVisible():
+            self._ensure_fresh()
+
+    def _ensure_fresh(self) -> None:
+        if not self._stale:
+            return
+        self._stale = False
+        rows = self._rows()
+        keys = [key for key, _class, _text, _by in rows]
+        self._filling = True
+        if keys == self._keys and all(
+            self.table.item(row, 0).text() == text for row, (_k, _c, text, _b) in enumerate(rows)
+        ):  # same shapes: only the boxes change (never rebuilt under a box's own signal)
+            for row, key in enumerate(keys):
+                self._set_check(row, HIDE_COLUMN, not self.display.shape_shown(key))
+                self._set_check(row, LOCK_COLUMN, self.display.is_locked(key))
+        else:
+            self._fill(rows)
+        self._filling = False
+        count = len(rows)
+        self.summary.setText(f"{count} shape{'s' * (count != 1)} on this image")
+        self._on_canvas_selection(self.controller.view.selected_key)
+
+    def _rows(self) -> list[tuple[ShapeKey, int, str, str]]:
+        """(key, class, "class kind #id", by): each annotation, then each shown pre-label."""
         controller = self.controller
-        classes = {c.id: c for c in controller.workspace.classes()}
+        names = {c.id: c.name for c in controller.workspace.classes()}
         people = (
             {p.id: p.name for p in controller.workspace.project.people()}
             if controller.annotations
             else {}
         )
-        rows: list[tuple[ShapeKey, int, str]] = []
+        rows: list[tuple[ShapeKey, int, str, str]] = []
         for a in controller.annotations:
             if isinstance(a.geometry, Box | Polygon):
+                text = f"{names.get(a.class_id, '?')} shape #{a.id}"
                 by = people.get(a.annotator_id, "?")
-                rows.append((ShapeKey("annotation", a.id), a.class_id, by))
+                rows.append((ShapeKey("annotation", a.id), a.class_id, text, by))
         if controller.show_predictions:
             for p in controller.open_predictions():
                 if p.score >= controller.threshold and isinstance(p.geometry, Box | Polygon):
-                    rows.append((ShapeKey("prediction", p.id), p.class_id, f"model {p.score:.2f}"))
-        self._filling = True
+                    text = f"{names.get(p.class_id, '?')} pre-label #{p.id}"
+                    by = f"model {p.score:.2f}"
+                    rows.append((ShapeKey("prediction", p.id), p.class_id, text, by))
+        return rows
+
+    def _fill(self, rows: list[tuple[ShapeKey, int, str, str]]) -> None:
+        colors = {c.id: c.color for c in self.controller.workspace.classes()}
         self.table.setRowCount(len(rows))
-        self._keys = [key for key, _class, _by in rows]
-        for row, (key, class_id, by) in enumerate(rows):
-            label_class = classes.get(class_id)
-            name = label_class.name if label_class is not None else "?"
-            kind = "pre-label" if key.kind == "prediction" else "shape"
-            shape_item = QTableWidgetItem(f"{name} {kind} #{key.id}")
-            if label_class is not None:
-                shape_item.setIcon(color_swatch(label_class.color))
+        self._keys = [key for key, _class, _text, _by in rows]
+        for row, (key, class_id, text, by) in enumerate(rows):
+            shape_item = QTableWidgetItem(text)
+            color = colors.get(class_id)
+            if color is not None:
+                shape_item.setIcon(color_swatch(color))
             self.table.setItem(row, 0, shape_item)
             self.table.setItem(row, 1, QTableWidgetItem(by))
             self.table.setItem(row, HIDE_COLUMN, self._box(not self.display.shape_shown(key)))
             self.table.setItem(row, LOCK_COLUMN, self._box(self.display.is_locked(key)))
-        self._filling = False
-        count = len(rows)
-        self.summary.setText(f"{count} shape{'s' * (count != 1)} on this image")
-        self._on_canvas_selection(controller.view.selected_key)
+
+    def _set_check(self, row: int, column: int, checked: bool) -> None:
+        item = self.table.item(row, column)
+        state = Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
+        if item is not None and item.checkState() != state:
+            item.setCheckState(state)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Catch up with the canvas when the dock comes to the front."""
+        super().showEvent(event)
+        self._ensure_fresh()
 
     # Internals
 
