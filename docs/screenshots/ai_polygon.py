@@ -16,6 +16,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import cv2
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 SHOT = ROOT / "docs" / "screenshots" / "ai_polygon.png"
@@ -39,10 +41,11 @@ def _dent_image(project: object) -> tuple[int, list[tuple[float, float]]]:
             if p.class_id == dent.id and p.score >= 0.8:
                 x1, y1, x2, y2 = p.geometry.bounds()
                 centre = ((x1 + x2) / 2, (y1 + y2) / 2)
-                if all(abs(centre[0] - c[0]) + abs(centre[1] - c[1]) > 40 for c in centres):
-                    centres.append(centre)  # two boxes on one dent count once
-        if len(centres) >= 2:
-            return image.id, centres
+                if all(abs(centre[0] - c[0]) + abs(centre[1] - c[1]) > 120 for c in centres):
+                    centres.append(centre)  # dents well apart (two boxes on one count once)
+        pixels = cv2.imread(str(project.image_path(image)))  # type: ignore[attr-defined]
+        if len(centres) >= 2 and pixels is not None and pixels.mean() > 90:
+            return image.id, centres  # a well-lit phone with two dents well apart
     raise RuntimeError("no demo image with two dents")
 
 
@@ -78,10 +81,6 @@ def main() -> int:
         tool = window.ai_polygon
         _wait(app, lambda: tool.service.has_embedding(image_id))
         viewport = window.canvas_view.viewport()
-        (ax, ay), (bx, by) = centres[:2]
-        window.canvas_view.zoom_by(1.6)
-        window.canvas_view.centerOn((ax + bx) / 2, (ay + by) / 2)
-        _wait(app, lambda: True)
         for index, (x, y) in enumerate(centres[:2]):
             shown: list = []
             tool.previewPainted.connect(shown.append)

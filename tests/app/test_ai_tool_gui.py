@@ -31,6 +31,7 @@ from labeler.app.segment_worker import SegmentResult
 from labeler.core.domain import AnnotationSource, GeometryKind, Role
 from labeler.core.geometry import Box, Polygon
 from labeler.core.importing import import_images
+from labeler.core.mask_polygons import mask_to_polygons
 from labeler.core.prelabel import prelabel_project
 from labeler.core.store import Project
 from labeler.core.tools import Pointer, ShapeLayer
@@ -492,3 +493,65 @@ def test_a_click_where_the_hover_was_takes_its_preview_without_decoding_again(
     assert clicked.args[0].shapes == hovered.args[0].shapes
     assert tool.service.decode_count == decodes
     assert tool.tool.prompt.points == hovered.args[0].request.prompt.points
+
+
+# The demo: the shipped demo segmenter on a generated dent
+
+
+def _direct_mask(files: tuple[Path, Path] | None, bgr: np.ndarray, prompt: AiPrompt) -> np.ndarray:
+    """The mask the segmenter gives for ``prompt`` called directly (no window)."""
+    from inference.segmentation import Prompt, load_segmenter
+
+    assert files is not None
+    segmenter = load_segmenter(*files)
+    embedding = segmenter.encode(np.ascontiguousarray(bgr[:, :, ::-1]))
+    return segmenter.decode(embedding, Prompt(prompt.points, prompt.labels)).mask
+
+
+@pytest.mark.gui
+def test_one_click_on_a_demo_dent_gives_its_polygon_with_the_shipped_segmenter(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    from shapely.geometry import Polygon as ShapelyPolygon
+
+    sample = generate_image(np.random.default_rng(6), 640, 480)
+    [dent] = [o for o in sample.objects if o.class_name == "dent"]
+    (tmp_path / "images").mkdir()
+    assert cv2.imwrite(str(tmp_path / "images" / "phone.png"), sample.image)
+    path = tmp_path / "demo.labeler"
+    with Project.create(path, ["dent"], GeometryKind.POLYGON) as project:
+        project.add_person("alice", Role.ANNOTATOR)
+        assert import_images(project, [tmp_path / "images"]).added == 1
+    window = open_window(qtbot, path)  # no model chosen: the shipped demo segmenter is found
+    try:
+        tool = window.ai_polygon
+        assert tool.model_files is not None and tool.model_files[0].parent.name == "demo_segmenter"
+        window.trigger("tool.ai_polygon")
+        image_id = window.current_image_id()
+        qtbot.waitUntil(lambda: tool.service.has_embedding(image_id), timeout=60_000)
+        x1, y1, x2, y2 = dent.box
+        result = _click_and_wait(qtbot, window, (x1 + x2) / 2, (y1 + y2) / 2)
+        [polygon] = result.shapes
+        shape = ShapelyPolygon(polygon.points)
+        direct = _direct_mask(tool.model_files, sample.image, result.request.prompt)
+        [largest] = mask_to_polygons(direct, tolerance=result.request.tolerance)
+        expected = ShapelyPolygon(largest)
+        same = shape.intersection(expected).area / shape.union(expected).area
+        assert same > 0.99  # the window shows what the model gives for that click
+        truth = ShapelyPolygon(dent.polygon)
+        iou = shape.intersection(truth).area / shape.union(truth).area
+        assert iou >= 0.5, f"IoU {iou:.2f} with the generator's dent"
+        assert len(polygon.points) >= 8  # the guideline asks for 8+ points on a dent
+        with qtbot.waitSignal(tool.shapesAccepted, timeout=10_000) as accepted:
+            QTest.keyClick(window.canvas_view, Qt.Key.Key_Return)
+        [annotation_id] = accepted.args[0]
+        with stored(path) as project:
+            [annotation] = project.annotations(image_id)
+            provenance = project.annotation_provenance(annotation_id)
+        assert annotation.source == AnnotationSource.AI_ASSISTED
+        assert provenance is not None and provenance.model_name == tool.service.info.name
+        QTest.keyClick(window.canvas_view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        with stored(path) as project:
+            assert project.annotations(image_id) == []
+    finally:
+        window.close()
