@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractListModel,
+    QCoreApplication,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -66,14 +68,33 @@ STATUS_COLORS: dict[ImageStatus, str] = {
     ImageStatus.NEEDS_REVIEW: "#e8a33c",
     ImageStatus.REJECTED: "#e05a4f",
 }
+# English sources; show them with status_label() (translated) or status_title() (a heading).
 STATUS_LABELS: dict[ImageStatus, str] = {
-    ImageStatus.NEW: "new",
-    ImageStatus.PRELABELED: "pre-labeled",
-    ImageStatus.IN_PROGRESS: "in progress",
-    ImageStatus.DONE: "done",
-    ImageStatus.NEEDS_REVIEW: "needs review",
-    ImageStatus.REJECTED: "rejected",
+    ImageStatus.NEW: QT_TRANSLATE_NOOP("ImageBrowser", "new"),
+    ImageStatus.PRELABELED: QT_TRANSLATE_NOOP("ImageBrowser", "pre-labeled"),
+    ImageStatus.IN_PROGRESS: QT_TRANSLATE_NOOP("ImageBrowser", "in progress"),
+    ImageStatus.DONE: QT_TRANSLATE_NOOP("ImageBrowser", "done"),
+    ImageStatus.NEEDS_REVIEW: QT_TRANSLATE_NOOP("ImageBrowser", "needs review"),
+    ImageStatus.REJECTED: QT_TRANSLATE_NOOP("ImageBrowser", "rejected"),
 }
+STATUS_TITLES: dict[ImageStatus, str] = {
+    ImageStatus.NEW: QT_TRANSLATE_NOOP("ImageBrowser", "New"),
+    ImageStatus.PRELABELED: QT_TRANSLATE_NOOP("ImageBrowser", "Pre-labeled"),
+    ImageStatus.IN_PROGRESS: QT_TRANSLATE_NOOP("ImageBrowser", "In progress"),
+    ImageStatus.DONE: QT_TRANSLATE_NOOP("ImageBrowser", "Done"),
+    ImageStatus.NEEDS_REVIEW: QT_TRANSLATE_NOOP("ImageBrowser", "Needs review"),
+    ImageStatus.REJECTED: QT_TRANSLATE_NOOP("ImageBrowser", "Rejected"),
+}
+
+
+def status_label(status: ImageStatus) -> str:
+    """An image status as shown in a row or pill, in the user's language ('in progress')."""
+    return QCoreApplication.translate("ImageBrowser", STATUS_LABELS[status])
+
+
+def status_title(status: ImageStatus) -> str:
+    """An image status as a choice in a list, in the user's language ('In progress')."""
+    return QCoreApplication.translate("ImageBrowser", STATUS_TITLES[status])
 
 RecordRole = Qt.ItemDataRole.UserRole + 1
 ImageIdRole = Qt.ItemDataRole.UserRole + 2
@@ -260,7 +281,7 @@ class ImageListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return PurePosixPath(record.path).name
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{record.path}\n{record.width}×{record.height} · {STATUS_LABELS[record.status]}"
+            return f"{record.path}\n{record.width}×{record.height} · {status_label(record.status)}"
         if role == RecordRole:
             return record
         if role == ImageIdRole:
@@ -341,7 +362,7 @@ class ImageRowDelegate(QStyledItemDelegate):
 
 def _paint_status_pill(painter: QPainter, status: ImageStatus, right: int, top: int) -> int:
     """Draw the status as a coloured pill ending at ``right``; returns its width."""
-    text = STATUS_LABELS[status]
+    text = status_label(status)
     font = QFont(painter.font())
     font.setPointSizeF(max(7.0, font.pointSizeF() - 1.5))
     font.setBold(True)
@@ -413,7 +434,7 @@ class ImageBrowser(QWidget):
 
     def _build(self) -> None:
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search file names…")
+        self.search.setPlaceholderText(self.tr("Search file names…"))
         self.search.setClearButtonEnabled(True)
         self.status_filter = QComboBox()
         self.class_filter = QComboBox()
@@ -463,13 +484,13 @@ class ImageBrowser(QWidget):
         for combo in combos:
             combo.blockSignals(True)
             combo.clear()
-        self.status_filter.addItem("Any status", None)
+        self.status_filter.addItem(self.tr("Any status"), None)
         for status in ImageStatus:
-            self.status_filter.addItem(STATUS_LABELS[status].capitalize(), status.value)
-        self.class_filter.addItem("Any class", None)
+            self.status_filter.addItem(status_title(status), status.value)
+        self.class_filter.addItem(self.tr("Any class"), None)
         for label_class in self.workspace.classes():
             self.class_filter.addItem(label_class.name, label_class.id)
-        self.annotator_filter.addItem("Anyone", None)
+        self.annotator_filter.addItem(self.tr("Anyone"), None)
         for person in project.people():
             self.annotator_filter.addItem(person.name, person.id)
         for combo, data in zip(combos, chosen, strict=True):
@@ -480,10 +501,11 @@ class ImageBrowser(QWidget):
     def _update_status_counts(self) -> None:
         counts = self.workspace.project.status_counts()
         total = sum(counts.values())
-        self.status_filter.setItemText(0, f"Any status ({total:,})")
+        any_status = self.tr("Any status ({count})").format(count=f"{total:,}")
+        self.status_filter.setItemText(0, any_status)
         for i in range(1, self.status_filter.count()):
             status = ImageStatus(self.status_filter.itemData(i))
-            label = STATUS_LABELS[status].capitalize()
+            label = status_title(status)
             self.status_filter.setItemText(i, f"{label} ({counts.get(status.value, 0):,})")
 
     # Filtering
@@ -502,7 +524,7 @@ class ImageBrowser(QWidget):
         if flt.is_empty:
             self._show_ids(None)
             return
-        self.count_label.setText("Filtering…")
+        self.count_label.setText(self.tr("Filtering…"))
         path = self.workspace.project.path
         self._runner.run(
             lambda progress: filtered_image_ids(path, flt, progress),
@@ -510,7 +532,9 @@ class ImageBrowser(QWidget):
             on_success=lambda ids: (
                 self._show_ids(ids) if generation == self._filter_generation else None
             ),
-            on_failure=lambda message: self.count_label.setText(f"Filter failed: {message}"),
+            on_failure=lambda message: self.count_label.setText(
+                self.tr("Filter failed: {message}").format(message=message)
+            ),
         )
 
     def _show_filter_in_controls(self, flt: ImageFilter) -> None:
@@ -555,9 +579,14 @@ class ImageBrowser(QWidget):
         total = self.workspace.project.image_count()
         shown = self.model.rowCount()
         if self.model.is_filtered:
-            self.count_label.setText(f"{shown:,} of {total:,} images match")
+            self.count_label.setText(
+                self.tr("{shown} of {total} images match").format(
+                    shown=f"{shown:,}", total=f"{total:,}"
+                )
+            )
         else:
-            self.count_label.setText(f"{total:,} image{'s' * (total != 1)}")
+            many = self.tr("%Ln images", "", total) if total != 1 else self.tr("%Ln image", "", 1)
+            self.count_label.setText(many)
 
     # Navigation
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -25,6 +25,14 @@ from labeler.core.errors import LabelerError
 from labeler.core.store import Project
 
 _TARGET = Qt.ItemDataRole.UserRole
+
+_LOG_WORDS = {  # decisions and target kinds of the review log, by their stored value
+    "accept": QT_TRANSLATE_NOOP("queues", "accept"),
+    "reject": QT_TRANSLATE_NOOP("queues", "reject"),
+    "fix": QT_TRANSLATE_NOOP("queues", "fix"),
+    "annotation": QT_TRANSLATE_NOOP("queues", "annotation"),
+    "image": QT_TRANSLATE_NOOP("queues", "image"),
+}
 # Each work list shows its first rows only (a queue may hold millions); its tab says how many.
 PAGE_ROWS = 200
 
@@ -86,7 +94,7 @@ class QueueList(QTreeWidget):
                 self.addTopLevelItem(parent)
                 parent.setExpanded(True)
             parent.addChild(item)
-            parent.setText(1, f"{parent.childCount()} annotations")
+            parent.setText(1, self.tr("%n annotations", "", parent.childCount()))
         for item in self._items():
             if item.data(0, _TARGET) == current:
                 self.setCurrentItem(item)
@@ -147,7 +155,7 @@ class ImageNames:
             try:
                 name = PurePosixPath(self.project.image(image_id).path).name
             except LabelerError:
-                name = f"image {image_id}"
+                name = QCoreApplication.translate("queues", "image {id}").format(id=image_id)
             self._names[image_id] = name
         return name
 
@@ -210,9 +218,13 @@ def review_queue_rows(
     for item in project.review_queue(reviewer_id, limit=PAGE_ROWS):
         todo = len(item.annotation_ids)
         again = len(item.rereview_ids)
-        state = f"{todo} to decide" if todo else "all decided"
+        state = (
+            QCoreApplication.translate("queues", "%n to decide", "", todo)
+            if todo
+            else QCoreApplication.translate("queues", "all decided")
+        )
         if again:
-            state += f" ({again} re-review)"
+            state += " " + QCoreApplication.translate("queues", "(%n re-review)", "", again)
         rows.append(QueueRow((names(item.image_id), state), item.image_id))
     return rows
 
@@ -222,7 +234,11 @@ def rereview_rows(project: Project, names: ImageNames | None = None) -> list[Que
     names = names or ImageNames(project)
     rows: list[QueueRow] = []
     for item in project.rereview_queue(limit=PAGE_ROWS):
-        made = f"v{item.made_under}" if item.made_under is not None else "no version"
+        made = (
+            f"v{item.made_under}"
+            if item.made_under is not None
+            else QCoreApplication.translate("queues", "no version")
+        )
         rows.append(
             QueueRow(
                 (
@@ -233,8 +249,15 @@ def rereview_rows(project: Project, names: ImageNames | None = None) -> list[Que
                 ),
                 item.image_id,
                 item.annotation_id,
-                f"Annotation {item.annotation_id}, made under {made}; "
-                f"guideline v{item.queued_by} changed {item.class_name}",
+                QCoreApplication.translate(
+                    "queues",
+                    "Annotation {id}, made under {made}; guideline v{version} changed {name}",
+                ).format(
+                    id=item.annotation_id,
+                    made=made,
+                    version=item.queued_by,
+                    name=item.class_name,
+                ),
             )
         )
     return rows
@@ -253,16 +276,28 @@ def rejected_rows(
             class_name = classes.get(project.annotation(work.annotation_id).class_id, "?")
         except LabelerError:
             class_name = "?"
-        section = f"§{work.section}" if work.section else "no section"
-        reason = work.reason or "(no reason given)"
+        section = (
+            f"§{work.section}"
+            if work.section
+            else QCoreApplication.translate("queues", "no section")
+        )
+        reason = work.reason or QCoreApplication.translate("queues", "(no reason given)")
         reviewer = names.get(work.reviewer_id, "?")
         rows.append(
             QueueRow(
                 (images(work.image_id), class_name, section, reason),
                 work.image_id,
                 work.annotation_id,
-                f"Rejected by {reviewer} at {work.rejected_at[:16].replace('T', ' ')}: "
-                f"{reason} ({section}). Edit the shape to send it back.",
+                QCoreApplication.translate(
+                    "queues",
+                    "Rejected by {reviewer} at {when}: {reason} ({section}). "
+                    "Edit the shape to send it back.",
+                ).format(
+                    reviewer=reviewer,
+                    when=work.rejected_at[:16].replace("T", " "),
+                    reason=reason,
+                    section=section,
+                ),
             )
         )
     return rows
@@ -308,8 +343,8 @@ def review_log_rows(project: Project) -> list[QueueRow]:
                 (
                     str(entry["created_at"])[:16].replace("T", " "),
                     entry["reviewer"],
-                    f"{entry['decision']}{fix}",
-                    f"{entry['target_kind']} #{entry['target_id']}",
+                    f"{_log_word(entry['decision'])}{fix}",
+                    f"{_log_word(entry['target_kind'])} #{entry['target_id']}",
                     section,
                     version,
                     entry["reason"] or "",
@@ -320,6 +355,12 @@ def review_log_rows(project: Project) -> list[QueueRow]:
             )
         )
     return rows
+
+
+def _log_word(value: str) -> str:
+    """A stored decision or target kind in the user's language (unknown values as stored)."""
+    source = _LOG_WORDS.get(value)
+    return QCoreApplication.translate("queues", source) if source else value
 
 
 def _review_target(project: Project, entry: dict[str, Any]) -> tuple[int | None, int | None]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -74,13 +74,26 @@ _WATCHED = frozenset(
         Entity.IMAGE,
     }
 )
-_DECISION_MARKS = {"accept": "✓ accepted", "reject": "✗ rejected", "fix": "✎ fixed"}
-_STATE_COLORS = {
-    "✓ accepted": "#7ee787",
-    "✗ rejected": "#ff9b95",
-    "✎ fixed": "#6ab0ff",
-    "fix pending": "#f0c674",
+_DECISION_MARKS = {
+    "accept": QT_TRANSLATE_NOOP("ReviewPanel", "✓ accepted"),
+    "reject": QT_TRANSLATE_NOOP("ReviewPanel", "✗ rejected"),
+    "fix": QT_TRANSLATE_NOOP("ReviewPanel", "✎ fixed"),
+    "pending": QT_TRANSLATE_NOOP("ReviewPanel", "fix pending"),
+    "undecided": QT_TRANSLATE_NOOP("ReviewPanel", "to decide"),
 }
+_STATE_COLORS = {
+    "accept": "#7ee787",
+    "reject": "#ff9b95",
+    "fix": "#6ab0ff",
+    "pending": "#f0c674",
+}
+_UNDECIDED_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def _decision_mark(state: str) -> str:
+    """The shown (translated) mark of a decision state key."""
+    source = _DECISION_MARKS.get(state)
+    return QCoreApplication.translate("ReviewPanel", source) if source else state
 
 
 def _section_key(number: str) -> tuple[int, ...]:
@@ -113,7 +126,7 @@ class ReviewPanel(QWidget):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setObjectName("secondaryText")
-        self.next_button = QPushButton("Next in list ▶")
+        self.next_button = QPushButton(self.tr("Next in list ▶"))
         self.next_button.clicked.connect(lambda: self.step())
         self._build_tabs()
         layout = QVBoxLayout(self)
@@ -149,30 +162,46 @@ class ReviewPanel(QWidget):
 
     def _build_tabs(self) -> None:
         if self.can_review:
-            self._add_list("queue", "To review", ["Image", "State"])
-            self._add_list("rereview", "Re-review", ["Image", "Class", "Annotator", "Versions"])
-        self._add_list("returned", "Returned to me", ["Image", "Class", "Section", "Reason"])
+            self._add_list("queue", self.tr("To review"), [self.tr("Image"), self.tr("State")])
+            self._add_list(
+                "rereview",
+                self.tr("Re-review"),
+                [self.tr("Image"), self.tr("Class"), self.tr("Annotator"), self.tr("Versions")],
+            )
+        self._add_list(
+            "returned",
+            self.tr("Returned to me"),
+            [self.tr("Image"), self.tr("Class"), self.tr("Section"), self.tr("Reason")],
+        )
         if self.can_audit:
-            self.tabs.addTab(self._build_audit_tab(), "Audit")
-            headers = ["When", "Reviewer", "Decision", "Target", "Section", "Guideline", "Reason"]
-            self._add_list("log", "Review log", headers)
+            self.tabs.addTab(self._build_audit_tab(), self.tr("Audit"))
+            headers = [
+                self.tr("When"),
+                self.tr("Reviewer"),
+                self.tr("Decision"),
+                self.tr("Target"),
+                self.tr("Section"),
+                self.tr("Guideline"),
+                self.tr("Reason"),
+            ]
+            self._add_list("log", self.tr("Review log"), headers)
 
     def _build_audit_tab(self) -> QWidget:
         tab = QWidget()
         self.audit_size = QSpinBox()
         self.audit_size.setRange(1, 1000)
         self.audit_size.setValue(5)
-        self.audit_size.setPrefix("random ")
+        self.audit_size.setPrefix(self.tr("random "))
         self.audit_per = QComboBox()
-        self.audit_per.addItem("per annotator", "annotator")
-        self.audit_per.addItem("per vendor", "organization")
-        self.audit_button = QPushButton("Draw sample")
+        self.audit_per.addItem(self.tr("per annotator"), "annotator")
+        self.audit_per.addItem(self.tr("per vendor"), "organization")
+        self.audit_button = QPushButton(self.tr("Draw sample"))
         self.audit_button.clicked.connect(lambda: self.draw_audit_sample())
         controls = QHBoxLayout()
         controls.addWidget(self.audit_size)
         controls.addWidget(self.audit_per)
         controls.addWidget(self.audit_button)
-        audit = QueueList(["Annotation", "Image · class"])
+        audit = QueueList([self.tr("Annotation"), self.tr("Image · class")])
         audit.targetChosen.connect(self.go_to)
         self.lists["audit"] = audit
         layout = QVBoxLayout(tab)
@@ -182,19 +211,21 @@ class ReviewPanel(QWidget):
         return tab
 
     def _build_decision_box(self) -> QGroupBox:
-        box = QGroupBox("Annotations on this image")
+        box = QGroupBox(self.tr("Annotations on this image"))
         self.image_annotations = QListWidget()
         self.image_annotations.currentItemChanged.connect(self._on_annotation_row)
         self.section_picker = QComboBox()
-        self.section_picker.setToolTip("The guideline section the decision rests on")
+        self.section_picker.setToolTip(self.tr("The guideline section the decision rests on"))
         self.reason_edit = QLineEdit()
-        self.reason_edit.setPlaceholderText("Reason (shown to the annotator)")
-        self.accept_button = QPushButton("✓ Accept")
-        self.reject_button = QPushButton("✗ Reject")
-        self.fix_button = QPushButton("✎ Fix")
+        self.reason_edit.setPlaceholderText(self.tr("Reason (shown to the annotator)"))
+        self.accept_button = QPushButton(self.tr("✓ Accept"))
+        self.reject_button = QPushButton(self.tr("✗ Reject"))
+        self.fix_button = QPushButton(self.tr("✎ Fix"))
         self.fix_button.setToolTip(
-            "Drag the shape or its corners on the canvas first; Fix saves the edited shape "
-            "as a new annotation that replaces this one"
+            self.tr(
+                "Drag the shape or its corners on the canvas first; Fix saves the edited shape "
+                "as a new annotation that replaces this one"
+            )
         )
         for button, decision in (
             (self.accept_button, ReviewDecision.ACCEPT),
@@ -211,7 +242,7 @@ class ReviewPanel(QWidget):
         layout.addWidget(self.reason_edit)
         layout.addLayout(buttons)
         if self.can_audit:
-            self.edge_case_button = QPushButton("Add image as guideline edge case…")
+            self.edge_case_button = QPushButton(self.tr("Add image as guideline edge case…"))
             self.edge_case_button.clicked.connect(lambda: self.ask_edge_case())
             layout.addWidget(self.edge_case_button)
         return box
@@ -277,7 +308,9 @@ class ReviewPanel(QWidget):
             base = self.tabs.tabText(index).split(" (")[0]
             self.tabs.setTabText(index, f"{base} ({self.list_total(key)})")
         role = self.workspace.person.role.value.replace("_", " ")
-        self.title.setText(f"Review · {self.workspace.person.name} ({role})")
+        self.title.setText(
+            self.tr("Review · {name} ({role})").format(name=self.workspace.person.name, role=role)
+        )
 
     def list_total(self, key: str) -> str:
         """How many entries a list holds in all ("200+" until counted, when a page is full)."""
@@ -291,7 +324,7 @@ class ReviewPanel(QWidget):
         current = self.section_picker.currentData()
         self.section_picker.blockSignals(True)
         self.section_picker.clear()
-        self.section_picker.addItem("Guideline section…", None)
+        self.section_picker.addItem(self.tr("Guideline section…"), None)
         if guideline is not None:
             for number in sorted(self.workspace.project.guideline_sections(), key=_section_key):
                 title = section_title(guideline.text, number) or number
@@ -316,16 +349,17 @@ class ReviewPanel(QWidget):
         self.image_annotations.blockSignals(True)
         self.image_annotations.clear()
         for annotation in self.controller.annotations:
-            state = self._decision_text(annotation)
+            state = self._decision_state(annotation)
             if annotation.id in self.controller.pending_geometry:
-                state = "fix pending"
-            mark = " ⟳ re-review" if annotation.id in rereview else ""
+                state = "pending"
+            mark = self.tr(" ⟳ re-review") if annotation.id in rereview else ""
             text = (
                 f"#{annotation.id} {classes.get(annotation.class_id, '?')} — "
-                f"{names.get(annotation.annotator_id, '?')} · {state}{mark}"
+                f"{names.get(annotation.annotator_id, '?')} · {_decision_mark(state)}{mark}"
             )
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, annotation.id)
+            item.setData(_UNDECIDED_ROLE, state == "undecided")
             if state in _STATE_COLORS:
                 item.setForeground(QColor(_STATE_COLORS[state]))
             self.image_annotations.addItem(item)
@@ -333,12 +367,12 @@ class ReviewPanel(QWidget):
                 self.image_annotations.setCurrentItem(item)
         self.image_annotations.blockSignals(False)
 
-    def _decision_text(self, annotation: Annotation) -> str:
+    def _decision_state(self, annotation: Annotation) -> str:
+        """'undecided' or the last decision's value ('accept', 'reject', 'fix')."""
         reviews = self.workspace.project.reviews("annotation", annotation.id)
         if not reviews or reviews[-1].created_at < annotation.updated_at:
-            return "to decide"
-        last = reviews[-1]
-        return _DECISION_MARKS.get(last.decision.value, last.decision.value)
+            return "undecided"
+        return reviews[-1].decision.value
 
     def _on_change(self, change: Change) -> None:
         if change.entity in _WATCHED and not self._closed:
@@ -376,13 +410,15 @@ class ReviewPanel(QWidget):
         queue = self.current_list()
         moved = queue is not None and queue.step(delta)
         if not moved:
-            self.show_message("End of the list.")
+            self.show_message(self.tr("End of the list."))
         return moved
 
     def go_to(self, image_id: int, annotation_id: int = 0) -> bool:
         """Show an image (and select one of its annotations, when given)."""
         if not self.navigate(image_id):
-            self.show_message("That image is not in the image list (check its filter).", True)
+            self.show_message(
+                self.tr("That image is not in the image list (check its filter)."), True
+            )
             return False
         if annotation_id:
             self.select_annotation(annotation_id)
@@ -393,7 +429,9 @@ class ReviewPanel(QWidget):
         """Select an annotation on the canvas (False if it is not shown there)."""
         key = ShapeKey("annotation", annotation_id)
         if self.controller.view.drawn_shape(key) is None:
-            self.show_message(f"Annotation #{annotation_id} is not shown on this image.")
+            self.show_message(
+                self.tr("Annotation #{id} is not shown on this image.").format(id=annotation_id)
+            )
             return False
         self.controller.view.select(key)
         self._on_canvas_selection(key)
@@ -437,7 +475,11 @@ class ReviewPanel(QWidget):
         self.controller.pending_geometry[key.id] = geometry
         self.controller.reload_shapes()
         self.controller.view.select(key)
-        self.show_message(f"Fix of #{key.id} pending: pick a section and press Fix to save it.")
+        self.show_message(
+            self.tr("Fix of #{id} pending: pick a section and press Fix to save it.").format(
+                id=key.id
+            )
+        )
         return True
 
     def pending_fix(self, annotation_id: int) -> Box | Polygon | None:
@@ -449,15 +491,19 @@ class ReviewPanel(QWidget):
         decision = ReviewDecision(decision)
         annotation_id = self.selected_annotation_id()
         if annotation_id is None:
-            self.show_message("Select an annotation on the canvas or in the list first.", True)
+            self.show_message(
+                self.tr("Select an annotation on the canvas or in the list first."), True
+            )
             return None
         section = self.section_picker.currentData()
         if decision is not ReviewDecision.ACCEPT and section is None:
-            self.show_message("Pick the guideline section this decision rests on.", True)
+            self.show_message(self.tr("Pick the guideline section this decision rests on."), True)
             return None
         fix = self.pending_fix(annotation_id)
         if decision is ReviewDecision.FIX and fix is None:
-            self.show_message("Drag the shape or its corners on the canvas, then press Fix.", True)
+            self.show_message(
+                self.tr("Drag the shape or its corners on the canvas, then press Fix."), True
+            )
             return None
         workspace = self.workspace
         try:  # a refusal the panel explains (and offers the guideline for), before the edit
@@ -479,15 +525,17 @@ class ReviewPanel(QWidget):
             )
         )  # undoable: Ctrl+Z takes the decision (and a fix's shape) back
         if not isinstance(undo, WithdrawReview):
-            self.show_message("The decision was not saved (the reason is in the status bar).",
-                              error=True)
+            self.show_message(
+                self.tr("The decision was not saved (the reason is in the status bar)."),
+                error=True,
+            )
             return None
         review = next(r for r in workspace.project.reviews("annotation", annotation_id)
                       if r.id == undo.review_id)
         self.controller.pending_geometry.pop(annotation_id, None)
         self.reason_edit.clear()
         self.reset_section()  # the next decision picks its own section
-        self.show_message(f"#{annotation_id}: {_DECISION_MARKS[decision.value]}")
+        self.show_message(f"#{annotation_id}: {_decision_mark(decision.value)}")
         self._fill_image_annotations()  # the lists follow from the change event
         self._select_next_undecided()
         return review
@@ -505,10 +553,10 @@ class ReviewPanel(QWidget):
     def _select_next_undecided(self) -> None:
         for row in range(self.image_annotations.count()):
             item = self.image_annotations.item(row)
-            if "to decide" in item.text():
+            if item.data(_UNDECIDED_ROLE):
                 self.image_annotations.setCurrentItem(item)
                 return
-        self.show_message("Every annotation on this image is decided. Next in list ▶")
+        self.show_message(self.tr("Every annotation on this image is decided. Next in list ▶"))
 
     # QA lead
 
@@ -523,7 +571,11 @@ class ReviewPanel(QWidget):
             return {}
         self.lists["audit"].set_rows(audit_rows(self.workspace.project, sample))
         total = sum(len(ids) for ids in sample.values())
-        self.show_message(f"Audit sample: {total} annotations from {len(sample)} groups.")
+        self.show_message(
+            self.tr("Audit sample: {total} annotations from {groups} groups.").format(
+                total=total, groups=len(sample)
+            )
+        )
         return sample
 
     def add_edge_case(self, note: str) -> GuidelineExample | None:
@@ -540,17 +592,25 @@ class ReviewPanel(QWidget):
             AddEdgeCaseExample(image_id, note, added_by=self.workspace.person.id)
         )  # undoable: Ctrl+Z takes the example out of the draft again
         if not isinstance(undo, RemoveGuidelineExample):
-            self.show_message("The edge case was not added (the reason is in the status bar).",
-                              error=True)
+            self.show_message(
+                self.tr("The edge case was not added (the reason is in the status bar)."),
+                error=True,
+            )
             return None
         example = undo.example
-        self.show_message(f"Added as an edge case to the draft of the next guideline ({note}).")
+        self.show_message(
+            self.tr("Added as an edge case to the draft of the next guideline ({note}).").format(
+                note=note
+            )
+        )
         return example
 
     def ask_edge_case(self) -> GuidelineExample | None:
         """Ask for a note, then add the current image as a guideline edge case."""
         note, ok = QInputDialog.getMultiLineText(
-            self, "Add as guideline edge case", "What should annotators learn from this image?"
+            self,
+            self.tr("Add as guideline edge case"),
+            self.tr("What should annotators learn from this image?"),
         )
         return self.add_edge_case(note.strip()) if ok and note.strip() else None
 
