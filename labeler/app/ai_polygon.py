@@ -39,10 +39,10 @@ from labeler.app.workspace import Workspace
 from labeler.core.domain import GeometryKind, ImageRecord
 from labeler.core.errors import LabelerError
 from labeler.core.geometry import Box
+from labeler.core.tools import ShapeKey
 
 if TYPE_CHECKING:
     from labeler.core.embedding_cache import EmbeddingCache
-from labeler.core.tools import ShapeKey
 
 LIVE_DECODE_MS = 60.0  # slower decoders preview on click only
 PREFETCH_AHEAD = 2
@@ -354,7 +354,7 @@ class AiPolygonController(QObject):
             return  # nothing previewed now
         request = self._request(last.request.prompt, last.request.tentative)
         self._prompt_at[request.serial] = time.perf_counter()
-        self.service.reshape(request, last.mask)
+        self.service.reshape(request, last.mask, last.score)
 
     # Accepting
 
@@ -379,7 +379,7 @@ class AiPolygonController(QObject):
             return
         request = self._request(prompt, tentative=False, accept=True)
         if last is not None and last.request.prompt == prompt and not last.request.tentative:
-            self.service.reshape(request, last.mask)
+            self.service.reshape(request, last.mask, last.score)
         else:
             self._send(request)
 
@@ -412,7 +412,7 @@ class AiPolygonController(QObject):
                 "tolerance": request.tolerance,
                 "parts": request.parts,
                 "as_box": request.as_box,
-                "score": None if result.score != result.score else round(result.score, 4),
+                "score": round(result.score, 4),
                 "layout": info.layout,
             },
         )

@@ -106,6 +106,9 @@ def outline_mask(
     return tuple(Polygon(tuple((x + x0, y + y0) for x, y in ring)) for ring in rings)
 
 
+_Reshape = tuple[SegmentRequest, np.ndarray, float]  # a request, its mask and its score
+
+
 class _Signals(QObject):
     modelLoaded = Signal(object)
     modelFailed = Signal(str)
@@ -152,7 +155,7 @@ class SegmentationService(QObject):
         self._wanted: list[int] = []  # current image first, then prefetches
         self._queued: set[int] = set()
         self._ready: set[int] = set()
-        self._pending: SegmentRequest | tuple[SegmentRequest, np.ndarray] | None = None
+        self._pending: SegmentRequest | _Reshape | None = None
         self._decoding = False
         self._closed = False
         self.encode_count = 0  # encoder runs (not cache hits), for tests and benchmarks
@@ -287,11 +290,11 @@ class SegmentationService(QObject):
         """Decode a prompt (newest request wins); ``segmented`` or ``segmentFailed`` follows."""
         self._submit(request)
 
-    def reshape(self, request: SegmentRequest, mask: np.ndarray) -> None:
+    def reshape(self, request: SegmentRequest, mask: np.ndarray, score: float) -> None:
         """Outline an already decoded mask again (a new tolerance, parts or box choice)."""
-        self._submit((request, mask))
+        self._submit((request, mask, score))
 
-    def _submit(self, item: SegmentRequest | tuple[SegmentRequest, np.ndarray]) -> None:
+    def _submit(self, item: SegmentRequest | _Reshape) -> None:
         with self._lock:
             pending = self._pending
             keep_accept = isinstance(pending, SegmentRequest) and pending.accept
@@ -311,7 +314,7 @@ class SegmentationService(QObject):
                     self._decoding = False
                     return
             if isinstance(item, tuple):
-                self._outline(*item, score=float("nan"), decode_ms=0.0)
+                self._outline(*item, decode_ms=0.0)
             else:
                 self._decode(item)
 
