@@ -201,7 +201,7 @@ class GoldStore(StoreBase):
     def gold_answer_annotation_ids(self) -> set[int]:
         """Annotations on gold images that are not part of their reference (gold answers)."""
         rows = self._tuples(
-            "SELECT a.id FROM annotations a JOIN gold_images g ON g.image_id = a.image_id "
+            "SELECT a.id FROM gold_images g CROSS JOIN annotations a ON a.image_id = g.image_id "
             "WHERE NOT EXISTS (SELECT 1 FROM gold_reference r WHERE r.image_id = a.image_id "
             "AND r.annotation_id = a.id)"
         )
@@ -215,14 +215,15 @@ class GoldStore(StoreBase):
         """
         rows = self._tuples(
             "SELECT w.image_id, w.person_id, w.answered_at, w.guideline_version_id "
-            "FROM answers w JOIN gold_images g ON g.image_id = w.image_id "
+            "FROM gold_images g CROSS JOIN answers w ON w.image_id = g.image_id "
             "WHERE w.answered_at > g.marked_at "
             "UNION SELECT x.image_id, x.annotator_id, NULL, MAX(x.guideline_version_id) "
-            "FROM annotations x JOIN gold_images g ON g.image_id = x.image_id "
+            "FROM gold_images g CROSS JOIN annotations x ON x.image_id = g.image_id "
             f"WHERE x.created_at > g.marked_at AND {MADE} AND NOT EXISTS (SELECT 1 FROM answers w "
             "WHERE w.image_id = x.image_id AND w.person_id = x.annotator_id AND "
             "w.answered_at <= g.marked_at) AND NOT EXISTS (SELECT 1 FROM gold_reference r "
-            "WHERE r.annotation_id = x.id) GROUP BY x.image_id, x.annotator_id "
+            "WHERE r.image_id = x.image_id AND r.annotation_id = x.id) "
+            "GROUP BY x.image_id, x.annotator_id "
             "ORDER BY 1, 2"
         )
         sides: dict[tuple[int, int], GoldAnswerSide] = {}
@@ -240,9 +241,10 @@ class GoldStore(StoreBase):
         """
         rows = self._tuples(
             "SELECT x.id, x.image_id, x.annotator_id, x.class_id, x.kind, x.x1, x.y1, x.x2, "
-            "x.y2, x.points FROM annotations x JOIN gold_images g ON g.image_id = x.image_id "
-            f"WHERE {MADE} AND NOT EXISTS (SELECT 1 FROM gold_reference r "
-            "WHERE r.annotation_id = x.id) ORDER BY x.id"
+            "x.y2, x.points FROM gold_images g CROSS JOIN annotations x "
+            f"ON x.image_id = g.image_id WHERE {MADE} AND NOT EXISTS (SELECT 1 FROM "
+            "gold_reference r WHERE r.image_id = x.image_id AND r.annotation_id = x.id) "
+            "ORDER BY x.id"
         )
         return [
             (int(i), int(im), int(p), int(c), _geometry(k, x1, y1, x2, y2, pts))
