@@ -48,9 +48,10 @@ class AnnotationStore(StoreBase):
         row = self._db.query_one("SELECT width, height FROM images WHERE id = ?", (image_id,))
         if row is None:
             raise UnknownEntityError(f"no image with id {image_id}")
-        kind = self._db.scalar("SELECT kind FROM classes WHERE id = ?", (class_id,))
-        if kind is None:
+        kind_value = self._db.scalar("SELECT kind FROM classes WHERE id = ?", (class_id,))
+        if kind_value is None:
             raise UnknownEntityError(f"no class with id {class_id}")
+        kind = str(kind_value)
         if (kind == GeometryKind.TAG) != isinstance(geometry, Tag):
             raise GeometryError(f"a {geometry.kind} cannot carry a {kind} class")
         return validate_geometry(geometry, (row["width"], row["height"]))

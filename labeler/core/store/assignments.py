@@ -15,6 +15,7 @@ from labeler.core.domain import Annotation, Assignment, AssignmentTask, Role
 from labeler.core.errors import LabelerError, UnknownEntityError
 from labeler.core.events import Change, Entity
 from labeler.core.store.base import StoreBase
+from labeler.core.store.database import SqlValue
 from labeler.core.store.rows import annotation_from_row, assignment_from_row, now_iso
 
 # What each role may do; the GUI asks :meth:`AssignmentStore.can` before offering a mode.
@@ -118,7 +119,8 @@ class AssignmentStore(StoreBase):
         open_only: bool = False,
     ) -> list[Assignment]:
         """Assignments, filtered by image, person, task and (optionally) not yet done."""
-        sql, params = "SELECT * FROM assignments WHERE 1 = 1", []
+        sql = "SELECT * FROM assignments WHERE 1 = 1"
+        params: list[SqlValue] = []
         for column, value in (("image_id", image_id), ("person_id", person_id)):
             if value is not None:
                 sql += f" AND {column} = ?"

@@ -24,12 +24,15 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from labeler.core.errors import NotAProjectError, ProjectError, ProjectReadOnlyError
 
 if TYPE_CHECKING:
     import sqlite_utils
+
+# What one SQLite column of a row can hold (the storage classes INTEGER, REAL, TEXT, BLOB, NULL).
+SqlValue: TypeAlias = int | float | str | bytes | None
 
 BUSY_TIMEOUT_MS = 5000
 # After busy_timeout, BEGIN IMMEDIATE is tried again; past this the user is told.
@@ -253,7 +256,7 @@ class Database:
         cursor.row_factory = sqlite3.Row
         return cursor.fetchone()
 
-    def scalar(self, sql: str, params: tuple | dict = ()) -> object:
+    def scalar(self, sql: str, params: tuple | dict = ()) -> SqlValue:
         """The single value of a read query (None when no row)."""
         row = self.conn.execute(sql, params).fetchone()
         return row[0] if row else None

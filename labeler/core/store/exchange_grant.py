@@ -173,7 +173,8 @@ class GrantCheck:
     def _check_people(self, rows: list[dict[str, Any]]) -> None:
         for i, row in enumerate(rows):
             name, role = row["name"], row["role"]
-            existing = self._db.scalar("SELECT role FROM people WHERE name = ?", (name,))
+            role_value = self._db.scalar("SELECT role FROM people WHERE name = ?", (name,))
+            existing = None if role_value is None else str(role_value)
             if existing is not None and existing != role:
                 raise _fail(
                     f"people[{i}].role",

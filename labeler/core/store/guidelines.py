@@ -35,6 +35,7 @@ from labeler.core.guideline_text import (
 )
 from labeler.core.store.base import StoreBase
 from labeler.core.store.class_names import class_renames, renamed_in_force
+from labeler.core.store.database import SqlValue
 from labeler.core.store.rows import (
     example_from_row,
     geometry_from_row,
@@ -580,7 +581,8 @@ class GuidelineStore(StoreBase):
 
     def acknowledgements(self, version_id: int | None = None) -> list[Acknowledgement]:
         """Acknowledgements, oldest first, optionally of one version."""
-        sql, params = "SELECT * FROM acknowledgements", ()
+        sql = "SELECT * FROM acknowledgements"
+        params: tuple[SqlValue, ...] = ()
         if version_id is not None:
             sql, params = sql + " WHERE version_id = ?", (version_id,)
         rows = self._db.query(sql + " ORDER BY at, person_id", params)
@@ -665,7 +667,8 @@ class GuidelineStore(StoreBase):
 
     def reviews(self, target_kind: str | None = None, target_id: int | None = None) -> list[Review]:
         """Reviews, optionally of one target."""
-        sql, params = "SELECT * FROM reviews WHERE 1 = 1", []
+        sql = "SELECT * FROM reviews WHERE 1 = 1"
+        params: list[SqlValue] = []
         if target_kind is not None:
             sql += " AND target_kind = ?"
             params.append(target_kind)

@@ -10,6 +10,7 @@ from labeler.core.domain import ImageRecord, ImageStatus
 from labeler.core.errors import UnknownEntityError
 from labeler.core.events import Change, Entity
 from labeler.core.store.base import StoreBase
+from labeler.core.store.database import SqlValue
 from labeler.core.store.rows import image_from_row, now_iso
 
 if TYPE_CHECKING:
@@ -91,7 +92,8 @@ class ImageStore(StoreBase):
         self, status: ImageStatus | str | None = None, limit: int | None = None, offset: int = 0
     ) -> list[ImageRecord]:
         """Images in the order they were added, optionally of one status."""
-        sql, params = "SELECT * FROM images", []
+        sql = "SELECT * FROM images"
+        params: list[SqlValue] = []
         if status is not None:
             sql += " WHERE status = ?"
             params.append(ImageStatus(status).value)
@@ -112,7 +114,8 @@ class ImageStore(StoreBase):
         and/or by that person; ``path_contains``: case-insensitive text in the path.
         One query, so a browser can filter 100k images without loading records.
         """
-        sql, params = "SELECT i.id FROM images i WHERE 1 = 1", []
+        sql = "SELECT i.id FROM images i WHERE 1 = 1"
+        params: list[SqlValue] = []
         if status is not None:
             sql += " AND i.status = ?"
             params.append(ImageStatus(status).value)

@@ -27,7 +27,7 @@ from labeler.core.store.answers import AnswerStore
 from labeler.core.store.assignments import AssignmentStore
 from labeler.core.store.bulk import BulkLoadStore, BulkStore
 from labeler.core.store.class_edits import ClassEditStore
-from labeler.core.store.database import Database, connect_read_only
+from labeler.core.store.database import Database, SqlValue, connect_read_only
 from labeler.core.store.exchange import ExchangeStore
 from labeler.core.store.gold import GoldStore
 from labeler.core.store.guidelines import GuidelineStore
@@ -201,7 +201,8 @@ class Project(
 
     def events(self, entity: str | None = None, entity_id: int | None = None) -> list[Event]:
         """The audit log, oldest first, optionally for one entity."""
-        sql, params = "SELECT * FROM events WHERE 1 = 1", []
+        sql = "SELECT * FROM events WHERE 1 = 1"
+        params: list[SqlValue] = []
         if entity is not None:
             sql += " AND entity = ?"
             params.append(entity)

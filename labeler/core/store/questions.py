@@ -29,6 +29,7 @@ from labeler.core.errors import LabelerError, UnknownEntityError
 from labeler.core.events import Change, Entity
 from labeler.core.geometry import Tag
 from labeler.core.store.base import StoreBase
+from labeler.core.store.database import SqlValue
 from labeler.core.store.rows import geometry_from_row, now_iso
 
 MAX_QUESTION_TEXT = 4_000
@@ -440,7 +441,8 @@ class QuestionStore(StoreBase):
 
         ``limit``: at most that many (a page of the inbox).
         """
-        sql, params = "SELECT * FROM questions WHERE 1 = 1", []
+        sql = "SELECT * FROM questions WHERE 1 = 1"
+        params: list[SqlValue] = []
         if state is not None:
             sql += " AND state = ?"
             params.append(QuestionState(state).value)

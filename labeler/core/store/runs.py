@@ -272,7 +272,7 @@ class RunStore(StoreBase):
                 )
                 self._notify(
                     Change(
-                        "prediction",
+                        Entity.PREDICTION,
                         "reject" if rejected else "restore",
                         (prediction_id,),
                         (prediction.image_id,),
