@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -37,18 +38,25 @@ def diff_line_html(line: str) -> str:
 
 def diff_html(diff: GuidelineDiff) -> str:
     """The whole comparison as HTML: summary, text diff, then one diff per changed class rule."""
-    old = f"v{diff.old_number}" if diff.old_number is not None else "draft"
-    new = f"v{diff.new_number}" if diff.new_number is not None else "draft"
-    changed = ", ".join(diff.changed_classes) or "none"
+    draft = QCoreApplication.translate("guideline_diff", "draft")
+    old = f"v{diff.old_number}" if diff.old_number is not None else draft
+    new = f"v{diff.new_number}" if diff.new_number is not None else draft
+    changed = html.escape(", ".join(diff.changed_classes)) or QCoreApplication.translate(
+        "guideline_diff", "none"
+    )
+    summary = QCoreApplication.translate(
+        "guideline_diff", "Classes changed: {classes} · examples added {added}, removed {removed}"
+    ).format(classes=f"<b>{changed}</b>", added=diff.examples_added, removed=diff.examples_removed)
+    same = QCoreApplication.translate("guideline_diff", "The text is the same.")
     parts = [
         f"<h3>{old} → {new}</h3>",
-        f"<p>Classes changed: <b>{html.escape(changed)}</b> · examples added "
-        f"{diff.examples_added}, removed {diff.examples_removed}</p>",
-        "<h4>Text</h4>",
-        _block(diff.text) if diff.text else "<p><i>The text is the same.</i></p>",
+        f"<p>{summary}</p>",
+        "<h4>{}</h4>".format(QCoreApplication.translate("guideline_diff", "Text")),
+        _block(diff.text) if diff.text else f"<p><i>{same}</i></p>",
     ]
+    rule = QCoreApplication.translate("guideline_diff", "Rule: {name}")
     for name, lines in sorted(diff.rules.items()):
-        parts.append(f"<h4>Rule: {html.escape(name)}</h4>")
+        parts.append(f"<h4>{rule.format(name=html.escape(name))}</h4>")
         parts.append(_block(lines))
     return "".join(parts)
 
@@ -64,14 +72,14 @@ class GuidelineDiffDialog(QDialog):
     def __init__(self, project: Project, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.project = project
-        self.setWindowTitle("Compare guideline versions")
+        self.setWindowTitle(self.tr("Compare guideline versions"))
         self.resize(760, 680)
         self.old_picker = QComboBox()
         self.new_picker = QComboBox()
         versions = project.guideline_versions()
         choices: list[tuple[str, int | None]] = [(f"v{v.number}", v.number) for v in versions]
         if project.draft_guideline() is not None:
-            choices.append(("draft (next version)", None))
+            choices.append((self.tr("draft (next version)"), None))
         for picker in (self.old_picker, self.new_picker):
             for label, number in choices:
                 picker.addItem(label, number)
@@ -80,9 +88,9 @@ class GuidelineDiffDialog(QDialog):
         self.browser = QTextBrowser()
         self.browser.setOpenLinks(False)
         pickers = QHBoxLayout()
-        pickers.addWidget(QLabel("Compare"))
+        pickers.addWidget(QLabel(self.tr("Compare")))
         pickers.addWidget(self.old_picker)
-        pickers.addWidget(QLabel("with"))
+        pickers.addWidget(QLabel(self.tr("with")))
         pickers.addWidget(self.new_picker)
         pickers.addStretch(1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -104,7 +112,9 @@ class GuidelineDiffDialog(QDialog):
     def refresh(self) -> None:
         """Recompute the diff of the picked versions (core errors are shown as text)."""
         if self.old_picker.count() == 0:
-            self.browser.setHtml("<p>No guideline version has been published yet.</p>")
+            self.browser.setHtml(
+                "<p>{}</p>".format(self.tr("No guideline version has been published yet."))
+            )
             return
         old, new = self.old_picker.currentData(), self.new_picker.currentData()
         try:

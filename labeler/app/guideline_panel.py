@@ -37,14 +37,16 @@ class GuidelinePanel(QWidget):
         self.class_id = class_id
         guideline = self.workspace.project.current_guideline()
         if guideline is None:
-            self.title.setText("Guideline")
+            self.title.setText(self.tr("Guideline"))
             self.browser.setPlainText(
-                "No guideline has been published for this project yet.\n\n"
-                "A QA lead publishes one; it then shows here, per class."
+                self.tr(
+                    "No guideline has been published for this project yet.\n\n"
+                    "A QA lead publishes one; it then shows here, per class."
+                )
             )
             return
         label_class = self.workspace.label_class(class_id) if class_id is not None else None
-        version = f"v{guideline.number}" if guideline.number is not None else "draft"
+        version = f"v{guideline.number}" if guideline.number is not None else self.tr("draft")
         text = guideline.text
         if label_class is not None:  # a renamed class keeps its section under its old name
             project = self.workspace.project
@@ -53,11 +55,19 @@ class GuidelinePanel(QWidget):
             section = next((sections[name] for name in names if name in sections), None)
             if section:
                 text = section
-                self.title.setText(f"Guideline {version} · {label_class.name}")
+                self.title.setText(
+                    self.tr("Guideline {version} · {name}").format(
+                        version=version, name=label_class.name
+                    )
+                )
             else:
-                self.title.setText(f"Guideline {version} (no section for {label_class.name})")
+                self.title.setText(
+                    self.tr("Guideline {version} (no section for {name})").format(
+                        version=version, name=label_class.name
+                    )
+                )
         else:
-            self.title.setText(f"Guideline {version}")
+            self.title.setText(self.tr("Guideline {version}").format(version=version))
         self.browser.setMarkdown(text)
 
     def _on_change(self, change: Change) -> None:

@@ -10,12 +10,13 @@ false positives and false negatives; double-clicking one opens it in the canvas.
 
 from __future__ import annotations
 
+import html
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -102,18 +103,23 @@ def _value(metric: Any) -> float | None:
 
 
 def _fmt(value: float | None, digits: int = 2) -> str:
-    return "n/a" if value is None else f"{value:.{digits}f}"
+    return QCoreApplication.translate("qa_view", "n/a") if value is None else f"{value:.{digits}f}"
 
 
 class SliceList(QTreeWidget):
     """False positives or false negatives: one row per object, double-click opens it."""
 
-    COLUMNS = ("Image", "Class", "Reason", "Score")
+    COLUMNS = (
+        QT_TRANSLATE_NOOP("SliceList", "Image"),
+        QT_TRANSLATE_NOOP("SliceList", "Class"),
+        QT_TRANSLATE_NOOP("SliceList", "Reason"),
+        QT_TRANSLATE_NOOP("SliceList", "Score"),
+    )
 
     def __init__(self, kind: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.kind = kind
-        self.setHeaderLabels(list(self.COLUMNS))
+        self.setHeaderLabels([QCoreApplication.translate("SliceList", c) for c in self.COLUMNS])
         self.setRootIsDecorated(False)
         self.setAlternatingRowColors(True)
         self.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -171,32 +177,32 @@ class QaView(QWidget):
 
     def _build(self) -> None:
         self.run_box = QComboBox()
-        self.run_box.addItem("No model run yet", None)
+        self.run_box.addItem(self.tr("No model run yet"), None)
         self.run_box.activated.connect(self._on_run_picked)
-        refresh = QPushButton("Refresh")
+        refresh = QPushButton(self.tr("Refresh"))
         refresh.clicked.connect(self.refresh)
-        self.status_label = QLabel("Not computed yet")
+        self.status_label = QLabel(self.tr("Not computed yet"))
         self.status_label.setObjectName("secondaryText")
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
         top = QHBoxLayout()
-        top.addWidget(QLabel("Model run"))
+        top.addWidget(QLabel(self.tr("Model run")))
         top.addWidget(self.run_box, 1)
         top.addWidget(refresh)
         self.tabs = QTabWidget()
         self.tabs.addTab(
             self._cards_page(
                 [
-                    ("class_f1", "Agreement per class (object F1 between annotators)"),
-                    ("class_iou", "Mean IoU of matched objects per class"),
-                    ("person_f1", "Agreement per person (F1 against the consensus)"),
-                    ("version_f1", "Agreement per guideline version (F1)"),
-                    ("week_f1", "Trend: agreement per week (F1)"),
-                    ("tag_kappa", "Image tags: Fleiss' kappa per class"),
+                    ("class_f1", self.tr("Agreement per class (object F1 between annotators)")),
+                    ("class_iou", self.tr("Mean IoU of matched objects per class")),
+                    ("person_f1", self.tr("Agreement per person (F1 against the consensus)")),
+                    ("version_f1", self.tr("Agreement per guideline version (F1)")),
+                    ("week_f1", self.tr("Trend: agreement per week (F1)")),
+                    ("tag_kappa", self.tr("Image tags: Fleiss' kappa per class")),
                 ]
             ),
-            "Agreement",
+            self.tr("Agreement"),
         )
         self.model_summary = QLabel()
         self.model_summary.setWordWrap(True)
@@ -204,20 +210,20 @@ class QaView(QWidget):
         self.tabs.addTab(
             self._cards_page(
                 [
-                    ("class_ap", "Average precision per class (AP, IoU .50:.95)"),
-                    ("confusion", "Confusion matrix (rows: truth, columns: predicted)"),
-                    ("pr50", "Precision–recall at IoU 0.5"),
-                    ("pr75", "Precision–recall at IoU 0.75"),
+                    ("class_ap", self.tr("Average precision per class (AP, IoU .50:.95)")),
+                    ("confusion", self.tr("Confusion matrix (rows: truth, columns: predicted)")),
+                    ("pr50", self.tr("Precision–recall at IoU 0.5")),
+                    ("pr75", self.tr("Precision–recall at IoU 0.75")),
                 ],
                 header=self.model_summary,
             ),
-            "Model",
+            self.tr("Model"),
         )
         self.false_positives = SliceList("false_positives")
         self.false_negatives = SliceList("false_negatives")
-        self.tabs.addTab(self._slices_page(), "Errors")
+        self.tabs.addTab(self._slices_page(), self.tr("Errors"))
         self.compare_view = CompareView(self.workspace, self.controller)
-        self.tabs.addTab(self.compare_view, "Compare runs")
+        self.tabs.addTab(self.compare_view, self.tr("Compare runs"))
         self.vendor_tabs = add_vendor_tabs(self)  # "Vendors" and "Gold"
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -247,7 +253,8 @@ class QaView(QWidget):
     def _slices_page(self) -> QWidget:
         page = QWidget()
         layout = QGridLayout(page)
-        self.fp_title, self.fn_title = QLabel("False positives"), QLabel("False negatives")
+        self.fp_title = QLabel(self.tr("False positives"))
+        self.fn_title = QLabel(self.tr("False negatives"))
         for column, (title, tree) in enumerate(
             ((self.fp_title, self.false_positives), (self.fn_title, self.false_negatives))
         ):
@@ -259,7 +266,7 @@ class QaView(QWidget):
                     tree, tree.indexOfTopLevelItem(item)
                 )
             )
-        hint = QLabel("Double-click (or Enter) opens the object in the canvas.")
+        hint = QLabel(self.tr("Double-click (or Enter) opens the object in the canvas."))
         hint.setObjectName("secondaryText")
         layout.addWidget(hint, 2, 0, 1, 2)
         self.error_slices = ErrorSliceButtons(self.workspace, lambda: self._run_id)
@@ -325,11 +332,13 @@ class QaView(QWidget):
 
     def _on_busy(self, busy: bool) -> None:
         if busy:
-            self.status_label.setText("Computing agreement and model metrics…")
+            self.status_label.setText(self.tr("Computing agreement and model metrics…"))
 
     def _on_failed(self, message: str) -> None:
         self.error = message
-        self.status_label.setText(f"Could not compute the QA figures: {message}")
+        self.status_label.setText(
+            self.tr("Could not compute the QA figures: {message}").format(message=message)
+        )
 
     def _on_result(self, data: QaData) -> None:
         self.error = None
@@ -339,14 +348,16 @@ class QaView(QWidget):
         self._show_agreement(data.agreement)
         self._show_diagnosis(data)
         stamp = time.strftime("%H:%M:%S", time.localtime(data.computed_at))
-        self.status_label.setText(f"Updated {stamp} · recomputed when labels change")
+        self.status_label.setText(
+            self.tr("Updated {time} · recomputed when labels change").format(time=stamp)
+        )
 
     def _update_runs(self, data: QaData) -> None:
         box = self.run_box
         box.blockSignals(True)
         box.clear()
         if not data.runs:
-            box.addItem("No model run yet", None)
+            box.addItem(self.tr("No model run yet"), None)
         for run_id, label in data.runs:
             box.addItem(label, run_id)
         box.setCurrentIndex(max(0, box.findData(data.run_id)))
@@ -356,13 +367,21 @@ class QaView(QWidget):
 
     def _show_agreement(self, report: dict[str, Any]) -> None:
         objects = report.get("objects") or {}
-        people = ", ".join(report.get("annotators", [])) or "nobody yet"
-        parts = [f"<b>{people}</b>", f"{report.get('images_compared', 0)} images compared"]
+        names = ", ".join(report.get("annotators", []))
+        people = html.escape(names) if names else self.tr("nobody yet")
+        compared = report.get("images_compared", 0)
+        parts = [f"<b>{people}</b>", self.tr("%n images compared", "", compared)]
         if objects:
             parts += [
-                f"object F1 <b>{_fmt(_value(objects.get('f1')))}</b>",
-                f"Krippendorff's α <b>{_fmt(_value(objects.get('krippendorff_alpha')))}</b>",
-                f"mean IoU <b>{_fmt(_value(objects.get('mean_iou')))}</b>",
+                self.tr("object F1 {value}").format(
+                    value=f"<b>{_fmt(_value(objects.get('f1')))}</b>"
+                ),
+                self.tr("Krippendorff's α {value}").format(
+                    value=f"<b>{_fmt(_value(objects.get('krippendorff_alpha')))}</b>"
+                ),
+                self.tr("mean IoU {value}").format(
+                    value=f"<b>{_fmt(_value(objects.get('mean_iou')))}</b>"
+                ),
             ]
         self.summary.setText(" · ".join(parts))
         per_class = objects.get("per_class", [])
@@ -379,15 +398,16 @@ class QaView(QWidget):
         self._bars(
             "tag_kappa",
             [(t["class"], _value(t.get("fleiss_kappa"))) for t in tags.get("per_class", [])],
-            empty="This project has no image-level tag classes.",
+            empty=self.tr("This project has no image-level tag classes."),
         )
 
     def _bars(
         self,
         name: str,
         bars: list[tuple[str, float | None]],
-        empty: str = "Nothing to compare yet: two people must label the same images.",
+        empty: str = "",
     ) -> None:
+        empty = empty or self.tr("Nothing to compare yet: two people must label the same images.")
         card = self.cards[name]
         if not bars or all(v is None for _, v in bars):
             card.show_empty(empty)
@@ -400,7 +420,9 @@ class QaView(QWidget):
         if len(points) < 2:
             self._bars("week_f1", weeks)
             if points:
-                card.note.setText("One week of labels so far: the trend line starts next week.")
+                card.note.setText(
+                    self.tr("One week of labels so far: the trend line starts next week.")
+                )
                 card.note.setVisible(True)
             return
         xs = [i / (len(points) - 1) for i in range(len(points))]
@@ -419,30 +441,30 @@ class QaView(QWidget):
     def _show_diagnosis(self, data: QaData) -> None:
         diagnosis = data.diagnosis
         if diagnosis is None:
-            reason = data.diagnosis_error or (
+            reason = data.diagnosis_error or self.tr(
                 "No finished model run yet: pre-label images (File ▸ Pre-label all new images) "
                 "to see the model's precision, recall and errors here."
             )
             self.model_summary.setText(reason)
             for name in ("class_ap", "confusion", "pr50", "pr75"):
-                self.cards[name].show_empty("No model diagnosis.")
+                self.cards[name].show_empty(self.tr("No model diagnosis."))
             self.false_positives.set_items([])
             self.false_negatives.set_items([])
-            self.fp_title.setText("False positives")
-            self.fn_title.setText("False negatives")
+            self.fp_title.setText(self.tr("False positives"))
+            self.fn_title.setText(self.tr("False negatives"))
             return
         self._model_summary(diagnosis)
         self._bars(
             "class_ap",
             [(c["class"], c.get("ap")) for c in diagnosis.get("per_class", [])],
-            empty="No class has truth objects on the images the run covered.",
+            empty=self.tr("No class has truth objects on the images the run covered."),
         )
         matrix = diagnosis.get("confusion_matrix") or {}
         card = self.cards["confusion"]
         if matrix.get("labels"):
             card.show_chart(heatmap(matrix["labels"], matrix["matrix"], card.title.text()))
         else:
-            card.show_empty("No objects to compare.")
+            card.show_empty(self.tr("No objects to compare."))
         for name, iou in (("pr50", 0.5), ("pr75", 0.75)):
             curves = [c for c in diagnosis.get("pr_curves", []) if c["iou"] == iou]
             series = [(c["class"], c["recall"], c["precision"]) for c in curves]
@@ -450,7 +472,9 @@ class QaView(QWidget):
                 svg = line_chart(series, self.cards[name].title.text(), width=CHART_WIDTH)
                 self.cards[name].show_chart(svg)
             else:
-                self.cards[name].show_empty("No truth objects on the images the run covered.")
+                self.cards[name].show_empty(
+                    self.tr("No truth objects on the images the run covered.")
+                )
         self._slices(diagnosis)
 
     def _model_summary(self, diagnosis: dict[str, Any]) -> None:
@@ -458,18 +482,27 @@ class QaView(QWidget):
         metrics = diagnosis.get("metrics", {})
         shown = [("AP", "AP"), ("AP50", "AP50"), ("AP75", "AP75"), ("AR100", "AR@100")]
         numbers = " · ".join(f"{label} <b>{_fmt(metrics.get(key), 3)}</b>" for key, label in shown)
+        model = html.escape(str(run.get("model", "?")))
+        text = self.tr(
+            "{model} (run #{id}) on {images} image(s){left_out}, {truth} truth objects, "
+            "{predictions} predictions"
+        ).format(
+            model=f"<b>{model}</b>",
+            id=run.get("id"),
+            images=diagnosis.get("images", 0),
+            left_out=html.escape(_left_out_text(diagnosis)),
+            truth=diagnosis.get("truth_objects", 0),
+            predictions=diagnosis.get("predictions", 0),
+        )
+        truth = self.tr("Truth: {truth}").format(truth=html.escape(str(diagnosis.get("truth", ""))))
         self.model_summary.setText(
-            f"<b>{run.get('model', '?')}</b> (run #{run.get('id')}) on "
-            f"{diagnosis.get('images', 0)} image(s){_left_out_text(diagnosis)}, "
-            f"{diagnosis.get('truth_objects', 0)} truth "
-            f"objects, {diagnosis.get('predictions', 0)} predictions · {numbers}<br>"
-            f"<span style='color:#9aa0a8'>Truth: {diagnosis.get('truth', '')}</span>"
+            f"{text} · {numbers}<br><span style='color:#9aa0a8'>{truth}</span>"
         )
 
     def _slices(self, diagnosis: dict[str, Any]) -> None:
         for tree, title, key, name in (
-            (self.false_positives, self.fp_title, "false_positives", "False positives"),
-            (self.false_negatives, self.fn_title, "false_negatives", "False negatives"),
+            (self.false_positives, self.fp_title, "false_positives", self.tr("False positives")),
+            (self.false_negatives, self.fn_title, "false_negatives", self.tr("False negatives")),
         ):
             part = diagnosis.get(key) or {}
             items = part.get("items", [])
@@ -477,15 +510,20 @@ class QaView(QWidget):
             reasons = ", ".join(
                 f"{n} {r.replace('_', ' ')}" for r, n in part.get("by_reason", {}).items()
             )
-            shown = f" (first {len(items)})" if len(items) < part.get("total", 0) else ""
+            shown = (
+                self.tr(" (first {count})").format(count=len(items))
+                if len(items) < part.get("total", 0)
+                else ""
+            )
             title.setText(
                 f"{name}: {part.get('total', 0)}{shown}" + (f" — {reasons}" if reasons else "")
             )
 
 
 def _left_out_text(diagnosis: dict[str, Any]) -> str:
-    """" (left out: not answered by anyone 3)" when some images were not evaluated."""
+    """The note ' (left out: not answered by anyone 3)' when some images were not evaluated."""
     left = diagnosis.get("images_left_out") or {}
     if not left:
         return ""
-    return " (left out: " + ", ".join(f"{k} {v}" for k, v in sorted(left.items())) + ")"
+    listed = ", ".join(f"{k} {v}" for k, v in sorted(left.items()))
+    return QCoreApplication.translate("qa_view", " (left out: {listed})").format(listed=listed)

@@ -16,7 +16,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
+    QCoreApplication,
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -62,6 +64,27 @@ ALL = "All"
 SOURCE_ALL, SOURCE_PEOPLE = "all", "people"
 TRIAGE_WIDTH = 600
 FILTERS = ("type", "class", "person", "guideline")
+_FILTER_TITLES = {
+    "type": QT_TRANSLATE_NOOP("TriagePanel", "Type"),
+    "class": QT_TRANSLATE_NOOP("TriagePanel", "Class"),
+    "person": QT_TRANSLATE_NOOP("TriagePanel", "Person"),
+    "guideline": QT_TRANSLATE_NOOP("TriagePanel", "Guideline"),
+}
+_TYPE_TITLES = {  # the disagreement types' names for people (canvas/overlays.py TYPE_STYLES)
+    "missing": QT_TRANSLATE_NOOP("TriagePanel", "Missing"),
+    "extra": QT_TRANSLATE_NOOP("TriagePanel", "Extra"),
+    "class_mismatch": QT_TRANSLATE_NOOP("TriagePanel", "Class mismatch"),
+    "low_overlap": QT_TRANSLATE_NOOP("TriagePanel", "Low overlap"),
+    "tag_mismatch": QT_TRANSLATE_NOOP("TriagePanel", "Tag mismatch"),
+}
+
+
+def type_title(kind: str) -> str:
+    """A disagreement type's name in the user's language."""
+    source = _TYPE_TITLES.get(kind)
+    return QCoreApplication.translate("TriagePanel", source) if source else type_style(kind).title
+
+
 _WATCHED = frozenset(
     {
         Entity.ANNOTATION,
@@ -110,16 +133,30 @@ class TriageItem:
         d = self.disagreement
         kind = self.kind
         if kind == "missing":
-            return f"{d.a_class} only by {_short(d.side_a)}"
+            only = QCoreApplication.translate("TriageItem", "{name} only by {side}")
+            return only.format(name=d.a_class, side=_short(d.side_a))
         if kind == "extra":
             score = f" ({d.score:.2f})" if d.score is not None else ""
-            return f"{d.b_class}{score} only by {_short(d.side_b)}"
+            only = QCoreApplication.translate("TriageItem", "{name} only by {side}")
+            return only.format(name=f"{d.b_class}{score}", side=_short(d.side_b))
         if kind == "class_mismatch":
-            return f"{d.a_class} ({_short(d.side_a)}) vs {d.b_class} ({_short(d.side_b)})"
+            versus = QCoreApplication.translate("TriageItem", "{a} ({side_a}) vs {b} ({side_b})")
+            return versus.format(
+                a=d.a_class, side_a=_short(d.side_a), b=d.b_class, side_b=_short(d.side_b)
+            )
         if kind == "low_overlap":
-            return f"{d.a_class}, IoU {d.iou or 0:.2f} ({_short(d.side_a)} vs {_short(d.side_b)})"
+            overlap = QCoreApplication.translate(
+                "TriageItem", "{name}, IoU {iou} ({side_a} vs {side_b})"
+            )
+            return overlap.format(
+                name=d.a_class,
+                iou=f"{d.iou or 0:.2f}",
+                side_a=_short(d.side_a),
+                side_b=_short(d.side_b),
+            )
         tag = d.a_class or d.b_class
-        return f"tag {tag} only by {_short(d.side_a if d.a_class else d.side_b)}"
+        only = QCoreApplication.translate("TriageItem", "tag {name} only by {side}")
+        return only.format(name=tag, side=_short(d.side_a if d.a_class else d.side_b))
 
     def key(self) -> tuple[Any, ...]:
         """Identity across recomputations (to keep the selection)."""
@@ -175,7 +212,9 @@ def compute_triage(path: Path, source: str, progress: Progress | None = None) ->
 
 def _short(side: str) -> str:
     """A side's name as the queue shows it (``model run 3`` -> ``model``)."""
-    return "model" if side.startswith("model run") else side
+    return (
+        QCoreApplication.translate("TriageItem", "model") if side.startswith("model run") else side
+    )
 
 
 def _version(d: Disagreement, model: bool, versions: dict[int, str]) -> str:
@@ -188,7 +227,13 @@ def _version(d: Disagreement, model: bool, versions: dict[int, str]) -> str:
 class TriageTableModel(QAbstractTableModel):
     """The filtered queue as a table: severity, type, image, what differs, who, guideline."""
 
-    HEADERS = ("Severity", "Type", "Image", "What differs", "Ver.")
+    HEADERS = (
+        QT_TRANSLATE_NOOP("TriageTableModel", "Severity"),
+        QT_TRANSLATE_NOOP("TriageTableModel", "Type"),
+        QT_TRANSLATE_NOOP("TriageTableModel", "Image"),
+        QT_TRANSLATE_NOOP("TriageTableModel", "What differs"),
+        QT_TRANSLATE_NOOP("TriageTableModel", "Ver."),
+    )
     WIDTHS = (66, 134, 140, 0, 40)
 
     def __init__(self) -> None:
@@ -212,7 +257,7 @@ class TriageTableModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         """Column titles."""
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
+            return QCoreApplication.translate("TriageTableModel", self.HEADERS[section])
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
@@ -223,7 +268,7 @@ class TriageTableModel(QAbstractTableModel):
             d = item.disagreement
             return (
                 f"{d.severity:.2f}",
-                type_style(item.kind).title,
+                type_title(item.kind),
                 item.image_name,
                 item.describe(),
                 item.guideline,
@@ -234,9 +279,15 @@ class TriageTableModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
             d = item.disagreement
-            return (
-                f"{type_style(item.kind).title}: {item.describe()}\non {item.image_name}, "
-                f"{d.side_a} vs {d.side_b}, guideline {item.guideline}"
+            return self.tr(
+                "{type}: {what}\non {image}, {side_a} vs {side_b}, guideline {version}"
+            ).format(
+                type=type_title(item.kind),
+                what=item.describe(),
+                image=item.image_name,
+                side_a=d.side_a,
+                side_b=d.side_b,
+                version=item.guideline,
             )
         return None
 
@@ -286,21 +337,22 @@ class TriagePanel(QWidget):
 
     def _build(self) -> None:
         self.source_box = QComboBox()
-        self.source_box.addItem("Annotators and newest model", SOURCE_ALL)
-        self.source_box.addItem("Annotators only (every pair)", SOURCE_PEOPLE)
+        self.source_box.addItem(self.tr("Annotators and newest model"), SOURCE_ALL)
+        self.source_box.addItem(self.tr("Annotators only (every pair)"), SOURCE_PEOPLE)
         self.source_box.currentIndexChanged.connect(self._on_source)
-        refresh = QPushButton("Refresh")
+        refresh = QPushButton(self.tr("Refresh"))
         refresh.clicked.connect(self.refresh)
-        self.status_label = QLabel("Not computed yet")
+        self.status_label = QLabel(self.tr("Not computed yet"))
         self.status_label.setObjectName("secondaryText")
         self.filters: dict[str, QComboBox] = {}
         grid = QGridLayout()
         for index, name in enumerate(FILTERS):
             box = QComboBox()
-            box.addItem(f"{ALL}")
+            box.addItem(self.tr("All"), ALL)
             box.currentIndexChanged.connect(lambda _i: self._apply_filters())
             self.filters[name] = box
-            grid.addWidget(QLabel(name.capitalize()), index // 2, (index % 2) * 2)
+            title = QCoreApplication.translate("TriagePanel", _FILTER_TITLES[name])
+            grid.addWidget(QLabel(title), index // 2, (index % 2) * 2)
             grid.addWidget(box, index // 2, (index % 2) * 2 + 1)
         self.model = TriageTableModel()
         self.table = QTableView()
@@ -320,9 +372,9 @@ class TriagePanel(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._on_row)
         self.image_list = QListWidget()
         self.image_list.itemClicked.connect(self._on_image_item)
-        self.image_title = QLabel("On this image")
+        self.image_title = QLabel(self.tr("On this image"))
         self.image_title.setObjectName("panelTitle")
-        self.overlay_check = QCheckBox("Show overlays on the canvas")
+        self.overlay_check = QCheckBox(self.tr("Show overlays on the canvas"))
         self.overlay_check.setChecked(True)
         self.overlay_check.toggled.connect(self.set_overlays_visible)
         self._layout(refresh, grid)
@@ -407,9 +459,18 @@ class TriagePanel(QWidget):
         return [box.itemText(i) for i in range(box.count())]
 
     def set_filter(self, name: str, value: str) -> bool:
-        """Filter the queue (``All`` clears); False if ``value`` is not a choice."""
+        """Filter the queue (``All`` clears); False if ``value`` is not a choice.
+
+        ``value`` is a filter's value (a type key such as ``class_mismatch``, a class,
+        a person, a version) or the text shown for it.
+        """
         box = self.filters[name]
-        index = box.findText(value)
+        index = box.findData(value)
+        if index < 0:
+            index = box.findText(value)
+        if index < 0 and name == "type":  # the English name of a type ("Class mismatch")
+            kind = next((k for k, t in _TYPE_TITLES.items() if t == value), None)
+            index = box.findData(kind) if kind is not None else -1
         if index < 0:
             return False
         box.setCurrentIndex(index)
@@ -438,11 +499,13 @@ class TriagePanel(QWidget):
 
     def _on_busy(self, busy: bool) -> None:
         if busy:
-            self.status_label.setText("Comparing labels…")
+            self.status_label.setText(self.tr("Comparing labels…"))
 
     def _on_failed(self, message: str) -> None:
         self.error = message
-        self.status_label.setText(f"Could not compare labels: {message}")
+        self.status_label.setText(
+            self.tr("Could not compare labels: {message}").format(message=message)
+        )
 
     def _on_result(self, data: TriageData) -> None:
         if data.source != self.source():
@@ -460,30 +523,34 @@ class TriagePanel(QWidget):
         box.blockSignals(True)
         for run_id, label in runs:
             if f"run:{run_id}" not in known:
-                box.addItem(f"Model run {label} vs consensus", f"run:{run_id}")
+                box.addItem(
+                    self.tr("Model run {run} vs consensus").format(run=label), f"run:{run_id}"
+                )
         box.blockSignals(False)
 
     def _update_filter_options(self) -> None:
         items = self.data.items
-        options = {
-            "type": sorted({type_style(i.kind).title for i in items}),
-            "class": sorted({c for i in items for c in i.classes}),
-            "person": sorted({p for i in items for p in i.people}),
-            "guideline": sorted({i.guideline for i in items}),
+        kinds = sorted({i.kind for i in items}, key=type_title)
+        options: dict[str, list[tuple[str, str]]] = {  # (shown text, value) per filter
+            "type": [(type_title(k), k) for k in kinds],
+            "class": [(c, c) for c in sorted({c for i in items for c in i.classes})],
+            "person": [(p, p) for p in sorted({p for i in items for p in i.people})],
+            "guideline": [(g, g) for g in sorted({i.guideline for i in items})],
         }
         for name, values in options.items():
             box = self.filters[name]
-            chosen = box.currentText()
+            chosen = box.currentData()
             box.blockSignals(True)
             box.clear()
-            box.addItem(ALL)
-            box.addItems(values)
-            box.setCurrentIndex(max(0, box.findText(chosen)))
+            box.addItem(self.tr("All"), ALL)
+            for text, value in values:
+                box.addItem(text, value)
+            box.setCurrentIndex(max(0, box.findData(chosen)))
             box.blockSignals(False)
 
     def _matches(self, item: TriageItem, chosen: dict[str, str]) -> bool:
         checks = {
-            "type": lambda v: type_style(item.kind).title == v,
+            "type": lambda v: item.kind == v,
             "class": lambda v: v in item.classes,
             "person": lambda v: v in item.people,
             "guideline": lambda v: item.guideline == v,
@@ -491,15 +558,22 @@ class TriagePanel(QWidget):
         return all(value == ALL or checks[name](value) for name, value in chosen.items())
 
     def _apply_filters(self) -> None:
-        chosen = {name: box.currentText() or ALL for name, box in self.filters.items()}
+        chosen = {name: box.currentData() or ALL for name, box in self.filters.items()}
         previous = self._current.key() if self._current is not None else None
         rows = [i for i in self.data.items if self._matches(i, chosen)]
         self.model.set_items(rows)
         total = len(self.data.items)
-        shown = f"{len(rows)} of {total}" if len(rows) != total else f"{total}"
-        self.status_label.setText(
-            f"{shown} disagreement{'s' * (total != 1)}, worst first · N / Shift+N to walk"
-        )
+        if len(rows) != total:
+            text = (
+                self.tr("{shown} of %n disagreements, worst first · N / Shift+N to walk", "", total)
+                if total != 1
+                else self.tr("{shown} of %n disagreement, worst first · N / Shift+N to walk", "", 1)
+            ).format(shown=len(rows))
+        elif total != 1:
+            text = self.tr("%n disagreements, worst first · N / Shift+N to walk", "", total)
+        else:
+            text = self.tr("%n disagreement, worst first · N / Shift+N to walk", "", 1)
+        self.status_label.setText(text)
         keys = [i.key() for i in rows]
         if previous in keys:
             self.set_current_row(keys.index(previous))
@@ -550,17 +624,23 @@ class TriagePanel(QWidget):
         record = self.controller.record
         items = self.image_items() if record is not None else []
         self.image_title.setText(
-            f"On this image: {len(items)} disagreement{'s' * (len(items) != 1)}"
+            self.tr("On this image: %n disagreements", "", len(items))
+            if len(items) != 1
+            else self.tr("On this image: %n disagreement", "", 1)
         )
         self.image_list.clear()
         marks = []
         current_key = self._current.key() if self._current is not None else None
         for item in items:
             style = type_style(item.kind)
-            entry = QListWidgetItem(f"{style.title}: {item.describe()}")
+            entry = QListWidgetItem(f"{type_title(item.kind)}: {item.describe()}")
             entry.setData(Qt.ItemDataRole.DecorationRole, QColor(style.color))
             entry.setData(Qt.ItemDataRole.UserRole, item)
-            entry.setToolTip(f"{item.disagreement.side_a} vs {item.disagreement.side_b}")
+            entry.setToolTip(
+                self.tr("{side_a} vs {side_b}").format(
+                    side_a=item.disagreement.side_a, side_b=item.disagreement.side_b
+                )
+            )
             self.image_list.addItem(entry)
             current = item.key() == current_key
             if current:
@@ -573,7 +653,7 @@ class TriagePanel(QWidget):
         d = item.disagreement
         a = self._geometry("annotation", d.a_id)
         b = self._geometry("prediction" if item.model else "annotation", d.b_id)
-        title = type_style(item.kind).title
+        title = type_title(item.kind)
         text = f"{title}: {item.describe()}" if current else title  # one long label at most
         return DisagreementMark(item.kind, a, b, text, current)
 

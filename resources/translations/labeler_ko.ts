@@ -2,6 +2,60 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ko">
 <context>
+    <name>GuidelineDiffDialog</name>
+    <message>
+        <source>Compare guideline versions</source>
+        <translation>가이드라인 버전 비교</translation>
+    </message>
+    <message>
+        <source>draft (next version)</source>
+        <translation>초안 (다음 버전)</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>비교</translation>
+    </message>
+    <message>
+        <source>with</source>
+        <translation>대상</translation>
+    </message>
+    <message>
+        <source>No guideline version has been published yet.</source>
+        <translation>아직 게시된 가이드라인 버전이 없습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>GuidelinePanel</name>
+    <message>
+        <source>Guideline</source>
+        <translation>가이드라인</translation>
+    </message>
+    <message>
+        <source>No guideline has been published for this project yet.
+
+A QA lead publishes one; it then shows here, per class.</source>
+        <translation>이 프로젝트에는 아직 게시된 가이드라인이 없습니다.
+
+QA 책임자가 가이드라인을 게시하면 여기에 클래스별로 표시됩니다.</translation>
+    </message>
+    <message>
+        <source>draft</source>
+        <translation>초안</translation>
+    </message>
+    <message>
+        <source>Guideline {version} · {name}</source>
+        <translation>가이드라인 {version} · {name}</translation>
+    </message>
+    <message>
+        <source>Guideline {version} (no section for {name})</source>
+        <translation>가이드라인 {version} ({name}에 대한 섹션 없음)</translation>
+    </message>
+    <message>
+        <source>Guideline {version}</source>
+        <translation>가이드라인 {version}</translation>
+    </message>
+</context>
+<context>
     <name>ImageBrowser</name>
     <message>
         <source>new</source>
@@ -94,6 +148,171 @@
         <translation>
             <numerusform>이미지 %Ln개</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>QaView</name>
+    <message>
+        <source>No model run yet</source>
+        <translation>아직 모델 실행 없음</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>새로 고침</translation>
+    </message>
+    <message>
+        <source>Not computed yet</source>
+        <translation>아직 계산되지 않음</translation>
+    </message>
+    <message>
+        <source>Model run</source>
+        <translation>모델 실행</translation>
+    </message>
+    <message>
+        <source>Agreement per class (object F1 between annotators)</source>
+        <translation>클래스별 일치도 (작업자 간 객체 F1)</translation>
+    </message>
+    <message>
+        <source>Mean IoU of matched objects per class</source>
+        <translation>클래스별 매칭 객체의 평균 IoU</translation>
+    </message>
+    <message>
+        <source>Agreement per person (F1 against the consensus)</source>
+        <translation>작업자별 일치도 (합의 대비 F1)</translation>
+    </message>
+    <message>
+        <source>Agreement per guideline version (F1)</source>
+        <translation>가이드라인 버전별 일치도 (F1)</translation>
+    </message>
+    <message>
+        <source>Trend: agreement per week (F1)</source>
+        <translation>추세: 주별 일치도 (F1)</translation>
+    </message>
+    <message>
+        <source>Image tags: Fleiss&apos; kappa per class</source>
+        <translation>이미지 태그: 클래스별 Fleiss 카파</translation>
+    </message>
+    <message>
+        <source>Agreement</source>
+        <translation>일치도</translation>
+    </message>
+    <message>
+        <source>Average precision per class (AP, IoU .50:.95)</source>
+        <translation>클래스별 평균 정밀도 (AP, IoU .50:.95)</translation>
+    </message>
+    <message>
+        <source>Confusion matrix (rows: truth, columns: predicted)</source>
+        <translation>혼동 행렬 (행: 정답, 열: 예측)</translation>
+    </message>
+    <message>
+        <source>Precision–recall at IoU 0.5</source>
+        <translation>IoU 0.5 정밀도–재현율</translation>
+    </message>
+    <message>
+        <source>Precision–recall at IoU 0.75</source>
+        <translation>IoU 0.75 정밀도–재현율</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>모델</translation>
+    </message>
+    <message>
+        <source>Errors</source>
+        <translation>오류</translation>
+    </message>
+    <message>
+        <source>Compare runs</source>
+        <translation>실행 비교</translation>
+    </message>
+    <message>
+        <source>False positives</source>
+        <translation>오탐</translation>
+    </message>
+    <message>
+        <source>False negatives</source>
+        <translation>미탐</translation>
+    </message>
+    <message>
+        <source>Double-click (or Enter) opens the object in the canvas.</source>
+        <translation>더블클릭(또는 Enter)하면 캔버스에서 객체를 엽니다.</translation>
+    </message>
+    <message>
+        <source>Computing agreement and model metrics…</source>
+        <translation>일치도와 모델 지표 계산 중…</translation>
+    </message>
+    <message>
+        <source>Could not compute the QA figures: {message}</source>
+        <translation>QA 수치를 계산하지 못했습니다: {message}</translation>
+    </message>
+    <message>
+        <source>Updated {time} · recomputed when labels change</source>
+        <translation>{time}에 업데이트됨 · 라벨이 바뀌면 다시 계산됨</translation>
+    </message>
+    <message>
+        <source>nobody yet</source>
+        <translation>아직 없음</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n images compared</source>
+        <translation>
+            <numerusform>이미지 %n개 비교</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>object F1 {value}</source>
+        <translation>객체 F1 {value}</translation>
+    </message>
+    <message>
+        <source>Krippendorff&apos;s α {value}</source>
+        <translation>Krippendorff α {value}</translation>
+    </message>
+    <message>
+        <source>mean IoU {value}</source>
+        <translation>평균 IoU {value}</translation>
+    </message>
+    <message>
+        <source>This project has no image-level tag classes.</source>
+        <translation>이 프로젝트에는 이미지 단위 태그 클래스가 없습니다.</translation>
+    </message>
+    <message>
+        <source>Nothing to compare yet: two people must label the same images.</source>
+        <translation>아직 비교할 것이 없습니다: 두 사람이 같은 이미지에 라벨을 달아야 합니다.</translation>
+    </message>
+    <message>
+        <source>One week of labels so far: the trend line starts next week.</source>
+        <translation>지금까지 1주 분량의 라벨: 추세선은 다음 주부터 표시됩니다.</translation>
+    </message>
+    <message>
+        <source>No finished model run yet: pre-label images (File ▸ Pre-label all new images) to see the model&apos;s precision, recall and errors here.</source>
+        <translation>아직 완료된 모델 실행이 없습니다: 이미지에 사전 라벨을 달면(파일 ▸ 모든 신규 이미지 사전 라벨) 여기에서 모델의 정밀도, 재현율, 오류를 볼 수 있습니다.</translation>
+    </message>
+    <message>
+        <source>No model diagnosis.</source>
+        <translation>모델 진단 없음.</translation>
+    </message>
+    <message>
+        <source>No class has truth objects on the images the run covered.</source>
+        <translation>실행이 다룬 이미지에 정답 객체가 있는 클래스가 없습니다.</translation>
+    </message>
+    <message>
+        <source>No objects to compare.</source>
+        <translation>비교할 객체가 없습니다.</translation>
+    </message>
+    <message>
+        <source>No truth objects on the images the run covered.</source>
+        <translation>실행이 다룬 이미지에 정답 객체가 없습니다.</translation>
+    </message>
+    <message>
+        <source>{model} (run #{id}) on {images} image(s){left_out}, {truth} truth objects, {predictions} predictions</source>
+        <translation>{model} (실행 #{id}) · 이미지 {images}개{left_out}, 정답 객체 {truth}개, 예측 {predictions}개</translation>
+    </message>
+    <message>
+        <source>Truth: {truth}</source>
+        <translation>정답: {truth}</translation>
+    </message>
+    <message>
+        <source> (first {count})</source>
+        <translation> (처음 {count}개)</translation>
     </message>
 </context>
 <context>
@@ -376,6 +595,196 @@
     </message>
 </context>
 <context>
+    <name>SliceList</name>
+    <message>
+        <source>Image</source>
+        <translation>이미지</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>클래스</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>사유</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>점수</translation>
+    </message>
+</context>
+<context>
+    <name>TriageItem</name>
+    <message>
+        <source>{name} only by {side}</source>
+        <translation>{name}: {side}만 표시</translation>
+    </message>
+    <message>
+        <source>{a} ({side_a}) vs {b} ({side_b})</source>
+        <translation>{a} ({side_a}) 대 {b} ({side_b})</translation>
+    </message>
+    <message>
+        <source>{name}, IoU {iou} ({side_a} vs {side_b})</source>
+        <translation>{name}, IoU {iou} ({side_a} 대 {side_b})</translation>
+    </message>
+    <message>
+        <source>tag {name} only by {side}</source>
+        <translation>태그 {name}: {side}만 표시</translation>
+    </message>
+    <message>
+        <source>model</source>
+        <translation>모델</translation>
+    </message>
+</context>
+<context>
+    <name>TriagePanel</name>
+    <message>
+        <source>Type</source>
+        <translation>유형</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>클래스</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>사람</translation>
+    </message>
+    <message>
+        <source>Guideline</source>
+        <translation>가이드라인</translation>
+    </message>
+    <message>
+        <source>Missing</source>
+        <translation>누락</translation>
+    </message>
+    <message>
+        <source>Extra</source>
+        <translation>추가</translation>
+    </message>
+    <message>
+        <source>Class mismatch</source>
+        <translation>클래스 불일치</translation>
+    </message>
+    <message>
+        <source>Low overlap</source>
+        <translation>낮은 겹침</translation>
+    </message>
+    <message>
+        <source>Tag mismatch</source>
+        <translation>태그 불일치</translation>
+    </message>
+    <message>
+        <source>Annotators and newest model</source>
+        <translation>작업자와 최신 모델</translation>
+    </message>
+    <message>
+        <source>Annotators only (every pair)</source>
+        <translation>작업자만 (모든 쌍)</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>새로 고침</translation>
+    </message>
+    <message>
+        <source>Not computed yet</source>
+        <translation>아직 계산되지 않음</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>전체</translation>
+    </message>
+    <message>
+        <source>On this image</source>
+        <translation>이 이미지</translation>
+    </message>
+    <message>
+        <source>Show overlays on the canvas</source>
+        <translation>캔버스에 오버레이 표시</translation>
+    </message>
+    <message>
+        <source>Comparing labels…</source>
+        <translation>라벨 비교 중…</translation>
+    </message>
+    <message>
+        <source>Could not compare labels: {message}</source>
+        <translation>라벨을 비교하지 못했습니다: {message}</translation>
+    </message>
+    <message>
+        <source>Model run {run} vs consensus</source>
+        <translation>모델 실행 {run} 대 합의</translation>
+    </message>
+    <message numerus="yes">
+        <source>{shown} of %n disagreements, worst first · N / Shift+N to walk</source>
+        <translation>
+            <numerusform>불일치 %n개 중 {shown}개, 심각한 순 · N / Shift+N으로 이동</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>{shown} of %n disagreement, worst first · N / Shift+N to walk</source>
+        <translation>
+            <numerusform>불일치 %n개 중 {shown}개, 심각한 순 · N / Shift+N으로 이동</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n disagreements, worst first · N / Shift+N to walk</source>
+        <translation>
+            <numerusform>불일치 %n개, 심각한 순 · N / Shift+N으로 이동</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n disagreement, worst first · N / Shift+N to walk</source>
+        <translation>
+            <numerusform>불일치 %n개, 심각한 순 · N / Shift+N으로 이동</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>On this image: %n disagreements</source>
+        <translation>
+            <numerusform>이 이미지: 불일치 %n개</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>On this image: %n disagreement</source>
+        <translation>
+            <numerusform>이 이미지: 불일치 %n개</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{side_a} vs {side_b}</source>
+        <translation>{side_a} 대 {side_b}</translation>
+    </message>
+</context>
+<context>
+    <name>TriageTableModel</name>
+    <message>
+        <source>Severity</source>
+        <translation>심각도</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>유형</translation>
+    </message>
+    <message>
+        <source>Image</source>
+        <translation>이미지</translation>
+    </message>
+    <message>
+        <source>What differs</source>
+        <translation>차이점</translation>
+    </message>
+    <message>
+        <source>Ver.</source>
+        <translation>버전</translation>
+    </message>
+    <message>
+        <source>{type}: {what}
+on {image}, {side_a} vs {side_b}, guideline {version}</source>
+        <translation>{type}: {what}
+{image}, {side_a} 대 {side_b}, 가이드라인 {version}</translation>
+    </message>
+</context>
+<context>
     <name>WorkspaceStatusBar</name>
     <message>
         <source>Select</source>
@@ -438,6 +847,44 @@
         <translation>
             <numerusform>마지막 편집이 %n분 전에 저장됨</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>guideline_diff</name>
+    <message>
+        <source>draft</source>
+        <translation>초안</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>없음</translation>
+    </message>
+    <message>
+        <source>Classes changed: {classes} · examples added {added}, removed {removed}</source>
+        <translation>변경된 클래스: {classes} · 예시 추가 {added}개, 삭제 {removed}개</translation>
+    </message>
+    <message>
+        <source>The text is the same.</source>
+        <translation>본문이 같습니다.</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>본문</translation>
+    </message>
+    <message>
+        <source>Rule: {name}</source>
+        <translation>규칙: {name}</translation>
+    </message>
+</context>
+<context>
+    <name>qa_view</name>
+    <message>
+        <source>n/a</source>
+        <translation>없음</translation>
+    </message>
+    <message>
+        <source> (left out: {listed})</source>
+        <translation> (제외: {listed})</translation>
     </message>
 </context>
 <context>
