@@ -23,6 +23,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from labeler.app import jobs
 from labeler.app.ai_polygon import LIVE_DECODE_MS
 from labeler.app.canvas.ai_tool import NEGATIVE, POSITIVE, AiAccept, AiPolygonTool, AiPrompt
 from labeler.app.main_window import MainWindow
@@ -33,6 +34,7 @@ from labeler.core.geometry import Box, Polygon
 from labeler.core.importing import import_images
 from labeler.core.mask_polygons import mask_to_polygons
 from labeler.core.prelabel import prelabel_project
+from labeler.core.progress import Progress
 from labeler.core.store import Project
 from labeler.core.tools import Pointer, ShapeLayer
 from labeler.demo.build import DEMO_MODEL
@@ -119,10 +121,8 @@ def test_points_are_kept_inside_the_image() -> None:
 # "Pre-label this image" keeps the class map of the project's last run
 
 
-@pytest.mark.gui
-def test_prelabel_this_image_keeps_the_class_map_and_names_dropped_classes(
-    qtbot: QtBot, tmp_path: Path
-) -> None:
+def _french_project(tmp_path: Path) -> tuple[Path, Path]:
+    """A project whose classes are French names of the demo model's, and the class map."""
     path = tmp_path / "fr.labeler"
     sample = generate_image(np.random.default_rng(6), 640, 480)  # a scratch, a crack, a dent
     (tmp_path / "images").mkdir()
@@ -141,6 +141,35 @@ def test_prelabel_this_image_keeps_the_class_map_and_names_dropped_classes(
     with Project.create(path, ["rayure", "fissure"], GeometryKind.BOX) as project:
         project.add_person("alice", Role.ANNOTATOR)
         assert import_images(project, [tmp_path / "images"]).added == 1
+    return path, config
+
+
+def test_pre_label_all_new_images_keeps_the_class_map_too(tmp_path: Path) -> None:
+    path, config = _french_project(tmp_path)
+    with Project.open(path) as project:
+        prelabel_project(project, DEMO_MODEL, config_path=config)  # as the CLI's --config
+        later = generate_image(np.random.default_rng(5), 640, 480)  # a crack, a scratch, 3 dents
+        (tmp_path / "later").mkdir()
+        assert cv2.imwrite(str(tmp_path / "later" / "phone2.png"), later.image)
+        [new] = [
+            project.image(i)
+            for i in [import_images(project, [tmp_path / "later"])]
+            and [r.id for r in project.images() if r.path.endswith("phone2.png")]
+        ]
+    summary = jobs.prelabel_many(path, [new.id], Progress())  # File ▸ Pre-label all new images
+    with stored(path) as project:
+        classes = {c.id: c.name for c in project.classes()}
+        names = sorted(classes[p.class_id] for p in project.predictions(new.id))
+    assert names == ["fissure", "rayure"]
+    assert summary.dropped == {"dent": 3}
+
+
+@pytest.mark.gui
+def test_prelabel_this_image_keeps_the_class_map_and_names_dropped_classes(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    path, config = _french_project(tmp_path)
+    with Project.open(path) as project:
         first = prelabel_project(project, DEMO_MODEL, config_path=config)  # as the CLI's --config
         [image] = project.images()
         before = sorted(p.class_id for p in project.predictions(image.id))
