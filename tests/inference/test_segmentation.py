@@ -364,7 +364,7 @@ def test_demo_segmenter_outlines_a_dent_from_one_click():
             both = np.logical_and(prediction.mask, truth > 0).sum()
             ious.append(both / np.logical_or(prediction.mask, truth > 0).sum())
             assert len(mask_to_polygons(prediction.mask, 1.0)[0]) >= 8
-    assert float(np.mean(ious)) >= 0.7, ious
+    assert float(np.mean(ious)) >= 0.8, ious  # 0.93 when it shipped
 
 
 def test_external_data_outside_the_model_folder_is_refused(graphs, tmp_path):
