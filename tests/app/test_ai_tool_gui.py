@@ -151,11 +151,8 @@ def test_pre_label_all_new_images_keeps_the_class_map_too(tmp_path: Path) -> Non
         later = generate_image(np.random.default_rng(5), 640, 480)  # a crack, a scratch, 3 dents
         (tmp_path / "later").mkdir()
         assert cv2.imwrite(str(tmp_path / "later" / "phone2.png"), later.image)
-        [new] = [
-            project.image(i)
-            for i in [import_images(project, [tmp_path / "later"])]
-            and [r.id for r in project.images() if r.path.endswith("phone2.png")]
-        ]
+        assert import_images(project, [tmp_path / "later"]).added == 1
+        [new] = [r for r in project.images() if r.path.endswith("phone2.png")]
     summary = jobs.prelabel_many(path, [new.id], Progress())  # File ▸ Pre-label all new images
     with stored(path) as project:
         classes = {c.id: c.name for c in project.classes()}
