@@ -12,9 +12,10 @@ the acknowledgement and the version comparison from the Guideline menu.
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDialog,
@@ -64,8 +65,10 @@ class AcknowledgingWorkspace(Workspace):
         pending = self._pending
         if command is not None and self.require_acknowledgement and pending is not None:
             self._report(
-                f"{command.text} refused: acknowledge guideline v{pending.number} before "
-                "labeling under it (Guideline ▸ Acknowledge guideline…)"
+                self.tr(
+                    "{edit} refused: acknowledge guideline v{version} before "
+                    "labeling under it (Guideline ▸ Acknowledge guideline…)"
+                ).format(edit=command.text, version=pending.number)
             )
             self.acknowledgementNeeded.emit(pending)
             return None
@@ -79,8 +82,10 @@ class AcknowledgingWorkspace(Workspace):
 def version_label(version: GuidelineVersion | None) -> str:
     """'v3', 'draft', or 'none' (no version published yet)."""
     if version is None:
-        return "none"
-    return f"v{version.number}" if version.number is not None else "draft"
+        return QCoreApplication.translate("acknowledge", "none")
+    if version.number is None:
+        return QCoreApplication.translate("acknowledge", "draft")
+    return f"v{version.number}"
 
 
 class AcknowledgeDialog(QDialog):
@@ -95,15 +100,21 @@ class AcknowledgeDialog(QDialog):
         self.version = version
         self.acknowledged = False
         name = version_label(version)
-        self.setWindowTitle(f"Guideline {name} — please read")
+        self.setWindowTitle(self.tr("Guideline {version} — please read").format(version=name))
         self.resize(640, 620)
         published = (version.published_at or "")[:16].replace("T", " ")
         intro = QLabel(
-            f"<b>Guideline {name}</b> is in force (published {published} UTC). "
-            "Read it before you label or review: your work is stamped with this version."
+            self.tr(
+                "{guideline} is in force (published {published} UTC). "
+                "Read it before you label or review: your work is stamped with this version."
+            ).format(
+                guideline="<b>{}</b>".format(self.tr("Guideline {version}").format(version=name)),
+                published=published,
+            )
         )
         intro.setWordWrap(True)
-        self.changelog = QLabel(f"<b>What changed:</b> {version.changelog or '—'}")
+        changes = html.escape(version.changelog or "—")
+        self.changelog = QLabel("<b>{}</b> {}".format(self.tr("What changed:"), changes))
         self.changelog.setWordWrap(True)
         self.changelog.setTextFormat(Qt.TextFormat.RichText)
         self.text_browser = QTextBrowser()
@@ -114,9 +125,12 @@ class AcknowledgeDialog(QDialog):
         self.error.setWordWrap(True)
         buttons = QDialogButtonBox()
         self.acknowledge_button = buttons.addButton(
-            f"I have read {name}", QDialogButtonBox.ButtonRole.AcceptRole
+            self.tr("I have read {version}").format(version=name),
+            QDialogButtonBox.ButtonRole.AcceptRole,
         )
-        self.later_button = buttons.addButton("Later", QDialogButtonBox.ButtonRole.RejectRole)
+        self.later_button = buttons.addButton(
+            self.tr("Later"), QDialogButtonBox.ButtonRole.RejectRole
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -148,9 +162,9 @@ class GuidelineUi(QObject):
         self.workspace = workspace
         self.status = status
         self.dialog: AcknowledgeDialog | None = None
-        self.acknowledge_action = QAction("Acknowledge guideline…", window)
+        self.acknowledge_action = QAction(self.tr("Acknowledge guideline…"), window)
         self.acknowledge_action.triggered.connect(lambda _checked=False: self.prompt(force=True))
-        self.compare_action = QAction("Compare guideline versions…", window)
+        self.compare_action = QAction(self.tr("Compare guideline versions…"), window)
         self.compare_action.triggered.connect(lambda _checked=False: self.show_diff())
         menu.addAction(self.acknowledge_action)
         menu.addAction(self.compare_action)
@@ -169,15 +183,21 @@ class GuidelineUi(QObject):
         current = project.current_guideline()
         pending = self.pending()
         if current is None:
-            self.status.set_guideline("Guideline: none", True, "No version published yet")
+            self.status.set_guideline(
+                self.tr("Guideline: none"), True, self.tr("No version published yet")
+            )
             return
         name = version_label(current)
         if pending is None:
-            tip = f"Guideline {name} is in force; you acknowledged it"
-            self.status.set_guideline(f"Guideline {name}", True, tip)
+            tip = self.tr("Guideline {version} is in force; you acknowledged it")
+            shown = self.tr("Guideline {version}")
+            self.status.set_guideline(shown.format(version=name), True, tip.format(version=name))
         else:
-            tip = f"Guideline {name} is in force; read and acknowledge it before labeling"
-            self.status.set_guideline(f"Guideline {name} · not acknowledged", False, tip)
+            tip = self.tr(
+                "Guideline {version} is in force; read and acknowledge it before labeling"
+            )
+            shown = self.tr("Guideline {version} · not acknowledged")
+            self.status.set_guideline(shown.format(version=name), False, tip.format(version=name))
 
     def require(self) -> None:
         """Refuse edits until the version in force is acknowledged; ask now if it is not."""
@@ -192,7 +212,7 @@ class GuidelineUi(QObject):
             version = self.workspace.project.current_guideline()
         if version is None:
             if force:
-                self.status.showMessage("No guideline version is published yet", 6000)
+                self.status.showMessage(self.tr("No guideline version is published yet"), 6000)
             return None
         if self.dialog is not None and self.dialog.isVisible():
             return self.dialog

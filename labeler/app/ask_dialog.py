@@ -27,33 +27,37 @@ class AskQuestionDialog(QDialog):
 
     def __init__(self, about: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Ask a question")
+        self.setWindowTitle(self.tr("Ask a question"))
         self.setObjectName("askQuestionDialog")
-        self.about_label = QLabel(f"About: {about}")
+        self.about_label = QLabel(self.tr("About: {about}").format(about=about))
         self.about_label.setTextFormat(Qt.TextFormat.PlainText)
         self.about_label.setWordWrap(True)
         self.text_edit = QPlainTextEdit()
         self.text_edit.setPlaceholderText(
-            "What is unclear? e.g. “A long straight crack without branches: crack or scratch?”"
+            self.tr(
+                "What is unclear? e.g. “A long straight crack without branches: crack or scratch?”"
+            )
         )
         self.section_edit = QLineEdit()
         self.section_edit.setMaxLength(MAX_SECTION)
-        self.section_edit.setPlaceholderText("optional, e.g. 3.2")
+        self.section_edit.setPlaceholderText(self.tr("optional, e.g. 3.2"))
         self.hint = QLabel(
-            "The image is marked as waiting for an answer for you; go on with other images. "
-            "The answer shows on the image."
+            self.tr(
+                "The image is marked as waiting for an answer for you; go on with other images. "
+                "The answer shows on the image."
+            )
         )
         self.hint.setWordWrap(True)
         self.hint.setObjectName("secondaryText")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Ask")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Ask"))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.text_edit.textChanged.connect(self._update_ok)
         form = QFormLayout()
-        form.addRow("Guideline section:", self.section_edit)
+        form.addRow(self.tr("Guideline section:"), self.section_edit)
         layout = QVBoxLayout(self)
         layout.addWidget(self.about_label)
         layout.addWidget(self.text_edit, 1)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -105,7 +105,13 @@ def compute_curation(path: Path, checks: bool, progress: Progress | None = None)
                 votes = " · ".join(f"{classes.get(c, '?')} {n}" for c, n in cluster.votes)
                 ranked = [n for _, n in cluster.votes]
                 tied = len(ranked) > 1 and ranked[0] == ranked[1]
-                why = "a tie" if tied else f"needs {cluster.required} votes"
+                why = (
+                    QCoreApplication.translate("curation_panel", "a tie")
+                    if tied
+                    else QCoreApplication.translate("curation_panel", "needs {count} votes").format(
+                        count=cluster.required
+                    )
+                )
                 entries.append(
                     UnresolvedEntry(
                         image_id,
@@ -166,29 +172,37 @@ class CurationPanel(QWidget):
     # Construction
 
     def _build(self) -> None:
-        run = QPushButton("Run all checks")
-        run.setToolTip("Duplicates, image quality, likely label errors, class balance")
+        run = QPushButton(self.tr("Run all checks"))
+        run.setToolTip(self.tr("Duplicates, image quality, likely label errors, class balance"))
         run.clicked.connect(self.run_checks)
-        self.status_label = QLabel("Not run yet")
+        self.status_label = QLabel(self.tr("Not run yet"))
         self.status_label.setObjectName("secondaryText")
         self.status_label.setWordWrap(True)
         top = QHBoxLayout()
         top.addWidget(run)
         top.addWidget(self.status_label, 1)
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._adjudication_page(), "Adjudicate")
-        self.duplicates = _tree(["Duplicates", "Images", "Keep"])
-        self.quality = _tree(["Image", "Check", "Why"])
-        self.label_errors = _tree(["Image", "Kind", "Labeled", "Model says", "Score"])
-        self.balance = ChartCard("Objects per class in the final labels")
+        self.tabs.addTab(self._adjudication_page(), self.tr("Adjudicate"))
+        self.duplicates = _tree([self.tr("Duplicates"), self.tr("Images"), self.tr("Keep")])
+        self.quality = _tree([self.tr("Image"), self.tr("Check"), self.tr("Why")])
+        self.label_errors = _tree(
+            [
+                self.tr("Image"),
+                self.tr("Kind"),
+                self.tr("Labeled"),
+                self.tr("Model says"),
+                self.tr("Score"),
+            ]
+        )
+        self.balance = ChartCard(self.tr("Objects per class in the final labels"))
         for tree, title in (
-            (self.duplicates, "Duplicates"),
-            (self.quality, "Unsuitable images"),
-            (self.label_errors, "Label errors"),
+            (self.duplicates, self.tr("Duplicates")),
+            (self.quality, self.tr("Unsuitable images")),
+            (self.label_errors, self.tr("Label errors")),
         ):
             tree.itemActivated.connect(lambda item, _c: self._open_item(item))
             self.tabs.addTab(tree, title)
-        self.tabs.addTab(self.balance, "Class balance")
+        self.tabs.addTab(self.balance, self.tr("Class balance"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(top)
@@ -199,23 +213,25 @@ class CurationPanel(QWidget):
         self.clusters.currentRowChanged.connect(self._on_cluster)
         self.candidates = QListWidget()
         self.candidates.currentRowChanged.connect(self._on_candidate)
-        self.accept_button = QPushButton("Accept this one (Enter)")
+        self.accept_button = QPushButton(self.tr("Accept this one (Enter)"))
         self.accept_button.clicked.connect(self.accept_current)
         self.candidates.itemActivated.connect(lambda _item: self.accept_current())
         may = self.workspace.person.role in (Role.REVIEWER, Role.QA_LEAD)
         self.accept_button.setEnabled(may)
         if not may:
-            self.accept_button.setToolTip("Only reviewers and QA leads adjudicate")
+            self.accept_button.setToolTip(self.tr("Only reviewers and QA leads adjudicate"))
         hint = QLabel(
-            "Clusters the annotators split on without a quorum. Pick the annotation that is "
-            "right: it is stored as an accepting review and wins its cluster."
+            self.tr(
+                "Clusters the annotators split on without a quorum. Pick the annotation that is "
+                "right: it is stored as an accepting review and wins its cluster."
+            )
         )
         hint.setObjectName("secondaryText")
         hint.setWordWrap(True)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(QLabel("Candidates"))
+        right_layout.addWidget(QLabel(self.tr("Candidates")))
         right_layout.addWidget(self.candidates, 1)
         right_layout.addWidget(self.accept_button)
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -270,16 +286,23 @@ class CurationPanel(QWidget):
             self.workspace.project.check_can(person.id, "review")
             self.workspace.project.require_acknowledgement(person.id)
         except LabelerError as exc:
-            self.workspace.errorRaised.emit(f"Could not adjudicate: {exc}")
+            self.workspace.errorRaised.emit(
+                self.tr("Could not adjudicate: {error}").format(error=exc)
+            )
             return False
         decision = ReviewAnnotation(
-            image_id, candidate.annotation_id, person.id, ReviewDecision.ACCEPT.value,
+            image_id,
+            candidate.annotation_id,
+            person.id,
+            ReviewDecision.ACCEPT.value,
             reason=ADJUDICATION_REASON,
         )
         if self.workspace.execute(decision) is None:  # undoable like any edit
             return False
         self.status_label.setText(
-            f"Accepted {candidate.class_name} by {candidate.annotator} (#{candidate.annotation_id})"
+            self.tr("Accepted {name} by {annotator} (#{id})").format(
+                name=candidate.class_name, annotator=candidate.annotator, id=candidate.annotation_id
+            )
         )
         return True
 
@@ -292,12 +315,16 @@ class CurationPanel(QWidget):
     def _on_busy(self, busy: bool) -> None:
         if busy:
             self.status_label.setText(
-                "Running the checks…" if self._checks else "Updating the consensus…"
+                self.tr("Running the checks…")
+                if self._checks
+                else self.tr("Updating the consensus…")
             )
 
     def _on_failed(self, message: str) -> None:
         self.error = message
-        self.status_label.setText(f"Could not run the checks: {message}")
+        self.status_label.setText(
+            self.tr("Could not run the checks: {message}").format(message=message)
+        )
 
     def _on_result(self, data: CurationData) -> None:
         self.error = None
@@ -317,7 +344,7 @@ class CurationPanel(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, entry)
             self.clusters.addItem(item)
         self.clusters.blockSignals(False)
-        self.tabs.setTabText(0, f"Adjudicate ({len(entries)})")
+        self.tabs.setTabText(0, self.tr("Adjudicate ({count})").format(count=len(entries)))
         if entries:
             self.clusters.setCurrentRow(min(max(previous, 0), len(entries) - 1))
         else:
@@ -335,16 +362,17 @@ class CurationPanel(QWidget):
         self._fill_quality(issues)
         self._fill_label_errors(errors)
         counts = (
-            ("Duplicates", len(clusters)),
-            ("Unsuitable images", len({i["image_id"] for i in issues})),
-            ("Label errors", len(errors)),
+            (self.tr("Duplicates"), len(clusters)),
+            (self.tr("Unsuitable images"), len({i["image_id"] for i in issues})),
+            (self.tr("Label errors"), len(errors)),
         )
         for index, (title, count) in enumerate(counts, start=1):
             self.tabs.setTabText(index, f"{title} ({count})")
         self._show_balance(report["class_balance"])
         self.status_label.setText(
-            f"{report['images']} images checked · {len(clusters)} duplicate groups · "
-            f"{len(errors)} likely label errors"
+            self.tr(
+                "{images} images checked · {groups} duplicate groups · {errors} likely label errors"
+            ).format(images=report["images"], groups=len(clusters), errors=len(errors))
         )
 
     def _fill_duplicates(self, clusters: list[dict[str, Any]]) -> None:
@@ -353,7 +381,7 @@ class CurationPanel(QWidget):
             ids, keep = cluster["image_ids"], cluster["keep"]
             parent = _row([cluster["kind"], str(len(ids)), self._image_name(keep)], keep)
             for image_id in ids:
-                verdict = "keep" if image_id == keep else "drop"
+                verdict = self.tr("keep") if image_id == keep else self.tr("drop")
                 parent.addChild(_row([self._image_name(image_id), "", verdict], image_id))
             self.duplicates.addTopLevelItem(parent)
         self.duplicates.expandAll()
@@ -386,14 +414,20 @@ class CurationPanel(QWidget):
     def _show_balance(self, balance: dict[str, Any]) -> None:
         rows = balance.get("classes", [])
         if not rows:
-            self.balance.show_empty("No classes yet.")
+            self.balance.show_empty(self.tr("No classes yet."))
             return
-        bars = [(c["name"] + (" (rare)" if c["rare"] else ""), float(c["objects"])) for c in rows]
-        svg = bar_chart(bars, "objects per class", None, lambda v: f"{v:.0f}", width=440)
+        rare = self.tr(" (rare)")
+        bars = [(c["name"] + (rare if c["rare"] else ""), float(c["objects"])) for c in rows]
+        title = self.tr("objects per class")
+        svg = bar_chart(bars, title, None, lambda v: f"{v:.0f}", width=440)
         ratio = balance.get("imbalance_ratio")
-        note = f"Largest / smallest class: {ratio:.2f}×" if ratio else "A class has no objects."
+        note = (
+            self.tr("Largest / smallest class: {ratio}×").format(ratio=f"{ratio:.2f}")
+            if ratio
+            else self.tr("A class has no objects.")
+        )
         if balance.get("rare"):
-            note += " · rare: " + ", ".join(balance["rare"])
+            note += self.tr(" · rare: {names}").format(names=", ".join(balance["rare"]))
         self.balance.show_chart(svg, note)
 
     # Opening things in the canvas
@@ -417,7 +451,11 @@ class CurationPanel(QWidget):
             return
         for candidate in entry.candidates:
             line = QListWidgetItem(
-                f"{candidate.class_name} — by {candidate.annotator} (#{candidate.annotation_id})"
+                self.tr("{name} — by {annotator} (#{id})").format(
+                    name=candidate.class_name,
+                    annotator=candidate.annotator,
+                    id=candidate.annotation_id,
+                )
             )
             line.setData(Qt.ItemDataRole.UserRole, candidate)
             self.candidates.addItem(line)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import PurePosixPath
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -47,11 +47,15 @@ INBOX_ROWS = 500  # the inbox lists at most this many questions of a state (olde
 _WATCHED = frozenset({Entity.QUESTION, Entity.PROJECT, Entity.PERSON, Entity.PACKAGE})
 _TABS = (QuestionState.OPEN, QuestionState.ANSWERED, QuestionState.PROMOTED)
 _TAB_TITLES = {
-    QuestionState.OPEN: "Open",
-    QuestionState.ANSWERED: "Answered",
-    QuestionState.PROMOTED: "Promoted",
+    QuestionState.OPEN: QT_TRANSLATE_NOOP("InboxPanel", "Open"),
+    QuestionState.ANSWERED: QT_TRANSLATE_NOOP("InboxPanel", "Answered"),
+    QuestionState.PROMOTED: QT_TRANSLATE_NOOP("InboxPanel", "Promoted"),
 }
-NO_CLASS = "(the question's class)"
+NO_CLASS = QT_TRANSLATE_NOOP("InboxPanel", "(the question's class)")
+
+
+def _tab_title(state: QuestionState) -> str:
+    return QCoreApplication.translate("InboxPanel", _TAB_TITLES[state])
 
 
 def _plain_label(text: str = "", object_name: str = "") -> QLabel:
@@ -82,11 +86,11 @@ class InboxPanel(QWidget):
         project, person = workspace.project, workspace.person
         self.can_answer = project.can(person.id, "review")
         self.can_promote = project.can(person.id, "edit_guideline")
-        self.title = QLabel("Questions" if self.can_answer else "My questions")
+        self.title = QLabel(self.tr("Questions") if self.can_answer else self.tr("My questions"))
         self.title.setObjectName("panelTitle")
         self.tabs = QTabBar()
         for state in _TABS:
-            self.tabs.addTab(_TAB_TITLES[state])
+            self.tabs.addTab(_tab_title(state))
         self.tabs.currentChanged.connect(lambda _index: self.refresh())
         self.list = QListWidget()
         self.list.setWordWrap(True)
@@ -96,19 +100,21 @@ class InboxPanel(QWidget):
         self.meta_label = _plain_label(object_name="secondaryText")
         self.answer_label = _plain_label(object_name="answerText")
         self.answer_edit = QPlainTextEdit()
-        self.answer_edit.setPlaceholderText("Your answer (the asker sees it on the image)")
+        self.answer_edit.setPlaceholderText(self.tr("Your answer (the asker sees it on the image)"))
         self.answer_edit.setMaximumHeight(90)
-        self.answer_button = QPushButton("Answer")
+        self.answer_button = QPushButton(self.tr("Answer"))
         self.answer_button.clicked.connect(lambda: self.answer_selected())
         self.class_combo = QComboBox()
-        self.promote_button = QPushButton("Promote to guideline edge case")
+        self.promote_button = QPushButton(self.tr("Promote to guideline edge case"))
         self.promote_button.setToolTip(
-            "Adds the image and its shapes (nobody's name on them) with the question and "
-            "answer to the draft guideline, in the section of the class; publishing the "
-            "version queues that class's older labels for re-review"
+            self.tr(
+                "Adds the image and its shapes (nobody's name on them) with the question and "
+                "answer to the draft guideline, in the section of the class; publishing the "
+                "version queues that class's older labels for re-review"
+            )
         )
         self.promote_button.clicked.connect(lambda: self.promote_selected())
-        self.show_button = QPushButton("Show image")
+        self.show_button = QPushButton(self.tr("Show image"))
         self.show_button.clicked.connect(lambda: self.show_image())
         self._build_layout()
         workspace.changed.connect(self._on_change)
@@ -130,7 +136,7 @@ class InboxPanel(QWidget):
         answer_row.addWidget(self.answer_button)
         layout.addLayout(answer_row)
         promote_row = QHBoxLayout()
-        section_label = QLabel("Section:")
+        section_label = QLabel(self.tr("Section:"))
         promote_row.addWidget(section_label)
         promote_row.addWidget(self.class_combo, 1)
         promote_row.addWidget(self.promote_button)
@@ -160,7 +166,7 @@ class InboxPanel(QWidget):
         asker = self._asker_filter()
         counts = project.question_counts(asker)
         for index, state in enumerate(_TABS):
-            self.tabs.setTabText(index, f"{_TAB_TITLES[state]} ({counts[state.value]})")
+            self.tabs.setTabText(index, f"{_tab_title(state)} ({counts[state.value]})")
         rows = project.questions(self.state, asker, limit=INBOX_ROWS)
         selected = self.selected_id()
         names = {p.id: p.name for p in project.people()}
@@ -189,13 +195,13 @@ class InboxPanel(QWidget):
         return f"{about}{image} · {names.get(question.asker_id, '?')}: {question.text}"
 
     def _fill_classes(self) -> None:
-        current = self.class_combo.currentText()
+        current = self.class_combo.currentData()
         self.class_combo.blockSignals(True)
         self.class_combo.clear()
-        self.class_combo.addItem(NO_CLASS)
+        self.class_combo.addItem(QCoreApplication.translate("InboxPanel", NO_CLASS), None)
         for label_class in self.workspace.classes():
-            self.class_combo.addItem(label_class.name)
-        index = self.class_combo.findText(current)
+            self.class_combo.addItem(label_class.name, label_class.name)
+        index = self.class_combo.findData(current) if current is not None else 0
         self.class_combo.setCurrentIndex(max(index, 0))
         self.class_combo.blockSignals(False)
 
@@ -229,23 +235,27 @@ class InboxPanel(QWidget):
             self.answer_edit.clear()
             return
         project = self.workspace.project
-        self.question_label.setText(f"Q: {question.text}")
-        parts = [f"asked by {project.person(question.asker_id).name}", question.asked_at[:16]]
+        self.question_label.setText(self.tr("Q: {text}").format(text=question.text))
+        asker = project.person(question.asker_id).name
+        parts = [self.tr("asked by {name}").format(name=asker), question.asked_at[:16]]
         if question.guideline_version_id is not None:
             number = project.guideline_by_id(question.guideline_version_id).number
-            parts.append(f"under guideline v{number}")
+            parts.append(self.tr("under guideline v{version}").format(version=number))
         if question.section:
-            parts.append(f"section {question.section}")
+            parts.append(self.tr("section {section}").format(section=question.section))
         if question.annotation_id is not None:
-            parts.append(f"on shape #{question.annotation_id}")
+            parts.append(self.tr("on shape #{id}").format(id=question.annotation_id))
         elif question.region is not None:
-            parts.append("on a region ({:.0f}, {:.0f})-({:.0f}, {:.0f})".format(*question.region))
+            corners = "({:.0f}, {:.0f})-({:.0f}, {:.0f})".format(*question.region)
+            parts.append(self.tr("on a region {corners}").format(corners=corners))
         self.meta_label.setText(" · ".join(parts))
         self.answer_label.setText(
-            f"A: {question.answer}" if question.answer else "Waiting for an answer"
+            self.tr("A: {answer}").format(answer=question.answer)
+            if question.answer
+            else self.tr("Waiting for an answer")
         )
         if question.class_name:
-            self.class_combo.setCurrentIndex(max(self.class_combo.findText(question.class_name), 0))
+            self.class_combo.setCurrentIndex(max(self.class_combo.findData(question.class_name), 0))
 
     # Edits (undoable, through the workspace)
 
@@ -267,8 +277,8 @@ class InboxPanel(QWidget):
         question = self.selected_question()
         if question is None:
             return False
-        chosen = self.class_combo.currentText()
-        class_name = None if chosen in ("", NO_CLASS) else chosen
+        chosen = self.class_combo.currentData()
+        class_name = str(chosen) if chosen else None
         command = PromoteQuestion(
             question.image_id, question.id, self.workspace.person.id, class_name
         )
@@ -321,13 +331,15 @@ class QuestionBanner(QLabel):
             return
         project, me = self.workspace.project, self.workspace.person.id
         mine = project.questions(asker_id=me, image_id=image_id)
-        lines = [f"Answer to your question “{q.text}”: {q.answer}" for q in mine if not q.waiting]
-        lines += [f"⏳ Waiting for an answer: “{q.text}”" for q in mine if q.waiting]
+        answered = self.tr("Answer to your question “{question}”: {answer}")
+        waiting = self.tr("⏳ Waiting for an answer: “{question}”")
+        lines = [answered.format(question=q.text, answer=q.answer) for q in mine if not q.waiting]
+        lines += [waiting.format(question=q.text) for q in mine if q.waiting]
         status = ""
         if any(q.waiting for q in mine):
-            status = "Question: waiting for answer"
+            status = self.tr("Question: waiting for answer")
         elif mine:
-            status = "Question: answered"
+            status = self.tr("Question: answered")
         if project.can(me, "review"):
             others = [
                 q
@@ -335,7 +347,9 @@ class QuestionBanner(QLabel):
                 if q.asker_id != me
             ]
             if others:
-                lines.append(f"{len(others)} open question(s) on this image: see the Inbox")
+                lines.append(
+                    self.tr("%n open question(s) on this image: see the Inbox", "", len(others))
+                )
         self._set(lines, status)
 
     def _set(self, lines: list[str], status: str) -> None:
@@ -407,7 +421,10 @@ class QuestionsUi(QObject):
             shape = next((a for a in self.controller.annotations if a.id == key.id), None)
             if shape is not None:
                 label_class = self.workspace.label_class(shape.class_id)
-                about = f"{label_class.name if label_class else 'shape'} #{shape.id} on {name}"
+                shown = label_class.name if label_class else self.tr("shape")
+                about = self.tr("{name} #{id} on {image}").format(
+                    name=shown, id=shape.id, image=name
+                )
                 if shape.annotator_id == self.workspace.person.id:
                     annotation_id = shape.id
                 elif shape.geometry.kind != "tag":

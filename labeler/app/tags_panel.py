@@ -22,7 +22,7 @@ class TagsPanel(QWidget):
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(8, 6, 8, 6)
         self._layout.setSpacing(4)
-        self._empty = QLabel("This project has no image-level classes.")
+        self._empty = QLabel(self.tr("This project has no image-level classes."))
         self._empty.setObjectName("secondaryText")
         self._empty.setWordWrap(True)
         self._build()

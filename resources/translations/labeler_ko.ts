@@ -2,6 +2,226 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ko">
 <context>
+    <name>AcknowledgeDialog</name>
+    <message>
+        <source>Guideline {version} — please read</source>
+        <translation>가이드라인 {version} — 읽어 주세요</translation>
+    </message>
+    <message>
+        <source>{guideline} is in force (published {published} UTC). Read it before you label or review: your work is stamped with this version.</source>
+        <translation>{guideline}이(가) 적용 중입니다 ({published} UTC 게시). 라벨링이나 검수 전에 읽어 주세요. 작업에는 이 버전이 기록됩니다.</translation>
+    </message>
+    <message>
+        <source>Guideline {version}</source>
+        <translation>가이드라인 {version}</translation>
+    </message>
+    <message>
+        <source>What changed:</source>
+        <translation>변경 사항:</translation>
+    </message>
+    <message>
+        <source>I have read {version}</source>
+        <translation>{version}을(를) 읽었습니다</translation>
+    </message>
+    <message>
+        <source>Later</source>
+        <translation>나중에</translation>
+    </message>
+</context>
+<context>
+    <name>AcknowledgingWorkspace</name>
+    <message>
+        <source>{edit} refused: acknowledge guideline v{version} before labeling under it (Guideline ▸ Acknowledge guideline…)</source>
+        <translation>{edit} 거부됨: 라벨링 전에 가이드라인 v{version}을(를) 확인하세요 (가이드라인 ▸ 가이드라인 확인…)</translation>
+    </message>
+</context>
+<context>
+    <name>AskQuestionDialog</name>
+    <message>
+        <source>Ask a question</source>
+        <translation>질문하기</translation>
+    </message>
+    <message>
+        <source>About: {about}</source>
+        <translation>대상: {about}</translation>
+    </message>
+    <message>
+        <source>What is unclear? e.g. “A long straight crack without branches: crack or scratch?”</source>
+        <translation>무엇이 불명확한가요? 예: “가지 없이 길고 곧은 균열: 균열인가요, 긁힘인가요?”</translation>
+    </message>
+    <message>
+        <source>optional, e.g. 3.2</source>
+        <translation>선택 사항, 예: 3.2</translation>
+    </message>
+    <message>
+        <source>The image is marked as waiting for an answer for you; go on with other images. The answer shows on the image.</source>
+        <translation>이 이미지는 답변 대기 중으로 표시됩니다. 다른 이미지 작업을 계속하세요. 답변은 이미지에 표시됩니다.</translation>
+    </message>
+    <message>
+        <source>Ask</source>
+        <translation>질문</translation>
+    </message>
+    <message>
+        <source>Guideline section:</source>
+        <translation>가이드라인 섹션:</translation>
+    </message>
+</context>
+<context>
+    <name>CurationPanel</name>
+    <message>
+        <source>Run all checks</source>
+        <translation>모든 검사 실행</translation>
+    </message>
+    <message>
+        <source>Duplicates, image quality, likely label errors, class balance</source>
+        <translation>중복, 이미지 품질, 라벨 오류 가능성, 클래스 균형</translation>
+    </message>
+    <message>
+        <source>Not run yet</source>
+        <translation>아직 실행되지 않음</translation>
+    </message>
+    <message>
+        <source>Adjudicate</source>
+        <translation>판정</translation>
+    </message>
+    <message>
+        <source>Duplicates</source>
+        <translation>중복</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>이미지</translation>
+    </message>
+    <message>
+        <source>Keep</source>
+        <translation>유지</translation>
+    </message>
+    <message>
+        <source>Image</source>
+        <translation>이미지</translation>
+    </message>
+    <message>
+        <source>Check</source>
+        <translation>검사</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>이유</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>종류</translation>
+    </message>
+    <message>
+        <source>Labeled</source>
+        <translation>라벨</translation>
+    </message>
+    <message>
+        <source>Model says</source>
+        <translation>모델 예측</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>점수</translation>
+    </message>
+    <message>
+        <source>Objects per class in the final labels</source>
+        <translation>최종 라벨의 클래스별 객체 수</translation>
+    </message>
+    <message>
+        <source>Unsuitable images</source>
+        <translation>부적합 이미지</translation>
+    </message>
+    <message>
+        <source>Label errors</source>
+        <translation>라벨 오류</translation>
+    </message>
+    <message>
+        <source>Class balance</source>
+        <translation>클래스 균형</translation>
+    </message>
+    <message>
+        <source>Accept this one (Enter)</source>
+        <translation>이 항목 승인 (Enter)</translation>
+    </message>
+    <message>
+        <source>Only reviewers and QA leads adjudicate</source>
+        <translation>검수자와 QA 책임자만 판정할 수 있습니다</translation>
+    </message>
+    <message>
+        <source>Clusters the annotators split on without a quorum. Pick the annotation that is right: it is stored as an accepting review and wins its cluster.</source>
+        <translation>작업자 의견이 갈려 정족수에 이르지 못한 클러스터입니다. 올바른 어노테이션을 고르세요. 승인 검수로 저장되어 해당 클러스터의 답이 됩니다.</translation>
+    </message>
+    <message>
+        <source>Candidates</source>
+        <translation>후보</translation>
+    </message>
+    <message>
+        <source>Could not adjudicate: {error}</source>
+        <translation>판정하지 못했습니다: {error}</translation>
+    </message>
+    <message>
+        <source>Accepted {name} by {annotator} (#{id})</source>
+        <translation>{annotator}의 {name} 승인 (#{id})</translation>
+    </message>
+    <message>
+        <source>Running the checks…</source>
+        <translation>검사 실행 중…</translation>
+    </message>
+    <message>
+        <source>Updating the consensus…</source>
+        <translation>합의 업데이트 중…</translation>
+    </message>
+    <message>
+        <source>Could not run the checks: {message}</source>
+        <translation>검사를 실행하지 못했습니다: {message}</translation>
+    </message>
+    <message>
+        <source>Adjudicate ({count})</source>
+        <translation>판정 ({count})</translation>
+    </message>
+    <message>
+        <source>{images} images checked · {groups} duplicate groups · {errors} likely label errors</source>
+        <translation>이미지 {images}개 검사 · 중복 그룹 {groups}개 · 라벨 오류 가능성 {errors}개</translation>
+    </message>
+    <message>
+        <source>keep</source>
+        <translation>유지</translation>
+    </message>
+    <message>
+        <source>drop</source>
+        <translation>제외</translation>
+    </message>
+    <message>
+        <source>No classes yet.</source>
+        <translation>아직 클래스가 없습니다.</translation>
+    </message>
+    <message>
+        <source> (rare)</source>
+        <translation> (희소)</translation>
+    </message>
+    <message>
+        <source>objects per class</source>
+        <translation>클래스별 객체 수</translation>
+    </message>
+    <message>
+        <source>Largest / smallest class: {ratio}×</source>
+        <translation>최대 / 최소 클래스: {ratio}×</translation>
+    </message>
+    <message>
+        <source>A class has no objects.</source>
+        <translation>객체가 없는 클래스가 있습니다.</translation>
+    </message>
+    <message>
+        <source> · rare: {names}</source>
+        <translation> · 희소: {names}</translation>
+    </message>
+    <message>
+        <source>{name} — by {annotator} (#{id})</source>
+        <translation>{name} — {annotator} (#{id})</translation>
+    </message>
+</context>
+<context>
     <name>GuidelineDiffDialog</name>
     <message>
         <source>Compare guideline versions</source>
@@ -53,6 +273,45 @@ QA 책임자가 가이드라인을 게시하면 여기에 클래스별로 표시
     <message>
         <source>Guideline {version}</source>
         <translation>가이드라인 {version}</translation>
+    </message>
+</context>
+<context>
+    <name>GuidelineUi</name>
+    <message>
+        <source>Acknowledge guideline…</source>
+        <translation>가이드라인 확인…</translation>
+    </message>
+    <message>
+        <source>Compare guideline versions…</source>
+        <translation>가이드라인 버전 비교…</translation>
+    </message>
+    <message>
+        <source>Guideline: none</source>
+        <translation>가이드라인: 없음</translation>
+    </message>
+    <message>
+        <source>No version published yet</source>
+        <translation>아직 게시된 버전 없음</translation>
+    </message>
+    <message>
+        <source>Guideline {version} is in force; you acknowledged it</source>
+        <translation>가이드라인 {version} 적용 중. 확인을 마쳤습니다</translation>
+    </message>
+    <message>
+        <source>Guideline {version}</source>
+        <translation>가이드라인 {version}</translation>
+    </message>
+    <message>
+        <source>Guideline {version} is in force; read and acknowledge it before labeling</source>
+        <translation>가이드라인 {version} 적용 중. 라벨링 전에 읽고 확인하세요</translation>
+    </message>
+    <message>
+        <source>Guideline {version} · not acknowledged</source>
+        <translation>가이드라인 {version} · 미확인</translation>
+    </message>
+    <message>
+        <source>No guideline version is published yet</source>
+        <translation>아직 게시된 가이드라인 버전이 없습니다</translation>
     </message>
 </context>
 <context>
@@ -148,6 +407,89 @@ QA 책임자가 가이드라인을 게시하면 여기에 클래스별로 표시
         <translation>
             <numerusform>이미지 %Ln개</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>InboxPanel</name>
+    <message>
+        <source>Open</source>
+        <translation>열림</translation>
+    </message>
+    <message>
+        <source>Answered</source>
+        <translation>답변됨</translation>
+    </message>
+    <message>
+        <source>Promoted</source>
+        <translation>승격됨</translation>
+    </message>
+    <message>
+        <source>(the question&apos;s class)</source>
+        <translation>(질문의 클래스)</translation>
+    </message>
+    <message>
+        <source>Questions</source>
+        <translation>질문</translation>
+    </message>
+    <message>
+        <source>My questions</source>
+        <translation>내 질문</translation>
+    </message>
+    <message>
+        <source>Your answer (the asker sees it on the image)</source>
+        <translation>답변 (질문자에게 이미지 위에 표시됨)</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>답변</translation>
+    </message>
+    <message>
+        <source>Promote to guideline edge case</source>
+        <translation>가이드라인 예외 사례로 승격</translation>
+    </message>
+    <message>
+        <source>Adds the image and its shapes (nobody&apos;s name on them) with the question and answer to the draft guideline, in the section of the class; publishing the version queues that class&apos;s older labels for re-review</source>
+        <translation>이미지와 도형(작성자 이름 없이)을 질문과 답변과 함께 가이드라인 초안의 해당 클래스 섹션에 추가합니다. 이 버전을 게시하면 그 클래스의 이전 라벨이 재검수 대기열에 들어갑니다</translation>
+    </message>
+    <message>
+        <source>Show image</source>
+        <translation>이미지 보기</translation>
+    </message>
+    <message>
+        <source>Section:</source>
+        <translation>섹션:</translation>
+    </message>
+    <message>
+        <source>Q: {text}</source>
+        <translation>질문: {text}</translation>
+    </message>
+    <message>
+        <source>asked by {name}</source>
+        <translation>질문자 {name}</translation>
+    </message>
+    <message>
+        <source>under guideline v{version}</source>
+        <translation>가이드라인 v{version} 기준</translation>
+    </message>
+    <message>
+        <source>section {section}</source>
+        <translation>섹션 {section}</translation>
+    </message>
+    <message>
+        <source>on shape #{id}</source>
+        <translation>도형 #{id}</translation>
+    </message>
+    <message>
+        <source>on a region {corners}</source>
+        <translation>영역 {corners}</translation>
+    </message>
+    <message>
+        <source>A: {answer}</source>
+        <translation>답변: {answer}</translation>
+    </message>
+    <message>
+        <source>Waiting for an answer</source>
+        <translation>답변 대기 중</translation>
     </message>
 </context>
 <context>
@@ -313,6 +655,42 @@ QA 책임자가 가이드라인을 게시하면 여기에 클래스별로 표시
     <message>
         <source> (first {count})</source>
         <translation> (처음 {count}개)</translation>
+    </message>
+</context>
+<context>
+    <name>QuestionBanner</name>
+    <message>
+        <source>Answer to your question “{question}”: {answer}</source>
+        <translation>질문 “{question}”에 대한 답변: {answer}</translation>
+    </message>
+    <message>
+        <source>⏳ Waiting for an answer: “{question}”</source>
+        <translation>⏳ 답변 대기 중: “{question}”</translation>
+    </message>
+    <message>
+        <source>Question: waiting for answer</source>
+        <translation>질문: 답변 대기 중</translation>
+    </message>
+    <message>
+        <source>Question: answered</source>
+        <translation>질문: 답변됨</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n open question(s) on this image: see the Inbox</source>
+        <translation>
+            <numerusform>이 이미지에 열린 질문 %n개: 받은 편지함을 확인하세요</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>QuestionsUi</name>
+    <message>
+        <source>shape</source>
+        <translation>도형</translation>
+    </message>
+    <message>
+        <source>{name} #{id} on {image}</source>
+        <translation>{image}의 {name} #{id}</translation>
     </message>
 </context>
 <context>
@@ -614,6 +992,13 @@ QA 책임자가 가이드라인을 게시하면 여기에 클래스별로 표시
     </message>
 </context>
 <context>
+    <name>TagsPanel</name>
+    <message>
+        <source>This project has no image-level classes.</source>
+        <translation>이 프로젝트에는 이미지 단위 클래스가 없습니다.</translation>
+    </message>
+</context>
+<context>
     <name>TriageItem</name>
     <message>
         <source>{name} only by {side}</source>
@@ -847,6 +1232,28 @@ on {image}, {side_a} vs {side_b}, guideline {version}</source>
         <translation>
             <numerusform>마지막 편집이 %n분 전에 저장됨</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>acknowledge</name>
+    <message>
+        <source>none</source>
+        <translation>없음</translation>
+    </message>
+    <message>
+        <source>draft</source>
+        <translation>초안</translation>
+    </message>
+</context>
+<context>
+    <name>curation_panel</name>
+    <message>
+        <source>a tie</source>
+        <translation>동률</translation>
+    </message>
+    <message>
+        <source>needs {count} votes</source>
+        <translation>{count}표 필요</translation>
     </message>
 </context>
 <context>
