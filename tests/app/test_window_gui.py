@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QRect, QSettings
 from PySide6.QtGui import QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QToolButton, QWidget
+from PySide6.QtWidgets import QApplication, QToolButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from labeler.app import launch
@@ -159,3 +159,37 @@ def test_a_package_opens_and_recent_keeps_the_package(
     assert item is not None and item.text().startswith("va.lbpkg")
     start.recent.itemActivated.emit(item)
     assert start.project_path == package.resolve()
+
+
+def test_recent_opens_the_other_project_in_place_of_this_one(
+    qtbot: QtBot, project_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = tmp_path / "other.labeler"
+    Project.create(other, ["scratch"], "box").close()
+    signed_in: list[str] = []
+
+    def sign_in(project: Project, name: str | None, interactive: bool) -> object:
+        signed_in.append(project.path.name)  # the sign-in dialog would ask here
+        return project.ensure_person("alice", Role.ANNOTATOR)
+
+    monkeypatch.setattr(launch, "choose_person", sign_in)
+    first = launch.open_workspace(project_path, "alice", True)
+    assert first is not None
+    qtbot.addWidget(first)
+    first.show()
+    add_recent_project(other)
+    first.recent_menu.aboutToShow.emit()
+    entry = next(a for a in first.recent_menu.actions() if a.data() == str(other.resolve()))
+    entry.trigger()  # File ▸ Recent ▸ other.labeler
+    assert not first.isVisible()  # the first window closed (its project released)
+    opened = [
+        w
+        for w in QApplication.topLevelWidgets()
+        if isinstance(w, MainWindow) and w.isVisible() and w is not first
+    ]
+    assert [w.workspace.project.path.resolve() for w in opened] == [other.resolve()]
+    assert signed_in[-1] == "other.labeler"
+    assert recent_projects()[0] == other.resolve()
+    for window in opened:
+        qtbot.addWidget(window)
+        window.close()
