@@ -88,20 +88,20 @@ class GoldTab(QWidget):
         self.refresher = BackgroundRefresh(lambda p: compute_gold(path, p), "gold", 1500, self)
         self.refresher.resultReady.connect(self._on_result)
         self.refresher.failed.connect(lambda message: self.summary.setText(message))
-        self.summary = QLabel("Not computed yet")
+        self.summary = QLabel(self.tr("Not computed yet"))
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)  # names are user text
-        self.people = _tree(self.PEOPLE)
-        self.items = _tree(self.ITEMS)
+        self.people = _tree(tuple(self.tr(c) for c in self.PEOPLE))
+        self.items = _tree(tuple(self.tr(c) for c in self.ITEMS))
         self.items.itemActivated.connect(
             lambda item, _column: self.open_item(self.items.indexOfTopLevelItem(item))
         )
-        hint = QLabel("Worst answers first. Double-click (or Enter) opens the image.")
+        hint = QLabel(self.tr("Worst answers first. Double-click (or Enter) opens the image."))
         hint.setObjectName("secondaryText")
-        self.mark_button = QPushButton("Mark this image gold")
-        self.mark_button.setToolTip("Its reviewed labels become the reference (QA leads)")
+        self.mark_button = QPushButton(self.tr("Mark this image gold"))
+        self.mark_button.setToolTip(self.tr("Its reviewed labels become the reference (QA leads)"))
         self.mark_button.clicked.connect(lambda: self.mark_current(True))
-        self.unmark_button = QPushButton("Unmark gold")
+        self.unmark_button = QPushButton(self.tr("Unmark gold"))
         self.unmark_button.clicked.connect(lambda: self.mark_current(False))
         buttons = QHBoxLayout()
         buttons.addWidget(self.summary, 1)
@@ -130,7 +130,9 @@ class GoldTab(QWidget):
         image_id = self.workspace.current_image_id
         gold = image_id is not None and self.workspace.project.gold_image(image_id) is not None
         self.mark_button.setEnabled(image_id is not None)
-        self.mark_button.setText("Refresh gold reference" if gold else "Mark this image gold")
+        self.mark_button.setText(
+            self.tr("Refresh gold reference") if gold else self.tr("Mark this image gold")
+        )
         self.unmark_button.setEnabled(gold)
 
     def refresh(self) -> None:
@@ -168,9 +170,17 @@ class GoldTab(QWidget):
         self.data = data
         overall = data["overall"]
         self.summary.setText(
-            f"{data['gold_images']} gold images · {overall['items']} answers scored · "
-            f"F1 {metric_text(overall['f1'])} · mean IoU {metric_text(overall['mean_iou'])} · "
-            f"empty answers right {overall['empty_correct']}/{overall['empty_gold']}"
+            self.tr(
+                "{0} gold images · {1} answers scored · F1 {2} · mean IoU {3} · "
+                "empty answers right {4}/{5}"
+            ).format(
+                data["gold_images"],
+                overall["items"],
+                metric_text(overall["f1"]),
+                metric_text(overall["mean_iou"]),
+                overall["empty_correct"],
+                overall["empty_gold"],
+            )
         )
         self.people.clear()
         for row in data["people"]:

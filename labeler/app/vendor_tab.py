@@ -107,17 +107,17 @@ class VendorTab(QWidget):
         )
         self.refresher.resultReady.connect(self._on_result)
         self.refresher.failed.connect(lambda message: self.summary.setText(message))
-        self.summary = QLabel("Not computed yet")
+        self.summary = QLabel(self.tr("Not computed yet"))
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)  # names are user text
         self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels([title for title, _ in COLUMNS])
+        self.table.setHorizontalHeaderLabels([self.tr(title) for title, _ in COLUMNS])
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.gold_card = ChartCard("Gold F1 per batch (in the order sent)")
-        self.accept_card = ChartCard("Share of reviewed objects accepted per batch")
+        self.gold_card = ChartCard(self.tr("Gold F1 per batch (in the order sent)"))
+        self.accept_card = ChartCard(self.tr("Share of reviewed objects accepted per batch"))
         charts = QHBoxLayout()
         charts.addWidget(self.gold_card)
         charts.addWidget(self.accept_card)
@@ -152,10 +152,13 @@ class VendorTab(QWidget):
         self.data = data
         batches = data["batches"]
         vendors = sorted({b["vendor"] for b in batches})
-        self.summary.setText(
-            f"{len(batches)} batches from {len(vendors)} vendors"
-            + (f" ({', '.join(vendors)})" if vendors else ": export a package or assign a batch")
-        )
+        if vendors:
+            text = self.tr("{0} batches from {1} vendors ({2})").format(
+                len(batches), len(vendors), ", ".join(vendors)
+            )
+        else:
+            text = self.tr("No vendor batch yet: export a package or assign a batch")
+        self.summary.setText(text)
         self.table.setRowCount(len(batches))
         for row, batch in enumerate(batches):
             for column, (_title, key) in enumerate(COLUMNS):
@@ -166,7 +169,7 @@ class VendorTab(QWidget):
             if any(v is not None for _, v in bars):
                 card.show_chart(bar_chart(bars, card.title.text(), width=CHART_WIDTH))
             else:
-                card.show_empty("No batch has a figure here yet.")
+                card.show_empty(self.tr("No batch has a figure here yet."))
 
 
 @dataclass
@@ -185,6 +188,6 @@ class VendorTabs:
 def add_vendor_tabs(view: QaView) -> VendorTabs:
     """Add the "Vendors" and "Gold" tabs to the QA view; returns them."""
     tabs = VendorTabs(VendorTab(view.workspace), GoldTab(view.workspace))
-    view.tabs.addTab(tabs.scorecard, "Vendors")
-    view.tabs.addTab(tabs.gold, "Gold")
+    view.tabs.addTab(tabs.scorecard, view.tr("Vendors"))
+    view.tabs.addTab(tabs.gold, view.tr("Gold"))
     return tabs
