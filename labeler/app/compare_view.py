@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -46,10 +46,21 @@ from labeler.core.store.slices import SavedSlice
 
 CHANGE_LIMIT = 500
 CHANGE_TITLES = {
-    "improved": "Improved (fewer errors with A)",
-    "regressed": "Regressed (more errors with A)",
-    "stayed_wrong": "Stayed wrong",
+    "improved": QT_TRANSLATE_NOOP("CompareView", "Improved (fewer errors with A)"),
+    "regressed": QT_TRANSLATE_NOOP("CompareView", "Regressed (more errors with A)"),
+    "stayed_wrong": QT_TRANSLATE_NOOP("CompareView", "Stayed wrong"),
 }
+_SLICE_KINDS = {  # how a suggested slice name says the kind
+    "improved": QT_TRANSLATE_NOOP("CompareView", "improved"),
+    "regressed": QT_TRANSLATE_NOOP("CompareView", "regressed"),
+    "stayed_wrong": QT_TRANSLATE_NOOP("CompareView", "stayed wrong"),
+}
+
+
+def _change_title(kind: str) -> str:
+    return QCoreApplication.translate("CompareView", CHANGE_TITLES[kind])
+
+
 _WATCHED = frozenset(
     {Entity.ANNOTATION, Entity.ANSWER, Entity.PREDICTION, Entity.MODEL_RUN, Entity.REVIEW}
 )
@@ -78,8 +89,16 @@ def compute_comparison(
         data = ComparisonData([(r.id, f"#{r.id} {r.model_name}") for r in runs])
         data.computed_at = time.time()
         if len(runs) < 2:
-            data.error = "Comparing needs two finished model runs; this project has " + (
-                f"{len(runs)}." if runs else "none yet."
+            data.error = (
+                QCoreApplication.translate(
+                    "compare_view",
+                    "Comparing needs two finished model runs; this project has {count}.",
+                ).format(count=len(runs))
+                if runs
+                else QCoreApplication.translate(
+                    "compare_view",
+                    "Comparing needs two finished model runs; this project has none yet.",
+                )
             )
             return data
         data.run_a = run_a if run_a in ids else ids[-1]
@@ -100,12 +119,18 @@ def compute_comparison(
 class ImageChangeList(QTreeWidget):
     """Images that improved, regressed or stayed wrong; activating one opens it."""
 
-    COLUMNS = ("Image id", "File", "What changed")
+    COLUMNS = (
+        QT_TRANSLATE_NOOP("ImageChangeList", "Image id"),
+        QT_TRANSLATE_NOOP("ImageChangeList", "File"),
+        QT_TRANSLATE_NOOP("ImageChangeList", "What changed"),
+    )
 
     def __init__(self, kind: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.kind = kind
-        self.setHeaderLabels(list(self.COLUMNS))
+        self.setHeaderLabels(
+            [QCoreApplication.translate("ImageChangeList", c) for c in self.COLUMNS]
+        )
         self.setRootIsDecorated(False)
         self.setAlternatingRowColors(True)
         self.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -162,32 +187,34 @@ class CompareView(QWidget):
     def _build(self) -> None:
         self.run_a, self.run_b = QComboBox(), QComboBox()
         for box in (self.run_a, self.run_b):
-            box.addItem("No model run yet", None)
+            box.addItem(self.tr("No model run yet"), None)
             box.activated.connect(self._on_picked)
-        compare = QPushButton("Compare")
+        compare = QPushButton(self.tr("Compare"))
         compare.clicked.connect(self.refresh)
         top = QHBoxLayout()
         top.addWidget(QLabel("A"))
         top.addWidget(self.run_a, 1)
-        top.addWidget(QLabel("against B"))
+        top.addWidget(QLabel(self.tr("against B")))
         top.addWidget(self.run_b, 1)
         top.addWidget(compare)
-        self.summary = QLabel("Not compared yet")
+        self.summary = QLabel(self.tr("Not compared yet"))
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
-        self.metrics = self._table(("Metric", "A", "B", "A − B"))
-        self.classes = self._table(("Class", "Truth", "AP A", "AP B", "ΔAP", "ΔAP50", "ΔAP75"))
+        self.metrics = self._table((self.tr("Metric"), "A", "B", "A − B"))
+        self.classes = self._table(
+            (self.tr("Class"), self.tr("Truth"), "AP A", "AP B", "ΔAP", "ΔAP50", "ΔAP75")
+        )
         page = QWidget()
         grid = QGridLayout(page)
         grid.addWidget(self.summary, 0, 0, 1, 2)
         grid.addWidget(self.metrics, 1, 0)
         grid.addWidget(self.classes, 1, 1)
         cards = [
-            ("pr50", "Precision–recall at IoU 0.5 (A solid, B dashed)"),
-            ("pr75", "Precision–recall at IoU 0.75 (A solid, B dashed)"),
-            ("confusion_a", "Confusion matrix of A"),
-            ("confusion_b", "Confusion matrix of B"),
-            ("difference", "Difference A − B (green: A better)"),
+            ("pr50", self.tr("Precision–recall at IoU 0.5 (A solid, B dashed)")),
+            ("pr75", self.tr("Precision–recall at IoU 0.75 (A solid, B dashed)")),
+            ("confusion_a", self.tr("Confusion matrix of A")),
+            ("confusion_b", self.tr("Confusion matrix of B")),
+            ("difference", self.tr("Difference A − B (green: A better)")),
         ]
         for index, (name, title) in enumerate(cards):
             card = self.cards[name] = ChartCard(title)
@@ -214,10 +241,10 @@ class CompareView(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         self.list_titles: dict[str, QLabel] = {}
         for kind in CHANGE_KINDS:
-            title = self.list_titles[kind] = QLabel(CHANGE_TITLES[kind])
+            title = self.list_titles[kind] = QLabel(_change_title(kind))
             title.setObjectName("panelTitle")
-            save = QPushButton("Save as slice…")
-            save.setToolTip("Save these images as a named slice (to send them to work)")
+            save = QPushButton(self.tr("Save as slice…"))
+            save.setToolTip(self.tr("Save these images as a named slice (to send them to work)"))
             save.clicked.connect(lambda _c=False, kind=kind: self._ask_slice(kind))
             header = QHBoxLayout()
             header.addWidget(title, 1)
@@ -229,7 +256,7 @@ class CompareView(QWidget):
             )
             column.addLayout(header)
             column.addWidget(tree, 1)
-        hint = QLabel("Double-click (or Enter) opens the image in the canvas.")
+        hint = QLabel(self.tr("Double-click (or Enter) opens the image in the canvas."))
         hint.setObjectName("secondaryText")
         column.addWidget(hint)
         return changes
@@ -284,16 +311,23 @@ class CompareView(QWidget):
         if self.data is None or self.data.comparison is None:
             return
         a, b = self.data.run_a, self.data.run_b
-        suggested = f"{kind.replace('_', ' ')}: run {a} against run {b}"
-        name, ok = QInputDialog.getText(self, "Save as slice", "Slice name:", text=suggested)
+        what = QCoreApplication.translate("CompareView", _SLICE_KINDS.get(kind, kind))
+        suggested = self.tr("{kind}: run {a} against run {b}").format(kind=what, a=a, b=b)
+        name, ok = QInputDialog.getText(
+            self, self.tr("Save as slice"), self.tr("Slice name:"), text=suggested
+        )
         if not ok or not name.strip():
             return
         try:
             saved = self.save_list_as_slice(kind, name, suggested)
         except LabelerError as exc:
-            self.status_label.setText(f"Not saved: {exc}")
+            self.status_label.setText(self.tr("Not saved: {error}").format(error=exc))
             return
-        self.status_label.setText(f"Saved slice {saved.name!r}: {saved.images} images")
+        self.status_label.setText(
+            self.tr("Saved slice {name}: {count} images").format(
+                name=repr(saved.name), count=saved.images
+            )
+        )
 
     def shutdown(self) -> None:
         """Stop the worker (the window is closing)."""
@@ -317,10 +351,10 @@ class CompareView(QWidget):
 
     def _on_busy(self, busy: bool) -> None:
         if busy:
-            self.status_label.setText("Comparing the two runs…")
+            self.status_label.setText(self.tr("Comparing the two runs…"))
 
     def _on_failed(self, message: str) -> None:
-        self.status_label.setText(f"Could not compare: {message}")
+        self.status_label.setText(self.tr("Could not compare: {message}").format(message=message))
 
     def _on_result(self, data: ComparisonData) -> None:
         self.data = data
@@ -329,22 +363,26 @@ class CompareView(QWidget):
             box.blockSignals(True)
             box.clear()
             if not data.runs:
-                box.addItem("No model run yet", None)
+                box.addItem(self.tr("No model run yet"), None)
             for run_id, label in data.runs:
                 box.addItem(label, run_id)
             box.setCurrentIndex(max(0, box.findData(chosen)))
             box.blockSignals(False)
         stamp = time.strftime("%H:%M:%S", time.localtime(data.computed_at))
-        self.status_label.setText(f"Updated {stamp} · recomputed when labels change")
+        self.status_label.setText(
+            self.tr("Updated {time} · recomputed when labels change").format(time=stamp)
+        )
         self._show(data)
         self.imagesListed.emit()
 
     def _show(self, data: ComparisonData) -> None:
         comparison = data.comparison
         if comparison is None:
-            self.summary.setText(data.error or "Nothing to compare.")
+            self.summary.setText(
+                _plain(data.error) if data.error else self.tr("Nothing to compare.")
+            )
             for card in self.cards.values():
-                card.show_empty("No comparison.")
+                card.show_empty(self.tr("No comparison."))
             for tree in (self.metrics, self.classes, *self.lists.values()):
                 tree.clear()
             return
@@ -358,28 +396,46 @@ class CompareView(QWidget):
                 title = self.cards[name].title.text()
                 self.cards[name].show_chart(pr_comparison_chart(curves, iou, title, names))
             else:
-                self.cards[name].show_empty("No truth objects on the compared images.")
+                self.cards[name].show_empty(self.tr("No truth objects on the compared images."))
         matrix = comparison["confusion_matrix"]
         labels = matrix["labels"]
         self.cards["confusion_a"].show_chart(heatmap(labels, matrix["a"], names[0]))
         self.cards["confusion_b"].show_chart(heatmap(labels, matrix["b"], names[1]))
         self.cards["difference"].show_chart(
-            difference_heatmap(labels, matrix["difference"], "A minus B")
+            difference_heatmap(labels, matrix["difference"], self.tr("A minus B"))
         )
         for kind, tree in self.lists.items():
             part = comparison["image_changes"][kind]
             tree.set_items(part["items"])
-            shown = f" (first {len(part['items'])})" if len(part["items"]) < part["total"] else ""
-            self.list_titles[kind].setText(f"{CHANGE_TITLES[kind]}: {part['total']}{shown}")
+            shown = (
+                self.tr(" (first {count})").format(count=len(part["items"]))
+                if len(part["items"]) < part["total"]
+                else ""
+            )
+            self.list_titles[kind].setText(f"{_change_title(kind)}: {part['total']}{shown}")
 
     def _summary(self, comparison: dict[str, Any]) -> None:
         a, b, images = comparison["a"], comparison["b"], comparison["images"]
         ap = next(r for r in comparison["metrics"] if r["metric"] == "AP")
         self.summary.setText(
-            f"<b>A</b> {_plain(a['model'])} (run #{a['id']}) against <b>B</b> "
-            f"{_plain(b['model'])} (run #{b['id']}) on the <b>{images['compared']}</b> images "
-            f"both covered (A {images['covered_by_a']}, B {images['covered_by_b']}) · "
-            f"mAP {_fmt(ap['a'])} vs {_fmt(ap['b'])} (<b>{_fmt(ap['delta'], True)}</b>)"
+            self.tr(
+                "{a} {model_a} (run #{id_a}) against {b} {model_b} (run #{id_b}) on the "
+                "{compared} images both covered (A {covered_a}, B {covered_b}) · "
+                "mAP {map_a} vs {map_b} ({delta})"
+            ).format(
+                a="<b>A</b>",
+                b="<b>B</b>",
+                model_a=_plain(a["model"]),
+                model_b=_plain(b["model"]),
+                id_a=a["id"],
+                id_b=b["id"],
+                compared=f"<b>{images['compared']}</b>",
+                covered_a=images["covered_by_a"],
+                covered_b=images["covered_by_b"],
+                map_a=_fmt(ap["a"]),
+                map_b=_fmt(ap["b"]),
+                delta=f"<b>{_fmt(ap['delta'], True)}</b>",
+            )
         )
 
     def _tables(self, comparison: dict[str, Any]) -> None:
@@ -407,7 +463,7 @@ class CompareView(QWidget):
 
 def _fmt(value: float | None, signed: bool = False) -> str:
     if value is None:
-        return "n/a"
+        return QCoreApplication.translate("compare_view", "n/a")
     return f"{value:+.3f}" if signed else f"{value:.3f}"
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -76,15 +76,27 @@ class _Saver:
         self.error: str | None = None
 
     def ask_and_save(self, rule: dict[str, Any], suggested: str) -> None:
-        name, ok = QInputDialog.getText(self.owner, "Save as slice", "Slice name:", text=suggested)
+        title = QCoreApplication.translate("SliceControls", "Save as slice")
+        name, ok = QInputDialog.getText(
+            self.owner,
+            title,
+            QCoreApplication.translate("SliceControls", "Slice name:"),
+            text=suggested,
+        )
         if not ok or not name.strip():
             return
-        note, _ok = QInputDialog.getText(self.owner, "Save as slice", "Why (a note):")
+        note, _ok = QInputDialog.getText(
+            self.owner, title, QCoreApplication.translate("SliceControls", "Why (a note):")
+        )
         self.save(name, rule, note)
 
     def save(self, name: str, rule: dict[str, Any], note: str = "") -> None:
         path = self.workspace.project.path
-        self.status.setText(f"Saving slice {name!r}…")
+        self.status.setText(
+            QCoreApplication.translate("SliceControls", "Saving slice {name}…").format(
+                name=repr(name)
+            )
+        )
         self.runner.run(
             lambda progress: evaluate_slice_rule(path, rule, progress),
             "save slice",
@@ -102,11 +114,19 @@ class _Saver:
             self._failed(str(exc))
             return
         self.last, self.error = saved, None
-        self.status.setText(f"Saved slice {saved.name!r}: {saved.images} images")
+        self.status.setText(
+            QCoreApplication.translate(
+                "SliceControls", "Saved slice {name}: {count} images"
+            ).format(name=repr(saved.name), count=saved.images)
+        )
 
     def _failed(self, message: str) -> None:
         self.error = message
-        self.status.setText(f"Not saved: {message}")
+        self.status.setText(
+            QCoreApplication.translate("SliceControls", "Not saved: {message}").format(
+                message=message
+            )
+        )
 
     @property
     def busy(self) -> bool:
@@ -128,11 +148,11 @@ class SliceControls(QWidget):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.slice_filter.setMinimumContentsLength(6)
-        self.save_button = QPushButton("Save as slice…")
-        self.save_button.setToolTip("Save the images this filter lists as a named slice")
+        self.save_button = QPushButton(self.tr("Save as slice…"))
+        self.save_button.setToolTip(self.tr("Save the images this filter lists as a named slice"))
         self.save_button.clicked.connect(self._ask)
-        self.send_button = QPushButton("Send to work…")
-        self.send_button.setToolTip("Assign the slice's images to people, or package them")
+        self.send_button = QPushButton(self.tr("Send to work…"))
+        self.send_button.setToolTip(self.tr("Assign the slice's images to people, or package them"))
         self.send_button.clicked.connect(self._ask_send)
         self.status = QLabel()
         self.status.setObjectName("secondaryText")
@@ -159,7 +179,7 @@ class SliceControls(QWidget):
         chosen = self.slice_filter.currentData()
         self.slice_filter.blockSignals(True)
         self.slice_filter.clear()
-        self.slice_filter.addItem("Any slice", None)
+        self.slice_filter.addItem(self.tr("Any slice"), None)
         for saved in self.workspace.project.slices():
             self.slice_filter.addItem(f"{saved.name} ({saved.images:,})", saved.id)
         self.slice_filter.setCurrentIndex(max(0, self.slice_filter.findData(chosen)))
@@ -180,15 +200,19 @@ class SliceControls(QWidget):
         """Send a slice to work on a worker (package export copies images); says the result."""
         path, person = self.workspace.project.path, self.workspace.person.id
         self.sent = None
-        self.status.setText(f"Sending {request.slice_name!r} to work…")
+        self.status.setText(
+            self.tr("Sending {name} to work…").format(name=repr(request.slice_name))
+        )
+        noted = self.tr("{message} (note: {note})")
+        not_sent = self.tr("Not sent: {message}")
 
         def done(message: str) -> None:
             self.sent = message
-            self.status.setText(f"{message} (note: {request.note})")
+            self.status.setText(noted.format(message=message, note=request.note))
 
         def failed(message: str) -> None:
             self.sent = ""
-            self.status.setText(f"Not sent: {message}")
+            self.status.setText(not_sent.format(message=message))
 
         self.sender_runner.run(
             lambda progress: send_slice(path, request, person, progress),
@@ -200,7 +224,7 @@ class SliceControls(QWidget):
     def _ask_send(self) -> None:
         name = self.current_slice_name()
         if name is None:
-            self.status.setText("Choose a slice first.")
+            self.status.setText(self.tr("Choose a slice first."))
             return
         dialog = SendToWorkDialog(self.workspace.project, name, self)
         if dialog.exec() and (request := dialog.request()) is not None:
@@ -254,8 +278,11 @@ class ErrorSliceButtons(QWidget):
         self.buttons: dict[str, QPushButton] = {}
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for kind, title in (("fp", "false positives"), ("fn", "false negatives")):
-            button = self.buttons[kind] = QPushButton(f"Save {title} as slice…")
+        for kind, title in (
+            ("fp", self.tr("Save false positives as slice…")),
+            ("fn", self.tr("Save false negatives as slice…")),
+        ):
+            button = self.buttons[kind] = QPushButton(title)
             button.clicked.connect(lambda _c=False, kind=kind: self._ask(kind))
             layout.addWidget(button)
         layout.addWidget(self.status, 1)
@@ -269,7 +296,7 @@ class ErrorSliceButtons(QWidget):
         """Save the run's errors of ``kind`` as a slice (on a worker); False without a run."""
         rule = self.rule(kind)
         if rule is None:
-            self.status.setText("No model run to take errors from.")
+            self.status.setText(self.tr("No model run to take errors from."))
             return False
         self.saver.save(name, rule, note)
         return True
@@ -277,7 +304,11 @@ class ErrorSliceButtons(QWidget):
     def _ask(self, kind: str) -> None:
         rule = self.rule(kind)
         if rule is None:
-            self.status.setText("No model run to take errors from.")
+            self.status.setText(self.tr("No model run to take errors from."))
             return
-        what = "false negatives" if kind == "fn" else "false positives"
-        self.saver.ask_and_save(rule, f"{what} of run {rule['terms'][0]['value']}")
+        suggested = (
+            self.tr("false negatives of run {run}")
+            if kind == "fn"
+            else self.tr("false positives of run {run}")
+        )
+        self.saver.ask_and_save(rule, suggested.format(run=rule["terms"][0]["value"]))

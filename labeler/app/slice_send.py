@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -55,14 +55,18 @@ def send_slice(path: Path, request: SendRequest, sent_by: int, progress: Progres
                 project, request.slice_name, request.people, request.note,
                 blind=request.blind, hide_prelabels=not request.with_prelabels, sent_by=sent_by,
             )  # fmt: skip
-            return f"Assigned {work.images} images to {work.target}: {made} new assignments"
+            return QCoreApplication.translate(
+                "slice_send", "Assigned {images} images to {target}: {made} new assignments"
+            ).format(images=work.images, target=work.target, made=made)
         if request.vendor is None or request.package is None:
             raise LabelerError("choose people, or a vendor and the package file to write")
         work, summary = send_to_vendor(
             project, request.slice_name, request.vendor, request.package, request.note,
             blind=request.blind, with_prelabels=request.with_prelabels, sent_by=sent_by,
         )  # fmt: skip
-        return f"Wrote {summary.path} for {summary.vendor}: {summary.images} images"
+        return QCoreApplication.translate(
+            "slice_send", "Wrote {path} for {vendor}: {images} images"
+        ).format(path=summary.path, vendor=summary.vendor, images=summary.images)
 
 
 class SendToWorkDialog(QDialog):
@@ -70,10 +74,10 @@ class SendToWorkDialog(QDialog):
 
     def __init__(self, project: Project, slice_name: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Send slice {slice_name!r} to work")
+        self.setWindowTitle(self.tr("Send slice {name} to work").format(name=repr(slice_name)))
         self.slice_name = slice_name
-        self.to_people = QRadioButton("Assign to people in-house")
-        self.to_vendor = QRadioButton("Write a package for a vendor")
+        self.to_people = QRadioButton(self.tr("Assign to people in-house"))
+        self.to_vendor = QRadioButton(self.tr("Write a package for a vendor"))
         self.to_people.setChecked(True)
         self.people = QListWidget()
         for person in project.people():
@@ -88,21 +92,21 @@ class SendToWorkDialog(QDialog):
         for organization in sorted({p.organization for p in project.people() if p.organization}):
             self.vendor.addItem(organization)
         self.package = QLineEdit(str(project.path.parent / f"{_safe(slice_name)}.lbpkg"))
-        self.blind = QCheckBox("Blind (annotators do not see each other's labels)")
-        self.with_prelabels = QCheckBox("Show or include the model's pre-labels")
+        self.blind = QCheckBox(self.tr("Blind (annotators do not see each other's labels)"))
+        self.with_prelabels = QCheckBox(self.tr("Show or include the model's pre-labels"))
         self.note = QLineEdit()
-        self.note.setPlaceholderText("Why, e.g. false negatives of run 3, class dent")
+        self.note.setPlaceholderText(self.tr("Why, e.g. false negatives of run 3, class dent"))
         self.problem = QLabel()
         self.problem.setObjectName("secondaryText")
         form = QFormLayout()
         form.addRow(self.to_people)
         form.addRow(self.people)
         form.addRow(self.to_vendor)
-        form.addRow("Vendor", self.vendor)
-        form.addRow("Package", self.package)
+        form.addRow(self.tr("Vendor"), self.vendor)
+        form.addRow(self.tr("Package"), self.package)
         form.addRow(self.blind)
         form.addRow(self.with_prelabels)
-        form.addRow("Note", self.note)
+        form.addRow(self.tr("Note"), self.note)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -126,7 +130,7 @@ class SendToWorkDialog(QDialog):
         """What the dialog asks for, or None (and a reason shown) while incomplete."""
         note = self.note.text().strip()
         if not note:
-            self.problem.setText("Say why in the note: it travels with the work.")
+            self.problem.setText(self.tr("Say why in the note: it travels with the work."))
             return None
         flags = {"blind": self.blind.isChecked(), "with_prelabels": self.with_prelabels.isChecked()}
         if self.to_people.isChecked():
@@ -136,11 +140,11 @@ class SendToWorkDialog(QDialog):
                 if self.people.item(r).checkState() == Qt.CheckState.Checked
             ]
             if not people:
-                self.problem.setText("Tick at least one person.")
+                self.problem.setText(self.tr("Tick at least one person."))
                 return None
             return SendRequest(self.slice_name, note, people, **flags)
         if not self.vendor.currentText() or not self.package.text().strip():
-            self.problem.setText("Choose a vendor and the package file to write.")
+            self.problem.setText(self.tr("Choose a vendor and the package file to write."))
             return None
         package = Path(self.package.text().strip())
         return SendRequest(self.slice_name, note, [], self.vendor.currentText(), package, **flags)

@@ -67,6 +67,149 @@
     </message>
 </context>
 <context>
+    <name>CompareView</name>
+    <message>
+        <source>Improved (fewer errors with A)</source>
+        <translation>개선됨 (A에서 오류 감소)</translation>
+    </message>
+    <message>
+        <source>Regressed (more errors with A)</source>
+        <translation>악화됨 (A에서 오류 증가)</translation>
+    </message>
+    <message>
+        <source>Stayed wrong</source>
+        <translation>계속 틀림</translation>
+    </message>
+    <message>
+        <source>improved</source>
+        <translation>개선됨</translation>
+    </message>
+    <message>
+        <source>regressed</source>
+        <translation>악화됨</translation>
+    </message>
+    <message>
+        <source>stayed wrong</source>
+        <translation>계속 틀림</translation>
+    </message>
+    <message>
+        <source>No model run yet</source>
+        <translation>아직 모델 실행 없음</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>비교</translation>
+    </message>
+    <message>
+        <source>against B</source>
+        <translation>대 B</translation>
+    </message>
+    <message>
+        <source>Not compared yet</source>
+        <translation>아직 비교하지 않음</translation>
+    </message>
+    <message>
+        <source>Metric</source>
+        <translation>지표</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>클래스</translation>
+    </message>
+    <message>
+        <source>Truth</source>
+        <translation>정답</translation>
+    </message>
+    <message>
+        <source>Precision–recall at IoU 0.5 (A solid, B dashed)</source>
+        <translation>IoU 0.5 정밀도–재현율 (A 실선, B 점선)</translation>
+    </message>
+    <message>
+        <source>Precision–recall at IoU 0.75 (A solid, B dashed)</source>
+        <translation>IoU 0.75 정밀도–재현율 (A 실선, B 점선)</translation>
+    </message>
+    <message>
+        <source>Confusion matrix of A</source>
+        <translation>A의 혼동 행렬</translation>
+    </message>
+    <message>
+        <source>Confusion matrix of B</source>
+        <translation>B의 혼동 행렬</translation>
+    </message>
+    <message>
+        <source>Difference A − B (green: A better)</source>
+        <translation>차이 A − B (초록: A가 더 좋음)</translation>
+    </message>
+    <message>
+        <source>Save as slice…</source>
+        <translation>슬라이스로 저장…</translation>
+    </message>
+    <message>
+        <source>Save these images as a named slice (to send them to work)</source>
+        <translation>이 이미지들을 이름 있는 슬라이스로 저장 (작업으로 보내기 위해)</translation>
+    </message>
+    <message>
+        <source>Double-click (or Enter) opens the image in the canvas.</source>
+        <translation>더블클릭(또는 Enter)하면 캔버스에서 이미지를 엽니다.</translation>
+    </message>
+    <message>
+        <source>{kind}: run {a} against run {b}</source>
+        <translation>{kind}: 실행 {a} 대 실행 {b}</translation>
+    </message>
+    <message>
+        <source>Save as slice</source>
+        <translation>슬라이스로 저장</translation>
+    </message>
+    <message>
+        <source>Slice name:</source>
+        <translation>슬라이스 이름:</translation>
+    </message>
+    <message>
+        <source>Not saved: {error}</source>
+        <translation>저장되지 않음: {error}</translation>
+    </message>
+    <message>
+        <source>Saved slice {name}: {count} images</source>
+        <translation>슬라이스 {name} 저장됨: 이미지 {count}개</translation>
+    </message>
+    <message>
+        <source>Comparing the two runs…</source>
+        <translation>두 실행 비교 중…</translation>
+    </message>
+    <message>
+        <source>Could not compare: {message}</source>
+        <translation>비교하지 못했습니다: {message}</translation>
+    </message>
+    <message>
+        <source>Updated {time} · recomputed when labels change</source>
+        <translation>{time}에 업데이트됨 · 라벨이 바뀌면 다시 계산됨</translation>
+    </message>
+    <message>
+        <source>Nothing to compare.</source>
+        <translation>비교할 것이 없습니다.</translation>
+    </message>
+    <message>
+        <source>No comparison.</source>
+        <translation>비교 없음.</translation>
+    </message>
+    <message>
+        <source>No truth objects on the compared images.</source>
+        <translation>비교한 이미지에 정답 객체가 없습니다.</translation>
+    </message>
+    <message>
+        <source>A minus B</source>
+        <translation>A 빼기 B</translation>
+    </message>
+    <message>
+        <source> (first {count})</source>
+        <translation> (처음 {count}개)</translation>
+    </message>
+    <message>
+        <source>{a} {model_a} (run #{id_a}) against {b} {model_b} (run #{id_b}) on the {compared} images both covered (A {covered_a}, B {covered_b}) · mAP {map_a} vs {map_b} ({delta})</source>
+        <translation>{a} {model_a} (실행 #{id_a}) 대 {b} {model_b} (실행 #{id_b}) · 둘 다 다룬 이미지 {compared}개 (A {covered_a}, B {covered_b}) · mAP {map_a} 대 {map_b} ({delta})</translation>
+    </message>
+</context>
+<context>
     <name>CurationPanel</name>
     <message>
         <source>Run all checks</source>
@@ -219,6 +362,111 @@
     <message>
         <source>{name} — by {annotator} (#{id})</source>
         <translation>{name} — {annotator} (#{id})</translation>
+    </message>
+</context>
+<context>
+    <name>DockSpec</name>
+    <message>
+        <source>Images</source>
+        <translation type="unfinished">이미지</translation>
+    </message>
+    <message>
+        <source>Classes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pre-labels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Image tags</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Guideline</source>
+        <translation type="unfinished">가이드라인</translation>
+    </message>
+    <message>
+        <source>Triage</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>QA dashboard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Curation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Inbox</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Display</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shapes</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ErrorSliceButtons</name>
+    <message>
+        <source>Save false positives as slice…</source>
+        <translation>오탐을 슬라이스로 저장…</translation>
+    </message>
+    <message>
+        <source>Save false negatives as slice…</source>
+        <translation>미탐을 슬라이스로 저장…</translation>
+    </message>
+    <message>
+        <source>No model run to take errors from.</source>
+        <translation>오류를 가져올 모델 실행이 없습니다.</translation>
+    </message>
+    <message>
+        <source>false negatives of run {run}</source>
+        <translation>실행 {run}의 미탐</translation>
+    </message>
+    <message>
+        <source>false positives of run {run}</source>
+        <translation>실행 {run}의 오탐</translation>
+    </message>
+</context>
+<context>
+    <name>GoldTab</name>
+    <message>
+        <source>Not computed yet</source>
+        <translation>아직 계산되지 않음</translation>
+    </message>
+    <message>
+        <source>Worst answers first. Double-click (or Enter) opens the image.</source>
+        <translation>가장 나쁜 답변부터 표시. 더블클릭(또는 Enter)하면 이미지를 엽니다.</translation>
+    </message>
+    <message>
+        <source>Mark this image gold</source>
+        <translation>이 이미지를 골드로 지정</translation>
+    </message>
+    <message>
+        <source>Its reviewed labels become the reference (QA leads)</source>
+        <translation>검수된 라벨이 기준이 됩니다 (QA 책임자)</translation>
+    </message>
+    <message>
+        <source>Unmark gold</source>
+        <translation>골드 해제</translation>
+    </message>
+    <message>
+        <source>Refresh gold reference</source>
+        <translation>골드 기준 새로 고침</translation>
+    </message>
+    <message>
+        <source>{0} gold images · {1} answers scored · F1 {2} · mean IoU {3} · empty answers right {4}/{5}</source>
+        <translation>골드 이미지 {0}개 · 채점된 답변 {1}개 · F1 {2} · 평균 IoU {3} · 빈 답변 정답 {4}/{5}</translation>
     </message>
 </context>
 <context>
@@ -410,6 +658,21 @@ QA 책임자가 가이드라인을 게시하면 여기에 클래스별로 표시
     </message>
 </context>
 <context>
+    <name>ImageChangeList</name>
+    <message>
+        <source>Image id</source>
+        <translation>이미지 ID</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>파일</translation>
+    </message>
+    <message>
+        <source>What changed</source>
+        <translation>변경 내용</translation>
+    </message>
+</context>
+<context>
     <name>InboxPanel</name>
     <message>
         <source>Open</source>
@@ -490,6 +753,53 @@ QA 책임자가 가이드라인을 게시하면 여기에 클래스별로 표시
     <message>
         <source>Waiting for an answer</source>
         <translation>답변 대기 중</translation>
+    </message>
+</context>
+<context>
+    <name>MenuId</name>
+    <message>
+        <source>File</source>
+        <translation type="unfinished">파일</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tools</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pre-labels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Image</source>
+        <translation type="unfinished">이미지</translation>
+    </message>
+    <message>
+        <source>Navigate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>View</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Classes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>QA</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Guideline</source>
+        <translation type="unfinished">가이드라인</translation>
+    </message>
+    <message>
+        <source>Help</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -922,6 +1232,57 @@ QA 책임자가 가이드라인을 게시하면 여기에 클래스별로 표시
     </message>
 </context>
 <context>
+    <name>SendToWorkDialog</name>
+    <message>
+        <source>Send slice {name} to work</source>
+        <translation>슬라이스 {name}을(를) 작업으로 보내기</translation>
+    </message>
+    <message>
+        <source>Assign to people in-house</source>
+        <translation>사내 작업자에게 배정</translation>
+    </message>
+    <message>
+        <source>Write a package for a vendor</source>
+        <translation>외주 업체용 패키지 작성</translation>
+    </message>
+    <message>
+        <source>Blind (annotators do not see each other&apos;s labels)</source>
+        <translation>블라인드 (작업자가 서로의 라벨을 보지 않음)</translation>
+    </message>
+    <message>
+        <source>Show or include the model&apos;s pre-labels</source>
+        <translation>모델의 사전 라벨 표시 또는 포함</translation>
+    </message>
+    <message>
+        <source>Why, e.g. false negatives of run 3, class dent</source>
+        <translation>이유, 예: 실행 3의 미탐, 클래스 dent</translation>
+    </message>
+    <message>
+        <source>Vendor</source>
+        <translation>외주 업체</translation>
+    </message>
+    <message>
+        <source>Package</source>
+        <translation>패키지</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>메모</translation>
+    </message>
+    <message>
+        <source>Say why in the note: it travels with the work.</source>
+        <translation>메모에 이유를 적으세요. 작업과 함께 전달됩니다.</translation>
+    </message>
+    <message>
+        <source>Tick at least one person.</source>
+        <translation>한 명 이상 선택하세요.</translation>
+    </message>
+    <message>
+        <source>Choose a vendor and the package file to write.</source>
+        <translation>외주 업체와 작성할 패키지 파일을 선택하세요.</translation>
+    </message>
+</context>
+<context>
     <name>SignInDialog</name>
     <message>
         <source>Annotator</source>
@@ -970,6 +1331,69 @@ QA 책임자가 가이드라인을 게시하면 여기에 클래스별로 표시
     <message>
         <source>Pick a person from the list or type a new name.</source>
         <translation>목록에서 사용자를 고르거나 새 이름을 입력하세요.</translation>
+    </message>
+</context>
+<context>
+    <name>SliceControls</name>
+    <message>
+        <source>Save as slice</source>
+        <translation>슬라이스로 저장</translation>
+    </message>
+    <message>
+        <source>Slice name:</source>
+        <translation>슬라이스 이름:</translation>
+    </message>
+    <message>
+        <source>Why (a note):</source>
+        <translation>이유 (메모):</translation>
+    </message>
+    <message>
+        <source>Saving slice {name}…</source>
+        <translation>슬라이스 {name} 저장 중…</translation>
+    </message>
+    <message>
+        <source>Saved slice {name}: {count} images</source>
+        <translation>슬라이스 {name} 저장됨: 이미지 {count}개</translation>
+    </message>
+    <message>
+        <source>Not saved: {message}</source>
+        <translation>저장되지 않음: {message}</translation>
+    </message>
+    <message>
+        <source>Save as slice…</source>
+        <translation>슬라이스로 저장…</translation>
+    </message>
+    <message>
+        <source>Save the images this filter lists as a named slice</source>
+        <translation>이 필터가 보여 주는 이미지를 이름 있는 슬라이스로 저장</translation>
+    </message>
+    <message>
+        <source>Send to work…</source>
+        <translation>작업으로 보내기…</translation>
+    </message>
+    <message>
+        <source>Assign the slice&apos;s images to people, or package them</source>
+        <translation>슬라이스의 이미지를 작업자에게 배정하거나 패키지로 만들기</translation>
+    </message>
+    <message>
+        <source>Any slice</source>
+        <translation>모든 슬라이스</translation>
+    </message>
+    <message>
+        <source>Sending {name} to work…</source>
+        <translation>{name}을(를) 작업으로 보내는 중…</translation>
+    </message>
+    <message>
+        <source>{message} (note: {note})</source>
+        <translation>{message} (메모: {note})</translation>
+    </message>
+    <message>
+        <source>Not sent: {message}</source>
+        <translation>보내지 않음: {message}</translation>
+    </message>
+    <message>
+        <source>Choose a slice first.</source>
+        <translation>먼저 슬라이스를 선택하세요.</translation>
     </message>
 </context>
 <context>
@@ -1170,6 +1594,33 @@ on {image}, {side_a} vs {side_b}, guideline {version}</source>
     </message>
 </context>
 <context>
+    <name>VendorTab</name>
+    <message>
+        <source>Not computed yet</source>
+        <translation>아직 계산되지 않음</translation>
+    </message>
+    <message>
+        <source>Gold F1 per batch (in the order sent)</source>
+        <translation>배치별 골드 F1 (보낸 순서)</translation>
+    </message>
+    <message>
+        <source>Share of reviewed objects accepted per batch</source>
+        <translation>배치별 검수 객체 승인 비율</translation>
+    </message>
+    <message>
+        <source>{0} batches from {1} vendors ({2})</source>
+        <translation>외주 업체 {1}곳의 배치 {0}개 ({2})</translation>
+    </message>
+    <message>
+        <source>No vendor batch yet: export a package or assign a batch</source>
+        <translation>아직 외주 업체 배치가 없습니다: 패키지를 내보내거나 배치를 배정하세요</translation>
+    </message>
+    <message>
+        <source>No batch has a figure here yet.</source>
+        <translation>아직 수치가 있는 배치가 없습니다.</translation>
+    </message>
+</context>
+<context>
     <name>WorkspaceStatusBar</name>
     <message>
         <source>Select</source>
@@ -1243,6 +1694,188 @@ on {image}, {side_a} vs {side_b}, guideline {version}</source>
     <message>
         <source>draft</source>
         <translation>초안</translation>
+    </message>
+</context>
+<context>
+    <name>actions</name>
+    <message>
+        <source>Class {number}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Draw boxes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>drag from corner to corner</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Draw polygons</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>click vertices; click the first one, double-click or Enter to close</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select and edit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>drag shapes, corners and vertices; Shift+click deletes a vertex, double-click an edge inserts one; Esc also returns here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>AI polygon (click to segment)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>click: a positive point; Shift+click or right click: a negative point; drag: a box; Enter accepts, Esc cancels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose models…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the detection model with its class map, and the segmentation model (per project)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next image</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Previous image</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mark image done / not done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mark image for review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ask a question about this image…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>about the selected shape, or the image; the answer shows on the image</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete shape / reject pre-label</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy shape (all if none selected)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paste shapes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Accept pre-label (then select the next)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Accept all shown pre-labels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reject pre-label</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show / hide pre-labels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pre-label this image</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Next disagreement</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Previous disagreement</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show / hide disagreements</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fit image</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Actual size (1:1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Zoom in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Zoom out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a project (.labeler) or a vendor work package (.lbpkg)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import images…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pre-label all new images…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export dataset…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>compare_view</name>
+    <message>
+        <source>Comparing needs two finished model runs; this project has {count}.</source>
+        <translation>비교하려면 완료된 모델 실행이 두 개 필요합니다. 이 프로젝트에는 {count}개 있습니다.</translation>
+    </message>
+    <message>
+        <source>Comparing needs two finished model runs; this project has none yet.</source>
+        <translation>비교하려면 완료된 모델 실행이 두 개 필요합니다. 이 프로젝트에는 아직 없습니다.</translation>
+    </message>
+    <message>
+        <source>n/a</source>
+        <translation>없음</translation>
     </message>
 </context>
 <context>
@@ -1351,6 +1984,28 @@ on {image}, {side_a} vs {side_b}, guideline {version}</source>
     <message>
         <source>Rejected by {reviewer} at {when}: {reason} ({section}). Edit the shape to send it back.</source>
         <translation>{reviewer}님이 {when}에 반려함: {reason} ({section}). 도형을 편집하면 다시 보내집니다.</translation>
+    </message>
+</context>
+<context>
+    <name>slice_send</name>
+    <message>
+        <source>Assigned {images} images to {target}: {made} new assignments</source>
+        <translation>이미지 {images}개를 {target}에게 배정: 새 배정 {made}건</translation>
+    </message>
+    <message>
+        <source>Wrote {path} for {vendor}: {images} images</source>
+        <translation>{vendor}용 {path} 작성: 이미지 {images}개</translation>
+    </message>
+</context>
+<context>
+    <name>view</name>
+    <message>
+        <source>Vendors</source>
+        <translation>외주 업체</translation>
+    </message>
+    <message>
+        <source>Gold</source>
+        <translation>골드</translation>
     </message>
 </context>
 </TS>
