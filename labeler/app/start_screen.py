@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QCoreApplication, QSettings, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -37,6 +37,15 @@ OPEN_FILTER = (
 )
 
 
+def open_filter() -> str:
+    """The file dialog filter for projects and packages, in the user's language."""
+    return QCoreApplication.translate(
+        "start_screen",
+        "Projects and work packages ({projects} {packages});;labeler projects ({projects});;"
+        "Vendor work packages ({packages});;All files (*)",
+    ).format(projects=f"*{PROJECT_SUFFIX}", packages=f"*{PACKAGE_SUFFIX}")
+
+
 def recent_projects(settings: QSettings | None = None) -> list[Path]:
     """Recently opened projects that still exist, newest first."""
     value = (settings or QSettings()).value(RECENT_KEY, [])
@@ -60,7 +69,9 @@ class StartScreen(QDialog):
         self.project_path: Path | None = None
         self.setWindowTitle("labeler")
         self.setMinimumSize(520, 380)
-        title = QLabel("<h2>labeler</h2>Label and review images, with pre-labels and guidelines.")
+        title = QLabel(
+            "<h2>labeler</h2>" + self.tr("Label and review images, with pre-labels and guidelines.")
+        )
         self.recent = QListWidget()
         for path in recent_projects():
             item = QListWidgetItem(f"{path.name}   —   {path.parent}")
@@ -68,9 +79,9 @@ class StartScreen(QDialog):
             self.recent.addItem(item)
         self.recent.itemActivated.connect(self._open_item)
         self.recent.itemDoubleClicked.connect(self._open_item)
-        open_button = QPushButton("Open project or package…")
+        open_button = QPushButton(self.tr("Open project or package…"))
         open_button.clicked.connect(self._open_file)
-        new_button = QPushButton("New project…")
+        new_button = QPushButton(self.tr("New project…"))
         new_button.clicked.connect(self._new_project)
         buttons = QHBoxLayout()
         buttons.addWidget(open_button)
@@ -78,7 +89,7 @@ class StartScreen(QDialog):
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
-        layout.addWidget(QLabel("Recent projects"))
+        layout.addWidget(QLabel(self.tr("Recent projects")))
         layout.addWidget(self.recent, 1)
         layout.addLayout(buttons)
 
@@ -86,18 +97,26 @@ class StartScreen(QDialog):
         self._choose(Path(item.data(Qt.ItemDataRole.UserRole)))
 
     def _open_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open project or package", "", OPEN_FILTER)
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Open project or package"), "", open_filter()
+        )
         if path:
             self._choose(Path(path))
 
     def _new_project(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
-            self, "New project", f"project{PROJECT_SUFFIX}", f"labeler projects (*{PROJECT_SUFFIX})"
+            self,
+            self.tr("New project"),
+            f"project{PROJECT_SUFFIX}",
+            self.tr("labeler projects ({pattern})").format(pattern=f"*{PROJECT_SUFFIX}"),
         )
         if not path:
             return
         classes, ok = QInputDialog.getText(
-            self, "Classes", "Box classes, separated by commas:", text="scratch, crack, dent"
+            self,
+            self.tr("Classes"),
+            self.tr("Box classes, separated by commas:"),
+            text="scratch, crack, dent",
         )
         if not ok:
             return
@@ -108,7 +127,7 @@ class StartScreen(QDialog):
         try:
             Project.create(target, names, GeometryKind.BOX).close()
         except LabelerError as exc:
-            QMessageBox.warning(self, "Cannot create the project", str(exc))
+            QMessageBox.warning(self, self.tr("Cannot create the project"), str(exc))
             return
         self._choose(target)
 

@@ -368,51 +368,51 @@
     <name>DockSpec</name>
     <message>
         <source>Images</source>
-        <translation type="unfinished">이미지</translation>
+        <translation>이미지</translation>
     </message>
     <message>
         <source>Classes</source>
-        <translation type="unfinished"></translation>
+        <translation>클래스</translation>
     </message>
     <message>
         <source>Pre-labels</source>
-        <translation type="unfinished"></translation>
+        <translation>사전 라벨</translation>
     </message>
     <message>
         <source>Image tags</source>
-        <translation type="unfinished"></translation>
+        <translation>이미지 태그</translation>
     </message>
     <message>
         <source>Guideline</source>
-        <translation type="unfinished">가이드라인</translation>
+        <translation>가이드라인</translation>
     </message>
     <message>
         <source>Triage</source>
-        <translation type="unfinished"></translation>
+        <translation>분류</translation>
     </message>
     <message>
         <source>QA dashboard</source>
-        <translation type="unfinished"></translation>
+        <translation>QA 대시보드</translation>
     </message>
     <message>
         <source>Curation</source>
-        <translation type="unfinished"></translation>
+        <translation>큐레이션</translation>
     </message>
     <message>
         <source>Review</source>
-        <translation type="unfinished"></translation>
+        <translation>검수</translation>
     </message>
     <message>
         <source>Inbox</source>
-        <translation type="unfinished"></translation>
+        <translation>받은 질문</translation>
     </message>
     <message>
         <source>Display</source>
-        <translation type="unfinished"></translation>
+        <translation>보기</translation>
     </message>
     <message>
         <source>Shapes</source>
-        <translation type="unfinished"></translation>
+        <translation>도형</translation>
     </message>
 </context>
 <context>
@@ -759,47 +759,47 @@ QA 책임자가 가이드라인을 게시하면 여기에 클래스별로 표시
     <name>MenuId</name>
     <message>
         <source>File</source>
-        <translation type="unfinished">파일</translation>
+        <translation>파일</translation>
     </message>
     <message>
         <source>Edit</source>
-        <translation type="unfinished"></translation>
+        <translation>편집</translation>
     </message>
     <message>
         <source>Tools</source>
-        <translation type="unfinished"></translation>
+        <translation>도구</translation>
     </message>
     <message>
         <source>Pre-labels</source>
-        <translation type="unfinished"></translation>
+        <translation>사전 라벨</translation>
     </message>
     <message>
         <source>Image</source>
-        <translation type="unfinished">이미지</translation>
+        <translation>이미지</translation>
     </message>
     <message>
         <source>Navigate</source>
-        <translation type="unfinished"></translation>
+        <translation>이동</translation>
     </message>
     <message>
         <source>View</source>
-        <translation type="unfinished"></translation>
+        <translation>보기</translation>
     </message>
     <message>
         <source>Classes</source>
-        <translation type="unfinished"></translation>
+        <translation>클래스</translation>
     </message>
     <message>
         <source>QA</source>
-        <translation type="unfinished"></translation>
+        <translation>QA</translation>
     </message>
     <message>
         <source>Guideline</source>
-        <translation type="unfinished">가이드라인</translation>
+        <translation>가이드라인</translation>
     </message>
     <message>
         <source>Help</source>
-        <translation type="unfinished"></translation>
+        <translation>도움말</translation>
     </message>
 </context>
 <context>
@@ -1416,6 +1416,49 @@ QA 책임자가 가이드라인을 게시하면 여기에 클래스별로 표시
     </message>
 </context>
 <context>
+    <name>StartScreen</name>
+    <message>
+        <source>Label and review images, with pre-labels and guidelines.</source>
+        <translation>사전 라벨과 가이드라인으로 이미지를 라벨링하고 검수하세요.</translation>
+    </message>
+    <message>
+        <source>Open project or package…</source>
+        <translation>프로젝트 또는 패키지 열기…</translation>
+    </message>
+    <message>
+        <source>New project…</source>
+        <translation>새 프로젝트…</translation>
+    </message>
+    <message>
+        <source>Recent projects</source>
+        <translation>최근 프로젝트</translation>
+    </message>
+    <message>
+        <source>Open project or package</source>
+        <translation>프로젝트 또는 패키지 열기</translation>
+    </message>
+    <message>
+        <source>New project</source>
+        <translation>새 프로젝트</translation>
+    </message>
+    <message>
+        <source>labeler projects ({pattern})</source>
+        <translation>labeler 프로젝트 ({pattern})</translation>
+    </message>
+    <message>
+        <source>Classes</source>
+        <translation>클래스</translation>
+    </message>
+    <message>
+        <source>Box classes, separated by commas:</source>
+        <translation>박스 클래스 (쉼표로 구분):</translation>
+    </message>
+    <message>
+        <source>Cannot create the project</source>
+        <translation>프로젝트를 만들 수 없습니다</translation>
+    </message>
+</context>
+<context>
     <name>TagsPanel</name>
     <message>
         <source>This project has no image-level classes.</source>
@@ -1700,167 +1743,167 @@ on {image}, {side_a} vs {side_b}, guideline {version}</source>
     <name>actions</name>
     <message>
         <source>Class {number}</source>
-        <translation type="unfinished"></translation>
+        <translation>클래스 {number}</translation>
     </message>
     <message>
         <source>Draw boxes</source>
-        <translation type="unfinished"></translation>
+        <translation>박스 그리기</translation>
     </message>
     <message>
         <source>drag from corner to corner</source>
-        <translation type="unfinished"></translation>
+        <translation>모서리에서 반대쪽 모서리로 드래그</translation>
     </message>
     <message>
         <source>Draw polygons</source>
-        <translation type="unfinished"></translation>
+        <translation>폴리곤 그리기</translation>
     </message>
     <message>
         <source>click vertices; click the first one, double-click or Enter to close</source>
-        <translation type="unfinished"></translation>
+        <translation>꼭짓점을 클릭하세요. 첫 꼭짓점 클릭, 더블클릭 또는 Enter로 닫습니다</translation>
     </message>
     <message>
         <source>Select and edit</source>
-        <translation type="unfinished"></translation>
+        <translation>선택 및 편집</translation>
     </message>
     <message>
         <source>drag shapes, corners and vertices; Shift+click deletes a vertex, double-click an edge inserts one; Esc also returns here</source>
-        <translation type="unfinished"></translation>
+        <translation>도형, 모서리, 꼭짓점을 드래그하세요. Shift+클릭은 꼭짓점 삭제, 변을 더블클릭하면 꼭짓점 추가, Esc로도 이 도구로 돌아옵니다</translation>
     </message>
     <message>
         <source>AI polygon (click to segment)</source>
-        <translation type="unfinished"></translation>
+        <translation>AI 폴리곤 (클릭하여 분할)</translation>
     </message>
     <message>
         <source>click: a positive point; Shift+click or right click: a negative point; drag: a box; Enter accepts, Esc cancels</source>
-        <translation type="unfinished"></translation>
+        <translation>클릭: 포함 점, Shift+클릭 또는 오른쪽 클릭: 제외 점, 드래그: 박스, Enter로 확정, Esc로 취소</translation>
     </message>
     <message>
         <source>Choose models…</source>
-        <translation type="unfinished"></translation>
+        <translation>모델 선택…</translation>
     </message>
     <message>
         <source>the detection model with its class map, and the segmentation model (per project)</source>
-        <translation type="unfinished"></translation>
+        <translation>검출 모델과 클래스 매핑, 분할 모델 (프로젝트별)</translation>
     </message>
     <message>
         <source>Next image</source>
-        <translation type="unfinished"></translation>
+        <translation>다음 이미지</translation>
     </message>
     <message>
         <source>Previous image</source>
-        <translation type="unfinished"></translation>
+        <translation>이전 이미지</translation>
     </message>
     <message>
         <source>Mark image done / not done</source>
-        <translation type="unfinished"></translation>
+        <translation>이미지 완료 / 완료 취소</translation>
     </message>
     <message>
         <source>Mark image for review</source>
-        <translation type="unfinished"></translation>
+        <translation>이미지를 검수 필요로 표시</translation>
     </message>
     <message>
         <source>Ask a question about this image…</source>
-        <translation type="unfinished"></translation>
+        <translation>이 이미지에 대해 질문하기…</translation>
     </message>
     <message>
         <source>about the selected shape, or the image; the answer shows on the image</source>
-        <translation type="unfinished"></translation>
+        <translation>선택한 도형 또는 이미지에 대한 질문. 답변은 이미지에 표시됩니다</translation>
     </message>
     <message>
         <source>Undo</source>
-        <translation type="unfinished"></translation>
+        <translation>실행 취소</translation>
     </message>
     <message>
         <source>Redo</source>
-        <translation type="unfinished"></translation>
+        <translation>다시 실행</translation>
     </message>
     <message>
         <source>Delete shape / reject pre-label</source>
-        <translation type="unfinished"></translation>
+        <translation>도형 삭제 / 사전 라벨 거절</translation>
     </message>
     <message>
         <source>Copy shape (all if none selected)</source>
-        <translation type="unfinished"></translation>
+        <translation>도형 복사 (선택이 없으면 전체)</translation>
     </message>
     <message>
         <source>Paste shapes</source>
-        <translation type="unfinished"></translation>
+        <translation>도형 붙여넣기</translation>
     </message>
     <message>
         <source>Accept pre-label (then select the next)</source>
-        <translation type="unfinished"></translation>
+        <translation>사전 라벨 승인 (다음 항목 선택)</translation>
     </message>
     <message>
         <source>Accept all shown pre-labels</source>
-        <translation type="unfinished"></translation>
+        <translation>표시된 사전 라벨 모두 승인</translation>
     </message>
     <message>
         <source>Reject pre-label</source>
-        <translation type="unfinished"></translation>
+        <translation>사전 라벨 거절</translation>
     </message>
     <message>
         <source>Show / hide pre-labels</source>
-        <translation type="unfinished"></translation>
+        <translation>사전 라벨 표시 / 숨기기</translation>
     </message>
     <message>
         <source>Pre-label this image</source>
-        <translation type="unfinished"></translation>
+        <translation>이 이미지 사전 라벨링</translation>
     </message>
     <message>
         <source>Next disagreement</source>
-        <translation type="unfinished"></translation>
+        <translation>다음 불일치</translation>
     </message>
     <message>
         <source>Previous disagreement</source>
-        <translation type="unfinished"></translation>
+        <translation>이전 불일치</translation>
     </message>
     <message>
         <source>Show / hide disagreements</source>
-        <translation type="unfinished"></translation>
+        <translation>불일치 표시 / 숨기기</translation>
     </message>
     <message>
         <source>Fit image</source>
-        <translation type="unfinished"></translation>
+        <translation>화면에 맞추기</translation>
     </message>
     <message>
         <source>Actual size (1:1)</source>
-        <translation type="unfinished"></translation>
+        <translation>실제 크기 (1:1)</translation>
     </message>
     <message>
         <source>Zoom in</source>
-        <translation type="unfinished"></translation>
+        <translation>확대</translation>
     </message>
     <message>
         <source>Zoom out</source>
-        <translation type="unfinished"></translation>
+        <translation>축소</translation>
     </message>
     <message>
         <source>Open…</source>
-        <translation type="unfinished"></translation>
+        <translation>열기…</translation>
     </message>
     <message>
         <source>a project (.labeler) or a vendor work package (.lbpkg)</source>
-        <translation type="unfinished"></translation>
+        <translation>프로젝트(.labeler) 또는 외주 작업 패키지(.lbpkg)</translation>
     </message>
     <message>
         <source>Import images…</source>
-        <translation type="unfinished"></translation>
+        <translation>이미지 가져오기…</translation>
     </message>
     <message>
         <source>Pre-label all new images…</source>
-        <translation type="unfinished"></translation>
+        <translation>새 이미지 모두 사전 라벨링…</translation>
     </message>
     <message>
         <source>Export dataset…</source>
-        <translation type="unfinished"></translation>
+        <translation>데이터셋 내보내기…</translation>
     </message>
     <message>
         <source>Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>종료</translation>
     </message>
     <message>
         <source>Keyboard shortcuts</source>
-        <translation type="unfinished"></translation>
+        <translation>키보드 단축키</translation>
     </message>
 </context>
 <context>
@@ -1995,6 +2038,13 @@ on {image}, {side_a} vs {side_b}, guideline {version}</source>
     <message>
         <source>Wrote {path} for {vendor}: {images} images</source>
         <translation>{vendor}용 {path} 작성: 이미지 {images}개</translation>
+    </message>
+</context>
+<context>
+    <name>start_screen</name>
+    <message>
+        <source>Projects and work packages ({projects} {packages});;labeler projects ({projects});;Vendor work packages ({packages});;All files (*)</source>
+        <translation>프로젝트와 작업 패키지 ({projects} {packages});;labeler 프로젝트 ({projects});;외주 업체 작업 패키지 ({packages});;모든 파일 (*)</translation>
     </message>
 </context>
 <context>
