@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from PySide6.QtCore import QObject, QSettings, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -32,17 +32,17 @@ SETTINGS_PREFIX = "shortcuts/"
 class MenuId(StrEnum):
     """The window's menus, in menu-bar order; the value is the title shown."""
 
-    FILE = "File"
-    EDIT = "Edit"
-    TOOLS = "Tools"
-    PRELABELS = "Pre-labels"
-    IMAGE = "Image"
-    NAVIGATE = "Navigate"
-    VIEW = "View"
-    CLASSES = "Classes"
-    QA = "QA"
-    GUIDELINE = "Guideline"
-    HELP = "Help"
+    FILE = QT_TRANSLATE_NOOP("MenuId", "File")
+    EDIT = QT_TRANSLATE_NOOP("MenuId", "Edit")
+    TOOLS = QT_TRANSLATE_NOOP("MenuId", "Tools")
+    PRELABELS = QT_TRANSLATE_NOOP("MenuId", "Pre-labels")
+    IMAGE = QT_TRANSLATE_NOOP("MenuId", "Image")
+    NAVIGATE = QT_TRANSLATE_NOOP("MenuId", "Navigate")
+    VIEW = QT_TRANSLATE_NOOP("MenuId", "View")
+    CLASSES = QT_TRANSLATE_NOOP("MenuId", "Classes")
+    QA = QT_TRANSLATE_NOOP("MenuId", "QA")
+    GUIDELINE = QT_TRANSLATE_NOOP("MenuId", "Guideline")
+    HELP = QT_TRANSLATE_NOOP("MenuId", "Help")
 
 
 @dataclass(frozen=True)
@@ -61,141 +61,266 @@ class ActionSpec:
     arg: int | None = None
     tip: str = ""
 
+    def shown_text(self) -> str:
+        """The text in the user's language (``{number}`` filled from ``arg``)."""
+        text = QCoreApplication.translate("actions", self.text)
+        return text.format(number=self.arg) if "{number}" in text else text
+
+    def shown_tip(self) -> str:
+        """The tip in the user's language."""
+        return QCoreApplication.translate("actions", self.tip) if self.tip else ""
+
+
+def menu_title(menu: MenuId) -> str:
+    """A menu's title in the user's language."""
+    return QCoreApplication.translate("MenuId", menu.value)
+
 
 def _class_actions() -> tuple[ActionSpec, ...]:
     return tuple(
-        ActionSpec(f"class.{n}", f"Class {n}", (str(n),), MenuId.CLASSES, "pick_class_number", n)
+        ActionSpec(
+            f"class.{n}",
+            QT_TRANSLATE_NOOP("actions", "Class {number}"),
+            (str(n),),
+            MenuId.CLASSES,
+            "pick_class_number",
+            n,
+        )
         for n in range(1, 10)
     )
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
-        "tool.box", "Draw boxes", ("W",), MenuId.TOOLS, "tool_box", tip="drag from corner to corner"
+        "tool.box",
+        QT_TRANSLATE_NOOP("actions", "Draw boxes"),
+        ("W",),
+        MenuId.TOOLS,
+        "tool_box",
+        tip=QT_TRANSLATE_NOOP("actions", "drag from corner to corner"),
     ),
     ActionSpec(
         "tool.polygon",
-        "Draw polygons",
+        QT_TRANSLATE_NOOP("actions", "Draw polygons"),
         ("P",),
         MenuId.TOOLS,
         "tool_polygon",
-        tip="click vertices; click the first one, double-click or Enter to close",
+        tip=QT_TRANSLATE_NOOP(
+            "actions", "click vertices; click the first one, double-click or Enter to close"
+        ),
     ),
     ActionSpec(
         "tool.select",
-        "Select and edit",
+        QT_TRANSLATE_NOOP("actions", "Select and edit"),
         ("V",),
         MenuId.TOOLS,
         "tool_select",
-        tip="drag shapes, corners and vertices; Shift+click deletes a vertex, "
-        "double-click an edge inserts one; Esc also returns here",
+        tip=QT_TRANSLATE_NOOP(
+            "actions",
+            "drag shapes, corners and vertices; Shift+click deletes a vertex, "
+            "double-click an edge inserts one; Esc also returns here",
+        ),
     ),
     ActionSpec(
         "tool.ai_polygon",
-        "AI polygon (click to segment)",
+        QT_TRANSLATE_NOOP("actions", "AI polygon (click to segment)"),
         ("S",),
         MenuId.TOOLS,
         "tool_ai_polygon",
-        tip="click: a positive point; Shift+click or right click: a negative point; drag: a box; "
-        "Enter accepts, Esc cancels",
+        tip=QT_TRANSLATE_NOOP(
+            "actions",
+            "click: a positive point; Shift+click or right click: a negative point; drag: a box; "
+            "Enter accepts, Esc cancels",
+        ),
     ),
     ActionSpec(
         "models.choose",
-        "Choose models…",
+        QT_TRANSLATE_NOOP("actions", "Choose models…"),
         (),
         MenuId.TOOLS,
         "choose_models",
-        tip="the detection model with its class map, and the segmentation model (per project)",
+        tip=QT_TRANSLATE_NOOP(
+            "actions",
+            "the detection model with its class map, and the segmentation model (per project)",
+        ),
     ),
-    ActionSpec("image.next", "Next image", ("D", "Right"), MenuId.NAVIGATE, "next_image"),
     ActionSpec(
-        "image.previous", "Previous image", ("A", "Left"), MenuId.NAVIGATE, "previous_image"
+        "image.next",
+        QT_TRANSLATE_NOOP("actions", "Next image"),
+        ("D", "Right"),
+        MenuId.NAVIGATE,
+        "next_image",
     ),
-    ActionSpec("image.done", "Mark image done / not done", ("Space",), MenuId.IMAGE, "toggle_done"),
     ActionSpec(
-        "image.review", "Mark image for review", ("Ctrl+Shift+R",), MenuId.IMAGE, "mark_review"
+        "image.previous",
+        QT_TRANSLATE_NOOP("actions", "Previous image"),
+        ("A", "Left"),
+        MenuId.NAVIGATE,
+        "previous_image",
+    ),
+    ActionSpec(
+        "image.done",
+        QT_TRANSLATE_NOOP("actions", "Mark image done / not done"),
+        ("Space",),
+        MenuId.IMAGE,
+        "toggle_done",
+    ),
+    ActionSpec(
+        "image.review",
+        QT_TRANSLATE_NOOP("actions", "Mark image for review"),
+        ("Ctrl+Shift+R",),
+        MenuId.IMAGE,
+        "mark_review",
     ),
     ActionSpec(
         "question.ask",
-        "Ask a question about this image…",
+        QT_TRANSLATE_NOOP("actions", "Ask a question about this image…"),
         ("Q",),
         MenuId.IMAGE,
         "ask_question",
-        tip="about the selected shape, or the image; the answer shows on the image",
+        tip=QT_TRANSLATE_NOOP(
+            "actions", "about the selected shape, or the image; the answer shows on the image"
+        ),
     ),
-    ActionSpec("edit.undo", "Undo", ("Ctrl+Z",), MenuId.EDIT, "undo"),
-    ActionSpec("edit.redo", "Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), MenuId.EDIT, "redo"),
+    ActionSpec("edit.undo", QT_TRANSLATE_NOOP("actions", "Undo"), ("Ctrl+Z",), MenuId.EDIT, "undo"),
+    ActionSpec(
+        "edit.redo",
+        QT_TRANSLATE_NOOP("actions", "Redo"),
+        ("Ctrl+Shift+Z", "Ctrl+Y"),
+        MenuId.EDIT,
+        "redo",
+    ),
     ActionSpec(
         "edit.delete",
-        "Delete shape / reject pre-label",
+        QT_TRANSLATE_NOOP("actions", "Delete shape / reject pre-label"),
         ("Delete", "Backspace"),
         MenuId.EDIT,
         "delete",
     ),
-    ActionSpec("edit.copy", "Copy shape (all if none selected)", ("Ctrl+C",), MenuId.EDIT, "copy"),
-    ActionSpec("edit.paste", "Paste shapes", ("Ctrl+V",), MenuId.EDIT, "paste"),
+    ActionSpec(
+        "edit.copy",
+        QT_TRANSLATE_NOOP("actions", "Copy shape (all if none selected)"),
+        ("Ctrl+C",),
+        MenuId.EDIT,
+        "copy",
+    ),
+    ActionSpec(
+        "edit.paste",
+        QT_TRANSLATE_NOOP("actions", "Paste shapes"),
+        ("Ctrl+V",),
+        MenuId.EDIT,
+        "paste",
+    ),
     ActionSpec(
         "prelabel.accept",
-        "Accept pre-label (then select the next)",
+        QT_TRANSLATE_NOOP("actions", "Accept pre-label (then select the next)"),
         ("Return", "Enter"),
         MenuId.PRELABELS,
         "accept_prelabel",
     ),
     ActionSpec(
         "prelabel.accept_all",
-        "Accept all shown pre-labels",
+        QT_TRANSLATE_NOOP("actions", "Accept all shown pre-labels"),
         ("Shift+Return", "Shift+Enter"),
         MenuId.PRELABELS,
         "accept_all_prelabels",
     ),
-    ActionSpec("prelabel.reject", "Reject pre-label", ("R",), MenuId.PRELABELS, "reject_prelabel"),
     ActionSpec(
-        "prelabel.toggle", "Show / hide pre-labels", ("H",), MenuId.PRELABELS, "toggle_prelabels"
+        "prelabel.reject",
+        QT_TRANSLATE_NOOP("actions", "Reject pre-label"),
+        ("R",),
+        MenuId.PRELABELS,
+        "reject_prelabel",
     ),
     ActionSpec(
-        "prelabel.run", "Pre-label this image", ("Ctrl+R",), MenuId.PRELABELS, "prelabel_image"
+        "prelabel.toggle",
+        QT_TRANSLATE_NOOP("actions", "Show / hide pre-labels"),
+        ("H",),
+        MenuId.PRELABELS,
+        "toggle_prelabels",
     ),
     ActionSpec(
-        "image.next_disagreement", "Next disagreement", ("N",), MenuId.NAVIGATE, "next_disagreement"
+        "prelabel.run",
+        QT_TRANSLATE_NOOP("actions", "Pre-label this image"),
+        ("Ctrl+R",),
+        MenuId.PRELABELS,
+        "prelabel_image",
+    ),
+    ActionSpec(
+        "image.next_disagreement",
+        QT_TRANSLATE_NOOP("actions", "Next disagreement"),
+        ("N",),
+        MenuId.NAVIGATE,
+        "next_disagreement",
     ),
     ActionSpec(
         "image.previous_disagreement",
-        "Previous disagreement",
+        QT_TRANSLATE_NOOP("actions", "Previous disagreement"),
         ("Shift+N",),
         MenuId.NAVIGATE,
         "previous_disagreement",
     ),
     ActionSpec(
         "view.disagreements",
-        "Show / hide disagreements",
+        QT_TRANSLATE_NOOP("actions", "Show / hide disagreements"),
         ("O",),
         MenuId.VIEW,
         "toggle_disagreements",
     ),
-    ActionSpec("view.fit", "Fit image", ("F",), MenuId.VIEW, "zoom_fit"),
-    ActionSpec("view.actual", "Actual size (1:1)", ("Ctrl+1",), MenuId.VIEW, "zoom_actual"),
-    ActionSpec("view.zoom_in", "Zoom in", ("+", "="), MenuId.VIEW, "zoom_in"),
-    ActionSpec("view.zoom_out", "Zoom out", ("-",), MenuId.VIEW, "zoom_out"),
+    ActionSpec(
+        "view.fit", QT_TRANSLATE_NOOP("actions", "Fit image"), ("F",), MenuId.VIEW, "zoom_fit"
+    ),
+    ActionSpec(
+        "view.actual",
+        QT_TRANSLATE_NOOP("actions", "Actual size (1:1)"),
+        ("Ctrl+1",),
+        MenuId.VIEW,
+        "zoom_actual",
+    ),
+    ActionSpec(
+        "view.zoom_in", QT_TRANSLATE_NOOP("actions", "Zoom in"), ("+", "="), MenuId.VIEW, "zoom_in"
+    ),
+    ActionSpec(
+        "view.zoom_out", QT_TRANSLATE_NOOP("actions", "Zoom out"), ("-",), MenuId.VIEW, "zoom_out"
+    ),
     *_class_actions(),
     ActionSpec(
         "file.open",
-        "Open…",
+        QT_TRANSLATE_NOOP("actions", "Open…"),
         ("Ctrl+O",),
         MenuId.FILE,
         "open_project",
-        tip="a project (.labeler) or a vendor work package (.lbpkg)",
+        tip=QT_TRANSLATE_NOOP("actions", "a project (.labeler) or a vendor work package (.lbpkg)"),
     ),
-    ActionSpec("file.import", "Import images…", ("Ctrl+I",), MenuId.FILE, "import_images"),
+    ActionSpec(
+        "file.import",
+        QT_TRANSLATE_NOOP("actions", "Import images…"),
+        ("Ctrl+I",),
+        MenuId.FILE,
+        "import_images",
+    ),
     ActionSpec(
         "file.prelabel_all",
-        "Pre-label all new images…",
+        QT_TRANSLATE_NOOP("actions", "Pre-label all new images…"),
         ("Ctrl+Shift+P",),
         MenuId.FILE,
         "prelabel_all",
     ),
-    ActionSpec("file.export", "Export dataset…", ("Ctrl+E",), MenuId.FILE, "export_dataset"),
-    ActionSpec("file.quit", "Quit", ("Ctrl+Q",), MenuId.FILE, "quit"),
-    ActionSpec("help.shortcuts", "Keyboard shortcuts", ("?", "F1"), MenuId.HELP, "show_shortcuts"),
+    ActionSpec(
+        "file.export",
+        QT_TRANSLATE_NOOP("actions", "Export dataset…"),
+        ("Ctrl+E",),
+        MenuId.FILE,
+        "export_dataset",
+    ),
+    ActionSpec("file.quit", QT_TRANSLATE_NOOP("actions", "Quit"), ("Ctrl+Q",), MenuId.FILE, "quit"),
+    ActionSpec(
+        "help.shortcuts",
+        QT_TRANSLATE_NOOP("actions", "Keyboard shortcuts"),
+        ("?", "F1"),
+        MenuId.HELP,
+        "show_shortcuts",
+    ),
 )
 
 
@@ -219,12 +344,12 @@ class ActionRegistry(QObject):
 
     def _make(self, target: QWidget, action_spec: ActionSpec) -> QAction:
         handler = getattr(target, action_spec.handler)  # fails fast on a typo
-        action = QAction(action_spec.text, target)
+        action = QAction(action_spec.shown_text(), target)
         action.setObjectName(action_spec.name)
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.setShortcuts(self.shortcuts(action_spec.name))
         if action_spec.tip:
-            action.setStatusTip(action_spec.tip)
+            action.setStatusTip(action_spec.shown_tip())
         if action_spec.arg is None:
             action.triggered.connect(lambda _checked=False: handler())
         else:
@@ -299,7 +424,8 @@ class ShortcutsDialog(QDialog):
     def _fill(self) -> None:
         for row, action_spec in enumerate(ACTIONS):
             self.table.setItem(row, 0, QTableWidgetItem(action_spec.menu.value))
-            text = action_spec.text + (f" — {action_spec.tip}" if action_spec.tip else "")
+            tip = action_spec.shown_tip()
+            text = action_spec.shown_text() + (f" — {tip}" if tip else "")
             self.table.setItem(row, 1, QTableWidgetItem(text))
             keys = self.registry.shortcuts(action_spec.name)
             editor = QKeySequenceEdit(keys[0] if keys else QKeySequence())

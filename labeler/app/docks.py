@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QWidget
 
-from labeler.app.actions import MenuId
+from labeler.app.actions import MenuId, menu_title
 
 Area = Qt.DockWidgetArea
 
@@ -36,29 +36,65 @@ class DockSpec:
 DOCKS: dict[str, DockSpec] = {
     spec.name: spec
     for spec in (
-        DockSpec("images", "Images", Area.LeftDockWidgetArea),
-        DockSpec("classes", "Classes", Area.RightDockWidgetArea),
-        DockSpec("pre-labels", "Pre-labels", Area.RightDockWidgetArea),
-        DockSpec("image_tags", "Image tags", Area.RightDockWidgetArea),
-        DockSpec("guideline", "Guideline", Area.RightDockWidgetArea),
-        DockSpec("triage", "Triage", Area.LeftDockWidgetArea, MenuId.QA, tabify_with="images"),
+        DockSpec("images", QT_TRANSLATE_NOOP("DockSpec", "Images"), Area.LeftDockWidgetArea),
+        DockSpec("classes", QT_TRANSLATE_NOOP("DockSpec", "Classes"), Area.RightDockWidgetArea),
+        DockSpec(
+            "pre-labels", QT_TRANSLATE_NOOP("DockSpec", "Pre-labels"), Area.RightDockWidgetArea
+        ),
+        DockSpec(
+            "image_tags", QT_TRANSLATE_NOOP("DockSpec", "Image tags"), Area.RightDockWidgetArea
+        ),
+        DockSpec("guideline", QT_TRANSLATE_NOOP("DockSpec", "Guideline"), Area.RightDockWidgetArea),
+        DockSpec(
+            "triage",
+            QT_TRANSLATE_NOOP("DockSpec", "Triage"),
+            Area.LeftDockWidgetArea,
+            MenuId.QA,
+            tabify_with="images",
+        ),
         # Docked, never floating over the canvas they navigate: the dashboard under it
         # (the window gives it room when shown), curation a tab beside the guideline.
-        DockSpec("qa_dashboard", "QA dashboard", Area.BottomDockWidgetArea, MenuId.QA, hidden=True),
+        DockSpec(
+            "qa_dashboard",
+            QT_TRANSLATE_NOOP("DockSpec", "QA dashboard"),
+            Area.BottomDockWidgetArea,
+            MenuId.QA,
+            hidden=True,
+        ),
         DockSpec(
             "curation",
-            "Curation",
+            QT_TRANSLATE_NOOP("DockSpec", "Curation"),
             Area.RightDockWidgetArea,
             MenuId.QA,
             tabify_with="guideline",
             hidden=True,
         ),
-        DockSpec("review", "Review", Area.RightDockWidgetArea, tabify_with="guideline"),
         DockSpec(
-            "inbox", "Inbox", Area.RightDockWidgetArea, MenuId.QA, tabify_with="review", hidden=True
+            "review",
+            QT_TRANSLATE_NOOP("DockSpec", "Review"),
+            Area.RightDockWidgetArea,
+            tabify_with="guideline",
         ),
-        DockSpec("display", "Display", Area.RightDockWidgetArea, tabify_with="image_tags"),
-        DockSpec("shapes", "Shapes", Area.RightDockWidgetArea, tabify_with="pre-labels"),
+        DockSpec(
+            "inbox",
+            QT_TRANSLATE_NOOP("DockSpec", "Inbox"),
+            Area.RightDockWidgetArea,
+            MenuId.QA,
+            tabify_with="review",
+            hidden=True,
+        ),
+        DockSpec(
+            "display",
+            QT_TRANSLATE_NOOP("DockSpec", "Display"),
+            Area.RightDockWidgetArea,
+            tabify_with="image_tags",
+        ),
+        DockSpec(
+            "shapes",
+            QT_TRANSLATE_NOOP("DockSpec", "Shapes"),
+            Area.RightDockWidgetArea,
+            tabify_with="pre-labels",
+        ),
     )
 }
 
@@ -75,7 +111,7 @@ class DockHost:
         """Create every menu once, in :class:`MenuId` order."""
         bar = self.window.menuBar()
         for menu_id in MenuId:
-            menu = bar.addMenu(menu_id.value)
+            menu = bar.addMenu(menu_title(menu_id))
             menu.setObjectName(f"menu_{menu_id.name.lower()}")
             self.menus[menu_id] = menu
         return self.menus
@@ -83,7 +119,7 @@ class DockHost:
     def add_dock(self, widget: QWidget, name: str) -> QDockWidget:
         """Place ``widget`` as the dock :data:`DOCKS` names ``name``; its menu toggles it."""
         spec = DOCKS[name]
-        dock = QDockWidget(spec.title, self.window)
+        dock = QDockWidget(QCoreApplication.translate("DockSpec", spec.title), self.window)
         dock.setObjectName(f"dock_{spec.name}")
         dock.setWidget(widget)
         dock.setFeatures(
