@@ -173,7 +173,7 @@ class MainWindow(QMainWindow):
             [150, 190, 90, 330],
             Qt.Orientation.Vertical,
         )
-        own = self.menus[MenuId.VIEW].addAction("Only my annotations")
+        own = self.menus[MenuId.VIEW].addAction(self.tr("Only my annotations"))
         own.setCheckable(True)
         own.setChecked(self.workspace.only_own_annotations)
         own.toggled.connect(self.workspace.set_only_own_annotations)
@@ -214,7 +214,7 @@ class MainWindow(QMainWindow):
         if panel.can_audit:
             guideline_menu = self.menus[MenuId.GUIDELINE]
             guideline_menu.addSeparator()
-            add_case = guideline_menu.addAction("Add image as guideline edge case…")
+            add_case = guideline_menu.addAction(self.tr("Add image as guideline edge case…"))
             add_case.triggered.connect(lambda _checked=False: panel.ask_edge_case())
         if panel.can_review:
             self.controller.edit_filter = panel.hold_fix
@@ -248,7 +248,7 @@ class MainWindow(QMainWindow):
             self.resizeDocks([dock], [TRIAGE_WIDTH], Qt.Orientation.Horizontal)
 
     def _build_toolbar(self) -> None:
-        toolbar = QToolBar("Tools", self)
+        toolbar = QToolBar(self.tr("Tools"), self)
         toolbar.setObjectName("toolbar_main")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -266,18 +266,18 @@ class MainWindow(QMainWindow):
             ("view.fit", "view.actual"),
         )
         short = {
-            "tool.select": "Select (V)",
-            "tool.box": "Box (W)",
-            "tool.polygon": "Polygon (P)",
-            "edit.undo": "Undo",
-            "edit.redo": "Redo",
-            "image.previous": "◀ Prev (A)",
-            "image.next": "Next (D) ▶",
-            "image.done": "Done (Space)",
-            "prelabel.accept": "Accept (Enter)",
-            "prelabel.accept_all": "Accept all",
-            "prelabel.run": "Pre-label image",
-            "view.fit": "Fit (F)",
+            "tool.select": self.tr("Select (V)"),
+            "tool.box": self.tr("Box (W)"),
+            "tool.polygon": self.tr("Polygon (P)"),
+            "edit.undo": self.tr("Undo"),
+            "edit.redo": self.tr("Redo"),
+            "image.previous": self.tr("◀ Prev (A)"),
+            "image.next": self.tr("Next (D) ▶"),
+            "image.done": self.tr("Done (Space)"),
+            "prelabel.accept": self.tr("Accept (Enter)"),
+            "prelabel.accept_all": self.tr("Accept all"),
+            "prelabel.run": self.tr("Pre-label image"),
+            "view.fit": self.tr("Fit (F)"),
             "view.actual": "1:1",
         }
         for index, group in enumerate(groups):
@@ -384,9 +384,12 @@ class MainWindow(QMainWindow):
         if remembered and self.image_browser.select_image(int(str(last))):
             return
         if not self.image_browser.set_current_row(0):
+            keys = self.action_registry["file.import"].shortcut().toString()
             self.canvas_view.set_message(
-                "This project has no images yet.\nImport a folder with File ▸ Import images… "
-                f"({self.action_registry['file.import'].shortcut().toString()})"
+                self.tr(
+                    "This project has no images yet.\nImport a folder with File ▸ Import "
+                    "images… ({keys})"
+                ).format(keys=keys)
             )
 
     def _watch_other_programs(self) -> None:
@@ -494,8 +497,9 @@ class MainWindow(QMainWindow):
         undo, redo = self.action_registry["edit.undo"], self.action_registry["edit.redo"]
         undo.setEnabled(stack.canUndo())
         redo.setEnabled(stack.canRedo())
-        undo.setText(f"Undo {stack.undoText()}" if stack.canUndo() else "Undo")
-        redo.setText(f"Redo {stack.redoText()}" if stack.canRedo() else "Redo")
+        undo_text, redo_text = self.tr("Undo"), self.tr("Redo")
+        undo.setText(f"{undo_text} {stack.undoText()}" if stack.canUndo() else undo_text)
+        redo.setText(f"{redo_text} {stack.redoText()}" if stack.canRedo() else redo_text)
 
     # Action handlers (named in labeler.app.actions.ACTIONS)
 
@@ -587,13 +591,13 @@ class MainWindow(QMainWindow):
     def copy(self) -> None:
         """Copy the selected shape (or all shapes of the image)."""
         count = self.controller.copy()
-        self.status.showMessage(f"Copied {count} shape{'s' * (count != 1)}", 3000)
+        self.status.showMessage(self.tr("Copied %n shape(s)", "", count), 3000)
 
     def paste(self) -> None:
         """Paste copied shapes onto this image."""
         count = self.controller.paste()
         if count:
-            self.status.showMessage(f"Pasted {count} shape{'s' * (count != 1)}", 3000)
+            self.status.showMessage(self.tr("Pasted %n shape(s)", "", count), 3000)
 
     def accept_prelabel(self) -> None:
         """Accept the selected pre-label (or select the first one)."""
@@ -603,7 +607,7 @@ class MainWindow(QMainWindow):
         """Accept every pre-label shown."""
         count = self.controller.accept_all_visible()
         if count:
-            self.status.showMessage(f"Accepted {count} pre-labels", 3000)
+            self.status.showMessage(self.tr("Accepted %n pre-label(s)", "", count), 3000)
 
     def reject_prelabel(self) -> None:
         """Reject the selected pre-label."""
@@ -667,7 +671,7 @@ class MainWindow(QMainWindow):
 
     def import_images(self) -> None:
         """Ask for a folder and import its images (see :meth:`import_folder`)."""
-        folder = QFileDialog.getExistingDirectory(self, "Import images from folder")
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Import images from folder"))
         if folder:
             self.import_folder(Path(folder))
 
@@ -677,30 +681,34 @@ class MainWindow(QMainWindow):
         return run_with_dialog(
             self.jobs,
             lambda progress: jobs.import_paths(path, [folder], progress),
-            "Importing images",
+            self.tr("Importing images"),
             self,
             on_success=self._on_imported,
-            on_failure=lambda message: self.notify("Import failed", message, error=True),
+            on_failure=lambda message: self.notify(self.tr("Import failed"), message, error=True),
         )
 
     def _on_imported(self, report: ImportReport) -> None:
         self.poll_external_changes()  # the job committed through its own connection
         if self.current_image_id() is None:
             self.go_to_image(0)
-        summary = f"Imported {report.added} images, {len(report.skipped)} skipped"
+        summary = self.tr("Imported {added} images, {skipped} skipped").format(
+            added=report.added, skipped=len(report.skipped)
+        )
         for action in ("dropped", "altered"):
             if report.shapes(action):
                 summary += f", {report.shapes(action)} shapes {action}"
         if report.cancelled:
-            summary += " (cancelled; finished batches kept)"
+            summary += self.tr(" (cancelled; finished batches kept)")
         self.status.showMessage(summary, 10_000)
         if report.skipped or report.shape_issues:
             lines = "\n".join(report.problem_lines(12))
-            self.notify("Not everything was imported as it is", f"{summary}.\n\n{lines}")
+            self.notify(self.tr("Not everything was imported as it is"), f"{summary}.\n\n{lines}")
 
     def open_project(self) -> None:
         """Ask for a project or a vendor package and open it in place of this one."""
-        path, _ = QFileDialog.getOpenFileName(self, "Open project or package", "", OPEN_FILTER)
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Open project or package"), "", OPEN_FILTER
+        )
         if path:
             self.openRequested.emit(Path(path))
 
@@ -711,7 +719,7 @@ class MainWindow(QMainWindow):
     def _build_file_menu(self) -> None:
         """File ▸ Recent (filled when opened) after Open…; Quit last, after a separator."""
         menu = self.menus[MenuId.FILE]
-        self.recent_menu = QMenu("Recent", menu)
+        self.recent_menu = QMenu(self.tr("Recent"), menu)
         self.recent_menu.setObjectName("menu_recent")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         actions = menu.actions()
@@ -730,7 +738,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(path.resolve() != current)
             action.triggered.connect(lambda _checked=False, p=path: self.openRequested.emit(p))
         if self.recent_menu.isEmpty():
-            self.recent_menu.addAction("No recent projects").setEnabled(False)
+            self.recent_menu.addAction(self.tr("No recent projects")).setEnabled(False)
 
     def notify(self, title: str, text: str, error: bool = False) -> None:
         """A message that does not block the workspace (closed with OK)."""
@@ -744,26 +752,30 @@ class MainWindow(QMainWindow):
         """Pre-label every new image with the project's model, with progress, ETA and Cancel."""
         images = self.workspace.project.images(ImageStatus.NEW)
         if not images:
-            self.status.showMessage("No new images to pre-label", 4000)
+            self.status.showMessage(self.tr("No new images to pre-label"), 4000)
             return
         path, ids = self.workspace.project.path, [i.id for i in images]
         run_with_dialog(
             self.jobs,
             lambda progress: jobs.prelabel_many(path, ids, progress),
-            f"Pre-labeling {len(ids)} images",
+            self.tr("Pre-labeling %n image(s)", "", len(ids)),
             self,
             on_success=lambda _summary: self._after_batch_prelabel(ids),
-            on_failure=lambda message: self.notify("Pre-labeling failed", message, error=True),
+            on_failure=lambda message: self.notify(
+                self.tr("Pre-labeling failed"), message, error=True
+            ),
         )
 
     def export_dataset(self) -> None:
         """Ask for a format and a folder, then export (see :meth:`export_to`)."""
         from labeler.core.export import FORMATS
 
-        fmt, ok = QInputDialog.getItem(self, "Export dataset", "Format:", list(FORMATS), 0, False)
+        fmt, ok = QInputDialog.getItem(
+            self, self.tr("Export dataset"), self.tr("Format:"), list(FORMATS), 0, False
+        )
         if not ok:
             return
-        folder = QFileDialog.getExistingDirectory(self, "Export into a folder")
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Export into a folder"))
         if folder:
             self.export_to(Path(folder) / f"export-{fmt}", fmt)
 
@@ -773,10 +785,12 @@ class MainWindow(QMainWindow):
         return run_with_dialog(
             self.jobs,
             lambda progress: jobs.export_project(path, out, fmt, progress),
-            f"Exporting {fmt.upper()}",
+            self.tr("Exporting {format}").format(format=fmt.upper()),
             self,
-            on_success=lambda _result: self.status.showMessage(f"Dataset written to {out}", 10_000),
-            on_failure=lambda message: self.notify("Export failed", message, error=True),
+            on_success=lambda _result: self.status.showMessage(
+                self.tr("Dataset written to {folder}").format(folder=out), 10_000
+            ),
+            on_failure=lambda message: self.notify(self.tr("Export failed"), message, error=True),
         )
 
     def _after_batch_prelabel(self, ids: list[int]) -> None:

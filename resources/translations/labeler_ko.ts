@@ -756,6 +756,167 @@ QA 책임자가 가이드라인을 게시하면 여기에 클래스별로 표시
     </message>
 </context>
 <context>
+    <name>MainWindow</name>
+    <message>
+        <source>Only my annotations</source>
+        <translation>내 어노테이션만</translation>
+    </message>
+    <message>
+        <source>Add image as guideline edge case…</source>
+        <translation>이미지를 가이드라인 예외 사례로 추가…</translation>
+    </message>
+    <message>
+        <source>Tools</source>
+        <translation>도구</translation>
+    </message>
+    <message>
+        <source>Select (V)</source>
+        <translation>선택 (V)</translation>
+    </message>
+    <message>
+        <source>Box (W)</source>
+        <translation>박스 (W)</translation>
+    </message>
+    <message>
+        <source>Polygon (P)</source>
+        <translation>폴리곤 (P)</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>실행 취소</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>다시 실행</translation>
+    </message>
+    <message>
+        <source>◀ Prev (A)</source>
+        <translation>◀ 이전 (A)</translation>
+    </message>
+    <message>
+        <source>Next (D) ▶</source>
+        <translation>다음 (D) ▶</translation>
+    </message>
+    <message>
+        <source>Done (Space)</source>
+        <translation>완료 (Space)</translation>
+    </message>
+    <message>
+        <source>Accept (Enter)</source>
+        <translation>승인 (Enter)</translation>
+    </message>
+    <message>
+        <source>Accept all</source>
+        <translation>모두 승인</translation>
+    </message>
+    <message>
+        <source>Pre-label image</source>
+        <translation>이미지 사전 라벨링</translation>
+    </message>
+    <message>
+        <source>Fit (F)</source>
+        <translation>맞추기 (F)</translation>
+    </message>
+    <message>
+        <source>This project has no images yet.
+Import a folder with File ▸ Import images… ({keys})</source>
+        <translation>이 프로젝트에는 아직 이미지가 없습니다.
+파일 ▸ 이미지 가져오기…({keys})로 폴더를 가져오세요</translation>
+    </message>
+    <message numerus="yes">
+        <source>Copied %n shape(s)</source>
+        <translation>
+            <numerusform>도형 %n개 복사됨</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Pasted %n shape(s)</source>
+        <translation>
+            <numerusform>도형 %n개 붙여넣음</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Accepted %n pre-label(s)</source>
+        <translation>
+            <numerusform>사전 라벨 %n개 승인됨</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Import images from folder</source>
+        <translation>폴더에서 이미지 가져오기</translation>
+    </message>
+    <message>
+        <source>Importing images</source>
+        <translation>이미지 가져오는 중</translation>
+    </message>
+    <message>
+        <source>Import failed</source>
+        <translation>가져오기 실패</translation>
+    </message>
+    <message>
+        <source>Imported {added} images, {skipped} skipped</source>
+        <translation>이미지 {added}개 가져옴, {skipped}개 건너뜀</translation>
+    </message>
+    <message>
+        <source> (cancelled; finished batches kept)</source>
+        <translation> (취소됨, 끝난 배치는 유지)</translation>
+    </message>
+    <message>
+        <source>Not everything was imported as it is</source>
+        <translation>일부 항목이 그대로 가져와지지 않았습니다</translation>
+    </message>
+    <message>
+        <source>Open project or package</source>
+        <translation>프로젝트 또는 패키지 열기</translation>
+    </message>
+    <message>
+        <source>Recent</source>
+        <translation>최근 항목</translation>
+    </message>
+    <message>
+        <source>No recent projects</source>
+        <translation>최근 프로젝트 없음</translation>
+    </message>
+    <message>
+        <source>No new images to pre-label</source>
+        <translation>사전 라벨링할 새 이미지가 없습니다</translation>
+    </message>
+    <message numerus="yes">
+        <source>Pre-labeling %n image(s)</source>
+        <translation>
+            <numerusform>이미지 %n개 사전 라벨링 중</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Pre-labeling failed</source>
+        <translation>사전 라벨링 실패</translation>
+    </message>
+    <message>
+        <source>Export dataset</source>
+        <translation>데이터셋 내보내기</translation>
+    </message>
+    <message>
+        <source>Format:</source>
+        <translation>형식:</translation>
+    </message>
+    <message>
+        <source>Export into a folder</source>
+        <translation>폴더로 내보내기</translation>
+    </message>
+    <message>
+        <source>Exporting {format}</source>
+        <translation>{format} 내보내는 중</translation>
+    </message>
+    <message>
+        <source>Dataset written to {folder}</source>
+        <translation>데이터셋을 {folder}에 저장했습니다</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>내보내기 실패</translation>
+    </message>
+</context>
+<context>
     <name>MenuId</name>
     <message>
         <source>File</source>
@@ -804,6 +965,14 @@ QA 책임자가 가이드라인을 게시하면 여기에 클래스별로 표시
 </context>
 <context>
     <name>QaView</name>
+    <message>
+        <source>Vendors</source>
+        <translation>외주 업체</translation>
+    </message>
+    <message>
+        <source>Gold</source>
+        <translation>골드</translation>
+    </message>
     <message>
         <source>No model run yet</source>
         <translation>아직 모델 실행 없음</translation>
