@@ -6,6 +6,7 @@ fix the model, its config file or the image without reading a traceback.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 
@@ -48,7 +49,7 @@ class DeviceUnavailableError(ModelError):
 class ImageDecodeError(InferenceError):
     """An image file is missing, unreadable or not an image."""
 
-    def __init__(self, path: Path | str, reason: str) -> None:
+    def __init__(self, path: str | os.PathLike[str], reason: str) -> None:
         self.path = Path(path)
         self.reason = reason
         super().__init__(f"{path}: {reason}")

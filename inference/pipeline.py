@@ -20,6 +20,7 @@ from collections.abc import Callable, Hashable, Iterable, Iterator, Sized
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
+from typing import TypeVar, cast
 
 import cv2
 import numpy as np
@@ -34,6 +35,7 @@ DEFAULT_BATCH_SIZE = 4
 # Images a run's decode reduction is chosen on (each costs a full and a few reduced decodes).
 CALIBRATION_IMAGES = 3
 _POLL_S = 0.05
+_Entry = TypeVar("_Entry")
 
 CancelCheck = Callable[[], bool] | threading.Event
 ProgressCallback = Callable[[int, int | None], None]
@@ -175,7 +177,8 @@ class PrelabelEngine:
 
         Raises :class:`~inference.errors.ImageDecodeError` naming the file if it is unreadable.
         """
-        item = WorkItem(path, path, oriented_size)
+        # A str or a Path: both hashable (os.PathLike itself does not promise it).
+        item = WorkItem(cast(Hashable, path), path, oriented_size)
         prepared = self._prepare(item, raise_errors=True)
         return self._process([prepared], self.model.params(conf, iou, max_det))[0]
 
@@ -312,7 +315,7 @@ def _put(pending: queue.Queue, entry: object, stop: threading.Event) -> bool:
     return False
 
 
-def _get(pending: queue.Queue, should_cancel: Callable[[], bool]) -> object:
+def _get(pending: queue.Queue[_Entry], should_cancel: Callable[[], bool]) -> _Entry:
     while True:
         if should_cancel():
             raise _Cancelled

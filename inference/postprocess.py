@@ -27,10 +27,10 @@ def nms(
     if hasattr(cv2, "dnn") and hasattr(cv2.dnn, "NMSBoxesBatched"):
         xywh = boxes.astype(np.float64).copy()
         xywh[:, 2:] -= xywh[:, :2]
-        keep = cv2.dnn.NMSBoxesBatched(
+        kept = cv2.dnn.NMSBoxesBatched(
             xywh.tolist(), scores.astype(float).tolist(), class_ids.astype(int).tolist(), 0.0, iou
         )
-        keep = np.asarray(keep, dtype=np.int64).reshape(-1)
+        keep = np.asarray(kept, dtype=np.int64).reshape(-1)
         keep = keep[np.argsort(-scores[keep], kind="stable")]
     else:  # pragma: no cover - OpenCV builds without dnn
         keep = nms_numpy(boxes, scores, class_ids, iou)

@@ -22,6 +22,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import cv2
 import numpy as np
@@ -296,7 +297,7 @@ def _exif_orientation(tiff: bytes) -> int:
     """The Orientation tag (0x0112) of IFD0 in a TIFF/EXIF block, 1 when absent or broken."""
     if len(tiff) < 8 or tiff[:2] not in (b"II", b"MM"):
         return 1
-    order = "little" if tiff[:2] == b"II" else "big"
+    order: Literal["little", "big"] = "little" if tiff[:2] == b"II" else "big"
     offset = int.from_bytes(tiff[4:8], order)
     if offset + 2 > len(tiff):
         return 1
