@@ -81,8 +81,10 @@ def _match(
         for side, rows, sizes in ((first, a_rows, a_sizes), (second, b_rows, b_sizes)):
             sizes[p] = len(side)
             for annotation in side:
+                geometry = annotation.geometry
+                assert not isinstance(geometry, Tag), "_two_sides keeps boxes and polygons only"
                 rows.append(len(shapes))
-                shapes.append(Shape(annotation.id, annotation.class_id, annotation.geometry))
+                shapes.append(Shape(annotation.id, annotation.class_id, geometry))
     table = ShapeTable.of(shapes)
     a = Ragged(np.asarray(a_rows, np.int64), np.r_[0, np.cumsum(a_sizes)].astype(np.int64))
     b = Ragged(np.asarray(b_rows, np.int64), np.r_[0, np.cumsum(b_sizes)].astype(np.int64))

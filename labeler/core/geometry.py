@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from labeler.core.errors import GeometryError
 
@@ -239,10 +239,13 @@ def geometry_from_dict(data: dict[str, object]) -> Geometry:
     kind = data.get("kind")
     try:
         if kind == "box":
-            x1, y1, x2, y2 = (float(v) for v in data["box"])  # type: ignore[union-attr]
+            # JSON values: whatever is not a list of numbers fails in float() or the unpacking.
+            box: Any = data["box"]
+            x1, y1, x2, y2 = (float(v) for v in box)
             return Box(x1, y1, x2, y2)
         if kind == "polygon":
-            pts = tuple((float(p[0]), float(p[1])) for p in data["points"])  # type: ignore[union-attr,index]
+            points: Any = data["points"]
+            pts = tuple((float(p[0]), float(p[1])) for p in points)
             return Polygon(pts)
         if kind == "tag":
             return Tag()

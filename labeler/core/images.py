@@ -98,7 +98,7 @@ def probe_image(path: Path | str, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image
     if decoded is None:
         raise BadImageError(path, f"OpenCV cannot decode this {fmt} file")
     ow, oh = oriented_size(width, height, orientation)
-    sha256 = hashlib.sha256(memoryview(data)).hexdigest()
+    sha256 = hashlib.sha256(data.data).hexdigest()
     return ImageProbe(path, sha256, ow, oh, orientation, file_size, fmt)
 
 

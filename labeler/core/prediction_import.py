@@ -330,8 +330,8 @@ def _plan_coco(
                 f"{path} is a COCO file with its own images; --coco-images goes with a "
                 "results list only"
             )
-        document = data
         root = expect_dict(path, data, "top level")
+        document = root
         raw = expect_list(path, root.get("annotations", []), "annotations")
         scores_at = [(f"annotations[{i}]", r) for i, r in enumerate(raw)]
     try:
@@ -407,7 +407,12 @@ def _plan_yolo(
             plan.problems(file)["unmatched_images"].append(file.stem)
             progress.advance()
             continue
-        parsed = parse_yolo(file, lambda _s, r=record: (r.width, r.height), classes, source)
+        def image_size(_stem: str, size: tuple[int, int] = (record.width, record.height)) -> (
+            tuple[int, int] | None
+        ):
+            return size
+
+        parsed = parse_yolo(file, image_size, classes, source)
         for image in parsed.images:
             _add_image(plan, file, image)
         plan.problems(file)["warnings"].extend(parsed.warnings)

@@ -15,7 +15,7 @@ import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from labeler.core.domain import ImageRecord, ImageStatus, ModelRun
 from labeler.core.errors import LabelerError
@@ -126,7 +126,8 @@ def _to_geometry(detection: Detection) -> Geometry:
     if detection.polygon is not None and len(detection.polygon) >= 3:
         return Polygon(tuple((float(x), float(y)) for x, y in detection.polygon))
     if detection.box is not None:
-        return Box(*(float(v) for v in detection.box))
+        x1, y1, x2, y2 = (float(v) for v in detection.box)
+        return Box(x1, y1, x2, y2)
     return Tag()
 
 
@@ -277,11 +278,12 @@ def _run_engine(project: Project, model: Model, run_id: int, chosen: list[ImageR
     try:
         for result in engine.run(items, conf=settings["conf"], iou=settings["iou"],
                                  cancel=lambda: progress.cancelled):
+            image_id = cast(int, result.key)  # the keys are the image ids in ``items``
             if result.error:
-                summary.failed.append((str(project.image_path(project.image(result.key))),
+                summary.failed.append((str(project.image_path(project.image(image_id))),
                                        result.error))
             else:
-                summary.predictions += store_image_predictions(project, run_id, int(result.key),
+                summary.predictions += store_image_predictions(project, run_id, image_id,
                                               result.detections, class_ids, dropped)
                 summary.images += 1
             dropped.update(result.dropped_unmapped)

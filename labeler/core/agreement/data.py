@@ -139,7 +139,9 @@ class ProjectLabels:
     @cached_property
     def tags(self) -> dict[int, dict[int, set[int]]]:
         """Image -> annotator (who covered it) -> the tag classes they gave it."""
-        found = {i: {p: set() for p in people} for i, people in self.coverage.items()}
+        found: dict[int, dict[int, set[int]]] = {
+            i: {p: set() for p in people} for i, people in self.coverage.items()
+        }
         for image, person, class_id in self._tag_rows:
             found[image][person].add(class_id)
         return found
@@ -153,14 +155,15 @@ class ProjectLabels:
             found[image] = {}
             for person in people:
                 start, end = self.spans.get((image, person), (0, 0))
-                found[image][person] = [
+                # Without object columns no side has a span: every side's list is empty.
+                found[image][person] = [] if objects is None else [
                     Shape(
                         int(objects.id[r]),
                         int(objects.class_id[r]),
                         objects.geometry(r),
                         None,
                         person,
-                    )  # type: ignore[union-attr]
+                    )
                     for r in range(start, end)
                 ]
         return found
@@ -257,17 +260,17 @@ def _sides_of(
         sides.week[answered[hit]] = week_of_rank[rank_of_code[np.frombuffer(a_day, np.int64)[hit]]]
     side = sides.find_many(np.frombuffer(g_image, np.int64), np.frombuffer(g_person, np.int64))
     hit = side >= 0
-    side, version = side[hit], np.frombuffer(g_version, np.int64)[hit]
-    count, day = np.frombuffer(g_count, np.int64)[hit], np.frombuffer(g_day, np.int64)[hit]
+    side, versions = side[hit], np.frombuffer(g_version, np.int64)[hit]
+    counts, day_codes = np.frombuffer(g_count, np.int64)[hit], np.frombuffer(g_day, np.int64)[hit]
     sides.seconds = np.bincount(side, weights=np.frombuffer(g_seconds)[hit], minlength=n)
     if side.size:
-        order = np.lexsort((np.maximum(version, 0), count, side))  # per side: the best last
+        order = np.lexsort((np.maximum(versions, 0), counts, side))  # per side: the best last
         last = np.flatnonzero(np.r_[side[order][1:] != side[order][:-1], True])
-        sides.version[side[order][last]] = version[order][last]
-        latest = np.full(n, -1, dtype=np.int64)
-        np.maximum.at(latest, side, rank_of_code[day])
-        made = latest >= 0
-        sides.week[made] = week_of_rank[latest[made]]
+        sides.version[side[order][last]] = versions[order][last]
+        latest_rank = np.full(n, -1, dtype=np.int64)
+        np.maximum.at(latest_rank, side, rank_of_code[day_codes])
+        made = latest_rank >= 0
+        sides.week[made] = week_of_rank[latest_rank[made]]
     return sides
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 
@@ -24,6 +25,8 @@ from labeler.core.matching import (
 )
 
 ABSENT = "absent"
+# Who marked a set of shapes: a person id, a run id, a name (any hashable key).
+_Coder = TypeVar("_Coder", bound=Hashable)
 
 
 @dataclass
@@ -99,7 +102,7 @@ class Cluster:
 
 def cluster_objects(
     image_id: int,
-    shapes_by_coder: Mapping[Hashable, Sequence[Shape]],
+    shapes_by_coder: Mapping[_Coder, Sequence[Shape]],
     iou_threshold: float = DEFAULT_IOU_THRESHOLD,
 ) -> list[Cluster]:
     """Group one image's objects across coders (in the mapping's order) into clusters.
@@ -115,7 +118,8 @@ def cluster_objects(
         for match in (*result.matches, *result.class_mismatches):
             by_rep[id(match.a)].members[coder] = match.b
         for shape in result.unmatched_b:
-            clusters.append(Cluster(image_id, {coder: shape}))
+            members: dict[Hashable, Shape] = {coder: shape}
+            clusters.append(Cluster(image_id, members))
     return clusters
 
 

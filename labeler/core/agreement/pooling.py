@@ -157,7 +157,9 @@ def pair_positions(pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
     In image order, then in :func:`itertools.combinations` order.
     """
-    starts = np.flatnonzero(np.r_[True, pairs[1:, 0] != pairs[:-1, 0]]) if len(pairs) else []
+    starts: np.ndarray | list[int] = (
+        np.flatnonzero(np.r_[True, pairs[1:, 0] != pairs[:-1, 0]]) if len(pairs) else []
+    )
     sizes = np.diff(np.r_[starts, len(pairs)]).astype(np.int64)
     found_a, found_b, keys = [], [], []
     for k in np.unique(sizes).tolist():

@@ -13,7 +13,7 @@ functions of :mod:`labeler.core.agreement.objects`.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Collection, Hashable
+from collections.abc import Collection, Hashable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
@@ -239,7 +239,7 @@ def tag_agreement(labels: ProjectLabels) -> TagAgreement:
     return TagAgreement(pairs, _fleiss(table), krippendorff_alpha(table), per_class)
 
 
-def _fleiss(table: list[list[Hashable | None]]) -> Metric:
+def _fleiss(table: Sequence[Sequence[Hashable | None]]) -> Metric:
     """Fleiss' kappa over the units every coder rated."""
     if len(table) < 2:
         return Metric.undefined("Fleiss' kappa needs at least two annotators")

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TypeVar
 
 import numpy as np
 
@@ -124,7 +125,10 @@ class CoverageView(Mapping[int, list[int]]):
         return isinstance(image, int | np.integer) and self._sides.image_slot(int(image)) >= 0
 
 
-class _SideView(Mapping[tuple[int, int], object]):
+_Value = TypeVar("_Value")
+
+
+class _SideView(Mapping[tuple[int, int], _Value]):
     """A read-only ``(image, person) -> value`` map over one or more side columns."""
 
     def __init__(self, sides: Sides) -> None:
@@ -133,7 +137,7 @@ class _SideView(Mapping[tuple[int, int], object]):
     def _present(self, row: int) -> bool:
         return row >= 0
 
-    def _value(self, row: int) -> object:
+    def _value(self, row: int) -> _Value:
         raise NotImplementedError
 
     def _row(self, key: object) -> int:
@@ -143,7 +147,7 @@ class _SideView(Mapping[tuple[int, int], object]):
         row = self._sides.find(int(image), int(person))
         return row if row >= 0 and self._present(row) else -1
 
-    def __getitem__(self, key: tuple[int, int]) -> object:
+    def __getitem__(self, key: tuple[int, int]) -> _Value:
         row = self._row(key)
         if row < 0:
             raise KeyError(key)
@@ -164,7 +168,7 @@ class _SideView(Mapping[tuple[int, int], object]):
         return int(self._rows().size)
 
 
-class SpanView(_SideView):
+class SpanView(_SideView[tuple[int, int]]):
     """``(image, person) -> (start, end)`` object rows, for sides with objects only."""
 
     def _present(self, row: int) -> bool:
@@ -177,7 +181,7 @@ class SpanView(_SideView):
         return np.flatnonzero(self._sides.end > self._sides.start)
 
 
-class FactView(_SideView):
+class FactView(_SideView[tuple[int | None, str]]):
     """``(image, person) -> (guideline version id or None, ISO week)`` of every side."""
 
     def _value(self, row: int) -> tuple[int | None, str]:
@@ -186,7 +190,7 @@ class FactView(_SideView):
         return (None if version == NO_VERSION else version), week
 
 
-class SecondsView(_SideView):
+class SecondsView(_SideView[float]):
     """``(image, person) -> seconds`` the side's annotations recorded (sides with some)."""
 
     def _present(self, row: int) -> bool:

@@ -181,7 +181,8 @@ def _chunk_errors(
     if not chunk:
         return []
     shapes: list[Shape] = []
-    label_rows, pred_rows = [], []
+    label_rows: list[int] = []
+    pred_rows: list[int] = []
     label_sizes = np.zeros(len(chunk), dtype=np.int64)
     pred_sizes = np.zeros(len(chunk), dtype=np.int64)
     for p, (_image, labeled, predictions) in enumerate(chunk):
@@ -236,4 +237,4 @@ def project_predictions(
     Images no run covered are left out; one covered without detections comes
     with an empty list. A stream from one store query, not one query per image.
     """
-    return project.latest_predictions_by_image(image_ids)  # type: ignore[attr-defined, no-any-return]
+    return project.latest_predictions_by_image(image_ids)  # type: ignore[attr-defined]

@@ -247,8 +247,9 @@ def _confusion(
     free_t[pairs.a] = False
     free_p = np.ones(m.predicted.rows.size, dtype=bool)
     free_p[pairs.b] = False
-    np.add.at(matrix, (m.cls(m.truth.rows[free_t]), bg), 1)
-    np.add.at(matrix, (bg, m.cls(m.predicted.rows[free_p])), 1)
+    # numpy's stubs do not accept an index tuple mixing an array and an int (numpy does).
+    np.add.at(matrix, (m.cls(m.truth.rows[free_t]), bg), 1)  # type: ignore[arg-type]
+    np.add.at(matrix, (bg, m.cls(m.predicted.rows[free_p])), 1)  # type: ignore[arg-type]
     names = {c: class_name(c) for c in set(m.classes)}
     for p, t, pr, iou in zip(
         pairs.problem[~pairs.same].tolist(),

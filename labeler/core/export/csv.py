@@ -77,7 +77,8 @@ def _geometry(path: Path, line: int, row: dict[str, str]) -> Geometry:
         if kind == "tag":
             return Tag()
         if kind == "box":
-            return Box(*(float(row[k]) for k in ("x1", "y1", "x2", "y2")))
+            x1, y1, x2, y2 = (float(row[k]) for k in ("x1", "y1", "x2", "y2"))
+            return Box(x1, y1, x2, y2)
         if kind == "polygon":
             pairs = [p.split() for p in row["points"].split(";")]
             return Polygon(tuple((float(x), float(y)) for x, y in pairs))

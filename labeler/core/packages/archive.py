@@ -167,7 +167,9 @@ def parse_manifest(data: bytes) -> Manifest:
     if guideline is not None and not (isinstance(guideline, list) and len(guideline) == 2):
         raise PackageError("manifest.json: bad guideline")
     return Manifest(
-        *(raw[k] for k in strings[:3]),
+        raw["package_id"],
+        raw["project_id"],
+        raw["project_name"],
         raw["schema_version"],
         raw["vendor"],
         raw["created_at"],

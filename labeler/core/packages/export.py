@@ -299,6 +299,8 @@ def _copy_prelabels(
         if found is None or inner_image is None:
             continue
         run_id = found[0].run_id if found else project.latest_run_for_image(image.id)
+        # ``latest`` lists only images a run covered, so a run is always found.
+        assert run_id is not None, f"image {image.id} is in latest_predictions but in no run"
         if run_id not in runs:
             run = project.model_run(run_id)
             runs[run_id] = inner.start_model_run(  # no note: it may hold someone's paths
