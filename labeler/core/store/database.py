@@ -21,7 +21,7 @@ import sqlite3
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 # What one SQLite column of a row can hold (the storage classes INTEGER, REAL, TEXT, BLOB, NULL).
 SqlValue: TypeAlias = int | float | str | bytes | None
+# The parameters of a query: ``?`` ones by position or ``:name`` ones by name, as sqlite3 takes.
+SqlParams: TypeAlias = Sequence[object] | Mapping[str, object]
 
 BUSY_TIMEOUT_MS = 5000
 # After busy_timeout, BEGIN IMMEDIATE is tried again; past this the user is told.
@@ -244,19 +246,19 @@ class Database:
                         f"{LOCK_WAIT_LIMIT_S:.0f} s; close it or wait, then try again"
                     ) from exc
 
-    def query(self, sql: str, params: tuple | dict = ()) -> list[sqlite3.Row]:
+    def query(self, sql: str, params: SqlParams = ()) -> list[sqlite3.Row]:
         """Rows of a read query, as ``sqlite3.Row`` objects."""
         cursor = self.conn.execute(sql, params)
         cursor.row_factory = sqlite3.Row
         return cursor.fetchall()
 
-    def query_one(self, sql: str, params: tuple | dict = ()) -> sqlite3.Row | None:
+    def query_one(self, sql: str, params: SqlParams = ()) -> sqlite3.Row | None:
         """The first row of a read query, or None."""
         cursor = self.conn.execute(sql, params)
         cursor.row_factory = sqlite3.Row
         return cursor.fetchone()
 
-    def scalar(self, sql: str, params: tuple | dict = ()) -> SqlValue:
+    def scalar(self, sql: str, params: SqlParams = ()) -> SqlValue:
         """The single value of a read query (None when no row)."""
         row = self.conn.execute(sql, params).fetchone()
         return row[0] if row else None

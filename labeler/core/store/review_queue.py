@@ -68,7 +68,7 @@ class ReviewStore(StoreBase):
                 fix_id = fixed.id
             elif fix_geometry is not None or fix_class_id is not None:
                 raise LabelerError(f"a shape is only given with a fix, not with {decision.value}")
-            return self.add_review(  # type: ignore[attr-defined, no-any-return]
+            return self.add_review(  # type: ignore[attr-defined]
                 "annotation",
                 annotation_id,
                 reviewer_id,
