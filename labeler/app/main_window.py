@@ -29,17 +29,12 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
-    QFileDialog,
-    QInputDialog,
     QMainWindow,
-    QMenu,
-    QMessageBox,
     QToolBar,
     QToolButton,
     QWidget,
 )
 
-from labeler.app import jobs
 from labeler.app.acknowledge import AcknowledgingWorkspace, GuidelineUi
 from labeler.app.actions import ActionRegistry, MenuId, ShortcutsDialog, spec
 from labeler.app.ai_polygon import add_tool_button, create_ai_polygon
@@ -51,6 +46,7 @@ from labeler.app.curation_panel import CurationPanel
 from labeler.app.display_panel import DisplayPanel
 from labeler.app.display_settings import DisplaySettings
 from labeler.app.docks import DockHost
+from labeler.app.file_menu import FileMenu
 from labeler.app.guideline_panel import GuidelinePanel
 from labeler.app.image_browser import STATUS_LABELS, ImageBrowser
 from labeler.app.image_loader import ImageLoader
@@ -59,14 +55,13 @@ from labeler.app.prelabel_panel import PrelabelPanel
 from labeler.app.qa_view import QaView
 from labeler.app.review_panel import ReviewPanel
 from labeler.app.shape_list import ShapeList
-from labeler.app.start_screen import OPEN_FILTER, recent_projects
 from labeler.app.status_bar import WorkspaceStatusBar
 from labeler.app.tags_panel import TagsPanel
 from labeler.app.thumbnails import ThumbnailCache, default_cache_dir
 from labeler.app.triage_panel import TRIAGE_WIDTH, TriagePanel
-from labeler.app.workers import Job, JobRunner, run_with_dialog
+from labeler.app.workers import JobRunner
 from labeler.core.commands import SetImageStatus
-from labeler.core.domain import ImageRecord, ImageStatus, ImportReport, Person
+from labeler.core.domain import ImageRecord, ImageStatus, Person
 from labeler.core.errors import LabelerError
 from labeler.core.events import Change, Entity
 from labeler.core.external_changes import EXTERNAL
@@ -90,7 +85,7 @@ EXTERNAL_POLL_MS = 1000
 LAYOUT_VERSION = 3
 
 
-class MainWindow(QMainWindow):
+class MainWindow(FileMenu, QMainWindow):
     """The workspace an annotator lives in: browser, canvas, panels, status bar.
 
     ``imageDisplayed(image_id)`` fires when an image's pixels (or its error
@@ -668,133 +663,6 @@ class MainWindow(QMainWindow):
     def show_shortcuts(self) -> None:
         """The keyboard shortcuts dialog (also edits them)."""
         ShortcutsDialog(self.action_registry, self).exec()
-
-    def import_images(self) -> None:
-        """Ask for a folder and import its images (see :meth:`import_folder`)."""
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Import images from folder"))
-        if folder:
-            self.import_folder(Path(folder))
-
-    def import_folder(self, folder: Path) -> Job:
-        """Import a folder of images in the background, with progress, ETA and Cancel."""
-        path = self.workspace.project.path
-        return run_with_dialog(
-            self.jobs,
-            lambda progress: jobs.import_paths(path, [folder], progress),
-            self.tr("Importing images"),
-            self,
-            on_success=self._on_imported,
-            on_failure=lambda message: self.notify(self.tr("Import failed"), message, error=True),
-        )
-
-    def _on_imported(self, report: ImportReport) -> None:
-        self.poll_external_changes()  # the job committed through its own connection
-        if self.current_image_id() is None:
-            self.go_to_image(0)
-        summary = self.tr("Imported {added} images, {skipped} skipped").format(
-            added=report.added, skipped=len(report.skipped)
-        )
-        for action in ("dropped", "altered"):
-            if report.shapes(action):
-                summary += f", {report.shapes(action)} shapes {action}"
-        if report.cancelled:
-            summary += self.tr(" (cancelled; finished batches kept)")
-        self.status.showMessage(summary, 10_000)
-        if report.skipped or report.shape_issues:
-            lines = "\n".join(report.problem_lines(12))
-            self.notify(self.tr("Not everything was imported as it is"), f"{summary}.\n\n{lines}")
-
-    def open_project(self) -> None:
-        """Ask for a project or a vendor package and open it in place of this one."""
-        path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Open project or package"), "", OPEN_FILTER
-        )
-        if path:
-            self.openRequested.emit(Path(path))
-
-    def quit(self) -> None:
-        """Close the window (every edit is already saved) and so end the app."""
-        self.close()
-
-    def _build_file_menu(self) -> None:
-        """File ▸ Recent (filled when opened) after Open…; Quit last, after a separator."""
-        menu = self.menus[MenuId.FILE]
-        self.recent_menu = QMenu(self.tr("Recent"), menu)
-        self.recent_menu.setObjectName("menu_recent")
-        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        actions = menu.actions()
-        following = actions[actions.index(self.action_registry["file.open"]) + 1]
-        menu.insertMenu(following, self.recent_menu)
-        menu.insertSeparator(following)
-        menu.insertSeparator(self.action_registry["file.quit"])
-        self._fill_recent_menu()
-
-    def _fill_recent_menu(self) -> None:
-        self.recent_menu.clear()
-        current = self.workspace.project.path.resolve()
-        for path in recent_projects(self.settings):
-            action = self.recent_menu.addAction(f"{path.name}   —   {path.parent}")
-            action.setData(str(path))
-            action.setEnabled(path.resolve() != current)
-            action.triggered.connect(lambda _checked=False, p=path: self.openRequested.emit(p))
-        if self.recent_menu.isEmpty():
-            self.recent_menu.addAction(self.tr("No recent projects")).setEnabled(False)
-
-    def notify(self, title: str, text: str, error: bool = False) -> None:
-        """A message that does not block the workspace (closed with OK)."""
-        icon = QMessageBox.Icon.Warning if error else QMessageBox.Icon.Information
-        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self)
-        box.setTextFormat(Qt.TextFormat.PlainText)  # file names like <b>x stay literal
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-
-    def prelabel_all(self) -> None:
-        """Pre-label every new image with the project's model, with progress, ETA and Cancel."""
-        images = self.workspace.project.images(ImageStatus.NEW)
-        if not images:
-            self.status.showMessage(self.tr("No new images to pre-label"), 4000)
-            return
-        path, ids = self.workspace.project.path, [i.id for i in images]
-        run_with_dialog(
-            self.jobs,
-            lambda progress: jobs.prelabel_many(path, ids, progress),
-            self.tr("Pre-labeling %n image(s)", "", len(ids)),
-            self,
-            on_success=lambda _summary: self._after_batch_prelabel(ids),
-            on_failure=lambda message: self.notify(
-                self.tr("Pre-labeling failed"), message, error=True
-            ),
-        )
-
-    def export_dataset(self) -> None:
-        """Ask for a format and a folder, then export (see :meth:`export_to`)."""
-        from labeler.core.export import FORMATS
-
-        fmt, ok = QInputDialog.getItem(
-            self, self.tr("Export dataset"), self.tr("Format:"), list(FORMATS), 0, False
-        )
-        if not ok:
-            return
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Export into a folder"))
-        if folder:
-            self.export_to(Path(folder) / f"export-{fmt}", fmt)
-
-    def export_to(self, out: Path, fmt: str) -> Job:
-        """Export the project as a dataset in the background, with progress, ETA and Cancel."""
-        path = self.workspace.project.path
-        return run_with_dialog(
-            self.jobs,
-            lambda progress: jobs.export_project(path, out, fmt, progress),
-            self.tr("Exporting {format}").format(format=fmt.upper()),
-            self,
-            on_success=lambda _result: self.status.showMessage(
-                self.tr("Dataset written to {folder}").format(folder=out), 10_000
-            ),
-            on_failure=lambda message: self.notify(self.tr("Export failed"), message, error=True),
-        )
-
-    def _after_batch_prelabel(self, ids: list[int]) -> None:
-        self.poll_external_changes()  # the job committed through its own connection
 
     # Lifetime
 

@@ -67,6 +67,116 @@
     </message>
 </context>
 <context>
+    <name>ClassPanel</name>
+    <message>
+        <source>Keys 1-9 pick a class · it applies to the selected shape too</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add a class</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rename the selected class</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Colour…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recolour the selected class</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Move the selected class up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Move the selected class down</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Merge…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Merge the selected class into another</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(image tag)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Merge {source} into {target}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Merge classes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a class in the Classes list first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add class</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name of the new class:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Drawn as:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rename class</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New name for {name}:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Class colour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No other {kind} class to merge {name!r} into</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Move every shape and pre-label of {name} to:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ClassesMenu</name>
+    <message>
+        <source>Add class…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rename selected class…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Merge selected class into…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>CompareView</name>
     <message>
         <source>Improved (fewer errors with A)</source>
@@ -365,6 +475,93 @@
     </message>
 </context>
 <context>
+    <name>DisplayPanel</name>
+    <message>
+        <source>Missing (disagreement)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Extra (disagreement)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Class mismatch (disagreement)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Low overlap (disagreement)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tag mismatch (disagreement)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>annotation (filled with its class colour)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>pre-label, with the model&apos;s score</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“crack · alice”: whose shape, where people&apos;s shapes overlap</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>dashed disagreement outline: the other side (person or model)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>thick outline: the disagreement picked in the triage queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“+3”: more disagreement badges here than fit beside the shape</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show classes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reset</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Image as decoded, default fill</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Agreement overlays on the canvas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remembered for you in this role (O toggles)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fill</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Brightness</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Contrast</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>View only: nothing here changes the labels or the image file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Legend</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>DockSpec</name>
     <message>
         <source>Images</source>
@@ -440,6 +637,66 @@
 </context>
 <context>
     <name>GoldTab</name>
+    <message>
+        <source>n/a</source>
+        <translation type="unfinished">없음</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation type="unfinished">사람</translation>
+    </message>
+    <message>
+        <source>Vendor</source>
+        <translation type="unfinished">외주 업체</translation>
+    </message>
+    <message>
+        <source>Items</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>F1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mean IoU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Class acc.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Empty ok</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>False empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation type="unfinished">점수</translation>
+    </message>
+    <message>
+        <source>Image</source>
+        <translation type="unfinished">이미지</translation>
+    </message>
+    <message>
+        <source>Reference</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Answered</source>
+        <translation type="unfinished">답변됨</translation>
+    </message>
+    <message>
+        <source>Matched</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Guideline</source>
+        <translation type="unfinished">가이드라인</translation>
+    </message>
     <message>
         <source>Not computed yet</source>
         <translation>아직 계산되지 않음</translation>
@@ -756,6 +1013,17 @@ QA 책임자가 가이드라인을 게시하면 여기에 클래스별로 표시
     </message>
 </context>
 <context>
+    <name>LegendWidget</name>
+    <message>
+        <source>annotation</source>
+        <translation type="unfinished">어노테이션</translation>
+    </message>
+    <message>
+        <source>pre-label (score)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Only my annotations</source>
@@ -883,7 +1151,7 @@ Import a folder with File ▸ Import images… ({keys})</source>
     </message>
     <message numerus="yes">
         <source>Pre-labeling %n image(s)</source>
-        <translation>
+        <translation type="vanished">
             <numerusform>이미지 %n개 사전 라벨링 중</numerusform>
         </translation>
     </message>
@@ -961,6 +1229,75 @@ Import a folder with File ▸ Import images… ({keys})</source>
     <message>
         <source>Help</source>
         <translation>도움말</translation>
+    </message>
+</context>
+<context>
+    <name>PrelabelPanel</name>
+    <message>
+        <source>Dropped %n detection of classes the class map or the project does not have: {classes}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dropped %n detections of classes the class map or the project does not have: {classes}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show pre-labels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Accept all shown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pre-label this image</source>
+        <translation type="unfinished">이 이미지 사전 라벨링</translation>
+    </message>
+    <message>
+        <source>Min. score</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No pre-labels on this image.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{shown} shown · {below} below the threshold · {done} accepted/rejected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Accept all shown ({count})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Running the model…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pre-labeling</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n pre-labels</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Pre-labeled</source>
+        <translation type="unfinished">사전 라벨됨</translation>
+    </message>
+    <message>
+        <source>ran on {provider}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pre-labeling failed: {message}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The model found nothing on this image at its confidence threshold.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -1452,6 +1789,53 @@ Import a folder with File ▸ Import images… ({keys})</source>
     </message>
 </context>
 <context>
+    <name>ShapeList</name>
+    <message>
+        <source>Shape</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Hide</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lock</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No image</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n shape on this image</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n shapes on this image</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>{name} shape #{id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{name} pre-label #{id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>model {score}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>SignInDialog</name>
     <message>
         <source>Annotator</source>
@@ -1807,6 +2191,70 @@ on {image}, {side_a} vs {side_b}, guideline {version}</source>
 </context>
 <context>
     <name>VendorTab</name>
+    <message>
+        <source>Vendor</source>
+        <translation type="unfinished">외주 업체</translation>
+    </message>
+    <message>
+        <source>Batch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delivered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Objects</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Accepted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation type="unfinished">반려됨</translation>
+    </message>
+    <message>
+        <source>Fixed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Gold F1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Agreement F1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Median s/image</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Questions</source>
+        <translation type="unfinished">질문</translation>
+    </message>
+    <message>
+        <source>Cost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cost/accepted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Gold trend</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Accepted trend</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>Not computed yet</source>
         <translation>아직 계산되지 않음</translation>
