@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -48,6 +48,28 @@ from labeler.core.tools import ShapeKey
 
 ADJUDICATION_REASON = "adjudicated: the annotators' consensus reached no quorum"
 _WATCHED = frozenset({Entity.ANNOTATION, Entity.REVIEW, Entity.CLASS})
+# Kinds and check names of the curation report, by their value in the core's report.
+_REPORT_WORDS = {
+    "exact": QT_TRANSLATE_NOOP("curation_panel", "exact"),
+    "near": QT_TRANSLATE_NOOP("curation_panel", "near"),
+    "too_small": QT_TRANSLATE_NOOP("curation_panel", "too small"),
+    "odd_aspect": QT_TRANSLATE_NOOP("curation_panel", "odd aspect ratio"),
+    "unreadable": QT_TRANSLATE_NOOP("curation_panel", "unreadable"),
+    "blurry": QT_TRANSLATE_NOOP("curation_panel", "blurry"),
+    "dark": QT_TRANSLATE_NOOP("curation_panel", "dark"),
+    "overexposed": QT_TRANSLATE_NOOP("curation_panel", "overexposed"),
+    "overlooked": QT_TRANSLATE_NOOP("curation_panel", "overlooked"),
+    "swapped": QT_TRANSLATE_NOOP("curation_panel", "swapped"),
+    "bad_location": QT_TRANSLATE_NOOP("curation_panel", "bad location"),
+}
+
+
+def _word(value: str) -> str:
+    """A report kind or check name in the user's language (unknown values as they are)."""
+    source = _REPORT_WORDS.get(value)
+    return (
+        QCoreApplication.translate("curation_panel", source) if source else value.replace("_", " ")
+    )
 
 
 @dataclass(frozen=True)
@@ -379,7 +401,7 @@ class CurationPanel(QWidget):
         self.duplicates.clear()
         for cluster in clusters:
             ids, keep = cluster["image_ids"], cluster["keep"]
-            parent = _row([cluster["kind"], str(len(ids)), self._image_name(keep)], keep)
+            parent = _row([_word(cluster["kind"]), str(len(ids)), self._image_name(keep)], keep)
             for image_id in ids:
                 verdict = self.tr("keep") if image_id == keep else self.tr("drop")
                 parent.addChild(_row([self._image_name(image_id), "", verdict], image_id))
@@ -389,7 +411,7 @@ class CurationPanel(QWidget):
     def _fill_quality(self, issues: list[dict[str, Any]]) -> None:
         self.quality.clear()
         for issue in issues:
-            row = [self._image_name(issue["image_id"]), issue["check"], issue["message"]]
+            row = [self._image_name(issue["image_id"]), _word(issue["check"]), issue["message"]]
             self.quality.addTopLevelItem(_row(row, issue["image_id"]))
 
     def _fill_label_errors(self, errors: list[dict[str, Any]]) -> None:
@@ -404,7 +426,7 @@ class CurationPanel(QWidget):
             )
             row = [
                 self._image_name(issue["image_id"]),
-                issue["kind"].replace("_", " "),
+                _word(issue["kind"]),
                 labeled,
                 classes.get(issue["predicted_class_id"], "?"),
                 f"{issue['score']:.2f}",

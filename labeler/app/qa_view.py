@@ -65,6 +65,24 @@ CHART_WIDTH = 440
 # vendor_tab.add_vendor_tabs names its tabs with view.tr(...), which looks them up in
 # this class's context at run time; lupdate files them under "view", so they are marked here.
 _HOOK_TAB_TITLES = (QT_TRANSLATE_NOOP("QaView", "Vendors"), QT_TRANSLATE_NOOP("QaView", "Gold"))
+# Fixed words of the diagnosis (reasons, left-out causes, the default truth), by their
+# value in the core's report; any other value (one with a person's name) is shown as is.
+_DIAGNOSIS_WORDS = {
+    "wrong_class": QT_TRANSLATE_NOOP("qa_view", "wrong class"),
+    "duplicate": QT_TRANSLATE_NOOP("qa_view", "duplicate"),
+    "poor_localization": QT_TRANSLATE_NOOP("qa_view", "poor localization"),
+    "background": QT_TRANSLATE_NOOP("qa_view", "background"),
+    "missed": QT_TRANSLATE_NOOP("qa_view", "missed"),
+    "not answered by anyone": QT_TRANSLATE_NOOP("qa_view", "not answered by anyone"),
+    "not covered by the model run": QT_TRANSLATE_NOOP("qa_view", "not covered by the model run"),
+    "reviewed or consensus": QT_TRANSLATE_NOOP("qa_view", "reviewed or consensus"),
+}
+
+
+def _word(value: str) -> str:
+    """A fixed diagnosis word in the user's language (other values as they are)."""
+    source = _DIAGNOSIS_WORDS.get(value)
+    return QCoreApplication.translate("qa_view", source) if source else value.replace("_", " ")
 
 
 @dataclass
@@ -132,7 +150,7 @@ class SliceList(QTreeWidget):
         """Show slice items (``SliceItem.to_dict()`` forms)."""
         self.clear()
         for entry in items:
-            reason = str(entry.get("reason", "")).replace("_", " ")
+            reason = _word(str(entry.get("reason", "")))
             if entry.get("other_class"):
                 reason += f" ({entry['other_class']})"
             image = str(entry.get("image") or entry.get("image_id"))
@@ -497,7 +515,9 @@ class QaView(QWidget):
             truth=diagnosis.get("truth_objects", 0),
             predictions=diagnosis.get("predictions", 0),
         )
-        truth = self.tr("Truth: {truth}").format(truth=html.escape(str(diagnosis.get("truth", ""))))
+        truth = self.tr("Truth: {truth}").format(
+            truth=html.escape(_word(str(diagnosis.get("truth", ""))))
+        )
         self.model_summary.setText(
             f"{text} · {numbers}<br><span style='color:#9aa0a8'>{truth}</span>"
         )
@@ -510,9 +530,7 @@ class QaView(QWidget):
             part = diagnosis.get(key) or {}
             items = part.get("items", [])
             tree.set_items(items)
-            reasons = ", ".join(
-                f"{n} {r.replace('_', ' ')}" for r, n in part.get("by_reason", {}).items()
-            )
+            reasons = ", ".join(f"{n} {_word(r)}" for r, n in part.get("by_reason", {}).items())
             shown = (
                 self.tr(" (first {count})").format(count=len(items))
                 if len(items) < part.get("total", 0)
@@ -528,5 +546,5 @@ def _left_out_text(diagnosis: dict[str, Any]) -> str:
     left = diagnosis.get("images_left_out") or {}
     if not left:
         return ""
-    listed = ", ".join(f"{k} {v}" for k, v in sorted(left.items()))
+    listed = ", ".join(f"{_word(k)} {v}" for k, v in sorted(left.items()))
     return QCoreApplication.translate("qa_view", " (left out: {listed})").format(listed=listed)

@@ -70,110 +70,110 @@
     <name>ClassPanel</name>
     <message>
         <source>Keys 1-9 pick a class · it applies to the selected shape too</source>
-        <translation type="unfinished"></translation>
+        <translation>1-9 키로 클래스 선택 · 선택한 도형에도 적용됩니다</translation>
     </message>
     <message>
         <source>Add…</source>
-        <translation type="unfinished"></translation>
+        <translation>추가…</translation>
     </message>
     <message>
         <source>Add a class</source>
-        <translation type="unfinished"></translation>
+        <translation>클래스 추가</translation>
     </message>
     <message>
         <source>Rename…</source>
-        <translation type="unfinished"></translation>
+        <translation>이름 바꾸기…</translation>
     </message>
     <message>
         <source>Rename the selected class</source>
-        <translation type="unfinished"></translation>
+        <translation>선택한 클래스의 이름 바꾸기</translation>
     </message>
     <message>
         <source>Colour…</source>
-        <translation type="unfinished"></translation>
+        <translation>색…</translation>
     </message>
     <message>
         <source>Recolour the selected class</source>
-        <translation type="unfinished"></translation>
+        <translation>선택한 클래스의 색 바꾸기</translation>
     </message>
     <message>
         <source>Move the selected class up</source>
-        <translation type="unfinished"></translation>
+        <translation>선택한 클래스를 위로 이동</translation>
     </message>
     <message>
         <source>Move the selected class down</source>
-        <translation type="unfinished"></translation>
+        <translation>선택한 클래스를 아래로 이동</translation>
     </message>
     <message>
         <source>Merge…</source>
-        <translation type="unfinished"></translation>
+        <translation>병합…</translation>
     </message>
     <message>
         <source>Merge the selected class into another</source>
-        <translation type="unfinished"></translation>
+        <translation>선택한 클래스를 다른 클래스로 병합</translation>
     </message>
     <message>
         <source>(image tag)</source>
-        <translation type="unfinished"></translation>
+        <translation>(이미지 태그)</translation>
     </message>
     <message>
         <source>Merge {source} into {target}</source>
-        <translation type="unfinished"></translation>
+        <translation>{source}을(를) {target}(으)로 병합</translation>
     </message>
     <message>
         <source>Merge classes</source>
-        <translation type="unfinished"></translation>
+        <translation>클래스 병합</translation>
     </message>
     <message>
         <source>Select a class in the Classes list first</source>
-        <translation type="unfinished"></translation>
+        <translation>먼저 클래스 목록에서 클래스를 선택하세요</translation>
     </message>
     <message>
         <source>Add class</source>
-        <translation type="unfinished"></translation>
+        <translation>클래스 추가</translation>
     </message>
     <message>
         <source>Name of the new class:</source>
-        <translation type="unfinished"></translation>
+        <translation>새 클래스 이름:</translation>
     </message>
     <message>
         <source>Drawn as:</source>
-        <translation type="unfinished"></translation>
+        <translation>그리기 방식:</translation>
     </message>
     <message>
         <source>Rename class</source>
-        <translation type="unfinished"></translation>
+        <translation>클래스 이름 바꾸기</translation>
     </message>
     <message>
         <source>New name for {name}:</source>
-        <translation type="unfinished"></translation>
+        <translation>{name}의 새 이름:</translation>
     </message>
     <message>
         <source>Class colour</source>
-        <translation type="unfinished"></translation>
+        <translation>클래스 색</translation>
     </message>
     <message>
         <source>No other {kind} class to merge {name!r} into</source>
-        <translation type="unfinished"></translation>
+        <translation>{name!r}을(를) 병합할 다른 {kind} 클래스가 없습니다</translation>
     </message>
     <message>
         <source>Move every shape and pre-label of {name} to:</source>
-        <translation type="unfinished"></translation>
+        <translation>{name}의 모든 도형과 사전 라벨을 옮길 클래스:</translation>
     </message>
 </context>
 <context>
     <name>ClassesMenu</name>
     <message>
         <source>Add class…</source>
-        <translation type="unfinished"></translation>
+        <translation>클래스 추가…</translation>
     </message>
     <message>
         <source>Rename selected class…</source>
-        <translation type="unfinished"></translation>
+        <translation>선택한 클래스 이름 바꾸기…</translation>
     </message>
     <message>
         <source>Merge selected class into…</source>
-        <translation type="unfinished"></translation>
+        <translation>선택한 클래스 병합 대상…</translation>
     </message>
 </context>
 <context>
@@ -478,87 +478,87 @@
     <name>DisplayPanel</name>
     <message>
         <source>Missing (disagreement)</source>
-        <translation type="unfinished"></translation>
+        <translation>누락 (불일치)</translation>
     </message>
     <message>
         <source>Extra (disagreement)</source>
-        <translation type="unfinished"></translation>
+        <translation>추가 (불일치)</translation>
     </message>
     <message>
         <source>Class mismatch (disagreement)</source>
-        <translation type="unfinished"></translation>
+        <translation>클래스 불일치 (불일치)</translation>
     </message>
     <message>
         <source>Low overlap (disagreement)</source>
-        <translation type="unfinished"></translation>
+        <translation>낮은 겹침 (불일치)</translation>
     </message>
     <message>
         <source>Tag mismatch (disagreement)</source>
-        <translation type="unfinished"></translation>
+        <translation>태그 불일치 (불일치)</translation>
     </message>
     <message>
         <source>annotation (filled with its class colour)</source>
-        <translation type="unfinished"></translation>
+        <translation>어노테이션 (클래스 색으로 채움)</translation>
     </message>
     <message>
         <source>pre-label, with the model&apos;s score</source>
-        <translation type="unfinished"></translation>
+        <translation>사전 라벨, 모델 점수 포함</translation>
     </message>
     <message>
         <source>“crack · alice”: whose shape, where people&apos;s shapes overlap</source>
-        <translation type="unfinished"></translation>
+        <translation>“crack · alice”: 여러 사람의 도형이 겹치는 곳에서 누구의 도형인지</translation>
     </message>
     <message>
         <source>dashed disagreement outline: the other side (person or model)</source>
-        <translation type="unfinished"></translation>
+        <translation>점선 불일치 윤곽선: 상대편 (사람 또는 모델)</translation>
     </message>
     <message>
         <source>thick outline: the disagreement picked in the triage queue</source>
-        <translation type="unfinished"></translation>
+        <translation>굵은 윤곽선: 분류 대기열에서 고른 불일치</translation>
     </message>
     <message>
         <source>“+3”: more disagreement badges here than fit beside the shape</source>
-        <translation type="unfinished"></translation>
+        <translation>“+3”: 도형 옆에 다 들어가지 않는 불일치 배지가 더 있음</translation>
     </message>
     <message>
         <source>Show classes</source>
-        <translation type="unfinished"></translation>
+        <translation>클래스 표시</translation>
     </message>
     <message>
         <source>Reset</source>
-        <translation type="unfinished"></translation>
+        <translation>초기화</translation>
     </message>
     <message>
         <source>Image as decoded, default fill</source>
-        <translation type="unfinished"></translation>
+        <translation>디코딩된 원본 이미지, 기본 채우기</translation>
     </message>
     <message>
         <source>Agreement overlays on the canvas</source>
-        <translation type="unfinished"></translation>
+        <translation>캔버스에 일치도 오버레이 표시</translation>
     </message>
     <message>
         <source>Remembered for you in this role (O toggles)</source>
-        <translation type="unfinished"></translation>
+        <translation>이 역할에서 사용자별로 기억됩니다 (O로 전환)</translation>
     </message>
     <message>
         <source>Fill</source>
-        <translation type="unfinished"></translation>
+        <translation>채우기</translation>
     </message>
     <message>
         <source>Brightness</source>
-        <translation type="unfinished"></translation>
+        <translation>밝기</translation>
     </message>
     <message>
         <source>Contrast</source>
-        <translation type="unfinished"></translation>
+        <translation>대비</translation>
     </message>
     <message>
         <source>View only: nothing here changes the labels or the image file.</source>
-        <translation type="unfinished"></translation>
+        <translation>보기 전용: 여기서는 라벨이나 이미지 파일이 바뀌지 않습니다.</translation>
     </message>
     <message>
         <source>Legend</source>
-        <translation type="unfinished"></translation>
+        <translation>범례</translation>
     </message>
 </context>
 <context>
@@ -639,63 +639,63 @@
     <name>GoldTab</name>
     <message>
         <source>n/a</source>
-        <translation type="unfinished">없음</translation>
+        <translation>해당 없음</translation>
     </message>
     <message>
         <source>Person</source>
-        <translation type="unfinished">사람</translation>
+        <translation>사람</translation>
     </message>
     <message>
         <source>Vendor</source>
-        <translation type="unfinished">외주 업체</translation>
+        <translation>외주 업체</translation>
     </message>
     <message>
         <source>Items</source>
-        <translation type="unfinished"></translation>
+        <translation>항목</translation>
     </message>
     <message>
         <source>F1</source>
-        <translation type="unfinished"></translation>
+        <translation>F1</translation>
     </message>
     <message>
         <source>Mean IoU</source>
-        <translation type="unfinished"></translation>
+        <translation>평균 IoU</translation>
     </message>
     <message>
         <source>Class acc.</source>
-        <translation type="unfinished"></translation>
+        <translation>클래스 정확도</translation>
     </message>
     <message>
         <source>Empty ok</source>
-        <translation type="unfinished"></translation>
+        <translation>빈 답변 정답</translation>
     </message>
     <message>
         <source>False empty</source>
-        <translation type="unfinished"></translation>
+        <translation>잘못된 빈 답변</translation>
     </message>
     <message>
         <source>Score</source>
-        <translation type="unfinished">점수</translation>
+        <translation>점수</translation>
     </message>
     <message>
         <source>Image</source>
-        <translation type="unfinished">이미지</translation>
+        <translation>이미지</translation>
     </message>
     <message>
         <source>Reference</source>
-        <translation type="unfinished"></translation>
+        <translation>기준</translation>
     </message>
     <message>
         <source>Answered</source>
-        <translation type="unfinished">답변됨</translation>
+        <translation>답변</translation>
     </message>
     <message>
         <source>Matched</source>
-        <translation type="unfinished"></translation>
+        <translation>일치</translation>
     </message>
     <message>
         <source>Guideline</source>
-        <translation type="unfinished">가이드라인</translation>
+        <translation>가이드라인</translation>
     </message>
     <message>
         <source>Not computed yet</source>
@@ -1016,11 +1016,11 @@ QA 책임자가 가이드라인을 게시하면 여기에 클래스별로 표시
     <name>LegendWidget</name>
     <message>
         <source>annotation</source>
-        <translation type="unfinished">어노테이션</translation>
+        <translation>어노테이션</translation>
     </message>
     <message>
         <source>pre-label (score)</source>
-        <translation type="unfinished"></translation>
+        <translation>사전 라벨 (점수)</translation>
     </message>
 </context>
 <context>
@@ -1235,69 +1235,69 @@ Import a folder with File ▸ Import images… ({keys})</source>
     <name>PrelabelPanel</name>
     <message>
         <source>Dropped %n detection of classes the class map or the project does not have: {classes}</source>
-        <translation type="unfinished"></translation>
+        <translation>클래스 매핑이나 프로젝트에 없는 클래스의 검출 %n개를 제외했습니다: {classes}</translation>
     </message>
     <message>
         <source>Dropped %n detections of classes the class map or the project does not have: {classes}</source>
-        <translation type="unfinished"></translation>
+        <translation>클래스 매핑이나 프로젝트에 없는 클래스의 검출 %n개를 제외했습니다: {classes}</translation>
     </message>
     <message>
         <source>Show pre-labels</source>
-        <translation type="unfinished"></translation>
+        <translation>사전 라벨 표시</translation>
     </message>
     <message>
         <source>Accept all shown</source>
-        <translation type="unfinished"></translation>
+        <translation>표시된 항목 모두 승인</translation>
     </message>
     <message>
         <source>Pre-label this image</source>
-        <translation type="unfinished">이 이미지 사전 라벨링</translation>
+        <translation>이 이미지 사전 라벨링</translation>
     </message>
     <message>
         <source>Min. score</source>
-        <translation type="unfinished"></translation>
+        <translation>최소 점수</translation>
     </message>
     <message>
         <source>No pre-labels on this image.</source>
-        <translation type="unfinished"></translation>
+        <translation>이 이미지에는 사전 라벨이 없습니다.</translation>
     </message>
     <message>
         <source>{shown} shown · {below} below the threshold · {done} accepted/rejected</source>
-        <translation type="unfinished"></translation>
+        <translation>{shown}개 표시 · 임계값 미만 {below}개 · 승인/거절 {done}개</translation>
     </message>
     <message>
         <source>Accept all shown ({count})</source>
-        <translation type="unfinished"></translation>
+        <translation>표시된 항목 모두 승인 ({count})</translation>
     </message>
     <message>
         <source>Running the model…</source>
-        <translation type="unfinished"></translation>
+        <translation>모델 실행 중…</translation>
     </message>
     <message>
         <source>Pre-labeling</source>
-        <translation type="unfinished"></translation>
+        <translation>사전 라벨링</translation>
     </message>
     <message numerus="yes">
         <source>%n pre-labels</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>사전 라벨 %n개</numerusform>
         </translation>
     </message>
     <message>
         <source>Pre-labeled</source>
-        <translation type="unfinished">사전 라벨됨</translation>
+        <translation>사전 라벨링 완료</translation>
     </message>
     <message>
         <source>ran on {provider}</source>
-        <translation type="unfinished"></translation>
+        <translation>{provider}에서 실행</translation>
     </message>
     <message>
         <source>Pre-labeling failed: {message}</source>
-        <translation type="unfinished"></translation>
+        <translation>사전 라벨링 실패: {message}</translation>
     </message>
     <message>
         <source>The model found nothing on this image at its confidence threshold.</source>
-        <translation type="unfinished"></translation>
+        <translation>모델이 현재 신뢰도 임계값에서 이 이미지에서 아무것도 찾지 못했습니다.</translation>
     </message>
 </context>
 <context>
@@ -1792,47 +1792,47 @@ Import a folder with File ▸ Import images… ({keys})</source>
     <name>ShapeList</name>
     <message>
         <source>Shape</source>
-        <translation type="unfinished"></translation>
+        <translation>도형</translation>
     </message>
     <message>
         <source>By</source>
-        <translation type="unfinished"></translation>
+        <translation>작성자</translation>
     </message>
     <message>
         <source>Hide</source>
-        <translation type="unfinished"></translation>
+        <translation>숨기기</translation>
     </message>
     <message>
         <source>Lock</source>
-        <translation type="unfinished"></translation>
+        <translation>잠금</translation>
     </message>
     <message>
         <source>No image</source>
-        <translation type="unfinished"></translation>
+        <translation>이미지 없음</translation>
     </message>
     <message numerus="yes">
         <source>%n shape on this image</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>이 이미지의 도형 %n개</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n shapes on this image</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>이 이미지의 도형 %n개</numerusform>
         </translation>
     </message>
     <message>
         <source>{name} shape #{id}</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} 도형 #{id}</translation>
     </message>
     <message>
         <source>{name} pre-label #{id}</source>
-        <translation type="unfinished"></translation>
+        <translation>{name} 사전 라벨 #{id}</translation>
     </message>
     <message>
         <source>model {score}</source>
-        <translation type="unfinished"></translation>
+        <translation>모델 {score}</translation>
     </message>
 </context>
 <context>
@@ -2193,67 +2193,67 @@ on {image}, {side_a} vs {side_b}, guideline {version}</source>
     <name>VendorTab</name>
     <message>
         <source>Vendor</source>
-        <translation type="unfinished">외주 업체</translation>
+        <translation>외주 업체</translation>
     </message>
     <message>
         <source>Batch</source>
-        <translation type="unfinished"></translation>
+        <translation>배치</translation>
     </message>
     <message>
         <source>Sent</source>
-        <translation type="unfinished"></translation>
+        <translation>보냄</translation>
     </message>
     <message>
         <source>Delivered</source>
-        <translation type="unfinished"></translation>
+        <translation>납품</translation>
     </message>
     <message>
         <source>Objects</source>
-        <translation type="unfinished"></translation>
+        <translation>객체</translation>
     </message>
     <message>
         <source>Accepted</source>
-        <translation type="unfinished"></translation>
+        <translation>승인</translation>
     </message>
     <message>
         <source>Rejected</source>
-        <translation type="unfinished">반려됨</translation>
+        <translation>반려</translation>
     </message>
     <message>
         <source>Fixed</source>
-        <translation type="unfinished"></translation>
+        <translation>수정</translation>
     </message>
     <message>
         <source>Gold F1</source>
-        <translation type="unfinished"></translation>
+        <translation>골드 F1</translation>
     </message>
     <message>
         <source>Agreement F1</source>
-        <translation type="unfinished"></translation>
+        <translation>일치도 F1</translation>
     </message>
     <message>
         <source>Median s/image</source>
-        <translation type="unfinished"></translation>
+        <translation>이미지당 중앙값(초)</translation>
     </message>
     <message>
         <source>Questions</source>
-        <translation type="unfinished">질문</translation>
+        <translation>질문</translation>
     </message>
     <message>
         <source>Cost</source>
-        <translation type="unfinished"></translation>
+        <translation>비용</translation>
     </message>
     <message>
         <source>Cost/accepted</source>
-        <translation type="unfinished"></translation>
+        <translation>승인당 비용</translation>
     </message>
     <message>
         <source>Gold trend</source>
-        <translation type="unfinished"></translation>
+        <translation>골드 추세</translation>
     </message>
     <message>
         <source>Accepted trend</source>
-        <translation type="unfinished"></translation>
+        <translation>승인 추세</translation>
     </message>
     <message>
         <source>Not computed yet</source>
@@ -2541,6 +2541,50 @@ on {image}, {side_a} vs {side_b}, guideline {version}</source>
 <context>
     <name>curation_panel</name>
     <message>
+        <source>exact</source>
+        <translation>완전 일치</translation>
+    </message>
+    <message>
+        <source>near</source>
+        <translation>유사</translation>
+    </message>
+    <message>
+        <source>too small</source>
+        <translation>너무 작음</translation>
+    </message>
+    <message>
+        <source>odd aspect ratio</source>
+        <translation>비정상 종횡비</translation>
+    </message>
+    <message>
+        <source>unreadable</source>
+        <translation>읽을 수 없음</translation>
+    </message>
+    <message>
+        <source>blurry</source>
+        <translation>흐림</translation>
+    </message>
+    <message>
+        <source>dark</source>
+        <translation>어두움</translation>
+    </message>
+    <message>
+        <source>overexposed</source>
+        <translation>과다 노출</translation>
+    </message>
+    <message>
+        <source>overlooked</source>
+        <translation>누락된 객체</translation>
+    </message>
+    <message>
+        <source>swapped</source>
+        <translation>클래스 뒤바뀜</translation>
+    </message>
+    <message>
+        <source>bad location</source>
+        <translation>위치 부정확</translation>
+    </message>
+    <message>
         <source>a tie</source>
         <translation>동률</translation>
     </message>
@@ -2578,6 +2622,38 @@ on {image}, {side_a} vs {side_b}, guideline {version}</source>
 </context>
 <context>
     <name>qa_view</name>
+    <message>
+        <source>wrong class</source>
+        <translation>잘못된 클래스</translation>
+    </message>
+    <message>
+        <source>duplicate</source>
+        <translation>중복</translation>
+    </message>
+    <message>
+        <source>poor localization</source>
+        <translation>위치 부정확</translation>
+    </message>
+    <message>
+        <source>background</source>
+        <translation>배경</translation>
+    </message>
+    <message>
+        <source>missed</source>
+        <translation>놓침</translation>
+    </message>
+    <message>
+        <source>not answered by anyone</source>
+        <translation>아무도 답하지 않음</translation>
+    </message>
+    <message>
+        <source>not covered by the model run</source>
+        <translation>모델 실행이 다루지 않음</translation>
+    </message>
+    <message>
+        <source>reviewed or consensus</source>
+        <translation>검수 또는 합의</translation>
+    </message>
     <message>
         <source>n/a</source>
         <translation>없음</translation>

@@ -112,12 +112,16 @@ def shown_texts(root: QWidget, skip: tuple[QWidget, ...] = ()) -> dict[str, str]
 
 
 def untranslated(root: QWidget, skip: tuple[QWidget, ...] = ()) -> list[str]:
-    """The texts of ``root`` that are English (a catalog source, or English-looking)."""
+    """The texts of ``root`` that are English (a catalog source, or English-looking).
+
+    A text that is wholly user data (a class named ``blurry``) is not counted, even
+    when the same word is also a catalog source.
+    """
     sources = _english_sources()
     return sorted(
         f"{owner}: {text!r}"
         for text, owner in shown_texts(root, skip).items()
-        if text in sources or _looks_english(text)
+        if not KEPT.fullmatch(text) and (text in sources or _looks_english(text))
     )
 
 
