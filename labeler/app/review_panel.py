@@ -88,6 +88,11 @@ _STATE_COLORS = {
     "pending": "#f0c674",
 }
 _UNDECIDED_ROLE = Qt.ItemDataRole.UserRole + 1
+_ROLE_NAMES = {
+    "annotator": QT_TRANSLATE_NOOP("ReviewPanel", "annotator"),
+    "reviewer": QT_TRANSLATE_NOOP("ReviewPanel", "reviewer"),
+    "qa_lead": QT_TRANSLATE_NOOP("ReviewPanel", "QA lead"),
+}
 
 
 def _decision_mark(state: str) -> str:
@@ -307,7 +312,9 @@ class ReviewPanel(QWidget):
                 continue
             base = self.tabs.tabText(index).split(" (")[0]
             self.tabs.setTabText(index, f"{base} ({self.list_total(key)})")
-        role = self.workspace.person.role.value.replace("_", " ")
+        value = self.workspace.person.role.value
+        source = _ROLE_NAMES.get(value)
+        role = QCoreApplication.translate("ReviewPanel", source) if source else value
         self.title.setText(
             self.tr("Review · {name} ({role})").format(name=self.workspace.person.name, role=role)
         )

@@ -1541,6 +1541,18 @@ Import a folder with File ▸ Import images… ({keys})</source>
         <translation>결정 필요</translation>
     </message>
     <message>
+        <source>annotator</source>
+        <translation>작업자</translation>
+    </message>
+    <message>
+        <source>reviewer</source>
+        <translation>검수자</translation>
+    </message>
+    <message>
+        <source>QA lead</source>
+        <translation>QA 책임자</translation>
+    </message>
+    <message>
         <source>Next in list ▶</source>
         <translation>목록의 다음 항목 ▶</translation>
     </message>
