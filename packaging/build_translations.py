@@ -56,9 +56,13 @@ def update_sources(language: str) -> Path:
 
 
 def compile_catalog(ts: Path, qm: Path) -> None:
-    """Compile one .ts into a .qm."""
+    """Compile one .ts into a .qm (written beside it, then renamed into place)."""
     qm.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run([tool("lrelease"), str(ts), "-qm", str(qm)], check=True, capture_output=True)
+    partial = qm.with_name(qm.name + ".partial")
+    subprocess.run(
+        [tool("lrelease"), str(ts), "-qm", str(partial)], check=True, capture_output=True
+    )
+    partial.replace(qm)
 
 
 def main() -> int:

@@ -11,6 +11,8 @@ change of the setting takes effect when the window is opened again.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from labeler.data import data_path
@@ -18,6 +20,23 @@ from labeler.language import DEFAULT_LANGUAGE, user_language
 
 _LOCALES = {"en": QLocale.Language.English, "ko": QLocale.Language.Korean}
 _installed: list[QTranslator] = []  # kept alive: Qt does not own installed translators
+_catalogs: list[bytes] = []  # the bytes our translators read (Qt keeps pointers into them)
+
+
+def _load_copy(translator: QTranslator, path: Path) -> bool:
+    """Load a catalog from a copy in memory, not by mapping the file.
+
+    QTranslator maps a .qm file it loads by name; rewriting that file while the app
+    runs (``packaging/build_translations.py`` in a checkout) would then crash it.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    if not translator.load(data):
+        return False
+    _catalogs.append(data)
+    return True
 
 
 def translation_file(language: str) -> str:
@@ -35,11 +54,12 @@ def install_translations(app: QCoreApplication, language: str | None = None) -> 
     for translator in _installed:
         app.removeTranslator(translator)
     _installed.clear()
+    _catalogs.clear()
     if language not in _LOCALES:
         language = DEFAULT_LANGUAGE
     if language != DEFAULT_LANGUAGE:
         ours = QTranslator()
-        if not ours.load(translation_file(language)):
+        if not _load_copy(ours, Path(translation_file(language))):
             language = DEFAULT_LANGUAGE
         else:
             qt = QTranslator()  # Qt's own dialogs and buttons ("Cancel", "OK", file dialogs)
