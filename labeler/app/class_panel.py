@@ -72,7 +72,10 @@ class LegendWidget(QWidget):
         dashed = QPen(QColor("#56B4E9"), 1.6, Qt.PenStyle.CustomDashLine)
         dashed.setDashPattern([4.0, 3.0])
         x = 4
-        for pen, caption in ((solid, "annotation"), (dashed, "pre-label (score)")):
+        for pen, caption in (
+            (solid, self.tr("annotation")),
+            (dashed, self.tr("pre-label (score)")),
+        ):
             painter.setPen(pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRect(QRectF(x, 5, 18, 12))
@@ -116,7 +119,7 @@ class ClassPanel(QWidget):
         if self.can_edit:  # drag a class to another place: one undoable reorder
             self.list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
             self.list.model().rowsMoved.connect(lambda *_: QTimer.singleShot(0, self._reorder))
-        hint = QLabel("Keys 1-9 pick a class · it applies to the selected shape too")
+        hint = QLabel(self.tr("Keys 1-9 pick a class · it applies to the selected shape too"))
         hint.setObjectName("secondaryText")
         hint.setWordWrap(True)
         layout = QVBoxLayout(self)
@@ -134,12 +137,22 @@ class ClassPanel(QWidget):
     def _build_buttons(self) -> dict[str, QPushButton]:
         buttons: dict[str, QPushButton] = {}
         for name, text, tip, slot in (
-            ("add", "Add…", "Add a class", self.ask_add),
-            ("rename", "Rename…", "Rename the selected class", self.ask_rename),
-            ("colour", "Colour…", "Recolour the selected class", self.ask_recolour),
-            ("up", "▲", "Move the selected class up", lambda: self._move_selected(-1)),
-            ("down", "▼", "Move the selected class down", lambda: self._move_selected(1)),
-            ("merge", "Merge…", "Merge the selected class into another", self.ask_merge),
+            ("add", self.tr("Add…"), self.tr("Add a class"), self.ask_add),
+            ("rename", self.tr("Rename…"), self.tr("Rename the selected class"), self.ask_rename),
+            (
+                "colour",
+                self.tr("Colour…"),
+                self.tr("Recolour the selected class"),
+                self.ask_recolour,
+            ),
+            ("up", "▲", self.tr("Move the selected class up"), lambda: self._move_selected(-1)),
+            ("down", "▼", self.tr("Move the selected class down"), lambda: self._move_selected(1)),
+            (
+                "merge",
+                self.tr("Merge…"),
+                self.tr("Merge the selected class into another"),
+                self.ask_merge,
+            ),
         ):
             button = QPushButton(text)
             button.setObjectName(f"class_{name}")
@@ -167,7 +180,7 @@ class ClassPanel(QWidget):
             drawn = label_class.kind != GeometryKind.TAG
             number += drawn
             key = f"{number}" if drawn and number <= 9 else " "
-            suffix = "" if drawn else "   (image tag)"
+            suffix = "" if drawn else "   " + self.tr("(image tag)")
             item = QListWidgetItem(
                 color_swatch(label_class.color), f"{key}   {label_class.name}{suffix}"
             )
@@ -244,7 +257,11 @@ class ClassPanel(QWidget):
         """Merge one class into another of the same kind; False if refused."""
         source = self.workspace.label_class(source_id)
         target = self.workspace.label_class(target_id)
-        text = f"Merge {source.name} into {target.name}" if source and target else "Merge classes"
+        text = (
+            self.tr("Merge {source} into {target}").format(source=source.name, target=target.name)
+            if source and target
+            else self.tr("Merge classes")
+        )
         # One UPDATE of the moved rows (about 2 s per 50,000 shapes on a loaded 2-core
         # machine, benchmarks/class_edits.py): a rare setup edit, shown as busy.
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
@@ -275,16 +292,20 @@ class ClassPanel(QWidget):
         class_id = self.selected_class_id()
         found = self.workspace.label_class(class_id) if class_id is not None else None
         if found is None:
-            self.workspace.errorRaised.emit("Select a class in the Classes list first")
+            self.workspace.errorRaised.emit(self.tr("Select a class in the Classes list first"))
         return found
 
     def ask_add(self) -> None:
         """Ask for a name and a kind, then add the class."""
-        name, ok = QInputDialog.getText(self, "Add class", "Name of the new class:")
+        name, ok = QInputDialog.getText(
+            self, self.tr("Add class"), self.tr("Name of the new class:")
+        )
         if not ok or not name.strip():
             return
         kinds = [k.value for k in (GeometryKind.BOX, GeometryKind.POLYGON, GeometryKind.TAG)]
-        kind, ok = QInputDialog.getItem(self, "Add class", "Drawn as:", kinds, 0, False)
+        kind, ok = QInputDialog.getItem(
+            self, self.tr("Add class"), self.tr("Drawn as:"), kinds, 0, False
+        )
         if ok:
             self.add_class(name, GeometryKind(kind))
 
@@ -295,8 +316,10 @@ class ClassPanel(QWidget):
             return
         name, ok = QInputDialog.getText(
             self,
-            "Rename class",
-            plain_html(f"New name for {label_class.name}:"),
+            self.tr("Rename class"),
+            "<p>"
+            + self.tr("New name for {name}:").format(name=html.escape(label_class.name))
+            + "</p>",
             text=label_class.name,
         )
         if ok and name.strip() and name.strip() != label_class.name:
@@ -307,7 +330,7 @@ class ClassPanel(QWidget):
         label_class = self._selected()
         if label_class is None:
             return
-        color = QColorDialog.getColor(QColor(label_class.color), self, "Class colour")
+        color = QColorDialog.getColor(QColor(label_class.color), self, self.tr("Class colour"))
         if color.isValid():
             self.recolour_class(label_class.id, color.name())
 
@@ -319,13 +342,19 @@ class ClassPanel(QWidget):
         targets = [c for c in self.workspace.classes() if c.kind == source.kind and c != source]
         if not targets:
             self.workspace.errorRaised.emit(
-                f"No other {source.kind.value} class to merge {source.name!r} into"
+                self.tr("No other {kind} class to merge {name!r} into").format(
+                    kind=source.kind.value, name=source.name
+                )
             )
             return
         name, ok = QInputDialog.getItem(
             self,
-            "Merge classes",
-            plain_html(f"Move every shape and pre-label of {source.name} to:"),
+            self.tr("Merge classes"),
+            "<p>"
+            + self.tr("Move every shape and pre-label of {name} to:").format(
+                name=html.escape(source.name)
+            )
+            + "</p>",
             [c.name for c in targets],
             0,
             False,
@@ -362,9 +391,9 @@ class ClassesMenu(QObject):
         self._after_keys = menu.addSeparator()
         if panel.can_edit:
             for text, slot in (
-                ("Add class…", panel.ask_add),
-                ("Rename selected class…", panel.ask_rename),
-                ("Merge selected class into…", panel.ask_merge),
+                (self.tr("Add class…"), panel.ask_add),
+                (self.tr("Rename selected class…"), panel.ask_rename),
+                (self.tr("Merge selected class into…"), panel.ask_merge),
             ):
                 action = menu.addAction(text)
                 action.triggered.connect(lambda _checked=False, run=slot: run())

@@ -6,7 +6,7 @@ never a label; the canvas redraws from it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -28,15 +28,48 @@ from labeler.app.display_settings import ADJUST_LIMIT, DEFAULT_FILL_OPACITY, Dis
 from labeler.app.workspace import Workspace
 from labeler.core.events import Change, Entity
 
-# Every mark the canvas can draw, explained (the legend): (sample, caption).
+# The legend's caption of each disagreement type (marked for translation).
+_TYPE_CAPTIONS = {
+    "missing": QT_TRANSLATE_NOOP("DisplayPanel", "Missing (disagreement)"),
+    "extra": QT_TRANSLATE_NOOP("DisplayPanel", "Extra (disagreement)"),
+    "class_mismatch": QT_TRANSLATE_NOOP("DisplayPanel", "Class mismatch (disagreement)"),
+    "low_overlap": QT_TRANSLATE_NOOP("DisplayPanel", "Low overlap (disagreement)"),
+    "tag_mismatch": QT_TRANSLATE_NOOP("DisplayPanel", "Tag mismatch (disagreement)"),
+}
+
+# Every mark the canvas can draw, explained (the legend): (sample, caption), in English;
+# shown through QCoreApplication.translate("DisplayPanel", caption).
 LEGEND_MARKS: tuple[tuple[str, str], ...] = (
-    ("solid", "annotation (filled with its class colour)"),
-    ("dashed", "pre-label, with the model's score"),
-    ("name", "“crack · alice”: whose shape, where people's shapes overlap"),
-    *((kind, f"{style.title} (disagreement)") for kind, style in TYPE_STYLES.items()),
-    ("side_b", "dashed disagreement outline: the other side (person or model)"),
-    ("current", "thick outline: the disagreement picked in the triage queue"),
-    ("count", "“+3”: more disagreement badges here than fit beside the shape"),
+    ("solid", QT_TRANSLATE_NOOP("DisplayPanel", "annotation (filled with its class colour)")),
+    ("dashed", QT_TRANSLATE_NOOP("DisplayPanel", "pre-label, with the model's score")),
+    (
+        "name",
+        QT_TRANSLATE_NOOP(
+            "DisplayPanel", "“crack · alice”: whose shape, where people's shapes overlap"
+        ),
+    ),
+    *(
+        (kind, _TYPE_CAPTIONS.get(kind, f"{style.title} (disagreement)"))
+        for kind, style in TYPE_STYLES.items()
+    ),
+    (
+        "side_b",
+        QT_TRANSLATE_NOOP(
+            "DisplayPanel", "dashed disagreement outline: the other side (person or model)"
+        ),
+    ),
+    (
+        "current",
+        QT_TRANSLATE_NOOP(
+            "DisplayPanel", "thick outline: the disagreement picked in the triage queue"
+        ),
+    ),
+    (
+        "count",
+        QT_TRANSLATE_NOOP(
+            "DisplayPanel", "“+3”: more disagreement badges here than fit beside the shape"
+        ),
+    ),
 )
 
 
@@ -117,7 +150,7 @@ class DisplayPanel(QWidget):
         self.workspace = workspace
         self.display = display
         self.class_checks: dict[int, QCheckBox] = {}
-        self.classes_box = QGroupBox("Show classes")
+        self.classes_box = QGroupBox(self.tr("Show classes"))
         self._classes_layout = QVBoxLayout(self.classes_box)
         self._classes_layout.setContentsMargins(6, 4, 6, 4)
         self._classes_layout.setSpacing(2)
@@ -127,12 +160,12 @@ class DisplayPanel(QWidget):
         self.contrast_slider = _slider(-ADJUST_LIMIT, ADJUST_LIMIT, display.contrast)
         for slider in (self.brightness_slider, self.contrast_slider):
             slider.valueChanged.connect(self._on_tone)
-        reset = QPushButton("Reset")
-        reset.setToolTip("Image as decoded, default fill")
+        reset = QPushButton(self.tr("Reset"))
+        reset.setToolTip(self.tr("Image as decoded, default fill"))
         reset.clicked.connect(self.reset)
-        self.overlay_check = QCheckBox("Agreement overlays on the canvas")
+        self.overlay_check = QCheckBox(self.tr("Agreement overlays on the canvas"))
         self.overlay_check.setChecked(display.overlays)
-        self.overlay_check.setToolTip("Remembered for you in this role (O toggles)")
+        self.overlay_check.setToolTip(self.tr("Remembered for you in this role (O toggles)"))
         self.overlay_check.toggled.connect(display.set_overlays)
         display.overlaysChanged.connect(self._on_overlays)
         self._layout(reset)
@@ -142,17 +175,20 @@ class DisplayPanel(QWidget):
     def _layout(self, reset: QPushButton) -> None:
         form = QFormLayout()
         form.setContentsMargins(0, 0, 0, 0)
-        form.addRow("Fill", self.fill_slider)
-        form.addRow("Brightness", self.brightness_slider)
-        form.addRow("Contrast", self.contrast_slider)
-        note = QLabel("View only: nothing here changes the labels or the image file.")
+        form.addRow(self.tr("Fill"), self.fill_slider)
+        form.addRow(self.tr("Brightness"), self.brightness_slider)
+        form.addRow(self.tr("Contrast"), self.contrast_slider)
+        note = QLabel(self.tr("View only: nothing here changes the labels or the image file."))
         note.setObjectName("secondaryText")
         note.setWordWrap(True)
-        legend = QGroupBox("Legend")
+        legend = QGroupBox(self.tr("Legend"))
         legend_layout = QVBoxLayout(legend)
         legend_layout.setContentsMargins(4, 2, 4, 2)
         legend_layout.setSpacing(0)
-        self.legend_rows = [LegendRow(sample, caption) for sample, caption in LEGEND_MARKS]
+        self.legend_rows = [
+            LegendRow(sample, QCoreApplication.translate("DisplayPanel", caption))
+            for sample, caption in LEGEND_MARKS
+        ]
         for row in self.legend_rows:
             legend_layout.addWidget(row)
         buttons = QHBoxLayout()

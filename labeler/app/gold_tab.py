@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -52,7 +52,9 @@ def compute_gold(path: Path, progress: Progress | None = None) -> dict[str, Any]
 def metric_text(metric: Any, digits: int = 3) -> str:
     """A metric dict's value as text (``n/a`` when undefined)."""
     value = metric.get("value") if isinstance(metric, dict) else metric
-    return "n/a" if value is None else f"{float(value):.{digits}f}"
+    if value is None:
+        return QCoreApplication.translate("GoldTab", "n/a")
+    return f"{float(value):.{digits}f}"
 
 
 def _tree(columns: tuple[str, ...]) -> QTreeWidget:
@@ -69,16 +71,24 @@ class GoldTab(QWidget):
     """Gold scores per person and the worst gold answers, kept current."""
 
     PEOPLE = (
-        "Person",
-        "Vendor",
-        "Items",
-        "F1",
-        "Mean IoU",
-        "Class acc.",
-        "Empty ok",
-        "False empty",
+        QT_TRANSLATE_NOOP("GoldTab", "Person"),
+        QT_TRANSLATE_NOOP("GoldTab", "Vendor"),
+        QT_TRANSLATE_NOOP("GoldTab", "Items"),
+        QT_TRANSLATE_NOOP("GoldTab", "F1"),
+        QT_TRANSLATE_NOOP("GoldTab", "Mean IoU"),
+        QT_TRANSLATE_NOOP("GoldTab", "Class acc."),
+        QT_TRANSLATE_NOOP("GoldTab", "Empty ok"),
+        QT_TRANSLATE_NOOP("GoldTab", "False empty"),
     )
-    ITEMS = ("Score", "Person", "Image", "Reference", "Answered", "Matched", "Guideline")
+    ITEMS = (
+        QT_TRANSLATE_NOOP("GoldTab", "Score"),
+        QT_TRANSLATE_NOOP("GoldTab", "Person"),
+        QT_TRANSLATE_NOOP("GoldTab", "Image"),
+        QT_TRANSLATE_NOOP("GoldTab", "Reference"),
+        QT_TRANSLATE_NOOP("GoldTab", "Answered"),
+        QT_TRANSLATE_NOOP("GoldTab", "Matched"),
+        QT_TRANSLATE_NOOP("GoldTab", "Guideline"),
+    )
 
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)

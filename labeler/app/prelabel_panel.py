@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -27,6 +27,14 @@ from labeler.app.workspace import Workspace
 from labeler.core.events import Change, Entity
 
 SETTINGS_THRESHOLD = "prelabels/threshold"
+_DROPPED_ONE = QT_TRANSLATE_NOOP(
+    "PrelabelPanel",
+    "Dropped %n detection of classes the class map or the project does not have: {classes}",
+)
+_DROPPED_MANY = QT_TRANSLATE_NOOP(
+    "PrelabelPanel",
+    "Dropped %n detections of classes the class map or the project does not have: {classes}",
+)
 
 
 class PrelabelPanel(QWidget):
@@ -53,7 +61,7 @@ class PrelabelPanel(QWidget):
         workspace.changed.connect(self._on_change)
 
     def _build(self) -> None:
-        self.show_box = QCheckBox("Show pre-labels")
+        self.show_box = QCheckBox(self.tr("Show pre-labels"))
         self.show_box.setChecked(True)
         self.show_box.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.show_box.toggled.connect(self.controller.set_predictions_visible)
@@ -66,10 +74,10 @@ class PrelabelPanel(QWidget):
         self.counts_label = QLabel()
         self.counts_label.setObjectName("secondaryText")
         self.counts_label.setWordWrap(True)
-        self.accept_all_button = QPushButton("Accept all shown")
+        self.accept_all_button = QPushButton(self.tr("Accept all shown"))
         self.accept_all_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.accept_all_button.clicked.connect(self.controller.accept_all_visible)
-        self.run_button = QPushButton("Pre-label this image")
+        self.run_button = QPushButton(self.tr("Pre-label this image"))
         self.run_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.run_button.clicked.connect(self.prelabel_current_image)
         self.busy = QProgressBar()
@@ -81,7 +89,7 @@ class PrelabelPanel(QWidget):
         self.run_status.setObjectName("secondaryText")
         self.run_status.setWordWrap(True)
         slider_row = QHBoxLayout()
-        slider_row.addWidget(QLabel("Min. score"))
+        slider_row.addWidget(QLabel(self.tr("Min. score")))
         slider_row.addWidget(self.slider, 1)
         slider_row.addWidget(self.threshold_label)
         buttons = QHBoxLayout()
@@ -124,15 +132,19 @@ class PrelabelPanel(QWidget):
         visible = self.controller.visible_predictions()
         total = len(self.controller.predictions)
         if total == 0:
-            self.counts_label.setText("No pre-labels on this image.")
+            self.counts_label.setText(self.tr("No pre-labels on this image."))
         else:
             below = len(open_) - len(visible)
             done = total - len(open_)
             self.counts_label.setText(
-                f"{len(visible)} shown · {below} below the threshold · {done} accepted/rejected"
+                self.tr(
+                    "{shown} shown · {below} below the threshold · {done} accepted/rejected"
+                ).format(shown=len(visible), below=below, done=done)
             )
         self.accept_all_button.setEnabled(bool(visible) and self.show_box.isChecked())
-        self.accept_all_button.setText(f"Accept all shown ({len(visible)})")
+        self.accept_all_button.setText(
+            self.tr("Accept all shown ({count})").format(count=len(visible))
+        )
 
     # Running the model
 
@@ -143,11 +155,11 @@ class PrelabelPanel(QWidget):
             return
         self.run_button.setEnabled(False)
         self.busy.show()
-        self.run_status.setText("Running the model…")
+        self.run_status.setText(self.tr("Running the model…"))
         path = self.workspace.project.path
         self.runner.run(
             lambda progress: jobs.prelabel_one(path, image_id, progress),
-            "Pre-labeling",
+            self.tr("Pre-labeling"),
             on_success=lambda summary: self._on_prelabeled(image_id, summary),
             on_failure=self._on_failed,
             on_finished=self._on_finished,
@@ -157,9 +169,9 @@ class PrelabelPanel(QWidget):
         provider = str(getattr(summary, "provider", "") or "")
         count = getattr(summary, "predictions", None)
         note = getattr(summary, "fallback_note", None)
-        text = f"{count} pre-labels" if count is not None else "Pre-labeled"
+        text = self.tr("%n pre-labels", "", count) if count is not None else self.tr("Pre-labeled")
         short = provider.removesuffix("ExecutionProvider") or "?"
-        text += f" · ran on {short}"
+        text += " · " + self.tr("ran on {provider}").format(provider=short)
         dropped = getattr(summary, "dropped", None)
         if isinstance(dropped, dict):
             text += dropped_note(dropped, count)
@@ -172,8 +184,9 @@ class PrelabelPanel(QWidget):
         self.prelabelFinished.emit(image_id)
 
     def _on_failed(self, message: str) -> None:
-        self.run_status.setText(f"Pre-labeling failed: {message}")
-        self.workspace.errorRaised.emit(f"Pre-labeling failed: {message}")
+        text = self.tr("Pre-labeling failed: {message}").format(message=message)
+        self.run_status.setText(text)
+        self.workspace.errorRaised.emit(text)
 
     def _on_finished(self) -> None:
         self.busy.hide()
@@ -198,11 +211,12 @@ def dropped_note(dropped: dict[str, int], kept: int | None) -> str:
         classes = ", ".join(
             f"{name} ×{n}" for name, n in sorted(dropped.items(), key=lambda kv: (-kv[1], kv[0]))
         )
-        return (
-            f"\nDropped {total} detection{'s' * (total != 1)} of classes the class map or the "
-            f"project does not have: {classes}"
+        source = _DROPPED_ONE if total == 1 else _DROPPED_MANY
+        return "\n" + QCoreApplication.translate("PrelabelPanel", source, "", total).format(
+            classes=classes
         )
     if kept == 0:
-        return "\nThe model found nothing on this image at its confidence threshold."
+        return "\n" + QCoreApplication.translate(
+            "PrelabelPanel", "The model found nothing on this image at its confidence threshold."
+        )
     return ""
-

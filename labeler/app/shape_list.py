@@ -9,7 +9,7 @@ and the other way round.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,7 +27,12 @@ from labeler.app.display_settings import DisplaySettings
 from labeler.core.geometry import Box, Polygon
 from labeler.core.tools import ShapeKey
 
-COLUMNS = ("Shape", "By", "Hide", "Lock")
+COLUMNS = (
+    QT_TRANSLATE_NOOP("ShapeList", "Shape"),
+    QT_TRANSLATE_NOOP("ShapeList", "By"),
+    QT_TRANSLATE_NOOP("ShapeList", "Hide"),
+    QT_TRANSLATE_NOOP("ShapeList", "Lock"),
+)
 HIDE_COLUMN, LOCK_COLUMN = 2, 3
 
 
@@ -46,10 +51,12 @@ class ShapeList(QWidget):
         self._keys: list[ShapeKey] = []
         self._filling = False
         self._stale = True
-        self.summary = QLabel("No image")
+        self.summary = QLabel(self.tr("No image"))
         self.summary.setObjectName("secondaryText")
         self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.setHorizontalHeaderLabels(
+            [QCoreApplication.translate("ShapeList", c) for c in COLUMNS]
+        )
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(22)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -119,7 +126,11 @@ class ShapeList(QWidget):
             self._fill(rows)
         self._filling = False
         count = len(rows)
-        self.summary.setText(f"{count} shape{'s' * (count != 1)} on this image")
+        self.summary.setText(
+            self.tr("%n shape on this image", "", 1)
+            if count == 1
+            else self.tr("%n shapes on this image", "", count)
+        )
         self._on_canvas_selection(self.controller.view.selected_key)
 
     def _rows(self) -> list[tuple[ShapeKey, int, str, str]]:
@@ -134,14 +145,18 @@ class ShapeList(QWidget):
         rows: list[tuple[ShapeKey, int, str, str]] = []
         for a in controller.annotations:
             if isinstance(a.geometry, Box | Polygon):
-                text = f"{names.get(a.class_id, '?')} shape #{a.id}"
+                text = self.tr("{name} shape #{id}").format(
+                    name=names.get(a.class_id, "?"), id=a.id
+                )
                 by = people.get(a.annotator_id, "?")
                 rows.append((ShapeKey("annotation", a.id), a.class_id, text, by))
         if controller.show_predictions:
             for p in controller.open_predictions():
                 if p.score >= controller.threshold and isinstance(p.geometry, Box | Polygon):
-                    text = f"{names.get(p.class_id, '?')} pre-label #{p.id}"
-                    by = f"model {p.score:.2f}"
+                    text = self.tr("{name} pre-label #{id}").format(
+                        name=names.get(p.class_id, "?"), id=p.id
+                    )
+                    by = self.tr("model {score}").format(score=f"{p.score:.2f}")
                     rows.append((ShapeKey("prediction", p.id), p.class_id, text, by))
         return rows
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -50,23 +50,24 @@ WATCHED = frozenset(
         Entity.REVIEW,
     }
 )
+# (header, scorecard key); headers in English, shown through self.tr.
 COLUMNS = (
-    ("Vendor", "vendor"),
-    ("Batch", "batch"),
-    ("Sent", "images_sent"),
-    ("Delivered", "images_delivered"),
-    ("Objects", "objects_delivered"),
-    ("Accepted", "accepted"),
-    ("Rejected", "rejected"),
-    ("Fixed", "fixed"),
-    ("Gold F1", "gold_f1"),
-    ("Agreement F1", "agreement_f1"),
-    ("Median s/image", "median_seconds_per_image"),
-    ("Questions", "questions_asked"),
-    ("Cost", "cost"),
-    ("Cost/accepted", "cost_per_accepted_object"),
-    ("Gold trend", "trend.gold_f1"),
-    ("Accepted trend", "trend.acceptance"),
+    (QT_TRANSLATE_NOOP("VendorTab", "Vendor"), "vendor"),
+    (QT_TRANSLATE_NOOP("VendorTab", "Batch"), "batch"),
+    (QT_TRANSLATE_NOOP("VendorTab", "Sent"), "images_sent"),
+    (QT_TRANSLATE_NOOP("VendorTab", "Delivered"), "images_delivered"),
+    (QT_TRANSLATE_NOOP("VendorTab", "Objects"), "objects_delivered"),
+    (QT_TRANSLATE_NOOP("VendorTab", "Accepted"), "accepted"),
+    (QT_TRANSLATE_NOOP("VendorTab", "Rejected"), "rejected"),
+    (QT_TRANSLATE_NOOP("VendorTab", "Fixed"), "fixed"),
+    (QT_TRANSLATE_NOOP("VendorTab", "Gold F1"), "gold_f1"),
+    (QT_TRANSLATE_NOOP("VendorTab", "Agreement F1"), "agreement_f1"),
+    (QT_TRANSLATE_NOOP("VendorTab", "Median s/image"), "median_seconds_per_image"),
+    (QT_TRANSLATE_NOOP("VendorTab", "Questions"), "questions_asked"),
+    (QT_TRANSLATE_NOOP("VendorTab", "Cost"), "cost"),
+    (QT_TRANSLATE_NOOP("VendorTab", "Cost/accepted"), "cost_per_accepted_object"),
+    (QT_TRANSLATE_NOOP("VendorTab", "Gold trend"), "trend.gold_f1"),
+    (QT_TRANSLATE_NOOP("VendorTab", "Accepted trend"), "trend.acceptance"),
 )
 
 
