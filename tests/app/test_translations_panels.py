@@ -174,7 +174,6 @@ def test_docked_panels_show_korean(qtbot: QtBot, qa_window: MainWindow) -> None:
     qtbot.waitUntil(qa.has_result, timeout=20_000)
     window.curation_panel.run_checks()
     qtbot.waitUntil(window.curation_panel.has_result, timeout=20_000)
-    vendor = (qa.vendor_tabs.scorecard, qa.vendor_tabs.gold)  # another helper's tabs
     panels = {
         "review": window.review_panel,
         "browser": window.image_browser,
@@ -186,13 +185,13 @@ def test_docked_panels_show_korean(qtbot: QtBot, qa_window: MainWindow) -> None:
         "inbox": window.questions_ui.inbox,
     }
     for name, panel in panels.items():
-        left = untranslated(panel, skip=vendor if name == "qa" else ())
+        left = untranslated(panel)
         assert not left, f"{name} panel shows English:\n" + "\n".join(left)
     review = shown_texts(window.review_panel)
     assert "✓ 승인" in review and "✗ 반려" in review and "✎ 수정" in review
     assert "이 이미지의 어노테이션" in review
     assert "이미지 4개" in shown_texts(window.image_browser)
-    qa_texts = shown_texts(qa, skip=vendor)
+    qa_texts = shown_texts(qa)
     assert "일치도" in qa_texts and any(t.startswith("오탐") for t in qa_texts)
     inbox = shown_texts(window.questions_ui.inbox)
     assert "답변" in inbox
