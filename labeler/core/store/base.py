@@ -6,11 +6,25 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from labeler.core.events import Change, ChangeBus
 from labeler.core.store.database import Database
 from labeler.core.store.rows import now_iso
+
+if TYPE_CHECKING:
+    from labeler.core.domain import (
+        Annotation,
+        AnnotationSource,
+        Assignment,
+        AssignmentTask,
+        ExampleKind,
+        ExampleShape,
+        GuidelineExample,
+        Review,
+        ReviewDecision,
+    )
+    from labeler.core.geometry import Geometry
 
 
 class StoreBase:
@@ -19,6 +33,91 @@ class StoreBase:
     path: Path
     _db: Database
     changes: ChangeBus
+
+    if TYPE_CHECKING:
+        # What one part of the store calls on another. Each is implemented by exactly one
+        # mixin of Project (the class its docstring names); declaring it here lets mypy
+        # check those calls and that the implementation keeps this signature. Nothing of
+        # this exists at run time.
+
+        def check_can(self, person_id: int, action: str) -> None:
+            """See :class:`AssignmentStore`."""
+
+        def assignments_for(
+            self, person_id: int, task: AssignmentTask | str | None = None, open_only: bool = True
+        ) -> list[Assignment]:
+            """See :class:`AssignmentStore`."""
+
+        def annotation(self, annotation_id: int, include_deleted: bool = False) -> Annotation:
+            """See :class:`AnnotationStore`."""
+
+        def add_annotation(
+            self,
+            image_id: int,
+            class_id: int,
+            geometry: Geometry,
+            annotator_id: int,
+            *,
+            source: AnnotationSource | str = ...,
+            seconds_spent: float = 0.0,
+            prediction_id: int | None = None,
+            replaces_id: int | None = None,
+        ) -> Annotation:
+            """See :class:`AnnotationStore`."""
+
+        def delete_annotation(self, annotation_id: int, person_id: int | None = None) -> None:
+            """See :class:`AnnotationStore`."""
+
+        def restore_annotation(
+            self, annotation_id: int, person_id: int | None = None
+        ) -> None:
+            """See :class:`AnnotationStore`."""
+
+        def require_acknowledgement(self, person_id: int) -> None:
+            """See :class:`GuidelineStore`."""
+
+        def add_review(
+            self,
+            target_kind: str,
+            target_id: int,
+            reviewer_id: int,
+            decision: ReviewDecision | str,
+            reason: str | None = None,
+            *,
+            section: str | None = None,
+            fix_annotation_id: int | None = None,
+        ) -> Review:
+            """See :class:`GuidelineStore`."""
+
+        def add_guideline_example(
+            self,
+            image_id: int,
+            kind: ExampleKind | str,
+            shapes: list[ExampleShape] | None = None,
+            class_name: str | None = None,
+            note: str = "",
+            added_by: int | None = None,
+        ) -> GuidelineExample:
+            """See :class:`GuidelineStore`."""
+
+        def remove_guideline_example(
+            self, example_id: int, person_id: int | None = None
+        ) -> None:
+            """See :class:`GuidelineStore`."""
+
+        def _insert_example(
+            self,
+            version_id: int,
+            kind: ExampleKind,
+            image_id: int,
+            shapes: list[ExampleShape],
+            class_name: str | None,
+            note: str,
+            added_by: int | None,
+            created_at: str,
+            uid: str | None = None,
+        ) -> int:
+            """See :class:`GuidelineStore`."""
 
     def __init__(self, path: Path, database: Database) -> None:
         self.path = path

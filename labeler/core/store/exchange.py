@@ -594,10 +594,12 @@ class ExchangeStore(RecordChecks):
                 ExampleShape(s["class"], geometry_from_dict(s["geometry"]), s["annotator"])
                 for s in example["shapes"]
             ]
-            self._insert_example(  # type: ignore[attr-defined]
+            # image_id is None when the example's image is not in this project; the NOT NULL
+            # column then refuses the row (IntegrityError) and the whole import rolls back.
+            self._insert_example(
                 version_id,
                 ExampleKind(example["kind"]),
-                image_id,
+                image_id,  # type: ignore[arg-type]
                 shapes,
                 example["class_name"],
                 example["note"],

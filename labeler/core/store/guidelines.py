@@ -240,7 +240,7 @@ class GuidelineStore(StoreBase):
         """Add an example image with its shapes to the draft (started if needed)."""
         kind = ExampleKind(kind)
         if added_by is not None:
-            self.check_can(added_by, "edit_guideline")  # type: ignore[attr-defined]
+            self.check_can(added_by, "edit_guideline")
         with self.transaction():
             image = self._db.query_one("SELECT width, height FROM images WHERE id = ?", (image_id,))
             if image is None:
@@ -378,7 +378,7 @@ class GuidelineStore(StoreBase):
     ) -> GuidelineVersion:
         """Freeze the draft as the next numbered version; queue affected labels for re-review."""
         if author_id is not None:
-            self.check_can(author_id, "edit_guideline")  # type: ignore[attr-defined]
+            self.check_can(author_id, "edit_guideline")
         with self.transaction():
             draft = self.draft_guideline()
             if draft is None:

@@ -277,7 +277,7 @@ class QuestionStore(StoreBase):
 
         A promoted question keeps the answer its edge case was made from.
         """
-        self.check_can(answerer_id, "review")  # type: ignore[attr-defined]
+        self.check_can(answerer_id, "review")
         checked = check_question_text(text, "an answer")
         with self.transaction():
             question = self.question(question_id)
@@ -345,7 +345,7 @@ class QuestionStore(StoreBase):
         the question and the answer. Publishing the draft queues that class's
         older labels for re-review.
         """
-        self.check_can(person_id, "edit_guideline")  # type: ignore[attr-defined]
+        self.check_can(person_id, "edit_guideline")
         with self.transaction():
             question = self.question(question_id)
             if question.state != QuestionState.ANSWERED:
@@ -353,7 +353,7 @@ class QuestionStore(StoreBase):
                     f"question {question_id} is {question.state.value}; only an answered "
                     "question can be promoted to an edge case"
                 )
-            example = self.add_guideline_example(  # type: ignore[attr-defined]
+            example = self.add_guideline_example(
                 question.image_id,
                 ExampleKind.EDGE_CASE,
                 self.question_shapes(question),
@@ -386,7 +386,7 @@ class QuestionStore(StoreBase):
             if self._db.scalar(
                 "SELECT 1 FROM guideline_examples WHERE id = ?", (question.example_id,)
             ):
-                self.remove_guideline_example(question.example_id, person_id)  # type: ignore[attr-defined]
+                self.remove_guideline_example(question.example_id, person_id)
             self._db.conn.execute(
                 "UPDATE questions SET state = 'answered', example_id = NULL, promoted_at = NULL "
                 "WHERE id = ?",

@@ -48,15 +48,15 @@ class ReviewStore(StoreBase):
         reviewer's annotation replacing the old one, and the review links to it.
         """
         decision = ReviewDecision(decision)
-        self.check_can(reviewer_id, "review")  # type: ignore[attr-defined]
-        self.require_acknowledgement(reviewer_id)  # type: ignore[attr-defined]
+        self.check_can(reviewer_id, "review")
+        self.require_acknowledgement(reviewer_id)
         with self.transaction():
-            old = self.annotation(annotation_id)  # type: ignore[attr-defined]
+            old = self.annotation(annotation_id)
             fix_id = None
             if decision is ReviewDecision.FIX:
                 if fix_geometry is None and fix_class_id is None:
                     raise LabelerError("a fix needs a new shape or class")
-                fixed = self.add_annotation(  # type: ignore[attr-defined]
+                fixed = self.add_annotation(
                     old.image_id,
                     fix_class_id if fix_class_id is not None else old.class_id,
                     fix_geometry if fix_geometry is not None else old.geometry,
@@ -64,11 +64,11 @@ class ReviewStore(StoreBase):
                     source=AnnotationSource.MANUAL,
                     replaces_id=old.id,
                 )
-                self.delete_annotation(old.id, reviewer_id)  # type: ignore[attr-defined]
+                self.delete_annotation(old.id, reviewer_id)
                 fix_id = fixed.id
             elif fix_geometry is not None or fix_class_id is not None:
                 raise LabelerError(f"a shape is only given with a fix, not with {decision.value}")
-            return self.add_review(  # type: ignore[attr-defined]
+            return self.add_review(
                 "annotation",
                 annotation_id,
                 reviewer_id,
@@ -85,7 +85,7 @@ class ReviewStore(StoreBase):
         ``limit``: only the first that many assignments (a page of the queue).
         """
         items: list[ReviewQueueItem] = []
-        assignments = self.assignments_for(  # type: ignore[attr-defined]
+        assignments = self.assignments_for(
             reviewer_id, AssignmentTask.REVIEW
         )
         for assignment in assignments[:limit]:
@@ -317,7 +317,7 @@ class ReviewStore(StoreBase):
             )
             self._db.conn.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
             if review["fix_annotation_id"] is not None:
-                self.delete_annotation(review["fix_annotation_id"], person_id)  # type: ignore[attr-defined]
-                self.restore_annotation(review["target_id"], person_id)  # type: ignore[attr-defined]
+                self.delete_annotation(review["fix_annotation_id"], person_id)
+                self.restore_annotation(review["target_id"], person_id)
             self._log("withdraw", "review", review_id, person_id=person_id, before=review)
             self._notify(Change(Entity.REVIEW, "withdraw", (review_id,)))
