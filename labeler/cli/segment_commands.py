@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from labeler.cli.output import print_json, progress_bar, stderr, stdout, styled
+from labeler.cli.slice_commands import add_slice_option, images_or_query
 from labeler.core.errors import LabelerError, UnknownEntityError
 from labeler.core.mask_polygons import DEFAULT_TOLERANCE, PARTS
 from labeler.core.store import Project
@@ -73,6 +74,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--images", default="all", help="all | unlabeled | status:NAME | a glob on image paths"
     )
     embed.add_argument("--json", action="store_true", help="print the summary as JSON")
+    add_slice_option(embed, "embed")
     ray = embed.add_argument_group("engine", "encode on this machine (default) or on Ray")
     ray.add_argument(
         "--engine",
@@ -226,15 +228,22 @@ def run_segment(args: argparse.Namespace) -> int:
     return 0
 
 
+def _embed_records(project: Project, args: argparse.Namespace) -> list:
+    """The images ``embed`` works on: ``--slice NAME``'s, else ``--images``'s."""
+    from labeler.core.prelabel import select_images
+
+    chosen = images_or_query(project, args)
+    return chosen if isinstance(chosen, list) else select_images(project, chosen)
+
+
 def run_embed(args: argparse.Namespace) -> int:
     """Precompute embeddings for the selected images, with progress; Ctrl+C keeps work."""
-    from labeler.core.prelabel import select_images
     from labeler.core.segment_images import embed_images
 
     if args.engine == "ray":
         return _embed_on_ray(args)
     with Project.open(args.project) as project:
-        records = select_images(project, args.images)
+        records = _embed_records(project, args)
         segmenter, cache = _load(args)
         if not args.json:
             stderr.print(
@@ -268,7 +277,6 @@ def _embed_on_ray(args: argparse.Namespace) -> int:
     from inference.segmentation.segmenter import model_sha256
     from labeler.core.embed_ray import embed_images_on_ray
     from labeler.core.embedding_cache import EmbeddingCache
-    from labeler.core.prelabel import select_images
     from labeler.core.prelabel_ray import RayOptions, import_ray
     from labeler.core.segment_models import file_sha256, segmenter_files
 
@@ -287,7 +295,7 @@ def _embed_on_ray(args: argparse.Namespace) -> int:
         Project.open(args.project) as project,
         progress_bar("embedding on Ray", enabled=not args.json) as progress,
     ):
-        records = select_images(project, args.images)
+        records = _embed_records(project, args)
         summary = embed_images_on_ray(
             project, records, files, cache, model, options=options, progress=progress
         )

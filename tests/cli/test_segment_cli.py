@@ -208,3 +208,16 @@ def test_embed_cancel_keeps_finished_images(setup):
         assert summary.cancelled and summary.encoded == 1
         again = embed_images(project, records, segmenter, cache)
     assert again.skipped_cached == 1 and again.encoded == 2 and not again.cancelled
+
+
+def test_embed_slice_encodes_only_the_slices_images(setup, capsys):
+    project_path, graphs = setup
+    model = str(graphs / "sam.encoder.onnx")
+    with Project.open(project_path) as project:
+        first = min(r.id for r in project.images())
+    assert main(["slice", str(project_path), "save", "one", "--images", str(first)]) == 0
+    capsys.readouterr()
+    assert main(["embed", str(project_path), "--model", model, "--slice", "one", "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["encoded"] == 1 and summary["skipped_cached"] == 0
+    assert main(["embed", str(project_path), "--model", model, "--slice", "nope"]) == 2
