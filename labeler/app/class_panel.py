@@ -12,7 +12,16 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QObject, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QObject,
+    QRectF,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -41,6 +50,19 @@ from labeler.core.class_commands import (
 from labeler.core.commands import Command
 from labeler.core.domain import GeometryKind, LabelClass
 from labeler.core.events import Change, Entity
+
+# How a class is drawn, for people (the stored kind stays the GeometryKind value).
+_KIND_NAMES = {
+    GeometryKind.BOX: QT_TRANSLATE_NOOP("ClassPanel", "box"),
+    GeometryKind.POLYGON: QT_TRANSLATE_NOOP("ClassPanel", "polygon"),
+    GeometryKind.TAG: QT_TRANSLATE_NOOP("ClassPanel", "tag"),
+}
+
+
+def kind_name(kind: GeometryKind) -> str:
+    """A class kind as the user's language says it ("box", "박스")."""
+    known = _KIND_NAMES.get(kind)
+    return QCoreApplication.translate("ClassPanel", known) if known else kind.value
 
 
 def color_swatch(color: str, size: int = 14) -> QIcon:
@@ -185,7 +207,7 @@ class ClassPanel(QWidget):
                 color_swatch(label_class.color), f"{key}   {label_class.name}{suffix}"
             )
             item.setData(Qt.ItemDataRole.UserRole, label_class.id)
-            item.setToolTip(plain_html(f"{label_class.name} ({label_class.kind.value})"))
+            item.setToolTip(plain_html(f"{label_class.name} ({kind_name(label_class.kind)})"))
             self.list.addItem(item)
         rows = max(1, self.list.count())
         self.list.setMaximumHeight(rows * 24 + 8)
@@ -302,12 +324,13 @@ class ClassPanel(QWidget):
         )
         if not ok or not name.strip():
             return
-        kinds = [k.value for k in (GeometryKind.BOX, GeometryKind.POLYGON, GeometryKind.TAG)]
-        kind, ok = QInputDialog.getItem(
-            self, self.tr("Add class"), self.tr("Drawn as:"), kinds, 0, False
+        kinds = (GeometryKind.BOX, GeometryKind.POLYGON, GeometryKind.TAG)
+        names = [kind_name(k) for k in kinds]
+        chosen, ok = QInputDialog.getItem(
+            self, self.tr("Add class"), self.tr("Drawn as:"), names, 0, False
         )
-        if ok:
-            self.add_class(name, GeometryKind(kind))
+        if ok and chosen in names:
+            self.add_class(name, kinds[names.index(chosen)])
 
     def ask_rename(self) -> None:
         """Ask for the selected class's new name."""
@@ -343,7 +366,7 @@ class ClassPanel(QWidget):
         if not targets:
             self.workspace.errorRaised.emit(
                 self.tr("No other {kind} class to merge {name!r} into").format(
-                    kind=source.kind.value, name=source.name
+                    kind=kind_name(source.kind), name=source.name
                 )
             )
             return
@@ -429,7 +452,7 @@ class ClassesMenu(QObject):
         action.setText(menu_text(label_class.name))
         action.setIcon(color_swatch(label_class.color))
         action.setIconVisibleInMenu(True)
-        action.setToolTip(plain_html(f"{label_class.name} ({label_class.kind.value})"))
+        action.setToolTip(plain_html(f"{label_class.name} ({kind_name(label_class.kind)})"))
 
     def _on_change(self, change: Change) -> None:
         if change.entity == Entity.CLASS:

@@ -69,6 +69,18 @@
 <context>
     <name>ClassPanel</name>
     <message>
+        <source>box</source>
+        <translation>박스</translation>
+    </message>
+    <message>
+        <source>polygon</source>
+        <translation>폴리곤</translation>
+    </message>
+    <message>
+        <source>tag</source>
+        <translation>태그</translation>
+    </message>
+    <message>
         <source>Keys 1-9 pick a class · it applies to the selected shape too</source>
         <translation>1-9 키로 클래스 선택 · 선택한 도형에도 적용됩니다</translation>
     </message>

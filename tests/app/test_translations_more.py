@@ -13,13 +13,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QInputDialog
 from pytestqt.qtbot import QtBot
 
 from labeler.app.i18n import install_translations
 from labeler.app.main_window import MainWindow
 from labeler.app.prelabel_panel import dropped_note
-from labeler.core.domain import Role
+from labeler.core.domain import GeometryKind, Role
 from labeler.core.geometry import Box
 from labeler.core.store import Project
 from tests.app.conftest import add_predictions, open_window
@@ -118,3 +118,25 @@ def test_vendor_and_gold_tabs_show_korean(qtbot: QtBot, tmp_path: Path, korean: 
         assert {"사람", "평균 IoU", "점수", "가이드라인"} <= set(gold)
     finally:
         window.close()
+
+
+def test_add_class_offers_the_kinds_in_korean_and_stores_the_kind(
+    lead_window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    offered: list[list[str]] = []
+
+    def pick(_parent: object, _title: str, _label: str, items: list[str], *_args: object):
+        offered.append(list(items))
+        return "폴리곤", True
+
+    monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: ("균열 <b>", True))
+    monkeypatch.setattr(QInputDialog, "getItem", pick)
+    window = lead_window
+    window.class_panel.ask_add()
+    assert offered == [["박스", "폴리곤", "태그"]]
+    added = window.workspace.project.class_by_name("균열 <b>")
+    assert added is not None and added.kind is GeometryKind.POLYGON
+    tips = [
+        window.class_panel.list.item(r).toolTip() for r in range(window.class_panel.list.count())
+    ]
+    assert "<p>균열 &lt;b&gt; (폴리곤)</p>" in tips
