@@ -21,12 +21,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "resources" / "translations"
 COMPILED = ROOT / "labeler" / "data" / "translations"
-LANGUAGES = ("ko",)
+LANGUAGES = ("ko", "en")  # English: only the plural forms of "%n image(s)" strings
 
 
 def tool(name: str) -> str:
@@ -43,16 +44,41 @@ def app_sources() -> list[Path]:
 
 
 def update_sources(language: str) -> Path:
-    """Run lupdate over the app into the language's .ts (no line numbers: stable diffs)."""
+    """Run lupdate over the app into the language's .ts (no line numbers: stable diffs).
+
+    English is the source language: its catalog holds only the plural forms, made
+    from the ``(s)`` convention (``%n image(s)`` -> ``%n image`` / ``%n images``).
+    """
     ts = SOURCES / f"labeler_{language}.ts"
     SOURCES.mkdir(parents=True, exist_ok=True)
     files = [str(p.relative_to(ROOT)) for p in app_sources()]
+    only_plurals = ["-pluralonly"] if language == "en" else []
     subprocess.run(
-        [tool("lupdate"), "-locations", "none", "-target-language", language, *files,
-         "-ts", str(ts.relative_to(ROOT))],
+        [tool("lupdate"), "-locations", "none", *only_plurals, "-target-language", language,
+         *files, "-ts", str(ts.relative_to(ROOT))],
         cwd=ROOT, check=True, capture_output=True, text=True,
     )
+    if language == "en":
+        fill_english_plurals(ts)
     return ts
+
+
+def fill_english_plurals(ts: Path) -> None:
+    """Give every plural message its English singular and plural, from ``(s)``."""
+    tree = ET.parse(ts)
+    for message in tree.getroot().iter("message"):
+        if message.get("numerus") != "yes":
+            continue
+        source = message.findtext("source", "")
+        node = message.find("translation")
+        assert node is not None
+        for form in list(node):
+            node.remove(form)
+        node.attrib.pop("type", None)
+        for text in (source.replace("(s)", ""), source.replace("(s)", "s")):
+            ET.SubElement(node, "numerusform").text = text
+    ET.indent(tree)
+    tree.write(ts, encoding="utf-8", xml_declaration=True)
 
 
 def compile_catalog(ts: Path, qm: Path) -> None:

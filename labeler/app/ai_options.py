@@ -6,7 +6,7 @@ A small toolbar shown while the tool is active. It holds no logic: it reports
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -21,7 +21,10 @@ SETTINGS_PARTS = "ai_polygon/parts"
 DEFAULT_TOLERANCE = 1.0
 MAX_TOLERANCE = 20.0
 _SLIDER_STEPS = 10  # slider units per pixel of tolerance
-PARTS_CHOICES = (("largest", "Largest part"), ("all", "One polygon per part"))
+PARTS_CHOICES = (
+    ("largest", QT_TRANSLATE_NOOP("AiOptionsBar", "Largest part")),
+    ("all", QT_TRANSLATE_NOOP("AiOptionsBar", "One polygon per part")),
+)
 
 
 class AiOptionsBar(QToolBar):
@@ -34,7 +37,8 @@ class AiOptionsBar(QToolBar):
     settingsChanged = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("AI polygon", parent)
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("AI polygon"))
         self.setObjectName("toolbar_ai_polygon")
         self.setMovable(False)
         self._settings = QSettings()
@@ -44,24 +48,24 @@ class AiOptionsBar(QToolBar):
         self.tolerance_spin.setDecimals(1)
         self.tolerance_spin.setSuffix(" px")
         self.tolerance_spin.setToolTip(
-            "Simplification tolerance: how far the outline may stray from the mask"
+            self.tr("Simplification tolerance: how far the outline may stray from the mask")
         )
         self.tolerance_slider = QSlider(Qt.Orientation.Horizontal)
         self.tolerance_slider.setRange(0, int(MAX_TOLERANCE * _SLIDER_STEPS))
         self.tolerance_slider.setFixedWidth(120)
         self.parts_combo = QComboBox()
         for value, text in PARTS_CHOICES:
-            self.parts_combo.addItem(text, value)
+            self.parts_combo.addItem(QCoreApplication.translate("AiOptionsBar", text), value)
         self.vertex_label = QLabel("–")
         self.vertex_label.setMinimumWidth(130)
-        self.model_label = QLabel("no segmentation model")
+        self.model_label = QLabel(self.tr("no segmentation model"))
         self.state_label = QLabel("")
         self.state_label.setObjectName("secondaryText")
         for label in (self.vertex_label, self.model_label, self.state_label):
             label.setTextFormat(Qt.TextFormat.PlainText)  # file and model names stay literal
         for widget in (self.tolerance_spin, self.tolerance_slider, self.parts_combo):
             widget.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
-        self.addWidget(QLabel(" AI polygon · tolerance "))
+        self.addWidget(QLabel(self.tr(" AI polygon · tolerance ")))
         self.addWidget(self.tolerance_spin)
         self.addWidget(self.tolerance_slider)
         self.addSeparator()
@@ -108,12 +112,13 @@ class AiOptionsBar(QToolBar):
     def show_shapes(self, polygons: int, vertices: int, boxes: int = 0) -> None:
         """'1 polygon · 23 vertices' (or '1 box'); '–' when nothing is previewed."""
         if boxes:
-            self.vertex_label.setText("1 box (from the mask)")
+            self.vertex_label.setText(self.tr("1 box (from the mask)"))
         elif polygons == 0:
             self.vertex_label.setText("–")
         else:
-            noun = "polygon" if polygons == 1 else "polygons"
-            self.vertex_label.setText(f"{polygons} {noun} · {vertices} vertices")
+            shapes = self.tr("%n polygon(s)", "", polygons)
+            points = self.tr("%n vertices", "", vertices)  # a polygon has 3 or more
+            self.vertex_label.setText(f"{shapes} · {points}")
 
     def show_model(self, text: str) -> None:
         """The segmentation model in use."""

@@ -114,7 +114,7 @@ class AiPolygonController(QObject):
         """Use this encoder/decoder pair; it loads (on the encoder thread) once the tool is used."""
         self.model_files = files
         if files is None:
-            self.options.show_model("no segmentation model")
+            self.options.show_model(self.tr("no segmentation model"))
         elif self.engaged:
             self._load_model()
         else:
@@ -148,7 +148,7 @@ class AiPolygonController(QObject):
 
     def _on_model_failed(self, message: str) -> None:
         self.model_error = message
-        self.options.show_model("no segmentation model")
+        self.options.show_model(self.tr("no segmentation model"))
         self._show_state(f"AI: {message}")
         self.workspace.errorRaised.emit(f"Segmentation model: {message}")
 
@@ -394,7 +394,9 @@ class AiPolygonController(QObject):
         if record is None or info is None or result.request.image_id != record.id:
             return
         if class_id is None:
-            self.workspace.errorRaised.emit("Add a box or polygon class to the project first.")
+            self.workspace.errorRaised.emit(
+                self.tr("Add a box or polygon class to the project first.")
+            )
             return
         if not result.shapes:
             self.workspace.errorRaised.emit("AI polygon: the model found nothing at that prompt")

@@ -44,11 +44,26 @@ def translation_file(language: str) -> str:
     return str(data_path("translations", f"labeler_{language}.qm"))
 
 
+def _install_catalogs(app: QCoreApplication, language: str) -> bool:
+    """Labeler's catalog of ``language`` and Qt's own; False when ours is missing."""
+    ours = QTranslator()
+    if not _load_copy(ours, Path(translation_file(language))):
+        return False
+    qt = QTranslator()  # Qt's own dialogs and buttons ("Cancel", "OK", file dialogs)
+    if qt.load(f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(qt)
+        _installed.append(qt)
+    app.installTranslator(ours)
+    _installed.append(ours)
+    return True
+
+
 def install_translations(app: QCoreApplication, language: str | None = None) -> str:
     """Translate the app into ``language`` (default: the user's); returns the language used.
 
     Numbers and dates follow the language's locale (``QLocale.setDefault``). English
-    needs no catalog; a language whose catalog is missing falls back to English.
+    loads only its plural forms; a language whose catalog is missing falls back to
+    English.
     """
     language = language or user_language()
     for translator in _installed:
@@ -57,17 +72,12 @@ def install_translations(app: QCoreApplication, language: str | None = None) -> 
     _catalogs.clear()
     if language not in _LOCALES:
         language = DEFAULT_LANGUAGE
-    if language != DEFAULT_LANGUAGE:
-        ours = QTranslator()
-        if not _load_copy(ours, Path(translation_file(language))):
-            language = DEFAULT_LANGUAGE
-        else:
-            qt = QTranslator()  # Qt's own dialogs and buttons ("Cancel", "OK", file dialogs)
-            qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-            if qt.load(f"qtbase_{language}", qt_folder):
-                app.installTranslator(qt)
-                _installed.append(qt)
-            app.installTranslator(ours)
-            _installed.append(ours)
+    if language != DEFAULT_LANGUAGE and not _install_catalogs(app, language):
+        language = DEFAULT_LANGUAGE
+    if language == DEFAULT_LANGUAGE:  # English needs only its plural forms ("1 image")
+        plurals = QTranslator()
+        if _load_copy(plurals, Path(translation_file(language))):
+            app.installTranslator(plurals)
+            _installed.append(plurals)
     QLocale.setDefault(QLocale(_LOCALES[language]))
     return language

@@ -36,6 +36,60 @@
     </message>
 </context>
 <context>
+    <name>AiOptionsBar</name>
+    <message>
+        <source>Largest part</source>
+        <translation>가장 큰 부분</translation>
+    </message>
+    <message>
+        <source>One polygon per part</source>
+        <translation>부분마다 폴리곤 하나</translation>
+    </message>
+    <message>
+        <source>AI polygon</source>
+        <translation>AI 폴리곤</translation>
+    </message>
+    <message>
+        <source>Simplification tolerance: how far the outline may stray from the mask</source>
+        <translation>단순화 허용 오차: 윤곽이 마스크에서 벗어날 수 있는 거리</translation>
+    </message>
+    <message>
+        <source>no segmentation model</source>
+        <translation>분할 모델 없음</translation>
+    </message>
+    <message>
+        <source> AI polygon · tolerance </source>
+        <translation> AI 폴리곤 · 허용 오차 </translation>
+    </message>
+    <message>
+        <source>1 box (from the mask)</source>
+        <translation>박스 1개 (마스크에서)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n polygon(s)</source>
+        <translation>
+            <numerusform>폴리곤 %n개</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n vertices</source>
+        <translation>
+            <numerusform>꼭짓점 %n개</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>AiPolygonController</name>
+    <message>
+        <source>no segmentation model</source>
+        <translation>분할 모델 없음</translation>
+    </message>
+    <message>
+        <source>Add a box or polygon class to the project first.</source>
+        <translation>먼저 프로젝트에 박스 또는 폴리곤 클래스를 추가하세요.</translation>
+    </message>
+</context>
+<context>
     <name>AskQuestionDialog</name>
     <message>
         <source>Ask a question</source>

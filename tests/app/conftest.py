@@ -18,6 +18,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from labeler.app.i18n import install_translations
 from labeler.app.main_window import MainWindow
 from labeler.core.domain import GeometryKind, Role
 from labeler.core.geometry import Box
@@ -25,6 +26,12 @@ from labeler.core.importing import import_images
 from labeler.core.store import Project
 
 IMAGE_SIZE = (320, 240)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def english_catalog(qapp: QApplication) -> None:
+    """GUI tests read what an English user reads ("1 shape", "3 shapes"), as the app does."""
+    install_translations(qapp, "en")
 
 
 def write_image(path: Path, seed: int, size: tuple[int, int] = IMAGE_SIZE) -> Path:

@@ -146,7 +146,7 @@ def test_a_reviewer_answers_but_cannot_promote(
         assert inbox.answer_button.isVisibleTo(inbox) and not inbox.promote_button.isVisibleTo(
             inbox
         )
-        assert "1 open question(s) on this image" in window.questions_ui.banner.text()
+        assert "1 open question on this image" in window.questions_ui.banner.text()
         window.trigger("image.next")
         qtbot.waitUntil(lambda: window.current_image_id() != first)
         inbox.show_image()  # the image and the shape asked about

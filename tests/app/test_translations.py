@@ -49,11 +49,23 @@ def test_every_marked_string_has_a_korean_translation(tmp_path: Path) -> None:
     assert not missing, "run packaging/build_translations.py and translate:\n" + "\n".join(missing)
 
 
-def test_the_shipped_catalog_is_compiled_from_the_sources(tmp_path: Path) -> None:
-    fresh = tmp_path / "labeler_ko.qm"
-    build_translations.compile_catalog(TS, fresh)
-    shipped = build_translations.COMPILED / "labeler_ko.qm"
+@pytest.mark.parametrize("language", build_translations.LANGUAGES)
+def test_the_shipped_catalogs_are_compiled_from_the_sources(
+    tmp_path: Path, language: str
+) -> None:
+    fresh = tmp_path / f"labeler_{language}.qm"
+    build_translations.compile_catalog(TS.with_name(f"labeler_{language}.ts"), fresh)
+    shipped = build_translations.COMPILED / f"labeler_{language}.qm"
     assert fresh.read_bytes() == shipped.read_bytes(), "run packaging/build_translations.py"
+
+
+def test_english_plurals_are_made_from_the_s_convention(qapp) -> None:
+    from PySide6.QtCore import QCoreApplication
+
+    assert install_translations(qapp, "en") == "en"
+    one = QCoreApplication.translate("MainWindow", "Copied %n shape(s)", "", 1)
+    many = QCoreApplication.translate("MainWindow", "Copied %n shape(s)", "", 3)
+    assert (one, many) == ("Copied 1 shape", "Copied 3 shapes")
 
 
 @pytest.fixture
