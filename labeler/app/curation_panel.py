@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from labeler.app.canvas.controller import CanvasController
 from labeler.app.charts import BackgroundRefresh, ChartCard
+from labeler.app.slice_controls import SaveShownAsSlice
 from labeler.app.workspace import Workspace
 from labeler.core.commands import ReviewAnnotation
 from labeler.core.consensus import project_consensus
@@ -225,10 +226,29 @@ class CurationPanel(QWidget):
             tree.itemActivated.connect(lambda item, _c: self._open_item(item))
             self.tabs.addTab(tree, title)
         self.tabs.addTab(self.balance, self.tr("Class balance"))
+        self.save_slice = SaveShownAsSlice(
+            self.workspace, self.listed_images, lambda: self.tabs.tabText(self.tabs.currentIndex())
+        )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.save_slice)
+
+    def listed_images(self) -> list[int]:
+        """The images the current tab lists (duplicates, unsuitable images, label errors)."""
+        tree = self.tabs.currentWidget()
+        if tree not in (self.duplicates, self.quality, self.label_errors):
+            return []
+        found = []
+        items = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
+        while items:
+            item = items.pop()
+            data = item.data(0, Qt.ItemDataRole.UserRole)
+            if isinstance(data, tuple):
+                found.append(int(data[0]))
+            items += [item.child(i) for i in range(item.childCount())]
+        return found
 
     def _adjudication_page(self) -> QWidget:
         self.clusters = QListWidget()

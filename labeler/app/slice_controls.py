@@ -312,3 +312,52 @@ class ErrorSliceButtons(QWidget):
             else self.tr("false positives of run {run}")
         )
         self.saver.ask_and_save(rule, suggested.format(run=rule["terms"][0]["value"]))
+
+
+class SaveShownAsSlice(QWidget):
+    """"Save as slice…" for a panel's list: the images it shows, frozen as a hand-picked list.
+
+    ``shown_images()`` gives the image ids the panel lists now (its filters applied);
+    ``suggested()`` a name for the dialog. The rule is the list itself (``ids:``), so the
+    slice holds exactly what the person saw, and ``labeler slice diff`` shows nothing new.
+    """
+
+    def __init__(self, workspace: Workspace, shown_images: Callable[[], list[int]],
+                 suggested: Callable[[], str], parent: QWidget | None = None) -> None:  # fmt: skip
+        super().__init__(parent)
+        self._shown = shown_images
+        self._suggested = suggested
+        self.status = QLabel()
+        self.status.setObjectName("secondaryText")
+        self.saver = _Saver(workspace, self, self.status)
+        self.button = QPushButton(self.tr("Save as slice…"))
+        self.button.setToolTip(self.tr("Save the images listed here as a named slice"))
+        self.button.clicked.connect(self._ask)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.button)
+        layout.addWidget(self.status, 1)
+
+    def rule(self) -> dict[str, Any] | None:
+        """The hand-picked rule of the images shown (None when the list is empty)."""
+        from labeler.core.slices import rule_for_images
+
+        ids = sorted(set(self._shown()))
+        return rule_for_images(ids) if ids else None
+
+    def save(self, name: str, note: str = "") -> bool:
+        """Save what is shown as slice ``name`` (on a worker); False when nothing is shown."""
+        rule = self.rule()
+        if rule is None:
+            self.status.setText(self.tr("Nothing listed to save."))
+            return False
+        self.saver.save(name, rule, note)
+        return True
+
+    def _ask(self) -> None:
+        rule = self.rule()
+        if rule is None:
+            self.status.setText(self.tr("Nothing listed to save."))
+            return
+        self.saver.ask_and_save(rule, self._suggested())
+

@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
 from labeler.app.canvas.controller import CanvasController
 from labeler.app.canvas.overlays import DisagreementMark, DisagreementOverlayItem, type_style
 from labeler.app.charts import BackgroundRefresh
+from labeler.app.slice_controls import SaveShownAsSlice
 from labeler.app.workspace import Workspace
 from labeler.core.disagreements import (
     Disagreement,
@@ -390,6 +391,12 @@ class TriagePanel(QWidget):
         queue_layout.addLayout(grid)
         queue_layout.addWidget(self.status_label)
         queue_layout.addWidget(self.table, 1)
+        self.save_slice = SaveShownAsSlice(
+            self.workspace,
+            lambda: [item.disagreement.image_id for item in self.model.items],
+            lambda: self.tr("disagreements to triage"),
+        )
+        queue_layout.addWidget(self.save_slice)
         side = QWidget()
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 4, 0, 0)

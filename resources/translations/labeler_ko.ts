@@ -1816,6 +1816,21 @@ Import a folder with File ▸ Import images… ({keys})</source>
     </message>
 </context>
 <context>
+    <name>SaveShownAsSlice</name>
+    <message>
+        <source>Save as slice…</source>
+        <translation>슬라이스로 저장…</translation>
+    </message>
+    <message>
+        <source>Save the images listed here as a named slice</source>
+        <translation>여기 나열된 이미지를 이름 있는 슬라이스로 저장</translation>
+    </message>
+    <message>
+        <source>Nothing listed to save.</source>
+        <translation>저장할 항목이 없습니다.</translation>
+    </message>
+</context>
+<context>
     <name>SendToWorkDialog</name>
     <message>
         <source>Send slice {name} to work</source>
@@ -2184,6 +2199,10 @@ Import a folder with File ▸ Import images… ({keys})</source>
     <message>
         <source>Show overlays on the canvas</source>
         <translation>캔버스에 오버레이 표시</translation>
+    </message>
+    <message>
+        <source>disagreements to triage</source>
+        <translation>분류할 불일치</translation>
     </message>
     <message>
         <source>Comparing labels…</source>

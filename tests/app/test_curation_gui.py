@@ -87,3 +87,35 @@ def test_the_html_report_has_an_opt_in_curation_section(project_path: Path) -> N
     assert 'id="curation"' in page and 'href="#curation"' in page
     assert 'id="curation-balance"' in page and 'id="curation-duplicates"' in page
     assert "1 consensus cluster without quorum" in page
+
+
+def test_a_curation_list_saves_as_a_slice(qtbot: QtBot, project_path: Path) -> None:
+    import cv2
+
+    from labeler.core.importing import import_images
+
+    make_qa_project(project_path)
+    with stored(project_path) as project:  # a near copy of an image: a duplicate group
+        first = project.image_path(project.images()[0])
+        pixels = cv2.imread(str(first))
+        pixels[0, 0] = 255 - pixels[0, 0]
+        copy = first.with_name("near_copy.png")
+        cv2.imwrite(str(copy), pixels)
+        assert import_images(project, [copy]).added == 1
+    window = _open_curation(qtbot, project_path, "quinn")
+    panel = window.curation_panel
+    try:
+        panel.tabs.setCurrentIndex(0)  # the adjudication page lists no images to save
+        assert not panel.save_slice.save("nothing")
+        counts = {i: panel.tabs.tabText(i) for i in range(1, 4)}
+        tab = next((i for i, title in counts.items() if not title.endswith("(0)")), None)
+        assert tab is not None, counts
+        panel.tabs.setCurrentIndex(tab)
+        listed = set(panel.listed_images())
+        assert listed and panel.save_slice.save("flagged")
+        qtbot.waitUntil(lambda: panel.save_slice.saver.last is not None, timeout=10_000)
+        with stored(project_path) as project:
+            [saved] = project.slices()
+            assert set(project.slice_image_ids(saved.id)) == listed
+    finally:
+        window.close()

@@ -19,7 +19,7 @@ from labeler.core.commands import DeleteAnnotation
 from labeler.core.domain import Role
 from labeler.core.geometry import Box
 from labeler.core.store import Project
-from tests.app.conftest import add_predictions, open_window
+from tests.app.conftest import add_predictions, open_window, stored
 
 pytestmark = pytest.mark.gui
 
@@ -163,3 +163,18 @@ def test_overlay_item_paints_each_type_in_its_colour(qtbot: QtBot) -> None:
         assert type_style(kind).color in colours, kind
     item.set_enabled_overlay(False)
     assert not item.isVisible()
+
+
+def test_the_triage_queue_shown_saves_as_a_slice(
+    qa_window: MainWindow, qtbot: QtBot, project_path: Path
+) -> None:
+    panel = qa_window.triage_panel
+    assert panel.set_filter("type", "Class mismatch")
+    shown = {i.image_id for i in panel.items()}
+    assert shown
+    assert panel.save_slice.save("mismatches", "to re-check")
+    qtbot.waitUntil(lambda: panel.save_slice.saver.last is not None, timeout=10_000)
+    with stored(project_path) as project:
+        [saved] = project.slices()
+        assert saved.name == "mismatches" and saved.images == len(shown)
+        assert set(project.slice_image_ids(saved.id)) == shown
