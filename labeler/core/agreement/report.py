@@ -163,7 +163,7 @@ def agreement_report(
             else None
         ),
     )
-    seconds = _seconds(project, labels)
+    seconds = _seconds(project, labels, images)
     report.people = [
         _person(labels, rows, person, comparisons, iou_threshold, seconds)
         for person in labels.annotators()
@@ -272,10 +272,14 @@ class _Seconds:
     per_object: dict[int, list[float]]
 
 
-def _seconds(project: Project, labels: ProjectLabels) -> _Seconds:
+def _seconds(
+    project: Project, labels: ProjectLabels, images: Collection[int] | None = None
+) -> _Seconds:
     per_object: dict[int, list[float]] = defaultdict(list)
-    for person, seconds in project.object_seconds():
-        per_object[person].append(seconds)
+    kept = None if images is None else set(images)
+    for person, seconds, image in project.object_seconds(with_image=True):
+        if kept is None or image in kept:  # a slice's agreement times its own objects
+            per_object[person].append(seconds)
     timers = project.image_times()
     per_image: dict[int, list[float]] = defaultdict(list)
     sides = labels.sides

@@ -202,13 +202,18 @@ class BulkStore(StoreBase):
         )
         return [(int(i), int(p), v, int(n), str(t), float(s)) for i, p, v, n, t, s in rows]
 
-    def object_seconds(self) -> list[tuple[int, float]]:
-        """``(annotator_id, seconds)`` of every live box or polygon timed above zero."""
+    def object_seconds(self, with_image: bool = False) -> list[tuple[int, ...]]:
+        """``(annotator_id, seconds)`` of every live box or polygon timed above zero.
+
+        ``with_image``: ``(annotator_id, seconds, image_id)`` rows (to keep a slice's).
+        """
         rows = self._tuples(
-            "SELECT annotator_id, seconds_spent FROM annotations WHERE deleted_at IS NULL "
-            "AND kind != 'tag' AND seconds_spent > 0 ORDER BY id"
+            "SELECT annotator_id, seconds_spent, image_id FROM annotations WHERE "
+            "deleted_at IS NULL AND kind != 'tag' AND seconds_spent > 0 ORDER BY id"
         )
-        return [(int(p), float(s)) for p, s in rows]
+        if with_image:
+            return [(int(p), float(s), int(i)) for p, s, i in rows]  # type: ignore[misc]
+        return [(int(p), float(s)) for p, s, _i in rows]  # type: ignore[misc]
 
     def tag_rows(self) -> list[tuple[int, int, int]]:
         """``(image_id, annotator_id, class_id)`` of every live tag."""

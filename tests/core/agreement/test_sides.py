@@ -100,3 +100,12 @@ def test_clustering_in_chunks_numbers_clusters_as_one_pass(monkeypatch) -> None:
     chunked = batch.cluster_columns(*args)
     for name in ("group", "member_cluster", "member_coder", "member_row"):
         assert np.array_equal(getattr(whole, name), getattr(chunked, name)), name
+
+
+def test_a_slices_agreement_times_only_its_own_objects(labeled) -> None:
+    whole = agreement_report(labeled.project)
+    part = agreement_report(labeled.project, images=[labeled.images[1]])
+    alice = {p.name: p for p in whole.people}["alice"]
+    alice_part = {p.name: p for p in part.people}["alice"]
+    assert alice.seconds_per_object.value == 8  # median of 5, 7, 9, 11 (untimed ones left out)
+    assert alice_part.seconds_per_object.value == 9  # image 1's dent only
