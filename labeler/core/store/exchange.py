@@ -594,12 +594,15 @@ class ExchangeStore(RecordChecks):
                 ExampleShape(s["class"], geometry_from_dict(s["geometry"]), s["annotator"])
                 for s in example["shapes"]
             ]
-            # image_id is None when the example's image is not in this project; the NOT NULL
-            # column then refuses the row (IntegrityError) and the whole import rolls back.
+            if image_id is None:  # the whole import rolls back (we are in its transaction)
+                raise PackageError(
+                    f"guideline v{version['number']}: an edge-case example shows image "
+                    f"{str(example['image'])[:12]}…, which is not in this project"
+                )
             self._insert_example(
                 version_id,
                 ExampleKind(example["kind"]),
-                image_id,  # type: ignore[arg-type]
+                int(image_id),
                 shapes,
                 example["class_name"],
                 example["note"],
