@@ -92,6 +92,12 @@ def register(commands: argparse._SubParsersAction) -> None:
         default=1.0,
         help="CPUs per Ray actor, also its ONNX Runtime threads (default 1)",
     )
+    ray.add_argument(
+        "--gpus-per-worker",
+        type=float,
+        default=0.0,
+        help="GPUs per Ray actor (e.g. 1); a worker with a GPU encodes with CUDA",
+    )
     embed.set_defaults(handler=run_embed)
 
 
@@ -284,7 +290,10 @@ def _embed_on_ray(args: argparse.Namespace) -> int:
     files = segmenter_files(args.model, args.project)
     model = model_sha256(file_sha256(files.encoder), file_sha256(files.decoder))
     options = RayOptions(
-        address=args.address, workers=args.workers, cpus_per_worker=args.cpus_per_worker
+        address=args.address,
+        workers=args.workers,
+        cpus_per_worker=args.cpus_per_worker,
+        gpus_per_worker=args.gpus_per_worker,
     )
     cache = (
         EmbeddingCache(args.cache_dir)

@@ -55,7 +55,14 @@ class RayEmbedSummary(EmbedSummary):
 class EmbedWorker:
     """A Ray actor: one segmenter, loaded once from the pair's bytes, encodes shards."""
 
-    def __init__(self, encoder: bytes, decoder: bytes, name: str, threads: int) -> None:
+    def __init__(
+        self,
+        encoder: bytes,
+        decoder: bytes,
+        name: str,
+        threads: int,
+        providers: tuple[str, ...] = ("CPUExecutionProvider",),
+    ) -> None:
         from inference.segmentation import load_segmenter
 
         self._folder = tempfile.TemporaryDirectory(prefix="labeler-embed-")
@@ -65,7 +72,7 @@ class EmbedWorker:
         self.segmenter = load_segmenter(
             folder / "encoder.onnx",
             folder / "decoder.onnx",
-            ["CPUExecutionProvider"],
+            list(providers),
             name=name,
             threads=threads,
         )
@@ -145,20 +152,24 @@ def _start_workers(
     model_sha256: str,
     summary: RayEmbedSummary,
 ) -> list[Any]:
-    resources = ray.cluster_resources()
-    need = options.cpus_per_worker * options.workers
-    if need > float(resources.get("CPU", 0.0)):
-        raise RayClusterError(
-            f"{options.workers} workers x {options.cpus_per_worker:g} CPU need {need:g} CPUs "
-            f"but the Ray cluster has {resources.get('CPU', 0):g}: lower --workers"
-        )
+    from labeler.core import prelabel_ray
+
+    prelabel_ray._check_resources(ray, options)  # CPUs and GPUs, as a pre-label run checks
     remote = ray.remote(EmbedWorker).options(
         num_cpus=options.cpus_per_worker, num_gpus=options.gpus_per_worker or None
     )
     encoder = ray.put(files.encoder.read_bytes())
     decoder = ray.put(files.decoder.read_bytes())
     threads = max(1, int(options.cpus_per_worker))
-    actors = [remote.remote(encoder, decoder, files.name, threads) for _ in range(options.workers)]
+    providers = (  # a worker given a GPU encodes on it (ONNX Runtime falls back to CPU)
+        ("CUDAExecutionProvider", "CPUExecutionProvider")
+        if options.gpus_per_worker
+        else ("CPUExecutionProvider",)
+    )
+    actors = [
+        remote.remote(encoder, decoder, files.name, threads, providers)
+        for _ in range(options.workers)
+    ]
     try:
         described = ray.get([actor.describe.remote() for actor in actors])
     except Exception as exc:  # the model failed to load on a worker

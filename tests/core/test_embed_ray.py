@@ -89,3 +89,7 @@ def test_cli_embed_on_ray_uses_the_running_cluster(cluster, tmp_path, capsys):
     assert len(list((tmp_path / "c.cache" / "embeddings").rglob("*.npz"))) == 3
     assert main(args) == 0
     assert json.loads(capsys.readouterr().out)["skipped_cached"] == 3
+    gpus = [*args[:-1], "--workers", "1", "--gpus-per-worker", "1", "--cache-dir",
+            str(tmp_path / "empty")]  # nothing cached: the run has work to place
+    assert main(gpus) == 2  # a CPU-only cluster: refused before any actor waits for a GPU
+    assert "--gpus-per-worker" in capsys.readouterr().err
