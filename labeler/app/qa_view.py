@@ -62,9 +62,6 @@ _WATCHED = frozenset(
     }
 )
 CHART_WIDTH = 440
-# vendor_tab.add_vendor_tabs names its tabs with view.tr(...), which looks them up in
-# this class's context at run time; lupdate files them under "view", so they are marked here.
-_HOOK_TAB_TITLES = (QT_TRANSLATE_NOOP("QaView", "Vendors"), QT_TRANSLATE_NOOP("QaView", "Gold"))
 # Fixed words of the diagnosis (reasons, left-out causes, the default truth), by their
 # value in the core's report; any other value (one with a person's name) is shown as is.
 _DIAGNOSIS_WORDS = {

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -189,6 +189,6 @@ class VendorTabs:
 def add_vendor_tabs(view: QaView) -> VendorTabs:
     """Add the "Vendors" and "Gold" tabs to the QA view; returns them."""
     tabs = VendorTabs(VendorTab(view.workspace), GoldTab(view.workspace))
-    view.tabs.addTab(tabs.scorecard, view.tr("Vendors"))
-    view.tabs.addTab(tabs.gold, view.tr("Gold"))
+    view.tabs.addTab(tabs.scorecard, QCoreApplication.translate("QaView", "Vendors"))
+    view.tabs.addTab(tabs.gold, QCoreApplication.translate("QaView", "Gold"))
     return tabs

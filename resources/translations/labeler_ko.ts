@@ -2841,11 +2841,11 @@ on {image}, {side_a} vs {side_b}, guideline {version}</source>
     <name>view</name>
     <message>
         <source>Vendors</source>
-        <translation>외주 업체</translation>
+        <translation type="vanished">외주 업체</translation>
     </message>
     <message>
         <source>Gold</source>
-        <translation>골드</translation>
+        <translation type="vanished">골드</translation>
     </message>
 </context>
 </TS>
