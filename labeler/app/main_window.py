@@ -48,7 +48,7 @@ from labeler.app.display_settings import DisplaySettings
 from labeler.app.docks import DockHost
 from labeler.app.file_menu import FileMenu
 from labeler.app.guideline_panel import GuidelinePanel
-from labeler.app.image_browser import STATUS_LABELS, ImageBrowser
+from labeler.app.image_browser import ImageBrowser, status_label
 from labeler.app.image_loader import ImageLoader
 from labeler.app.inbox_panel import QuestionsUi
 from labeler.app.prelabel_panel import PrelabelPanel
@@ -453,9 +453,9 @@ class MainWindow(FileMenu, QMainWindow):
     def _update_index(self, record: ImageRecord) -> None:
         name = PurePosixPath(record.path).name
         current = self.workspace.project.image(record.id).status  # the record may be older
-        status = STATUS_LABELS[current]
+        status = status_label(current)
         if current != ImageStatus.DONE and self.workspace.is_done_for_me(record.id):
-            status += ", done by you"  # blind overlap: the others have not finished yet
+            status += self.tr(", done by you")  # blind overlap: the others are not finished
         self.status.set_index(self.current_index(), self.image_browser.row_count(), name, status)
 
     def _focus_image(self, image_id: int) -> None:
@@ -537,7 +537,7 @@ class MainWindow(FileMenu, QMainWindow):
         self.image_browser.currentImageChanged.connect(lambda _id: self.ai_polygon.image_changed())
         registry = self.action_registry
         add_tool_button(self.toolbar, registry["tool.ai_polygon"], registry["tool.polygon"],
-                        "AI polygon (S)")
+                        self.tr("AI polygon (S)"))
 
     def tool_select(self) -> None:
         """Select and edit shapes."""

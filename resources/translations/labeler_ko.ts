@@ -1157,6 +1157,14 @@ Import a folder with File ▸ Import images… ({keys})</source>
         <translation>이 프로젝트에는 아직 이미지가 없습니다.
 파일 ▸ 이미지 가져오기…({keys})로 폴더를 가져오세요</translation>
     </message>
+    <message>
+        <source>, done by you</source>
+        <translation>, 내 작업 완료</translation>
+    </message>
+    <message>
+        <source>AI polygon (S)</source>
+        <translation>AI 폴리곤 (S)</translation>
+    </message>
     <message numerus="yes">
         <source>Copied %n shape(s)</source>
         <translation>
