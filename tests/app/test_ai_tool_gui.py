@@ -505,8 +505,14 @@ def test_a_click_where_the_hover_was_takes_its_preview_without_decoding_again(
     window = ai_window
     tool = window.ai_polygon
     at = window.map_image_to_view(150, 110)
-    with qtbot.waitSignal(tool.previewPainted, timeout=10_000) as hovered:
+
+    def here(result: SegmentResult) -> bool:  # not a preview still coming for an older hover
+        x, y = result.request.prompt.points[-1]
+        return abs(x - 150) <= 1 and abs(y - 110) <= 1
+
+    with qtbot.waitSignal(tool.previewPainted, timeout=10_000, check_params_cb=here) as hovered:
         QTest.mouseMove(window.canvas_view.viewport(), at)
+    qtbot.wait(100)  # nothing else is pending
     decodes = tool.service.decode_count
     with qtbot.waitSignal(tool.previewPainted, timeout=10_000) as clicked:
         QTest.mouseClick(
