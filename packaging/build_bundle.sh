@@ -63,7 +63,6 @@ t1=$(date +%s.%N)
 t2=$(date +%s.%N)
 "${CLEAN_ENV[@]}" "$APP" demo demo --images 12 --screenshot "$CHECK/demo.png"
 t3=$(date +%s.%N)
-t2=$(date +%s.%N)
 test -s "$CHECK/demo.png"
 cp "$CHECK/demo.png" "$OUT/check-demo.png"
 
