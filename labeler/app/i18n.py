@@ -5,18 +5,24 @@ context) or ``QCoreApplication.translate("Context", "...")``; ``packaging/
 build_translations.py`` extracts them into ``resources/translations/labeler_ko.ts``
 (edit it with Qt Linguist) and compiles ``labeler/data/translations/labeler_ko.qm``,
 which ships in the package. The language is ``LABELER_LANG``, else the system locale
-(:func:`labeler.language.user_language`); it is chosen when the app starts, so a
-change of the setting takes effect when the window is opened again.
+(:func:`labeler.language.user_language`), or the one chosen in View ▸ Language
+(:func:`chosen_language`). Choosing one installs it at once: dialogs opened from then on
+speak it, and the window's menus and panels when it opens again (restart, or File ▸
+Recent).
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 
 from labeler.data import data_path
-from labeler.language import DEFAULT_LANGUAGE, user_language
+from labeler.language import DEFAULT_LANGUAGE, LANGUAGES, user_language
+
+SETTINGS_LANGUAGE = "language"  # the language chosen in View ▸ Language (QSettings)
+LANGUAGE_NAMES = {"en": "English", "ko": "한국어"}  # each in its own language
 
 _LOCALES = {"en": QLocale.Language.English, "ko": QLocale.Language.Korean}
 _installed: list[QTranslator] = []  # kept alive: Qt does not own installed translators
@@ -58,6 +64,14 @@ def _install_catalogs(app: QCoreApplication, language: str) -> bool:
     return True
 
 
+def chosen_language() -> str:
+    """``LABELER_LANG`` when set, else the language chosen in the app, else the locale's."""
+    if os.environ.get("LABELER_LANG"):
+        return user_language()
+    saved = QSettings().value(SETTINGS_LANGUAGE)
+    return saved if isinstance(saved, str) and saved in LANGUAGES else user_language()
+
+
 def install_translations(app: QCoreApplication, language: str | None = None) -> str:
     """Translate the app into ``language`` (default: the user's); returns the language used.
 
@@ -65,7 +79,7 @@ def install_translations(app: QCoreApplication, language: str | None = None) -> 
     loads only its plural forms; a language whose catalog is missing falls back to
     English.
     """
-    language = language or user_language()
+    language = language or chosen_language()
     for translator in _installed:
         app.removeTranslator(translator)
     _installed.clear()

@@ -51,6 +51,7 @@ from labeler.app.guideline_panel import GuidelinePanel
 from labeler.app.image_browser import ImageBrowser, status_label
 from labeler.app.image_loader import ImageLoader
 from labeler.app.inbox_panel import QuestionsUi
+from labeler.app.language_menu import LanguageMenu
 from labeler.app.prelabel_panel import PrelabelPanel
 from labeler.app.qa_view import QaView
 from labeler.app.review_panel import ReviewPanel
@@ -172,6 +173,8 @@ class MainWindow(FileMenu, QMainWindow):
         own.setCheckable(True)
         own.setChecked(self.workspace.only_own_annotations)
         own.toggled.connect(self.workspace.set_only_own_annotations)
+        self.language_menu = LanguageMenu(self)
+        self.menus[MenuId.VIEW].addMenu(self.language_menu)
 
     def add_dock(self, widget: QWidget, name: str) -> QDockWidget:
         """Place a panel as the dock ``name`` of :data:`~labeler.app.docks.DOCKS`."""

@@ -1079,6 +1079,17 @@ QA 책임자가 가이드라인을 게시하면 여기에 클래스별로 표시
     </message>
 </context>
 <context>
+    <name>LanguageMenu</name>
+    <message>
+        <source>Language</source>
+        <translation>언어</translation>
+    </message>
+    <message>
+        <source>{language} is chosen. Dialogs opened from now on use it; the menus and panels follow when the window opens again (File ▸ Recent, or start labeler again). Your work is saved.</source>
+        <translation>{language}(으)로 바꿨습니다. 지금부터 여는 대화 상자에 바로 적용되고, 메뉴와 패널은 창을 다시 열 때(파일 ▸ 최근 항목, 또는 labeler 다시 시작) 바뀝니다. 작업은 저장되어 있습니다.</translation>
+    </message>
+</context>
+<context>
     <name>LegendWidget</name>
     <message>
         <source>annotation</source>

@@ -110,3 +110,30 @@ def test_translated_views_show_no_english_source_string(
         assert "로그인" in shown and "이미지 3 / 40 · a.jpg" in shown
         assert "취소" in shown  # Qt's own button, from Qt's Korean catalog
         assert any("현장 &lt;b&gt;A&lt;/b&gt;" in t for t in shown)  # a name is never markup
+
+
+@pytest.mark.gui
+def test_view_language_menu_switches_and_remembers(qapp, qtbot, window) -> None:
+    from PySide6.QtCore import QCoreApplication, QSettings
+
+    from labeler.app.i18n import SETTINGS_LANGUAGE, chosen_language
+
+    menu = window.language_menu
+    assert set(menu.choices) == {"en", "ko"} and menu.choices["en"].isChecked()
+    try:
+        menu.choices["ko"].trigger()
+        assert QSettings().value(SETTINGS_LANGUAGE) == "ko"
+        assert QCoreApplication.translate("MainWindow", "Undo") == "실행 취소"  # at once
+        assert menu.last_message is not None and "한국어" in menu.last_message.text()
+        menu.last_message.close()
+        import os
+
+        saved = os.environ.pop("LABELER_LANG")
+        try:
+            assert chosen_language() == "ko"  # remembered for the next start
+        finally:
+            os.environ["LABELER_LANG"] = saved  # the setting outranks the choice
+        assert chosen_language() == "en"
+    finally:
+        QSettings().remove(SETTINGS_LANGUAGE)
+        install_translations(qapp, "en")
