@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -70,8 +70,10 @@ class ProjectLabels:
         pairs = project.answered_coverage_array()
         if gold:
             pairs = pairs[gold.side_mask(pairs[:, 0], pairs[:, 1])]
-        groups = gold.rows(project.made_annotation_group_stream()) if gold else (
-            project.made_annotation_group_stream()
+        groups = (
+            gold.rows(project.made_annotation_group_stream())
+            if gold
+            else (project.made_annotation_group_stream())
         )
         answers = gold.rows(project.answer_row_stream()) if gold else project.answer_row_stream()
         sides = _sides_of(pairs, groups, answers)
@@ -94,8 +96,13 @@ class ProjectLabels:
         s = self.sides
         rows = np.flatnonzero(np.isin(s.image, keep))
         sides = Sides(
-            s.image[rows], s.person[rows], np.zeros(rows.size, np.int64),
-            np.zeros(rows.size, np.int64), s.version[rows], s.week[rows], s.week_names,
+            s.image[rows],
+            s.person[rows],
+            np.zeros(rows.size, np.int64),
+            np.zeros(rows.size, np.int64),
+            s.version[rows],
+            s.week[rows],
+            s.week_names,
             s.seconds[rows],
         )
         if objects is not None:
@@ -140,7 +147,8 @@ class ProjectLabels:
     def tags(self) -> dict[int, dict[int, set[int]]]:
         """Image -> annotator (who covered it) -> the tag classes they gave it."""
         found: dict[int, dict[int, set[int]]] = {
-            i: {p: set() for p in people} for i, people in self.coverage.items()
+            image: {person: set() for person, _start, _end in sides}
+            for image, sides in self._sides_by_image()
         }
         for image, person, class_id in self._tag_rows:
             found[image][person].add(class_id)
@@ -151,12 +159,12 @@ class ProjectLabels:
         """Image -> annotator (who covered it) -> their box and polygon shapes, by id."""
         found: dict[int, dict[int, list[Shape]]] = {}
         objects = self.objects
-        for image, people in self.coverage.items():
-            found[image] = {}
-            for person in people:
-                start, end = self.spans.get((image, person), (0, 0))
-                # Without object columns no side has a span: every side's list is empty.
-                found[image][person] = [] if objects is None else [
+        for image, sides in self._sides_by_image():
+            # Without object columns no side has a span: every side's list is empty.
+            found[image] = {
+                person: []
+                if objects is None
+                else [
                     Shape(
                         int(objects.id[r]),
                         int(objects.class_id[r]),
@@ -166,7 +174,21 @@ class ProjectLabels:
                     )
                     for r in range(start, end)
                 ]
+                for person, start, end in sides
+            }
         return found
+
+    def _sides_by_image(self) -> Iterator[tuple[int, list[tuple[int, int, int]]]]:
+        """Each covered image with its sides' ``(person, start, end)``.
+
+        One walk over the side columns, not a lookup per image and side.
+        """
+        s = self.sides
+        people, starts, ends = s.person.tolist(), s.start.tolist(), s.end.tolist()
+        bounds = s.offsets.tolist()
+        for k, image in enumerate(s.images.tolist()):
+            lo, hi = bounds[k], bounds[k + 1]
+            yield image, list(zip(people[lo:hi], starts[lo:hi], ends[lo:hi], strict=True))
 
     @property
     def has_tag_classes(self) -> bool:
@@ -224,8 +246,14 @@ def _sides_of(
     """
     n = len(pairs)
     sides = Sides(
-        pairs[:, 0].copy(), pairs[:, 1].copy(), np.zeros(n, np.int64), np.zeros(n, np.int64),
-        np.full(n, NO_VERSION, np.int64), np.zeros(n, np.int64), ["unknown"], np.zeros(n),
+        pairs[:, 0].copy(),
+        pairs[:, 1].copy(),
+        np.zeros(n, np.int64),
+        np.zeros(n, np.int64),
+        np.full(n, NO_VERSION, np.int64),
+        np.zeros(n, np.int64),
+        ["unknown"],
+        np.zeros(n),
     )
     days: dict[str, int] = {}
     g_image, g_person, g_version, g_count, g_day = (array("q") for _ in range(5))
