@@ -358,6 +358,8 @@ class MainWindow(FileMenu, QMainWindow):
         state, self._saved_state = self._saved_state, None
         if state is not None and self.restoreState(state, LAYOUT_VERSION):
             self._layout_restored = True
+            # the saved state remembers toolbars too: the AI options follow the tool, not it
+            self.ai_polygon.options.setVisible(self.canvas_view.tool_name == "ai_polygon")
         if not self._layout_restored:
             self._layout_restored = True
             self.resizeDocks(

@@ -587,3 +587,23 @@ def test_one_click_on_a_demo_dent_gives_its_polygon_with_the_shipped_segmenter(
             assert project.annotations(image_id) == []
     finally:
         window.close()
+
+
+@pytest.mark.gui
+def test_the_options_bar_follows_the_tool_not_the_saved_layout(
+    qtbot: QtBot, project_path: Path, sam_pair: tuple[Path, Path]
+) -> None:
+    with Project.open(project_path) as project:
+        save_choice(project, ModelChoice(segment_encoder=sam_pair[0], segment_decoder=sam_pair[1]))
+    window = open_window(qtbot, project_path)
+    window.trigger("tool.ai_polygon")
+    assert window.ai_polygon.options.isVisible()
+    window.close()  # the layout is saved with the AI options bar shown
+    again = open_window(qtbot, project_path)
+    try:
+        assert again.canvas_view.tool_name == "select"
+        assert not again.ai_polygon.options.isVisible()
+        again.trigger("tool.ai_polygon")
+        assert again.ai_polygon.options.isVisible()
+    finally:
+        again.close()
