@@ -80,6 +80,6 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translate_plural(singular, plural, n, "core")
 
 
-def N_(message: str) -> str:  # noqa: N802 - the conventional gettext name
+def N_(message: str) -> str:
     """Mark ``message`` for extraction without translating it yet (translate it on use)."""
     return message
