@@ -1,10 +1,10 @@
 """Guideline acknowledgement: nobody labels or reviews under a version they have not read.
 
-:class:`AcknowledgingWorkspace` is the workspace of the window; while its
-:attr:`~AcknowledgingWorkspace.require_acknowledgement` is on and the signed-in
-person has not acknowledged the version in force, every edit is refused with a
-message (and :attr:`~AcknowledgingWorkspace.acknowledgementNeeded` fires, so the
-window can offer the version to read). :class:`AcknowledgeDialog` shows the
+The rule is the core's: while ``Workspace.require_acknowledgement`` is on, the core
+refuses every label change of the signed-in person under a version they have not
+acknowledged (``AcknowledgementRequiredError``); the workspace reports the refusal
+and fires ``acknowledgementNeeded``, and :class:`GuidelineUi` then offers the version
+to read. :class:`AcknowledgeDialog` shows the
 version's changelog and text and records the acknowledgement (with its time) in
 the core. :class:`GuidelineUi` keeps "Guideline vN" in the status bar and offers
 the acknowledgement and the version comparison from the Guideline menu.
@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDialog,
@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 )
 
 from labeler.app.workspace import Workspace
-from labeler.core.commands import Command
 from labeler.core.domain import GuidelineVersion, Person
 from labeler.core.errors import LabelerError
 from labeler.core.events import Change, Entity
@@ -38,45 +37,6 @@ if TYPE_CHECKING:
     from labeler.app.status_bar import WorkspaceStatusBar
 
 _GUIDELINE_ENTITIES = frozenset({Entity.GUIDELINE, Entity.ACKNOWLEDGEMENT})
-
-
-class AcknowledgingWorkspace(Workspace):
-    """A workspace that refuses edits until the guideline in force is acknowledged.
-
-    The check is off until :attr:`require_acknowledgement` is set (the app turns it
-    on at start; scripts and tests that build a window directly opt in).
-    ``acknowledgementNeeded(version)`` fires when an edit was refused for this reason.
-    """
-
-    acknowledgementNeeded = Signal(object)
-
-    def __init__(self, project: Project, person: Person, parent: QObject | None = None) -> None:
-        super().__init__(project, person, parent)
-        self.require_acknowledgement = False
-        self._pending = project.needs_acknowledgement(person.id)
-        self.changed.connect(self._on_guideline_change)
-
-    def pending_acknowledgement(self) -> GuidelineVersion | None:
-        """The version in force when this person has not acknowledged it yet, else None."""
-        return self._pending
-
-    def execute(self, command: Command | None) -> Command | None:
-        """Apply an edit (see :meth:`Workspace.execute`), unless the guideline is unread."""
-        pending = self._pending
-        if command is not None and self.require_acknowledgement and pending is not None:
-            self._report(
-                self.tr(
-                    "{edit} refused: acknowledge guideline v{version} before "
-                    "labeling under it (Guideline ▸ Acknowledge guideline…)"
-                ).format(edit=command.text, version=pending.number)
-            )
-            self.acknowledgementNeeded.emit(pending)
-            return None
-        return super().execute(command)
-
-    def _on_guideline_change(self, change: Change) -> None:
-        if change.entity in _GUIDELINE_ENTITIES:
-            self._pending = self.project.needs_acknowledgement(self.person.id)
 
 
 def version_label(version: GuidelineVersion | None) -> str:
@@ -169,8 +129,7 @@ class GuidelineUi(QObject):
         menu.addAction(self.acknowledge_action)
         menu.addAction(self.compare_action)
         self.workspace.changed.connect(self._on_change)
-        if isinstance(self.workspace, AcknowledgingWorkspace):
-            self.workspace.acknowledgementNeeded.connect(lambda _v: self.prompt())
+        self.workspace.acknowledgementNeeded.connect(lambda _refusal: self.prompt())
         self.refresh()
 
     def pending(self) -> GuidelineVersion | None:
@@ -201,8 +160,7 @@ class GuidelineUi(QObject):
 
     def require(self) -> None:
         """Refuse edits until the version in force is acknowledged; ask now if it is not."""
-        if isinstance(self.workspace, AcknowledgingWorkspace):
-            self.workspace.require_acknowledgement = True
+        self.workspace.require_acknowledgement = True
         self.prompt()
 
     def prompt(self, force: bool = False) -> AcknowledgeDialog | None:
@@ -240,11 +198,9 @@ class GuidelineUi(QObject):
         if change.entity not in _GUIDELINE_ENTITIES:
             return
         self.refresh()
-        workspace = self.workspace
         if (
             change.entity == Entity.GUIDELINE
             and change.action == "publish"
-            and isinstance(workspace, AcknowledgingWorkspace)
-            and workspace.require_acknowledgement
+            and self.workspace.require_acknowledgement
         ):
             self.prompt()

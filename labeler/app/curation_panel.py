@@ -182,7 +182,7 @@ class CurationPanel(QWidget):
         path = workspace.project.path
         self.refresher = BackgroundRefresh(
             lambda progress: compute_curation(path, self._checks, progress),
-            "Curation",
+            self.tr("curation checks"),
             800,
             self,
         )
@@ -324,9 +324,8 @@ class CurationPanel(QWidget):
         cluster = self.clusters.currentItem()
         entry = cluster.data(Qt.ItemDataRole.UserRole) if cluster is not None else None
         image_id = entry.image_id if isinstance(entry, UnresolvedEntry) else 0
-        try:  # the same rule as every review: the role, and the guideline in force read
+        try:  # the role, explained before the edit (the core refuses an unread guideline)
             self.workspace.project.check_can(person.id, "review")
-            self.workspace.project.require_acknowledgement(person.id)
         except LabelerError as exc:
             self.workspace.errorRaised.emit(
                 self.tr("Could not adjudicate: {error}").format(error=exc)

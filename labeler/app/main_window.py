@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from labeler.app.acknowledge import AcknowledgingWorkspace, GuidelineUi
+from labeler.app.acknowledge import GuidelineUi
 from labeler.app.actions import ActionRegistry, MenuId, ShortcutsDialog, spec
 from labeler.app.ai_polygon import add_tool_button, create_ai_polygon
 from labeler.app.canvas.controller import CanvasController
@@ -61,6 +61,7 @@ from labeler.app.tags_panel import TagsPanel
 from labeler.app.thumbnails import ThumbnailCache, default_cache_dir
 from labeler.app.triage_panel import TRIAGE_WIDTH, TriagePanel
 from labeler.app.workers import JobRunner
+from labeler.app.workspace import Workspace
 from labeler.core.commands import SetImageStatus
 from labeler.core.domain import ImageRecord, ImageStatus, Person
 from labeler.core.errors import LabelerError
@@ -109,7 +110,7 @@ class MainWindow(FileMenu, QMainWindow):
         self._owns_project = owns_project
         self._closed = False
         self.settings = QSettings()
-        self.workspace = AcknowledgingWorkspace(project, person, self)
+        self.workspace = Workspace(project, person, self)
         self.loader = ImageLoader(self)
         self.thumbnails = ThumbnailCache(thumbnail_dir or default_cache_dir(), self)
         self.canvas_view = CanvasView()
@@ -322,7 +323,9 @@ class MainWindow(FileMenu, QMainWindow):
         project = self.workspace.project
         name = project.meta().get("name") or project.path.stem
         person = self.workspace.person
-        self.setWindowTitle(f"{name} — {person.name} ({person.role.value}) — labeler")
+        from labeler.app.sign_in import role_label
+
+        self.setWindowTitle(f"{name} — {person.name} ({role_label(person.role)}) — labeler")
 
     def _provider_label(self) -> str:
         try:
@@ -518,11 +521,11 @@ class MainWindow(FileMenu, QMainWindow):
     def choose_models(self) -> None:
         """The model picker (detection + class map, segmentation), remembered in the project."""
         from labeler.app.model_choice import found_segmenters
-        from labeler.app.model_picker import ModelPickerDialog
+        from labeler.app.model_picker import ModelPickerDialog, segmenter_label
 
         project = self.workspace.project
         try:
-            found = found_segmenters(project)
+            found = found_segmenters(project, segmenter_label)
         except LabelerError as exc:
             self.status.show_error(exc)
             found = []
@@ -575,14 +578,14 @@ class MainWindow(FileMenu, QMainWindow):
         self.questions_ui.ask()
 
     def undo(self) -> None:
-        """Undo the last edit."""
+        """Undo the last edit (the core may refuse it: see ``Workspace.undo``)."""
         self.canvas_view.cancel_gesture()
-        self.undo_stack.undo()
+        self.workspace.undo()
 
     def redo(self) -> None:
         """Redo the last undone edit."""
         self.canvas_view.cancel_gesture()
-        self.undo_stack.redo()
+        self.workspace.redo()
 
     def delete(self) -> None:
         """Delete the selected shape, or reject the selected pre-label."""

@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from labeler.app.acknowledge import AcknowledgingWorkspace
 from labeler.app.canvas.controller import CanvasController
 from labeler.app.queues import (
     PAGE_ROWS,
@@ -60,7 +59,6 @@ from labeler.core.errors import LabelerError
 from labeler.core.events import Change, Entity
 from labeler.core.geometry import Box, Polygon
 from labeler.core.guideline_text import section_title
-from labeler.core.store.guidelines import AcknowledgementRequiredError
 from labeler.core.tools import ShapeKey
 
 REFRESH_DELAY_MS = 120
@@ -277,7 +275,7 @@ class ReviewPanel(QWidget):
         review, audit = self.can_review, self.can_audit
         self._runner.run(
             lambda _progress: collect_rows_from_file(path, person_id, review, audit),
-            "review lists",
+            self.tr("review lists"),
             on_success=self._show_rows_and_counts,
             on_failure=lambda message: self.show_message(message, error=True),
             on_finished=self._after_background_refresh,
@@ -513,11 +511,10 @@ class ReviewPanel(QWidget):
             )
             return None
         workspace = self.workspace
-        try:  # a refusal the panel explains (and offers the guideline for), before the edit
+        try:  # a role refusal the panel explains before the edit
             workspace.project.check_can(workspace.person.id, "review")
-            workspace.project.require_acknowledgement(workspace.person.id)
         except LabelerError as exc:
-            self._refused(exc)
+            self.show_message(str(exc), error=True)
             return None
         image_id = self.controller.image_id
         undo = workspace.execute(
@@ -531,11 +528,8 @@ class ReviewPanel(QWidget):
                 fix_geometry=fix if decision is ReviewDecision.FIX else None,
             )
         )  # undoable: Ctrl+Z takes the decision (and a fix's shape) back
-        if not isinstance(undo, WithdrawReview):
-            self.show_message(
-                self.tr("The decision was not saved (the reason is in the status bar)."),
-                error=True,
-            )
+        if not isinstance(undo, WithdrawReview):  # refused by the core (an unread guideline
+            self.show_message(workspace.last_error, error=True)  # brings up its dialog)
             return None
         review = next(r for r in workspace.project.reviews("annotation", annotation_id)
                       if r.id == undo.review_id)
@@ -546,16 +540,6 @@ class ReviewPanel(QWidget):
         self._fill_image_annotations()  # the lists follow from the change event
         self._select_next_undecided()
         return review
-
-    def _refused(self, exc: LabelerError) -> None:
-        self.show_message(str(exc), error=True)
-        workspace = self.workspace
-        if isinstance(exc, AcknowledgementRequiredError) and isinstance(
-            workspace, AcknowledgingWorkspace
-        ):
-            pending = workspace.project.needs_acknowledgement(workspace.person.id)
-            if pending is not None:
-                workspace.acknowledgementNeeded.emit(pending)
 
     def _select_next_undecided(self) -> None:
         for row in range(self.image_annotations.count()):

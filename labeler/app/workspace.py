@@ -28,7 +28,7 @@ from labeler.core.domain import (
     Person,
     Role,
 )
-from labeler.core.errors import LabelerError
+from labeler.core.errors import AcknowledgementRequiredError, LabelerError
 from labeler.core.events import Change, Entity
 from labeler.core.external_changes import ExternalChangeWatcher
 from labeler.core.geometry import Geometry
@@ -58,6 +58,10 @@ class EditCommand(QUndoCommand):
     def image_id(self) -> int:
         """The image the edit belongs to."""
         return self._redo_command.image_id
+
+    def changes_labels(self) -> bool:
+        """True when undoing or redoing it changes labels (see ``Command.changes_labels``)."""
+        return self._redo_command.changes_labels()
 
     def id(self) -> int:
         """Commands of this type may merge (see :meth:`mergeWith`)."""
@@ -109,6 +113,7 @@ class Workspace(QObject):
     activeClassChanged = Signal(int)
     annotationScopeChanged = Signal(bool)
     focusImageRequested = Signal(int)
+    acknowledgementNeeded = Signal(object)  # the core's AcknowledgementRequiredError
 
     def __init__(self, project: Project, person: Person, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -132,6 +137,22 @@ class Workspace(QObject):
         self._time_timer.timeout.connect(self.flush_time)
         self._time_timer.start()
         self.last_saved_at: float | None = None
+        self.last_error = ""
+
+    @property
+    def require_acknowledgement(self) -> bool:
+        """Whether the core refuses this person's label changes under an unread guideline.
+
+        Off until set (the app turns it on at sign-in; scripts and tests that build a
+        window directly opt in). The rule itself is the core's: setting this makes the
+        signed-in person the labeling person of the project's connection
+        (``Project.check_labeling``), so every command applied on it is checked.
+        """
+        return self.project.labeling_person_id is not None
+
+    @require_acknowledgement.setter
+    def require_acknowledgement(self, required: bool) -> None:
+        self.project.labeling_person_id = self.person.id if required else None
 
     # Classes
 
@@ -228,7 +249,7 @@ class Workspace(QObject):
                 for image_id, seconds in pending.items():
                     self.project.add_image_time(image_id, self.person.id, seconds)
         except LabelerError as exc:
-            self._report(f"Could not record time: {exc}")
+            self._report(self.tr("Could not record time: {error}").format(error=exc))
 
     def _queue_time(self, image_id: int | None, seconds: float) -> None:
         if image_id is not None and seconds >= 0.05:
@@ -250,6 +271,27 @@ class Workspace(QObject):
         self.undo_stack.push(EditCommand(self, command, undo))
         return undo
 
+    def undo(self) -> None:
+        """Undo the last edit, unless the core refuses label changes now (the step stays)."""
+        if not self._refused(self.undo_stack.command(self.undo_stack.index() - 1)):
+            self.undo_stack.undo()
+
+    def redo(self) -> None:
+        """Redo the last undone edit, unless the core refuses label changes now."""
+        if not self._refused(self.undo_stack.command(self.undo_stack.index())):
+            self.undo_stack.redo()
+
+    def _refused(self, step: QUndoCommand | None) -> bool:
+        """Ask the core before moving the stack: a refused undo must not drop the step."""
+        if not isinstance(step, EditCommand) or not step.changes_labels():
+            return False
+        try:
+            self.project.check_labeling()
+        except AcknowledgementRequiredError as exc:
+            self._refuse(step.text(), exc)
+            return True
+        return False
+
     def apply_for_undo_stack(self, command: Command) -> Command | None:
         """Apply an undo or redo step; moves to the edit's image first. None if it failed.
 
@@ -262,14 +304,26 @@ class Workspace(QObject):
     def _apply(self, command: Command) -> Command | None:
         try:
             return command.apply(self.project)
+        except AcknowledgementRequiredError as exc:
+            self._refuse(command.text, exc)
         except LabelerError as exc:
             self._report(f"{command.text}: {exc}")
         except Exception as exc:  # sqlite3 errors (disk full, I/O) and bugs: never a crash
             traceback.print_exc(file=sys.stderr)
-            self._report(f"{command.text} was NOT saved: {type(exc).__name__}: {exc}")
+            self._report(
+                self.tr("{edit} was NOT saved: {error}").format(
+                    edit=command.text, error=f"{type(exc).__name__}: {exc}"
+                )
+            )
         return None
 
+    def _refuse(self, text: str, exc: AcknowledgementRequiredError) -> None:
+        """The core refused a label change: say why and let the window offer the guideline."""
+        self._report(self.tr("{edit} refused: {reason}").format(edit=text, reason=exc))
+        self.acknowledgementNeeded.emit(exc)
+
     def _report(self, message: str) -> None:
+        self.last_error = message
         self.saveStateChanged.emit(message, False)
         self.errorRaised.emit(message)
 
@@ -284,8 +338,9 @@ class Workspace(QObject):
         """A view failed on a committed change: the edit is saved; say what broke."""
         traceback.print_exception(error, file=sys.stderr)
         self.errorRaised.emit(
-            f"A panel failed to show a change ({change.entity}: {type(error).__name__}: {error});"
-            " the change itself is saved"
+            self.tr("A panel failed to show a change ({error}); the change itself is saved").format(
+                error=f"{change.entity}: {type(error).__name__}: {error}"
+            )
         )
 
     def poll_external_changes(self) -> int:
@@ -298,7 +353,9 @@ class Workspace(QObject):
         try:
             changes = self._external.poll()
         except Exception as exc:
-            self.errorRaised.emit(f"Cannot read the project's changes: {exc}")
+            self.errorRaised.emit(
+                self.tr("Cannot read the project's changes: {error}").format(error=exc)
+            )
             return 0
         for change in changes:
             self.notify_external_change(change)

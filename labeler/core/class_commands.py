@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from labeler.core.commands import Command
+from labeler.core.commands import Command, NoLabelChange
 from labeler.core.domain import GeometryKind
 from labeler.core.store.class_edits import ClassAlias, ClassRecord, MergeRecord
 
@@ -44,7 +44,7 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class AddClass(Command):
+class AddClass(NoLabelChange):
     """Add a class at the end of the list; undone by removing it while it is unused."""
 
     name: str
@@ -64,7 +64,7 @@ class AddClass(Command):
 
 
 @dataclass(frozen=True)
-class RemoveClass(Command):
+class RemoveClass(NoLabelChange):
     """Remove a class nothing uses; undone by restoring it (same id, colour and place)."""
 
     class_id: int
@@ -83,7 +83,7 @@ class RemoveClass(Command):
 
 
 @dataclass(frozen=True)
-class RestoreClass(Command):
+class RestoreClass(NoLabelChange):
     """Bring a removed class back exactly; undone by removing it again."""
 
     record: ClassRecord
@@ -102,7 +102,7 @@ class RestoreClass(Command):
 
 
 @dataclass(frozen=True)
-class RenameClass(Command):
+class RenameClass(NoLabelChange):
     """Rename a class; undone by the old name (and the aliases it had before).
 
     ``aliases``, set on an inverse, are the class's aliases to have afterwards, so an
@@ -131,7 +131,7 @@ class RenameClass(Command):
 
 
 @dataclass(frozen=True)
-class RecolourClass(Command):
+class RecolourClass(NoLabelChange):
     """Give a class another colour (#RRGGBB); undone by the old colour."""
 
     class_id: int
@@ -150,7 +150,7 @@ class RecolourClass(Command):
 
 
 @dataclass(frozen=True)
-class ReorderClasses(Command):
+class ReorderClasses(NoLabelChange):
     """Put the classes in a new order (keys 1-9 follow it); undone by the old order."""
 
     order: tuple[int, ...]

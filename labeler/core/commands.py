@@ -51,13 +51,29 @@ class Command(ABC):
         """What the edit does, for the Edit menu ("Undo Move box")."""
 
     def apply(self, project: Project) -> Command:
-        """Perform the edit in one transaction and return the command that undoes it."""
+        """Perform the edit in one transaction and return the command that undoes it.
+
+        A label change is refused (``AcknowledgementRequiredError``, nothing written)
+        while the connection's labeling person has not acknowledged the guideline
+        version in force (``Project.check_labeling``); commands applied inside another
+        command are covered by the outer one's check.
+        """
+        outermost = _APPLYING.get() is None
         token = _APPLYING.set(self.text)
         try:
             with project.transaction():
+                if outermost and self.changes_labels():
+                    project.check_labeling()
                 return self._apply(project)
         finally:
             _APPLYING.reset(token)
+
+    def changes_labels(self) -> bool:
+        """True when the edit changes labels, so it needs the guideline in force read.
+
+        Edits of the class list that relabel nothing and questions answer False.
+        """
+        return True
 
     @abstractmethod
     def _apply(self, project: Project) -> Command:
@@ -65,6 +81,18 @@ class Command(ABC):
 
     def merges_with(self, later: Command) -> bool:
         """True when ``later``, applied right after this one, may share its undo step."""
+        return False
+
+
+class NoLabelChange(Command):
+    """An edit that changes no label: no guideline acknowledgement is needed for it.
+
+    The class list's names, colours and order (a merge relabels, so it is not one) and
+    questions about the guideline.
+    """
+
+    def changes_labels(self) -> bool:
+        """False: nothing labeled changes."""
         return False
 
 
@@ -494,6 +522,10 @@ class CompositeCommand(Command):
     def text(self) -> str:
         """What the edit does."""
         return self.text_
+
+    def changes_labels(self) -> bool:
+        """True when one of the commands changes labels."""
+        return any(command.changes_labels() for command in self.commands)
 
     def _apply(self, project: Project) -> Command:
         inverses = [command.apply(project) for command in self.commands]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from labeler.core.i18n import _
+
 
 class LabelerError(Exception):
     """Base class of every error labeler reports to a user instead of crashing."""
@@ -59,3 +61,20 @@ class AnnotationFormatError(LabelerError):
 
 class OperationCancelled(LabelerError):
     """A long operation was cancelled by the user; finished work is kept."""
+
+
+class AcknowledgementRequiredError(LabelerError):
+    """A person must acknowledge the guideline version in force before labeling under it.
+
+    Raised by the core for every label change (see ``Project.check_labeling``) and for
+    every review; ``number`` and ``version_id`` name the version, so a view can offer it.
+    """
+
+    def __init__(self, number: int | None, version_id: int) -> None:
+        self.number = number
+        self.version_id = version_id
+        super().__init__(
+            _(
+                "acknowledge guideline version {number} before labeling or reviewing under it"
+            ).format(number=number)
+        )

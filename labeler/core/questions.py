@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from labeler.core.commands import Command
+from labeler.core.commands import Command, NoLabelChange
 from labeler.core.store.questions import Question, Region
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class AskQuestion(Command):
+class AskQuestion(NoLabelChange):
     """Ask a question on an image (or on one of the asker's shapes); undone by withdrawing it."""
 
     image_id: int
@@ -54,7 +54,7 @@ class AskQuestion(Command):
 
 
 @dataclass(frozen=True)
-class WithdrawQuestion(Command):
+class WithdrawQuestion(NoLabelChange):
     """Take back an open question; undone by asking it again with the same id and uid."""
 
     image_id: int
@@ -72,7 +72,7 @@ class WithdrawQuestion(Command):
 
 
 @dataclass(frozen=True)
-class _RestoreQuestion(Command):
+class _RestoreQuestion(NoLabelChange):
     """Redo of asking: the withdrawn question returns as it was."""
 
     image_id: int
@@ -91,7 +91,7 @@ class _RestoreQuestion(Command):
 
 
 @dataclass(frozen=True)
-class AnswerQuestion(Command):
+class AnswerQuestion(NoLabelChange):
     """Answer a question (or replace its answer); undone by putting the earlier answer back."""
 
     image_id: int
@@ -111,7 +111,7 @@ class AnswerQuestion(Command):
 
 
 @dataclass(frozen=True)
-class _RestoreAnswer(Command):
+class _RestoreAnswer(NoLabelChange):
     """Undo of answering: the question's earlier answer (or none: open again) comes back."""
 
     image_id: int
@@ -135,7 +135,7 @@ class _RestoreAnswer(Command):
 
 
 @dataclass(frozen=True)
-class PromoteQuestion(Command):
+class PromoteQuestion(NoLabelChange):
     """Make an answered question an edge case of the draft guideline; undone by removing it."""
 
     image_id: int
@@ -154,7 +154,7 @@ class PromoteQuestion(Command):
 
 
 @dataclass(frozen=True)
-class _UnpromoteQuestion(Command):
+class _UnpromoteQuestion(NoLabelChange):
     """Undo of a promotion: its example leaves the draft; the question stays answered."""
 
     image_id: int

@@ -32,7 +32,7 @@
     <name>AcknowledgingWorkspace</name>
     <message>
         <source>{edit} refused: acknowledge guideline v{version} before labeling under it (Guideline ▸ Acknowledge guideline…)</source>
-        <translation>{edit} 거부됨: 라벨링 전에 가이드라인 v{version}을(를) 확인하세요 (가이드라인 ▸ 가이드라인 확인…)</translation>
+        <translation type="vanished">{edit} 거부됨: 라벨링 전에 가이드라인 v{version}을(를) 확인하세요 (가이드라인 ▸ 가이드라인 확인…)</translation>
     </message>
 </context>
 <context>
@@ -1807,7 +1807,7 @@ Import a folder with File ▸ Import images… ({keys})</source>
     </message>
     <message>
         <source>The decision was not saved (the reason is in the status bar).</source>
-        <translation>결정이 저장되지 않았습니다 (사유는 상태 표시줄에 있습니다).</translation>
+        <translation type="vanished">결정이 저장되지 않았습니다 (사유는 상태 표시줄에 있습니다).</translation>
     </message>
     <message>
         <source>Every annotation on this image is decided. Next in list ▶</source>
@@ -2394,6 +2394,13 @@ on {image}, {side_a} vs {side_b}, guideline {version}</source>
     <message>
         <source>No batch has a figure here yet.</source>
         <translation>아직 수치가 있는 배치가 없습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>Workspace</name>
+    <message>
+        <source>{edit} refused: {reason}</source>
+        <translation>{edit} 거부됨: {reason}</translation>
     </message>
 </context>
 <context>

@@ -44,7 +44,7 @@ def test_edits_wait_for_the_acknowledgement(
     image_id = window.current_image_id()
     with stored(project_path) as project:
         assert project.annotations(image_id) == []
-    assert "acknowledge guideline v1" in window.status.save_label.toolTip()
+    assert "acknowledge guideline version 1" in window.status.save_label.toolTip()
     dialog = _open_dialog(qtbot, window)
     qtbot.mouseClick(dialog.acknowledge_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: status.text() == "Guideline v1")
@@ -83,3 +83,28 @@ def test_guideline_diff_dialog_colours_text_and_rules(qtbot: QtBot, window: Main
     assert "#7ee787" in html and "#ff9b95" in html  # added green, removed red
     dialog.set_versions(2, 2)
     assert "The text is the same" in dialog.browser.toPlainText()
+
+
+def test_undo_waits_for_a_newer_version_and_keeps_its_step(
+    qtbot: QtBot, window: MainWindow, project_path: Path
+) -> None:
+    """The core refuses the undo of a label change under an unread version; the step stays."""
+    project, person = window.workspace.project, window.workspace.person
+    project.acknowledge(person.id)
+    window.guideline_ui.require()
+    window.tool_box()
+    Mouse(window).drag((40, 30), (120, 90))
+    image_id = window.current_image_id()
+    assert len(project.annotations(image_id)) == 1
+    with stored(project_path) as other:  # published in a terminal beside the window
+        other.publish_guideline(V2, "Tight scratch boxes")
+    window.undo()  # refused by the core: the box stays, the step stays, the dialog comes
+    assert "acknowledge guideline version 2" in window.status.save_label.toolTip()
+    assert len(project.annotations(image_id)) == 1
+    assert window.undo_stack.canUndo() and window.undo_stack.index() == 1
+    dialog = _open_dialog(qtbot, window)
+    assert dialog.version.number == 2
+    qtbot.mouseClick(dialog.acknowledge_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.guideline_ui.dialog is None)
+    window.undo()
+    assert project.annotations(image_id) == []

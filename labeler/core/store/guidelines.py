@@ -24,7 +24,7 @@ from labeler.core.domain import (
     Review,
     ReviewDecision,
 )
-from labeler.core.errors import LabelerError, UnknownEntityError
+from labeler.core.errors import AcknowledgementRequiredError, LabelerError, UnknownEntityError
 from labeler.core.events import Change, Entity
 from labeler.core.geometry import Geometry, geometry_to_dict, validate_geometry
 from labeler.core.guideline_text import (
@@ -47,10 +47,6 @@ from labeler.core.store.rows import (
 
 class GuidelineError(LabelerError):
     """A guideline operation is not possible (no draft, published version edited, ...)."""
-
-
-class AcknowledgementRequiredError(LabelerError):
-    """A person must acknowledge the guideline version in force before working under it."""
 
 
 def _shape_dicts(shapes: list[ExampleShape] | tuple[ExampleShape, ...]) -> list[dict[str, Any]]:
@@ -575,9 +571,21 @@ class GuidelineStore(StoreBase):
         """Raise :class:`AcknowledgementRequiredError` unless the version in force is read."""
         pending = self.needs_acknowledgement(person_id)
         if pending is not None:
-            raise AcknowledgementRequiredError(
-                f"acknowledge guideline version {pending.number} before working under it"
-            )
+            raise AcknowledgementRequiredError(pending.number, pending.id)
+
+    # Who labels through this connection: every label-changing command applied on it
+    # needs this person's acknowledgement of the version in force (None: no check, as for
+    # the CLI, scripts and background jobs). The app sets it for the signed-in person.
+    labeling_person_id: int | None = None
+
+    def check_labeling(self) -> None:
+        """Refuse a label change (:class:`AcknowledgementRequiredError`) on this connection.
+
+        Called by :meth:`labeler.core.commands.Command.apply` inside the command's
+        transaction; passes when no labeling person is set or they read the version.
+        """
+        if self.labeling_person_id is not None:
+            self.require_acknowledgement(self.labeling_person_id)
 
     def acknowledgements(self, version_id: int | None = None) -> list[Acknowledgement]:
         """Acknowledgements, oldest first, optionally of one version."""
