@@ -182,7 +182,7 @@ class CurationPanel(QWidget):
         path = workspace.project.path
         self.refresher = BackgroundRefresh(
             lambda progress: compute_curation(path, self._checks, progress),
-            self.tr("curation checks"),
+            "Curation",
             800,
             self,
         )

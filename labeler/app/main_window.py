@@ -323,9 +323,7 @@ class MainWindow(FileMenu, QMainWindow):
         project = self.workspace.project
         name = project.meta().get("name") or project.path.stem
         person = self.workspace.person
-        from labeler.app.sign_in import role_label
-
-        self.setWindowTitle(f"{name} — {person.name} ({role_label(person.role)}) — labeler")
+        self.setWindowTitle(f"{name} — {person.name} ({person.role.value}) — labeler")
 
     def _provider_label(self) -> str:
         try:
@@ -521,11 +519,11 @@ class MainWindow(FileMenu, QMainWindow):
     def choose_models(self) -> None:
         """The model picker (detection + class map, segmentation), remembered in the project."""
         from labeler.app.model_choice import found_segmenters
-        from labeler.app.model_picker import ModelPickerDialog, segmenter_label
+        from labeler.app.model_picker import ModelPickerDialog
 
         project = self.workspace.project
         try:
-            found = found_segmenters(project, segmenter_label)
+            found = found_segmenters(project)
         except LabelerError as exc:
             self.status.show_error(exc)
             found = []
