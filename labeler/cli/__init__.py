@@ -16,72 +16,72 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from labeler.cli.about import VersionAction
+from labeler.cli.i18n import N_, _
+from labeler.cli.parsing import LabelerArgumentParser
 
 EXIT_USER_ERROR = 2
 EXIT_INTERRUPTED = 130
 
 # Command name -> (module in labeler.cli that registers it, one-line help). The help is
 # repeated here so that ``labeler --help`` needs no command module; a test checks that
-# this table matches what the modules register, in the same order.
+# this table matches what the modules register, in the same order. The help is marked
+# with N_ and translated when the parser is built (the modules mark theirs with _).
 COMMANDS: dict[str, tuple[str, str]] = {
-    "init": ("project_commands", "create a new project file"),
-    "import": ("project_commands", "add images, and optionally annotations from another tool"),
-    "info": ("project_commands", "summarise a project"),
-    "classes": (
-        "class_commands",
-        "list, add, rename, recolour, reorder and merge classes",
-    ),
-    "prelabel": ("prelabel_command", "pre-label images with a local ONNX model"),
+    "init": ("project_commands", N_("create a new project file")),
+    "import": ("project_commands", N_("add images, and optionally annotations from another tool")),
+    "info": ("project_commands", N_("summarise a project")),
+    "classes": ("class_commands", N_("list, add, rename, recolour, reorder and merge classes")),
+    "prelabel": ("prelabel_command", N_("pre-label images with a local ONNX model")),
     "open": (
         "gui_commands",
-        "open a project or a vendor package (or a start screen) in the app",
+        N_("open a project or a vendor package (or a start screen) in the app"),
     ),
-    "demo": ("gui_commands", "build the demo project and open it"),
-    "guideline": ("guideline_commands", "publish, list, show and compare guideline versions"),
+    "demo": ("gui_commands", N_("build the demo project and open it")),
+    "guideline": ("guideline_commands", N_("publish, list, show and compare guideline versions")),
     "rereview": (
         "guideline_commands",
-        "list annotations waiting for re-review after a guideline change",
+        N_("list annotations waiting for re-review after a guideline change"),
     ),
-    "package": ("package_commands", "vendor work packages: export, import, open, save"),
+    "package": ("package_commands", N_("vendor work packages: export, import, open, save")),
     "questions": (
         "question_commands",
-        "annotators' questions: list, ask, answer, promote to a guideline edge case",
+        N_("annotators' questions: list, ask, answer, promote to a guideline edge case"),
     ),
     "gold": (
         "gold_commands",
-        "gold images: mark, unmark, list, score, assign with gold mixed in",
+        N_("gold images: mark, unmark, list, score, assign with gold mixed in"),
     ),
-    "vendors": ("vendor_commands", "the vendor scorecard per batch, and unit prices"),
-    "disagreements": ("analysis_commands", "list where labels disagree, worst first"),
-    "agreement": ("analysis_commands", "inter-annotator agreement on tags and objects"),
+    "vendors": ("vendor_commands", N_("the vendor scorecard per batch, and unit prices")),
+    "disagreements": ("analysis_commands", N_("list where labels disagree, worst first")),
+    "agreement": ("analysis_commands", N_("inter-annotator agreement on tags and objects")),
     "diagnose": (
         "analysis_commands",
-        "evaluate a model run against reviewed or consensus labels",
+        N_("evaluate a model run against reviewed or consensus labels"),
     ),
     "report": (
         "analysis_commands",
-        "write a self-contained HTML report (agreement, disagreements, diagnosis)",
+        N_("write a self-contained HTML report (agreement, disagreements, diagnosis)"),
     ),
-    "export": ("dataset_commands", "export a cleaned dataset"),
+    "export": ("dataset_commands", N_("export a cleaned dataset")),
     "curate": (
         "dataset_commands",
-        "find duplicates, unsuitable images, label errors and rare classes",
+        N_("find duplicates, unsuitable images, label errors and rare classes"),
     ),
-    "suggest": ("dataset_commands", "rank unlabeled images: what to label next"),
-    "consensus": ("dataset_commands", "list consensus clusters that need adjudication"),
-    "models": ("model_commands", "list, add and check the offline model folders (no downloads)"),
+    "suggest": ("dataset_commands", N_("rank unlabeled images: what to label next")),
+    "consensus": ("dataset_commands", N_("list consensus clusters that need adjudication")),
+    "models": (
+        "model_commands",
+        N_("list, add and check the offline model folders (no downloads)"),
+    ),
     "segment": (
         "segment_commands",
-        "segment an image from points and/or a box with a local SAM-family model",
+        N_("segment an image from points and/or a box with a local SAM-family model"),
     ),
     "embed": (
         "segment_commands",
-        "precompute segmentation embeddings of a project's images (cached beside it)",
+        N_("precompute segmentation embeddings of a project's images (cached beside it)"),
     ),
-    "slice": (
-        "slice_commands",
-        "save, list, show, compare and send named subsets of images",
-    ),
+    "slice": ("slice_commands", N_("save, list, show, compare and send named subsets of images")),
 }
 
 
@@ -95,9 +95,9 @@ def _module(name: str) -> ModuleType:
 
 
 def _top_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
-    parser = argparse.ArgumentParser(
+    parser = LabelerArgumentParser(
         prog="labeler",
-        description="Label and review images with model pre-labels, guidelines and agreement.",
+        description=_("Label and review images with model pre-labels, guidelines and agreement."),
     )
     parser.add_argument("--version", action=VersionAction)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -127,7 +127,7 @@ def parser_for(argv: Sequence[str]) -> argparse.ArgumentParser:
         if module == chosen:
             _module(module).register(commands)
         else:
-            commands.add_parser(name, help=help_text, add_help=False)
+            commands.add_parser(name, help=_(help_text), add_help=False)
     return parser
 
 
@@ -146,7 +146,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         from labeler.cli.output import fail
 
-        return fail("interrupted; finished work was kept", EXIT_INTERRUPTED)
+        return fail(_("interrupted; finished work was kept"), EXIT_INTERRUPTED)
     except Exception as exc:  # a full disk, an unreadable folder: one line, not a traceback
         from labeler.cli.output import describe_failure, fail
 

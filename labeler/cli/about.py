@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from labeler import __version__
+from labeler.cli.i18n import _
 
 
 def version_text() -> str:
@@ -31,13 +32,18 @@ def version_text() -> str:
     try:
         import onnxruntime as ort
     except ImportError:
-        lines.append("ONNX Runtime: not installed (pip install onnxruntime-gpu)")
+        lines.append(_("ONNX Runtime: not installed (pip install onnxruntime-gpu)"))
         return "\n".join(lines)
     package = next(
         (name for name in ("onnxruntime-gpu", "onnxruntime") if _installed(name)), "onnxruntime"
     )
-    lines.append(f"ONNX Runtime {ort.__version__} ({package}, {ort.get_device()} build)")
-    lines.append("providers available: " + ", ".join(ort.get_available_providers()))
+    lines.append(
+        _("ONNX Runtime {version} ({package}, {device} build)").format(
+            version=ort.__version__, package=package, device=ort.get_device()
+        )
+    )
+    providers = ", ".join(ort.get_available_providers())
+    lines.append(_("providers available: {providers}").format(providers=providers))
     return "\n".join(lines)
 
 
@@ -53,8 +59,8 @@ class VersionAction(argparse.Action):
     """``--version``: print :func:`version_text` and exit (imports ONNX Runtime only then)."""
 
     def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
-        super().__init__(option_strings, dest, nargs=0, help="show the version, the ONNX "
-                         "Runtime build and its providers, and exit", **kwargs)
+        super().__init__(option_strings, dest, nargs=0, help=_("show the version, the ONNX "
+                         "Runtime build and its providers, and exit"), **kwargs)
 
     def __call__(self, parser: argparse.ArgumentParser, *_args: object, **_kwargs: Any) -> None:
         """Print and exit."""

@@ -9,6 +9,7 @@ from typing import Any
 
 from rich.table import Table
 
+from labeler.cli.i18n import _
 from labeler.cli.output import print_json, stdout, styled
 from labeler.cli.slice_commands import add_slice_option, slice_ids
 from labeler.core.agreement import agreement_report
@@ -44,59 +45,59 @@ def register(commands: argparse._SubParsersAction) -> None:
     """Add the analysis commands to the CLI."""
     dis = commands.add_parser(
         "disagreements",
-        help="list where labels disagree, worst first",
-        description="List disagreements (missing, extra, class_mismatch, low_overlap, "
+        help=_("list where labels disagree, worst first"),
+        description=_("List disagreements (missing, extra, class_mismatch, low_overlap, "
         "tag_mismatch) between two annotators (--between A B), between one annotator and the "
         "consensus of the others (--consensus NAME), between a model run and the "
         "annotators' consensus or one --annotator (--model RUN), or, with none of these, "
-        "between every pair of annotators who share images.",
+        "between every pair of annotators who share images."),
     )
-    dis.add_argument("project", type=Path, help="the project file")
+    dis.add_argument("project", type=Path, help=_("the project file"))
     side = dis.add_mutually_exclusive_group()
     side.add_argument(
         "--between",
         nargs=2,
         metavar=("A", "B"),
-        help="two annotators by name; A is the reference ('missing' = B lacks it)",
+        help=_("two annotators by name; A is the reference ('missing' = B lacks it)"),
     )
     side.add_argument("--model", metavar="RUN", help=MODEL_HELP)
     side.add_argument(
         "--consensus",
         metavar="NAME",
-        help="one annotator against the consensus of the others on the images they share",
+        help=_("one annotator against the consensus of the others on the images they share"),
     )
-    dis.add_argument("--annotator", help="with --model: compare to this person, not consensus")
+    dis.add_argument("--annotator", help=_("with --model: compare to this person, not consensus"))
     dis.add_argument(
         "--iou",
         type=_fraction,
         default=DEFAULT_IOU_THRESHOLD,
-        help="IoU needed to match two objects (default: %(default)s)",
+        help=_("IoU needed to match two objects (default: %(default)s)"),
     )
     dis.add_argument(
         "--low-overlap",
         type=_fraction,
         default=DEFAULT_LOW_OVERLAP,
-        help="matches below this IoU are reported (default: %(default)s)",
+        help=_("matches below this IoU are reported (default: %(default)s)"),
     )
-    dis.add_argument("--limit", type=int, help="show at most this many (table default: 50)")
-    dis.add_argument("--json", action="store_true", help="print the list as JSON")
+    dis.add_argument("--limit", type=int, help=_("show at most this many (table default: 50)"))
+    dis.add_argument("--json", action="store_true", help=_("print the list as JSON"))
     dis.set_defaults(handler=run_disagreements)
 
     agr = commands.add_parser(
         "agreement",
-        help="inter-annotator agreement on tags and objects",
-        description="Cohen's kappa per pair, Fleiss' kappa and Krippendorff's alpha on image "
+        help=_("inter-annotator agreement on tags and objects"),
+        description=_("Cohen's kappa per pair, Fleiss' kappa and Krippendorff's alpha on image "
         "tags; detection F1, mean IoU and Krippendorff's alpha on objects; breakdowns per "
-        "class, person, vendor, guideline version and week; median seconds per image/object.",
+        "class, person, vendor, guideline version and week; median seconds per image/object."),
     )
-    agr.add_argument("project", type=Path, help="the project file")
+    agr.add_argument("project", type=Path, help=_("the project file"))
     agr.add_argument(
         "--iou",
         type=_fraction,
         default=DEFAULT_IOU_THRESHOLD,
-        help="IoU needed to match two objects (default: %(default)s)",
+        help=_("IoU needed to match two objects (default: %(default)s)"),
     )
-    agr.add_argument("--json", action="store_true", help="print the report as JSON")
+    agr.add_argument("--json", action="store_true", help=_("print the report as JSON"))
     add_slice_option(agr, "compare")
     agr.set_defaults(handler=run_agreement)
     _register_diagnose(commands)
@@ -106,41 +107,41 @@ def register(commands: argparse._SubParsersAction) -> None:
 def _register_diagnose(commands: argparse._SubParsersAction) -> None:
     diag = commands.add_parser(
         "diagnose",
-        help="evaluate a model run against reviewed or consensus labels",
+        help=_("evaluate a model run against reviewed or consensus labels"),
         description="COCO-style mAP@[.5:.95], AP50, AP75 (equal to pycocotools COCOeval: "
         "101-point interpolation, area ranges, 100 detections per image), per-class AP, "
         "precision-recall curves, a confusion matrix with a background row and column, and "
         "false-positive / false-negative slices (image and prediction or annotation ids). "
         + TRUTH_RULE,
     )
-    diag.add_argument("project", type=Path, help="the project file")
+    diag.add_argument("project", type=Path, help=_("the project file"))
     diag.add_argument(
         "--model", metavar="RUN", help=MODEL_HELP + " (default: the latest complete run)"
     )
     diag.add_argument(
-        "--truth", metavar="NAME", help="use this annotator's labels as the truth instead"
+        "--truth", metavar="NAME", help=_("use this annotator's labels as the truth instead")
     )
     diag.add_argument(
         "--iou",
         type=_fraction,
         default=DEFAULT_IOU_THRESHOLD,
-        help="IoU for the confusion matrix and slices (default: %(default)s; AP uses .50:.95)",
+        help=_("IoU for the confusion matrix and slices (default: %(default)s; AP uses .50:.95)"),
     )
     diag.add_argument(
         "--min-score",
         type=_score,
         default=DEFAULT_MIN_SCORE,
-        help="predictions below this score stay out of the confusion matrix and slices "
-        "(default: %(default)s; AP uses every prediction)",
+        help=_("predictions below this score stay out of the confusion matrix and slices "
+        "(default: %(default)s; AP uses every prediction)"),
     )
     diag.add_argument(
         "--against",
         metavar="RUN",
-        help="compare --model with this run on the images both covered: deltas per metric "
-        "and class, both confusion matrices, images that improved, regressed, stayed wrong",
+        help=_("compare --model with this run on the images both covered: deltas per metric "
+        "and class, both confusion matrices, images that improved, regressed, stayed wrong"),
     )
-    diag.add_argument("--limit", type=int, help="list at most this many FP and FN (table: 20)")
-    diag.add_argument("--json", action="store_true", help="print the diagnosis as JSON")
+    diag.add_argument("--limit", type=int, help=_("list at most this many FP and FN (table: 20)"))
+    diag.add_argument("--json", action="store_true", help=_("print the diagnosis as JSON"))
     add_slice_option(diag, "evaluate on")
     diag.set_defaults(handler=run_diagnose)
 
@@ -148,30 +149,30 @@ def _register_diagnose(commands: argparse._SubParsersAction) -> None:
 def _register_report(commands: argparse._SubParsersAction) -> None:
     rep = commands.add_parser(
         "report",
-        help="write a self-contained HTML report (agreement, disagreements, diagnosis)",
-        description="Write one HTML file with inline CSS and SVG charts (no scripts, no network) "
+        help=_("write a self-contained HTML report (agreement, disagreements, diagnosis)"),
+        description=_("Write one HTML file with inline CSS and SVG charts (no scripts, no network) "
         "for people without the app: project summary, agreement tables and charts, "
-        "disagreements by type and, for a model run (the newest unless --model), its diagnosis.",
+        "disagreements by type and, for a model run (the newest unless --model), its diagnosis."),
     )
-    rep.add_argument("project", type=Path, help="the project file")
-    rep.add_argument("output", type=Path, help="the HTML file to write")
+    rep.add_argument("project", type=Path, help=_("the project file"))
+    rep.add_argument("output", type=Path, help=_("the HTML file to write"))
     rep.add_argument("--model", metavar="RUN", help="model run to diagnose: " + MODEL_HELP)
     rep.add_argument(
         "--against",
         metavar="RUN",
-        help="add a compare-runs section: --model (A) against this run (B)",
+        help=_("add a compare-runs section: --model (A) against this run (B)"),
     )
-    rep.add_argument("--truth", metavar="NAME", help="annotator whose labels are the truth")
+    rep.add_argument("--truth", metavar="NAME", help=_("annotator whose labels are the truth"))
     rep.add_argument(
         "--iou",
         type=_fraction,
         default=DEFAULT_IOU_THRESHOLD,
-        help="IoU needed to match two objects (default: %(default)s)",
+        help=_("IoU needed to match two objects (default: %(default)s)"),
     )
-    rep.add_argument("--force", action="store_true", help="overwrite OUTPUT if it exists")
+    rep.add_argument("--force", action="store_true", help=_("overwrite OUTPUT if it exists"))
     rep.add_argument("--curation", action="store_true",
-                     help="add the curation section (duplicates, unsuitable images, likely "
-                     "label errors, class balance); reads every image's pixels once")
+                     help=_("add the curation section (duplicates, unsuitable images, likely "
+                     "label errors, class balance); reads every image's pixels once"))
     add_slice_option(rep, "diagnose, compare and measure agreement on")
     rep.set_defaults(handler=run_report)
 

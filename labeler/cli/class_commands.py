@@ -13,7 +13,9 @@ from typing import Any
 
 from rich.table import Table
 
-from labeler.cli.output import print_json, stdout, styled
+from labeler.cli.i18n import _
+from labeler.cli.output import print_json, stdout
+from labeler.cli.words import word
 from labeler.core.class_commands import (
     AddClass,
     MergeClasses,
@@ -31,52 +33,52 @@ def register(commands: argparse._SubParsersAction) -> None:
     """Add ``labeler classes`` to the CLI."""
     classes = commands.add_parser(
         "classes",
-        help="list, add, rename, recolour, reorder and merge classes",
-        description="The project's label classes. Renames and merges keep the old name as an "
+        help=_("list, add, rename, recolour, reorder and merge classes"),
+        description=_("The project's label classes. Renames and merges keep the old name as an "
         "alias, so work packages exported before come back onto the right class; every edit "
-        "is recorded in the project's event log.",
+        "is recorded in the project's event log."),
     )
-    classes.add_argument("project", type=Path, help="the project file")
+    classes.add_argument("project", type=Path, help=_("the project file"))
     sub = classes.add_subparsers(dest="classes_action", metavar="ACTION", required=True)
-    list_ = sub.add_parser("list", help="every class with its kind, colour, key and use")
+    list_ = sub.add_parser("list", help=_("every class with its kind, colour, key and use"))
     _common(list_, run_list, who=False)
-    add = sub.add_parser("add", help="add a class at the end of the list")
-    add.add_argument("name", help="the new class's name")
+    add = sub.add_parser("add", help=_("add a class at the end of the list"))
+    add.add_argument("name", help=_("the new class's name"))
     add.add_argument(
         "--kind",
         choices=[k.value for k in GeometryKind],
         default=GeometryKind.BOX.value,
-        help="how it is drawn (default: box)",
+        help=_("how it is drawn (default: box)"),
     )
-    add.add_argument("--color", help="#RRGGBB (default: the next colour of the palette)")
+    add.add_argument("--color", help=_("#RRGGBB (default: the next colour of the palette)"))
     _common(add, run_add)
-    rename = sub.add_parser("rename", help="rename a class (its old name stays an alias)")
-    rename.add_argument("name", help="the class's current name")
-    rename.add_argument("new_name", help="its new name")
+    rename = sub.add_parser("rename", help=_("rename a class (its old name stays an alias)"))
+    rename.add_argument("name", help=_("the class's current name"))
+    rename.add_argument("new_name", help=_("its new name"))
     _common(rename, run_rename)
-    recolour = sub.add_parser("recolour", help="give a class another colour")
-    recolour.add_argument("name", help="the class")
-    recolour.add_argument("color", help="#RRGGBB")
+    recolour = sub.add_parser("recolour", help=_("give a class another colour"))
+    recolour.add_argument("name", help=_("the class"))
+    recolour.add_argument("color", help=_("#RRGGBB"))
     _common(recolour, run_recolour)
     reorder = sub.add_parser(
-        "reorder", help="put the classes in a new order (keys 1-9 follow the drawn classes)"
+        "reorder", help=_("put the classes in a new order (keys 1-9 follow the drawn classes)")
     )
-    reorder.add_argument("names", nargs="+", help="every class, in the new order")
+    reorder.add_argument("names", nargs="+", help=_("every class, in the new order"))
     _common(reorder, run_reorder)
     merge = sub.add_parser(
-        "merge", help="move all work of one class to another of the same kind and retire it"
+        "merge", help=_("move all work of one class to another of the same kind and retire it")
     )
-    merge.add_argument("source", help="the class that goes away")
-    merge.add_argument("target", help="the class that takes its annotations and pre-labels")
+    merge.add_argument("source", help=_("the class that goes away"))
+    merge.add_argument("target", help=_("the class that takes its annotations and pre-labels"))
     _common(merge, run_merge)
 
 
 def _common(parser: argparse.ArgumentParser, handler: Any, who: bool = True) -> None:
     if who:
         parser.add_argument(
-            "--by", metavar="PERSON", help="who makes the change (a QA lead of the project)"
+            "--by", metavar="PERSON", help=_("who makes the change (a QA lead of the project)")
         )
-    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+    parser.add_argument("--json", action="store_true", help=_("print the result as JSON"))
     parser.set_defaults(handler=handler)
 
 
@@ -87,9 +89,11 @@ def find_class(project: Project, name: str) -> LabelClass:
         return found
     later = project.resolve_class(name)
     if later is not None:
-        raise UnknownEntityError(f"no class is named {name!r} now; it became {later.name!r}")
-    known = ", ".join(repr(c.name) for c in project.classes()) or "none"
-    raise UnknownEntityError(f"no class named {name!r} (classes: {known})")
+        message = _("no class is named {name} now; it became {new_name}")
+        raise UnknownEntityError(message.format(name=repr(name), new_name=repr(later.name)))
+    known = ", ".join(repr(c.name) for c in project.classes()) or _("none")
+    message = _("no class named {name} (classes: {classes})")
+    raise UnknownEntityError(message.format(name=repr(name), classes=known))
 
 
 def _person_id(project: Project, name: str | None) -> int | None:
@@ -97,7 +101,7 @@ def _person_id(project: Project, name: str | None) -> int | None:
         return None
     person = project.person_by_name(name)
     if person is None:
-        raise UnknownEntityError(f"no person named {name!r}")
+        raise UnknownEntityError(_("no person named {name}").format(name=repr(name)))
     return person.id
 
 
@@ -137,18 +141,18 @@ def run_list(args: argparse.Namespace) -> int:
         print_json({"classes": rows})
         return 0
     if not rows:
-        stdout.print("No classes yet; add one with: labeler classes PROJECT add NAME")
+        stdout.print(_("No classes yet; add one with: labeler classes PROJECT add NAME"))
         return 0
-    table = Table("key")
-    table.add_column("name", overflow="fold")  # a name is shown whole, never cut
-    for column in ("kind", "colour", "annotations", "pre-labels"):
+    table = Table(_("key"))
+    table.add_column(_("name"), overflow="fold")  # a name is shown whole, never cut
+    for column in (_("kind"), _("colour"), _("annotations"), _("pre-labels")):
         table.add_column(column)
-    table.add_column("earlier names", overflow="fold")
+    table.add_column(_("earlier names"), overflow="fold")
     for row in rows:
         table.add_row(
             str(row["key"] or ""),
             row["name"],
-            row["kind"],
+            word(row["kind"]),
             row["color"],
             str(row["annotations"]),
             str(row["predictions"]),
@@ -174,7 +178,9 @@ def run_add(args: argparse.Namespace) -> int:
         who = _person_id(project, args.by)
         AddClass(args.name, GeometryKind(args.kind), args.color, who).apply(project)
         added = project.classes()[-1]
-        return _report(args, project, styled("Added {} class {}", added.kind.value, added.name))
+        return _report(args, project, _("Added {kind} class {name}").format(
+            kind=word(added.kind.value), name=added.name
+        ))
 
 
 def run_rename(args: argparse.Namespace) -> int:
@@ -184,7 +190,9 @@ def run_rename(args: argparse.Namespace) -> int:
         label_class = find_class(project, args.name)
         RenameClass(label_class.id, args.new_name, who).apply(project)
         new = project.label_class(label_class.id).name
-        message = styled("Renamed class {} to {}", label_class.name, new)
+        message = _("Renamed class {name} to {new_name}").format(
+            name=label_class.name, new_name=new
+        )
         return _report(args, project, message)
 
 
@@ -195,7 +203,9 @@ def run_recolour(args: argparse.Namespace) -> int:
         label_class = find_class(project, args.name)
         RecolourClass(label_class.id, args.color, who).apply(project)
         color = project.label_class(label_class.id).color
-        return _report(args, project, styled("Class {} is now {}", label_class.name, color))
+        return _report(args, project, _("Class {name} is now {color}").format(
+            name=label_class.name, color=color
+        ))
 
 
 def run_reorder(args: argparse.Namespace) -> int:
@@ -205,13 +215,13 @@ def run_reorder(args: argparse.Namespace) -> int:
         order = tuple(find_class(project, name).id for name in args.names)
         missing = [c.name for c in project.classes() if c.id not in order]
         if missing or len(set(order)) != len(order):
-            raise LabelerError(
-                "name every class exactly once, in the new order"
-                + (f"; missing: {', '.join(map(repr, missing))}" if missing else "")
-            )
+            message = _("name every class exactly once, in the new order")
+            if missing:
+                message += _("; missing: {names}").format(names=", ".join(map(repr, missing)))
+            raise LabelerError(message)
         ReorderClasses(order, who).apply(project)
         names = ", ".join(c.name for c in project.classes())
-        return _report(args, project, styled("Classes in order: {}", names))
+        return _report(args, project, _("Classes in order: {names}").format(names=names))
 
 
 def run_merge(args: argparse.Namespace) -> int:
@@ -222,16 +232,11 @@ def run_merge(args: argparse.Namespace) -> int:
         undo = MergeClasses(source.id, target.id, who).apply(project)
         assert isinstance(undo, SplitClass)
         moved, predictions = len(undo.record.annotation_ids), len(undo.record.prediction_ids)
-        message = styled(
-            "Merged class {} into {}: {} annotations and {} pre-labels moved; "
-            "packages that name {} now land on {}",
-            source.name,
-            target.name,
-            moved,
-            predictions,
-            source.name,
-            target.name,
-        )
+        message = _(
+            "Merged class {source} into {target}: {annotations} annotations and "
+            "{predictions} pre-labels moved; packages that name {source} now land on {target}"
+        ).format(source=source.name, target=target.name, annotations=moved,
+                 predictions=predictions)
         merged = {
             "source": source.name,
             "target": target.name,

@@ -9,6 +9,7 @@ from typing import Any
 
 from rich.table import Table
 
+from labeler.cli.i18n import _
 from labeler.cli.output import print_json, progress_bar, stderr, stdout
 from labeler.cli.slice_commands import add_slice_option, slice_ids
 from labeler.core.consensus import ConsensusConfig
@@ -33,13 +34,13 @@ def _add_consensus_options(cmd: argparse.ArgumentParser) -> None:
         "--quorum",
         type=float,
         default=ConsensusConfig().quorum,
-        help="share of an image's annotators a class needs (default: %(default)s)",
+        help=_("share of an image's annotators a class needs (default: %(default)s)"),
     )
     cmd.add_argument(
         "--iou",
         type=float,
         default=ConsensusConfig().iou_threshold,
-        help="IoU that puts two people's shapes in one cluster (default: %(default)s)",
+        help=_("IoU that puts two people's shapes in one cluster (default: %(default)s)"),
     )
 
 
@@ -49,38 +50,38 @@ def _add_curation_options(cmd: argparse.ArgumentParser) -> None:
         "--hamming",
         type=int,
         default=DuplicateConfig().hamming_threshold,
-        help="near duplicates: pHash Hamming distance (default: %(default)s)",
+        help=_("near duplicates: pHash Hamming distance (default: %(default)s)"),
     )
     cmd.add_argument(
         "--blur",
         type=float,
         default=q.blur_threshold,
-        help="blurry below this variance of Laplacian at 256 px "
-        "(default: %(default)s, for the demo; real photos: 20-100)",
+        help=_("blurry below this variance of Laplacian at 256 px "
+        "(default: %(default)s, for the demo; real photos: 20-100)"),
     )
     cmd.add_argument(
         "--dark",
         type=float,
         default=q.dark_p95,
-        help="too dark when 95%% of pixels are below this brightness (default: %(default)s)",
+        help=_("too dark when 95%% of pixels are below this brightness (default: %(default)s)"),
     )
     cmd.add_argument(
         "--bright",
         type=float,
         default=q.bright_p05,
-        help="overexposed when 95%% of pixels are above this brightness (default: %(default)s)",
+        help=_("overexposed when 95%% of pixels are above this brightness (default: %(default)s)"),
     )
     cmd.add_argument(
         "--min-side",
         type=int,
         default=q.min_side,
-        help="too small below this many pixels (default: %(default)s)",
+        help=_("too small below this many pixels (default: %(default)s)"),
     )
     cmd.add_argument(
         "--max-aspect",
         type=float,
         default=q.max_aspect,
-        help="odd aspect ratio above this long/short ratio (default: %(default)s)",
+        help=_("odd aspect ratio above this long/short ratio (default: %(default)s)"),
     )
 
 
@@ -97,55 +98,57 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def _register_export(commands: argparse._SubParsersAction) -> None:
-    exp = commands.add_parser("export", help="export a cleaned dataset", description=EXPORT_HELP)
-    exp.add_argument("project", type=Path, help="the project file")
-    exp.add_argument("out", type=Path, help="the folder to create (must not exist or be empty)")
+    exp = commands.add_parser("export", help=_("export a cleaned dataset"), description=EXPORT_HELP)
+    exp.add_argument("project", type=Path, help=_("the project file"))
+    exp.add_argument("out", type=Path, help=_("the folder to create (must not exist or be empty)"))
     exp.add_argument(
-        "--format", choices=["coco", "yolo", "voc", "csv"], required=True, help="dataset format"
+        "--format", choices=["coco", "yolo", "voc", "csv"], required=True, help=_("dataset format")
     )
     exp.add_argument(
         "--split",
-        help="ratios, e.g. train=0.8,val=0.2 or train=0.7,val=0.2,"
+        help=_("ratios, e.g. train=0.8,val=0.2 or train=0.7,val=0.2,"
         "test=0.1 (stratified by class; near duplicates kept together, so images are "
-        "decoded once to find them; results are cached beside the project)",
+        "decoded once to find them; results are cached beside the project)"),
     )
-    exp.add_argument("--seed", type=int, default=0, help="split seed (default: 0)")
+    exp.add_argument("--seed", type=int, default=0, help=_("split seed (default: 0)"))
     exp.add_argument(
         "--dedupe",
         action="store_true",
-        help="keep one image of each exact or near-duplicate cluster",
+        help=_("keep one image of each exact or near-duplicate cluster"),
     )
     exp.add_argument(
         "--drop-unsuitable",
         action="store_true",
-        help="leave out blurry, too dark, overexposed, too small, odd-aspect and unreadable images",
+        help=_(
+            "leave out blurry, too dark, overexposed, too small, odd-aspect and unreadable images"
+        ),
     )
     exp.add_argument(
         "--only",
         choices=["all", "reviewed", "consensus"],
         default="all",
-        help="which labels (default: all, with consensus where several people labeled an image)",
+        help=_("which labels (default: all, with consensus where several people labeled an image)"),
     )
     exp.add_argument(
         "--unresolved",
         choices=["exclude-image", "drop", "keep"],
         default="exclude-image",
-        help="images with consensus clusters without quorum: leave the image out "
-        "(default), drop those objects, or keep the plurality class",
+        help=_("images with consensus clusters without quorum: leave the image out "
+        "(default), drop those objects, or keep the plurality class"),
     )
     images = exp.add_mutually_exclusive_group()
-    images.add_argument("--copy-images", action="store_true", help="copy the image files")
+    images.add_argument("--copy-images", action="store_true", help=_("copy the image files"))
     images.add_argument(
-        "--link-images", action="store_true", help="symlink the image files (same machine only)"
+        "--link-images", action="store_true", help=_("symlink the image files (same machine only)")
     )
     exp.add_argument(
         "--overwrite",
         action="store_true",
-        help="replace an existing export in OUT (only once the new one is complete)",
+        help=_("replace an existing export in OUT (only once the new one is complete)"),
     )
     _add_consensus_options(exp)
     _add_curation_options(exp)
-    exp.add_argument("--json", action="store_true", help="print the summary as JSON")
+    exp.add_argument("--json", action="store_true", help=_("print the summary as JSON"))
     add_slice_option(exp, "export")
     exp.set_defaults(handler=run_export)
 
@@ -153,46 +156,46 @@ def _register_export(commands: argparse._SubParsersAction) -> None:
 def _register_curate(commands: argparse._SubParsersAction) -> None:
     cur = commands.add_parser(
         "curate",
-        help="find duplicates, unsuitable images, label errors and rare classes",
-        description="Check every image: exact and near duplicates (pHash), blurry, dark, "
+        help=_("find duplicates, unsuitable images, label errors and rare classes"),
+        description=_("Check every image: exact and near duplicates (pHash), blurry, dark, "
         "overexposed, small and odd-aspect images; likely label errors against the newest "
         "model run (overlooked, swapped, badly placed objects); class balance. Nothing is "
-        "changed; image statistics are cached beside the project (P.labeler.imagestats.json).",
+        "changed; image statistics are cached beside the project (P.labeler.imagestats.json)."),
     )
-    cur.add_argument("project", type=Path, help="the project file")
+    cur.add_argument("project", type=Path, help=_("the project file"))
     _add_curation_options(cur)
-    cur.add_argument("--json", action="store_true", help="print the full report as JSON")
+    cur.add_argument("--json", action="store_true", help=_("print the full report as JSON"))
     cur.set_defaults(handler=run_curate)
 
 
 def _register_suggest(commands: argparse._SubParsersAction) -> None:
     sug = commands.add_parser(
         "suggest",
-        help="rank unlabeled images: what to label next",
-        description="Rank unlabeled images by model uncertainty and rarity of the predicted "
-        "classes, one image per near-duplicate cluster (none from clusters already labeled).",
+        help=_("rank unlabeled images: what to label next"),
+        description=_("Rank unlabeled images by model uncertainty and rarity of the predicted "
+        "classes, one image per near-duplicate cluster (none from clusters already labeled)."),
     )
-    sug.add_argument("project", type=Path, help="the project file")
-    sug.add_argument("--n", type=int, default=100, help="how many images (default: 100)")
+    sug.add_argument("project", type=Path, help=_("the project file"))
+    sug.add_argument("--n", type=int, default=100, help=_("how many images (default: 100)"))
     sug.add_argument(
         "--no-diversity",
         action="store_true",
-        help="skip the near-duplicate check (decodes no images)",
+        help=_("skip the near-duplicate check (decodes no images)"),
     )
-    sug.add_argument("--json", action="store_true", help="print the ranking as JSON")
+    sug.add_argument("--json", action="store_true", help=_("print the ranking as JSON"))
     sug.set_defaults(handler=run_suggest)
 
 
 def _register_consensus(commands: argparse._SubParsersAction) -> None:
     con = commands.add_parser(
         "consensus",
-        help="list consensus clusters that need adjudication",
-        description="Cluster the annotations of images labeled by several people with the "
-        "matching engine, vote the class, and list the clusters without quorum.",
+        help=_("list consensus clusters that need adjudication"),
+        description=_("Cluster the annotations of images labeled by several people with the "
+        "matching engine, vote the class, and list the clusters without quorum."),
     )
-    con.add_argument("project", type=Path, help="the project file")
+    con.add_argument("project", type=Path, help=_("the project file"))
     _add_consensus_options(con)
-    con.add_argument("--json", action="store_true", help="print the result as JSON")
+    con.add_argument("--json", action="store_true", help=_("print the result as JSON"))
     con.set_defaults(handler=run_consensus)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from rich.table import Table
 
+from labeler.cli.i18n import _
 from labeler.cli.output import print_json, stdout
 from labeler.core.domain import Person
 from labeler.core.errors import LabelerError, UnknownEntityError
@@ -24,13 +25,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     """Add the gold command to the CLI."""
     gold = commands.add_parser(
         "gold",
-        help="gold images: mark, unmark, list, score, assign with gold mixed in",
-        description="A QA lead marks reviewed images as gold: their reviewed labels are the "
+        help=_("gold images: mark, unmark, list, score, assign with gold mixed in"),
+        description=_("A QA lead marks reviewed images as gold: their reviewed labels are the "
         "reference (an image accepted empty means 'nothing here'). Packages and assignment "
         "batches can carry gold images unseen; everyone's answers on them are scored against "
-        "the reference and never become labels.",
+        "the reference and never become labels."),
     )
-    gold.add_argument("project", type=Path, help="the project file")
+    gold.add_argument("project", type=Path, help=_("the project file"))
     sub = gold.add_subparsers(dest="gold_command", metavar="ACTION", required=True)
     for name, help_text in (
         ("mark", "mark images as gold (their reviewed labels become the reference)"),
@@ -38,11 +39,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     ):
         action = sub.add_parser(name, help=help_text, description=help_text)
         action.add_argument("--images", required=True, metavar="QUERY", help=QUERY_HELP)
-        action.add_argument("--by", required=True, metavar="NAME", help="the QA lead")
-        action.add_argument("--json", action="store_true", help="print the result as JSON")
+        action.add_argument("--by", required=True, metavar="NAME", help=_("the QA lead"))
+        action.add_argument("--json", action="store_true", help=_("print the result as JSON"))
         action.set_defaults(handler=run_mark if name == "mark" else run_unmark)
-    listing = sub.add_parser("list", help="list the gold images", description="List gold images.")
-    listing.add_argument("--json", action="store_true", help="print the list as JSON")
+    listing = sub.add_parser(
+        "list", help=_("list the gold images"), description=_("List gold images.")
+    )
+    listing.add_argument("--json", action="store_true", help=_("print the list as JSON"))
     listing.set_defaults(handler=run_list)
     _register_score(sub)
     _register_assign(sub)
@@ -51,38 +54,38 @@ def register(commands: argparse._SubParsersAction) -> None:
 def _register_score(sub: argparse._SubParsersAction) -> None:
     score = sub.add_parser(
         "score",
-        help="score everyone's answers on gold images",
-        description="Score each person's answers on gold images against the reference with "
+        help=_("score everyone's answers on gold images"),
+        description=_("Score each person's answers on gold images against the reference with "
         "the matching engine of agreement: F1, mean IoU, class accuracy, empty answers; per "
-        "person, per class and per guideline version, and the worst items.",
+        "person, per class and per guideline version, and the worst items."),
     )
     score.add_argument(
         "--iou",
         type=float,
         default=DEFAULT_IOU_THRESHOLD,
-        help="IoU needed to match (default: %(default)s)",
+        help=_("IoU needed to match (default: %(default)s)"),
     )
-    score.add_argument("--person", metavar="NAME", help="only this person's answers")
-    score.add_argument("--worst", type=int, default=10, help="worst items shown (default: 10)")
-    score.add_argument("--json", action="store_true", help="print the full report as JSON")
+    score.add_argument("--person", metavar="NAME", help=_("only this person's answers"))
+    score.add_argument("--worst", type=int, default=10, help=_("worst items shown (default: 10)"))
+    score.add_argument("--json", action="store_true", help=_("print the full report as JSON"))
     score.set_defaults(handler=run_score)
 
 
 def _register_assign(sub: argparse._SubParsersAction) -> None:
     assign = sub.add_parser(
         "assign",
-        help="assign images in-house with gold images mixed in",
-        description="Assign images to annotate, spread as usual, with gold images the person "
-        "never had mixed in at RATE after their first N images, unmarked.",
+        help=_("assign images in-house with gold images mixed in"),
+        description=_("Assign images to annotate, spread as usual, with gold images the person "
+        "never had mixed in at RATE after their first N images, unmarked."),
     )
     assign.add_argument("--images", required=True, metavar="QUERY", help=QUERY_HELP)
-    assign.add_argument("--to", required=True, metavar="NAMES", help="people, comma-separated")
-    assign.add_argument("--rate", type=float, required=True, help="share of gold, e.g. 0.1")
-    assign.add_argument("--after", type=int, default=5, help="first images without gold (5)")
-    assign.add_argument("--overlap", type=int, default=1, help="annotators per image (1)")
-    assign.add_argument("--batch", default="", help="the batch name")
-    assign.add_argument("--blind", action="store_true", help="blind assignments")
-    assign.add_argument("--json", action="store_true", help="print the result as JSON")
+    assign.add_argument("--to", required=True, metavar="NAMES", help=_("people, comma-separated"))
+    assign.add_argument("--rate", type=float, required=True, help=_("share of gold, e.g. 0.1"))
+    assign.add_argument("--after", type=int, default=5, help=_("first images without gold (5)"))
+    assign.add_argument("--overlap", type=int, default=1, help=_("annotators per image (1)"))
+    assign.add_argument("--batch", default="", help=_("the batch name"))
+    assign.add_argument("--blind", action="store_true", help=_("blind assignments"))
+    assign.add_argument("--json", action="store_true", help=_("print the result as JSON"))
     assign.set_defaults(handler=run_assign)
 
 
@@ -200,7 +203,7 @@ def run_score(args: argparse.Namespace) -> int:
             str(counts.false_empty),
         )
     stdout.print(table)
-    classes = Table(title="Per class")
+    classes = Table(title=_("Per class"))
     for column in ("class", "F1", "mean IoU", "class acc."):
         classes.add_column(column)
     for name, counts in report.classes:
@@ -208,13 +211,13 @@ def run_score(args: argparse.Namespace) -> int:
             name, _value(counts.f1), _value(counts.mean_iou), _value(counts.class_accuracy)
         )
     stdout.print(classes)
-    versions = Table(title="Per guideline version")
+    versions = Table(title=_("Per guideline version"))
     for column in ("version", "items", "F1"):
         versions.add_column(column)
     for name, counts in report.guideline_versions:
         versions.add_row(name, str(counts.items), _value(counts.f1))
     stdout.print(versions)
-    worst = Table(title="Worst items")
+    worst = Table(title=_("Worst items"))
     for column in ("score", "person", "image", "reference", "answered", "matched"):
         worst.add_column(column)
     for item in report.items[: max(0, args.worst)]:

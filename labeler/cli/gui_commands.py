@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 
+from labeler.cli.i18n import _
 from labeler.cli.output import stderr
 from labeler.core.errors import LabelerError
 
@@ -14,37 +15,37 @@ from labeler.core.errors import LabelerError
 def register(commands: argparse._SubParsersAction) -> None:
     """Add the GUI commands to the CLI."""
     open_ = commands.add_parser(
-        "open", help="open a project or a vendor package (or a start screen) in the app",
-        description="Open the labeling workspace on a project. A vendor work package "
+        "open", help=_("open a project or a vendor package (or a start screen) in the app"),
+        description=_("Open the labeling workspace on a project. A vendor work package "
         "(.lbpkg) is extracted safely to a working folder beside it (X.lbpkg-work, reused "
         "next time); every edit is saved there at once, and closing the app writes the work "
-        "back into the package, ready to send.")
+        "back into the package, ready to send."))
     open_.add_argument("project", type=Path, nargs="?",
-                       help="the project file (.labeler) or work package (.lbpkg)")
+                       help=_("the project file (.labeler) or work package (.lbpkg)"))
     _add_window_options(open_)
     open_.set_defaults(handler=run_open)
 
     demo = commands.add_parser(
-        "demo", help="build the demo project and open it",
-        description="Build a small demo project (generated phone-damage images, a guideline, "
+        "demo", help=_("build the demo project and open it"),
+        description=_("Build a small demo project (generated phone-damage images, a guideline, "
         "two annotators, pre-labels from the shipped ONNX model) and open it. An existing "
-        "demo in DIR is reused.")
+        "demo in DIR is reused."))
     demo.add_argument("dir", type=Path, nargs="?", default=Path("labeler-demo"),
-                      help="where to build it (default: ./labeler-demo)")
-    demo.add_argument("--images", type=int, default=40, help="how many images (default: 40)")
-    demo.add_argument("--rebuild", action="store_true", help="delete and rebuild the demo")
+                      help=_("where to build it (default: ./labeler-demo)"))
+    demo.add_argument("--images", type=int, default=40, help=_("how many images (default: 40)"))
+    demo.add_argument("--rebuild", action="store_true", help=_("delete and rebuild the demo"))
     demo.add_argument("--lang", choices=("en", "ko"), default=None,
-                      help="language of the demo's guideline and notes (default: LABELER_LANG "
-                           "or the system locale; an existing demo keeps its own)")
+                      help=_("language of the demo's guideline and notes (default: LABELER_LANG "
+                           "or the system locale; an existing demo keeps its own)"))
     _add_window_options(demo)
     demo.set_defaults(handler=run_demo)
 
 
 def _add_window_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--screenshot", type=Path, metavar="FILE.png",
-                        help="render the main window offscreen to a PNG and exit")
+                        help=_("render the main window offscreen to a PNG and exit"))
     parser.add_argument("--as", dest="person", metavar="NAME",
-                        help="sign in as this person (skips the sign-in dialog)")
+                        help=_("sign in as this person (skips the sign-in dialog)"))
 
 
 def _prepare_display(screenshot: Path | None) -> None:

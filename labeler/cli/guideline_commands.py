@@ -8,6 +8,7 @@ from typing import Any
 
 from rich.table import Table
 
+from labeler.cli.i18n import _
 from labeler.cli.output import print_json, stdout, styled
 from labeler.core.domain import GuidelineVersion
 from labeler.core.errors import LabelerError, UnknownEntityError
@@ -20,22 +21,24 @@ def register(commands: argparse._SubParsersAction) -> None:
     """Add the guideline commands to the CLI."""
     guideline = commands.add_parser(
         "guideline",
-        help="publish, list, show and compare guideline versions",
-        description="Versioned labeling guidelines: every annotation and review is stamped "
-        "with the version in force when it was made.",
+        help=_("publish, list, show and compare guideline versions"),
+        description=_("Versioned labeling guidelines: every annotation and review is stamped "
+        "with the version in force when it was made."),
     )
     sub = guideline.add_subparsers(dest="guideline_command", metavar="ACTION", required=True)
     _register_publish(sub)
     _register_views(sub)
     rereview = commands.add_parser(
         "rereview",
-        help="list annotations waiting for re-review after a guideline change",
-        description="Annotations of classes a newer guideline version changed, made under an "
-        "older version and not reviewed since.",
+        help=_("list annotations waiting for re-review after a guideline change"),
+        description=_("Annotations of classes a newer guideline version changed, made under an "
+        "older version and not reviewed since."),
     )
-    rereview.add_argument("project", type=Path, help="the project file")
+    rereview.add_argument("project", type=Path, help=_("the project file"))
     rereview.add_argument(
-        "--count", action="store_true", help="print only how many are waiting (nothing is listed)"
+        "--count",
+        action="store_true",
+        help=_("print only how many are waiting (nothing is listed)"),
     )
     rereview.add_argument(
         "--limit",
@@ -48,16 +51,16 @@ def register(commands: argparse._SubParsersAction) -> None:
         type=_non_negative,
         default=0,
         metavar="K",
-        help="skip the first K in queue order (the next page: K + N)",
+        help=_("skip the first K in queue order (the next page: K + N)"),
     )
     rereview.add_argument(
         "--after",
         type=int,
         metavar="ID",
-        help="start right after this annotation of the queue (a cursor: the last one a page "
-        "listed; as fast deep in the queue as at its start)",
+        help=_("start right after this annotation of the queue (a cursor: the last one a page "
+        "listed; as fast deep in the queue as at its start)"),
     )
-    rereview.add_argument("--json", action="store_true", help="print the queue as JSON")
+    rereview.add_argument("--json", action="store_true", help=_("print the queue as JSON"))
     rereview.set_defaults(handler=run_rereview)
 
 
@@ -77,55 +80,55 @@ def _non_negative(text: str) -> int:
 def _register_publish(sub: argparse._SubParsersAction) -> None:
     publish = sub.add_parser(
         "publish",
-        help="publish a Markdown file as the next version",
-        description="Publish FILE.md as the next guideline version (with the examples of the "
+        help=_("publish a Markdown file as the next version"),
+        description=_("Publish FILE.md as the next guideline version (with the examples of the "
         "draft, if any). Annotations of the changed classes made under older versions go to "
         "the re-review queue. Changed classes default to those whose rule section (a heading "
-        "named after the class) changed or gained examples.",
+        "named after the class) changed or gained examples."),
     )
-    publish.add_argument("project", type=Path, help="the project file")
-    publish.add_argument("file", type=Path, help="the guideline as Markdown")
-    publish.add_argument("--changes", required=True, help="the changelog: what changed and why")
+    publish.add_argument("project", type=Path, help=_("the project file"))
+    publish.add_argument("file", type=Path, help=_("the guideline as Markdown"))
+    publish.add_argument("--changes", required=True, help=_("the changelog: what changed and why"))
     publish.add_argument(
         "--classes",
-        help="comma-separated classes this version changes "
-        "(default: detected from the rule sections)",
+        help=_("comma-separated classes this version changes "
+        "(default: detected from the rule sections)"),
     )
-    publish.add_argument("--author", help="who publishes it (a person of the project)")
-    publish.add_argument("--json", action="store_true", help="print the result as JSON")
+    publish.add_argument("--author", help=_("who publishes it (a person of the project)"))
+    publish.add_argument("--json", action="store_true", help=_("print the result as JSON"))
     publish.set_defaults(handler=run_publish)
 
 
 def _register_views(sub: argparse._SubParsersAction) -> None:
     list_ = sub.add_parser(
         "list",
-        help="list the published versions",
-        description="Every published version with its number, author, "
-        "time, changed classes and changelog.",
+        help=_("list the published versions"),
+        description=_("Every published version with its number, author, "
+        "time, changed classes and changelog."),
     )
-    list_.add_argument("project", type=Path, help="the project file")
-    list_.add_argument("--json", action="store_true", help="print the versions as JSON")
+    list_.add_argument("project", type=Path, help=_("the project file"))
+    list_.add_argument("--json", action="store_true", help=_("print the versions as JSON"))
     list_.set_defaults(handler=run_list)
 
     show = sub.add_parser(
         "show",
-        help="print one version (default: the one in force)",
-        description="Print a version's text, per-class rules and examples.",
+        help=_("print one version (default: the one in force)"),
+        description=_("Print a version's text, per-class rules and examples."),
     )
-    show.add_argument("project", type=Path, help="the project file")
-    show.add_argument("number", type=int, nargs="?", help="version number (default: current)")
-    show.add_argument("--json", action="store_true", help="print the version as JSON")
+    show.add_argument("project", type=Path, help=_("the project file"))
+    show.add_argument("number", type=int, nargs="?", help=_("version number (default: current)"))
+    show.add_argument("--json", action="store_true", help=_("print the version as JSON"))
     show.set_defaults(handler=run_show)
 
     diff = sub.add_parser(
         "diff",
-        help="compare two versions",
-        description="Unified diff of two versions' text and per-class rules.",
+        help=_("compare two versions"),
+        description=_("Unified diff of two versions' text and per-class rules."),
     )
-    diff.add_argument("project", type=Path, help="the project file")
-    diff.add_argument("old", type=int, help="older version number")
-    diff.add_argument("new", type=int, help="newer version number")
-    diff.add_argument("--json", action="store_true", help="print the diff as JSON")
+    diff.add_argument("project", type=Path, help=_("the project file"))
+    diff.add_argument("old", type=int, help=_("older version number"))
+    diff.add_argument("new", type=int, help=_("newer version number"))
+    diff.add_argument("--json", action="store_true", help=_("print the diff as JSON"))
     diff.set_defaults(handler=run_diff)
 
 

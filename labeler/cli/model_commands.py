@@ -7,6 +7,7 @@ from pathlib import Path
 
 from rich.table import Table
 
+from labeler.cli.i18n import _
 from labeler.cli.output import print_json, stderr, stdout, styled
 from labeler.core.segment_models import (
     KINDS,
@@ -25,39 +26,39 @@ def register(commands: argparse._SubParsersAction) -> None:
     """Add the models command to the CLI."""
     models = commands.add_parser(
         "models",
-        help="list, add and check the offline model folders (no downloads)",
-        description="Models live in folders with a models.json manifest naming each file and "
+        help=_("list, add and check the offline model folders (no downloads)"),
+        description=_("Models live in folders with a models.json manifest naming each file and "
         "its sha256: the project's models/ folder, the user's folder ($LABELER_MODELS_DIR or "
         "~/.local/share/labeler/models) and the models shipped with labeler. Nothing is "
-        "downloaded. See docs/models.md.",
+        "downloaded. See docs/models.md."),
     )
     sub = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
-    listing = sub.add_parser("list", help="every model in every folder, in search order")
+    listing = sub.add_parser("list", help=_("every model in every folder, in search order"))
     _project_option(listing)
-    listing.add_argument("--json", action="store_true", help="print the models as JSON")
+    listing.add_argument("--json", action="store_true", help=_("print the models as JSON"))
     listing.set_defaults(handler=run_list)
 
-    add = sub.add_parser("add", help="copy (or link) a model into a folder and record it")
-    add.add_argument("name", help="the model's name (used by --model)")
-    add.add_argument("--encoder", type=Path, help="a segmenter's image encoder (.onnx)")
-    add.add_argument("--decoder", type=Path, help="a segmenter's prompt decoder (.onnx)")
-    add.add_argument("--detector", type=Path, help="a detection model (.onnx) instead")
+    add = sub.add_parser("add", help=_("copy (or link) a model into a folder and record it"))
+    add.add_argument("name", help=_("the model's name (used by --model)"))
+    add.add_argument("--encoder", type=Path, help=_("a segmenter's image encoder (.onnx)"))
+    add.add_argument("--decoder", type=Path, help=_("a segmenter's prompt decoder (.onnx)"))
+    add.add_argument("--detector", type=Path, help=_("a detection model (.onnx) instead"))
     where = add.add_mutually_exclusive_group()
-    where.add_argument("--project", type=Path, help="add to this project's models/ folder")
-    where.add_argument("--to", type=Path, help="add to this folder (default: the user's)")
-    add.add_argument("--link", action="store_true", help="link the files instead of copying")
-    add.add_argument("--replace", action="store_true", help="replace a model of that name")
+    where.add_argument("--project", type=Path, help=_("add to this project's models/ folder"))
+    where.add_argument("--to", type=Path, help=_("add to this folder (default: the user's)"))
+    add.add_argument("--link", action="store_true", help=_("link the files instead of copying"))
+    add.add_argument("--replace", action="store_true", help=_("replace a model of that name"))
     add.set_defaults(handler=run_add)
 
-    check = sub.add_parser("check", help="verify every file against its recorded sha256")
-    check.add_argument("name", nargs="?", help="check only this model")
+    check = sub.add_parser("check", help=_("verify every file against its recorded sha256"))
+    check.add_argument("name", nargs="?", help=_("check only this model"))
     _project_option(check)
-    check.add_argument("--json", action="store_true", help="print the checks as JSON")
+    check.add_argument("--json", action="store_true", help=_("print the checks as JSON"))
     check.set_defaults(handler=run_check)
 
 
 def _project_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--project", type=Path, help="also the models/ folder of this project")
+    parser.add_argument("--project", type=Path, help=_("also the models/ folder of this project"))
 
 
 def _entry_dict(entry: ModelEntry) -> dict[str, object]:

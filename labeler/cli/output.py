@@ -28,6 +28,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from labeler.cli.i18n import _
 from labeler.core.progress import Progress as CoreProgress
 
 # Plain strings (messages, table cells) print exactly as given: user text is never markup.
@@ -63,11 +64,10 @@ def styled(template: str, *values: object) -> Text:
 
 def fail(message: str, code: int) -> int:
     """Print an error message to stderr and return the exit code."""
-    stderr.print(styled("[bold red]error:[/] {}", message), soft_wrap=True)
+    stderr.print(styled("[bold red]{}[/] {}", _("error:"), message), soft_wrap=True)
     return code
 
 
-DISK_FULL_HINT = "; free some space and run it again (nothing half-written was left)"
 
 
 def describe_failure(exc: BaseException, project: object = None) -> str | None:
@@ -78,7 +78,7 @@ def describe_failure(exc: BaseException, project: object = None) -> str | None:
     errors name the ``project``; an error of the ``inference`` package carries its
     own message. Anything else is a bug and keeps its traceback.
     """
-    full = "the disk is full" + DISK_FULL_HINT
+    full = _("the disk is full; free some space and run it again (nothing half-written was left)")
     if isinstance(exc, OSError):
         what = exc.strerror or str(exc) or type(exc).__name__
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
@@ -87,9 +87,13 @@ def describe_failure(exc: BaseException, project: object = None) -> str | None:
     if isinstance(exc, sqlite3.Error):
         name = getattr(exc, "sqlite_errorname", "")
         if name == "SQLITE_FULL":
-            return f"{project}: cannot write to the project: {full}"
+            return _("{project}: cannot write to the project: {reason}").format(
+                project=project, reason=full
+            )
         if name.startswith("SQLITE_IOERR"):
-            return f"{project}: the disk failed while writing the project ({exc})"
+            return _("{project}: the disk failed while writing the project ({error})").format(
+                project=project, error=exc
+            )
         return None
     errors = sys.modules.get("inference.errors")
     if errors is not None and isinstance(exc, errors.InferenceError):
@@ -114,7 +118,7 @@ def progress_bar(description: str, enabled: bool = True) -> Iterator[CoreProgres
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        TextColumn("eta"),
+        TextColumn(_("eta")),
         TimeRemainingColumn(),
         console=stderr,
         transient=False,

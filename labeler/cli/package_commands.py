@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from labeler.cli.i18n import _
 from labeler.cli.output import print_json, stdout
 from labeler.cli.slice_commands import add_slice_option, slice_ids
 from labeler.core.errors import LabelerError, UnknownEntityError
@@ -16,9 +17,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     """Add the package commands to the CLI."""
     package = commands.add_parser(
         "package",
-        help="vendor work packages: export, import, open, save",
-        description="Outsource labeling without a shared server: export a package for a "
-        "vendor, who opens it in labeler and works offline; import their work back.",
+        help=_("vendor work packages: export, import, open, save"),
+        description=_("Outsource labeling without a shared server: export a package for a "
+        "vendor, who opens it in labeler and works offline; import their work back."),
     )
     sub = package.add_subparsers(dest="package_command", metavar="ACTION", required=True)
     _register_export(sub)
@@ -28,51 +29,51 @@ def register(commands: argparse._SubParsersAction) -> None:
 def _register_export(sub: argparse._SubParsersAction) -> None:
     export = sub.add_parser(
         "export",
-        help="write a package for one vendor",
-        description="Write one .lbpkg file with the selected images (copied), the classes, "
+        help=_("write a package for one vendor"),
+        description=_("Write one .lbpkg file with the selected images (copied), the classes, "
         "the guideline version in force with its examples, the vendor's assignments and "
         "earlier work. No other vendor's labels and no people outside the vendor go in. "
         "QUERY: space-separated terms that must all hold: all, status:S, name:GLOB, "
-        "path:GLOB, ids:1,2,5-9, assigned:NAME, unassigned, limit:N.",
+        "path:GLOB, ids:1,2,5-9, assigned:NAME, unassigned, limit:N."),
     )
-    export.add_argument("project", type=Path, help="the project file")
+    export.add_argument("project", type=Path, help=_("the project file"))
     export.add_argument(
-        "--to", dest="to", type=Path, required=True, help="the package to write (NAME.lbpkg)"
+        "--to", dest="to", type=Path, required=True, help=_("the package to write (NAME.lbpkg)")
     )
-    export.add_argument("--for", dest="vendor", required=True, help="the vendor (organization)")
-    export.add_argument("--images", metavar="QUERY", help="which images (or --slice)")
+    export.add_argument("--for", dest="vendor", required=True, help=_("the vendor (organization)"))
+    export.add_argument("--images", metavar="QUERY", help=_("which images (or --slice)"))
     add_slice_option(export, "send")
     export.add_argument(
         "--blind",
         action="store_true",
-        help="blind assignments: annotators "
+        help=_("blind assignments: annotators "
         "see neither each other's labels nor (without --with-prelabels) "
-        "pre-labels",
+        "pre-labels"),
     )
     export.add_argument(
         "--with-prelabels",
         action="store_true",
-        help="include the model's newest pre-labels of the images",
+        help=_("include the model's newest pre-labels of the images"),
     )
     export.add_argument(
         "--for-review",
         action="store_true",
-        help="the vendor's reviewers review in it (new reviewers may be added and their "
-        "reviews come back); implied when the images have review assignments",
+        help=_("the vendor's reviewers review in it (new reviewers may be added and their "
+        "reviews come back); implied when the images have review assignments"),
     )
     export.add_argument(
         "--assign",
         metavar="NAMES",
-        help="first assign the images to these people of the vendor (comma-separated)",
+        help=_("first assign the images to these people of the vendor (comma-separated)"),
     )
     export.add_argument(
         "--overlap",
         type=int,
         default=1,
-        help="with --assign: annotators per image, for agreement (default: 1)",
+        help=_("with --assign: annotators per image, for agreement (default: 1)"),
     )
     _register_gold(export)
-    export.add_argument("--json", action="store_true", help="print the summary as JSON")
+    export.add_argument("--json", action="store_true", help=_("print the summary as JSON"))
     export.set_defaults(handler=run_export)
 
 
@@ -82,14 +83,14 @@ def _register_gold(export: argparse.ArgumentParser) -> None:
         "--gold-rate",
         type=float,
         default=0.0,
-        help="mix in gold images at this share for each of the vendor's annotators, "
-        "unmarked (e.g. 0.1; default: none)",
+        help=_("mix in gold images at this share for each of the vendor's annotators, "
+        "unmarked (e.g. 0.1; default: none)"),
     )
     export.add_argument(
         "--gold-after",
         type=int,
         default=5,
-        help="with --gold-rate: each annotator's first images without gold (default: 5)",
+        help=_("with --gold-rate: each annotator's first images without gold (default: 5)"),
     )
 
 
@@ -108,35 +109,35 @@ def _with_gold(project: Project, images: list, args: argparse.Namespace) -> list
 def _register_others(sub: argparse._SubParsersAction) -> None:
     imp = sub.add_parser(
         "import",
-        help="merge a vendor's package into the project",
-        description="Merge the vendor's annotations, reviews, acknowledgements and finished "
+        help=_("merge a vendor's package into the project"),
+        description=_("Merge the vendor's annotations, reviews, acknowledgements and finished "
         "assignments, with provenance. Idempotent; never overwrites anyone's work; a package "
         "from another project or schema, a damaged one or one with any invalid row is "
-        "refused and the project is left unchanged.",
+        "refused and the project is left unchanged."),
     )
-    imp.add_argument("project", type=Path, help="the project file")
-    imp.add_argument("package", type=Path, help="the .lbpkg file")
-    imp.add_argument("--json", action="store_true", help="print the summary as JSON")
+    imp.add_argument("project", type=Path, help=_("the project file"))
+    imp.add_argument("package", type=Path, help=_("the .lbpkg file"))
+    imp.add_argument("--json", action="store_true", help=_("print the summary as JSON"))
     imp.set_defaults(handler=run_import)
 
     open_ = sub.add_parser(
         "open",
-        help="extract a package to work in it (prints the project path)",
-        description="Extract a package safely to NAME.lbpkg-work/ beside it (or reuse that "
-        "folder) and print the project file to open there.",
+        help=_("extract a package to work in it (prints the project path)"),
+        description=_("Extract a package safely to NAME.lbpkg-work/ beside it (or reuse that "
+        "folder) and print the project file to open there."),
     )
-    open_.add_argument("package", type=Path, help="the .lbpkg file")
-    open_.add_argument("--json", action="store_true", help="print the result as JSON")
+    open_.add_argument("package", type=Path, help=_("the .lbpkg file"))
+    open_.add_argument("--json", action="store_true", help=_("print the result as JSON"))
     open_.set_defaults(handler=run_open)
 
     save = sub.add_parser(
         "save",
-        help="write the work back into the package",
-        description="Write the working folder's project back into the "
-        "package file (atomically), ready to send back.",
+        help=_("write the work back into the package"),
+        description=_("Write the working folder's project back into the "
+        "package file (atomically), ready to send back."),
     )
-    save.add_argument("package", type=Path, help="the .lbpkg file")
-    save.add_argument("--json", action="store_true", help="print the result as JSON")
+    save.add_argument("package", type=Path, help=_("the .lbpkg file"))
+    save.add_argument("--json", action="store_true", help=_("print the result as JSON"))
     save.set_defaults(handler=run_save)
 
 

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from labeler.cli.i18n import _
 from labeler.cli.output import progress_bar, stderr, stdout, styled
 from labeler.core.errors import LabelerError
 
@@ -27,15 +28,15 @@ def add_arguments(imp: argparse.ArgumentParser) -> None:
         "--predictions",
         type=Path,
         metavar="FILE",
-        help="COCO file with scored annotations, COCO results list (with --coco-images), or "
-        "a folder of YOLO .txt with a confidence column",
+        help=_("COCO file with scored annotations, COCO results list (with --coco-images), or "
+        "a folder of YOLO .txt with a confidence column"),
     )
-    group.add_argument("--model-name", metavar="NAME", help="the model that made them")
+    group.add_argument("--model-name", metavar="NAME", help=_("the model that made them"))
     group.add_argument(
         "--coco-images",
         type=Path,
         metavar="GT.json",
-        help="for a COCO results list: the COCO file naming the images and categories",
+        help=_("for a COCO results list: the COCO file naming the images and categories"),
     )
 
 

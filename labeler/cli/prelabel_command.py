@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from labeler.cli.about import first_time
+from labeler.cli.i18n import _
 from labeler.cli.output import print_json, progress_bar, stderr, stdout, styled
 from labeler.cli.slice_commands import add_slice_option, images_or_query
 from labeler.core.store import Project
@@ -18,26 +19,28 @@ if TYPE_CHECKING:
 def register(commands: argparse._SubParsersAction) -> None:
     """Add the prelabel command to the CLI."""
     cmd = commands.add_parser(
-        "prelabel", help="pre-label images with a local ONNX model",
-        description="Run a local ONNX model over the project's images and store its "
+        "prelabel", help=_("pre-label images with a local ONNX model"),
+        description=_("Run a local ONNX model over the project's images and store its "
         "predictions as one model run (model hash, settings, provider, timing). Images "
         "already pre-labeled by the same model and settings are skipped unless --force. "
-        "Ctrl+C keeps every finished image. See docs/models.md for supported models.")
-    cmd.add_argument("project", type=Path, help="the project file")
-    cmd.add_argument("--model", type=Path, required=True, help="the model (MODEL.onnx)")
+        "Ctrl+C keeps every finished image. See docs/models.md for supported models."))
+    cmd.add_argument("project", type=Path, help=_("the project file"))
+    cmd.add_argument("--model", type=Path, required=True, help=_("the model (MODEL.onnx)"))
     cmd.add_argument("--config", type=Path,
-                     help="model config (default: MODEL.json or MODEL.yaml beside the model)")
-    cmd.add_argument("--conf", type=float, help="confidence threshold (default: config or 0.25)")
-    cmd.add_argument("--iou", type=float, help="NMS IoU threshold (default: config or 0.45)")
+                     help=_("model config (default: MODEL.json or MODEL.yaml beside the model)"))
+    cmd.add_argument("--conf", type=float, help=_("confidence threshold (default: config or 0.25)"))
+    cmd.add_argument("--iou", type=float, help=_("NMS IoU threshold (default: config or 0.45)"))
     cmd.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto",
-                     help="auto: CUDA when it works, else CPU (said so); cuda: fail without it")
-    cmd.add_argument("--batch", type=int, help="images per inference call (dynamic-batch models)")
+                     help=_("auto: CUDA when it works, else CPU (said so); cuda: fail without it"))
+    cmd.add_argument(
+        "--batch", type=int, help=_("images per inference call (dynamic-batch models)")
+    )
     cmd.add_argument("--images", default="all",
-                     help="all | unlabeled | status:NAME | a glob on image paths")
+                     help=_("all | unlabeled | status:NAME | a glob on image paths"))
     add_slice_option(cmd, "pre-label")
     cmd.add_argument("--force", action="store_true",
-                     help="re-run on images this model and settings already covered")
-    cmd.add_argument("--json", action="store_true", help="print the summary as JSON")
+                     help=_("re-run on images this model and settings already covered"))
+    cmd.add_argument("--json", action="store_true", help=_("print the summary as JSON"))
     _add_engine_arguments(cmd)
     cmd.set_defaults(handler=run_prelabel)
 
@@ -47,20 +50,20 @@ def _add_engine_arguments(cmd: argparse.ArgumentParser) -> None:
     group = cmd.add_argument_group("engine", "run on this machine (default) or on a Ray "
                                    "cluster; see docs/scaling.md")
     group.add_argument("--engine", choices=["local", "ray"], default="local",
-                       help='local (default) or ray (needs pip install "labeler[ray]")')
+                       help=_('local (default) or ray (needs pip install "labeler[ray]")'))
     group.add_argument("--address",
-                       help="Ray cluster: auto (the running one) or ray://HOST:10001; "
-                       "default: start a local cluster")
+                       help=_("Ray cluster: auto (the running one) or ray://HOST:10001; "
+                       "default: start a local cluster"))
     group.add_argument("--workers", type=int, default=2,
-                       help="Ray actors, each with one model session (default 2)")
+                       help=_("Ray actors, each with one model session (default 2)"))
     group.add_argument("--cpus-per-worker", type=float, default=1.0,
-                       help="CPUs reserved per Ray actor (default 1; its ONNX Runtime threads)")
+                       help=_("CPUs reserved per Ray actor (default 1; its ONNX Runtime threads)"))
     group.add_argument("--gpus-per-worker", type=float, default=0.0,
-                       help="GPUs per Ray actor, e.g. 1 or 0.5 (default 0)")
-    group.add_argument("--image-root", help="workers read the images at IMAGE_ROOT/<stored "
-                       "path> (a shared mount); default: the driver ships the bytes")
+                       help=_("GPUs per Ray actor, e.g. 1 or 0.5 (default 0)"))
+    group.add_argument("--image-root", help=_("workers read the images at IMAGE_ROOT/<stored "
+                       "path> (a shared mount); default: the driver ships the bytes"))
     group.add_argument("--shard-size", type=int, default=16,
-                       help="images per Ray shard (default 16)")
+                       help=_("images per Ray shard (default 16)"))
 
 
 def run_prelabel(args: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ from typing import Any
 
 from rich.table import Table
 
+from labeler.cli.i18n import _
 from labeler.cli.output import print_json, stdout
 from labeler.core.domain import ImageRecord, Person
 from labeler.core.errors import LabelerError, UnknownEntityError
@@ -22,53 +23,55 @@ def register(commands: argparse._SubParsersAction) -> None:
     """Add ``labeler questions`` to the CLI."""
     questions = commands.add_parser(
         "questions",
-        help="annotators' questions: list, ask, answer, promote to a guideline edge case",
-        description="Questions annotators ask on an image or one of their shapes; reviewers "
+        help=_("annotators' questions: list, ask, answer, promote to a guideline edge case"),
+        description=_("Questions annotators ask on an image or one of their shapes; reviewers "
         "and QA leads answer them, and a QA lead promotes an answer to an edge case of the "
-        "draft guideline (publishing it queues that class's labels for re-review).",
+        "draft guideline (publishing it queues that class's labels for re-review)."),
     )
-    questions.add_argument("project", type=Path, help="the project file")
+    questions.add_argument("project", type=Path, help=_("the project file"))
     sub = questions.add_subparsers(dest="question_command", metavar="ACTION", required=True)
 
-    list_ = sub.add_parser("list", help="the inbox, oldest first", description="The inbox.")
-    list_.add_argument("--state", choices=STATES, help="only questions in this state")
-    list_.add_argument("--asker", metavar="PERSON", help="only this person's questions")
-    list_.add_argument("--json", action="store_true", help="print the questions as JSON")
+    list_ = sub.add_parser("list", help=_("the inbox, oldest first"), description=_("The inbox."))
+    list_.add_argument("--state", choices=STATES, help=_("only questions in this state"))
+    list_.add_argument("--asker", metavar="PERSON", help=_("only this person's questions"))
+    list_.add_argument("--json", action="store_true", help=_("print the questions as JSON"))
     list_.set_defaults(handler=run_list)
 
     ask = sub.add_parser(
         "ask",
-        help="ask a question on an image",
-        description="Ask a question on IMAGE (a path, file name, stem, or id:N).",
+        help=_("ask a question on an image"),
+        description=_("Ask a question on IMAGE (a path, file name, stem, or id:N)."),
     )
-    ask.add_argument("image", help="the image: path, file name, stem or id:N")
-    ask.add_argument("--as", dest="person", required=True, help="who asks (a person)")
-    ask.add_argument("--text", required=True, help="the question")
-    ask.add_argument("--shape", type=int, metavar="ID", help="one of the asker's annotations")
-    ask.add_argument("--region", metavar="X1,Y1,X2,Y2", help="a region of the image (pixels)")
-    ask.add_argument("--class", dest="class_name", help="the class it concerns")
-    ask.add_argument("--section", help="the guideline section it concerns (e.g. 3.2)")
-    ask.add_argument("--json", action="store_true", help="print the question as JSON")
+    ask.add_argument("image", help=_("the image: path, file name, stem or id:N"))
+    ask.add_argument("--as", dest="person", required=True, help=_("who asks (a person)"))
+    ask.add_argument("--text", required=True, help=_("the question"))
+    ask.add_argument("--shape", type=int, metavar="ID", help=_("one of the asker's annotations"))
+    ask.add_argument("--region", metavar="X1,Y1,X2,Y2", help=_("a region of the image (pixels)"))
+    ask.add_argument("--class", dest="class_name", help=_("the class it concerns"))
+    ask.add_argument("--section", help=_("the guideline section it concerns (e.g. 3.2)"))
+    ask.add_argument("--json", action="store_true", help=_("print the question as JSON"))
     ask.set_defaults(handler=run_ask)
 
-    answer = sub.add_parser("answer", help="answer a question", description="Answer question ID.")
-    answer.add_argument("id", type=int, help="the question's id")
-    answer.add_argument("--as", dest="person", required=True, help="who answers (reviewer/QA)")
-    answer.add_argument("--text", required=True, help="the answer")
-    answer.add_argument("--json", action="store_true", help="print the question as JSON")
+    answer = sub.add_parser(
+        "answer", help=_("answer a question"), description=_("Answer question ID.")
+    )
+    answer.add_argument("id", type=int, help=_("the question's id"))
+    answer.add_argument("--as", dest="person", required=True, help=_("who answers (reviewer/QA)"))
+    answer.add_argument("--text", required=True, help=_("the answer"))
+    answer.add_argument("--json", action="store_true", help=_("print the question as JSON"))
     answer.set_defaults(handler=run_answer)
 
     promote = sub.add_parser(
         "promote",
-        help="make an answer an edge case of the draft guideline",
-        description="Add the question's image and shapes (nobody's name on them) with the "
+        help=_("make an answer an edge case of the draft guideline"),
+        description=_("Add the question's image and shapes (nobody's name on them) with the "
         "question and answer as an edge case to the draft guideline, in the section of CLASS "
-        "(default: the question's class).",
+        "(default: the question's class)."),
     )
-    promote.add_argument("id", type=int, help="the question's id")
-    promote.add_argument("--as", dest="person", required=True, help="who promotes (a QA lead)")
-    promote.add_argument("--section", metavar="CLASS", help="the class whose section it joins")
-    promote.add_argument("--json", action="store_true", help="print the question as JSON")
+    promote.add_argument("id", type=int, help=_("the question's id"))
+    promote.add_argument("--as", dest="person", required=True, help=_("who promotes (a QA lead)"))
+    promote.add_argument("--section", metavar="CLASS", help=_("the class whose section it joins"))
+    promote.add_argument("--json", action="store_true", help=_("print the question as JSON"))
     promote.set_defaults(handler=run_promote)
 
 

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from labeler.cli.i18n import _
 from labeler.cli.output import print_json, progress_bar, stderr, stdout, styled
 from labeler.cli.slice_commands import add_slice_option, images_or_query
 from labeler.core.errors import LabelerError, UnknownEntityError
@@ -26,25 +27,29 @@ def register(commands: argparse._SubParsersAction) -> None:
     """Add the segment and embed commands to the CLI."""
     segment = commands.add_parser(
         "segment",
-        help="segment an image from points and/or a box with a local SAM-family model",
-        description="Turn a click (points) and/or a box into polygons with a promptable "
+        help=_("segment an image from points and/or a box with a local SAM-family model"),
+        description=_("Turn a click (points) and/or a box into polygons with a promptable "
         "segmenter (SAM, SAM 2, EfficientSAM encoder/decoder ONNX pair). Coordinates are "
         "image pixels. Prints the polygon(s), the score and the encoder/decoder times; the "
-        "embedding is cached beside the project. Nothing is stored in the project.",
+        "embedding is cached beside the project. Nothing is stored in the project."),
     )
-    segment.add_argument("project", type=Path, help="the project file")
-    segment.add_argument("image", help="an image id, or its file name/path in the project")
+    segment.add_argument("project", type=Path, help=_("the project file"))
+    segment.add_argument("image", help=_("an image id, or its file name/path in the project"))
     segment.add_argument(
-        "--point", action="append", default=[], metavar="X,Y", help="a positive point (repeatable)"
+        "--point",
+        action="append",
+        default=[],
+        metavar="X,Y",
+        help=_("a positive point (repeatable)"),
     )
     segment.add_argument(
         "--negative",
         action="append",
         default=[],
         metavar="X,Y",
-        help="a negative point (repeatable)",
+        help=_("a negative point (repeatable)"),
     )
-    segment.add_argument("--box", metavar="X1,Y1,X2,Y2", help="a box around the object")
+    segment.add_argument("--box", metavar="X1,Y1,X2,Y2", help=_("a box around the object"))
     _model_options(segment)
     segment.add_argument(
         "--tolerance",
@@ -56,47 +61,47 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--parts",
         choices=PARTS,
         default="largest",
-        help="largest part only (default) or one polygon per part",
+        help=_("largest part only (default) or one polygon per part"),
     )
-    segment.add_argument("--json", action="store_true", help="print the result as JSON")
+    segment.add_argument("--json", action="store_true", help=_("print the result as JSON"))
     segment.set_defaults(handler=run_segment)
 
     embed = commands.add_parser(
         "embed",
-        help="precompute segmentation embeddings of a project's images (cached beside it)",
-        description="Encode the project's images with a segmenter's image encoder and keep "
+        help=_("precompute segmentation embeddings of a project's images (cached beside it)"),
+        description=_("Encode the project's images with a segmenter's image encoder and keep "
         "the embeddings in the project's cache folder, so AI polygons answer at once. "
-        "Already-cached images are skipped; Ctrl+C keeps every finished image.",
+        "Already-cached images are skipped; Ctrl+C keeps every finished image."),
     )
-    embed.add_argument("project", type=Path, help="the project file")
+    embed.add_argument("project", type=Path, help=_("the project file"))
     _model_options(embed)
     embed.add_argument(
-        "--images", default="all", help="all | unlabeled | status:NAME | a glob on image paths"
+        "--images", default="all", help=_("all | unlabeled | status:NAME | a glob on image paths")
     )
-    embed.add_argument("--json", action="store_true", help="print the summary as JSON")
+    embed.add_argument("--json", action="store_true", help=_("print the summary as JSON"))
     add_slice_option(embed, "embed")
     ray = embed.add_argument_group("engine", "encode on this machine (default) or on Ray")
     ray.add_argument(
         "--engine",
         choices=["local", "ray"],
         default="local",
-        help='local (default) or ray (needs pip install "labeler[ray]")',
+        help=_('local (default) or ray (needs pip install "labeler[ray]")'),
     )
     ray.add_argument(
-        "--address", help="Ray cluster: auto or ray://HOST:10001; default: start a local cluster"
+        "--address", help=_("Ray cluster: auto or ray://HOST:10001; default: start a local cluster")
     )
-    ray.add_argument("--workers", type=int, default=2, help="Ray actors (default 2)")
+    ray.add_argument("--workers", type=int, default=2, help=_("Ray actors (default 2)"))
     ray.add_argument(
         "--cpus-per-worker",
         type=float,
         default=1.0,
-        help="CPUs per Ray actor, also its ONNX Runtime threads (default 1)",
+        help=_("CPUs per Ray actor, also its ONNX Runtime threads (default 1)"),
     )
     ray.add_argument(
         "--gpus-per-worker",
         type=float,
         default=0.0,
-        help="GPUs per Ray actor (e.g. 1); a worker with a GPU encodes with CUDA",
+        help=_("GPUs per Ray actor (e.g. 1); a worker with a GPU encodes with CUDA"),
     )
     embed.set_defaults(handler=run_embed)
 
@@ -105,19 +110,19 @@ def _model_options(cmd: argparse.ArgumentParser) -> None:
     cmd.add_argument(
         "--model",
         metavar="NAME_OR_PATH",
-        help="a model name (labeler models list), a folder with encoder.onnx and "
-        "decoder.onnx, or an encoder file; default: the first segmenter found",
+        help=_("a model name (labeler models list), a folder with encoder.onnx and "
+        "decoder.onnx, or an encoder file; default: the first segmenter found"),
     )
     cmd.add_argument(
         "--device",
         choices=["auto", "cpu", "cuda"],
         default="cpu",
-        help="where the model runs (default cpu)",
+        help=_("where the model runs (default cpu)"),
     )
     cmd.add_argument(
         "--cache-dir",
         type=Path,
-        help="embedding cache folder (default: <project>.cache/embeddings)",
+        help=_("embedding cache folder (default: <project>.cache/embeddings)"),
     )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from rich.table import Table
 
+from labeler.cli.i18n import _
 from labeler.cli.output import print_json, stdout, styled
 from labeler.core.errors import LabelerError
 from labeler.core.store import Project
@@ -56,36 +57,36 @@ def register(commands: argparse._SubParsersAction) -> None:
 
     cmd = commands.add_parser(
         "slice",
-        help="save, list, show, compare and send named subsets of images",
+        help=_("save, list, show, compare and send named subsets of images"),
         description="A slice is a named subset of images with the rule that made it, frozen "
         "as a list of image ids when saved (re-evaluate with `diff`). Every command that "
         "takes a set of images accepts --slice NAME. RULE: " + RULE_HELP + ".",
     )
-    cmd.add_argument("project", type=Path, help="the project file")
+    cmd.add_argument("project", type=Path, help=_("the project file"))
     sub = cmd.add_subparsers(dest="slice_command", metavar="ACTION", required=True)
-    save = sub.add_parser("save", help="evaluate a rule (or take a list) and save the images")
-    save.add_argument("name", help="the slice's name (unique in the project)")
+    save = sub.add_parser("save", help=_("evaluate a rule (or take a list) and save the images"))
+    save.add_argument("name", help=_("the slice's name (unique in the project)"))
     source = save.add_mutually_exclusive_group(required=True)
     source.add_argument("--rule", help="which images: " + RULE_HELP)
-    source.add_argument("--images", metavar="IDS", help="a hand-picked list: 1,2,5-9")
-    save.add_argument("--note", default="", help="why this slice exists")
-    save.add_argument("--by", metavar="NAME", help="the person saving it")
-    save.add_argument("--json", action="store_true", help="print the slice as JSON")
+    source.add_argument("--images", metavar="IDS", help=_("a hand-picked list: 1,2,5-9"))
+    save.add_argument("--note", default="", help=_("why this slice exists"))
+    save.add_argument("--by", metavar="NAME", help=_("the person saving it"))
+    save.add_argument("--json", action="store_true", help=_("print the slice as JSON"))
     save.set_defaults(handler=run_save)
-    listing = sub.add_parser("list", help="every slice with its rule and size")
-    listing.add_argument("--json", action="store_true", help="print the list as JSON")
+    listing = sub.add_parser("list", help=_("every slice with its rule and size"))
+    listing.add_argument("--json", action="store_true", help=_("print the list as JSON"))
     listing.set_defaults(handler=run_list)
-    show = sub.add_parser("show", help="a slice's rule, images, work sent and what changed")
+    show = sub.add_parser("show", help=_("a slice's rule, images, work sent and what changed"))
     show.add_argument("name")
     show.add_argument("--limit", type=int, help=f"list at most this many images ({SHOW_ROWS})")
-    show.add_argument("--json", action="store_true", help="print the slice as JSON")
+    show.add_argument("--json", action="store_true", help=_("print the slice as JSON"))
     show.set_defaults(handler=run_show)
-    diff = sub.add_parser("diff", help="re-evaluate the rule: images it would add and remove")
+    diff = sub.add_parser("diff", help=_("re-evaluate the rule: images it would add and remove"))
     diff.add_argument("name")
-    diff.add_argument("--refresh", action="store_true", help="then freeze the new list")
-    diff.add_argument("--json", action="store_true", help="print the difference as JSON")
+    diff.add_argument("--refresh", action="store_true", help=_("then freeze the new list"))
+    diff.add_argument("--json", action="store_true", help=_("print the difference as JSON"))
     diff.set_defaults(handler=run_diff)
-    delete = sub.add_parser("delete", help="delete a slice (its images stay)")
+    delete = sub.add_parser("delete", help=_("delete a slice (its images stay)"))
     delete.add_argument("name")
     delete.set_defaults(handler=run_delete)
     _register_send(sub)
@@ -94,25 +95,25 @@ def register(commands: argparse._SubParsersAction) -> None:
 def _register_send(sub: argparse._SubParsersAction) -> None:
     send = sub.add_parser(
         "send",
-        help="send a slice to work: assignments for people, or a vendor package",
-        description="In one step, assign the slice's images to in-house people (--to) or "
+        help=_("send a slice to work: assignments for people, or a vendor package"),
+        description=_("In one step, assign the slice's images to in-house people (--to) or "
         "write a package for a vendor (--vendor, --package), with a note of why. `slice "
-        "show` then says what changed on those images since.",
+        "show` then says what changed on those images since."),
     )
     send.add_argument("name")
-    send.add_argument("--note", required=True, help='why, e.g. "false negatives of run 3"')
-    send.add_argument("--to", metavar="NAMES", help="assign to these people (comma-separated)")
-    send.add_argument("--vendor", help="write a package for this vendor (organization)")
-    send.add_argument("--package", type=Path, help="with --vendor: the package (NAME.lbpkg)")
-    send.add_argument("--assign", metavar="NAMES", help="with --vendor: first assign to these")
-    send.add_argument("--overlap", type=int, default=1, help="annotators per image (default 1)")
-    send.add_argument("--blind", action="store_true", help="blind assignments")
+    send.add_argument("--note", required=True, help=_('why, e.g. "false negatives of run 3"'))
+    send.add_argument("--to", metavar="NAMES", help=_("assign to these people (comma-separated)"))
+    send.add_argument("--vendor", help=_("write a package for this vendor (organization)"))
+    send.add_argument("--package", type=Path, help=_("with --vendor: the package (NAME.lbpkg)"))
+    send.add_argument("--assign", metavar="NAMES", help=_("with --vendor: first assign to these"))
+    send.add_argument("--overlap", type=int, default=1, help=_("annotators per image (default 1)"))
+    send.add_argument("--blind", action="store_true", help=_("blind assignments"))
     send.add_argument(
         "--with-prelabels", action="store_true",
-        help="show the model's pre-labels (in-house: not hidden; package: included)",
+        help=_("show the model's pre-labels (in-house: not hidden; package: included)"),
     )  # fmt: skip
-    send.add_argument("--by", metavar="NAME", help="the person sending it")
-    send.add_argument("--json", action="store_true", help="print the result as JSON")
+    send.add_argument("--by", metavar="NAME", help=_("the person sending it"))
+    send.add_argument("--json", action="store_true", help=_("print the result as JSON"))
     send.set_defaults(handler=run_send)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from rich.table import Table
 
+from labeler.cli.i18n import _
 from labeler.cli.output import print_json, stdout
 from labeler.core.store import Project
 
@@ -16,28 +17,28 @@ def register(commands: argparse._SubParsersAction) -> None:
     """Add the vendors command to the CLI."""
     vendors = commands.add_parser(
         "vendors",
-        help="the vendor scorecard per batch, and unit prices",
-        description="Per vendor and batch (a work package, or an in-house assignment batch): "
+        help=_("the vendor scorecard per batch, and unit prices"),
+        description=_("Per vendor and batch (a work package, or an in-house assignment batch): "
         "images and objects delivered, accepted/rejected/fixed in review, gold score, "
         "agreement with others, median seconds per image, questions asked, cost, and the "
-        "trend against the vendor's previous batch. 'price' records a unit price.",
+        "trend against the vendor's previous batch. 'price' records a unit price."),
     )
-    vendors.add_argument("project", type=Path, help="the project file")
-    vendors.add_argument("--json", action="store_true", help="print the scorecard as JSON")
+    vendors.add_argument("project", type=Path, help=_("the project file"))
+    vendors.add_argument("--json", action="store_true", help=_("print the scorecard as JSON"))
     vendors.set_defaults(handler=run_scorecard)
     sub = vendors.add_subparsers(dest="vendors_command", metavar="ACTION")
     price = sub.add_parser(
         "price",
-        help="set a unit price per image and/or per object",
-        description="Record the price of a vendor (every batch) or of one --batch of it; a "
-        "batch's own price wins over the vendor's.",
+        help=_("set a unit price per image and/or per object"),
+        description=_("Record the price of a vendor (every batch) or of one --batch of it; a "
+        "batch's own price wins over the vendor's."),
     )
-    price.add_argument("--vendor", required=True, help="the vendor (organization)")
-    price.add_argument("--batch", default="", help="one batch (its name, or a package id)")
-    price.add_argument("--per-image", type=float, help="price per image delivered")
-    price.add_argument("--per-object", type=float, help="price per object delivered")
-    price.add_argument("--currency", required=True, help="e.g. KRW")
-    price.add_argument("--json", action="store_true", help="print the price as JSON")
+    price.add_argument("--vendor", required=True, help=_("the vendor (organization)"))
+    price.add_argument("--batch", default="", help=_("one batch (its name, or a package id)"))
+    price.add_argument("--per-image", type=float, help=_("price per image delivered"))
+    price.add_argument("--per-object", type=float, help=_("price per object delivered"))
+    price.add_argument("--currency", required=True, help=_("e.g. KRW"))
+    price.add_argument("--json", action="store_true", help=_("print the price as JSON"))
     price.set_defaults(handler=run_price)
 
 
@@ -89,7 +90,7 @@ def run_scorecard(args: argparse.Namespace) -> int:
     for column in ("vendor", "batch", "sent", "deliv.", "objects", "acc/rej/fix", "gold F1",
                    "agree.", "med. s", "asked"):  # fmt: skip
         quality.add_column(column, overflow="fold")
-    money = Table(title="Cost and trend (against the vendor's previous batch)")
+    money = Table(title=_("Cost and trend (against the vendor's previous batch)"))
     for column in ("vendor", "batch", "cost", "per accepted", "gold F1 trend", "accepted trend"):
         money.add_column(column, overflow="fold")
     for b in card.batches:

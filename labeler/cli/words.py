@@ -1,0 +1,45 @@
+"""The core's stored words (statuses, kinds, roles, decisions) as a person reads them.
+
+Human output names an image status, a class kind or a role in the user's language;
+``--json`` keeps the stored value. English shows the stored value itself (as it always
+did); a value this table does not know prints as it is.
+"""
+
+from __future__ import annotations
+
+from labeler.cli.i18n import N_, _
+
+WORDS: dict[str, str] = {
+    # class kinds
+    "tag": N_("tag"),
+    "box": N_("box"),
+    "polygon": N_("polygon"),
+    # image statuses
+    "new": N_("new"),
+    "prelabeled": N_("prelabeled"),
+    "in_progress": N_("in_progress"),
+    "done": N_("done"),
+    "needs_review": N_("needs_review"),
+    "rejected": N_("rejected"),
+    # roles
+    "annotator": N_("annotator"),
+    "reviewer": N_("reviewer"),
+    "qa_lead": N_("qa_lead"),
+    # review decisions
+    "accept": N_("accept"),
+    "reject": N_("reject"),
+    "fix": N_("fix"),
+    # guideline example kinds
+    "positive": N_("positive"),
+    "negative": N_("negative"),
+    "edge_case": N_("edge_case"),
+    # assignment tasks
+    "annotate": N_("annotate"),
+    "review": N_("review"),
+}
+
+
+def word(value: object) -> str:
+    """``value`` (a stored word) in the user's language; unknown values print as they are."""
+    text = str(value)
+    return _(WORDS[text]) if text in WORDS else text
