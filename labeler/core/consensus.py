@@ -1,66 +1,168 @@
-"""Consensus: the final labels of each image, from reviews and several annotators.
+"""Consensus: one rule for what several annotators agree an image holds.
+
+Every caller that needs "the consensus" asks this module, with a
+:class:`ConsensusConfig` that names how it differs from the others:
+
+=====================================  =================  ==========================
+caller                                 config             why
+=====================================  =================  ==========================
+export (:mod:`labeler.core.export`),   :data:`FINAL_LABELS`  the labels that ship: reviews
+label-error triage (``curation``),     (``quorum`` and       count, a tie or a missed
+``labeler consensus``, the curation    ``iou_threshold``     quorum goes to a person
+panel's adjudication list              from the user)        (adjudication)
+agreement's "F1 vs consensus"          :data:`SCORING`,      scores people's own work:
+(:mod:`labeler.core.agreement`),       ``leave_out=person``  reviews ignored, every
+``disagreements --consensus``                                object decided at once
+diagnose's default truth               :data:`SCORING`       a model is judged against
+(:mod:`labeler.core.diagnosis.truth`),                       the objects at least half
+the triage panel's "model vs                                 the annotators marked
+consensus" (``disagreements``)
+=====================================  =================  ==========================
 
 Per image:
 
-1. Annotations whose latest review is a rejection are left out.
-2. With a single annotator the annotations pass through (``method="single"``).
-3. With several, their shapes are clustered with the shared matching engine
+1. With ``reviews``, annotations whose latest review is a rejection are left out;
+   ``leave_out`` drops one annotator (a person scored against the others).
+2. The annotators are everyone who answered the image (``answered_by``, see
+   :mod:`labeler.core.store.answers`) and everyone with a mark on it. With a single
+   annotator the marks pass through (``method="single"``).
+3. With several, box/polygon shapes are clustered with the shared matching engine
    (:func:`labeler.core.matching.match_shapes`, same class first, then across
-   classes): each annotator's shapes are matched one-to-one against the clusters
-   built so far, so a cluster holds at most one shape per annotator.
-4. An accepted review wins its cluster: the accepted annotation is the answer.
-   Otherwise the class is voted: it needs ``ceil(quorum x annotators)`` votes
-   (at least one) and a strict majority over the runner-up; the geometry is the
-   cluster's best representative, the member of the winning class with the
-   highest mean IoU to the others. ``annotators`` counts the image's annotators,
-   not the cluster's members: a person who drew nothing there is a vote for no
-   class. A cluster that fails is *unresolved* and listed for adjudication with
-   its ``reason``: ``"tie"`` when two classes have the most votes (even if both
-   reach the quorum), else ``"below_quorum"``.
+   classes): annotators in ascending order, each one's shapes (by id) matched
+   one-to-one against the clusters built so far, so a cluster holds at most one
+   shape per annotator. ``match_to`` says what a cluster is matched as: its
+   ``"medoid"`` with its leading class, or its ``"first"`` member. Tags (image-level
+   classes) form one cluster per class.
+4. With ``reviews``, an accepted annotation wins its cluster. Otherwise the count
+   that must reach the quorum, ``ceil(quorum x annotators)`` (at least one), is the
+   winning class's votes (``votes="class"``) or everyone who marked the object,
+   whatever class (``votes="members"``). ``annotators`` counts the image's
+   annotators, not the cluster's members: a person who drew nothing there, or
+   answered "nothing here", is a vote for no object. A cluster whose absent votes
+   reach the quorum and outnumber that count is a *negative* (dropped, counted in
+   :attr:`ImageConsensus.negatives`). Two classes with the most votes are a tie:
+   ``tie="adjudicate"`` leaves the cluster *unresolved* (``reason="tie"``, for a
+   person), ``tie="first_seen"`` takes the class of the earliest annotator. A
+   cluster below the quorum is unresolved (``reason="below_quorum"``).
+5. The geometry is one member's of the winning class: ``pick="class_medoid"`` the
+   one with the highest IoU sum with the winning class's members (lowest id on
+   ties; the lowest id when there are at most two), ``pick="most_overlap"`` the one
+   with the highest IoU sum with all members (the earliest annotator's on ties).
 
-Tags (image-level classes) are voted the same way, one cluster per tag class.
+An image every annotator answered empty has no labels: a consensus negative,
+exported as a background image.
 
-The annotators of an image are everyone who answered it (``answered_by``, see
-:mod:`labeler.core.store.answers`) and everyone with a live annotation on it. A
-person who answered with nothing drawn votes "nothing here" on every cluster: a
-cluster whose absent votes reach the quorum and outnumber its leading class is
-a *negative* (dropped, counted in :attr:`ImageConsensus.negatives`). An image
-every annotator answered empty has no labels: a consensus negative, exported as
-a background image.
+The two presets are the two rules the project had before they met here; they
+agree on two annotators except in how a tie is settled, and keep their other
+differences (``votes``, ``match_to``, ``pick``, ``reviews``) as named parameters so
+each caller's numbers stay what they were. :mod:`labeler.core.consensus_batch`
+holds the array forms (many images at once) of the same rule: the two-annotator
+clustering of :data:`FINAL_LABELS` and the decision of :data:`SCORING`.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Literal, Protocol
+
+import numpy as np
 
 from labeler.core.domain import Annotation, Review, ReviewDecision
 from labeler.core.geometry import Geometry, Tag
 from labeler.core.gold_filter import GoldExclusions
 from labeler.core.matching import DEFAULT_IOU_THRESHOLD, Shape, iou_matrix, match_shapes
 
+Votes = Literal["class", "members"]
+TieRule = Literal["adjudicate", "first_seen"]
+MatchTo = Literal["medoid", "first"]
+Pick = Literal["class_medoid", "most_overlap"]
+
 
 @dataclass(frozen=True)
 class ConsensusConfig:
-    """How clusters form and how many votes a label needs."""
+    """How clusters form, what needs the quorum, and how ties and reviews count.
+
+    The defaults are :data:`FINAL_LABELS`; see the module docstring for each field.
+    """
 
     iou_threshold: float = DEFAULT_IOU_THRESHOLD
     quorum: float = 0.5
+    votes: Votes = "class"
+    tie: TieRule = "adjudicate"
+    match_to: MatchTo = "medoid"
+    pick: Pick = "class_medoid"
+    reviews: bool = True
+    leave_out: Hashable | None = None  # an annotator not counted (leave-one-out scoring)
 
     def required_votes(self, annotators: int) -> int:
         """Votes a class needs on an image labeled by ``annotators`` people."""
         return max(1, math.ceil(self.quorum * annotators - 1e-9))
 
+    def with_iou(self, iou_threshold: float) -> ConsensusConfig:
+        """The same rule with another IoU threshold."""
+        return replace(self, iou_threshold=iou_threshold)
+
+    def left_out(self, annotator: Hashable) -> ConsensusConfig:
+        """The same rule without ``annotator`` (a person scored against the others)."""
+        return replace(self, leave_out=annotator)
+
     def to_dict(self) -> dict[str, object]:
-        """JSON-ready settings."""
+        """JSON-ready settings (the user's choices: threshold and quorum)."""
         return {"iou_threshold": self.iou_threshold, "quorum": self.quorum}
+
+
+FINAL_LABELS = ConsensusConfig()
+"""The labels that ship: reviews count, a tie or a missed quorum is adjudicated."""
+
+SCORING = ConsensusConfig(
+    votes="members", tie="first_seen", match_to="first", pick="most_overlap", reviews=False
+)
+"""What people and models are scored against: half the annotators marked it, majority class."""
+
+
+class Mark(Protocol):
+    """One annotator's mark in a cluster (a :class:`~labeler.core.matching.Shape` or tag)."""
+
+    @property
+    def id(self) -> int: ...  # noqa: D102
+    @property
+    def label(self) -> Hashable: ...  # noqa: D102
+    @property
+    def geometry(self) -> Geometry: ...  # noqa: D102
+    @property
+    def owner(self) -> Hashable | None: ...  # noqa: D102
+
+
+@dataclass(frozen=True)
+class TagMark:
+    """A tag (image-level class) given by one annotator."""
+
+    id: int
+    label: Hashable
+    owner: Hashable | None
+    geometry: Tag = field(default_factory=Tag)
+
+
+@dataclass
+class Cluster:
+    """One object as marked by several annotators: annotator -> their mark, in order."""
+
+    image_id: int
+    members: dict[Hashable, Mark] = field(default_factory=dict)
+
+    @property
+    def representative(self) -> Mark:
+        """The first member's mark (what ``match_to="first"`` matches later annotators to)."""
+        return next(iter(self.members.values()))
 
 
 @dataclass(frozen=True)
 class FinalLabel:
-    """One label of the final dataset and where it came from."""
+    """One label of the consensus and where it came from."""
 
     class_id: int
     geometry: Geometry
@@ -100,12 +202,33 @@ class ImageConsensus:
 
     image_id: int
     method: str  # "none", "single", "consensus"
-    annotators: tuple[int, ...]
+    annotators: tuple[Hashable, ...]
     labels: list[FinalLabel] = field(default_factory=list)
     unresolved: list[UnresolvedCluster] = field(default_factory=list)
     rejected: tuple[int, ...] = ()
     accepted: tuple[int, ...] = ()
     negatives: int = 0  # clusters outvoted by annotators who saw nothing there
+
+    def shapes(self) -> list[Shape]:
+        """The box/polygon labels as shapes owned by ``"consensus"``, scored by their share.
+
+        The share is the part of the annotators who marked the object.
+        """
+        return [
+            Shape(
+                x.representative_id,
+                x.class_id,
+                x.geometry,
+                len(x.annotation_ids) / len(self.annotators),
+                "consensus",
+            )
+            for x in self.labels
+            if not isinstance(x.geometry, Tag)
+        ]
+
+    def tag_classes(self) -> set[int]:
+        """The classes of the tag labels."""
+        return {x.class_id for x in self.labels if isinstance(x.geometry, Tag)}
 
 
 def latest_decisions(reviews: Iterable[Review], target_kind: str) -> dict[int, ReviewDecision]:
@@ -132,132 +255,231 @@ def image_consensus(
     :func:`labeler.core.consensus_batch.two_annotator_pairs` matched for it (the same
     clusters, without matching the image again).
     """
-    config = config or ConsensusConfig()
+    config = config or FINAL_LABELS
+    if not config.reviews:
+        decisions = {}
     rejected = tuple(a.id for a in annotations if decisions.get(a.id) == ReviewDecision.REJECT)
-    live = sorted((a for a in annotations if a.id not in rejected), key=lambda a: a.id)
+    live = sorted(
+        (a for a in annotations if a.id not in rejected and a.annotator_id != config.leave_out),
+        key=lambda a: a.id,
+    )
     accepted = tuple(a.id for a in live if decisions.get(a.id) == ReviewDecision.ACCEPT)
-    annotators = tuple(sorted({a.annotator_id for a in live} | set(answered_by)))
-    result = ImageConsensus(image_id, "none", annotators, rejected=rejected, accepted=accepted)
-    if len(annotators) == 1:
-        result.method = "single"
-        result.labels = [
-            FinalLabel(a.class_id, a.geometry, (a.id,), a.id, 1, "single") for a in live
-        ]
-    elif annotators:
-        result.method = "consensus"
-        shapes = (
-            _paired_clusters(live, shape_pairs)
-            if shape_pairs is not None
-            else _shape_clusters(live, config.iou_threshold)
-        )
-        clusters = _tag_clusters(live) + shapes
-        required = config.required_votes(len(annotators))
-        for cluster in clusters:
-            _decide(result, cluster, set(accepted), required, config.iou_threshold)
+    people = {a.annotator_id for a in live} | set(answered_by)
+    people.discard(config.leave_out)
+    shapes: dict[Hashable, list[Mark]] = {person: [] for person in sorted(people)}
+    tags: dict[Hashable, list[Mark]] = {person: [] for person in shapes}
+    for a in live:
+        if isinstance(a.geometry, Tag):
+            tags[a.annotator_id].append(TagMark(a.id, a.class_id, a.annotator_id))
+        else:
+            shapes[a.annotator_id].append(Shape.from_annotation(a))
+    result = decide_image(image_id, shapes, tags, config, frozenset(accepted), shape_pairs)
+    result.rejected = rejected
     return result
 
 
-def _tag_clusters(annotations: Sequence[Annotation]) -> list[list[Annotation]]:
-    by_class: dict[int, dict[int, Annotation]] = {}
-    for a in annotations:
-        if isinstance(a.geometry, Tag):
-            by_class.setdefault(a.class_id, {}).setdefault(a.annotator_id, a)
-    return [list(by_class[c].values()) for c in sorted(by_class)]
+def shape_consensus(
+    image_id: int,
+    shapes_by_coder: Mapping[Hashable, Sequence[Shape]],
+    config: ConsensusConfig = SCORING,
+) -> list[Shape]:
+    """The consensus objects of one image's coders (in the mapping's order), as shapes.
 
-
-def _shape_clusters(annotations: Sequence[Annotation], threshold: float) -> list[list[Annotation]]:
-    """Cluster box/polygon annotations across annotators, one shape per annotator each."""
-    by_annotator: dict[int, list[Annotation]] = {}
-    for a in annotations:
-        if not isinstance(a.geometry, Tag):
-            by_annotator.setdefault(a.annotator_id, []).append(a)
-    clusters: list[list[Annotation]] = []
-    for annotator in sorted(by_annotator):
-        mine = [Shape.from_annotation(a) for a in by_annotator[annotator]]
-        reps = [_representative_shape(c, n) for n, c in enumerate(clusters)]
-        result = match_shapes(reps, mine, iou_threshold=threshold)
-        lookup = {a.id: a for a in by_annotator[annotator]}
-        for match in (*result.matches, *result.class_mismatches):
-            clusters[int(match.a.id)].append(lookup[match.b.id])
-        for shape in result.unmatched_b:
-            clusters.append([lookup[shape.id]])
-    return clusters
-
-
-def _paired_clusters(
-    annotations: Sequence[Annotation], pairs: Sequence[tuple[int, int]]
-) -> list[list[Annotation]]:
-    """:func:`_shape_clusters` of two annotators' shapes from their matched pairs.
-
-    The first annotator's shapes start the clusters (by id); each matched shape of
-    the second joins its partner's; the second's unmatched shapes follow, by id.
+    ``shapes_by_coder`` holds everyone who covered the image, an empty list for an
+    empty answer. The shapes carry their share of coders as score (see
+    :meth:`ImageConsensus.shapes`). Reviews do not enter: the shapes are what each
+    coder made.
     """
-    shapes = sorted((a for a in annotations if not isinstance(a.geometry, Tag)),
-                    key=lambda a: a.id)
-    owners = sorted({a.annotator_id for a in shapes})
-    clusters = [[a] for a in shapes if a.annotator_id == owners[0]]
-    where = {cluster[0].id: n for n, cluster in enumerate(clusters)}
-    lookup = {a.id: a for a in shapes}
-    joined = set()
-    for first, second in pairs:
-        clusters[where[first]].append(lookup[second])
-        joined.add(second)
-    clusters += [[a] for a in shapes if a.annotator_id != owners[0] and a.id not in joined]
+    coders = {c: list(s) for c, s in shapes_by_coder.items() if c != config.leave_out}
+    return decide_image(image_id, coders, {c: [] for c in coders}, config).shapes()
+
+
+def tag_consensus(
+    tags_by_coder: Mapping[Hashable, Iterable[int]], config: ConsensusConfig = SCORING
+) -> set[int]:
+    """The tag classes that reach the quorum among the coders of one image."""
+    coders = [c for c in tags_by_coder if c != config.leave_out]
+    marks: dict[Hashable, list[Mark]] = {}
+    ids = iter(range(1 << 62))  # tags given as classes have no ids: number them
+    for coder in coders:
+        given = sorted(tags_by_coder[coder])
+        marks[coder] = [TagMark(next(ids), t, coder) for t in given]
+    return decide_image(0, {c: [] for c in coders}, marks, config).tag_classes()
+
+
+def decide_image(
+    image_id: int,
+    shapes: Mapping[Hashable, Sequence[Mark]],
+    tags: Mapping[Hashable, Sequence[Mark]],
+    config: ConsensusConfig,
+    accepted: frozenset[int] = frozenset(),
+    shape_pairs: Sequence[tuple[int, int]] | None = None,
+) -> ImageConsensus:
+    """The consensus of one image's marks: ``shapes`` and ``tags`` by annotator, in order.
+
+    Both mappings hold every annotator of the image (empty lists for an empty answer).
+    ``accepted``: ids of marks a reviewer accepted (only with ``config.reviews``).
+    """
+    annotators = tuple(shapes)
+    result = ImageConsensus(image_id, "none", annotators, accepted=tuple(sorted(accepted)))
+    if len(annotators) == 1:
+        result.method = "single"
+        only = annotators[0]  # tags and shapes each in order, merged by id
+        marks = heapq.merge(tags[only], shapes[only], key=lambda m: m.id)
+        result.labels = [
+            FinalLabel(m.label, m.geometry, (m.id,), m.id, 1, "single")  # type: ignore[arg-type]
+            for m in marks
+        ]
+    elif annotators:
+        result.method = "consensus"
+        clusters = _tag_clusters(image_id, tags)
+        if shape_pairs is not None:
+            clusters += _paired_clusters(image_id, shapes, shape_pairs)
+        else:
+            clusters += cluster_shapes(image_id, shapes, config)  # type: ignore[arg-type]
+        required = config.required_votes(len(annotators))
+        winners = accepted if config.reviews else frozenset()
+        for cluster in clusters:
+            _decide(result, cluster, winners, required, config)
+    return result
+
+
+def cluster_shapes(
+    image_id: int,
+    shapes_by_coder: Mapping[Hashable, Sequence[Shape]],
+    config: ConsensusConfig = SCORING,
+) -> list[Cluster]:
+    """Cluster one image's shapes across coders (in the mapping's order).
+
+    Each coder's shapes are matched (same class first, then across classes) to the
+    clusters formed so far, each cluster seen as ``config.match_to`` says; unmatched
+    shapes start clusters of their own.
+    """
+    clusters: list[Cluster] = []
+    for coder, mine in shapes_by_coder.items():
+        if not mine:
+            continue
+        anchors = [_anchor(c, n, config.match_to) for n, c in enumerate(clusters)]
+        found = match_shapes(anchors, list(mine), iou_threshold=config.iou_threshold)
+        for match in (*found.matches, *found.class_mismatches):
+            clusters[int(match.a.id)].members[coder] = match.b
+        for shape in found.unmatched_b:
+            clusters.append(Cluster(image_id, {coder: shape}))
     return clusters
 
 
-def _representative_shape(cluster: list[Annotation], index: int) -> Shape:
-    """The cluster as one shape for matching: its medoid, labeled with its leading class."""
-    medoid = _medoid(cluster)
-    label = Counter(a.class_id for a in cluster).most_common(1)[0][0]
+def _anchor(cluster: Cluster, index: int, match_to: MatchTo) -> Shape:
+    """The cluster as one shape to match against, with id ``index``."""
+    members = list(cluster.members.values())
+    if match_to == "first":
+        mark = members[0]
+        return Shape(index, mark.label, mark.geometry)  # type: ignore[arg-type]
+    medoid = _medoid(members)
+    label = Counter(m.label for m in members).most_common(1)[0][0]
     return Shape(index, label, medoid.geometry)  # type: ignore[arg-type]
 
 
-def _medoid(members: Sequence[Annotation]) -> Annotation:
+def _tag_clusters(image_id: int, tags: Mapping[Hashable, Sequence[Mark]]) -> list[Cluster]:
+    """One cluster per tag class (an annotator's first tag of a class, by id)."""
+    by_class: dict[Hashable, Cluster] = {}
+    marks = sorted((m for given in tags.values() for m in given), key=lambda m: m.id)
+    for mark in marks:
+        cluster = by_class.setdefault(mark.label, Cluster(image_id))
+        cluster.members.setdefault(mark.owner, mark)
+    return [by_class[c] for c in sorted(by_class)]  # type: ignore[type-var]
+
+
+def _paired_clusters(
+    image_id: int, shapes: Mapping[Hashable, Sequence[Mark]], pairs: Sequence[tuple[int, int]]
+) -> list[Cluster]:
+    """:func:`cluster_shapes` of two annotators' shapes from their matched pairs.
+
+    The first annotator's shapes start the clusters (by id); each matched shape of
+    the second joins its partner's; the second's unmatched shapes follow, by id.
+    Two annotators' clusters are the same whatever ``match_to`` says.
+    """
+    owners = [c for c, given in shapes.items() if given]
+    first = sorted(shapes[owners[0]], key=lambda m: m.id)
+    clusters = [Cluster(image_id, {owners[0]: m}) for m in first]
+    where = {m.id: n for n, m in enumerate(first)}
+    lookup = {m.id: m for m in shapes[owners[1]]}
+    joined = set()
+    for a, b in pairs:
+        clusters[where[a]].members[owners[1]] = lookup[b]
+        joined.add(b)
+    second = sorted(shapes[owners[1]], key=lambda m: m.id)
+    return clusters + [Cluster(image_id, {owners[1]: m}) for m in second if m.id not in joined]
+
+
+def _medoid(members: Sequence[Mark]) -> Mark:
     """The member with the highest mean IoU to the others (lowest id on ties)."""
     if len(members) <= 2 or isinstance(members[0].geometry, Tag):
-        return min(members, key=lambda a: a.id)
-    ious = iou_matrix([m.geometry for m in members], [m.geometry for m in members])  # type: ignore[misc]
+        return min(members, key=lambda m: m.id)
+    geometries = [m.geometry for m in members]
+    ious = iou_matrix(geometries, geometries)  # type: ignore[arg-type]
     totals = ious.sum(axis=1)
     best = max(range(len(members)), key=lambda i: (round(float(totals[i]), 9), -members[i].id))
     return members[best]
 
 
+def _most_overlap(candidates: Sequence[Mark], members: Sequence[Mark]) -> Mark:
+    """The candidate whose IoUs with all members sum highest (the first on ties)."""
+    if isinstance(candidates[0].geometry, Tag):
+        return candidates[0]
+    overlap = iou_matrix(
+        [c.geometry for c in candidates],  # type: ignore[misc]
+        [m.geometry for m in members],  # type: ignore[misc]
+    )
+    return candidates[int(np.argmax(overlap.sum(axis=1)))]
+
+
+def _ranked(members: Sequence[Mark], tie: TieRule) -> list[tuple[Hashable, int]]:
+    """(class, votes), most votes first; ties by class id, or by first appearance."""
+    votes = Counter(m.label for m in members)  # in order of first appearance
+    if tie == "first_seen":
+        return votes.most_common()
+    return sorted(votes.items(), key=lambda cv: (-cv[1], cv[0]))
+
+
 def _decide(
     result: ImageConsensus,
-    cluster: list[Annotation],
-    accepted: set[int],
+    cluster: Cluster,
+    accepted: frozenset[int],
     required: int,
-    threshold: float,
+    config: ConsensusConfig,
 ) -> None:
-    """Turn one cluster into a final label or an unresolved entry."""
-    ids = tuple(sorted(a.id for a in cluster))
-    winners = [a for a in cluster if a.id in accepted]
+    """Turn one cluster into a final label, a negative or an unresolved entry."""
+    members = list(cluster.members.values())
+    ids = tuple(sorted(m.id for m in members))
+    winners = [m for m in members if m.id in accepted]
     if winners:
-        chosen = max(winners, key=lambda a: a.id)
+        chosen = max(winners, key=lambda m: m.id)
         result.labels.append(
-            FinalLabel(chosen.class_id, chosen.geometry, ids, chosen.id, len(cluster), "accepted")
+            FinalLabel(chosen.label, chosen.geometry, ids, chosen.id, len(members), "accepted")  # type: ignore[arg-type]
         )
         return
-    votes = Counter(a.class_id for a in cluster)
-    ranked = sorted(votes.items(), key=lambda cv: (-cv[1], cv[0]))
+    ranked = _ranked(members, config.tie)
     top_class, top_votes = ranked[0]
-    absent = len(result.annotators) - len({a.annotator_id for a in cluster})
-    if absent >= required and absent > top_votes:
+    count = top_votes if config.votes == "class" else len(members)
+    absent = len(result.annotators) - len(members)
+    if absent >= required and absent > count:
         result.negatives += 1  # a quorum saw nothing there
         return
-    members = [a for a in cluster if a.class_id == top_class]
-    rep = _medoid(members)
-    label = FinalLabel(top_class, rep.geometry, ids, rep.id, top_votes, "vote")
-    tied = len(ranked) > 1 and ranked[1][1] == top_votes
-    if top_votes >= required and not tied:
+    candidates = [m for m in members if m.label == top_class]
+    if config.pick == "class_medoid":
+        rep = _medoid(candidates)
+    else:
+        rep = _most_overlap(candidates, members)
+    label = FinalLabel(top_class, rep.geometry, ids, rep.id, count, "vote")  # type: ignore[arg-type]
+    tied = config.tie == "adjudicate" and len(ranked) > 1 and ranked[1][1] == top_votes
+    if count >= required and not tied:
         result.labels.append(label)
     else:
         result.unresolved.append(
             UnresolvedCluster(
                 result.image_id,
                 ids,
-                tuple(ranked),
+                tuple(ranked),  # type: ignore[arg-type]
                 required,
                 len(result.annotators),
                 label,

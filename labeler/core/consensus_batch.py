@@ -1,4 +1,15 @@
-"""The clustering of many two-annotator images in one array pass.
+"""The consensus rule of :mod:`labeler.core.consensus` for many images in one array pass.
+
+Two array forms of the one rule live here, each proved equal to the per-image
+:func:`~labeler.core.consensus.decide_image` by the tests:
+
+* :func:`two_annotator_pairs`: the clustering of :data:`~labeler.core.consensus.FINAL_LABELS`
+  (export) for two-annotator images;
+* :func:`consensus_many`: the decision of :data:`~labeler.core.consensus.SCORING`
+  (agreement, diagnose truth) for every cluster that
+  :func:`~labeler.core.agreement.batch.cluster_columns` made.
+
+Two-annotator clustering.
 
 Most images of a double-annotated project carry the shapes of exactly two people. For
 them :func:`labeler.core.consensus.image_consensus` clusters by one
@@ -16,10 +27,11 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from labeler.core.agreement.batch import Ragged, ShapeTable, match_rows
+from labeler.core.agreement.batch import Clusters, Ragged, ShapeTable, match_rows, pair_ious
+from labeler.core.consensus import ConsensusConfig
 from labeler.core.domain import Annotation, ReviewDecision
 from labeler.core.geometry import Tag
-from labeler.core.matching import DEFAULT_IOU_THRESHOLD, Shape
+from labeler.core.matching import DEFAULT_IOU_THRESHOLD, Shape, iou_matrix
 
 CHUNK_IMAGES = 20_000  # images matched at once: bounds the arrays of one pass
 ShapePairs = tuple[tuple[int, int], ...]  # (first annotator's id, second's id), matched
@@ -95,3 +107,99 @@ def _match(
     ):
         per_problem[problem].append((shapes[a_rows[pa]].id, shapes[b_rows[pb]].id))
     return {image: tuple(per_problem[p]) for p, (image, _f, _s) in enumerate(batch)}
+
+
+def batch_supports(config: ConsensusConfig) -> bool:
+    """True when :func:`consensus_many` computes ``config``'s rule."""
+    return (
+        config.votes == "members"
+        and config.tie == "first_seen"
+        and config.match_to == "first"
+        and config.pick == "most_overlap"
+        and not config.reviews
+    )
+
+
+def consensus_many(
+    table: ShapeTable, clusters: Clusters, coders: np.ndarray, config: ConsensusConfig
+) -> tuple[np.ndarray, np.ndarray]:
+    """The decision of :func:`~labeler.core.consensus.decide_image` for every cluster at once.
+
+    ``clusters`` come from :func:`~labeler.core.agreement.batch.cluster_columns`
+    (``match_to="first"``) over the coders the caller counts (without
+    ``config.leave_out``); ``coders[c]`` is how many coders the group of cluster ``c``
+    had. Returns per cluster the row of the chosen member (-1 when the cluster does
+    not reach the quorum) and the share of coders who marked it. Only rules with
+    :func:`batch_supports` are computed here (a ValueError names any other).
+    """
+    if not batch_supports(config):
+        raise ValueError(f"consensus_many computes the SCORING rule, not {config}")
+    n = len(clusters)
+    if n == 0:
+        return np.zeros(0, np.int64), np.zeros(0)
+    size, starts = clusters.sizes(), clusters.starts()
+    k = max(len(table.codes), 1)
+    label = table.labels[clusters.member_row]
+    key = clusters.member_cluster * k + label
+    votes = np.bincount(key, minlength=n * k)[key]
+    top = np.maximum.reduceat(votes, starts)
+    is_top = votes == top[clusters.member_cluster]
+    first_top = starts + _first_true(is_top, clusters.member_cluster, n)
+    majority = label[first_top]
+    candidate = label == majority[clusters.member_cluster]
+    chosen = clusters.member_row[first_top].copy()
+    ties = np.flatnonzero(np.bincount(clusters.member_cluster[candidate], minlength=n) > 1)
+    if ties.size:
+        chosen[ties] = _best_overlaps(table, clusters, candidate, ties)
+    share = size / coders
+    required = np.maximum(1, np.ceil(config.quorum * coders - 1e-9)).astype(np.int64)
+    chosen[size < required] = -1
+    return chosen, share
+
+
+def _first_true(flags: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
+    """Per owner (members sorted by owner), the offset of its first True flag."""
+    index = np.flatnonzero(flags)
+    first = np.full(n, -1, dtype=np.int64)
+    keep = np.r_[True, owner[index][1:] != owner[index][:-1]] if index.size else index.astype(bool)
+    first[owner[index][keep]] = index[keep]
+    return first - np.searchsorted(owner, np.arange(n))
+
+
+def _best_overlaps(
+    table: ShapeTable, clusters: Clusters, candidate: np.ndarray, ties: np.ndarray
+) -> np.ndarray:
+    """Per tied cluster, the candidate whose IoUs with all members sum highest (first wins)."""
+    starts, sizes = clusters.starts(), clusters.sizes()
+    in_tie = np.zeros(len(clusters), dtype=bool)
+    in_tie[ties] = True
+    cand = np.flatnonzero(candidate & in_tie[clusters.member_cluster])
+    owner = clusters.member_cluster[cand]
+    repeat = sizes[owner]
+    left = np.repeat(cand, repeat)
+    right = np.repeat(starts[owner], repeat) + (
+        np.arange(left.size) - np.repeat(np.cumsum(repeat) - repeat, repeat)
+    )
+    rows_l, rows_r = clusters.member_row[left], clusters.member_row[right]
+    overlap = pair_ious(table.boxes[rows_l], table.boxes[rows_r])
+    sums = np.add.reduceat(overlap, np.r_[0, np.cumsum(repeat)[:-1]])
+    best = np.maximum.reduceat(sums, np.searchsorted(owner, ties))
+    is_best = sums == best[np.searchsorted(ties, owner)]
+    pick = _first_true(is_best, np.searchsorted(ties, owner), ties.size)
+    result = clusters.member_row[cand[np.searchsorted(owner, ties) + pick]]
+    polygons = np.flatnonzero(~table.is_box[clusters.member_row])
+    for c in np.unique(clusters.member_cluster[polygons]).tolist():
+        if in_tie[c]:
+            members = clusters.member_row[starts[c] : starts[c] + sizes[c]].tolist()
+            cands = clusters.member_row[starts[c] : starts[c] + sizes[c]][
+                candidate[starts[c] : starts[c] + sizes[c]]
+            ].tolist()
+            result[np.searchsorted(ties, c)] = _consensus_by_matrix(table, members, cands)
+    return result
+
+
+def _consensus_by_matrix(table: ShapeTable, rows: list[int], candidates: list[int]) -> int:
+    overlap = iou_matrix(
+        [table.shapes[r].geometry for r in candidates], [table.shapes[r].geometry for r in rows]
+    )
+    return candidates[int(np.argmax(overlap.sum(axis=1)))]

@@ -2,9 +2,9 @@
 
 Every pairwise comparison, cluster and leave-one-out consensus of the report is
 computed here for all images at once; the numbers are those of
-:func:`~labeler.core.matching.match_shapes`, :func:`.objects.cluster_objects`,
-:func:`.objects.consensus_of` and :func:`.objects.cluster_alpha` applied image by
-image.
+:func:`~labeler.core.matching.match_shapes`, :func:`labeler.core.consensus.cluster_shapes`,
+:func:`labeler.core.consensus.shape_consensus` (rule ``SCORING``) and
+:func:`.objects.cluster_alpha` applied image by image.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from labeler.core.agreement.batch import (
     Ragged,
     ShapeTable,
     cluster_columns,
-    consensus_many,
     coverage_ranks,
     match_rows,
 )
@@ -28,6 +27,7 @@ from labeler.core.agreement.data import ProjectLabels
 from labeler.core.agreement.metric import Metric
 from labeler.core.agreement.objects import Counts
 from labeler.core.agreement.sides import NO_VERSION
+from labeler.core.consensus import SCORING
 
 MATCH_CHUNK = 100_000  # comparisons matched at once (see _chunked_match_counts)
 
@@ -277,19 +277,25 @@ def clusters_alpha(
 
 
 def leave_one_out(labels: ProjectLabels, rows: LabelRows, person: int, threshold: float) -> Counts:
-    """A person's objects against the consensus of the others, pooled over images."""
+    """A person's objects against the consensus of the others, pooled over images.
+
+    The consensus is :data:`~labeler.core.consensus.SCORING` leaving ``person`` out.
+    """
+    from labeler.core.consensus_batch import consensus_many  # it imports this package
+
+    rule = SCORING.with_iou(threshold).left_out(person)
     objects = labels.objects
     assert objects is not None
     sides = labels.sides
     mine_rows = np.flatnonzero(sides.person == person)
     ids = sides.image[mine_rows][sides.coders_of(sides.image[mine_rows]) >= 2]
     images = ids.tolist()
-    others = np.flatnonzero(np.isin(objects.image_id, ids) & (objects.owner != person))
+    others = np.flatnonzero(np.isin(objects.image_id, ids) & (objects.owner != rule.leave_out))
     group = np.searchsorted(ids, objects.image_id[others])
     coder = coverage_ranks(objects.image_id[others], objects.owner[others], _coverage_pairs(labels))
     clusters = cluster_columns(rows.table, others, group, coder, len(images), threshold)
     n_coders = sides.coders_of(ids) - 1
-    best, _ = consensus_many(rows.table, clusters, n_coders[clusters.group])
+    best, _ = consensus_many(rows.table, clusters, n_coders[clusters.group], rule)
     kept = np.flatnonzero(best >= 0)
     kept = kept[np.argsort(clusters.group[kept], kind="stable")]
     sizes = np.bincount(clusters.group[kept], minlength=len(images))

@@ -22,9 +22,11 @@ With ``annotator=NAME`` the truth is that person's labels on the images they
 answered or labeled (an empty answer is an empty truth), and other images are
 left out.
 
-Clusters and consensus are those of :func:`~labeler.core.agreement.objects.cluster_objects`
-and :func:`~labeler.core.agreement.objects.consensus_of`, computed for every image
-at once (:mod:`labeler.core.agreement.batch`).
+The consensus is :data:`labeler.core.consensus.SCORING` (the rule agreement scores
+people against; reviews enter through step 1, not through the consensus), computed
+for every image at once (:func:`labeler.core.consensus_batch.consensus_many`); the
+reviewed objects of an image are clustered the same way out of one coder, so
+overlapping ones count once.
 """
 
 from __future__ import annotations
@@ -35,13 +37,10 @@ from functools import cached_property
 
 import numpy as np
 
-from labeler.core.agreement.batch import (
-    ShapeTable,
-    cluster_columns,
-    consensus_many,
-    coverage_ranks,
-)
+from labeler.core.agreement.batch import ShapeTable, cluster_columns, coverage_ranks
 from labeler.core.agreement.data import FINISHED
+from labeler.core.consensus import SCORING
+from labeler.core.consensus_batch import consensus_many
 from labeler.core.domain import Person
 from labeler.core.gold_filter import GoldExclusions
 from labeler.core.matching import DEFAULT_IOU_THRESHOLD, Shape
@@ -167,6 +166,7 @@ def _consensus(
     iou_threshold: float,
 ) -> tuple[ShapeColumns, np.ndarray]:
     """The consensus objects of every image (reviewed ones out of 1 coder), grouped by image."""
+    rule = SCORING.with_iou(iou_threshold)
     group, _ = _grouped(objects, images)
     is_reviewed = np.isin(objects.image_id, np.fromiter(reviewed, np.int64, len(reviewed)))
     vouchers = np.unique(np.stack([objects.image_id, objects.owner], axis=1)[is_reviewed], axis=0)
@@ -181,11 +181,11 @@ def _consensus(
     objects, group, coder = objects.take(order), group[order], coder[order]
     table = ShapeTable.from_columns(objects)
     clusters = cluster_columns(
-        table, np.arange(len(objects)), group, coder, len(images), iou_threshold
+        table, np.arange(len(objects)), group, coder, len(images), rule.iou_threshold
     )
     per_image = np.bincount(np.searchsorted(images, coverage[:, 0]), minlength=len(images))
     coders = np.where(np.isin(images, list(reviewed)), 1, per_image)
-    best, share = consensus_many(table, clusters, coders[clusters.group])
+    best, share = consensus_many(table, clusters, coders[clusters.group], rule)
     kept = np.flatnonzero(best >= 0)
     kept = kept[np.argsort(clusters.group[kept], kind="stable")]
     return objects.take(best[kept]), share[kept]

@@ -10,10 +10,11 @@ from labeler.core.agreement.batch import (
     Ragged,
     ShapeTable,
     cluster_rows,
-    consensus_many,
     match_rows,
 )
 from labeler.core.agreement.objects import cluster_objects, consensus_of
+from labeler.core.consensus import SCORING
+from labeler.core.consensus_batch import consensus_many
 from labeler.core.geometry import Box, Polygon
 from labeler.core.matching import Shape, match_shapes
 
@@ -111,7 +112,7 @@ def test_clusters_and_consensus_equal_the_reference(seed: int) -> None:
     groups = [[[row[id(s)] for s in c] for c in coders.values()] for coders in images]
     clusters = cluster_rows(table, groups, 0.5)
     n_coders = np.array([len(c) for c in images])
-    chosen, share = consensus_many(table, clusters, n_coders[clusters.group])
+    chosen, share = consensus_many(table, clusters, n_coders[clusters.group], SCORING)
     starts, sizes = clusters.starts(), clusters.sizes()
     for image, coders in enumerate(images):
         expected = cluster_objects(image, coders, 0.5)
