@@ -6,7 +6,7 @@ A small toolbar shown while the tool is active. It holds no logic: it reports
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSettings, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QToolBar,
     QWidget,
 )
+
+from labeler.app.i18n import QT_TRANSLATE_NOOP
 
 SETTINGS_TOLERANCE = "ai_polygon/tolerance"
 SETTINGS_PARTS = "ai_polygon/parts"

@@ -13,7 +13,6 @@ import html
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QCoreApplication,
     QObject,
     QRectF,
@@ -38,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from labeler.app.i18n import QT_TRANSLATE_NOOP
 from labeler.app.workspace import Workspace
 from labeler.core.class_commands import (
     AddClass,

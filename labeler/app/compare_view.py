@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from labeler.app.canvas.controller import CanvasController
 from labeler.app.charts import BackgroundRefresh, ChartCard
+from labeler.app.i18n import QT_TRANSLATE_NOOP
 from labeler.app.workspace import Workspace
 from labeler.core.diagnosis.compare import CHANGE_KINDS, compare_runs
 from labeler.core.errors import LabelerError

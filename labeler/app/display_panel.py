@@ -6,7 +6,7 @@ never a label; the canvas redraws from it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QRectF, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from labeler.app.canvas.overlays import TYPE_STYLES
 from labeler.app.class_panel import color_swatch
 from labeler.app.display_settings import ADJUST_LIMIT, DEFAULT_FILL_OPACITY, DisplaySettings
+from labeler.app.i18n import QT_TRANSLATE_NOOP
 from labeler.app.workspace import Workspace
 from labeler.core.events import Change, Entity
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QWidget
 
 from labeler.app.actions import MenuId, menu_title
+from labeler.app.i18n import QT_TRANSLATE_NOOP
 
 Area = Qt.DockWidgetArea
 

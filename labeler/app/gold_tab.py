@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from labeler.app.charts import BackgroundRefresh
+from labeler.app.i18n import QT_TRANSLATE_NOOP
 from labeler.app.workspace import Workspace
 from labeler.core.domain import Role
 from labeler.core.events import Change, Entity

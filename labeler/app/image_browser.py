@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QAbstractListModel,
     QCoreApplication,
     QModelIndex,
@@ -45,6 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from labeler.app.i18n import QT_TRANSLATE_NOOP
 from labeler.app.slice_controls import SliceControls
 from labeler.app.thumbnails import ThumbnailCache
 from labeler.app.workers import JobRunner

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import PurePosixPath
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from labeler.app.ask_dialog import AskQuestionDialog
 from labeler.app.canvas.controller import CanvasController
 from labeler.app.canvas.view import CanvasView
+from labeler.app.i18n import QT_TRANSLATE_NOOP
 from labeler.app.workspace import Workspace
 from labeler.core.events import Change, Entity
 from labeler.core.questions import AnswerQuestion, AskQuestion, PromoteQuestion

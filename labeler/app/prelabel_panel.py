@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSettings, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QSettings, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from labeler.app import jobs
 from labeler.app.canvas.controller import DEFAULT_THRESHOLD, CanvasController
+from labeler.app.i18n import QT_TRANSLATE_NOOP
 from labeler.app.workers import JobRunner
 from labeler.app.workspace import Workspace
 from labeler.core.events import Change, Entity

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from labeler.app.canvas.controller import CanvasController
 from labeler.app.charts import BackgroundRefresh, ChartCard
 from labeler.app.compare_view import CompareView
+from labeler.app.i18n import QT_TRANSLATE_NOOP
 from labeler.app.slice_controls import ErrorSliceButtons
 from labeler.app.vendor_tab import add_vendor_tabs
 from labeler.app.workspace import Workspace

@@ -9,7 +9,7 @@ and the other way round.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from labeler.app.canvas.controller import CanvasController
 from labeler.app.class_panel import color_swatch
 from labeler.app.display_settings import DisplaySettings
+from labeler.app.i18n import QT_TRANSLATE_NOOP
 from labeler.core.geometry import Box, Polygon
 from labeler.core.tools import ShapeKey
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 import time
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
+from labeler.app.i18n import QT_TRANSLATE_NOOP
 from labeler.core.errors import LabelerError
 
 _TOOL_NAMES = {

@@ -16,7 +16,6 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QCoreApplication,
     QItemSelectionModel,
@@ -47,6 +46,7 @@ from PySide6.QtWidgets import (
 from labeler.app.canvas.controller import CanvasController
 from labeler.app.canvas.overlays import DisagreementMark, DisagreementOverlayItem, type_style
 from labeler.app.charts import BackgroundRefresh
+from labeler.app.i18n import QT_TRANSLATE_NOOP
 from labeler.app.slice_controls import SaveShownAsSlice
 from labeler.app.workspace import Workspace
 from labeler.core.disagreements import (
