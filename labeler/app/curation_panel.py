@@ -38,7 +38,7 @@ from labeler.app.i18n import QT_TRANSLATE_NOOP
 from labeler.app.slice_controls import SaveShownAsSlice
 from labeler.app.workspace import Workspace
 from labeler.core.commands import ReviewAnnotation
-from labeler.core.consensus import project_consensus
+from labeler.core.consensus import FINAL_LABELS, project_consensus
 from labeler.core.curation import curate_project
 from labeler.core.domain import ReviewDecision, Role
 from labeler.core.errors import LabelerError
@@ -115,7 +115,7 @@ def compute_curation(path: Path, checks: bool, progress: Progress | None = None)
         people = {p.id: p.name for p in project.people()}
         annotations = {a.id: a for a in project.annotations()}
         entries = []
-        for image_id, consensus in project_consensus(project).items():
+        for image_id, consensus in project_consensus(project, FINAL_LABELS).items():
             for cluster in consensus.unresolved:
                 candidates = tuple(
                     Candidate(

@@ -67,7 +67,7 @@ import math
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal, Protocol
+from typing import Literal, Protocol, TypeVar
 
 import numpy as np
 
@@ -80,6 +80,8 @@ Votes = Literal["class", "members"]
 TieRule = Literal["adjudicate", "first_seen"]
 MatchTo = Literal["medoid", "first"]
 Pick = Literal["class_medoid", "most_overlap"]
+# Who marked a set of shapes: a person id, a run id, a name (any hashable key).
+_Coder = TypeVar("_Coder", bound=Hashable)
 
 
 @dataclass(frozen=True)
@@ -280,7 +282,7 @@ def image_consensus(
 
 def shape_consensus(
     image_id: int,
-    shapes_by_coder: Mapping[Hashable, Sequence[Shape]],
+    shapes_by_coder: Mapping[_Coder, Sequence[Shape]],
     config: ConsensusConfig = SCORING,
 ) -> list[Shape]:
     """The consensus objects of one image's coders (in the mapping's order), as shapes.
@@ -290,12 +292,14 @@ def shape_consensus(
     :meth:`ImageConsensus.shapes`). Reviews do not enter: the shapes are what each
     coder made.
     """
-    coders = {c: list(s) for c, s in shapes_by_coder.items() if c != config.leave_out}
+    coders: dict[Hashable, list[Mark]] = {
+        c: list(s) for c, s in shapes_by_coder.items() if c != config.leave_out
+    }
     return decide_image(image_id, coders, {c: [] for c in coders}, config).shapes()
 
 
 def tag_consensus(
-    tags_by_coder: Mapping[Hashable, Iterable[int]], config: ConsensusConfig = SCORING
+    tags_by_coder: Mapping[_Coder, Iterable[int]], config: ConsensusConfig = SCORING
 ) -> set[int]:
     """The tag classes that reach the quorum among the coders of one image."""
     coders = [c for c in tags_by_coder if c != config.leave_out]
@@ -346,7 +350,7 @@ def decide_image(
 
 def cluster_shapes(
     image_id: int,
-    shapes_by_coder: Mapping[Hashable, Sequence[Shape]],
+    shapes_by_coder: Mapping[_Coder, Sequence[Shape]],
     config: ConsensusConfig = SCORING,
 ) -> list[Cluster]:
     """Cluster one image's shapes across coders (in the mapping's order).

@@ -3,8 +3,9 @@
 Two array forms of the one rule live here, each proved equal to the per-image
 :func:`~labeler.core.consensus.decide_image` by the tests:
 
-* :func:`two_annotator_pairs`: the clustering of :data:`~labeler.core.consensus.FINAL_LABELS`
-  (export) for two-annotator images;
+* :func:`two_annotator_pairs`: the clustering of two-annotator images (the export's,
+  :data:`~labeler.core.consensus.FINAL_LABELS`; two people's clusters are the same
+  whatever ``match_to`` says);
 * :func:`consensus_many`: the decision of :data:`~labeler.core.consensus.SCORING`
   (agreement, diagnose truth) for every cluster that
   :func:`~labeler.core.agreement.batch.cluster_columns` made.
@@ -23,15 +24,15 @@ pairs for all images at once. :func:`two_annotator_pairs` returns them per image
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 
 import numpy as np
 
 from labeler.core.agreement.batch import Clusters, Ragged, ShapeTable, match_rows, pair_ious
-from labeler.core.consensus import ConsensusConfig
+from labeler.core.consensus import FINAL_LABELS, ConsensusConfig
 from labeler.core.domain import Annotation, ReviewDecision
 from labeler.core.geometry import Tag
-from labeler.core.matching import DEFAULT_IOU_THRESHOLD, Shape, iou_matrix
+from labeler.core.matching import Shape, iou_matrix
 
 CHUNK_IMAGES = 20_000  # images matched at once: bounds the arrays of one pass
 ShapePairs = tuple[tuple[int, int], ...]  # (first annotator's id, second's id), matched
@@ -40,18 +41,22 @@ ShapePairs = tuple[tuple[int, int], ...]  # (first annotator's id, second's id),
 def two_annotator_pairs(
     by_image: Mapping[int, Sequence[Annotation]],
     decisions: Mapping[int, ReviewDecision],
-    iou_threshold: float = DEFAULT_IOU_THRESHOLD,
+    config: ConsensusConfig = FINAL_LABELS,
 ) -> dict[int, ShapePairs]:
     """Matched shape pairs of every image whose live shapes come from exactly two people.
 
-    Live means not rejected in the latest review, as in ``image_consensus``. Images
-    with one annotator's shapes, or three or more, are left out (they take the
-    per-image path).
+    Live means what ``image_consensus`` counts under ``config``: not rejected in the
+    latest review (with ``config.reviews``), not by ``config.leave_out``. Images with
+    one annotator's shapes, or three or more, are left out (they take the per-image
+    path).
     """
+    if not config.reviews:
+        decisions = {}
+    iou_threshold = config.iou_threshold
     found: dict[int, ShapePairs] = {}
     batch: list[tuple[int, list[Annotation], list[Annotation]]] = []
     for image_id in sorted(by_image):
-        sides = _two_sides(by_image[image_id], decisions)
+        sides = _two_sides(by_image[image_id], decisions, config.leave_out)
         if sides is not None:
             batch.append((image_id, *sides))
         if len(batch) == CHUNK_IMAGES:
@@ -62,12 +67,16 @@ def two_annotator_pairs(
 
 
 def _two_sides(
-    annotations: Sequence[Annotation], decisions: Mapping[int, ReviewDecision]
+    annotations: Sequence[Annotation],
+    decisions: Mapping[int, ReviewDecision],
+    leave_out: Hashable | None,
 ) -> tuple[list[Annotation], list[Annotation]] | None:
     live = [
         a
         for a in annotations
-        if decisions.get(a.id) != ReviewDecision.REJECT and not isinstance(a.geometry, Tag)
+        if decisions.get(a.id) != ReviewDecision.REJECT
+        and not isinstance(a.geometry, Tag)
+        and a.annotator_id != leave_out
     ]
     owners = sorted({a.annotator_id for a in live})
     if len(owners) != 2:

@@ -10,7 +10,6 @@ or a confident different class, comes first.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -18,7 +17,7 @@ from itertools import combinations
 from typing import Any
 
 from labeler.core.agreement.data import ProjectLabels
-from labeler.core.agreement.objects import cluster_objects, consensus_of
+from labeler.core.consensus import SCORING, shape_consensus, tag_consensus
 from labeler.core.domain import Person
 from labeler.core.errors import UnknownEntityError
 from labeler.core.geometry import Tag
@@ -258,7 +257,9 @@ def disagreements_with_consensus(
 ) -> list[Disagreement]:
     """A person's labels (side ``a``) against the consensus of the others who covered each image.
 
-    The consensus holds the objects and tags at least half of the others marked.
+    The consensus holds the objects and tags at least half of the others marked
+    (:data:`~labeler.core.consensus.SCORING` leaving the person out, as agreement's
+    "F1 vs consensus" does).
     """
     who = resolve_person(project, person)
     labels = ProjectLabels.load(project)
@@ -268,12 +269,9 @@ def disagreements_with_consensus(
         shapes, tags = labels.shapes[image], labels.tags[image]
         if who.id not in shapes or len(shapes) < 2:
             continue
-        other_shapes = {c: s for c, s in shapes.items() if c != who.id}
-        consensus = consensus_of(
-            cluster_objects(image, other_shapes, iou_threshold), len(other_shapes)
-        )
-        votes = Counter(t for c, given in tags.items() if c != who.id for t in given)
-        other_tags = {t for t, n in votes.items() if 2 * n >= len(other_shapes)}
+        others = SCORING.with_iou(iou_threshold).left_out(who.id)
+        consensus = shape_consensus(image, shapes, others)
+        other_tags = tag_consensus(tags, others)
         found += compare_image(
             labels,
             image,
@@ -304,9 +302,8 @@ def _reference(
         return (shapes[annotator], tags[annotator]) if annotator in shapes else None
     if not shapes:
         return ([], set()) if image in labels.finished_images else None
-    consensus = consensus_of(cluster_objects(image, shapes, iou_threshold), len(shapes))
-    votes = Counter(t for given in tags.values() for t in given)
-    return consensus, {t for t, n in votes.items() if 2 * n >= len(tags)}
+    rule = SCORING.with_iou(iou_threshold)
+    return shape_consensus(image, shapes, rule), tag_consensus(tags, rule)
 
 
 def disagreements_with_model(

@@ -56,7 +56,7 @@ def test_paired_clusters_equal_the_per_image_consensus(seed: int, monkeypatch) -
     monkeypatch.setattr(consensus_batch, "CHUNK_IMAGES", 37)  # several passes
     by_image, decisions = _random_images(seed, 400)
     config = ConsensusConfig()
-    pairs = two_annotator_pairs(by_image, decisions, config.iou_threshold)
+    pairs = two_annotator_pairs(by_image, decisions, config)
     assert len(pairs) > 100  # most images are the two-annotator case
     for image, labels in by_image.items():
         expected = image_consensus(image, labels, decisions, config, answered_by=[4])

@@ -243,7 +243,7 @@ class Clusters:
     """Clusters of many groups (images), as arrays.
 
     Cluster ids run in creation order within each group (the order of
-    ``cluster_objects``); members are sorted by cluster, then by coder position.
+    ``cluster_shapes``); members are sorted by cluster, then by coder position.
     """
 
     group: np.ndarray  # per cluster
@@ -298,7 +298,7 @@ CLUSTER_CHUNK = 50_000  # groups (images) clustered at once by cluster_columns
 def cluster_rows(
     table: ShapeTable, groups: Sequence[Sequence[Sequence[int]]], threshold: float
 ) -> Clusters:
-    """:func:`~labeler.core.agreement.objects.cluster_objects` for many images at once.
+    """:func:`~labeler.core.consensus.cluster_shapes` (SCORING) for many images at once.
 
     ``groups[g]`` holds one row list per coder, in coder order.
     """
@@ -319,7 +319,7 @@ def cluster_columns(
 ) -> Clusters:
     """Clusters of shapes given as columns sorted by group, then coder, then shape order.
 
-    Each coder's shapes (coder positions in ascending order, as ``cluster_objects``
+    Each coder's shapes (coder positions in ascending order, as ``cluster_shapes``
     takes them) are matched to the representatives (first members) of the clusters
     so far; unmatched ones start clusters of their own. ``rows`` holds distinct table
     rows. Groups are clustered :data:`CLUSTER_CHUNK` at a time (the matching's

@@ -1,32 +1,26 @@
-"""Agreement on objects: pairwise detection F1 and IoU, clusters, consensus, alpha over clusters.
+"""Agreement on objects: pooled detection F1 and IoU, and alpha over object clusters.
 
 Objects that the matching engine pairs across annotators form a cluster (one
-unit); an annotator who covered the image but did not mark the object
-contributes ``absent`` to that unit, one who did not cover the image is missing.
+unit, :func:`labeler.core.consensus.cluster_shapes` with the ``SCORING`` rule); an
+annotator who covered the image but did not mark the object contributes
+``absent`` to that unit, one who did not cover the image is missing. The
+consensus a person is scored against is :mod:`labeler.core.consensus`'s.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import TypeVar
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from labeler.core.agreement.alpha import alpha_from_counts
 from labeler.core.agreement.metric import Metric
-from labeler.core.matching import (
-    DEFAULT_IOU_THRESHOLD,
-    MatchResult,
-    Shape,
-    iou_matrix,
-    match_shapes,
-)
+from labeler.core.consensus import Cluster
+from labeler.core.matching import MatchResult
 
 ABSENT = "absent"
-# Who marked a set of shapes: a person id, a run id, a name (any hashable key).
-_Coder = TypeVar("_Coder", bound=Hashable)
 
 
 @dataclass
@@ -85,62 +79,6 @@ class Counts:
             "objects_b": self.n_b,
             "comparisons": self.comparisons,
         }
-
-
-@dataclass
-class Cluster:
-    """One object as marked by several coders: coder -> their shape."""
-
-    image_id: int
-    members: dict[Hashable, Shape] = field(default_factory=dict)
-
-    @property
-    def representative(self) -> Shape:
-        """The first member's shape (what later coders are matched against)."""
-        return next(iter(self.members.values()))
-
-
-def cluster_objects(
-    image_id: int,
-    shapes_by_coder: Mapping[_Coder, Sequence[Shape]],
-    iou_threshold: float = DEFAULT_IOU_THRESHOLD,
-) -> list[Cluster]:
-    """Group one image's objects across coders (in the mapping's order) into clusters.
-
-    Each coder's shapes are matched (same class first, then across classes) to the
-    clusters formed so far; unmatched shapes start clusters of their own.
-    """
-    clusters: list[Cluster] = []
-    for coder, shapes in shapes_by_coder.items():
-        reps = [c.representative for c in clusters]
-        result = match_shapes(reps, list(shapes), iou_threshold)
-        by_rep = {id(c.representative): c for c in clusters}
-        for match in (*result.matches, *result.class_mismatches):
-            by_rep[id(match.a)].members[coder] = match.b
-        for shape in result.unmatched_b:
-            members: dict[Hashable, Shape] = {coder: shape}
-            clusters.append(Cluster(image_id, members))
-    return clusters
-
-
-def consensus_of(clusters: Iterable[Cluster], coders: int) -> list[Shape]:
-    """Consensus objects: clusters marked by at least half the ``coders``.
-
-    The class is the majority class (first seen wins a tie); the shape is the
-    member of that class that overlaps the other members most. ``score`` holds
-    the share of coders who marked it.
-    """
-    result: list[Shape] = []
-    for cluster in clusters:
-        members = list(cluster.members.values())
-        if 2 * len(members) < coders:
-            continue
-        label = Counter(s.label for s in members).most_common(1)[0][0]
-        candidates = [s for s in members if s.label == label]
-        overlap = iou_matrix([s.geometry for s in candidates], [s.geometry for s in members])
-        best = candidates[int(np.argmax(overlap.sum(axis=1)))]
-        result.append(Shape(best.id, label, best.geometry, len(members) / coders, "consensus"))
-    return result
 
 
 def cluster_alpha(

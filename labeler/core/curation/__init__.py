@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from labeler.core.consensus import ConsensusConfig, project_consensus
+from labeler.core.consensus import FINAL_LABELS, ConsensusConfig, project_consensus
 from labeler.core.curation.balance import BalanceConfig, BalanceReport, class_balance
 from labeler.core.curation.duplicates import DuplicateConfig, DuplicateReport, find_duplicates
 from labeler.core.curation.label_errors import (
@@ -43,7 +43,7 @@ class CurationConfig:
     quality: QualityConfig = field(default_factory=QualityConfig)
     label_errors: LabelErrorConfig = field(default_factory=LabelErrorConfig)
     balance: BalanceConfig = field(default_factory=BalanceConfig)
-    consensus: ConsensusConfig = field(default_factory=ConsensusConfig)
+    consensus: ConsensusConfig = FINAL_LABELS  # label errors are judged on the shipped labels
     workers: int = 2
 
 

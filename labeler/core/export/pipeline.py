@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from labeler.core.consensus import (
+    FINAL_LABELS,
     ConsensusConfig,
     credit_annotations,
     labeled_answers,
@@ -81,7 +82,7 @@ class ExportOptions:
     unresolved: str = "exclude-image"
     images: str = "none"
     overwrite: bool = False
-    consensus: ConsensusConfig = field(default_factory=ConsensusConfig)
+    consensus: ConsensusConfig = FINAL_LABELS  # the shipped labels' rule (quorum, IoU: user's)
     duplicates: DuplicateConfig = field(default_factory=DuplicateConfig)
     quality: QualityConfig = field(default_factory=QualityConfig)
     label_errors: LabelErrorConfig = field(default_factory=LabelErrorConfig)
@@ -216,7 +217,7 @@ def _select(project: object, options: ExportOptions, progress: Progress) -> _Sta
         chunk = ids[lo : lo + SELECT_CHUNK]
         by_image = _chunk_annotations(project, chunk, owners, gold, state)
         # two-annotator images are clustered all at once (see consensus_batch)
-        pairs = two_annotator_pairs(by_image, decisions, options.consensus.iou_threshold)
+        pairs = two_annotator_pairs(by_image, decisions, options.consensus)
         for n, image_id in enumerate(chunk, start=lo + 1):
             if n % 1000 == 0:
                 progress.check()

@@ -11,7 +11,7 @@ from html import escape
 from pathlib import PurePosixPath
 from typing import Any
 
-from labeler.core.consensus import project_consensus
+from labeler.core.consensus import FINAL_LABELS, project_consensus
 from labeler.core.curation import curate_project
 from labeler.core.errors import LabelerError
 from labeler.core.report.svg import bar_chart
@@ -26,7 +26,7 @@ def curation_data(project: Project) -> dict[str, Any]:
         report = curate_project(project).to_dict()
     except LabelerError as exc:
         return {"error": str(exc)}
-    unresolved = sum(len(c.unresolved) for c in project_consensus(project).values())
+    unresolved = sum(len(c.unresolved) for c in project_consensus(project, FINAL_LABELS).values())
     names = {i.id: PurePosixPath(i.path).name for i in project.images()}
     used = {i["image_id"] for i in report["quality"]["issues"]}
     used |= {i["image_id"] for i in report["label_errors"]["issues"]}

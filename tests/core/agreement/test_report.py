@@ -13,13 +13,8 @@ from statsmodels.stats.inter_rater import fleiss_kappa as sm_fleiss_kappa
 
 from labeler.core.agreement import agreement_report
 from labeler.core.agreement.data import ProjectLabels, iso_week
-from labeler.core.agreement.objects import (
-    ABSENT,
-    Cluster,
-    cluster_alpha,
-    cluster_objects,
-    consensus_of,
-)
+from labeler.core.agreement.objects import ABSENT, cluster_alpha
+from labeler.core.consensus import cluster_shapes, shape_consensus
 from labeler.core.geometry import Box, Tag
 from labeler.core.matching import Shape
 from labeler.core.store import Project
@@ -39,12 +34,12 @@ def test_clusters_consensus_and_alpha_of_three_coders() -> None:
         2: [Shape(3, "a", Box(0, 0, 10, 11)), Shape(4, "c", Box(50, 50, 60, 60))],
         3: [Shape(5, "a", Box(1, 0, 10, 10))],
     }
-    clusters = cluster_objects(7, shapes)
+    clusters = cluster_shapes(7, shapes)
     assert [{c: s.id for c, s in cl.members.items()} for cl in clusters] == [
         {1: 1, 2: 3, 3: 5},
         {1: 2, 2: 4},
     ]
-    consensus = consensus_of(clusters, coders=3)
+    consensus = shape_consensus(7, shapes)
     assert [(s.label, s.score) for s in consensus] == [("a", 1.0), ("b", pytest.approx(2 / 3))]
     assert consensus[0].id == 1  # the member overlapping the others most
     coverage = {7: [1, 2, 3]}
@@ -53,7 +48,7 @@ def test_clusters_consensus_and_alpha_of_three_coders() -> None:
     )
     assert cluster_alpha(clusters, coverage).value == pytest.approx(expected)
     assert ABSENT == "absent"
-    assert consensus_of([Cluster(7, {1: shapes[1][0]})], coders=3) == []
+    assert shape_consensus(7, {1: shapes[1][:1], 2: [], 3: []}) == []
 
 
 def test_object_agreement(labeled) -> None:

@@ -11,7 +11,8 @@ import pytest
 
 from labeler.core.agreement import agreement_report
 from labeler.core.agreement.data import ProjectLabels
-from labeler.core.agreement.objects import Counts, cluster_alpha, cluster_objects, consensus_of
+from labeler.core.agreement.objects import Counts, cluster_alpha
+from labeler.core.consensus import SCORING, cluster_shapes, shape_consensus
 from labeler.core.geometry import Box, Polygon, Tag
 from labeler.core.images import ImageProbe
 from labeler.core.matching import Shape, match_shapes
@@ -77,15 +78,14 @@ def reference(project: Project, iou: float) -> dict[str, object]:
                 for c in (1, 2, 3):
                     per_class[c].add(Counts.of(result, c))
         if any(by.values()):
-            clusters += cluster_objects(image, by, iou)
+            clusters += cluster_shapes(image, by, SCORING.with_iou(iou))
     coverage = {i: list(by) for i, by in shapes.items()}
     loo = {}
     for person in labels.annotators():
         pool = Counts()
         for by in shapes.values():
             if person in by and len(by) >= 2:
-                others = {c: s for c, s in by.items() if c != person}
-                consensus = consensus_of(cluster_objects(0, others, iou), len(others))
+                consensus = shape_consensus(0, by, SCORING.with_iou(iou).left_out(person))
                 if by[person] or consensus:
                     pool.add(Counts.of(match_shapes(by[person], consensus, iou)))
         loo[person] = pool

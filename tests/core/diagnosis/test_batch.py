@@ -1,5 +1,5 @@
-"""The batch matcher finds exactly what ``match_shapes``, ``cluster_objects`` and
-``consensus_of`` find, problem by problem."""
+"""The batch matcher finds exactly what ``match_shapes``, ``cluster_shapes`` and
+``shape_consensus`` (the SCORING rule) find, problem by problem."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ from labeler.core.agreement.batch import (
     cluster_rows,
     match_rows,
 )
-from labeler.core.agreement.objects import cluster_objects, consensus_of
-from labeler.core.consensus import SCORING
+from labeler.core.consensus import SCORING, cluster_shapes, shape_consensus
 from labeler.core.consensus_batch import consensus_many
 from labeler.core.geometry import Box, Polygon
 from labeler.core.matching import Shape, match_shapes
@@ -115,7 +114,7 @@ def test_clusters_and_consensus_equal_the_reference(seed: int) -> None:
     chosen, share = consensus_many(table, clusters, n_coders[clusters.group], SCORING)
     starts, sizes = clusters.starts(), clusters.sizes()
     for image, coders in enumerate(images):
-        expected = cluster_objects(image, coders, 0.5)
+        expected = cluster_shapes(image, coders, SCORING)
         mine = np.flatnonzero(clusters.group == image)
         got = [
             [
@@ -125,7 +124,7 @@ def test_clusters_and_consensus_equal_the_reference(seed: int) -> None:
             for c in mine
         ]
         assert got == [[(c, s.id) for c, s in cl.members.items()] for cl in expected]
-        want = consensus_of(expected, len(coders))
+        want = shape_consensus(image, coders, SCORING)
         got_consensus = [
             (table.shapes[int(chosen[c])].id, float(share[c])) for c in mine if chosen[c] >= 0
         ]

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from labeler.core.agreement.objects import cluster_objects, consensus_of
+from labeler.core.consensus import SCORING, shape_consensus
 from labeler.core.diagnosis.confusion import BACKGROUND, MIN_LOCALIZATION_IOU, SliceItem, confusion
 from labeler.core.diagnosis.truth import resolve_truth
 from labeler.core.geometry import Box, Polygon, Tag
@@ -117,7 +117,7 @@ def test_confusion_equals_per_image_reference(seed: int, polygons: bool) -> None
 
 
 def test_truth_equals_per_image_consensus(tmp_path: Path) -> None:
-    """resolve_truth (batched) equals consensus_of(cluster_objects(...)) image by image."""
+    """resolve_truth (batched) equals shape_consensus(..., SCORING) image by image."""
     rng = np.random.default_rng(7)
     with Project.create(tmp_path / "t.labeler", ["a", "b"]) as project:
         poly = project.add_class("p", "polygon").id
@@ -168,17 +168,12 @@ def test_truth_equals_per_image_consensus(tmp_path: Path) -> None:
                 a for a in project.annotations(image) if project.reviews("annotation", a.id)
             ]
             if reviewed:
-                want = consensus_of(
-                    cluster_objects(
-                        image, {people[0]: [Shape.from_annotation(a) for a in reviewed]}, 0.5
-                    ),
-                    1,
+                want = shape_consensus(
+                    image, {people[0]: [Shape.from_annotation(a) for a in reviewed]}, SCORING
                 )
                 assert truth.sources[image] == "reviewed"
             else:
-                want = consensus_of(
-                    cluster_objects(image, dict(sorted(own.items())), 0.5), len(own)
-                )
+                want = shape_consensus(image, dict(sorted(own.items())), SCORING)
                 assert truth.sources[image] == "consensus"
             got = truth.shapes[image]
             assert [(s.id, s.label, s.score) for s in got] == [
