@@ -85,7 +85,7 @@ class AiOptionsBar(QToolBar):
     def _restore(self) -> None:
         saved = self._settings.value(SETTINGS_TOLERANCE, DEFAULT_TOLERANCE)
         try:
-            tolerance = float(saved) if saved is not None else DEFAULT_TOLERANCE
+            tolerance = float(saved) if isinstance(saved, int | float | str) else DEFAULT_TOLERANCE
         except (TypeError, ValueError):
             tolerance = DEFAULT_TOLERANCE
         self.tolerance_spin.setValue(tolerance)

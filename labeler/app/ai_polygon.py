@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLabel, QStatusBar, QToolBar
+from PySide6.QtWidgets import QLabel, QStatusBar, QToolBar, QToolButton
 
 from labeler.app.ai_options import AiOptionsBar
 from labeler.app.canvas.ai_preview import AiPreviewItem
@@ -476,7 +476,7 @@ def add_tool_button(toolbar: QToolBar, action: QAction, after: QAction, text: st
     else:
         toolbar.addAction(action)
     button = toolbar.widgetForAction(action)
-    if button is None:
+    if not isinstance(button, QToolButton):
         return
 
     def label() -> None:  # again after Qt copies the action's text onto the button

@@ -151,9 +151,11 @@ class ImageChangeList(QTreeWidget):
 
     def image_ids(self) -> list[int]:
         """The image ids listed, in order."""
+        rows = (self.topLevelItem(i) for i in range(self.topLevelItemCount()))
         return [
-            int(self.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole)["image_id"])
-            for i in range(self.topLevelItemCount())
+            int(row.data(0, Qt.ItemDataRole.UserRole)["image_id"])
+            for row in rows
+            if row is not None
         ]
 
 

@@ -245,6 +245,8 @@ class CurationPanel(QWidget):
         items = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
         while items:
             item = items.pop()
+            if item is None:
+                continue
             data = item.data(0, Qt.ItemDataRole.UserRole)
             if isinstance(data, tuple):
                 found.append(int(data[0]))

@@ -24,7 +24,7 @@ def _int_set(value: object) -> frozenset[int]:
     return frozenset(int(v) for v in values if str(v).lstrip("-").isdigit())
 
 
-def _clamp(value: int) -> int:
+def _clamp(value: float) -> int:
     return max(-ADJUST_LIMIT, min(ADJUST_LIMIT, int(value)))
 
 

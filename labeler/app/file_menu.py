@@ -22,9 +22,31 @@ from labeler.app.workers import Job, run_with_dialog
 from labeler.core.domain import ImageStatus, ImportReport
 
 if TYPE_CHECKING:
-    from labeler.app.main_window import MainWindow
+    from PySide6.QtCore import QSettings, Signal
+    from PySide6.QtWidgets import QMainWindow
 
-    _Base = MainWindow
+    from labeler.app.actions import ActionRegistry
+    from labeler.app.status_bar import WorkspaceStatusBar
+    from labeler.app.workers import JobRunner
+    from labeler.app.workspace import Workspace
+
+    class _Base(QMainWindow):
+        """What the File menu uses of the window (:class:`MainWindow` provides each)."""
+
+        openRequested = Signal(object)
+        workspace: Workspace
+        status: WorkspaceStatusBar
+        jobs: JobRunner
+        action_registry: ActionRegistry
+        menus: dict[MenuId, QMenu]
+        settings: QSettings
+
+        def poll_external_changes(self) -> int: ...
+
+        def current_image_id(self) -> int | None: ...
+
+        def go_to_image(self, index: int) -> bool: ...
+
 else:
     _Base = object
 

@@ -71,6 +71,8 @@ def _tree(columns: tuple[str, ...]) -> QTreeWidget:
 class GoldTab(QWidget):
     """Gold scores per person and the worst gold answers, kept current."""
 
+    summary: QLabel  # made after the refresher, whose failure it shows
+
     PEOPLE = (
         QT_TRANSLATE_NOOP("GoldTab", "Person"),
         QT_TRANSLATE_NOOP("GoldTab", "Vendor"),

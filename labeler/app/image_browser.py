@@ -319,10 +319,10 @@ class ImageRowDelegate(QStyledItemDelegate):
         record = index.data(RecordRole)
         if not isinstance(record, ImageRecord):
             return
-        rect = option.rect  # type: ignore[attr-defined]
+        rect = option.rect
         painter.save()
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
-        palette = option.palette  # type: ignore[attr-defined]
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        palette = option.palette
         if selected:
             painter.fillRect(rect, palette.highlight())
         thumb_rect = QRectF(rect.x() + 6, rect.y() + 5, 64, 48)
@@ -339,7 +339,7 @@ class ImageRowDelegate(QStyledItemDelegate):
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
             painter.drawImage(target, thumb)
         text_color = palette.highlightedText().color() if selected else palette.text().color()
-        name_font = QFont(option.font)  # type: ignore[attr-defined]
+        name_font = QFont(option.font)
         name_font.setBold(True)
         left = rect.x() + 80
         pill_width = _paint_status_pill(painter, record.status, rect.right() - 6, rect.y() + 9)
@@ -350,7 +350,7 @@ class ImageRowDelegate(QStyledItemDelegate):
         painter.setFont(name_font)
         painter.setPen(text_color)
         painter.drawText(left, rect.y() + 22, name)
-        painter.setFont(option.font)  # type: ignore[attr-defined]
+        painter.setFont(option.font)
         muted = QColor(text_color)
         muted.setAlpha(150)
         painter.setPen(muted)

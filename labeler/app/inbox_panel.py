@@ -144,8 +144,8 @@ class InboxPanel(QWidget):
         layout.addLayout(promote_row)
         for widget in (self.answer_edit, self.answer_button):
             widget.setVisible(self.can_answer)
-        for widget in (section_label, self.class_combo, self.promote_button):
-            widget.setVisible(self.can_promote)
+        for promoting in (section_label, self.class_combo, self.promote_button):
+            promoting.setVisible(self.can_promote)
 
     # Reading
 

@@ -100,7 +100,7 @@ def run(
     app = application()
     interactive = screenshot is None
     if project_path is None:
-        if not interactive:
+        if screenshot is not None:
             return _grab_start_screen(app, screenshot)
         start = StartScreen()
         if not start.exec() or start.project_path is None:

@@ -193,10 +193,10 @@ class MainWindow(FileMenu, QMainWindow):
         self.triage_panel = TriagePanel(self.workspace, self.controller, overlay)
         triage = self.triage_panel.dock = self.add_dock(self.triage_panel, "triage")
         self.docks["images"].raise_()
-        triage.visibilityChanged.connect(lambda shown: shown and self._widen(triage))
+        triage.visibilityChanged.connect(lambda shown: self._widen(triage) if shown else None)
         self.qa_view = QaView(self.workspace, self.controller)
         qa = self.qa_view.dock = self.add_dock(self.qa_view, "qa_dashboard")
-        qa.visibilityChanged.connect(lambda shown: shown and self._give_height(qa))
+        qa.visibilityChanged.connect(lambda shown: self._give_height(qa) if shown else None)
         self.curation_panel = CurationPanel(self.workspace, self.controller)
         self.curation_panel.dock = self.add_dock(self.curation_panel, "curation")
         self.guideline_ui = GuidelineUi(

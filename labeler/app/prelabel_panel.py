@@ -57,7 +57,9 @@ class PrelabelPanel(QWidget):
         self._settings = QSettings()
         self._build()
         saved = self._settings.value(SETTINGS_THRESHOLD, DEFAULT_THRESHOLD)
-        self.set_threshold(float(saved) if saved is not None else DEFAULT_THRESHOLD)
+        self.set_threshold(
+            float(saved) if isinstance(saved, int | float | str) else DEFAULT_THRESHOLD
+        )
         controller.shapesChanged.connect(self._update_counts)
         workspace.changed.connect(self._on_change)
 

@@ -109,16 +109,19 @@ class QueueList(QTreeWidget):
         items: list[QTreeWidgetItem] = []
         for index in range(self.topLevelItemCount()):
             top = self.topLevelItem(index)
+            if top is None:
+                continue
             if top.data(0, _TARGET) is not None:
                 items.append(top)
-            items.extend(top.child(j) for j in range(top.childCount()))
+            children = (top.child(j) for j in range(top.childCount()))
+            items.extend(child for child in children if child is not None)
         return items
 
     def current_target(self) -> tuple[int, int | None] | None:
         """(image id, annotation id) of the selected row."""
         item = self.currentItem()
         target = item.data(0, _TARGET) if item is not None else None
-        return tuple(target) if target is not None else None  # type: ignore[return-value]
+        return tuple(target) if target is not None else None
 
     def select_row(self, index: int) -> bool:
         """Select the ``index``-th row (which goes to its image); False if there is none."""

@@ -407,7 +407,7 @@ class ReviewPanel(QWidget):
         queue = self.lists[key]
         for index in range(self.tabs.count()):
             widget = self.tabs.widget(index)
-            if widget is queue or widget.isAncestorOf(queue):
+            if widget is not None and (widget is queue or widget.isAncestorOf(queue)):
                 self.tabs.setCurrentIndex(index)
         return queue
 

@@ -25,6 +25,7 @@ import time
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -241,7 +242,7 @@ class SegmentationService(QObject):
             self._queued.update(todo)
         for rank, image_id in enumerate(todo):
             priority = 50 if rank == 0 and image_id == self._wanted[0] else 10 - rank
-            self._encode_pool.start(_Task(lambda i=image_id: self._encode(i)), priority)
+            self._encode_pool.start(_Task(partial(self._encode, image_id)), priority)
 
     def _encode(self, image_id: int) -> None:
         with self._lock:

@@ -118,7 +118,8 @@ class ShapeList(QWidget):
         keys = [key for key, _class, _text, _by in rows]
         self._filling = True
         if keys == self._keys and all(
-            self.table.item(row, 0).text() == text for row, (_k, _c, text, _b) in enumerate(rows)
+            (cell := self.table.item(row, 0)) is not None and cell.text() == text
+            for row, (_k, _c, text, _b) in enumerate(rows)
         ):  # same shapes: only the boxes change (never rebuilt under a box's own signal)
             for row, key in enumerate(keys):
                 self._set_check(row, HIDE_COLUMN, not self.display.shape_shown(key))

@@ -132,7 +132,7 @@ class SendToWorkDialog(QDialog):
         if not note:
             self.problem.setText(self.tr("Say why in the note: it travels with the work."))
             return None
-        flags = {"blind": self.blind.isChecked(), "with_prelabels": self.with_prelabels.isChecked()}
+        blind, with_prelabels = self.blind.isChecked(), self.with_prelabels.isChecked()
         if self.to_people.isChecked():
             people = [
                 str(self.people.item(r).data(Qt.ItemDataRole.UserRole))
@@ -142,12 +142,17 @@ class SendToWorkDialog(QDialog):
             if not people:
                 self.problem.setText(self.tr("Tick at least one person."))
                 return None
-            return SendRequest(self.slice_name, note, people, **flags)
+            return SendRequest(
+                self.slice_name, note, people, blind=blind, with_prelabels=with_prelabels
+            )
         if not self.vendor.currentText() or not self.package.text().strip():
             self.problem.setText(self.tr("Choose a vendor and the package file to write."))
             return None
         package = Path(self.package.text().strip())
-        return SendRequest(self.slice_name, note, [], self.vendor.currentText(), package, **flags)
+        vendor = self.vendor.currentText()
+        return SendRequest(
+            self.slice_name, note, [], vendor, package, blind=blind, with_prelabels=with_prelabels
+        )
 
     def _accept_if_complete(self) -> None:
         if self.request() is not None:

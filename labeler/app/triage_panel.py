@@ -59,7 +59,7 @@ from labeler.core.events import Change, Entity
 from labeler.core.geometry import Box, Polygon
 from labeler.core.progress import Progress
 from labeler.core.store import Project
-from labeler.core.tools import ShapeKey
+from labeler.core.tools import ShapeKey, ShapeKind
 
 ALL = "All"
 SOURCE_ALL, SOURCE_PEOPLE = "all", "people"
@@ -615,7 +615,7 @@ class TriagePanel(QWidget):
 
     def _select_shape(self, item: TriageItem) -> None:
         d = self.controller.view
-        b_kind = "prediction" if item.model else "annotation"
+        b_kind: ShapeKind = "prediction" if item.model else "annotation"
         for key in (
             ShapeKey("annotation", item.disagreement.a_id) if item.disagreement.a_id else None,
             ShapeKey(b_kind, item.disagreement.b_id) if item.disagreement.b_id else None,

@@ -99,6 +99,8 @@ def cell_text(batch: dict[str, Any], key: str) -> str:
 class VendorTab(QWidget):
     """The scorecard table and its charts, kept current as work comes back and is reviewed."""
 
+    summary: QLabel  # made after the refresher, whose failure it shows
+
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace

@@ -146,7 +146,7 @@ class ImageItem(QGraphicsItem):
         widget: QWidget | None = None,
     ) -> None:
         """Draw the exposed part of the image (or a dark placeholder while it decodes)."""
-        target = option.exposedRect.intersected(self.boundingRect())  # type: ignore[attr-defined]
+        target = option.exposedRect.intersected(self.boundingRect())
         if target.isEmpty():
             return
         image = self._image
@@ -241,7 +241,7 @@ def _simplified(rings: list[tuple[tuple[float, float], ...]], level: int) -> lis
     )
     out = []
     for ring, shape in zip(rings, shapes, strict=True):
-        coords = np.asarray(shape.exterior.coords)[:-1] if not shape.is_empty else ()
+        coords = np.asarray(shape.exterior.coords)[:-1] if not shape.is_empty else np.empty((0, 2))
         out.append(coords if len(coords) >= 3 else np.asarray(ring, dtype=float))
     return out
 
@@ -382,7 +382,7 @@ class ShapesItem(QGraphicsItem):
     ) -> None:
         """Draw the groups' shapes that meet the exposed area, then the labels."""
         scale = painter.worldTransform().m11()
-        exposed: QRectF = option.exposedRect  # type: ignore[attr-defined]
+        exposed: QRectF = option.exposedRect
         area = self._repaint_area(exposed, scale)
         level = lod_level(scale)
         groups = self._groups

@@ -11,10 +11,13 @@ when the canvas switches between the two paths.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import cv2
 import numpy as np
+import numpy.typing as npt
 from PySide6.QtGui import QColor, QImage
 
 
@@ -80,12 +83,15 @@ def rasterize_outlines(
     for outline in sets:
         color = _bgra(outline.color)
         if len(outline.boxes):
-            contours = _box_contours(outline.boxes, scale, offset)
+            # an (n, 4, 2) array is n contours to OpenCV (no list of n views needed)
+            contours = cast(
+                "Sequence[npt.NDArray[np.int32]]", _box_contours(outline.boxes, scale, offset)
+            )
             cv2.polylines(layer, contours, True, color, 1, cv2.LINE_8)
         if len(outline.points):
             mapped = outline.points * np.array(scale) + np.array(offset)
             mapped = np.clip(np.rint(mapped), -(2**30), 2**30).astype(np.int32)
-            rings = np.split(mapped, outline.starts[1:])
+            rings: list[npt.NDArray[np.int32]] = np.split(mapped, outline.starts[1:])
             cv2.polylines(layer, rings, True, color, 1, cv2.LINE_8)
     image = QImage(layer.data, width, height, width * 4, QImage.Format.Format_ARGB32_Premultiplied)
     return image, layer
