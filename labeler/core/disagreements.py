@@ -294,16 +294,34 @@ def _run_images(project: Project, run_id: int) -> Iterator[tuple[int, list[Any]]
 
 
 def _reference(
-    labels: ProjectLabels, image: int, annotator: int | None, iou_threshold: float
+    labels: ProjectLabels,
+    image: int,
+    annotator: int | None,
+    iou_threshold: float,
+    truth: dict[int, list[Shape]],
 ) -> tuple[list[Shape], set[int]] | None:
     """What the model is judged against on an image, or None when nobody covered it."""
     shapes, tags = labels.shapes.get(image, {}), labels.tags.get(image, {})
     if annotator is not None:
         return (shapes[annotator], tags[annotator]) if annotator in shapes else None
-    if not shapes:
-        return ([], set()) if image in labels.finished_images else None
-    rule = SCORING.with_iou(iou_threshold)
-    return shape_consensus(image, shapes, rule), tag_consensus(tags, rule)
+    if image not in truth:
+        return None
+    return truth[image], tag_consensus(tags, SCORING.with_iou(iou_threshold))
+
+
+def _truth_objects(
+    project: Project, images: set[int], iou_threshold: float
+) -> dict[int, list[Shape]]:
+    """Diagnose's default truth on ``images`` (reviewed, else consensus, else empty).
+
+    The objects a model is judged against here are those ``labeler diagnose`` and the
+    QA view judge it against, so one image has one answer in every view.
+    """
+    from labeler.core.diagnosis.truth import resolve_truth  # diagnosis imports this module
+
+    truth = resolve_truth(project, images, iou_threshold=iou_threshold)
+    found = truth.shapes
+    return {image: found.get(image, []) for image in truth.sources}
 
 
 def disagreements_with_model(
@@ -315,16 +333,20 @@ def disagreements_with_model(
 ) -> list[Disagreement]:
     """Disagreements of a model run with one annotator or the annotators' consensus, worst first.
 
-    The reference on an image is the named annotator's labels, or else the
-    consensus of everyone who covered it (objects marked by at least half of
-    them); images finished with no labels count as labeled empty.
+    The reference on an image is the named annotator's labels, or else diagnose's
+    default truth (:mod:`labeler.core.diagnosis.truth`: objects a reviewer vouched
+    for, else the consensus of everyone who covered it, objects marked by at least
+    half of them; images finished with no labels count as labeled empty) with the
+    tags at least half of them gave.
     """
     person = resolve_person(project, annotator) if annotator is not None else None
     labels = ProjectLabels.load(project)
     sides = _Sides(person.name if person else "consensus", f"model run {run_id}", model=True)
     found: list[Disagreement] = []
-    for image, predictions in _run_images(project, run_id):
-        reference = _reference(labels, image, person.id if person else None, iou_threshold)
+    covered = list(_run_images(project, run_id))
+    truth = {} if person else _truth_objects(project, {i for i, _ in covered}, iou_threshold)
+    for image, predictions in covered:
+        reference = _reference(labels, image, person.id if person else None, iou_threshold, truth)
         if reference is None:
             continue
         model_shapes = [
