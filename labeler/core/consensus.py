@@ -3,21 +3,16 @@
 Every caller that needs "the consensus" asks this module, with a
 :class:`ConsensusConfig` that names how it differs from the others:
 
-=====================================  =================  ==========================
-caller                                 config             why
-=====================================  =================  ==========================
-export (:mod:`labeler.core.export`),   :data:`FINAL_LABELS`  the labels that ship: reviews
-label-error triage (``curation``),     (``quorum`` and       count, a tie or a missed
-``labeler consensus``, the curation    ``iou_threshold``     quorum goes to a person
-panel's adjudication list              from the user)        (adjudication)
-agreement's "F1 vs consensus"          :data:`SCORING`,      scores people's own work:
-(:mod:`labeler.core.agreement`),       ``leave_out=person``  reviews ignored, every
-``disagreements --consensus``                                object decided at once
-diagnose's default truth               :data:`SCORING`       a model is judged against
-(:mod:`labeler.core.diagnosis.truth`),                       the objects at least half
-the triage panel's "model vs                                 the annotators marked
-consensus" (``disagreements``)
-=====================================  =================  ==========================
+* :data:`FINAL_LABELS`, the labels that ship (reviews count; a tie or a missed
+  quorum goes to a person): export (:mod:`labeler.core.export`), label-error triage
+  (:mod:`labeler.core.curation`), the curation report and panel (the adjudication
+  list) and ``labeler consensus``, with the user's ``quorum`` and ``iou_threshold``.
+* :data:`SCORING`, what work is scored against (objects at least half the annotators
+  marked, majority class, reviews ignored: people's own work is scored):
+  agreement's "F1 vs consensus" (:mod:`labeler.core.agreement`) and
+  ``disagreements --consensus``, both with ``leave_out=person``; diagnose's default
+  truth on images without reviewed objects (:mod:`labeler.core.diagnosis.truth`),
+  which the triage panel's "model run vs consensus" shows too.
 
 Per image:
 
@@ -52,10 +47,11 @@ Per image:
 An image every annotator answered empty has no labels: a consensus negative,
 exported as a background image.
 
-The two presets are the two rules the project had before they met here; they
-agree on two annotators except in how a tie is settled, and keep their other
-differences (``votes``, ``match_to``, ``pick``, ``reviews``) as named parameters so
-each caller's numbers stay what they were. :mod:`labeler.core.consensus_batch`
+The two presets are the two rules the project had before they met here, with their
+differences as named parameters so each caller's numbers stay what they were. On two
+annotators they differ only in ``reviews``, ``tie`` and ``pick`` (whose box stands for
+an object both drew: the lower annotation id, or the earlier annotator's); from three
+on, ``votes`` and ``match_to`` matter too. :mod:`labeler.core.consensus_batch`
 holds the array forms (many images at once) of the same rule: the two-annotator
 clustering of :data:`FINAL_LABELS` and the decision of :data:`SCORING`.
 """
