@@ -75,21 +75,79 @@ def encoder_input(layout: str, image_rgb: np.ndarray, frame: Frame, side: int) -
     return np.ascontiguousarray(pixels.transpose(2, 0, 1)[None], dtype=np.float32)
 
 
+Region = tuple[int, int, int, int]  # x0, y0, x1, y1 (exclusive) in original pixels
+
+
 def logits_to_mask(logits: np.ndarray, frame: Frame, layout: str) -> np.ndarray:
-    """A decoder mask (logits, any size) to a boolean mask of the original image's size.
+    """A decoder mask (logits, any size) to a boolean mask of the original image's size."""
+    return logits_to_mask_region(logits, frame, layout)[0]
+
+
+def logits_to_mask_region(
+    logits: np.ndarray, frame: Frame, layout: str
+) -> tuple[np.ndarray, Region | None]:
+    """A decoder mask (logits, any size) to a boolean mask of the original size and its region.
 
     Masks already at the original size are thresholded as they are. SAM-layout masks of
-    the padded S x S frame (or 1/4 of it) are cropped to the image before resizing.
+    the padded S x S frame (or 1/4 of it) are cropped to the image first. Smaller masks are
+    upsampled bilinearly (OpenCV's ``INTER_LINEAR`` arithmetic) only inside the region where
+    an upsampled logit can be positive: the box of the positive logits, one source pixel
+    wider. The region (None when nothing is positive) bounds every true pixel of the mask,
+    so outlining it need not scan the whole image.
     """
     h, w = frame.original_hw
     logits = np.asarray(logits, np.float32)
-    if logits.shape == (h, w):
-        return logits > 0.0
-    if layout == "sam":
+    if logits.shape != (h, w) and layout == "sam":
         side = max(logits.shape)  # the mask covers the padded S x S input (or 1/4 of it)
         rh, rw = frame.resized_hw
         crop_h = max(1, round(rh * side / max(rh, rw)))
         crop_w = max(1, round(rw * side / max(rh, rw)))
         logits = logits[:crop_h, :crop_w]
-    resized = cv2.resize(logits, (w, h), interpolation=cv2.INTER_LINEAR)
-    return resized > 0.0
+    positive = logits > 0.0
+    rows = np.flatnonzero(positive.any(axis=1))
+    mask = np.zeros((h, w), dtype=bool)
+    if not len(rows):
+        return mask, None
+    cols = np.flatnonzero(positive.any(axis=0))
+    if logits.shape == (h, w):
+        mask[:] = positive
+        return mask, (int(cols[0]), int(rows[0]), int(cols[-1]) + 1, int(rows[-1]) + 1)
+    ys = _span(rows[0], rows[-1], logits.shape[0], h)
+    xs = _span(cols[0], cols[-1], logits.shape[1], w)
+    y_lo, y_hi, fy = _linear_taps(ys, logits.shape[0], h)
+    x_lo, x_hi, fx = _linear_taps(xs, logits.shape[1], w)
+    # rows of the source that the region uses, interpolated along x, then along y (the
+    # order cv2.resize uses); plain numpy, no BLAS threads to wait for on a busy machine
+    used = logits[y_lo.min() : y_hi.max() + 1]
+    y_lo, y_hi = y_lo - y_lo.min(), y_hi - y_lo.min()
+    across = used[:, x_lo] * (1.0 - fx) + used[:, x_hi] * fx
+    part = across[y_lo] * (1.0 - fy)[:, None] + across[y_hi] * fy[:, None]
+    mask[ys[0] : ys[1], xs[0] : xs[1]] = part > 0.0
+    return mask, (xs[0], ys[0], xs[1], ys[1])
+
+
+def _span(first: int, last: int, src: int, dst: int) -> tuple[int, int]:
+    """Destination pixels [a, b) whose bilinear sources touch source pixels first-1..last+1."""
+    scale = src / dst
+    a = int(np.floor((first - 1 + 0.5) / scale - 0.5))
+    b = int(np.ceil((last + 1 + 0.5) / scale - 0.5)) + 1
+    return max(0, a), min(dst, b)
+
+
+def _linear_taps(
+    span: tuple[int, int], src: int, dst: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Bilinear taps for destination pixels ``span`` as cv2.resize computes them.
+
+    Destination pixel d samples the source at ``(d + 0.5) * src / dst - 0.5``, clamped to
+    the edge pixels; returns the lower and upper source index and the upper one's weight.
+    """
+    d = np.arange(span[0], span[1], dtype=np.float64)
+    f = (d + 0.5) * (src / dst) - 0.5
+    lo = np.floor(f)
+    frac = (f - lo).astype(np.float32)
+    lo = lo.astype(np.int64)
+    frac[lo < 0] = 0.0
+    lo = np.clip(lo, 0, src - 1)
+    hi = np.minimum(lo + 1, src - 1)
+    return lo, hi, frac

@@ -29,7 +29,8 @@ from inference.segmentation.frames import (
     Frame,
     encoder_input,
     frame_for,
-    logits_to_mask,
+    logits_to_mask_region,
+    longest_side_hw,
 )
 from inference.segmentation.layouts import Layout, Signature, detect_layout
 from inference.segmentation.types import ImageEmbedding, MaskPrediction, Prompt, SegmenterInfo
@@ -126,9 +127,9 @@ class Segmenter:
         count = self._add_prompt(feed, frame, prompt)
         outputs = dict(zip(self._output_names, self._decoder.run(None, feed), strict=True))
         logits, score = self._best_mask(outputs, count)
-        mask = logits_to_mask(logits, frame, self.layout.name)
+        mask, region = logits_to_mask_region(logits, frame, self.layout.name)
         elapsed = (time.perf_counter() - started) * 1000
-        return MaskPrediction(mask=mask, score=score, decode_ms=elapsed)
+        return MaskPrediction(mask=mask, score=score, decode_ms=elapsed, region=region)
 
     def _frame(self, hw: tuple[int, int]) -> Frame:
         h, w = int(hw[0]), int(hw[1])
@@ -164,17 +165,20 @@ class Segmenter:
         """The ``orig_im_size`` to ask the decoder for.
 
         EfficientSAM: the frame the coordinates are in. SAM / SAM 2: the original size, but
-        never more than the model frame: a 12 MP photo would make the graph upsample every
-        candidate mask to 12 MP; the chosen one is resized by OpenCV instead (same result,
-        a fraction of the time).
+        never more than the image's part of the decoder's low-res grid (S/4: 256 x 256 for
+        1024 inputs). Every published decoder makes its ``masks`` by upsampling those
+        low-res logits bilinearly, so a larger size adds no detail, only work inside the
+        graph (for every candidate mask); the chosen mask is upsampled by
+        :func:`~inference.segmentation.frames.logits_to_mask_region` instead, only around
+        the object.
         """
         if self.layout.name == "efficientsam":
             return frame.resized_hw
+        (h, w), grid = frame.original_hw, max(1, self.info.input_size // 4)
         if self.layout.name == "sam":
-            (h, w), (rh, rw) = frame.original_hw, frame.resized_hw
-            return (h, w) if max(h, w) <= max(rh, rw) else (rh, rw)
-        side = self.info.input_size
-        return min(frame.original_hw[0], side), min(frame.original_hw[1], side)
+            low = longest_side_hw(frame.resized_hw, grid)
+            return (h, w) if max(h, w) <= max(low) else low
+        return min(h, grid), min(w, grid)
 
     def _typed(self, name: str, values: np.ndarray) -> np.ndarray:
         kind = str(self._decoder_inputs[name].type)

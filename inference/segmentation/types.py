@@ -90,11 +90,16 @@ class Prompt:
 
 @dataclass(frozen=True)
 class MaskPrediction:
-    """A boolean mask of the original image's size, the model's score for it, decoder time."""
+    """A boolean mask of the original image's size, the model's score for it, decoder time.
+
+    ``region`` ``(x0, y0, x1, y1)``, exclusive, bounds every true pixel of the mask (None
+    when unknown or empty): the mask's outline can be traced inside it.
+    """
 
     mask: np.ndarray
     score: float
     decode_ms: float
+    region: tuple[int, int, int, int] | None = None
 
     @property
     def empty(self) -> bool:

@@ -123,9 +123,12 @@ def _centre(g: _Graph, coords: str, labels: str) -> tuple[str, str]:
 
 
 def _disks(g: _Graph, cx: str, cy: str, h: str, w: str, sx: str, sy: str, masks: int) -> str:
-    """Logits (1, masks, H, W): r_k^2 - |(x * sx, y * sy) - c|^2 over an H x W grid."""
-    xs = g.op("Mul", g.op("Range", g.const(0.0), w, g.const(1.0)), sx)
-    ys = g.op("Mul", g.op("Range", g.const(0.0), h, g.const(1.0)), sy)
+    """Logits (1, masks, H, W): r_k^2 - |((x + 0.5) * sx, (y + 0.5) * sy) - c|^2 over an
+    H x W grid: each mask pixel is evaluated at its centre, as the real decoders' bilinear
+    upsampling (``align_corners=False``) places it, so a coarse grid is not shifted."""
+    half = g.const(0.5)
+    xs = g.op("Mul", g.op("Add", g.op("Range", g.const(0.0), w, g.const(1.0)), half), sx)
+    ys = g.op("Mul", g.op("Add", g.op("Range", g.const(0.0), h, g.const(1.0)), half), sy)
     dx = g.op("Sub", xs, cx)
     dy = g.op("Sub", ys, cy)
     dx2 = g.op("Reshape", g.op("Mul", dx, dx), g.const([1, 1, 1, -1], np.int64))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 from segmentation_graphs import (
@@ -30,7 +31,13 @@ from inference.errors import (
     SegmenterLayoutError,
 )
 from inference.segmentation import ImageEmbedding, Prompt, load_segmenter, model_sha256
-from inference.segmentation.frames import encoder_input, frame_for, longest_side_hw
+from inference.segmentation.frames import (
+    Frame,
+    encoder_input,
+    frame_for,
+    logits_to_mask_region,
+    longest_side_hw,
+)
 
 CPU = ["CPUExecutionProvider"]
 LAYOUTS = ["sam", "sam2", "sam2_osam", "efficientsam"]
@@ -251,6 +258,45 @@ def test_sam2_preprocessing_uses_imagenet_statistics():
     blob = encoder_input("sam2", image, frame, 1024)
     assert blob.shape == (1, 3, 1024, 1024)
     assert abs(float(blob.mean())) < 0.01
+
+
+def test_low_res_logits_upsampled_around_the_object_match_a_full_resize():
+    # the region is upsampled with cv2.resize's own bilinear arithmetic: the same mask
+    # as resizing the whole logit map, and every true pixel lies inside the region
+    rng = np.random.default_rng(7)
+    for _ in range(60):
+        sh, sw = (int(v) for v in rng.integers(3, 257, 2))
+        h, w = int(rng.integers(sh, 1800)), int(rng.integers(sw, 1800))
+        logits = rng.normal(-4.0, 1.0, (sh, sw)).astype(np.float32)
+        y, x = int(rng.integers(sh)), int(rng.integers(sw))
+        logits[max(0, y - 9) : y + 7, max(0, x - 5) : x + 11] += 7.0
+        full = cv2.resize(logits, (w, h), interpolation=cv2.INTER_LINEAR) > 0
+        mask, region = logits_to_mask_region(logits, Frame((h, w), (h, w)), "sam2")
+        assert mask.shape == (h, w)
+        np.testing.assert_array_equal(mask, full)
+        if full.any():
+            ys, xs = np.nonzero(full)
+            assert region is not None
+            assert region[0] <= xs.min() and xs.max() < region[2]
+            assert region[1] <= ys.min() and ys.max() < region[3]
+
+
+def test_no_positive_logit_gives_an_empty_mask_and_no_region():
+    mask, region = logits_to_mask_region(
+        np.full((192, 256), -3.0, np.float32), Frame((1200, 1600), (768, 1024)), "sam"
+    )
+    assert mask.shape == (1200, 1600) and not mask.any() and region is None
+
+
+def test_sam_decoders_are_asked_for_masks_no_larger_than_their_low_res_grid(graphs):
+    # a 12 MP photo: the graph makes masks at the image's part of the 256 grid, not at
+    # 3000 x 4000 (nor 768 x 1024); the chosen one comes back at the photo's size
+    segmenter = _load(graphs, "sam")
+    frame = frame_for("sam", (3000, 4000), (1024, 1024))
+    assert segmenter._mask_size(frame) == (192, 256)
+    assert segmenter._mask_size(frame_for("sam", (150, 200), (1024, 1024))) == (150, 200)
+    sam2 = _load(graphs, "sam2_osam")
+    assert sam2._mask_size(frame_for("sam2", (3000, 4000), (1024, 1024))) == (256, 256)
 
 
 # --- real architectures (random weights) exported by packaging/export_sam_graphs.py ---
