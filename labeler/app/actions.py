@@ -397,10 +397,10 @@ class ShortcutsDialog(QDialog):
     def __init__(self, registry: ActionRegistry, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.registry = registry
-        self.setWindowTitle("Keyboard shortcuts")
+        self.setWindowTitle(self.tr("Keyboard shortcuts"))
         self.resize(620, 640)
         self.table = QTableWidget(len(ACTIONS), 3)
-        self.table.setHorizontalHeaderLabels(["Group", "Action", "Keys"])
+        self.table.setHorizontalHeaderLabels([self.tr("Group"), self.tr("Action"), self.tr("Keys")])
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
@@ -410,13 +410,13 @@ class ShortcutsDialog(QDialog):
         self.conflict_label = QLabel()
         self.conflict_label.setObjectName("saveError")
         self._fill()
-        reset = QPushButton("Restore defaults")
+        reset = QPushButton(self.tr("Restore defaults"))
         reset.clicked.connect(self._reset)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.addButton(reset, QDialogButtonBox.ButtonRole.ResetRole)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        intro = QLabel("Every action has keys; click a key field and press the new keys.")
+        intro = QLabel(self.tr("Every action has keys; click a key field and press the new keys."))
         intro.setObjectName("secondaryText")
         layout.addWidget(intro)
         layout.addWidget(self.table, 1)
@@ -425,7 +425,7 @@ class ShortcutsDialog(QDialog):
 
     def _fill(self) -> None:
         for row, action_spec in enumerate(ACTIONS):
-            self.table.setItem(row, 0, QTableWidgetItem(action_spec.menu.value))
+            self.table.setItem(row, 0, QTableWidgetItem(menu_title(action_spec.menu)))
             tip = action_spec.shown_tip()
             text = action_spec.shown_text() + (f" — {tip}" if tip else "")
             self.table.setItem(row, 1, QTableWidgetItem(text))
@@ -452,8 +452,13 @@ class ShortcutsDialog(QDialog):
     def _show_conflicts(self) -> None:
         conflicts = self.registry.conflicts()
         if conflicts:
-            lines = [f"{key}: {', '.join(names)}" for key, names in sorted(conflicts.items())]
-            self.conflict_label.setText("Keys used twice — " + "; ".join(lines))
+            lines = [
+                f"{key}: {', '.join(spec(name).shown_text() for name in names)}"
+                for key, names in sorted(conflicts.items())
+            ]
+            self.conflict_label.setText(
+                self.tr("Keys used twice — {keys}").format(keys="; ".join(lines))
+            )
         else:
             self.conflict_label.setText("")
 

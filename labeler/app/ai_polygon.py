@@ -29,6 +29,7 @@ from labeler.app.canvas.ai_preview import AiPreviewItem
 from labeler.app.canvas.ai_tool import AiAccept, AiPolygonTool, AiPrompt
 from labeler.app.canvas.controller import CanvasController
 from labeler.app.canvas.view import CanvasView
+from labeler.app.i18n import QT_TRANSLATE_NOOP
 from labeler.app.segment_worker import (
     SegmentationService,
     SegmentImage,
@@ -46,7 +47,9 @@ if TYPE_CHECKING:
 
 LIVE_DECODE_MS = 60.0  # slower decoders preview on click only
 PREFETCH_AHEAD = 2
-NO_MODEL_TEXT = "AI: choose a segmentation model (Tools ▸ Choose models…)"
+NO_MODEL_TEXT = QT_TRANSLATE_NOOP(
+    "AiPolygonController", "AI: choose a segmentation model (Tools ▸ Choose models…)"
+)
 
 
 class AiPolygonController(QObject):
@@ -127,7 +130,7 @@ class AiPolygonController(QObject):
         try:
             files = project_segmenter(self.workspace.project)
         except LabelerError as exc:  # a malformed models.json: say which, keep the app
-            self._show_state(f"AI: {exc}")
+            self._show_state(self.tr("AI: {problem}").format(problem=exc))
             files = None
         self.set_model(files)
 
@@ -135,11 +138,13 @@ class AiPolygonController(QObject):
         files = self.model_files
         if files is not None and files != self.service.model_files:
             self.model_error = None
-            self.options.show_model(f"loading {files[0].parent.name or files[0].name}…")
+            self.options.show_model(
+                self.tr("loading {model}…").format(model=files[0].parent.name or files[0].name)
+            )
             self.service.set_model(*files)
 
     def _on_model_loaded(self, info: object) -> None:
-        name = str(getattr(info, "name", "model"))
+        name = str(getattr(info, "name", self.tr("model")))
         provider = str(getattr(info, "provider", "")).removesuffix("ExecutionProvider")
         self.options.show_model(f"{name} ({provider})" if provider else name)
         self.decode_ms = None
@@ -149,8 +154,10 @@ class AiPolygonController(QObject):
     def _on_model_failed(self, message: str) -> None:
         self.model_error = message
         self.options.show_model(self.tr("no segmentation model"))
-        self._show_state(f"AI: {message}")
-        self.workspace.errorRaised.emit(f"Segmentation model: {message}")
+        self._show_state(self.tr("AI: {problem}").format(problem=message))
+        self.workspace.errorRaised.emit(
+            self.tr("Segmentation model: {problem}").format(problem=message)
+        )
 
     # Images and embeddings
 
@@ -161,7 +168,7 @@ class AiPolygonController(QObject):
             self.engaged = True
             self._load_model()
             if self.model_files is None:
-                self._show_state(NO_MODEL_TEXT)
+                self._show_state(self.tr(NO_MODEL_TEXT))
             self.image_changed()
         else:
             self.preview.clear()
@@ -186,7 +193,7 @@ class AiPolygonController(QObject):
 
     def _on_encode_started(self, image_id: int) -> None:
         if image_id == self.canvas.image_id:
-            self._show_state("AI: encoding…")
+            self._show_state(self.tr("AI: encoding…"))
 
     def _on_embedding_ready(self, image_id: int, encode_ms: float, from_cache: bool) -> None:
         self.embeddingReady.emit(image_id)
@@ -200,18 +207,18 @@ class AiPolygonController(QObject):
             self.service.segment(waiting)
 
     def _ready_text(self, from_cache: bool) -> str:
-        text = "AI: ready"
+        text = self.tr("AI: ready")
         if from_cache:
-            text += " (cached embedding)"
+            text += self.tr(" (cached embedding)")
         elif self.last_encode_ms is not None:
-            text += f" · encoder {self.last_encode_ms:.0f} ms"
+            text += self.tr(" · encoder {ms} ms").format(ms=f"{self.last_encode_ms:.0f}")
         if self.decode_ms is not None:
-            text += f" · decoder {self.decode_ms:.0f} ms"
+            text += self.tr(" · decoder {ms} ms").format(ms=f"{self.decode_ms:.0f}")
         return text
 
     def _on_encode_failed(self, image_id: int, message: str) -> None:
         if image_id == self.canvas.image_id:
-            self._show_state(f"AI: {message}")
+            self._show_state(self.tr("AI: {problem}").format(problem=message))
 
     def _show_state(self, text: str) -> None:
         self.status_label.setText(text)
@@ -294,11 +301,11 @@ class AiPolygonController(QObject):
             return
         self._waiting = request
         if self.model_files is None:
-            self._show_state(NO_MODEL_TEXT)
+            self._show_state(self.tr(NO_MODEL_TEXT))
         elif self.model_error is not None:
-            self._show_state(f"AI: {self.model_error}")
+            self._show_state(self.tr("AI: {problem}").format(problem=self.model_error))
         else:
-            self._show_state("AI: encoding…")
+            self._show_state(self.tr("AI: encoding…"))
 
     def _on_segmented(self, result: SegmentResult) -> None:
         if result.request.serial == self._promote:
@@ -343,9 +350,11 @@ class AiPolygonController(QObject):
     def _on_segment_failed(self, request: SegmentRequest, message: str) -> None:
         if request.image_id != self.canvas.image_id:
             return
-        self._show_state(f"AI: {message}")
+        self._show_state(self.tr("AI: {problem}").format(problem=message))
         if request.accept:
-            self.workspace.errorRaised.emit(f"AI polygon: {message}")
+            self.workspace.errorRaised.emit(
+                self.tr("AI polygon: {problem}").format(problem=message)
+            )
 
     def _reshape(self) -> None:
         """New tolerance, parts or class kind: outline the last mask again (no decoding)."""
@@ -399,7 +408,9 @@ class AiPolygonController(QObject):
             )
             return
         if not result.shapes:
-            self.workspace.errorRaised.emit("AI polygon: the model found nothing at that prompt")
+            self.workspace.errorRaised.emit(
+                self.tr("AI polygon: the model found nothing at that prompt")
+            )
             return
         request = result.request
         command = AddAiAssistedShape(

@@ -175,7 +175,7 @@ class CompareView(QWidget):
         path = workspace.project.path
         self.refresher = BackgroundRefresh(
             lambda progress: compute_comparison(path, *self._runs, progress),
-            "compare runs",
+            self.tr("compare runs"),
             1500,
             self,
         )

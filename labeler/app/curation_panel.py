@@ -183,7 +183,7 @@ class CurationPanel(QWidget):
         path = workspace.project.path
         self.refresher = BackgroundRefresh(
             lambda progress: compute_curation(path, self._checks, progress),
-            "Curation",
+            self.tr("curation checks"),
             800,
             self,
         )

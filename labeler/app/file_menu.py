@@ -159,7 +159,11 @@ class FileMenu(_Base):
         run_with_dialog(
             self.jobs,
             lambda progress: jobs.prelabel_many(path, ids, progress),
-            QCoreApplication.translate("MainWindow", "Pre-labeling %n image(s)", "", len(ids)),
+            QCoreApplication.translate("MainWindow", "Pre-labeling {count} images").format(
+                count=len(ids)
+            )
+            if len(ids) != 1  # two messages: lupdate drops a translate() given a count
+            else QCoreApplication.translate("MainWindow", "Pre-labeling 1 image"),
             self,
             on_success=lambda _summary: self._after_batch_prelabel(ids),
             on_failure=lambda message: self.notify(

@@ -8,7 +8,8 @@ which ships in the package. The language is ``LABELER_LANG``, else the system lo
 (:func:`labeler.language.user_language`), or the one chosen in View ▸ Language
 (:func:`chosen_language`). Choosing one installs it at once: dialogs opened from then on
 speak it, and the window's menus and panels when it opens again (restart, or File ▸
-Recent).
+Recent). The core's own messages (errors, curation's reasons: gettext) follow the
+language installed here (:func:`labeler.core.i18n.set_language`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 
+from labeler.core.i18n import set_language as set_core_language
 from labeler.data import data_path
 from labeler.language import DEFAULT_LANGUAGE, LANGUAGES, user_language
 
@@ -94,7 +96,17 @@ def install_translations(app: QCoreApplication, language: str | None = None) -> 
             app.installTranslator(plurals)
             _installed.append(plurals)
     QLocale.setDefault(QLocale(_LOCALES[language]))
+    _tell_the_core(language)
     return language
+
+
+def _tell_the_core(language: str) -> None:
+    """The core's messages (gettext, :mod:`labeler.core.i18n`) speak the app's language.
+
+    A language that is the environment's anyway (``LABELER_LANG`` or the locale) is
+    left to the core to follow, so a later change of the environment still counts.
+    """
+    set_core_language(None if language == user_language() else language)
 
 
 def QT_TRANSLATE_NOOP(context: str, source: str) -> str:  # the name lupdate reads

@@ -128,7 +128,7 @@ def filtered_image_ids(project_path: Path, flt: ImageFilter, progress: Progress)
     Opens its own connection (a project's connection belongs to one thread).
     """
     with Project.open(project_path) as project:
-        progress.start(1, "filtering images")
+        progress.start(1, QCoreApplication.translate("ImageBrowser", "filtering images"))
         ids = project.image_ids(flt.status, flt.class_id, flt.annotator_id, flt.text.strip())
         if flt.slice_id is not None:
             frozen = set(project.slice_image_ids(flt.slice_id))
@@ -528,7 +528,7 @@ class ImageBrowser(QWidget):
         path = self.workspace.project.path
         self._runner.run(
             lambda progress: filtered_image_ids(path, flt, progress),
-            "filter images",
+            self.tr("filter images"),
             on_success=lambda ids: (
                 self._show_ids(ids) if generation == self._filter_generation else None
             ),

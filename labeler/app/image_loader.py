@@ -19,7 +19,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtGui import QImage
 
 from labeler.core.errors import BadImageError
@@ -110,7 +110,9 @@ class _DecodeTask(QRunnable):
         except BadImageError as exc:
             self.signals.failed.emit(request.image_id, width, _missing_message(exc))
         except Exception as exc:  # keep going: one bad file must not stop the loader
-            message = f"{request.path}: cannot decode ({type(exc).__name__}: {exc})"
+            message = QCoreApplication.translate(
+                "ImageLoader", "{path}: cannot decode ({error})"
+            ).format(path=request.path, error=f"{type(exc).__name__}: {exc}")
             self.signals.failed.emit(request.image_id, width, message)
         else:
             self.signals.decoded.emit(request.image_id, width, image)
@@ -118,10 +120,13 @@ class _DecodeTask(QRunnable):
 
 def _missing_message(exc: BadImageError) -> str:
     if not exc.path.exists():
-        return (
-            f"Image file not found: {exc.path}\n(moved, renamed, or on a drive that is not mounted)"
-        )
-    return f"Cannot show image {exc.path}: {exc.reason}"
+        return QCoreApplication.translate(
+            "ImageLoader",
+            "Image file not found: {path}\n(moved, renamed, or on a drive that is not mounted)",
+        ).format(path=exc.path)
+    return QCoreApplication.translate("ImageLoader", "Cannot show image {path}: {reason}").format(
+        path=exc.path, reason=exc.reason
+    )
 
 
 class ImageLoader(QObject):

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
+
 from labeler.core.domain import ImportReport
 from labeler.core.errors import LabelerError
 from labeler.core.progress import Progress
@@ -21,7 +23,7 @@ def prelabel_one(project_path: Path, image_id: int, progress: Progress) -> Any:
     """Run the project's model on one image and store its predictions (a new model run)."""
     from labeler.core.prelabel import prelabel_image
 
-    progress.start(1, "pre-labeling this image")
+    progress.start(1, QCoreApplication.translate("MainWindow", "pre-labeling this image"))
     with Project.open(project_path) as project:
         summary = prelabel_image(project, image_id)
     progress.advance()
@@ -36,8 +38,11 @@ def prelabel_many(project_path: Path, image_ids: Sequence[int], progress: Progre
         model = project.default_model()
         if model is None:
             raise LabelerError(
-                "this project has no model yet: run `labeler prelabel PROJECT --model "
-                "MODEL.onnx` once"
+                QCoreApplication.translate(
+                    "MainWindow",
+                    "this project has no model yet: run `labeler prelabel PROJECT --model "
+                    "MODEL.onnx` once",
+                )
             )
         images = [project.image(i) for i in image_ids]
         config = default_model_config(project)  # the class map of the project's last run

@@ -143,7 +143,8 @@ class _OpenWorkspaces(QObject):
         try:
             opened = open_workspace(target, None, True)
         except LabelerError as exc:
-            QMessageBox.warning(window, "Cannot open the project", str(exc))
+            title = QCoreApplication.translate("MainWindow", "Cannot open the project")
+            QMessageBox.warning(window, title, str(exc))
             return
         if opened is None:
             return
@@ -207,7 +208,8 @@ def open_workspace(
 
 def _fail(message: str, interactive: bool) -> int:
     if interactive:
-        QMessageBox.critical(None, "Cannot open the project", message)
+        title = QCoreApplication.translate("MainWindow", "Cannot open the project")
+        QMessageBox.critical(None, title, message)
     else:
         print(f"error: {message}", file=sys.stderr)
     return 1

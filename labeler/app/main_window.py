@@ -323,7 +323,9 @@ class MainWindow(FileMenu, QMainWindow):
         project = self.workspace.project
         name = project.meta().get("name") or project.path.stem
         person = self.workspace.person
-        self.setWindowTitle(f"{name} — {person.name} ({person.role.value}) — labeler")
+        from labeler.app.sign_in import role_label
+
+        self.setWindowTitle(f"{name} — {person.name} ({role_label(person.role)}) — labeler")
 
     def _provider_label(self) -> str:
         try:
@@ -519,11 +521,11 @@ class MainWindow(FileMenu, QMainWindow):
     def choose_models(self) -> None:
         """The model picker (detection + class map, segmentation), remembered in the project."""
         from labeler.app.model_choice import found_segmenters
-        from labeler.app.model_picker import ModelPickerDialog
+        from labeler.app.model_picker import ModelPickerDialog, segmenter_label
 
         project = self.workspace.project
         try:
-            found = found_segmenters(project)
+            found = found_segmenters(project, segmenter_label)
         except LabelerError as exc:
             self.status.show_error(exc)
             found = []

@@ -11,6 +11,7 @@ keeps its models. Plain functions of a :class:`~labeler.core.store.Project`; no 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,27 +73,29 @@ def save_choice(project: Project, choice: ModelChoice) -> None:
             project.set_meta(key, stored)
 
 
-def missing_files(choice: ModelChoice) -> list[str]:
-    """'<what>: <path> (not found)' for every chosen file that is not there."""
-    named = (
-        ("detection model", choice.detection_model),
-        ("class map / config", choice.detection_config),
-        ("segmentation encoder", choice.segment_encoder),
-        ("segmentation decoder", choice.segment_decoder),
-    )
-    return [f"{what}: {path} (not found)" for what, path in named if path and not path.is_file()]
+FIELDS = ("detection_model", "detection_config", "segment_encoder", "segment_decoder")
 
 
-def found_segmenters(project: Project) -> list[tuple[str, Path, Path]]:
+def missing_files(choice: ModelChoice) -> list[tuple[str, Path]]:
+    """``(field, path)`` for every chosen file that is not there (fields: :data:`FIELDS`)."""
+    named = [(field, getattr(choice, field)) for field in FIELDS]
+    return [(field, path) for field, path in named if path and not path.is_file()]
+
+
+def found_segmenters(
+    project: Project, label: Callable[[str, str], str] = lambda name, where: f"{name} ({where})"
+) -> list[tuple[str, Path, Path]]:
     """Segmenters in the models folders (the project's, the user's, the shipped ones).
 
-    ``(label, encoder, decoder)`` in search order; a malformed manifest raises
+    ``(label, encoder, decoder)`` in search order, labelled by ``label(name, source)``
+    (source: ``project``, ``user`` or ``shipped``; the app says it in the user's
+    language); a malformed manifest raises
     :class:`~labeler.core.segment_models.ModelManifestError` naming the file.
     """
     from labeler.core.segment_models import list_models
 
     return [
-        (f"{entry.name} ({entry.source})", entry.file("encoder"), entry.file("decoder"))
+        (label(entry.name, entry.source), entry.file("encoder"), entry.file("decoder"))
         for entry in list_models(project.path)
         if entry.kind == "segmenter"
     ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -26,11 +26,39 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from labeler.app.i18n import QT_TRANSLATE_NOOP
 from labeler.app.model_choice import ModelChoice, missing_files, read_choice, save_choice
 from labeler.core.store import Project
 
-_ONNX_FILTER = "ONNX models (*.onnx);;All files (*)"
-_CONFIG_FILTER = "Model config (*.json *.yaml *.yml);;All files (*)"
+
+def _onnx_filter() -> str:
+    return QCoreApplication.translate("ModelPickerDialog", "ONNX models (*.onnx);;All files (*)")
+
+
+def _config_filter() -> str:
+    return QCoreApplication.translate(
+        "ModelPickerDialog", "Model config (*.json *.yaml *.yml);;All files (*)"
+    )
+
+
+_FIELD_NAMES = {  # ModelChoice fields, for people
+    "detection_model": QT_TRANSLATE_NOOP("ModelPickerDialog", "detection model"),
+    "detection_config": QT_TRANSLATE_NOOP("ModelPickerDialog", "class map / config"),
+    "segment_encoder": QT_TRANSLATE_NOOP("ModelPickerDialog", "segmentation encoder"),
+    "segment_decoder": QT_TRANSLATE_NOOP("ModelPickerDialog", "segmentation decoder"),
+}
+_SOURCE_NAMES = {  # where a models folder is
+    "project": QT_TRANSLATE_NOOP("ModelPickerDialog", "this project"),
+    "user": QT_TRANSLATE_NOOP("ModelPickerDialog", "your models folder"),
+    "shipped": QT_TRANSLATE_NOOP("ModelPickerDialog", "shipped with labeler"),
+}
+
+
+def segmenter_label(name: str, source: str) -> str:
+    """A found segmenter as the picker lists it: its name and, in words, where it is."""
+    where = _SOURCE_NAMES.get(source)
+    shown = QCoreApplication.translate("ModelPickerDialog", where) if where else source
+    return f"{name} ({shown})"
 
 
 def _path_or_none(text: str) -> Path | None:
@@ -45,7 +73,7 @@ class _PathField(QWidget):
         super().__init__(parent)
         self.edit = QLineEdit()
         self.edit.setClearButtonEnabled(True)
-        browse = QPushButton("Browse…")
+        browse = QPushButton(QCoreApplication.translate("ModelPickerDialog", "Browse…"))
         browse.clicked.connect(lambda _checked=False: self._browse(caption, file_filter))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -83,18 +111,20 @@ class ModelPickerDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.project = project
-        self.setWindowTitle("Choose models")
+        self.setWindowTitle(self.tr("Choose models"))
         self.setMinimumWidth(640)
-        self.detection = _PathField("Detection model", _ONNX_FILTER)
-        self.config = _PathField("Model config / class map", _CONFIG_FILTER)
-        self.config.edit.setPlaceholderText("none: the model's own names (or MODEL.json beside it)")
+        self.detection = _PathField(self.tr("Detection model"), _onnx_filter())
+        self.config = _PathField(self.tr("Model config / class map"), _config_filter())
+        self.config.edit.setPlaceholderText(
+            self.tr("none: the model's own names (or MODEL.json beside it)")
+        )
         self.found = QComboBox()
-        self.found.addItem("(files below)", None)
+        self.found.addItem(self.tr("(files below)"), None)
         for label, encoder, decoder in found:
             self.found.addItem(label, (encoder, decoder))
         self.found.currentIndexChanged.connect(self._on_found)
-        self.encoder = _PathField("Segmentation encoder", _ONNX_FILTER)
-        self.decoder = _PathField("Segmentation decoder", _ONNX_FILTER)
+        self.encoder = _PathField(self.tr("Segmentation encoder"), _onnx_filter())
+        self.decoder = _PathField(self.tr("Segmentation decoder"), _onnx_filter())
         self.problems = QLabel()
         self.problems.setObjectName("saveError")
         self.problems.setWordWrap(True)
@@ -103,16 +133,18 @@ class ModelPickerDialog(QDialog):
         self._fill(read_choice(project))
 
     def _build(self) -> None:
-        detection = QGroupBox("Pre-labeling (detection)")
+        detection = QGroupBox(self.tr("Pre-labeling (detection)"))
         form = QFormLayout(detection)
-        form.addRow("Model", self.detection)
-        form.addRow("Config / class map", self.config)
-        segmentation = QGroupBox("AI polygons (segmentation)")
+        form.addRow(self.tr("Model"), self.detection)
+        form.addRow(self.tr("Config / class map"), self.config)
+        segmentation = QGroupBox(self.tr("AI polygons (segmentation)"))
         seg_form = QFormLayout(segmentation)
-        seg_form.addRow("Models folder", self.found)
-        seg_form.addRow("Encoder", self.encoder)
-        seg_form.addRow("Decoder", self.decoder)
-        note = QLabel("Remembered in this project: everyone who opens it uses these models.")
+        seg_form.addRow(self.tr("Models folder"), self.found)
+        seg_form.addRow(self.tr("Encoder"), self.encoder)
+        seg_form.addRow(self.tr("Decoder"), self.decoder)
+        note = QLabel(
+            self.tr("Remembered in this project: everyone who opens it uses these models.")
+        )
         note.setObjectName("secondaryText")
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -136,7 +168,7 @@ class ModelPickerDialog(QDialog):
             if self.found.itemData(index) == pair:
                 self.found.setCurrentIndex(index)
         if pair is None and self.found.count() > 1:  # what the tool uses when none is chosen
-            default = f"none chosen: {self.found.itemText(1)} is used"
+            default = self.tr("none chosen: {model} is used").format(model=self.found.itemText(1))
             self.encoder.edit.setPlaceholderText(default)
             self.decoder.edit.setPlaceholderText(default)
 
@@ -158,9 +190,14 @@ class ModelPickerDialog(QDialog):
     def accept(self) -> None:
         """Save the choice into the project, unless a chosen file is missing (said why)."""
         choice = self.choice()
-        problems = missing_files(choice)
+        problems = [
+            self.tr("{what}: {path} (not found)").format(
+                what=QCoreApplication.translate("ModelPickerDialog", _FIELD_NAMES[field]), path=path
+            )
+            for field, path in missing_files(choice)
+        ]
         if (choice.segment_encoder is None) != (choice.segment_decoder is None):
-            problems.append("a segmentation model needs both an encoder and a decoder")
+            problems.append(self.tr("a segmentation model needs both an encoder and a decoder"))
         if problems:
             self.problems.setText("\n".join(problems))
             return

@@ -276,7 +276,7 @@ class ReviewPanel(QWidget):
         review, audit = self.can_review, self.can_audit
         self._runner.run(
             lambda _progress: collect_rows_from_file(path, person_id, review, audit),
-            "review lists",
+            self.tr("review lists"),
             on_success=self._show_rows_and_counts,
             on_failure=lambda message: self.show_message(message, error=True),
             on_finished=self._after_background_refresh,

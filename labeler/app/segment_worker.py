@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
 
 from labeler.app.canvas.ai_tool import AiPrompt
 from labeler.core.errors import LabelerError
@@ -276,7 +276,8 @@ class SegmentationService(QObject):
             return
         except Exception as exc:  # inference errors are not LabelerErrors: say what failed
             traceback.print_exc(file=sys.stderr)
-            self._emit(self.signals.encodeFailed, image_id, f"encoding failed: {exc}")
+            failed = QCoreApplication.translate("SegmentationService", "encoding failed: {error}")
+            self._emit(self.signals.encodeFailed, image_id, failed.format(error=exc))
             return
         if source == "encoded":
             self.encode_count += 1
@@ -333,7 +334,10 @@ class SegmentationService(QObject):
     def _decode(self, request: SegmentRequest) -> None:
         ready = self._embedding(request.image_id)
         if ready is None:
-            self._emit(self.signals.segmentFailed, request, "the image is not encoded yet")
+            not_yet = QCoreApplication.translate(
+                "SegmentationService", "the image is not encoded yet"
+            )
+            self._emit(self.signals.segmentFailed, request, not_yet)
             return
         segmenter, embedding = ready
         self.decode_count += 1
@@ -364,7 +368,10 @@ class SegmentationService(QObject):
 
         except Exception as exc:
             traceback.print_exc(file=sys.stderr)
-            self._emit(self.signals.segmentFailed, request, f"cannot outline the mask: {exc}")
+            failed = QCoreApplication.translate(
+                "SegmentationService", "cannot outline the mask: {error}"
+            )
+            self._emit(self.signals.segmentFailed, request, failed.format(error=exc))
             return
         outline_ms = (time.perf_counter() - started) * 1000
         result = SegmentResult(request, shapes, score, decode_ms, outline_ms, mask)

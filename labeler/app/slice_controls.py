@@ -99,7 +99,7 @@ class _Saver:
         )
         self.runner.run(
             lambda progress: evaluate_slice_rule(path, rule, progress),
-            "save slice",
+            QCoreApplication.translate("SliceControls", "save slice"),
             on_success=lambda ids: self._store(name, rule, note, ids),
             on_failure=self._failed,
         )
@@ -216,7 +216,7 @@ class SliceControls(QWidget):
 
         self.sender_runner.run(
             lambda progress: send_slice(path, request, person, progress),
-            "send slice",
+            self.tr("send slice"),
             on_success=done,
             on_failure=failed,
         )

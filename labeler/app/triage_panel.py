@@ -211,11 +211,21 @@ def compute_triage(path: Path, source: str, progress: Progress | None = None) ->
     return TriageData(items, labels, source)
 
 
+def side_name(side: str) -> str:
+    """A side's name for people: a person's name as stored; the consensus and a run translated."""
+    if side == "consensus":
+        return QCoreApplication.translate("TriageItem", "consensus")
+    if side.startswith("model run "):
+        run = side.removeprefix("model run ")
+        return QCoreApplication.translate("TriageItem", "model run {run}").format(run=run)
+    return side
+
+
 def _short(side: str) -> str:
     """A side's name as the queue shows it (``model run 3`` -> ``model``)."""
-    return (
-        QCoreApplication.translate("TriageItem", "model") if side.startswith("model run") else side
-    )
+    if side.startswith("model run"):
+        return QCoreApplication.translate("TriageItem", "model")
+    return side_name(side)
 
 
 def _version(d: Disagreement, model: bool, versions: dict[int, str]) -> str:
@@ -286,8 +296,8 @@ class TriageTableModel(QAbstractTableModel):
                 type=type_title(item.kind),
                 what=item.describe(),
                 image=item.image_name,
-                side_a=d.side_a,
-                side_b=d.side_b,
+                side_a=side_name(d.side_a),
+                side_b=side_name(d.side_b),
                 version=item.guideline,
             )
         return None
@@ -322,7 +332,7 @@ class TriagePanel(QWidget):
         path = workspace.project.path
         self.refresher = BackgroundRefresh(
             lambda progress: compute_triage(path, self._source, progress),
-            "Disagreements",
+            self.tr("disagreements"),
             800,
             self,
         )
@@ -541,7 +551,7 @@ class TriagePanel(QWidget):
         options: dict[str, list[tuple[str, str]]] = {  # (shown text, value) per filter
             "type": [(type_title(k), k) for k in kinds],
             "class": [(c, c) for c in sorted({c for i in items for c in i.classes})],
-            "person": [(p, p) for p in sorted({p for i in items for p in i.people})],
+            "person": [(side_name(p), p) for p in sorted({p for i in items for p in i.people})],
             "guideline": [(g, g) for g in sorted({i.guideline for i in items})],
         }
         for name, values in options.items():
@@ -645,7 +655,8 @@ class TriagePanel(QWidget):
             entry.setData(Qt.ItemDataRole.UserRole, item)
             entry.setToolTip(
                 self.tr("{side_a} vs {side_b}").format(
-                    side_a=item.disagreement.side_a, side_b=item.disagreement.side_b
+                    side_a=side_name(item.disagreement.side_a),
+                    side_b=side_name(item.disagreement.side_b),
                 )
             )
             self.image_list.addItem(entry)

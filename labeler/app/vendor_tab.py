@@ -33,7 +33,7 @@ from labeler.core.events import Change, Entity
 from labeler.core.progress import Progress
 from labeler.core.report.svg import bar_chart
 from labeler.core.store import Project
-from labeler.core.vendor_scorecard import vendor_scorecard
+from labeler.core.vendor_scorecard import IN_HOUSE, vendor_scorecard
 
 if TYPE_CHECKING:
     from labeler.app.qa_view import QaView
@@ -81,8 +81,15 @@ def compute_scorecard(path: Path, progress: Progress | None = None) -> dict[str,
     return card
 
 
+def vendor_name(vendor: str) -> str:
+    """A vendor as shown: its organization's name, or "in-house" in the user's language."""
+    return QCoreApplication.translate("VendorTab", "in-house") if vendor == IN_HOUSE else vendor
+
+
 def cell_text(batch: dict[str, Any], key: str) -> str:
     """What one scorecard cell shows."""
+    if key == "vendor":
+        return vendor_name(batch["vendor"])
     if key.startswith("trend."):
         value = batch["trend"].get(key.split(".", 1)[1])
         return "—" if value is None else f"{value:+.2f}"
@@ -107,7 +114,7 @@ class VendorTab(QWidget):
         self.data: dict[str, Any] | None = None
         path = workspace.project.path
         self.refresher = BackgroundRefresh(
-            lambda p: compute_scorecard(path, p), "vendor scorecard", 1500, self
+            lambda p: compute_scorecard(path, p), self.tr("vendor scorecard"), 1500, self
         )
         self.refresher.resultReady.connect(self._on_result)
         self.refresher.failed.connect(lambda message: self.summary.setText(message))
@@ -155,7 +162,7 @@ class VendorTab(QWidget):
     def _on_result(self, data: dict[str, Any]) -> None:
         self.data = data
         batches = data["batches"]
-        vendors = sorted({b["vendor"] for b in batches})
+        vendors = sorted({vendor_name(b["vendor"]) for b in batches})
         if vendors:
             text = self.tr("{0} batches from {1} vendors ({2})").format(
                 len(batches), len(vendors), ", ".join(vendors)
@@ -167,7 +174,7 @@ class VendorTab(QWidget):
         for row, batch in enumerate(batches):
             for column, (_title, key) in enumerate(COLUMNS):
                 self.table.setItem(row, column, QTableWidgetItem(cell_text(batch, key)))
-        labels = [f"{b['vendor']} · {b['batch']}" for b in batches]
+        labels = [f"{vendor_name(b['vendor'])} · {b['batch']}" for b in batches]
         for card, key in ((self.gold_card, "gold_f1"), (self.accept_card, "acceptance")):
             bars = [(label, b.get(key)) for label, b in zip(labels, batches, strict=True)]
             if any(v is not None for _, v in bars):

@@ -18,7 +18,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -73,7 +73,9 @@ class Job(QRunnable):
         except Exception as exc:  # a bug: report it, keep the app alive
             traceback.print_exc(file=sys.stderr)
             self.signals.failed.emit(
-                f"{self.name} failed unexpectedly: {type(exc).__name__}: {exc}"
+                QCoreApplication.translate(
+                    "ProgressDialog", "{job} failed unexpectedly: {error}"
+                ).format(job=self.name, error=f"{type(exc).__name__}: {exc}")
             )
         else:
             if self.progress.cancelled:
@@ -150,10 +152,14 @@ def format_eta(seconds: float) -> str:
     """'12 s', '3 min 05 s' or '1 h 02 min'."""
     seconds = max(0, round(seconds))
     if seconds < 60:
-        return f"{seconds} s"
+        return QCoreApplication.translate("ProgressDialog", "{s} s").format(s=seconds)
     if seconds < 3600:
-        return f"{seconds // 60} min {seconds % 60:02d} s"
-    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+        return QCoreApplication.translate("ProgressDialog", "{min} min {s} s").format(
+            min=seconds // 60, s=f"{seconds % 60:02d}"
+        )
+    return QCoreApplication.translate("ProgressDialog", "{h} h {min} min").format(
+        h=seconds // 3600, min=f"{seconds % 3600 // 60:02d}"
+    )
 
 
 class ProgressDialog(QDialog):
@@ -167,7 +173,7 @@ class ProgressDialog(QDialog):
         self._message = QLabel(title)
         self.bar = QProgressBar()
         self.bar.setRange(0, 0)
-        self._detail = QLabel("starting…")
+        self._detail = QLabel(self.tr("starting…"))
         self._detail.setObjectName("secondaryText")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         buttons.rejected.connect(self._cancel)
@@ -189,15 +195,16 @@ class ProgressDialog(QDialog):
         self.bar.setRange(0, total)
         self.bar.setValue(min(done, total))
         elapsed = time.monotonic() - self._started
-        detail = f"{done:,} of {total:,}"
+        detail = self.tr("{done} of {total}").format(done=f"{done:,}", total=f"{total:,}")
         if 0 < done < total and elapsed > 0.5:
-            detail += f" · about {format_eta(elapsed / done * (total - done))} left"
+            eta = format_eta(elapsed / done * (total - done))
+            detail += self.tr(" · about {eta} left").format(eta=eta)
         self._detail.setText(detail)
 
     def _cancel(self) -> None:
         self.job.cancel()
         self._cancel_button.setEnabled(False)
-        self._detail.setText("cancelling… (finished work is kept)")
+        self._detail.setText(self.tr("cancelling… (finished work is kept)"))
 
     def reject(self) -> None:
         """Escape or closing the dialog cancels the job (the dialog closes when it stops)."""

@@ -249,7 +249,7 @@ class Workspace(QObject):
                 for image_id, seconds in pending.items():
                     self.project.add_image_time(image_id, self.person.id, seconds)
         except LabelerError as exc:
-            self._report(f"Could not record time: {exc}")
+            self._report(self.tr("Could not record time: {error}").format(error=exc))
 
     def _queue_time(self, image_id: int | None, seconds: float) -> None:
         if image_id is not None and seconds >= 0.05:
@@ -310,7 +310,11 @@ class Workspace(QObject):
             self._report(f"{command.text}: {exc}")
         except Exception as exc:  # sqlite3 errors (disk full, I/O) and bugs: never a crash
             traceback.print_exc(file=sys.stderr)
-            self._report(f"{command.text} was NOT saved: {type(exc).__name__}: {exc}")
+            self._report(
+                self.tr("{edit} was NOT saved: {error}").format(
+                    edit=command.text, error=f"{type(exc).__name__}: {exc}"
+                )
+            )
         return None
 
     def _refuse(self, text: str, exc: AcknowledgementRequiredError) -> None:
@@ -334,8 +338,9 @@ class Workspace(QObject):
         """A view failed on a committed change: the edit is saved; say what broke."""
         traceback.print_exception(error, file=sys.stderr)
         self.errorRaised.emit(
-            f"A panel failed to show a change ({change.entity}: {type(error).__name__}: {error});"
-            " the change itself is saved"
+            self.tr("A panel failed to show a change ({error}); the change itself is saved").format(
+                error=f"{change.entity}: {type(error).__name__}: {error}"
+            )
         )
 
     def poll_external_changes(self) -> int:
@@ -348,7 +353,9 @@ class Workspace(QObject):
         try:
             changes = self._external.poll()
         except Exception as exc:
-            self.errorRaised.emit(f"Cannot read the project's changes: {exc}")
+            self.errorRaised.emit(
+                self.tr("Cannot read the project's changes: {error}").format(error=exc)
+            )
             return 0
         for change in changes:
             self.notify_external_change(change)

@@ -81,12 +81,60 @@
 <context>
     <name>AiPolygonController</name>
     <message>
+        <source>AI: choose a segmentation model (Tools ▸ Choose models…)</source>
+        <translation>AI: 분할 모델을 고르세요 (도구 ▸ 모델 선택…)</translation>
+    </message>
+    <message>
         <source>no segmentation model</source>
         <translation>분할 모델 없음</translation>
     </message>
     <message>
+        <source>AI: {problem}</source>
+        <translation>AI: {problem}</translation>
+    </message>
+    <message>
+        <source>loading {model}…</source>
+        <translation>{model} 불러오는 중…</translation>
+    </message>
+    <message>
+        <source>model</source>
+        <translation>모델</translation>
+    </message>
+    <message>
+        <source>Segmentation model: {problem}</source>
+        <translation>분할 모델: {problem}</translation>
+    </message>
+    <message>
+        <source>AI: encoding…</source>
+        <translation>AI: 인코딩 중…</translation>
+    </message>
+    <message>
+        <source>AI: ready</source>
+        <translation>AI: 준비됨</translation>
+    </message>
+    <message>
+        <source> (cached embedding)</source>
+        <translation> (캐시된 임베딩)</translation>
+    </message>
+    <message>
+        <source> · encoder {ms} ms</source>
+        <translation> · 인코더 {ms} ms</translation>
+    </message>
+    <message>
+        <source> · decoder {ms} ms</source>
+        <translation> · 디코더 {ms} ms</translation>
+    </message>
+    <message>
+        <source>AI polygon: {problem}</source>
+        <translation>AI 폴리곤: {problem}</translation>
+    </message>
+    <message>
         <source>Add a box or polygon class to the project first.</source>
         <translation>먼저 프로젝트에 박스 또는 폴리곤 클래스를 추가하세요.</translation>
+    </message>
+    <message>
+        <source>AI polygon: the model found nothing at that prompt</source>
+        <translation>AI 폴리곤: 모델이 그 지점에서 아무것도 찾지 못했습니다</translation>
     </message>
 </context>
 <context>
@@ -118,6 +166,17 @@
     <message>
         <source>Guideline section:</source>
         <translation>가이드라인 섹션:</translation>
+    </message>
+</context>
+<context>
+    <name>CanvasController</name>
+    <message>
+        <source>{label} (fix pending)</source>
+        <translation>{label} (수정 대기)</translation>
+    </message>
+    <message>
+        <source>Add a box or polygon class to the project first.</source>
+        <translation>먼저 프로젝트에 박스 또는 폴리곤 클래스를 추가하세요.</translation>
     </message>
 </context>
 <context>
@@ -269,6 +328,10 @@
         <translation>계속 틀림</translation>
     </message>
     <message>
+        <source>compare runs</source>
+        <translation>실행 비교</translation>
+    </message>
+    <message>
         <source>No model run yet</source>
         <translation>아직 모델 실행 없음</translation>
     </message>
@@ -387,6 +450,10 @@
 </context>
 <context>
     <name>CurationPanel</name>
+    <message>
+        <source>curation checks</source>
+        <translation>큐레이션 검사</translation>
+    </message>
     <message>
         <source>Run all checks</source>
         <translation>모든 검사 실행</translation>
@@ -541,6 +608,17 @@
     </message>
 </context>
 <context>
+    <name>DisagreementOverlayItem</name>
+    <message>
+        <source>+1 more disagreement</source>
+        <translation>+불일치 1개 더</translation>
+    </message>
+    <message>
+        <source>+{count} more disagreements</source>
+        <translation>+불일치 {count}개 더</translation>
+    </message>
+</context>
+<context>
     <name>DisplayPanel</name>
     <message>
         <source>Missing (disagreement)</source>
@@ -572,7 +650,7 @@
     </message>
     <message>
         <source>“crack · alice”: whose shape, where people&apos;s shapes overlap</source>
-        <translation>“crack · alice”: 여러 사람의 도형이 겹치는 곳에서 누구의 도형인지</translation>
+        <translation>“crack · 지민”: 여러 사람의 도형이 겹치는 곳에서 누구의 도형인지</translation>
     </message>
     <message>
         <source>dashed disagreement outline: the other side (person or model)</source>
@@ -936,6 +1014,10 @@ QA 책임자가 가이드라인을 게시하면 여기에 클래스별로 표시
         <translation>반려됨</translation>
     </message>
     <message>
+        <source>filtering images</source>
+        <translation>이미지 필터링 중</translation>
+    </message>
+    <message>
         <source>Search file names…</source>
         <translation>파일 이름 검색…</translation>
     </message>
@@ -958,6 +1040,10 @@ QA 책임자가 가이드라인을 게시하면 여기에 클래스별로 표시
     <message>
         <source>Filtering…</source>
         <translation>필터 적용 중…</translation>
+    </message>
+    <message>
+        <source>filter images</source>
+        <translation>이미지 필터</translation>
     </message>
     <message>
         <source>Filter failed: {message}</source>
@@ -993,6 +1079,23 @@ QA 책임자가 가이드라인을 게시하면 여기에 클래스별로 표시
     <message>
         <source>What changed</source>
         <translation>변경 내용</translation>
+    </message>
+</context>
+<context>
+    <name>ImageLoader</name>
+    <message>
+        <source>{path}: cannot decode ({error})</source>
+        <translation>{path}: 디코딩할 수 없습니다 ({error})</translation>
+    </message>
+    <message>
+        <source>Image file not found: {path}
+(moved, renamed, or on a drive that is not mounted)</source>
+        <translation>이미지 파일을 찾을 수 없습니다: {path}
+(이동했거나 이름이 바뀌었거나, 연결되지 않은 드라이브에 있음)</translation>
+    </message>
+    <message>
+        <source>Cannot show image {path}: {reason}</source>
+        <translation>이미지를 표시할 수 없습니다 {path}: {reason}</translation>
     </message>
 </context>
 <context>
@@ -1234,6 +1337,14 @@ Import a folder with File ▸ Import images… ({keys})</source>
         <source>No new images to pre-label</source>
         <translation>사전 라벨링할 새 이미지가 없습니다</translation>
     </message>
+    <message>
+        <source>Pre-labeling {count} images</source>
+        <translation>이미지 {count}개 사전 라벨링 중</translation>
+    </message>
+    <message>
+        <source>Pre-labeling 1 image</source>
+        <translation>이미지 1개 사전 라벨링 중</translation>
+    </message>
     <message numerus="yes">
         <source>Pre-labeling %n image(s)</source>
         <translation type="vanished">
@@ -1267,6 +1378,18 @@ Import a folder with File ▸ Import images… ({keys})</source>
     <message>
         <source>Export failed</source>
         <translation>내보내기 실패</translation>
+    </message>
+    <message>
+        <source>pre-labeling this image</source>
+        <translation>이 이미지 사전 라벨링 중</translation>
+    </message>
+    <message>
+        <source>this project has no model yet: run `labeler prelabel PROJECT --model MODEL.onnx` once</source>
+        <translation>이 프로젝트에는 아직 모델이 없습니다: `labeler prelabel PROJECT --model MODEL.onnx`를 한 번 실행하세요</translation>
+    </message>
+    <message>
+        <source>Cannot open the project</source>
+        <translation>프로젝트를 열 수 없습니다</translation>
     </message>
 </context>
 <context>
@@ -1314,6 +1437,121 @@ Import a folder with File ▸ Import images… ({keys})</source>
     <message>
         <source>Help</source>
         <translation>도움말</translation>
+    </message>
+</context>
+<context>
+    <name>ModelPickerDialog</name>
+    <message>
+        <source>ONNX models (*.onnx);;All files (*)</source>
+        <translation>ONNX 모델 (*.onnx);;모든 파일 (*)</translation>
+    </message>
+    <message>
+        <source>Model config (*.json *.yaml *.yml);;All files (*)</source>
+        <translation>모델 설정 (*.json *.yaml *.yml);;모든 파일 (*)</translation>
+    </message>
+    <message>
+        <source>detection model</source>
+        <translation>검출 모델</translation>
+    </message>
+    <message>
+        <source>class map / config</source>
+        <translation>클래스 매핑 / 설정</translation>
+    </message>
+    <message>
+        <source>segmentation encoder</source>
+        <translation>분할 인코더</translation>
+    </message>
+    <message>
+        <source>segmentation decoder</source>
+        <translation>분할 디코더</translation>
+    </message>
+    <message>
+        <source>this project</source>
+        <translation>이 프로젝트</translation>
+    </message>
+    <message>
+        <source>your models folder</source>
+        <translation>내 모델 폴더</translation>
+    </message>
+    <message>
+        <source>shipped with labeler</source>
+        <translation>labeler 기본 제공</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>찾아보기…</translation>
+    </message>
+    <message>
+        <source>Choose models</source>
+        <translation>모델 선택</translation>
+    </message>
+    <message>
+        <source>Detection model</source>
+        <translation>검출 모델</translation>
+    </message>
+    <message>
+        <source>Model config / class map</source>
+        <translation>모델 설정 / 클래스 매핑</translation>
+    </message>
+    <message>
+        <source>none: the model&apos;s own names (or MODEL.json beside it)</source>
+        <translation>없음: 모델에 들어 있는 클래스 이름 (또는 모델 파일 옆의 같은 이름 .json)</translation>
+    </message>
+    <message>
+        <source>(files below)</source>
+        <translation>(아래 파일)</translation>
+    </message>
+    <message>
+        <source>Segmentation encoder</source>
+        <translation>분할 인코더</translation>
+    </message>
+    <message>
+        <source>Segmentation decoder</source>
+        <translation>분할 디코더</translation>
+    </message>
+    <message>
+        <source>Pre-labeling (detection)</source>
+        <translation>사전 라벨링 (검출)</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>모델</translation>
+    </message>
+    <message>
+        <source>Config / class map</source>
+        <translation>설정 / 클래스 매핑</translation>
+    </message>
+    <message>
+        <source>AI polygons (segmentation)</source>
+        <translation>AI 폴리곤 (분할)</translation>
+    </message>
+    <message>
+        <source>Models folder</source>
+        <translation>모델 폴더</translation>
+    </message>
+    <message>
+        <source>Encoder</source>
+        <translation>인코더</translation>
+    </message>
+    <message>
+        <source>Decoder</source>
+        <translation>디코더</translation>
+    </message>
+    <message>
+        <source>Remembered in this project: everyone who opens it uses these models.</source>
+        <translation>이 프로젝트에 저장됩니다: 프로젝트를 여는 모든 사람이 이 모델을 사용합니다.</translation>
+    </message>
+    <message>
+        <source>none chosen: {model} is used</source>
+        <translation>선택 안 함: {model} 사용</translation>
+    </message>
+    <message>
+        <source>{what}: {path} (not found)</source>
+        <translation>{what}: {path} (찾을 수 없음)</translation>
+    </message>
+    <message>
+        <source>a segmentation model needs both an encoder and a decoder</source>
+        <translation>분할 모델에는 인코더와 디코더가 모두 필요합니다</translation>
     </message>
 </context>
 <context>
@@ -1383,6 +1621,41 @@ Import a folder with File ▸ Import images… ({keys})</source>
     <message>
         <source>The model found nothing on this image at its confidence threshold.</source>
         <translation>모델이 현재 신뢰도 임계값에서 이 이미지에서 아무것도 찾지 못했습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>ProgressDialog</name>
+    <message>
+        <source>{job} failed unexpectedly: {error}</source>
+        <translation>{job} 작업이 예기치 않게 실패했습니다: {error}</translation>
+    </message>
+    <message>
+        <source>{s} s</source>
+        <translation>{s}초</translation>
+    </message>
+    <message>
+        <source>{min} min {s} s</source>
+        <translation>{min}분 {s}초</translation>
+    </message>
+    <message>
+        <source>{h} h {min} min</source>
+        <translation>{h}시간 {min}분</translation>
+    </message>
+    <message>
+        <source>starting…</source>
+        <translation>시작하는 중…</translation>
+    </message>
+    <message>
+        <source>{done} of {total}</source>
+        <translation>{total}개 중 {done}개</translation>
+    </message>
+    <message>
+        <source> · about {eta} left</source>
+        <translation> · 약 {eta} 남음</translation>
+    </message>
+    <message>
+        <source>cancelling… (finished work is kept)</source>
+        <translation>취소하는 중… (끝난 작업은 유지됩니다)</translation>
     </message>
 </context>
 <context>
@@ -1766,6 +2039,10 @@ Import a folder with File ▸ Import images… ({keys})</source>
         <translation>이미지를 가이드라인 예외 사례로 추가…</translation>
     </message>
     <message>
+        <source>review lists</source>
+        <translation>검수 목록</translation>
+    </message>
+    <message>
         <source>Review · {name} ({role})</source>
         <translation>검수 · {name} ({role})</translation>
     </message>
@@ -1847,6 +2124,21 @@ Import a folder with File ▸ Import images… ({keys})</source>
     <message>
         <source>Nothing listed to save.</source>
         <translation>저장할 항목이 없습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>SegmentationService</name>
+    <message>
+        <source>encoding failed: {error}</source>
+        <translation>인코딩 실패: {error}</translation>
+    </message>
+    <message>
+        <source>the image is not encoded yet</source>
+        <translation>이미지가 아직 인코딩되지 않았습니다</translation>
+    </message>
+    <message>
+        <source>cannot outline the mask: {error}</source>
+        <translation>마스크의 윤곽을 만들 수 없습니다: {error}</translation>
     </message>
 </context>
 <context>
@@ -1948,6 +2240,37 @@ Import a folder with File ▸ Import images… ({keys})</source>
     </message>
 </context>
 <context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>키보드 단축키</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>그룹</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>동작</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>키</translation>
+    </message>
+    <message>
+        <source>Restore defaults</source>
+        <translation>기본값 복원</translation>
+    </message>
+    <message>
+        <source>Every action has keys; click a key field and press the new keys.</source>
+        <translation>모든 동작에 단축키가 있습니다. 키 칸을 클릭하고 새 키를 누르세요.</translation>
+    </message>
+    <message>
+        <source>Keys used twice — {keys}</source>
+        <translation>두 번 쓰인 키 — {keys}</translation>
+    </message>
+</context>
+<context>
     <name>SignInDialog</name>
     <message>
         <source>Annotator</source>
@@ -2017,6 +2340,10 @@ Import a folder with File ▸ Import images… ({keys})</source>
         <translation>슬라이스 {name} 저장 중…</translation>
     </message>
     <message>
+        <source>save slice</source>
+        <translation>슬라이스 저장</translation>
+    </message>
+    <message>
         <source>Saved slice {name}: {count} images</source>
         <translation>슬라이스 {name} 저장됨: 이미지 {count}개</translation>
     </message>
@@ -2055,6 +2382,10 @@ Import a folder with File ▸ Import images… ({keys})</source>
     <message>
         <source>Not sent: {message}</source>
         <translation>보내지 않음: {message}</translation>
+    </message>
+    <message>
+        <source>send slice</source>
+        <translation>슬라이스 보내기</translation>
     </message>
     <message>
         <source>Choose a slice first.</source>
@@ -2149,6 +2480,14 @@ Import a folder with File ▸ Import images… ({keys})</source>
         <translation>태그 {name}: {side}만 표시</translation>
     </message>
     <message>
+        <source>consensus</source>
+        <translation>합의</translation>
+    </message>
+    <message>
+        <source>model run {run}</source>
+        <translation>모델 실행 {run}</translation>
+    </message>
+    <message>
         <source>model</source>
         <translation>모델</translation>
     </message>
@@ -2190,6 +2529,10 @@ Import a folder with File ▸ Import images… ({keys})</source>
     <message>
         <source>Tag mismatch</source>
         <translation>태그 불일치</translation>
+    </message>
+    <message>
+        <source>disagreements</source>
+        <translation>불일치</translation>
     </message>
     <message>
         <source>Annotators and newest model</source>
@@ -2372,6 +2715,14 @@ on {image}, {side_a} vs {side_b}, guideline {version}</source>
         <translation>승인 추세</translation>
     </message>
     <message>
+        <source>in-house</source>
+        <translation>사내</translation>
+    </message>
+    <message>
+        <source>vendor scorecard</source>
+        <translation>외주 업체 성적표</translation>
+    </message>
+    <message>
         <source>Not computed yet</source>
         <translation>아직 계산되지 않음</translation>
     </message>
@@ -2399,8 +2750,24 @@ on {image}, {side_a} vs {side_b}, guideline {version}</source>
 <context>
     <name>Workspace</name>
     <message>
+        <source>Could not record time: {error}</source>
+        <translation>작업 시간을 기록하지 못했습니다: {error}</translation>
+    </message>
+    <message>
+        <source>{edit} was NOT saved: {error}</source>
+        <translation>&apos;{edit}&apos; 작업이 저장되지 않았습니다: {error}</translation>
+    </message>
+    <message>
         <source>{edit} refused: {reason}</source>
         <translation>{edit} 거부됨: {reason}</translation>
+    </message>
+    <message>
+        <source>A panel failed to show a change ({error}); the change itself is saved</source>
+        <translation>패널이 변경 사항을 표시하지 못했습니다 ({error}). 변경 사항 자체는 저장되었습니다</translation>
+    </message>
+    <message>
+        <source>Cannot read the project&apos;s changes: {error}</source>
+        <translation>프로젝트 변경 사항을 읽을 수 없습니다: {error}</translation>
     </message>
 </context>
 <context>

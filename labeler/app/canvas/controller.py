@@ -232,7 +232,8 @@ class CanvasController(QObject):
                 if a.id in owners:
                     label = f"{label} · {owners[a.id]}"
                 if a.id in self.pending_geometry:
-                    label, geometry = f"{label} (fix pending)", self.pending_geometry[a.id]
+                    pending = self.tr("{label} (fix pending)").format(label=label)
+                    label, geometry = pending, self.pending_geometry[a.id]
                 shapes.append(DrawnShape(key, geometry, color, label))
         self.view.set_locked(self.display.locked_shapes if self.display is not None else ())
         self.view.set_shapes(shapes)
@@ -325,7 +326,9 @@ class CanvasController(QObject):
         assert self.record is not None
         class_id = self.workspace.active_class_id
         if class_id is None:
-            self.workspace.errorRaised.emit("Add a box or polygon class to the project first.")
+            self.workspace.errorRaised.emit(
+                self.tr("Add a box or polygon class to the project first.")
+            )
             return
         command = AddAnnotation(
             self.record.id,

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
@@ -218,7 +218,7 @@ def place_badges(
         placed.append((rect, text, color))
     stack = list(tags)
     if left_out:
-        stack.append((f"+{left_out} more disagreement{'s' * (left_out != 1)}", QColor("#bbbbbb")))
+        stack.append((more_badge(left_out), QColor("#bbbbbb")))
     for text, color in stack:  # image-level: stacked at the top left, below what is there
         width = metrics.horizontalAdvance(text) + 12
         start = QPointF(corner.x() + 6, corner.y() + 6)
@@ -227,6 +227,16 @@ def place_badges(
         occupied.append(rect)
         placed.append((rect, text, color))
     return placed
+
+
+def more_badge(count: int) -> str:
+    """The badge counting disagreements that found no room ("+3 more disagreements")."""
+    # Two messages, not one "%n": lupdate drops a QCoreApplication.translate with a count.
+    if count == 1:
+        return QCoreApplication.translate("DisagreementOverlayItem", "+1 more disagreement")
+    return QCoreApplication.translate(
+        "DisagreementOverlayItem", "+{count} more disagreements"
+    ).format(count=count)
 
 
 def _free_slot(
