@@ -9,9 +9,10 @@ from typing import Any
 
 from rich.table import Table
 
-from labeler.cli.i18n import _
+from labeler.cli.i18n import N_, _, ngettext
 from labeler.cli.output import print_json, stdout, styled
 from labeler.cli.slice_commands import add_slice_option, slice_ids
+from labeler.cli.words import word
 from labeler.core.agreement import agreement_report
 from labeler.core.diagnosis import TRUTH_RULE, diagnose
 from labeler.core.diagnosis.diagnose import DEFAULT_MIN_SCORE
@@ -23,21 +24,20 @@ from labeler.core.disagreements import (
     disagreements_with_model,
 )
 from labeler.core.errors import LabelerError
+from labeler.core.i18n import translate
 from labeler.core.matching import DEFAULT_IOU_THRESHOLD, DEFAULT_LOW_OVERLAP
 from labeler.core.report import write_report
 from labeler.core.run_lookup import resolve_model_run
 from labeler.core.store import Project
 
 TABLE_ROWS = 50
-MODEL_HELP = (
-    "a model run id, or a model name for its latest complete run (see `info`)"
-)
+MODEL_HELP = N_("a model run id, or a model name for its latest complete run (see `info`)")
 
 
 def _fraction(text: str) -> float:
     value = float(text)
     if not 0.0 < value <= 1.0:
-        raise argparse.ArgumentTypeError(f"{text} is not in (0, 1]")
+        raise argparse.ArgumentTypeError(_("{value} is not in (0, 1]").format(value=text))
     return value
 
 
@@ -60,7 +60,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         metavar=("A", "B"),
         help=_("two annotators by name; A is the reference ('missing' = B lacks it)"),
     )
-    side.add_argument("--model", metavar="RUN", help=MODEL_HELP)
+    side.add_argument("--model", metavar="RUN", help=_(MODEL_HELP))
     side.add_argument(
         "--consensus",
         metavar="NAME",
@@ -98,7 +98,10 @@ def register(commands: argparse._SubParsersAction) -> None:
         help=_("IoU needed to match two objects (default: %(default)s)"),
     )
     agr.add_argument("--json", action="store_true", help=_("print the report as JSON"))
-    add_slice_option(agr, "compare")
+    add_slice_option(
+        agr,
+        _("compare only the images of this saved slice (see `labeler slice PROJECT list`)"),
+    )
     agr.set_defaults(handler=run_agreement)
     _register_diagnose(commands)
     _register_report(commands)
@@ -108,15 +111,16 @@ def _register_diagnose(commands: argparse._SubParsersAction) -> None:
     diag = commands.add_parser(
         "diagnose",
         help=_("evaluate a model run against reviewed or consensus labels"),
-        description="COCO-style mAP@[.5:.95], AP50, AP75 (equal to pycocotools COCOeval: "
+        description=_("COCO-style mAP@[.5:.95], AP50, AP75 (equal to pycocotools COCOeval: "
         "101-point interpolation, area ranges, 100 detections per image), per-class AP, "
         "precision-recall curves, a confusion matrix with a background row and column, and "
-        "false-positive / false-negative slices (image and prediction or annotation ids). "
-        + TRUTH_RULE,
+        "false-positive / false-negative slices (image and prediction or annotation ids). ")
+        + translate(TRUTH_RULE, "core"),
     )
     diag.add_argument("project", type=Path, help=_("the project file"))
     diag.add_argument(
-        "--model", metavar="RUN", help=MODEL_HELP + " (default: the latest complete run)"
+        "--model", metavar="RUN",
+        help=_("{model_help} (default: the latest complete run)").format(model_help=_(MODEL_HELP)),
     )
     diag.add_argument(
         "--truth", metavar="NAME", help=_("use this annotator's labels as the truth instead")
@@ -142,7 +146,8 @@ def _register_diagnose(commands: argparse._SubParsersAction) -> None:
     )
     diag.add_argument("--limit", type=int, help=_("list at most this many FP and FN (table: 20)"))
     diag.add_argument("--json", action="store_true", help=_("print the diagnosis as JSON"))
-    add_slice_option(diag, "evaluate on")
+    add_slice_option(diag, _("evaluate on only the images of this saved slice (see `labeler "
+                             "slice PROJECT list`)"))
     diag.set_defaults(handler=run_diagnose)
 
 
@@ -156,7 +161,8 @@ def _register_report(commands: argparse._SubParsersAction) -> None:
     )
     rep.add_argument("project", type=Path, help=_("the project file"))
     rep.add_argument("output", type=Path, help=_("the HTML file to write"))
-    rep.add_argument("--model", metavar="RUN", help="model run to diagnose: " + MODEL_HELP)
+    rep.add_argument("--model", metavar="RUN", help=_("model run to diagnose: {model_help}").format(
+        model_help=_(MODEL_HELP)))
     rep.add_argument(
         "--against",
         metavar="RUN",
@@ -173,23 +179,24 @@ def _register_report(commands: argparse._SubParsersAction) -> None:
     rep.add_argument("--curation", action="store_true",
                      help=_("add the curation section (duplicates, unsuitable images, likely "
                      "label errors, class balance); reads every image's pixels once"))
-    add_slice_option(rep, "diagnose, compare and measure agreement on")
+    add_slice_option(rep, _("diagnose, compare and measure agreement on only the images of this "
+                            "saved slice (see `labeler slice PROJECT list`)"))
     rep.set_defaults(handler=run_report)
 
 
 def _score(text: str) -> float:
     value = float(text)
     if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"{text} is not in [0, 1]")
+        raise argparse.ArgumentTypeError(_("{value} is not in [0, 1]").format(value=text))
     return value
 
 
 def run_disagreements(args: argparse.Namespace) -> int:
     """List disagreements."""
     if args.annotator and args.model is None:
-        raise LabelerError("--annotator goes with --model RUN")
+        raise LabelerError(_("--annotator goes with --model RUN"))
     if args.limit is not None and args.limit < 0:
-        raise LabelerError("--limit must be 0 or more")
+        raise LabelerError(_("--limit must be 0 or more"))
     with Project.open(args.project) as project:
         if args.between:
             found = disagreements_between(project, *args.between, args.iou, args.low_overlap)
@@ -236,15 +243,17 @@ def _print_disagreements(
     found: list[Disagreement], shown: list[Disagreement], paths: dict[int, str]
 ) -> None:
     if not found:
-        stdout.print("No disagreements.")
+        stdout.print(_("No disagreements."))
         return
-    counts = ", ".join(f"{k} {v}" for k, v in Counter(d.type.value for d in found).items())
-    stdout.print(f"{len(found)} disagreements ({counts})")
-    table = Table("severity", "type", "image", "a", "b", "a class", "b class", "IoU", "score")
+    counts = ", ".join(f"{word(k)} {v}" for k, v in Counter(d.type.value for d in found).items())
+    stdout.print(ngettext("{n} disagreement ({counts})", "{n} disagreements ({counts})",
+                          len(found)).format(n=len(found), counts=counts))
+    table = Table(_("severity"), _("type"), _("image"), "a", "b", _("a class"), _("b class"),
+                  "IoU", _("score"))
     for d in shown:
         table.add_row(
             f"{d.severity:.2f}",
-            d.type.value,
+            word(d.type.value),
             paths.get(d.image_id, str(d.image_id)),
             d.side_a,
             d.side_b,
@@ -255,7 +264,8 @@ def _print_disagreements(
         )
     stdout.print(table)
     if len(shown) < len(found):
-        stdout.print(f"... {len(found) - len(shown)} more (use --limit or --json)")
+        more = len(found) - len(shown)
+        stdout.print("... " + _("{n} more (use --limit or --json)").format(n=more))
 
 
 def run_agreement(args: argparse.Namespace) -> int:
@@ -271,23 +281,24 @@ def run_agreement(args: argparse.Namespace) -> int:
 
 def _value(metric: dict[str, Any]) -> str:
     if metric["value"] is None:
-        return f"n/a ({metric['explanation'].removeprefix('undefined: ')})"
+        return _("n/a ({why})").format(why=metric["explanation"].removeprefix("undefined: "))
     return f"{metric['value']:.3f}"
 
 
 def _print_agreement(data: dict[str, Any]) -> None:
-    annotators = ", ".join(data["annotators"]) or "none"
+    annotators = ", ".join(data["annotators"]) or _("none")
     stdout.print(
-        f"Annotators: {annotators}; images answered by two or more (empty answers too): "
-        f"{data['images_compared']}; IoU threshold {data['iou_threshold']}"
+        _("Annotators: {annotators}; images answered by two or more (empty answers too): "
+          "{images}; IoU threshold {iou}").format(
+            annotators=annotators, images=data["images_compared"], iou=data["iou_threshold"])
     )
     if data["tags"]:
         tags = data["tags"]
         stdout.print(
-            styled("[bold]Tags[/]: {}", f"Fleiss' kappa {_value(tags['fleiss_kappa'])}, "
+            styled("[bold]{}[/]: {}", _("Tags"), f"Fleiss' kappa {_value(tags['fleiss_kappa'])}, "
                    f"Krippendorff's alpha {_value(tags['krippendorff_alpha'])}")
         )
-        table = Table("a", "b", "Cohen's kappa", "images")
+        table = Table("a", "b", "Cohen's kappa", _("images"))
         for pair in tags["pairs"]:
             table.add_row(
                 pair["a"], pair["b"], _value(pair["cohen_kappa"]), str(pair["cohen_kappa"]["n"])
@@ -296,19 +307,20 @@ def _print_agreement(data: dict[str, Any]) -> None:
     if data["objects"]:
         objects = data["objects"]
         stdout.print(
-            styled("[bold]Objects[/]: {}", f"F1 {_value(objects['f1'])}, mean IoU "
-                   f"{_value(objects['mean_iou'])}, Krippendorff's alpha "
-                   f"{_value(objects['krippendorff_alpha'])}")
+            styled("[bold]{}[/]: {}", _("Objects"), _(
+                "F1 {f1}, mean IoU {iou}, Krippendorff's alpha {alpha}").format(
+                f1=_value(objects["f1"]), iou=_value(objects["mean_iou"]),
+                alpha=_value(objects["krippendorff_alpha"])))
         )
         _group_table("pair", [({"pair": f"{p['a']} / {p['b']}", **p}) for p in objects["pairs"]])
         _group_table("class", objects["per_class"])
     people = Table(
-        "person",
-        "organization",
-        "F1 vs others",
-        "F1 vs consensus",
-        "median s/image",
-        "median s/object",
+        _("person"),
+        _("organization"),
+        _("F1 vs others"),
+        _("F1 vs consensus"),
+        _("median s/image"),
+        _("median s/object"),
     )
     for p in data["people"]:
         people.add_row(
@@ -328,7 +340,7 @@ def _print_agreement(data: dict[str, Any]) -> None:
 def _group_table(key: str, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
-    table = Table(key.replace("_", " "), "F1", "mean IoU", "matched", "comparisons")
+    table = Table(_(GROUP_TITLES[key]), "F1", _("mean IoU"), _("matched"), _("comparisons"))
     for row in rows:
         table.add_row(
             str(row[key]),
@@ -340,6 +352,13 @@ def _group_table(key: str, rows: list[dict[str, Any]]) -> None:
     stdout.print(table)
 
 
+GROUP_TITLES = {
+    "pair": N_("pair"),
+    "class": N_("class"),
+    "organization": N_("organization"),
+    "guideline_version": N_("guideline version"),
+    "week": N_("week"),
+}
 DIAGNOSE_ROWS = 20
 
 
@@ -348,16 +367,17 @@ def default_run_id(project: Project) -> int:
     run = project.latest_complete_run()
     if run is None:
         unfinished = [r.id for r in project.model_runs()]
-        detail = (f" (run {', '.join(map(str, unfinished))} did not finish: run `labeler "
-                  "prelabel` again to resume it)") if unfinished else ""
-        raise LabelerError(f"{project.path}: no complete model run to evaluate{detail}")
+        detail = _(" (run {runs} did not finish: run `labeler prelabel` again to resume it)")
+        detail = detail.format(runs=", ".join(map(str, unfinished))) if unfinished else ""
+        message = _("{project}: no complete model run to evaluate{detail}")
+        raise LabelerError(message.format(project=project.path, detail=detail))
     return run.id
 
 
 def run_diagnose(args: argparse.Namespace) -> int:
     """Print the diagnosis of a model run."""
     if args.limit is not None and args.limit < 0:
-        raise LabelerError("--limit must be 0 or more")
+        raise LabelerError(_("--limit must be 0 or more"))
     with Project.open(args.project) as project:
         run_id = default_run_id(project) if args.model is None else resolve_model_run(
             project, args.model
@@ -368,7 +388,8 @@ def run_diagnose(args: argparse.Namespace) -> int:
             project, run_id, args.truth, args.iou, args.min_score, slice_ids(project, args)
         )
         if args.model is None and not args.json:
-            stdout.print(f"Using run {run_id}, the latest complete run (--model to choose)")
+            stdout.print(_("Using run {run}, the latest complete run (--model to choose)").format(
+                run=run_id))
     if args.json:
         print_json(result.to_dict(args.limit))
         return 0
@@ -394,24 +415,28 @@ def _run_comparison(project: Project, run_id: int, args: argparse.Namespace) -> 
 
 
 def _number(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.3f}"
+    return _("n/a") if value is None else f"{value:.3f}"
 
 
 def _print_left_out(data: dict[str, Any]) -> None:
     """How many images were evaluated and why the others were not."""
     left = data.get("images_left_out", {})
     total = data["images_evaluated"] + sum(left.values())
-    why = "; left out: " + ", ".join(f"{k} {v}" for k, v in left.items()) if left else ""
-    stdout.print(f"Evaluated {data['images_evaluated']} of {total} images{why}")
+    why = _("; left out: {reasons}").format(
+        reasons=", ".join(f"{k} {v}" for k, v in left.items())) if left else ""
+    evaluated = ngettext("Evaluated {n} of {total} image{why}",
+                         "Evaluated {n} of {total} images{why}", total)
+    stdout.print(evaluated.format(n=data["images_evaluated"], total=total, why=why))
 
 
 def _print_diagnosis(data: dict[str, Any]) -> None:
     run = data["run"]
-    sources = ", ".join(f"{k} {v}" for k, v in data["truth_sources"].items()) or "none"
+    sources = ", ".join(f"{k} {v}" for k, v in data["truth_sources"].items()) or _("none")
     stdout.print(
-        f"Model run {run['id']} ({run['model']}) against {data['truth']} labels: "
-        f"{data['images']} images ({sources}), {data['truth_objects']} truth objects, "
-        f"{data['predictions']} predictions"
+        _("Model run {id} ({model}) against {truth} labels: {images} images ({sources}), "
+          "{objects} truth objects, {predictions} predictions").format(
+            id=run["id"], model=run["model"], truth=data["truth"], images=data["images"],
+            sources=sources, objects=data["truth_objects"], predictions=data["predictions"])
     )
     _print_left_out(data)
     metrics = data["metrics"]
@@ -420,7 +445,7 @@ def _print_diagnosis(data: dict[str, Any]) -> None:
                f"{_number(metrics['AP50'])}  AP75 {_number(metrics['AP75'])}  "
                f"AR100 {_number(metrics['AR100'])}")
     )
-    table = Table("class", "AP", "AP50", "AP75", "truth", "predictions")
+    table = Table(_("class"), "AP", "AP50", "AP75", _("truth"), _("predictions"))
     for row in data["per_class"]:
         table.add_row(
             row["class"],
@@ -433,17 +458,17 @@ def _print_diagnosis(data: dict[str, Any]) -> None:
     stdout.print(table)
     matrix = data["confusion_matrix"]
     stdout.print(
-        f"Confusion matrix (rows: truth, columns: prediction; IoU >= {data['iou_threshold']}, "
-        f"score >= {data['min_score']})"
+        _("Confusion matrix (rows: truth, columns: prediction; IoU >= {iou}, "
+          "score >= {score})").format(iou=data["iou_threshold"], score=data["min_score"])
     )
     labels = [str(label) for label in matrix["labels"]]
-    grid = Table("truth \\ predicted", *labels)
+    grid = Table(_("truth \\ predicted"), *labels)
     for label, row in zip(labels, matrix["matrix"], strict=True):
         grid.add_row(label, *(str(v) for v in row))
     stdout.print(grid)
     for key, title in (
-        ("false_positives", "False positives"),
-        ("false_negatives", "False negatives"),
+        ("false_positives", _("False positives")),
+        ("false_negatives", _("False negatives")),
     ):
         _print_slice(title, data[key])
 
@@ -452,7 +477,7 @@ def _print_slice(title: str, slice_: dict[str, Any]) -> None:
     stdout.print(styled("[bold]{}[/]: {}", title, slice_["total"]))
     if not slice_["items"]:
         return
-    table = Table("image", "id", "class", "score", "reason", "other class", "IoU")
+    table = Table(_("image"), "id", _("class"), _("score"), _("reason"), _("other class"), "IoU")
     for item in slice_["items"]:
         table.add_row(
             item["image"] or str(item["image_id"]),
@@ -465,18 +490,20 @@ def _print_slice(title: str, slice_: dict[str, Any]) -> None:
         )
     stdout.print(table)
     if len(slice_["items"]) < slice_["total"]:
-        stdout.print(f"... {slice_['total'] - len(slice_['items'])} more (use --limit or --json)")
+        more = slice_["total"] - len(slice_["items"])
+        stdout.print("... " + _("{n} more (use --limit or --json)").format(n=more))
 
 
 def run_report(args: argparse.Namespace) -> int:
     """Write the HTML report."""
     if args.output.exists() and not args.force:
-        raise LabelerError(f"{args.output}: a file already exists there (use --force)")
+        raise LabelerError(_("{path}: a file already exists there (use --force)").format(
+            path=args.output))
     with Project.open(args.project) as project:
         run_id = None if args.model is None else resolve_model_run(project, args.model)
         against = None if args.against is None else resolve_model_run(project, args.against)
         written = write_report(project, args.output, run_id, args.truth, args.iou,
                                curation=args.curation, against=against,
                                images=slice_ids(project, args))
-    stdout.print(f"Report written to {written}")
+    stdout.print(_("Report written to {path}").format(path=written))
     return 0

@@ -6,41 +6,46 @@ from typing import Any
 
 from rich.table import Table
 
+from labeler.cli.i18n import N_, _
 from labeler.cli.output import stdout, styled
 from labeler.core.diagnosis.compare import CHANGE_KINDS
 
 CHANGE_TITLES = {
-    "improved": "Improved (fewer errors with A)",
-    "regressed": "Regressed (more errors with A)",
-    "stayed_wrong": "Stayed wrong (as many errors with both)",
+    "improved": N_("Improved (fewer errors with A)"),
+    "regressed": N_("Regressed (more errors with A)"),
+    "stayed_wrong": N_("Stayed wrong (as many errors with both)"),
 }
 SHOWN_METRICS = ("AP", "AP50", "AP75", "AP_small", "AP_medium", "AP_large", "AR100")
 
 
 def _number(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.3f}"
+    return _("n/a") if value is None else f"{value:.3f}"
 
 
 def _signed(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:+.3f}"
+    return _("n/a") if value is None else f"{value:+.3f}"
 
 
 def print_comparison(data: dict[str, Any]) -> None:
     """The comparison's JSON-ready form (:meth:`RunComparison.to_dict`) as tables."""
     a, b, images = data["a"], data["b"], data["images"]
-    scope = f" of {images['scope']} in the slice" if images["scope"] is not None else ""
+    in_slice = images["scope"] is not None
+    scope = _(" of {n} in the slice").format(n=images["scope"]) if in_slice else ""
     stdout.print(
-        f"A: run {a['id']} ({a['model']}), B: run {b['id']} ({b['model']}); against "
-        f"{data['truth']} labels"
+        _("A: run {a} ({model_a}), B: run {b} ({model_b}); against {truth} labels").format(
+            a=a["id"], model_a=a["model"], b=b["id"], model_b=b["model"], truth=data["truth"])
     )
     left = images["left_out"]
-    why = "; left out: " + ", ".join(f"{k} {v}" for k, v in left.items()) if left else ""
+    why = _("; left out: {reasons}").format(
+        reasons=", ".join(f"{k} {v}" for k, v in left.items())) if left else ""
     stdout.print(
-        f"A covered {images['covered_by_a']} images{scope}, B {images['covered_by_b']}, both "
-        f"{images['covered_by_both']}; compared on {images['compared']} images with a "
-        f"truth{why} ({data['truth_objects']} truth objects)"
+        _("A covered {a} images{scope}, B {b}, both {both}; compared on {compared} images with "
+          "a truth{why} ({objects} truth objects)").format(
+            a=images["covered_by_a"], scope=scope, b=images["covered_by_b"],
+            both=images["covered_by_both"], compared=images["compared"], why=why,
+            objects=data["truth_objects"])
     )
-    metrics = Table("metric", "A", "B", "A - B")
+    metrics = Table(_("metric"), "A", "B", "A - B")
     for row in data["metrics"]:
         if row["metric"] in SHOWN_METRICS:
             metrics.add_row(
@@ -48,7 +53,7 @@ def print_comparison(data: dict[str, Any]) -> None:
             )
     stdout.print(metrics)
     per_class = Table(
-        "class", "truth", "AP A", "AP B", "ΔAP", "ΔAP50", "ΔAP75", "preds A", "preds B"
+        _("class"), _("truth"), "AP A", "AP B", "ΔAP", "ΔAP50", "ΔAP75", _("preds A"), _("preds B")
     )
     for row in data["per_class"]:
         per_class.add_row(
@@ -65,17 +70,17 @@ def print_comparison(data: dict[str, Any]) -> None:
     stdout.print(per_class)
     _print_matrices(data)
     for kind in CHANGE_KINDS:
-        _print_changes(CHANGE_TITLES[kind], data["image_changes"][kind])
+        _print_changes(_(CHANGE_TITLES[kind]), data["image_changes"][kind])
 
 
 def _print_matrices(data: dict[str, Any]) -> None:
     matrix = data["confusion_matrix"]
     labels = [str(label) for label in matrix["labels"]]
     stdout.print(
-        f"Confusion matrices (rows: truth, columns: prediction; IoU >= {data['iou_threshold']}, "
-        f"score >= {data['min_score']}); each cell: A / B (A - B)"
+        _("Confusion matrices (rows: truth, columns: prediction; IoU >= {iou}, score >= {score}); "
+          "each cell: A / B (A - B)").format(iou=data["iou_threshold"], score=data["min_score"])
     )
-    grid = Table("truth \\ predicted", *labels)
+    grid = Table(_("truth \\ predicted"), *labels)
     for i, label in enumerate(labels):
         cells = []
         for j in range(len(labels)):
@@ -90,4 +95,5 @@ def _print_changes(title: str, part: dict[str, Any]) -> None:
     for item in part["items"]:
         stdout.print(f"  {item['image_id']}  {item['image']}  {item['what_changed']}")
     if len(part["items"]) < part["total"]:
-        stdout.print(f"  ... {part['total'] - len(part['items'])} more (use --limit or --json)")
+        more = part["total"] - len(part["items"])
+        stdout.print("  ... " + _("{n} more (use --limit or --json)").format(n=more))

@@ -9,7 +9,7 @@ from typing import Any
 
 from rich.table import Table
 
-from labeler.cli.i18n import _
+from labeler.cli.i18n import N_, _, ngettext
 from labeler.cli.output import print_json, progress_bar, stderr, stdout
 from labeler.cli.slice_commands import add_slice_option, slice_ids
 from labeler.core.consensus import ConsensusConfig
@@ -17,7 +17,7 @@ from labeler.core.curation.duplicates import DuplicateConfig
 from labeler.core.curation.quality import QualityConfig
 from labeler.core.store import Project
 
-EXPORT_HELP = (
+EXPORT_HELP = N_(
     "Write a cleaned dataset (COCO, YOLO, Pascal VOC or CSV) with manifest.json. Labels: "
     "--only omitted exports every live annotation, using the consensus of the annotators "
     "where several people labeled an image (accepted reviews win; clusters without quorum "
@@ -98,7 +98,9 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def _register_export(commands: argparse._SubParsersAction) -> None:
-    exp = commands.add_parser("export", help=_("export a cleaned dataset"), description=EXPORT_HELP)
+    exp = commands.add_parser(
+        "export", help=_("export a cleaned dataset"), description=_(EXPORT_HELP)
+    )
     exp.add_argument("project", type=Path, help=_("the project file"))
     exp.add_argument("out", type=Path, help=_("the folder to create (must not exist or be empty)"))
     exp.add_argument(
@@ -149,7 +151,10 @@ def _register_export(commands: argparse._SubParsersAction) -> None:
     _add_consensus_options(exp)
     _add_curation_options(exp)
     exp.add_argument("--json", action="store_true", help=_("print the summary as JSON"))
-    add_slice_option(exp, "export")
+    add_slice_option(
+        exp,
+        _("export only the images of this saved slice (see `labeler slice PROJECT list`)"),
+    )
     exp.set_defaults(handler=run_export)
 
 
@@ -220,7 +225,7 @@ def run_export(args: argparse.Namespace) -> int:
     )
     with (
         Project.open(args.project) as project,
-        progress_bar("exporting", enabled=not args.json) as progress,
+        progress_bar(_("exporting"), enabled=not args.json) as progress,
     ):
         subset = slice_ids(project, args)
         if subset is not None:
@@ -231,22 +236,32 @@ def run_export(args: argparse.Namespace) -> int:
         print_json(summary)
         return 0
     splits = ", ".join(
-        f"{k} {v['images']} images / {v['objects']} objects" for k, v in summary["splits"].items()
+        _("{split} {images} images / {objects} objects").format(
+            split=k, images=v["images"], objects=v["objects"])
+        for k, v in summary["splits"].items()
     )
-    stdout.print(f"Exported {args.format.upper()} to {args.out}: {splits}")
+    stdout.print(_("Exported {format} to {folder}: {splits}").format(
+        format=args.format.upper(), folder=args.out, splits=splits))
     if summary["excluded"]:
         reasons = ", ".join(f"{k} {v}" for k, v in summary["excluded_by_reason"].items())
-        stdout.print(f"Excluded {summary['excluded']} images ({reasons}); see manifest.json")
+        stdout.print(ngettext("Excluded {n} image ({reasons}); see manifest.json",
+                              "Excluded {n} images ({reasons}); see manifest.json",
+                              summary["excluded"]).format(n=summary["excluded"], reasons=reasons))
     if summary["unresolved_clusters"]:
         stdout.print(
-            f"{summary['unresolved_clusters']} unresolved consensus clusters "
-            f"({args.unresolved}); list them with: labeler consensus {args.project}"
+            ngettext("{n} unresolved consensus cluster ({handling}); list them with: "
+                     "labeler consensus {project}",
+                     "{n} unresolved consensus clusters ({handling}); list them with: "
+                     "labeler consensus {project}", summary["unresolved_clusters"]).format(
+                n=summary["unresolved_clusters"], handling=args.unresolved, project=args.project)
         )
     if summary["label_issues"]:
         issues = ", ".join(f"{k} {v}" for k, v in summary["label_issues"].items())
-        stdout.print(f"Likely label errors flagged for review (kept): {issues}")
+        stdout.print(_("Likely label errors flagged for review (kept): {issues}").format(
+            issues=issues))
     if summary["rare_classes"]:
-        stdout.print(f"Rare classes: {', '.join(summary['rare_classes'])}")
+        stdout.print(_("Rare classes: {classes}").format(
+            classes=", ".join(summary["rare_classes"])))
     return 0
 
 
@@ -257,7 +272,7 @@ def run_curate(args: argparse.Namespace) -> int:
     config = CurationConfig(duplicates=DuplicateConfig(args.hamming), quality=_quality(args))
     with (
         Project.open(args.project) as project,
-        progress_bar("checking images", enabled=not args.json) as progress,
+        progress_bar(_("checking images"), enabled=not args.json) as progress,
     ):
         report = curate_project(project, config, progress)
         paths = {r.id: r.path for r in project.images()}
@@ -271,26 +286,30 @@ def run_curate(args: argparse.Namespace) -> int:
 
 def _print_curation(data: dict[str, Any], paths: dict[int, str]) -> None:
     clusters = data["duplicates"]["clusters"]
-    stdout.print(f"Images: {data['images']}   Duplicate clusters: {len(clusters)}")
+    stdout.print(_("Images: {images}   Duplicate clusters: {clusters}").format(
+        images=data["images"], clusters=len(clusters)))
     for cluster in clusters:
         others = ", ".join(paths[i] for i in cluster["image_ids"] if i != cluster["keep"])
-        stdout.print(f"  {cluster['kind']}: keep {paths[cluster['keep']]}; also {others}")
+        stdout.print("  " + _("{kind}: keep {kept}; also {others}").format(
+            kind=cluster["kind"], kept=paths[cluster["keep"]], others=others))
     issues = data["quality"]["issues"]
-    stdout.print(f"Unsuitable images: {len({i['image_id'] for i in issues})}")
+    unsuitable = len({i["image_id"] for i in issues})
+    stdout.print(_("Unsuitable images: {n}").format(n=unsuitable))
     for issue in issues:
         stdout.print(f"  {paths[issue['image_id']]}: {issue['message']}", soft_wrap=True)
     counts = data["label_errors"]["counts"]
     checked = data["label_errors"]["images_checked"]
-    found = ", ".join(f"{k} {v}" for k, v in counts.items()) or "none"
-    stdout.print(f"Likely label errors ({checked} images with predictions): {found}")
-    table = Table("class", "objects", "images", "share", "rare")
+    found = ", ".join(f"{k} {v}" for k, v in counts.items()) or _("none")
+    stdout.print(_("Likely label errors ({checked} images with predictions): {found}").format(
+        checked=checked, found=found))
+    table = Table(_("class"), _("objects"), _("images"), _("share"), _("rare"))
     for row in data["class_balance"]["classes"]:
         table.add_row(
             row["name"],
             str(row["objects"]),
             str(row["images"]),
             f"{row['share']:.1%}",
-            "yes" if row["rare"] else "",
+            _("yes") if row["rare"] else "",
         )
     stdout.print(table)
 
@@ -302,7 +321,7 @@ def run_suggest(args: argparse.Namespace) -> int:
     config = SuggestConfig(diversity=not args.no_diversity)
     with (
         Project.open(args.project) as project,
-        progress_bar("ranking", enabled=not args.json) as progress,
+        progress_bar(_("ranking"), enabled=not args.json) as progress,
     ):
         ranked = suggest_images(project, args.n, config, progress)
         names = {c.id: c.name for c in project.classes()}
@@ -313,7 +332,9 @@ def run_suggest(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"settings": config.to_dict(), "suggestions": rows})
         return 0
-    table = Table("#", "image", "score", "uncertainty", "rarity", "predicted", "similar")
+    table = Table(
+        "#", _("image"), _("score"), _("uncertainty"), _("rarity"), _("predicted"), _("similar")
+    )
     for n, row in enumerate(rows, start=1):
         table.add_row(
             str(n),
@@ -359,23 +380,25 @@ def run_consensus(args: argparse.Namespace) -> int:
         )
         return 0
     stdout.print(
-        f"Images labeled by several people: {len(multi)}; agreed labels: "
-        f"{sum(len(r.labels) for r in multi)}; unresolved clusters: {len(unresolved)}"
+        _("Images labeled by several people: {images}; agreed labels: {agreed}; "
+          "unresolved clusters: {unresolved}").format(
+            images=len(multi), agreed=sum(len(r.labels) for r in multi), unresolved=len(unresolved))
     )
     negatives = _negatives(results)
     stdout.print(
-        f"Negatives: {negatives['images']} images answered with nothing in the end; "
-        f"{negatives['clusters']} objects outvoted by empty answers"
+        _("Negatives: {images} images answered with nothing in the end; "
+          "{objects} objects outvoted by empty answers").format(
+            images=negatives["images"], objects=negatives["clusters"])
     )
     for c in unresolved:
         votes = ", ".join(f"{names[k]} {v}" for k, v in c.votes)
         why = (
-            "tie: no class has more votes than the others"
+            _("tie: no class has more votes than the others")
             if c.reason == "tie"
-            else f"below quorum: needs {c.required} of {c.annotators} annotators"
+            else _("below quorum: needs {required} of {annotators} annotators").format(
+                required=c.required, annotators=c.annotators)
         )
-        stderr.print(
-            f"  {paths[c.image_id]}: annotations {list(c.annotation_ids)} votes {votes} ({why})",
-            soft_wrap=True,
-        )
+        line = _("{file}: annotations {ids} votes {votes} ({why})").format(
+            file=paths[c.image_id], ids=list(c.annotation_ids), votes=votes, why=why)
+        stderr.print("  " + line, soft_wrap=True)
     return 0

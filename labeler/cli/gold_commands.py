@@ -8,14 +8,14 @@ from pathlib import Path
 
 from rich.table import Table
 
-from labeler.cli.i18n import _
+from labeler.cli.i18n import N_, _, ngettext
 from labeler.cli.output import print_json, stdout
 from labeler.core.domain import Person
 from labeler.core.errors import LabelerError, UnknownEntityError
 from labeler.core.matching import DEFAULT_IOU_THRESHOLD
 from labeler.core.store import Project
 
-QUERY_HELP = (
+QUERY_HELP = N_(
     "which images: space-separated terms that must all hold: all, status:S, name:GLOB, "
     "path:GLOB, ids:1,2,5-9, assigned:NAME, unassigned, limit:N"
 )
@@ -34,11 +34,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     gold.add_argument("project", type=Path, help=_("the project file"))
     sub = gold.add_subparsers(dest="gold_command", metavar="ACTION", required=True)
     for name, help_text in (
-        ("mark", "mark images as gold (their reviewed labels become the reference)"),
-        ("unmark", "make gold images ordinary again"),
+        ("mark", _("mark images as gold (their reviewed labels become the reference)")),
+        ("unmark", _("make gold images ordinary again")),
     ):
         action = sub.add_parser(name, help=help_text, description=help_text)
-        action.add_argument("--images", required=True, metavar="QUERY", help=QUERY_HELP)
+        action.add_argument("--images", required=True, metavar="QUERY", help=_(QUERY_HELP))
         action.add_argument("--by", required=True, metavar="NAME", help=_("the QA lead"))
         action.add_argument("--json", action="store_true", help=_("print the result as JSON"))
         action.set_defaults(handler=run_mark if name == "mark" else run_unmark)
@@ -92,7 +92,8 @@ def _register_assign(sub: argparse._SubParsersAction) -> None:
 def _person(project: Project, name: str) -> Person:
     person = project.person_by_name(name)
     if person is None:
-        raise UnknownEntityError(f"{project.path}: no person named {name!r}")
+        message = _("{project}: no person named {name}")
+        raise UnknownEntityError(message.format(project=project.path, name=repr(name)))
     return person
 
 
@@ -101,7 +102,8 @@ def _images(project: Project, query: str) -> list[int]:
 
     ids = [i.id for i in select_images(project, query)]
     if not ids:
-        raise LabelerError(f"the image query {query!r} matched no images")
+        raise LabelerError(_("the image query {query} matched no images").format(
+            query=repr(query)))
     return ids
 
 
@@ -117,7 +119,9 @@ def run_mark(args: argparse.Namespace) -> int:
         print_json({"marked": rows})
     else:
         for row in rows:
-            stdout.print(f"image {row['image_id']}: gold, {row['reference']} reference labels")
+            stdout.print(ngettext("image {id}: gold, {n} reference label",
+                                  "image {id}: gold, {n} reference labels",
+                                  row["reference"]).format(id=row["image_id"], n=row["reference"]))
     return 0
 
 
@@ -132,7 +136,8 @@ def run_unmark(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"unmarked": ids})
     else:
-        stdout.print(f"{len(ids)} images are no longer gold")
+        stdout.print(ngettext("{n} image is no longer gold", "{n} images are no longer gold",
+                              len(ids)).format(n=len(ids)))
     return 0
 
 
@@ -155,8 +160,9 @@ def run_list(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"gold_images": rows})
         return 0
-    table = Table(title=f"{len(rows)} gold images")
-    for column in ("image", "reference labels", "marked by", "marked at"):
+    table = Table(title=ngettext("{n} gold image", "{n} gold images", len(rows)).format(
+        n=len(rows)))
+    for column in (_("image"), _("reference labels"), _("marked by"), _("marked at")):
         table.add_column(column)
     for row in rows:
         table.add_row(row["image"], str(row["reference"]), row["marked_by"] or "", row["marked_at"])
@@ -179,16 +185,18 @@ def run_score(args: argparse.Namespace) -> int:
     if args.json:
         print_json(report.to_dict())
         return 0
-    table = Table(title=f"Gold answers on {report.gold_images} gold images (IoU {args.iou})")
+    title = ngettext("Gold answers on {n} gold image (IoU {iou})",
+                     "Gold answers on {n} gold images (IoU {iou})", report.gold_images)
+    table = Table(title=title.format(n=report.gold_images, iou=args.iou))
     for column in (
-        "person",
-        "vendor",
-        "items",
+        _("person"),
+        _("vendor"),
+        _("items"),
         "F1",
-        "mean IoU",
-        "class acc.",
-        "empty ok",
-        "false empty",
+        _("mean IoU"),
+        _("class acc."),
+        _("empty ok"),
+        _("false empty"),
     ):
         table.add_column(column)
     for name, organization, counts in report.people:
@@ -204,7 +212,7 @@ def run_score(args: argparse.Namespace) -> int:
         )
     stdout.print(table)
     classes = Table(title=_("Per class"))
-    for column in ("class", "F1", "mean IoU", "class acc."):
+    for column in (_("class"), "F1", _("mean IoU"), _("class acc.")):
         classes.add_column(column)
     for name, counts in report.classes:
         classes.add_row(
@@ -212,13 +220,14 @@ def run_score(args: argparse.Namespace) -> int:
         )
     stdout.print(classes)
     versions = Table(title=_("Per guideline version"))
-    for column in ("version", "items", "F1"):
+    for column in (_("version"), _("items"), "F1"):
         versions.add_column(column)
     for name, counts in report.guideline_versions:
         versions.add_row(name, str(counts.items), _value(counts.f1))
     stdout.print(versions)
     worst = Table(title=_("Worst items"))
-    for column in ("score", "person", "image", "reference", "answered", "matched"):
+    for column in (_("score"), _("person"), _("image"), _("reference"), _("answered"),
+                   _("matched")):
         worst.add_column(column)
     for item in report.items[: max(0, args.worst)]:
         worst.add_row(
@@ -254,5 +263,8 @@ def run_assign(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"gold_per_person": gold, "gold": plan.total})
     else:
-        stdout.print(f"Assigned with {plan.total} gold images mixed in ({gold})")
+        per_person = ", ".join(f"{name} {n}" for name, n in gold.items())
+        stdout.print(ngettext("Assigned with {n} gold image mixed in ({people})",
+                              "Assigned with {n} gold images mixed in ({people})",
+                              plan.total).format(n=plan.total, people=per_person))
     return 0

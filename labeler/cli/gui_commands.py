@@ -57,10 +57,10 @@ def _prepare_display(screenshot: Path | None) -> None:
     elif sys.platform.startswith("linux") and not (
         os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
     ):
-        raise LabelerError(
+        raise LabelerError(_(
             "no display to show the window on (DISPLAY and WAYLAND_DISPLAY are unset): run "
             "this on a desktop session, or render the window with --screenshot FILE.png"
-        )
+        ))
 
 
 def run_open(args: argparse.Namespace) -> int:
@@ -72,7 +72,8 @@ def run_open(args: argparse.Namespace) -> int:
         from labeler.core.packages import open_package
 
         project_path = open_package(package)
-        stderr.print(f"Working on package {package.name} in {project_path.parent}")
+        stderr.print(_("Working on package {package} in {folder}").format(
+            package=package.name, folder=project_path.parent))
     from labeler.app import run_app
 
     # The app keeps the package in Recent and saves the work into it when its window closes.

@@ -8,8 +8,9 @@ from typing import Any
 
 from rich.table import Table
 
-from labeler.cli.i18n import _
+from labeler.cli.i18n import _, ngettext
 from labeler.cli.output import print_json, stdout, styled
+from labeler.cli.words import word
 from labeler.core.domain import GuidelineVersion
 from labeler.core.errors import LabelerError, UnknownEntityError
 from labeler.core.store import Project
@@ -44,7 +45,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--limit",
         type=_non_negative,
         metavar="N",
-        help=f"list at most N (default {DEFAULT_REREVIEW_LIMIT}; 0: all of them)",
+        help=_("list at most N (default {n}; 0: all of them)").format(n=DEFAULT_REREVIEW_LIMIT),
     )
     rereview.add_argument(
         "--offset",
@@ -73,7 +74,9 @@ def _non_negative(text: str) -> int:
     except ValueError:
         value = -1
     if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}")
+        raise argparse.ArgumentTypeError(
+            _("expected a whole number >= 0, got {value}").format(value=repr(text))
+        )
     return value
 
 
@@ -152,13 +155,15 @@ def run_publish(args: argparse.Namespace) -> int:
     try:
         size = args.file.stat().st_size
     except OSError as exc:
-        raise LabelerError(f"{args.file}: cannot read ({exc.strerror or exc})") from exc
+        message = _("{path}: cannot read ({reason})")
+        raise LabelerError(message.format(path=args.file, reason=exc.strerror or exc)) from exc
     if size > MAX_GUIDELINE_BYTES:
-        raise LabelerError(f"{args.file}: larger than {MAX_GUIDELINE_BYTES} bytes")
+        message = _("{path}: larger than {n} bytes")
+        raise LabelerError(message.format(path=args.file, n=f"{MAX_GUIDELINE_BYTES:,}"))
     try:
         text = args.file.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise LabelerError(f"{args.file}: not UTF-8 text") from exc
+        raise LabelerError(_("{path}: not UTF-8 text").format(path=args.file)) from exc
     classes = None
     if args.classes is not None:
         classes = [c.strip() for c in args.classes.split(",") if c.strip()]
@@ -167,7 +172,8 @@ def run_publish(args: argparse.Namespace) -> int:
         if args.author:
             author = project.person_by_name(args.author)
             if author is None:
-                raise UnknownEntityError(f"no person named {args.author!r}")
+                message = _("no person named {name}")
+                raise UnknownEntityError(message.format(name=repr(args.author)))
             author_id = author.id
         version = project.publish_guideline(text, args.changes, author_id, classes)
         result = version_dict(project, version)
@@ -175,10 +181,14 @@ def run_publish(args: argparse.Namespace) -> int:
     if args.json:
         print_json(result)
     else:
-        changed = ", ".join(result["changed_classes"]) or "none"
+        changed = ", ".join(result["changed_classes"]) or _("none")
+        queued = result["rereview_queued"]
         stdout.print(
-            f"Published guideline version {version.number} (changed classes: "
-            f"{changed}); {result['rereview_queued']} annotations queued for re-review"
+            ngettext("Published guideline version {number} (changed classes: {classes}); "
+                     "{n} annotation queued for re-review",
+                     "Published guideline version {number} (changed classes: {classes}); "
+                     "{n} annotations queued for re-review", queued).format(
+                number=version.number, classes=changed, n=queued)
         )
     return 0
 
@@ -192,9 +202,9 @@ def run_list(args: argparse.Namespace) -> int:
         print_json({"versions": versions, "draft": draft is not None})
         return 0
     if not versions:
-        stdout.print("No published guideline version yet.")
+        stdout.print(_("No published guideline version yet."))
         return 0
-    table = Table("version", "published", "author", "changed classes", "changelog")
+    table = Table(_("version"), _("published"), _("author"), _("changed classes"), _("changelog"))
     for v in versions:
         table.add_row(
             f"v{v['number']}",
@@ -205,7 +215,7 @@ def run_list(args: argparse.Namespace) -> int:
         )
     stdout.print(table)
     if draft is not None:
-        stdout.print("A draft of the next version exists.")
+        stdout.print(_("A draft of the next version exists."))
     return 0
 
 
@@ -218,7 +228,7 @@ def run_show(args: argparse.Namespace) -> int:
             else project.current_guideline()
         )
         if version is None:
-            raise LabelerError("no guideline version has been published yet")
+            raise LabelerError(_("no guideline version has been published yet"))
         result = version_dict(project, version)
         result["text"] = version.text
         result["rules"] = project.guideline_rules(version.id)
@@ -237,8 +247,8 @@ def run_show(args: argparse.Namespace) -> int:
         return 0
     stdout.print(
         styled(
-            "[bold]Guideline version {}[/]  {}",
-            result["number"],
+            "[bold]{}[/]  {}",
+            _("Guideline version {number}").format(number=result["number"]),
             f"{result['published_at']}  {result['author'] or ''}  ({result['content_hash'][:12]})",
         )
     )
@@ -246,8 +256,9 @@ def run_show(args: argparse.Namespace) -> int:
     stdout.print(result["text"], soft_wrap=True)
     for example in result["examples"]:
         stdout.print(
-            f"Example ({example['kind']}, {example['class'] or 'all classes'}): "
-            f"{example['image']}: {example['note']}"
+            _("Example ({kind}, {classes}): {image}: {note}").format(
+                kind=word(example["kind"]), classes=example["class"] or _("all classes"),
+                image=example["image"], note=example["note"])
         )
     return 0
 
@@ -260,8 +271,9 @@ def run_diff(args: argparse.Namespace) -> int:
         print_json(diff.to_dict())
         return 0
     stdout.print(
-        f"Changed classes: {', '.join(diff.changed_classes) or 'none'}; examples "
-        f"+{diff.examples_added} -{diff.examples_removed}"
+        _("Changed classes: {classes}; examples +{added} -{removed}").format(
+            classes=", ".join(diff.changed_classes) or _("none"), added=diff.examples_added,
+            removed=diff.examples_removed)
     )
     for line in diff.text:
         style = "green" if line.startswith("+") else "red" if line.startswith("-") else ""
@@ -278,7 +290,8 @@ def run_rereview(args: argparse.Namespace) -> int:
             if args.json:
                 print_json({"count": total})
             else:
-                stdout.print(f"{total} annotations to re-review")
+                stdout.print(ngettext("{n} annotation to re-review", "{n} annotations to re-review",
+                                      total).format(n=total))
             return 0
         page = project.rereview_queue(limit=limit, offset=args.offset, after=args.after)
         items = [i.to_dict() for i in page]
@@ -300,24 +313,30 @@ def run_rereview(args: argparse.Namespace) -> int:
         )
         return 0
     if not total:
-        stdout.print("Nothing to re-review.")
+        stdout.print(_("Nothing to re-review."))
         return 0
-    table = Table("annotation", "image", "class", "annotator", "made under", "changed by")
+    table = Table(_("annotation"), _("image"), _("class"), _("annotator"), _("made under"),
+                  _("changed by"))
     for item in items:
         table.add_row(
             str(item["annotation_id"]),
             item["image"],
             item["class"],
             item["annotator"],
-            f"v{item['made_under']}" if item["made_under"] else "none",
+            f"v{item['made_under']}" if item["made_under"] else _("none"),
             f"v{item['queued_by']}",
         )
     stdout.print(table)
-    if args.after is None:
-        shown = f"{args.offset + 1}-{args.offset + len(items)} of " if len(items) < total else ""
+    to_review = ngettext("{n} annotation to re-review", "{n} annotations to re-review", total)
+    if args.after is None and len(items) < total:
+        shown = _("{first}-{last} of {total}").format(
+            first=args.offset + 1, last=args.offset + len(items), total=to_review.format(n=total))
+    elif args.after is None:
+        shown = to_review.format(n=total)
     else:
-        shown = f"{len(items)} after annotation {args.after}, of "
-    stdout.print(f"{shown}{total} annotations to re-review")
+        shown = _("{n} after annotation {after}, of {total}").format(
+            n=len(items), after=args.after, total=to_review.format(n=total))
+    stdout.print(shown)
     if items and limit and len(items) == limit:
-        stdout.print(f"Next page: --after {items[-1]['annotation_id']}")
+        stdout.print(_("Next page: --after {id}").format(id=items[-1]["annotation_id"]))
     return 0

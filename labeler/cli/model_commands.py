@@ -80,9 +80,10 @@ def run_list(args: argparse.Namespace) -> int:
         return 0
     if not entries:
         folders = ", ".join(str(f) for _s, f in model_folders(args.project))
-        stdout.print(f"No models in {folders}. Add one with `labeler models add`.")
+        stdout.print(_("No models in {folders}. Add one with `labeler models add`.").format(
+            folders=folders))
         return 0
-    table = Table("name", "kind", "layout", "where", "files")
+    table = Table(_("name"), _("kind"), _("layout"), _("where"), _("files"))
     for entry in entries:
         files = ", ".join(f"{f.role} {f.sha256[:12]}" for f in entry.files)
         table.add_row(entry.name, entry.kind, entry.layout or "-", entry.source, files)
@@ -99,10 +100,9 @@ def run_add(args: argparse.Namespace) -> int:
     )
     stdout.print(
         styled(
-            "Added [bold]{}[/] ({}{}) to {}",
+            _("Added [bold]{}[/] ({}) to {}"),
             entry.name,
-            kind,
-            f", layout {layout}" if layout else "",
+            kind + (_(", layout {layout}").format(layout=layout) if layout else ""),
             entry.folder,
         )
     )
@@ -114,13 +114,13 @@ def run_add(args: argparse.Namespace) -> int:
 def _files_to_add(args: argparse.Namespace) -> tuple[dict[str, Path], str, str | None]:
     if args.detector is not None:
         if args.encoder or args.decoder:
-            raise ModelFileProblem("give --detector, or --encoder and --decoder, not both")
+            raise ModelFileProblem(_("give --detector, or --encoder and --decoder, not both"))
         from inference import load_model
 
         load_model(args.detector, device="cpu")  # refuses what the detector path cannot run
         return {"model": args.detector}, KINDS[1], None
     if args.encoder is None or args.decoder is None:
-        raise ModelFileProblem("a segmenter needs --encoder and --decoder (or give --detector)")
+        raise ModelFileProblem(_("a segmenter needs --encoder and --decoder (or give --detector)"))
     from inference.segmentation import load_segmenter
 
     segmenter = load_segmenter(args.encoder, args.decoder, providers=["CPUExecutionProvider"])
@@ -131,7 +131,8 @@ def run_check(args: argparse.Namespace) -> int:
     """Check files against their sha256; exit 2 naming every missing or wrong file."""
     entries = [e for e in list_models(args.project) if args.name in (None, e.name)]
     if args.name and not entries:
-        stderr.print(styled("[bold red]error:[/] no model called {}", args.name))
+        stderr.print(styled("[bold red]{}[/] {}", _("error:"),
+                            _("no model called {name}").format(name=args.name)))
         return 2
     checks = check_models(entries)
     bad = [c for c in checks if not c.ok]
@@ -155,8 +156,9 @@ def run_check(args: argparse.Namespace) -> int:
     else:
         for check in checks:
             if check.ok:
-                stdout.print(f"ok       {check.model} {check.role}: {check.path}")
+                stdout.print(f"{_('ok'):<8} {check.model} {check.role}: {check.path}")
             else:
-                stdout.print(styled("[red]problem[/]  {}", check.problem()), soft_wrap=True)
-        stdout.print(f"{len(checks) - len(bad)} of {len(checks)} files ok")
+                stdout.print(styled("[red]{}[/]  {}", _("problem"), check.problem()),
+                             soft_wrap=True)
+        stdout.print(_("{ok} of {n} files ok").format(ok=len(checks) - len(bad), n=len(checks)))
     return 2 if bad else 0

@@ -42,7 +42,10 @@ def _register_export(sub: argparse._SubParsersAction) -> None:
     )
     export.add_argument("--for", dest="vendor", required=True, help=_("the vendor (organization)"))
     export.add_argument("--images", metavar="QUERY", help=_("which images (or --slice)"))
-    add_slice_option(export, "send")
+    add_slice_option(
+        export,
+        _("send only the images of this saved slice (see `labeler slice PROJECT list`)"),
+    )
     export.add_argument(
         "--blind",
         action="store_true",
@@ -152,9 +155,10 @@ def run_export(args: argparse.Namespace) -> int:
             for name in (n.strip() for n in args.assign.split(",") if n.strip()):
                 person = project.person_by_name(name)
                 if person is None:
-                    raise UnknownEntityError(f"no person named {name!r}")
+                    raise UnknownEntityError(_("no person named {name}").format(name=repr(name)))
                 if person.organization != args.vendor:
-                    raise LabelerError(f"{name} is not from {args.vendor!r}")
+                    message = _("{name} is not from {vendor}")
+                    raise LabelerError(message.format(name=name, vendor=repr(args.vendor)))
                 people.append(person.id)
             project.assign_images(
                 [i.id for i in images],
@@ -178,9 +182,11 @@ def run_export(args: argparse.Namespace) -> int:
         print_json(summary.to_dict())
     else:
         stdout.print(
-            f"Wrote {summary.path} for {summary.vendor}: {summary.images} images, "
-            f"{summary.assignments} assignments, {summary.annotations} earlier "
-            f"annotations, guideline v{summary.guideline}"
+            _("Wrote {path} for {vendor}: {images} images, {assignments} assignments, "
+              "{annotations} earlier annotations, guideline v{guideline}").format(
+                path=summary.path, vendor=summary.vendor, images=summary.images,
+                assignments=summary.assignments, annotations=summary.annotations,
+                guideline=summary.guideline)
         )
     return 0
 
@@ -194,15 +200,17 @@ def run_import(args: argparse.Namespace) -> int:
     if args.json:
         print_json(summary.to_dict())
     elif not summary.changed:
-        stdout.print(f"{args.package}: nothing new (already imported)")
+        stdout.print(_("{package}: nothing new (already imported)").format(package=args.package))
     else:
         added = summary.added
         stdout.print(
-            f"Imported {args.package} from {summary.vendor}: "
-            f"{added['annotations']} annotations, {added['reviews']} reviews, "
-            f"{added['people']} new people, {added['acknowledgements']} "
-            f"acknowledgements, {added['assignments']} assignment updates, "
-            f"{added.get('questions', 0)} questions"
+            _("Imported {package} from {vendor}: {annotations} annotations, {reviews} reviews, "
+              "{people} new people, {acknowledgements} acknowledgements, {assignments} "
+              "assignment updates, {questions} questions").format(
+                package=args.package, vendor=summary.vendor, annotations=added["annotations"],
+                reviews=added["reviews"], people=added["people"],
+                acknowledgements=added["acknowledgements"], assignments=added["assignments"],
+                questions=added.get("questions", 0))
         )
     return 0
 
@@ -215,7 +223,8 @@ def run_open(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"package": str(args.package), "project": str(path)})
     else:
-        stdout.print(f"Work in {path} (then: labeler package save {args.package})")
+        stdout.print(_("Work in {project} (then: labeler package save {package})").format(
+            project=path, package=args.package))
     return 0
 
 
@@ -227,17 +236,20 @@ def run_save(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"package": str(path)})
     else:
-        stdout.print(f"Saved the work into {path}")
+        stdout.print(_("Saved the work into {package}").format(package=path))
     return 0
 
 
 def _chosen_images(project: Project, args: argparse.Namespace, select: Any) -> list:
     """The images of ``--images QUERY`` or of ``--slice NAME`` (exactly one of them)."""
     if (args.images is None) == (args.slice is None):
-        raise LabelerError("choose the images with --images QUERY or --slice NAME (one of them)")
+        raise LabelerError(
+            _("choose the images with --images QUERY or --slice NAME (one of them)")
+        )
     ids = slice_ids(project, args)
     if ids is None:
         return select(project, args.images)
     if not ids:
-        raise LabelerError(f"slice {args.slice!r} holds no images: nothing to send")
+        message = _("slice {name} holds no images: nothing to send")
+        raise LabelerError(message.format(name=repr(args.slice)))
     return project.images_by_ids(ids)

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from labeler.cli.i18n import _
+from labeler.cli.i18n import _, ngettext
 from labeler.cli.output import progress_bar, stderr, stdout, styled
 from labeler.core.errors import LabelerError
 
@@ -19,10 +19,10 @@ SHOWN_PER_FILE = 10
 def add_arguments(imp: argparse.ArgumentParser) -> None:
     """The predictions options of ``labeler import``."""
     group = imp.add_argument_group(
-        "model predictions",
-        "Import a model run made elsewhere (--format coco or yolo) as one complete run. "
-        "Images are matched by path (longest suffix) or unique file stem; images not in the "
-        "project and classes the project lacks are skipped and listed.",
+        _("model predictions"),
+        _("Import a model run made elsewhere (--format coco or yolo) as one complete run. "
+          "Images are matched by path (longest suffix) or unique file stem; images not in the "
+          "project and classes the project lacks are skipped and listed."),
     )
     group.add_argument(
         "--predictions",
@@ -44,13 +44,13 @@ def check_arguments(args: argparse.Namespace) -> None:
     """Refuse incomplete predictions options before anything is imported."""
     if args.predictions is None:
         if args.model_name or args.coco_images:
-            raise LabelerError("--model-name and --coco-images go with --predictions FILE")
+            raise LabelerError(_("--model-name and --coco-images go with --predictions FILE"))
         return
     if args.format not in ("coco", "yolo") or not args.model_name:
-        raise LabelerError("--predictions needs --format coco|yolo and --model-name NAME")
+        raise LabelerError(_("--predictions needs --format coco|yolo and --model-name NAME"))
     if args.annotations:
-        raise LabelerError("import --annotations and --predictions in separate commands "
-                           "(--format applies to one of them)")
+        raise LabelerError(_("import --annotations and --predictions in separate commands "
+                             "(--format applies to one of them)"))
 
 
 def run(project: object, args: argparse.Namespace) -> dict[str, Any]:
@@ -58,7 +58,7 @@ def run(project: object, args: argparse.Namespace) -> dict[str, Any]:
     from labeler.core.prediction_import import import_predictions
 
     classes = args.yolo_classes.split(",") if args.yolo_classes else None
-    with progress_bar("prediction files", enabled=not args.json) as progress:
+    with progress_bar(_("prediction files"), enabled=not args.json) as progress:
         report = import_predictions(
             project,
             args.predictions,
@@ -77,15 +77,19 @@ def print_report(report: PredictionImportReport) -> None:
     """The run id and counts on stdout; what was skipped, per file, on stderr."""
     by_class = ", ".join(f"{k} {v}" for k, v in sorted(report.predictions_by_class.items()))
     stdout.print(
-        f"Predictions: model run {report.run_id} ({report.model_name}), "
-        f"{report.images_covered} images covered ({report.images_with_predictions} with "
-        f"detections), {report.predictions} predictions" + (f" ({by_class})" if by_class else "")
+        _("Predictions: model run {run} ({model}), {covered} images covered ({detected} with "
+          "detections), {n} predictions").format(
+            run=report.run_id, model=report.model_name, covered=report.images_covered,
+            detected=report.images_with_predictions, n=report.predictions)
+        + (f" ({by_class})" if by_class else "")
     )
     for entry in report.files:
         _print_file_problems(entry)
     if report.dropped_invalid:
-        stderr.print(f"  {report.dropped_invalid} predictions with no area inside the image "
-                     "were dropped")
+        stderr.print("  " + ngettext(
+            "{n} prediction with no area inside the image was dropped",
+            "{n} predictions with no area inside the image were dropped",
+            report.dropped_invalid).format(n=report.dropped_invalid))
 
 
 def _print_file_problems(entry: dict[str, Any]) -> None:
@@ -93,20 +97,24 @@ def _print_file_problems(entry: dict[str, Any]) -> None:
     unmatched = entry["unmatched_images"]
     if unmatched:
         hidden = len(unmatched) - SHOWN_PER_FILE
-        shown = ", ".join(unmatched[:SHOWN_PER_FILE]) + (f", ... {hidden} more" if hidden > 0
-                                                          else "")
-        stderr.print(styled("  [yellow]not in the project[/] {}: {} images ({})", file,
-                            len(unmatched), shown), soft_wrap=True)
+        more = _(", ... {n} more").format(n=hidden) if hidden > 0 else ""
+        shown = ", ".join(unmatched[:SHOWN_PER_FILE]) + more
+        images = ngettext("{n} image ({names})", "{n} images ({names})", len(unmatched))
+        stderr.print(styled("  [yellow]{}[/] {}: {}", _("not in the project"), file,
+                            images.format(n=len(unmatched), names=shown)), soft_wrap=True)
     for mismatch in entry["size_mismatches"][:SHOWN_PER_FILE]:
         (w, h), (pw, ph) = mismatch["size_in_file"], mismatch["size_in_project"]
-        stderr.print(styled("  [yellow]size differs[/] {}: {} is {}x{} there, {}x{} in the "
-                            "project (skipped)", file, mismatch["image"], w, h, pw, ph),
+        sizes = _("{image} is {w}x{h} there, {pw}x{ph} in the project (skipped)").format(
+            image=mismatch["image"], w=w, h=h, pw=pw, ph=ph)
+        stderr.print(styled("  [yellow]{}[/] {}: {}", _("size differs"), file, sizes),
                      soft_wrap=True)
     if len(entry["size_mismatches"]) > SHOWN_PER_FILE:
-        stderr.print(f"  ... {len(entry['size_mismatches']) - SHOWN_PER_FILE} more size "
-                     "mismatches (see --json)")
+        more = len(entry["size_mismatches"]) - SHOWN_PER_FILE
+        stderr.print("  ... " + _("{n} more size mismatches (see --json)").format(n=more))
     for name, count in sorted(entry["unknown_classes"].items()):
-        stderr.print(styled("  [yellow]unknown class[/] {}: '{}' is not a project class, {} "
-                            "predictions skipped", file, name, count), soft_wrap=True)
+        unknown = ngettext("'{name}' is not a project class, {n} prediction skipped",
+                           "'{name}' is not a project class, {n} predictions skipped", count)
+        stderr.print(styled("  [yellow]{}[/] {}: {}", _("unknown class"), file,
+                            unknown.format(name=name, n=count)), soft_wrap=True)
     for message in entry["warnings"][:SHOWN_PER_FILE]:
-        stderr.print(styled("  [yellow]warning[/] {}: {}", file, message), soft_wrap=True)
+        stderr.print(styled("  [yellow]{}[/] {}: {}", _("warning"), file, message), soft_wrap=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from labeler.cli.about import first_time
-from labeler.cli.i18n import _
+from labeler.cli.i18n import _, ngettext
 from labeler.cli.output import print_json, progress_bar, stderr, stdout, styled
 from labeler.cli.slice_commands import add_slice_option, images_or_query
 from labeler.core.store import Project
@@ -37,7 +37,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     cmd.add_argument("--images", default="all",
                      help=_("all | unlabeled | status:NAME | a glob on image paths"))
-    add_slice_option(cmd, "pre-label")
+    add_slice_option(
+        cmd,
+        _("pre-label only the images of this saved slice (see `labeler slice PROJECT list`)"),
+    )
     cmd.add_argument("--force", action="store_true",
                      help=_("re-run on images this model and settings already covered"))
     cmd.add_argument("--json", action="store_true", help=_("print the summary as JSON"))
@@ -47,8 +50,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def _add_engine_arguments(cmd: argparse.ArgumentParser) -> None:
     """The --engine flags: where the run happens (this machine, or a Ray cluster)."""
-    group = cmd.add_argument_group("engine", "run on this machine (default) or on a Ray "
-                                   "cluster; see docs/scaling.md")
+    group = cmd.add_argument_group(_("engine"), _("run on this machine (default) or on a Ray "
+                                                  "cluster; see docs/scaling.md"))
     group.add_argument("--engine", choices=["local", "ray"], default="local",
                        help=_('local (default) or ray (needs pip install "labeler[ray]")'))
     group.add_argument("--address",
@@ -77,13 +80,14 @@ def run_prelabel(args: argparse.Namespace) -> int:
     with Project.open(args.project) as project:
         model = load_project_model(args.model, args.config, args.device)
         if not args.json:
-            stderr.print(styled("{}, on [bold]{}[/]", f"Model {model.info.path.name}: "
-                                f"{model.info.task}, {len(model.info.class_names)} classes",
-                                model.info.provider))
+            about = ngettext("Model {name}: {task}, {n} class", "Model {name}: {task}, {n} classes",
+                             len(model.info.class_names)).format(
+                name=model.info.path.name, task=model.info.task, n=len(model.info.class_names))
+            stderr.print(styled(_("{}, on [bold]{}[/]"), about, model.info.provider))
             if model.info.fallback_note and first_time(model.info.fallback_note):
                 # said once per user: later runs only say "on CPUExecutionProvider"
                 stderr.print(styled("[dim]{}[/]", model.info.fallback_note), soft_wrap=True)
-        with progress_bar("pre-labeling", enabled=not args.json) as progress:
+        with progress_bar(_("pre-labeling"), enabled=not args.json) as progress:
             summary = prelabel_project(
                 project, args.model, config_path=args.config, conf=args.conf, iou=args.iou,
                 device=args.device, batch=args.batch, images=images_or_query(project, args),
@@ -91,10 +95,15 @@ def run_prelabel(args: argparse.Namespace) -> int:
     if args.json:
         print_json(summary.to_dict())
     else:
+        run = _(", run {run}").format(run=summary.run_id) if summary.run_id else ""
         stdout.print(
-            f"Pre-labeled {summary.images} images ({summary.predictions} predictions) in "
-            f"{summary.seconds:.1f} s: {summary.images_per_second:.1f} images/s on "
-            f"{summary.provider}" + (f", run {summary.run_id}" if summary.run_id else ""))
+            ngettext("Pre-labeled {n} image ({predictions} predictions) in {seconds} s: "
+                     "{rate} images/s on {provider}",
+                     "Pre-labeled {n} images ({predictions} predictions) in {seconds} s: "
+                     "{rate} images/s on {provider}", summary.images).format(
+                n=summary.images, predictions=summary.predictions,
+                seconds=f"{summary.seconds:.1f}", rate=f"{summary.images_per_second:.1f}",
+                provider=summary.provider) + run)
         print_run_details(summary)
     return 130 if summary.cancelled else 0
 
@@ -102,12 +111,17 @@ def run_prelabel(args: argparse.Namespace) -> int:
 def print_run_details(summary: PrelabelSummary) -> None:
     """What both engines say after the summary line: skipped, dropped, failed, interrupted."""
     if summary.skipped_existing:
-        stdout.print(f"Skipped {summary.skipped_existing} images this model and settings "
-                     "already covered (--force to redo them).")
+        stdout.print(ngettext("Skipped {n} image this model and settings already covered "
+                              "(--force to redo them).",
+                              "Skipped {n} images this model and settings already covered "
+                              "(--force to redo them).", summary.skipped_existing).format(
+            n=summary.skipped_existing))
     if summary.dropped:
         names = ", ".join(f"{k} ({v})" for k, v in sorted(summary.dropped.items()))
-        stdout.print(f"Dropped predictions of classes the project does not have: {names}")
+        stdout.print(_("Dropped predictions of classes the project does not have: {names}").format(
+            names=names))
     for path, reason in summary.failed:
-        stderr.print(styled("  [yellow]failed[/] {}: {}", path, reason), soft_wrap=True)
+        stderr.print(styled("  [yellow]{}[/] {}: {}", _("failed"), path, reason), soft_wrap=True)
     if summary.cancelled:
-        stderr.print(styled("[yellow]Interrupted:[/] finished images were kept."))
+        stderr.print(styled("[yellow]{}[/] {}", _("Interrupted:"),
+                            _("finished images were kept.")))

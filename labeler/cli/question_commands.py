@@ -10,6 +10,7 @@ from rich.table import Table
 
 from labeler.cli.i18n import _
 from labeler.cli.output import print_json, stdout
+from labeler.cli.words import word
 from labeler.core.domain import ImageRecord, Person
 from labeler.core.errors import LabelerError, UnknownEntityError
 from labeler.core.questions import AnswerQuestion, AskQuestion, PromoteQuestion
@@ -78,7 +79,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 def _person(project: Project, name: str) -> Person:
     person = project.person_by_name(name)
     if person is None:
-        raise UnknownEntityError(f"{project.path}: no person named {name!r}")
+        message = _("{project}: no person named {name}")
+        raise UnknownEntityError(message.format(project=project.path, name=repr(name)))
     return person
 
 
@@ -89,9 +91,8 @@ def _image(project: Project, ref: str) -> ImageRecord:
     if found is None and ref.isdigit():
         return project.image(int(ref))
     if found is None:
-        raise UnknownEntityError(
-            f"{project.path}: no single image matches {ref!r}; give its path or id:N"
-        )
+        message = _("{project}: no single image matches {ref}; give its path or id:N")
+        raise UnknownEntityError(message.format(project=project.path, ref=repr(ref)))
     return found
 
 
@@ -101,7 +102,8 @@ def _region(text: str | None) -> tuple[float, float, float, float] | None:
     try:
         x1, y1, x2, y2 = (float(v) for v in text.split(","))
     except ValueError as exc:
-        raise LabelerError(f"--region {text!r}: expected four numbers X1,Y1,X2,Y2") from exc
+        message = _("--region {value}: expected four numbers X1,Y1,X2,Y2")
+        raise LabelerError(message.format(value=repr(text))) from exc
     return (x1, y1, x2, y2)
 
 
@@ -145,13 +147,16 @@ def run_list(args: argparse.Namespace) -> int:
         print_json({"questions": rows})
         return 0
     if not rows:
-        stdout.print("No questions" + (f" {args.state}." if args.state else "."))
+        if args.state:
+            stdout.print(_("No questions {state}.").format(state=word(args.state)))
+        else:
+            stdout.print(_("No questions."))
         return 0
-    table = Table("id", "state", "image", "asker", "class", "question", "answer")
+    table = Table("id", _("state"), _("image"), _("asker"), _("class"), _("question"), _("answer"))
     for row in rows:
         table.add_row(
             str(row["id"]),
-            row["state"],
+            word(row["state"]),
             row["image"],
             row["asker"],
             row["class"] or "",
@@ -184,7 +189,8 @@ def run_ask(args: argparse.Namespace) -> int:
             section=args.section,
         ).apply(project)
         asked = project.questions(asker_id=person.id, image_id=image.id)[-1]
-        _print(project, asked, args, f"Question {asked.id} asked on {image.path}; open.")
+        said = _("Question {id} asked on {image}; open.").format(id=asked.id, image=image.path)
+        _print(project, asked, args, said)
     return 0
 
 
@@ -196,7 +202,8 @@ def run_answer(args: argparse.Namespace) -> int:
         AnswerQuestion(question.image_id, question.id, person.id, args.text).apply(project)
         answered = project.question(question.id)
         asker = project.person(answered.asker_id).name
-        _print(project, answered, args, f"Question {answered.id} answered; {asker} sees it now.")
+        said = _("Question {id} answered; {asker} sees it now.").format(id=answered.id, asker=asker)
+        _print(project, answered, args, said)
     return 0
 
 
@@ -211,7 +218,8 @@ def run_promote(args: argparse.Namespace) -> int:
             project,
             promoted,
             args,
-            f"Question {promoted.id} is edge case {promoted.example_id} of the draft guideline;"
-            " publishing it queues the class's older labels for re-review.",
+            _("Question {id} is edge case {example} of the draft guideline; publishing it queues "
+              "the class's older labels for re-review.").format(
+                id=promoted.id, example=promoted.example_id),
         )
     return 0

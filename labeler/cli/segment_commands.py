@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from labeler.cli.i18n import _
+from labeler.cli.i18n import _, ngettext
 from labeler.cli.output import print_json, progress_bar, stderr, stdout, styled
 from labeler.cli.slice_commands import add_slice_option, images_or_query
 from labeler.core.errors import LabelerError, UnknownEntityError
@@ -55,7 +55,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--tolerance",
         type=float,
         default=DEFAULT_TOLERANCE,
-        help=f"polygon simplification in pixels (default {DEFAULT_TOLERANCE})",
+        help=_("polygon simplification in pixels (default {n})").format(n=DEFAULT_TOLERANCE),
     )
     segment.add_argument(
         "--parts",
@@ -79,8 +79,11 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--images", default="all", help=_("all | unlabeled | status:NAME | a glob on image paths")
     )
     embed.add_argument("--json", action="store_true", help=_("print the summary as JSON"))
-    add_slice_option(embed, "embed")
-    ray = embed.add_argument_group("engine", "encode on this machine (default) or on Ray")
+    add_slice_option(
+        embed,
+        _("embed only the images of this saved slice (see `labeler slice PROJECT list`)"),
+    )
+    ray = embed.add_argument_group(_("engine"), _("encode on this machine (default) or on Ray"))
     ray.add_argument(
         "--engine",
         choices=["local", "ray"],
@@ -135,7 +138,10 @@ def parse_numbers(text: str, count: int, option: str) -> tuple[float, ...]:
         values = ()
     if len(values) != count:
         shape = ",".join(["N"] * count)
-        raise PromptArgumentError(f"{option} {text!r}: expected {count} numbers as {shape}")
+        message = _("{option} {value}: expected {n} numbers as {shape}")
+        raise PromptArgumentError(
+            message.format(option=option, value=repr(text), n=count, shape=shape)
+        )
     return values
 
 
@@ -158,10 +164,9 @@ def _find_record(project: Project, ref: str) -> ImageRecord:
             pass
     found = project.find_image(ref)
     if found is None:
-        raise UnknownEntityError(
-            f"{project.path}: no image {ref!r} (give an image id, or a file name or path as "
-            "stored in the project; an ambiguous name matches nothing)"
-        )
+        message = _("{project}: no image {ref} (give an image id, or a file name or path as "
+                    "stored in the project; an ambiguous name matches nothing)")
+        raise UnknownEntityError(message.format(project=project.path, ref=repr(ref)))
     return found
 
 
@@ -226,16 +231,23 @@ def run_segment(args: argparse.Namespace) -> int:
             }
         )
         return 0
-    stderr.print(styled("Model {} ({}) on [bold]{}[/]", info.name, info.layout, info.provider))
+    stderr.print(styled(_("Model {} ({}) on [bold]{}[/]"), info.name, info.layout, info.provider))
     if not outcome.polygons:
         stdout.print(
-            f"Nothing segmented at that prompt on {record.path} (score {outcome.score:.3f})."
+            _("Nothing segmented at that prompt on {image} (score {score}).").format(
+                image=record.path, score=f"{outcome.score:.3f}")
         )
     for n, ring in enumerate(outcome.polygons, start=1):
         coords = " ".join(f"{x:.1f},{y:.1f}" for x, y in ring)
-        stdout.print(f"polygon {n} ({len(ring)} vertices): {coords}", soft_wrap=True)
-    how = "cached" if outcome.embedding_source != "encoded" else f"{outcome.encode_ms:.0f} ms"
-    stdout.print(f"score {outcome.score:.3f}; encoder {how}; decoder {outcome.decode_ms:.1f} ms")
+        polygon = ngettext("polygon {n} ({vertices} vertex): {coords}",
+                           "polygon {n} ({vertices} vertices): {coords}", len(ring))
+        stdout.print(polygon.format(n=n, vertices=len(ring), coords=coords), soft_wrap=True)
+    if outcome.embedding_source != "encoded":
+        how = _("cached")
+    else:
+        how = _("{ms} ms").format(ms=f"{outcome.encode_ms:.0f}")
+    stdout.print(_("score {score}; encoder {how}; decoder {ms} ms").format(
+        score=f"{outcome.score:.3f}", how=how, ms=f"{outcome.decode_ms:.1f}"))
     return 0
 
 
@@ -259,27 +271,32 @@ def run_embed(args: argparse.Namespace) -> int:
         if not args.json:
             stderr.print(
                 styled(
-                    "Model {} ({}) on [bold]{}[/]; cache {}",
+                    _("Model {} ({}) on [bold]{}[/]; cache {}"),
                     segmenter.info.name,
                     segmenter.info.layout,
                     segmenter.info.provider,
                     cache.folder,
                 )
             )
-        with progress_bar("embedding", enabled=not args.json) as progress:
+        with progress_bar(_("embedding"), enabled=not args.json) as progress:
             summary = embed_images(project, records, segmenter, cache, progress)
     if args.json:
         print_json(summary.to_dict())
     else:
         stdout.print(
-            f"Embedded {summary.encoded} images in {summary.seconds:.1f} s "
-            f"({summary.ms_per_image:.0f} ms per image); {summary.skipped_cached} "
-            "already cached."
+            ngettext("Embedded {n} image in {seconds} s ({ms} ms per image); {cached} already "
+                     "cached.",
+                     "Embedded {n} images in {seconds} s ({ms} ms per image); {cached} already "
+                     "cached.", summary.encoded).format(
+                n=summary.encoded, seconds=f"{summary.seconds:.1f}",
+                ms=f"{summary.ms_per_image:.0f}", cached=summary.skipped_cached)
         )
         for path, reason in summary.failed:
-            stderr.print(styled("  [yellow]failed[/] {}: {}", path, reason), soft_wrap=True)
+            stderr.print(styled("  [yellow]{}[/] {}: {}", _("failed"), path, reason),
+                         soft_wrap=True)
         if summary.cancelled:
-            stderr.print(styled("[yellow]Interrupted:[/] finished images were kept."))
+            stderr.print(styled("[yellow]{}[/] {}", _("Interrupted:"),
+                                _("finished images were kept.")))
     return 130 if summary.cancelled else 0
 
 
@@ -307,7 +324,7 @@ def _embed_on_ray(args: argparse.Namespace) -> int:
     )
     with (
         Project.open(args.project) as project,
-        progress_bar("embedding on Ray", enabled=not args.json) as progress,
+        progress_bar(_("embedding on Ray"), enabled=not args.json) as progress,
     ):
         records = _embed_records(project, args)
         summary = embed_images_on_ray(
@@ -317,11 +334,13 @@ def _embed_on_ray(args: argparse.Namespace) -> int:
         print_json(summary.to_dict())
     else:
         stdout.print(
-            f"Embedded {summary.encoded} images on Ray in {summary.seconds:.1f} s "
-            f"after {summary.startup_seconds:.1f} s start-up ({summary.workers} "
-            f"workers on {summary.provider or 'no worker'}); "
-            f"{summary.skipped_cached} already cached."
+            _("Embedded {n} images on Ray in {seconds} s after {startup} s start-up ({workers} "
+              "workers on {provider}); {cached} already cached.").format(
+                n=summary.encoded, seconds=f"{summary.seconds:.1f}",
+                startup=f"{summary.startup_seconds:.1f}", workers=summary.workers,
+                provider=summary.provider or _("no worker"), cached=summary.skipped_cached)
         )
         for path, reason in summary.failed:
-            stderr.print(styled("  [yellow]failed[/] {}: {}", path, reason), soft_wrap=True)
+            stderr.print(styled("  [yellow]{}[/] {}: {}", _("failed"), path, reason),
+                         soft_wrap=True)
     return 130 if summary.cancelled else 0

@@ -12,20 +12,19 @@ from typing import Any
 
 from rich.table import Table
 
-from labeler.cli.i18n import _
+from labeler.cli.i18n import _, ngettext
 from labeler.cli.output import print_json, stdout, styled
+from labeler.cli.words import word
 from labeler.core.errors import LabelerError
+from labeler.core.i18n import translate
 from labeler.core.store import Project
 
 SHOW_ROWS = 20
 
 
-def add_slice_option(cmd: argparse.ArgumentParser, what: str = "work on") -> None:
-    """Add ``--slice NAME`` to a command that takes a set of images."""
-    cmd.add_argument(
-        "--slice", metavar="NAME", help=f"{what} only the images of this saved slice "
-        "(see `labeler slice PROJECT list`)",
-    )  # fmt: skip
+def add_slice_option(cmd: argparse.ArgumentParser, help_text: str) -> None:
+    """Add ``--slice NAME`` to a command that takes a set of images (``help_text``: translated)."""
+    cmd.add_argument("--slice", metavar="NAME", help=help_text)
 
 
 def slice_ids(project: Project, args: argparse.Namespace) -> list[int] | None:
@@ -47,7 +46,7 @@ def images_or_query(project: Project, args: argparse.Namespace) -> Any:
     if ids is None:
         return args.images
     if not ids:
-        raise LabelerError(f"slice {args.slice!r} holds no images")
+        raise LabelerError(_("slice {name} holds no images").format(name=repr(args.slice)))
     return project.images_by_ids(ids)
 
 
@@ -55,19 +54,20 @@ def register(commands: argparse._SubParsersAction) -> None:
     """Add the slice commands to the CLI."""
     from labeler.core.slices import RULE_HELP
 
+    rule_help = translate(RULE_HELP, "core")  # the core's words: its catalog
     cmd = commands.add_parser(
         "slice",
         help=_("save, list, show, compare and send named subsets of images"),
-        description="A slice is a named subset of images with the rule that made it, frozen "
+        description=_("A slice is a named subset of images with the rule that made it, frozen "
         "as a list of image ids when saved (re-evaluate with `diff`). Every command that "
-        "takes a set of images accepts --slice NAME. RULE: " + RULE_HELP + ".",
+        "takes a set of images accepts --slice NAME. RULE: {rule}.").format(rule=rule_help),
     )
     cmd.add_argument("project", type=Path, help=_("the project file"))
     sub = cmd.add_subparsers(dest="slice_command", metavar="ACTION", required=True)
     save = sub.add_parser("save", help=_("evaluate a rule (or take a list) and save the images"))
     save.add_argument("name", help=_("the slice's name (unique in the project)"))
     source = save.add_mutually_exclusive_group(required=True)
-    source.add_argument("--rule", help="which images: " + RULE_HELP)
+    source.add_argument("--rule", help=_("which images: {rule}").format(rule=rule_help))
     source.add_argument("--images", metavar="IDS", help=_("a hand-picked list: 1,2,5-9"))
     save.add_argument("--note", default="", help=_("why this slice exists"))
     save.add_argument("--by", metavar="NAME", help=_("the person saving it"))
@@ -78,7 +78,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     listing.set_defaults(handler=run_list)
     show = sub.add_parser("show", help=_("a slice's rule, images, work sent and what changed"))
     show.add_argument("name")
-    show.add_argument("--limit", type=int, help=f"list at most this many images ({SHOW_ROWS})")
+    show.add_argument(
+        "--limit", type=int, help=_("list at most this many images ({n})").format(n=SHOW_ROWS)
+    )
     show.add_argument("--json", action="store_true", help=_("print the slice as JSON"))
     show.set_defaults(handler=run_show)
     diff = sub.add_parser("diff", help=_("re-evaluate the rule: images it would add and remove"))
@@ -122,7 +124,7 @@ def _person_id(project: Project, name: str | None) -> int | None:
         return None
     person = project.person_by_name(name)
     if person is None:
-        raise LabelerError(f"no person named {name!r}")
+        raise LabelerError(_("no person named {name}").format(name=repr(name)))
     return person.id
 
 
@@ -143,7 +145,10 @@ def run_save(args: argparse.Namespace) -> int:
     if args.json:
         print_json(_slice_dict(saved))
     else:
-        stdout.print(f"Saved slice {saved.name!r}: {saved.images} images ({rule_text(saved.rule)})")
+        saved_text = ngettext("Saved slice {name}: {n} image ({rule})",
+                              "Saved slice {name}: {n} images ({rule})", saved.images)
+        stdout.print(saved_text.format(name=repr(saved.name), n=saved.images,
+                                       rule=rule_text(saved.rule)))
     return 0
 
 
@@ -171,9 +176,9 @@ def run_list(args: argparse.Namespace) -> int:
         print_json({"slices": [_slice_dict(s) for s in slices]})
         return 0
     if not slices:
-        stdout.print("No slices yet (labeler slice PROJECT save NAME --rule ...)")
+        stdout.print(_("No slices yet (labeler slice PROJECT save NAME --rule ...)"))
         return 0
-    table = Table("name", "images", "rule", "note", "saved")
+    table = Table(_("name"), _("images"), _("rule"), _("note"), _("saved"))
     for s in slices:
         table.add_row(s.name, str(s.images), rule_text(s.rule), s.note, s.created_at[:16])
     stdout.print(table)
@@ -201,35 +206,42 @@ def run_show(args: argparse.Namespace) -> int:
         print_json(data)
         return 0
     limit = SHOW_ROWS if args.limit is None else args.limit
-    stdout.print(styled("[bold]{}[/]: {} images; rule {}", saved.name, saved.images,
-                        data["rule_text"]))  # fmt: skip
+    about = ngettext("{n} image; rule {rule}", "{n} images; rule {rule}", saved.images)
+    stdout.print(styled("[bold]{}[/]: {}", saved.name,
+                        about.format(n=saved.images, rule=data["rule_text"])))
     if saved.note:
-        stdout.print(f"Note: {saved.note}")
+        stdout.print(_("Note: {note}").format(note=saved.note))
     for i in ids[:limit]:
         stdout.print(f"  {i}  {paths.get(i, '')}")
     if len(ids) > limit:
-        stdout.print(f"  ... {len(ids) - limit} more (use --limit or --json)")
+        stdout.print("  ... " + _("{n} more (use --limit or --json)").format(n=len(ids) - limit))
     for w in work:
-        stdout.print(f"Sent {w.images} images to {w.target} ({w.kind}) at {w.sent_at[:16]}: "
-                     f"{w.note}")  # fmt: skip
+        sent = ngettext("Sent {n} image to {target} ({kind}) at {time}: {note}",
+                        "Sent {n} images to {target} ({kind}) at {time}: {note}", w.images)
+        stdout.print(sent.format(n=w.images, target=w.target, kind=w.kind, time=w.sent_at[:16],
+                                 note=w.note))
     _print_changes(changes)
     return 0
 
 
 def _print_changes(changes: dict[str, Any]) -> None:
-    status = ", ".join(f"{k} {v}" for k, v in changes["status"].items())
+    status = ", ".join(f"{word(k)} {v}" for k, v in changes["status"].items())
     stdout.print(
-        f"Since {changes['since_what']} ({changes['since'][:16]}): {changes['changed']} of "
-        f"{changes['images']} images changed; labels +{changes['labels_added']} "
-        f"~{changes['labels_edited']} -{changes['labels_deleted']}, {changes['reviews']} "
-        f"reviews, {changes['answers']} answers; status now: {status or 'none'}"
+        _("Since {what} ({time}): {changed} of {images} images changed; labels +{added} "
+          "~{edited} -{deleted}, {reviews} reviews, {answers} answers; status now: "
+          "{status}").format(
+            what=changes["since_what"], time=changes["since"][:16], changed=changes["changed"],
+            images=changes["images"], added=changes["labels_added"],
+            edited=changes["labels_edited"], deleted=changes["labels_deleted"],
+            reviews=changes["reviews"], answers=changes["answers"], status=status or _("none"))
     )
     for row in changes["per_image"][:SHOW_ROWS]:
-        stdout.print(
-            f"  {row['image_id']}  {row['image']}  {row['status']}: +{row['added']} "
-            f"~{row['edited']} -{row['deleted']} labels, {row['reviews']} reviews, "
-            f"{row['answers']} answers by {', '.join(row['by'])}"
-        )
+        line = _("{status}: +{added} ~{edited} -{deleted} labels, {reviews} reviews, "
+                 "{answers} answers by {people}").format(
+            status=word(row["status"]), added=row["added"], edited=row["edited"],
+            deleted=row["deleted"], reviews=row["reviews"], answers=row["answers"],
+            people=", ".join(row["by"]))
+        stdout.print(f"  {row['image_id']}  {row['image']}  {line}")
 
 
 def run_diff(args: argparse.Namespace) -> int:
@@ -248,11 +260,14 @@ def run_diff(args: argparse.Namespace) -> int:
     if args.json:
         print_json(data)
         return 0
-    verb = "now holds" if args.refresh else "would hold"
-    stdout.print(
-        f"Slice {diff.slice.name!r} holds {len(diff.frozen)} images; its rule {verb} "
-        f"{len(diff.now)}: +{len(diff.added)} added, -{len(diff.removed)} removed"
-    )
+    if args.refresh:
+        held = _("Slice {name} holds {frozen} images; its rule now holds {now}: +{added} added, "
+                 "-{removed} removed")
+    else:
+        held = _("Slice {name} holds {frozen} images; its rule would hold {now}: +{added} "
+                 "added, -{removed} removed")
+    stdout.print(held.format(name=repr(diff.slice.name), frozen=len(diff.frozen),
+                             now=len(diff.now), added=len(diff.added), removed=len(diff.removed)))
     for sign, rows in (("+", data["added"]), ("-", data["removed"])):
         for row in rows[:SHOW_ROWS]:
             stdout.print(f"  {sign} {row['image_id']}  {row['image']}")
@@ -266,7 +281,9 @@ def run_delete(args: argparse.Namespace) -> int:
     with Project.open(args.project) as project:
         saved = project.slice_named(args.name)
         project.delete_slice(saved.id)
-    stdout.print(f"Deleted slice {saved.name!r} ({saved.images} images stay in the project)")
+    deleted = ngettext("Deleted slice {name} ({n} image stays in the project)",
+                       "Deleted slice {name} ({n} images stay in the project)", saved.images)
+    stdout.print(deleted.format(name=repr(saved.name), n=saved.images))
     return 0
 
 
@@ -275,9 +292,11 @@ def run_send(args: argparse.Namespace) -> int:
     from labeler.core.slices import send_to_people, send_to_vendor
 
     if (args.to is None) == (args.vendor is None):
-        raise LabelerError("send to people (--to NAMES) or to a vendor (--vendor V --package F)")
+        raise LabelerError(
+            _("send to people (--to NAMES) or to a vendor (--vendor V --package F)")
+        )
     if args.vendor is not None and args.package is None:
-        raise LabelerError("--vendor needs --package NAME.lbpkg (the file to write)")
+        raise LabelerError(_("--vendor needs --package NAME.lbpkg (the file to write)"))
     with Project.open(args.project) as project:
         by = _person_id(project, args.by)
         if args.to is not None:
@@ -286,8 +305,8 @@ def run_send(args: argparse.Namespace) -> int:
                 blind=args.blind, hide_prelabels=not args.with_prelabels, sent_by=by,
             )  # fmt: skip
             result: dict[str, Any] = {"work": work.__dict__, "assignments": made}
-            message = f"Assigned {work.images} images of {args.name!r} to {work.target}: "
-            message += f"{made} new assignments"
+            message = _("Assigned {n} images of {name} to {target}: {made} new assignments").format(
+                n=work.images, name=repr(args.name), target=work.target, made=made)
         else:
             work, summary = send_to_vendor(
                 project, args.name, args.vendor, args.package, args.note, blind=args.blind,
@@ -296,10 +315,12 @@ def run_send(args: argparse.Namespace) -> int:
                 sent_by=by,
             )  # fmt: skip
             result = {"work": work.__dict__, "package": summary.to_dict()}
-            message = f"Wrote {summary.path} for {summary.vendor}: {summary.images} images of "
-            message += f"{args.name!r}, {summary.assignments} assignments"
+            message = _("Wrote {path} for {vendor}: {n} images of {name}, {assignments} "
+                        "assignments").format(path=summary.path, vendor=summary.vendor,
+                                              n=summary.images, name=repr(args.name),
+                                              assignments=summary.assignments)
     if args.json:
         print_json(result)
     else:
-        stdout.print(f"{message} (note: {args.note})")
+        stdout.print(_("{message} (note: {note})").format(message=message, note=args.note))
     return 0

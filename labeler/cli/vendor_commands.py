@@ -8,7 +8,7 @@ from typing import Any
 
 from rich.table import Table
 
-from labeler.cli.i18n import _
+from labeler.cli.i18n import _, ngettext
 from labeler.cli.output import print_json, stdout
 from labeler.core.store import Project
 
@@ -55,13 +55,18 @@ def run_price(args: argparse.Namespace) -> int:
     if args.json:
         print_json(price.__dict__)
     else:
-        scope = f"batch {price.batch!r} of {price.vendor}" if price.batch else price.vendor
+        scope = _("batch {batch} of {vendor}").format(
+            batch=repr(price.batch), vendor=price.vendor) if price.batch else price.vendor
+        per_unit = (
+            (price.per_image, _("{price} {currency} per image")),
+            (price.per_object, _("{price} {currency} per object")),
+        )
         parts = [
-            f"{value:g} {price.currency} per {unit}"
-            for value, unit in ((price.per_image, "image"), (price.per_object, "object"))
+            text.format(price=f"{value:g}", currency=price.currency)
+            for value, text in per_unit
             if value is not None
         ]
-        stdout.print(f"Price of {scope}: {', '.join(parts)}")
+        stdout.print(_("Price of {scope}: {prices}").format(scope=scope, prices=", ".join(parts)))
     return 0
 
 
@@ -86,12 +91,15 @@ def run_scorecard(args: argparse.Namespace) -> int:
     if args.json:
         print_json(card.to_dict())
         return 0
-    quality = Table(title=f"Vendor scorecard: {len(card.batches)} batches")
-    for column in ("vendor", "batch", "sent", "deliv.", "objects", "acc/rej/fix", "gold F1",
-                   "agree.", "med. s", "asked"):  # fmt: skip
+    title = ngettext("Vendor scorecard: {n} batch", "Vendor scorecard: {n} batches",
+                     len(card.batches))
+    quality = Table(title=title.format(n=len(card.batches)))
+    for column in (_("vendor"), _("batch"), _("sent"), _("deliv."), _("objects"),
+                   _("acc/rej/fix"), _("gold F1"), _("agree."), _("med. s"), _("asked")):
         quality.add_column(column, overflow="fold")
     money = Table(title=_("Cost and trend (against the vendor's previous batch)"))
-    for column in ("vendor", "batch", "cost", "per accepted", "gold F1 trend", "accepted trend"):
+    for column in (_("vendor"), _("batch"), _("cost"), _("per accepted"), _("gold F1 trend"),
+                   _("accepted trend")):
         money.add_column(column, overflow="fold")
     for b in card.batches:
         quality.add_row(

@@ -33,6 +33,16 @@ WORDS: dict[str, str] = {
     "positive": N_("positive"),
     "negative": N_("negative"),
     "edge_case": N_("edge_case"),
+    # disagreement types
+    "missing": N_("missing"),
+    "extra": N_("extra"),
+    "class_mismatch": N_("class_mismatch"),
+    "low_overlap": N_("low_overlap"),
+    "tag_mismatch": N_("tag_mismatch"),
+    # question states
+    "open": N_("open"),
+    "answered": N_("answered"),
+    "promoted": N_("promoted"),
     # assignment tasks
     "annotate": N_("annotate"),
     "review": N_("review"),

@@ -88,7 +88,7 @@ def test_import_predictions_text_reports_per_file(
     assert main(argv) == 0
     out, err = capsys.readouterr()
     assert "model run 1 (det[/])" in out and "3 images covered (1 with detections)" in out
-    assert "unknown class" in err and "'rust' is not a project class, 1 predictions" in err
+    assert "unknown class" in err and "'rust' is not a project class, 1 prediction skipped" in err
 
 
 def test_bad_field_exits_2_and_stores_nothing(
