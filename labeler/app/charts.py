@@ -9,15 +9,26 @@ worker (with its own project connection), debounced, one run at a time.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QObject, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QObject,
+    QRectF,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+    SignalInstance,
+)
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from labeler.app.workers import Job, JobRunner
+from labeler.core.events import Change, Entity
 from labeler.core.progress import Progress
 
 CARD_BACKGROUND = QColor(250, 251, 252)
@@ -139,6 +150,30 @@ class BackgroundRefresh(QObject):
         self._timer.timeout.connect(self.run_now)
         self.stale = True
         """Whether data changed since the last run (true until the first run)."""
+        self._widget: QWidget | None = None
+        self._watched: frozenset[Entity] = frozenset()
+
+    def follow(self, widget: QWidget, changes: SignalInstance, watched: Iterable[Entity]) -> None:
+        """Keep ``widget``'s data current: the skeleton every computed panel shares.
+
+        After a change (from ``changes``, the workspace's ``changed`` signal) of one of
+        the ``watched`` entities, rerun soon if the widget is shown, else mark the data
+        stale; when the widget is shown (first time, or again), rerun if it is stale.
+        """
+        self._widget = widget
+        self._watched = frozenset(watched)
+        widget.installEventFilter(self)
+        changes.connect(self._on_change)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """A followed widget is being shown: recompute what changed while it was hidden."""
+        if watched is self._widget and event.type() == QEvent.Type.Show:
+            self.request_if_stale()
+        return False
+
+    def _on_change(self, change: Change) -> None:
+        if self._widget is not None and change.entity in self._watched:
+            self.request_if_visible(self._widget)
 
     @property
     def busy(self) -> bool:

@@ -37,7 +37,7 @@ from labeler.app.i18n import QT_TRANSLATE_NOOP
 from labeler.app.workspace import Workspace
 from labeler.core.diagnosis.compare import CHANGE_KINDS, compare_runs
 from labeler.core.errors import LabelerError
-from labeler.core.events import Change, Entity
+from labeler.core.events import Entity
 from labeler.core.progress import Progress
 from labeler.core.report.compare_section import difference_heatmap, pr_comparison_chart
 from labeler.core.report.svg import heatmap
@@ -185,7 +185,7 @@ class CompareView(QWidget):
         self.cards: dict[str, ChartCard] = {}
         self.lists: dict[str, ImageChangeList] = {}
         self._build()
-        workspace.changed.connect(self._on_change)
+        self.refresher.follow(self, workspace.changed, _WATCHED)
 
     def _build(self) -> None:
         self.run_a, self.run_b = QComboBox(), QComboBox()
@@ -342,15 +342,6 @@ class CompareView(QWidget):
         a, b = self.run_a.currentData(), self.run_b.currentData()
         if a is not None and b is not None and (a, b) != self._runs:
             self.set_runs(int(a), int(b))
-
-    def _on_change(self, change: Change) -> None:
-        if change.entity in _WATCHED:
-            self.refresher.request_if_visible(self)
-
-    def showEvent(self, event: Any) -> None:
-        """Compare when first shown, and after changes made while hidden."""
-        super().showEvent(event)
-        self.refresher.request_if_stale()
 
     def _on_busy(self, busy: bool) -> None:
         if busy:

@@ -15,7 +15,6 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
@@ -42,7 +41,7 @@ from labeler.core.consensus import FINAL_LABELS, project_consensus
 from labeler.core.curation import curate_project
 from labeler.core.domain import ReviewDecision, Role
 from labeler.core.errors import LabelerError
-from labeler.core.events import Change, Entity
+from labeler.core.events import Entity
 from labeler.core.progress import Progress
 from labeler.core.report.svg import bar_chart
 from labeler.core.store import Project
@@ -191,7 +190,7 @@ class CurationPanel(QWidget):
         self.refresher.failed.connect(self._on_failed)
         self.refresher.busyChanged.connect(self._on_busy)
         self._build()
-        workspace.changed.connect(self._on_change)
+        self.refresher.follow(self, workspace.changed, _WATCHED)
 
     # Construction
 
@@ -512,12 +511,3 @@ class CurationPanel(QWidget):
         candidate = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
         if isinstance(candidate, Candidate):
             self.controller.view.select(ShapeKey("annotation", candidate.annotation_id))
-
-    def _on_change(self, change: Change) -> None:
-        if change.entity in _WATCHED:
-            self.refresher.request_if_visible(self)
-
-    def showEvent(self, event: QShowEvent) -> None:
-        """Run when first shown, and refresh the consensus after changes made while hidden."""
-        super().showEvent(event)
-        self.refresher.request_if_stale()

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -128,6 +127,7 @@ class GoldTab(QWidget):
         layout.addWidget(hint)
         layout.addWidget(self.items, 2)
         workspace.changed.connect(self._on_change)
+        self.refresher.follow(self, workspace.changed, WATCHED)
         workspace.imageChanged.connect(lambda _image: self._update_buttons())
         self._update_buttons()
 
@@ -171,13 +171,6 @@ class GoldTab(QWidget):
     def _on_change(self, change: Change) -> None:
         if change.entity is Entity.GOLD:
             self._update_buttons()
-        if change.entity in WATCHED:
-            self.refresher.request_if_visible(self)
-
-    def showEvent(self, event: QShowEvent) -> None:
-        """Compute when first shown, and after changes made while hidden."""
-        super().showEvent(event)
-        self.refresher.request_if_stale()
 
     def _on_result(self, data: dict[str, Any]) -> None:
         self.data = data

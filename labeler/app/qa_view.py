@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -44,7 +43,7 @@ from labeler.app.workspace import Workspace
 from labeler.core.agreement import agreement_report
 from labeler.core.diagnosis import diagnose
 from labeler.core.errors import LabelerError
-from labeler.core.events import Change, Entity
+from labeler.core.events import Entity
 from labeler.core.progress import Progress
 from labeler.core.report.svg import bar_chart, heatmap, line_chart
 from labeler.core.store import Project
@@ -190,7 +189,7 @@ class QaView(QWidget):
         self.refresher.busyChanged.connect(self._on_busy)
         self.cards: dict[str, ChartCard] = {}
         self._build()
-        workspace.changed.connect(self._on_change)
+        self.refresher.follow(self, workspace.changed, _WATCHED)
 
     # Construction
 
@@ -339,15 +338,6 @@ class QaView(QWidget):
         if run_id is not None and run_id != self._run_id:
             self._run_id = int(run_id)
             self.refresh()
-
-    def _on_change(self, change: Change) -> None:
-        if change.entity in _WATCHED:
-            self.refresher.request_if_visible(self)
-
-    def showEvent(self, event: QShowEvent) -> None:
-        """Compute when first shown, and after changes made while hidden."""
-        super().showEvent(event)
-        self.refresher.request_if_stale()
 
     def _on_busy(self, busy: bool) -> None:
         if busy:

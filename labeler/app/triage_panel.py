@@ -24,7 +24,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QShowEvent
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -341,6 +341,7 @@ class TriagePanel(QWidget):
         self.refresher.busyChanged.connect(self._on_busy)
         self._build()
         workspace.changed.connect(self._on_change)
+        self.refresher.follow(self, workspace.changed, _WATCHED)
         controller.imageShown.connect(lambda _id: self.update_image())
         controller.shapesChanged.connect(self.update_image)
 
@@ -695,10 +696,4 @@ class TriagePanel(QWidget):
 
     def _on_change(self, change: Change) -> None:
         if change.entity in _WATCHED:
-            self._geometries.clear()
-            self.refresher.request_if_visible(self)
-
-    def showEvent(self, event: QShowEvent) -> None:
-        """Compute when first shown, and after changes made while hidden."""
-        super().showEvent(event)
-        self.refresher.request_if_stale()
+            self._geometries.clear()  # the refresher reruns (it follows the same changes)

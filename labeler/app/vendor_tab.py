@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -29,7 +28,7 @@ from labeler.app.charts import BackgroundRefresh, ChartCard
 from labeler.app.gold_tab import GoldTab
 from labeler.app.i18n import QT_TRANSLATE_NOOP
 from labeler.app.workspace import Workspace
-from labeler.core.events import Change, Entity
+from labeler.core.events import Entity
 from labeler.core.progress import Progress
 from labeler.core.report.svg import bar_chart
 from labeler.core.store import Project
@@ -136,7 +135,7 @@ class VendorTab(QWidget):
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         layout.addLayout(charts)
-        workspace.changed.connect(self._on_change)
+        self.refresher.follow(self, workspace.changed, WATCHED)
 
     def refresh(self) -> None:
         """Recompute now (on a worker)."""
@@ -149,15 +148,6 @@ class VendorTab(QWidget):
     def shutdown(self) -> None:
         """Stop the worker (the window is closing)."""
         self.refresher.shutdown()
-
-    def _on_change(self, change: Change) -> None:
-        if change.entity in WATCHED:
-            self.refresher.request_if_visible(self)
-
-    def showEvent(self, event: QShowEvent) -> None:
-        """Compute when first shown, and after changes made while hidden."""
-        super().showEvent(event)
-        self.refresher.request_if_stale()
 
     def _on_result(self, data: dict[str, Any]) -> None:
         self.data = data
