@@ -15,6 +15,7 @@ from labeler.app.i18n import install_translations
 from labeler.app.sign_in import SignInDialog
 from labeler.app.status_bar import WorkspaceStatusBar
 from labeler.core.domain import Role
+from labeler.core.i18n import current_language as core_language
 from labeler.core.store import Project
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -124,6 +125,7 @@ def test_view_language_menu_switches_and_remembers(qapp, qtbot, window) -> None:
         menu.choices["ko"].trigger()
         assert QSettings().value(SETTINGS_LANGUAGE) == "ko"
         assert QCoreApplication.translate("MainWindow", "Undo") == "실행 취소"  # at once
+        assert core_language() == "ko"  # the core's messages follow the choice
         assert menu.last_message is not None and "한국어" in menu.last_message.text()
         menu.last_message.close()
         import os
@@ -136,4 +138,23 @@ def test_view_language_menu_switches_and_remembers(qapp, qtbot, window) -> None:
         assert chosen_language() == "en"
     finally:
         QSettings().remove(SETTINGS_LANGUAGE)
+        install_translations(qapp, "en")
+    assert core_language() == "en"
+
+
+def test_the_core_speaks_the_apps_language(qapp, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app's language is the core's (gettext): its errors read in the same language."""
+    try:
+        assert install_translations(qapp, "ko") == "ko"
+        assert core_language() == "ko"
+        assert install_translations(qapp, "en") == "en"
+        assert core_language() == "en"
+        # English is what the environment says (LABELER_LANG=en): the core follows it
+        # again, so a later change of the environment counts.
+        monkeypatch.setenv("LABELER_LANG", "ko")
+        assert core_language() == "ko"
+        assert install_translations(qapp, "en") == "en"  # chosen against the environment
+        assert core_language() == "en"
+    finally:
+        monkeypatch.setenv("LABELER_LANG", "en")
         install_translations(qapp, "en")

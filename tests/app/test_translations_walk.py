@@ -51,8 +51,8 @@ from pytestqt.qtbot import QtBot
 
 from labeler.app.acknowledge import AcknowledgeDialog
 from labeler.app.ask_dialog import AskQuestionDialog
-from labeler.app.guideline_diff import GuidelineDiffDialog
 from labeler.app.canvas.overlays import more_badge
+from labeler.app.guideline_diff import GuidelineDiffDialog
 from labeler.app.i18n import install_translations
 from labeler.app.main_window import MainWindow
 from labeler.app.model_choice import found_segmenters
@@ -98,7 +98,7 @@ def catalog() -> dict[str, str]:
         forms = node.findall("numerusform")
         korean = (forms[0].text if forms else node.text) or ""
         source = message.findtext("source", "")
-        if korean and korean != source:
+        if korean != source:  # an empty one too: a source left untranslated
             found[source] = korean
     return found
 
@@ -433,10 +433,29 @@ def test_whole_window_and_dialogs_show_no_english(
         seen = shown.texts
         assert len(seen) > 500  # the walk saw the window, not an empty shell
         assert window.windowTitle() == "Phone damage demo — Quinn (QA 책임자) — labeler"
-        assert {"+불일치 1개 더", "+불일치 3개 더", "키보드 단축키", "모델 선택", "사내"} <= set(seen)
+        expected = {"+불일치 1개 더", "+불일치 3개 더", "키보드 단축키", "모델 선택", "사내"}
+        assert expected <= set(seen)
         badges = [text for _rect, text, _color in window.triage_panel.overlay.last_badges]
         assert badges and set(badges) <= set(seen)  # the painted badges were judged too
         assert any(w.endswith("canvas: shape label") for w in seen.values())
         assert any("합의" in text for text in seen)  # the triage's sides, translated
+    finally:
+        window.close()
+
+
+@pytest.mark.parametrize("person", ["Ana", "Rita"])
+def test_annotator_and_reviewer_windows_show_no_english(
+    qtbot: QtBot, korean: None, demo: Path, person: str
+) -> None:
+    """What an annotator (returned work, her queue) and a reviewer (decisions) see."""
+    with Project.open(demo) as project:
+        allowed = demo_words(project)
+    window = open_window(qtbot, demo, person)
+    try:
+        shown = Shown()
+        walk_window(window, qtbot, shown)
+        left = offenders(shown, allowed)
+        assert not left, f"{len(left)} English texts in Korean:\n" + "\n".join(left)
+        assert len(shown.texts) > 400
     finally:
         window.close()
