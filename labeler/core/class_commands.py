@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from labeler.core.commands import Command, NoLabelChange
 from labeler.core.domain import GeometryKind
+from labeler.core.i18n import N_, _
 from labeler.core.store.class_edits import ClassAlias, ClassRecord, MergeRecord
 
 if TYPE_CHECKING:
@@ -56,7 +57,7 @@ class AddClass(NoLabelChange):
     @property
     def text(self) -> str:
         """What the edit does."""
-        return f"Add class {self.name.strip()}"
+        return _("Add class {name}").format(name=self.name.strip())
 
     def _apply(self, project: Project) -> Command:
         created = project.create_class(self.name, self.kind, self.color, self.person_id)
@@ -69,13 +70,13 @@ class RemoveClass(NoLabelChange):
 
     class_id: int
     person_id: int | None = None
-    text_: str = "Remove class"
+    text_: str = N_("Remove class")
     image_id: int = NO_IMAGE
 
     @property
     def text(self) -> str:
         """What the edit does."""
-        return self.text_
+        return _(self.text_)
 
     def _apply(self, project: Project) -> Command:
         record = project.remove_unused_class(self.class_id, self.person_id)
@@ -88,13 +89,13 @@ class RestoreClass(NoLabelChange):
 
     record: ClassRecord
     person_id: int | None = None
-    text_: str = "Restore class"
+    text_: str = N_("Restore class")
     image_id: int = NO_IMAGE
 
     @property
     def text(self) -> str:
         """What the edit does."""
-        return self.text_
+        return _(self.text_)
 
     def _apply(self, project: Project) -> Command:
         project.restore_class(self.record, self.person_id)
@@ -119,7 +120,11 @@ class RenameClass(NoLabelChange):
     @property
     def text(self) -> str:
         """What the edit does."""
-        return self.text_ or f"Rename class to {self.new_name.strip()}"
+        return (
+            _(self.text_)
+            if self.text_
+            else _("Rename class to {name}").format(name=self.new_name.strip())
+        )
 
     def _apply(self, project: Project) -> Command:
         old = project.class_record(self.class_id).name
@@ -142,7 +147,7 @@ class RecolourClass(NoLabelChange):
     @property
     def text(self) -> str:
         """What the edit does."""
-        return "Recolour class"
+        return _("Recolour class")
 
     def _apply(self, project: Project) -> Command:
         old = project.recolour_class(self.class_id, self.color, self.person_id)
@@ -160,7 +165,7 @@ class ReorderClasses(NoLabelChange):
     @property
     def text(self) -> str:
         """What the edit does."""
-        return "Reorder classes"
+        return _("Reorder classes")
 
     def _apply(self, project: Project) -> Command:
         before = project.reorder_classes(self.order, self.person_id)
@@ -174,13 +179,13 @@ class MergeClasses(Command):
     source_id: int
     target_id: int
     person_id: int | None = None
-    text_: str = "Merge classes"
+    text_: str = N_("Merge classes")
     image_id: int = NO_IMAGE
 
     @property
     def text(self) -> str:
         """What the edit does."""
-        return self.text_
+        return _(self.text_)
 
     def _apply(self, project: Project) -> Command:
         record = project.merge_classes(self.source_id, self.target_id, self.person_id)
@@ -193,13 +198,13 @@ class SplitClass(Command):
 
     record: MergeRecord
     person_id: int | None = None
-    text_: str = "Merge classes"
+    text_: str = N_("Merge classes")
     image_id: int = NO_IMAGE
 
     @property
     def text(self) -> str:
         """What the edit does."""
-        return self.text_
+        return _(self.text_)
 
     def _apply(self, project: Project) -> Command:
         project.split_merged_class(self.record, self.person_id)

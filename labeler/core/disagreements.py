@@ -21,6 +21,7 @@ from labeler.core.consensus import SCORING, shape_consensus, tag_consensus
 from labeler.core.domain import Person
 from labeler.core.errors import UnknownEntityError
 from labeler.core.geometry import Tag
+from labeler.core.i18n import _
 from labeler.core.matching import (
     DEFAULT_IOU_THRESHOLD,
     DEFAULT_LOW_OVERLAP,
@@ -191,7 +192,11 @@ def resolve_person(project: Project, name: str) -> Person:
     found = project.person_by_name(name)
     if found is None:
         known = ", ".join(p.name for p in project.people()) or "nobody yet"
-        raise UnknownEntityError(f"no person named {name!r} in the project (known: {known})")
+        raise UnknownEntityError(
+            _("no person named {name!r} in the project (known: {known})").format(
+                name=name, known=known
+            )
+        )
     return found
 
 

@@ -22,6 +22,7 @@ from typing import Any
 from labeler.core.domain import ImageRecord
 from labeler.core.embedding_cache import EmbeddingCache
 from labeler.core.errors import LabelerError, OperationCancelled
+from labeler.core.i18n import _
 from labeler.core.prelabel_ray import RayClusterError, RayOptions, import_ray, shard_images
 from labeler.core.progress import Progress
 from labeler.core.segment_images import EmbedSummary
@@ -92,7 +93,7 @@ class EmbedWorker:
             data = np.frombuffer(item["data"], np.uint8)
             bgr = cv2.imdecode(data, cv2.IMREAD_COLOR)
             if bgr is None:
-                results.append({"path": item["path"], "error": "cannot decode image"})
+                results.append({"path": item["path"], "error": _("cannot decode image")})
                 continue
             embedding = self.segmenter.encode(np.ascontiguousarray(bgr[:, :, ::-1]))
             results.append({"sha256": item["sha256"], "embedding": embedding})
@@ -113,7 +114,9 @@ def embed_images_on_ray(
     """Encode the images missing from ``cache`` on Ray; see the module docstring."""
     ray = import_ray()
     if options.workers < 1:
-        raise LabelerError(f"--workers must be at least 1, got {options.workers}")
+        raise LabelerError(
+            _("--workers must be at least 1, got {options.workers}").format(options=options)
+        )
     progress = progress or Progress()
     summary = RayEmbedSummary(workers=options.workers)
     todo = []
@@ -130,7 +133,7 @@ def embed_images_on_ray(
     with _cluster(ray, options):
         actors = _start_workers(ray, files, options, model_sha256, summary)
         summary.startup_seconds = time.perf_counter() - started
-        progress.start(len(todo), "embedding on Ray")
+        progress.start(len(todo), _("embedding on Ray"))
         try:
             _run(ray, project, actors, shards, cache, summary, progress)
         except (OperationCancelled, KeyboardInterrupt):
@@ -174,9 +177,15 @@ def _start_workers(
         described = ray.get([actor.describe.remote() for actor in actors])
     except Exception as exc:  # the model failed to load on a worker
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[-1][:300]
-        raise RayClusterError(f"{files.name} cannot be loaded on the Ray workers: {first}") from exc
+        raise RayClusterError(
+            _("{files.name} cannot be loaded on the Ray workers: {first}").format(
+                files=files, first=first
+            )
+        ) from exc
     if any(d["model_sha256"] != model_sha256 for d in described):
-        raise RayClusterError(f"{files.name}: the workers loaded another model than the driver")
+        raise RayClusterError(
+            _("{files.name}: the workers loaded another model than the driver").format(files=files)
+        )
     summary.provider = described[0]["provider"]
     return actors
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from labeler.core.errors import GeometryError
+from labeler.core.i18n import _
 
 if TYPE_CHECKING:  # shapely is imported where used: it costs ~0.2 s at start-up
     from shapely.geometry import Polygon as ShapelyPolygon
@@ -148,7 +149,9 @@ def _largest_polygon(shape: BaseGeometry) -> ShapelyPolygon | None:
 
 def _finite(values: list[float], what: str) -> None:
     if not all(math.isfinite(v) for v in values):
-        raise GeometryError(f"{what} has a coordinate that is not a finite number")
+        raise GeometryError(
+            _("{what} has a coordinate that is not a finite number").format(what=what)
+        )
 
 
 def validate_geometry(geometry: Geometry, image_size: tuple[int, int] | None = None) -> Geometry:
@@ -165,30 +168,38 @@ def validate_geometry(geometry: Geometry, image_size: tuple[int, int] | None = N
         return _validate_box(geometry, image_size)
     if isinstance(geometry, Polygon):
         return _validate_polygon(geometry, image_size)
-    raise GeometryError(f"unknown geometry {geometry!r}")
+    raise GeometryError(_("unknown geometry {geometry!r}").format(geometry=geometry))
 
 
 def _validate_box(box: Box, image_size: tuple[int, int] | None) -> Box:
-    _finite([box.x1, box.y1, box.x2, box.y2], "box")
+    _finite([box.x1, box.y1, box.x2, box.y2], _("box"))
     x1, x2 = sorted((float(box.x1), float(box.x2)))
     y1, y2 = sorted((float(box.y1), float(box.y2)))
     if image_size is not None:
         width, height = image_size
         if x2 <= 0 or y2 <= 0 or x1 >= width or y1 >= height:
             raise GeometryError(
-                f"box ({x1:g}, {y1:g}, {x2:g}, {y2:g}) lies outside the {width}x{height} image"
+                _(
+                    "box ({x1:g}, {y1:g}, {x2:g}, {y2:g}) lies outside the {width}x{height} image"
+                ).format(x1=x1, y1=y1, x2=x2, y2=y2, width=width, height=height)
             )
         x1, x2 = max(0.0, x1), min(float(width), x2)
         y1, y2 = max(0.0, y1), min(float(height), y2)
     if (x2 - x1) * (y2 - y1) < MIN_AREA:
-        raise GeometryError(f"box ({x1:g}, {y1:g}, {x2:g}, {y2:g}) has no area")
+        raise GeometryError(
+            _("box ({x1:g}, {y1:g}, {x2:g}, {y2:g}) has no area").format(x1=x1, y1=y1, x2=x2, y2=y2)
+        )
     return Box(x1, y1, x2, y2)
 
 
 def _validate_polygon(polygon: Polygon, image_size: tuple[int, int] | None) -> Polygon:
     if len(polygon.points) < 3:
-        raise GeometryError(f"a polygon needs at least 3 points, got {len(polygon.points)}")
-    _finite([c for p in polygon.points for c in p], "polygon")
+        raise GeometryError(
+            _("a polygon needs at least 3 points, got {n_points}").format(
+                n_points=len(polygon.points)
+            )
+        )
+    _finite([c for p in polygon.points for c in p], _("polygon"))
     import shapely
     from shapely.geometry import Polygon as ShapelyPolygon
 
@@ -204,8 +215,12 @@ def _validate_polygon(polygon: Polygon, image_size: tuple[int, int] | None) -> P
             changed = True
     largest = _largest_polygon(shape)
     if largest is None or largest.area < MIN_AREA:
-        where = " inside the image" if image_size is not None else ""
-        raise GeometryError(f"polygon with {len(polygon.points)} points has no area{where}")
+        where = _(" inside the image") if image_size is not None else ""
+        raise GeometryError(
+            _("polygon with {n_points} points has no area{where}").format(
+                n_points=len(polygon.points), where=where
+            )
+        )
     if not changed:  # keep the user's vertex order: editors address vertices by index
         return Polygon(tuple((float(x), float(y)) for x, y in polygon.points))
     ring = list(largest.exterior.coords)[:-1]
@@ -250,8 +265,10 @@ def geometry_from_dict(data: dict[str, object]) -> Geometry:
         if kind == "tag":
             return Tag()
     except (KeyError, TypeError, ValueError, IndexError) as exc:
-        raise GeometryError(f"malformed {kind} geometry: {exc}") from exc
-    raise GeometryError(f"unknown geometry kind {kind!r}")
+        raise GeometryError(
+            _("malformed {kind} geometry: {exc}").format(kind=kind, exc=exc)
+        ) from exc
+    raise GeometryError(_("unknown geometry kind {kind!r}").format(kind=kind))
 
 
 def geometry_to_json(geometry: Geometry) -> str:

@@ -32,6 +32,7 @@ from typing import Any
 from labeler.core.agreement.metric import Metric
 from labeler.core.agreement.objects import Counts
 from labeler.core.geometry import Tag
+from labeler.core.i18n import _
 from labeler.core.matching import DEFAULT_IOU_THRESHOLD, Shape, compare_tags, match_shapes
 from labeler.core.store import Project
 
@@ -82,9 +83,9 @@ class GoldCounts:
         """Detection F1 of the answers against the references (tags count as objects)."""
         total = self.reference_objects + self.answered_objects
         if not self.items:
-            return Metric.undefined("no gold answers")
+            return Metric.undefined(_("no gold answers"))
         if total == 0:
-            return Metric.undefined("every answer and reference was empty", self.items)
+            return Metric.undefined(_("every answer and reference was empty"), self.items)
         return Metric(2.0 * self.matched / total, self.items)
 
     @property
@@ -97,14 +98,14 @@ class GoldCounts:
         """Of the reference objects found by place, the share given the right class."""
         found = self.counts.tp + self.class_mismatches
         if found == 0:
-            return Metric.undefined("no reference object was found by place")
+            return Metric.undefined(_("no reference object was found by place"))
         return Metric(self.counts.tp / found, found)
 
     @property
     def mean_item_score(self) -> Metric:
         """The mean of the items' own scores (an empty answer on empty gold scores 1)."""
         if not self.items:
-            return Metric.undefined("no gold answers")
+            return Metric.undefined(_("no gold answers"))
         return Metric(self.score_sum / self.items, self.items)
 
     def to_dict(self) -> dict[str, Any]:
@@ -217,7 +218,7 @@ def score_answer(
     total.false_empty = int(empty_ans and not empty_ref)
     total.score_sum = 1.0 if empty_ref and empty_ans else total.f1.value
     per_class: dict[int, GoldCounts] = {}
-    for label in {c for _, c, _ in reference} | {c for _, c, _ in answer}:
+    for label in {c for _i, c, _g in reference} | {c for _i, c, _g in answer}:
         in_a, in_b = (
             label in tags.common or label in tags.only_a,
             label in tags.common or label in tags.only_b,

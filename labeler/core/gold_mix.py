@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from labeler.core.domain import AssignmentTask, ImageRecord, Role
 from labeler.core.errors import LabelerError
+from labeler.core.i18n import _
 from labeler.core.store import Project
 
 DEFAULT_AFTER = 5
@@ -42,9 +43,15 @@ class GoldPlan:
 def check_rate(rate: float, after: int) -> None:
     """Refuse a rate outside [0, 1) or a negative start."""
     if not 0 <= rate < 1 or math.isnan(rate):
-        raise GoldRateError(f"the gold rate is a share from 0 up to (not including) 1, not {rate}")
+        raise GoldRateError(
+            _("the gold rate is a share from 0 up to (not including) 1, not {rate}").format(
+                rate=rate
+            )
+        )
     if after < 0:
-        raise GoldRateError(f"gold images start after 0 or more images, not {after}")
+        raise GoldRateError(
+            _("gold images start after 0 or more images, not {after}").format(after=after)
+        )
 
 
 def gold_count(regular: int, rate: float, after: int) -> int:
@@ -102,15 +109,21 @@ def assign_with_gold(
     check_rate(rate, after)
     if rate > 0 and not blind:
         raise GoldRateError(
-            "gold images go out in blind assignments only (--blind): otherwise the annotator "
-            "would see the reference labels on them"
+            _(
+                "gold images go out in blind assignments only (--blind): otherwise the "
+                "annotator would see the reference labels on them"
+            )
         )
     people = list(dict.fromkeys(person_ids))
     images = list(dict.fromkeys(image_ids))
     if not people:
-        raise LabelerError("assign images to at least one person")
+        raise LabelerError(_("assign images to at least one person"))
     if not 1 <= overlap <= len(people):
-        raise LabelerError(f"overlap must be between 1 and the number of people ({len(people)})")
+        raise LabelerError(
+            _("overlap must be between 1 and the number of people ({n_people})").format(
+                n_people=len(people)
+            )
+        )
     shares: dict[int, list[int]] = {p: [] for p in people}
     for index, image_id in enumerate(images):
         for j in range(overlap):

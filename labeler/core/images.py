@@ -21,6 +21,7 @@ import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 from labeler.core.errors import BadImageError
+from labeler.core.i18n import _
 
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp"})
 
@@ -81,9 +82,11 @@ def probe_image(path: Path | str, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image
     try:
         file_size = path.stat().st_size
     except OSError as exc:
-        raise BadImageError(path, f"cannot read file ({exc.strerror or exc})") from exc
+        raise BadImageError(
+            path, _("cannot read file ({strerror})").format(strerror=exc.strerror or exc)
+        ) from exc
     if file_size == 0:
-        raise BadImageError(path, "empty file (0 bytes)")
+        raise BadImageError(path, _("empty file (0 bytes)"))
     try:
         width, height, orientation, fmt = _read_header(path, max_pixels)
         data = _read_bytes(path)  # read once: the decode check and the hash
@@ -94,9 +97,11 @@ def probe_image(path: Path | str, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image
         raise
     except (cv2.error, OSError, ValueError, SyntaxError, EOFError, struct.error) as exc:
         # No decoder error of one file may stop an import: it becomes a reason.
-        raise BadImageError(path, f"cannot decode image ({type(exc).__name__}: {exc})") from exc
+        raise BadImageError(
+            path, _("cannot decode image ({type}: {exc})").format(type=type(exc).__name__, exc=exc)
+        ) from exc
     if decoded is None:
-        raise BadImageError(path, f"OpenCV cannot decode this {fmt} file")
+        raise BadImageError(path, _("OpenCV cannot decode this {fmt} file").format(fmt=fmt))
     ow, oh = oriented_size(width, height, orientation)
     sha256 = hashlib.sha256(data.data).hexdigest()
     return ImageProbe(path, sha256, ow, oh, orientation, file_size, fmt)
@@ -115,20 +120,32 @@ def _read_header(path: Path, max_pixels: int) -> tuple[int, int, int, str]:
             _check_size(path, width, height, max_pixels)
             orientation = _orientation(path, im, fmt)
     except UnidentifiedImageError as exc:
-        raise BadImageError(path, "not an image file (unrecognised format)") from exc
+        raise BadImageError(path, _("not an image file (unrecognised format)")) from exc
     except (OSError, ValueError, SyntaxError, EOFError, struct.error) as exc:
-        raise BadImageError(path, f"unreadable image header ({exc})") from exc
+        raise BadImageError(path, _("unreadable image header ({exc})").format(exc=exc)) from exc
     return width, height, orientation, fmt
 
 
 def _check_size(path: Path, width: int, height: int, max_pixels: int) -> None:
     if width <= 0 or height <= 0:
-        raise BadImageError(path, f"image header claims an empty size {width}x{height}")
+        raise BadImageError(
+            path,
+            _("image header claims an empty size {width}x{height}").format(
+                width=width, height=height
+            ),
+        )
     if width * height > max_pixels:
         raise BadImageError(
             path,
-            f"image is too large: {width}x{height} = {width * height / 1e6:.0f} megapixels "
-            f"(limit {max_pixels / 1e6:.0f}); refused to protect memory",
+            _(
+                "image is too large: {width}x{height} = {megapixels:.0f} megapixels (limit "
+                "{max_pixels:.0f}); refused to protect memory"
+            ).format(
+                width=width,
+                height=height,
+                megapixels=width * height / 1e6,
+                max_pixels=max_pixels / 1e6,
+            ),
         )
 
 
@@ -188,8 +205,10 @@ def _check_complete(path: Path, fmt: str) -> None:
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
         reason = str(exc) or type(exc).__name__
         if "truncated" in reason.lower():
-            reason = "file is truncated (incomplete download or copy?)"
-        raise BadImageError(path, f"corrupt {fmt} data: {reason}") from exc
+            reason = _("file is truncated (incomplete download or copy?)")
+        raise BadImageError(
+            path, _("corrupt {fmt} data: {reason}").format(fmt=fmt, reason=reason)
+        ) from exc
 
 
 def _decode_small(data: np.ndarray, width: int, height: int) -> np.ndarray | None:
@@ -207,7 +226,9 @@ def _read_bytes(path: Path) -> np.ndarray:
     try:
         return np.fromfile(os.fspath(path), dtype=np.uint8)
     except OSError as exc:
-        raise BadImageError(path, f"cannot read file ({exc.strerror or exc})") from exc
+        raise BadImageError(
+            path, _("cannot read file ({strerror})").format(strerror=exc.strerror or exc)
+        ) from exc
 
 
 def decode_image(path: Path | str, reduce: int = 1) -> np.ndarray:
@@ -233,7 +254,7 @@ def decode_image(path: Path | str, reduce: int = 1) -> np.ndarray:
     if image is None and reduce > 1:  # reduced decodes fail on images a few pixels wide
         image = _decode_full(path, data)
     if image is None:
-        raise BadImageError(path, "cannot decode image (missing, moved, or corrupt)")
+        raise BadImageError(path, _("cannot decode image (missing, moved, or corrupt)"))
     return image
 
 
@@ -241,7 +262,7 @@ def _decode_full(path: Path, data: np.ndarray) -> np.ndarray | None:
     try:
         return cv2.imdecode(data, cv2.IMREAD_COLOR)
     except cv2.error as exc:
-        raise BadImageError(path, f"OpenCV cannot decode it ({exc.err})") from exc
+        raise BadImageError(path, _("OpenCV cannot decode it ({exc.err})").format(exc=exc)) from exc
 
 
 def reduction_for(width: int, height: int, target_long_side: int) -> int:

@@ -23,6 +23,7 @@ from labeler.core.errors import (
 )
 from labeler.core.formats.records import ParsedFile, ShapeIssue
 from labeler.core.geometry import Geometry, Polygon, Tag, validate_geometry
+from labeler.core.i18n import _
 from labeler.core.images import DEFAULT_MAX_PIXELS, ImageProbe, is_image_path, probe_image
 from labeler.core.progress import Progress
 from labeler.core.store import Project
@@ -47,11 +48,13 @@ def collect_image_files(paths: Iterable[Path | str], report: ImportReport) -> li
                 if is_image_path(path):
                     found.append(path)
                 else:
-                    report.skipped.append((str(path), "not an image file type"))
+                    report.skipped.append((str(path), _("not an image file type")))
             else:
                 report.skipped.append((str(path), _missing_reason(path)))
         except OSError as exc:  # e.g. a path inside a folder the user may not read
-            report.skipped.append((str(path), f"cannot read it ({exc.strerror or exc})"))
+            report.skipped.append(
+                (str(path), _("cannot read it ({strerror})").format(strerror=exc.strerror or exc))
+            )
     unique: dict[Path, None] = {}
     for path in _real_paths(found):
         unique.setdefault(path, None)
@@ -80,7 +83,10 @@ def _images_in_folder(folder: Path, report: ImportReport) -> list[Path]:
 
     def unreadable(exc: OSError) -> None:
         report.skipped.append(
-            (str(exc.filename or folder), f"cannot read folder ({exc.strerror or exc})")
+            (
+                str(exc.filename or folder),
+                _("cannot read folder ({strerror})").format(strerror=exc.strerror or exc),
+            )
         )
 
     found: list[Path] = []
@@ -96,8 +102,8 @@ def _missing_reason(path: Path) -> str:
     """Why ``path`` is neither a file nor a folder, as precisely as can be told."""
     for parent in path.parents:
         if parent.is_file():
-            return f"no such file: {parent} is a file, not a folder"
-    return "no such file or folder"
+            return _("no such file: {parent} is a file, not a folder").format(parent=parent)
+    return _("no such file or folder")
 
 
 def _probe(path: Path, max_pixels: int) -> ImageProbe | BadImageError:
@@ -107,7 +113,10 @@ def _probe(path: Path, max_pixels: int) -> ImageProbe | BadImageError:
     except BadImageError as exc:
         return exc
     except Exception as exc:  # a decoder bug on one file must not stop the import
-        return BadImageError(path, f"cannot read this image ({type(exc).__name__}: {exc})")
+        return BadImageError(
+            path,
+            _("cannot read this image ({type}: {exc})").format(type=type(exc).__name__, exc=exc),
+        )
 
 
 def _probes_in_order(
@@ -149,7 +158,7 @@ def import_images(
     progress = progress or Progress()
     report = ImportReport()
     files = collect_image_files(paths, report)
-    progress.start(len(files), "importing images")
+    progress.start(len(files), _("importing images"))
     seen: set[str] = set()
     batch: list[ImageProbe] = []
     try:
@@ -209,7 +218,7 @@ def import_annotations(
         image = project.find_image(ref)
         return (image.width, image.height) if image else None
 
-    progress.start(0, "importing annotations")
+    progress.start(0, _("importing annotations"))
     files = iter_annotation_files(Path(path), fmt, yolo_classes=yolo_classes,
                                   image_size=size_of)
     try:
@@ -260,7 +269,9 @@ def _store_parsed_file(
                 report.skipped.append(
                     (
                         f"{parsed.path}: {image_labels.image_ref}",
-                        f"image not in the project; {len(image_labels.shapes)} shapes not imported",
+                        _("image not in the project; {n_shapes} shapes not imported").format(
+                            n_shapes=len(image_labels.shapes)
+                        ),
                     )
                 )
             continue

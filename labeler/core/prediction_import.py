@@ -53,6 +53,7 @@ from labeler.core.formats.records import ParsedImage
 from labeler.core.formats.yolo import parse_yolo
 from labeler.core.formats.yolo_classes import CLASS_FILE_NAMES, ClassListResolver
 from labeler.core.geometry import Geometry, validate_geometry
+from labeler.core.i18n import _
 from labeler.core.image_refs import ImageIndex
 from labeler.core.progress import Progress
 
@@ -156,19 +157,21 @@ def import_predictions(
     path = Path(path)
     name = model_name.strip()
     if not name:
-        raise PredictionImportError("--model-name is empty; name the model that predicted")
+        raise PredictionImportError(_("--model-name is empty; name the model that predicted"))
     if fmt not in PREDICTION_FORMATS:
         raise PredictionImportError(
-            f"predictions in format {fmt!r} cannot be imported; expected one of "
-            f"{', '.join(PREDICTION_FORMATS)}"
+            _(
+                "predictions in format {fmt!r} cannot be imported; expected one of "
+                "{PREDICTION_FORMATS}"
+            ).format(fmt=fmt, PREDICTION_FORMATS=", ".join(PREDICTION_FORMATS))
         )
     if not path.exists():
-        raise PredictionImportError(f"{path}: no such file or folder")
+        raise PredictionImportError(_("{path}: no such file or folder").format(path=path))
     if fmt == "coco":
         plan, sha, settings = _plan_coco(project, path, coco_images)
     else:
         if coco_images is not None:
-            raise PredictionImportError("--coco-images goes with --format coco")
+            raise PredictionImportError(_("--coco-images goes with --format coco"))
         plan, sha, settings = _plan_yolo(project, path, yolo_classes, progress)
     if not plan.by_image:
         raise PredictionImportError(_nothing_matched(path, plan))
@@ -180,22 +183,29 @@ def _nothing_matched(path: Path, plan: _Plan) -> str:
     refs = [r for f in plan.files.values() for r in f["unmatched_images"]]
     mismatched = [m["image"] for f in plan.files.values() for m in f["size_mismatches"]]
     if not plan.images_in_files:
-        return f"{path}: lists no images; nothing to import"
+        return _("{path}: lists no images; nothing to import").format(path=path)
     shown = ", ".join((refs or mismatched)[:5])
-    why = "is in the project" if refs else "has the project's image size"
-    return (
-        f"{path}: none of its {plan.images_in_files} images {why} (e.g. {shown}); "
-        "import the images first (`labeler import PROJECT IMAGES`)"
-    )
+    if refs:
+        message = _(
+            "{path}: none of its {n} images is in the project (e.g. {shown}); "
+            "import the images first (`labeler import PROJECT IMAGES`)"
+        )
+    else:
+        message = _(
+            "{path}: none of its {n} images has the project's image size (e.g. {shown}); "
+            "import the images first (`labeler import PROJECT IMAGES`)"
+        )
+    return message.format(path=path, n=plan.images_in_files, shown=shown)
 
 
 def _refuse_repeat(project: object, path: Path, sha: str, name: str) -> None:
     for run in project.model_runs():  # type: ignore[attr-defined]
         if run.model_sha256 == sha and run.model_name == name and run.finished_at:
             raise PredictionImportError(
-                f"{path}: these predictions were already imported as model run {run.id} "
-                f"({name}); "
-                "use that run, or another --model-name to import them again"
+                _(
+                    "{path}: these predictions were already imported as model run {run.id} "
+                    "({name}); use that run, or another --model-name to import them again"
+                ).format(path=path, run=run, name=name)
             )
 
 
@@ -220,7 +230,9 @@ def _store(
             stored = project.add_predictions(run.id, image_id, predictions)  # type: ignore[attr-defined]
             if stored != len(predictions):  # shapes are validated before: never happens
                 raise PredictionImportError(
-                    f"image {image_id}: {len(predictions) - stored} predictions were refused"
+                    _("image {image_id}: {n_unmatched} predictions were refused").format(
+                        image_id=image_id, n_unmatched=len(predictions) - stored
+                    )
                 )
             report.predictions += stored
             report.images_with_predictions += 1 if stored else 0
@@ -291,7 +303,11 @@ def _add_image(plan: _Plan, file: Path, image: ParsedImage) -> None:
             geometry = validate_geometry(shape.geometry, (record.width, record.height))
         except GeometryError as exc:
             plan.dropped_invalid += 1
-            problems["warnings"].append(f"{image.image_ref}: a {shape.class_name} box: {exc}")
+            problems["warnings"].append(
+                _("{image.image_ref}: a {shape.class_name} box: {exc}").format(
+                    image=image, shape=shape, exc=exc
+                )
+            )
             continue
         score = shape.attributes.get("score")
         assert isinstance(score, float)  # checked by the format readers below
@@ -302,7 +318,9 @@ def _check_score(path: Path, value: object, location: str) -> None:
     score = expect_number(path, value, location)
     if not 0.0 <= score <= 1.0:
         raise AnnotationFormatError(
-            path, location, f"score {score:g} is outside [0, 1]; expected a confidence"
+            path,
+            location,
+            _("score {score:g} is outside [0, 1]; expected a confidence").format(score=score),
         )
 
 
@@ -317,8 +335,11 @@ def _plan_coco(
     if isinstance(data, list):
         if coco_images is None:
             raise PredictionImportError(
-                f"{path} is a COCO results list (no images or categories): give "
-                "--coco-images GT.json, the COCO file that lists the images the model ran on"
+                _(
+                    "{path} is a COCO results list (no images or categories): give "
+                    "--coco-images GT.json, the COCO file that lists the images the model "
+                    "ran on"
+                ).format(path=path)
             )
         images_path = Path(coco_images)
         document = _results_document(path, data, images_path)
@@ -327,8 +348,10 @@ def _plan_coco(
     else:
         if coco_images is not None:
             raise PredictionImportError(
-                f"{path} is a COCO file with its own images; --coco-images goes with a "
-                "results list only"
+                _(
+                    "{path} is a COCO file with its own images; --coco-images goes with a "
+                    "results list only"
+                ).format(path=path)
             )
         root = expect_dict(path, data, "top level")
         document = root
@@ -342,7 +365,7 @@ def _plan_coco(
         annotation = expect_dict(path, raw_annotation, location)
         if "score" not in annotation:
             raise AnnotationFormatError(
-                path, f"{location}.score", "missing 'score': predictions need a confidence"
+                path, f"{location}.score", _("missing 'score': predictions need a confidence")
             )
         _check_score(path, annotation["score"], f"{location}.score")
     plan = _new_plan(project)
@@ -363,7 +386,9 @@ def _plan_coco(
 def _results_document(path: Path, results: list[object], images_path: Path) -> dict[str, Any]:
     """A COCO document of the images file's images and categories and the results."""
     if not images_path.is_file():
-        raise PredictionImportError(f"{images_path}: --coco-images file not found")
+        raise PredictionImportError(
+            _("{images_path}: --coco-images file not found").format(images_path=images_path)
+        )
     images_doc = load_json(images_path)
     root = expect_dict(images_path, images_doc, "top level")
     parse_coco(images_path, {**root, "annotations": []})  # its images and categories
@@ -388,17 +413,21 @@ def _plan_yolo(
     files = [path] if path.is_file() else find_annotation_files(path, "yolo")
     files = [f for f in files if f.name.lower() not in _YOLO_NOT_LABELS]
     if not files:
-        raise PredictionImportError(f"{path}: no YOLO label files (*.txt) found")
+        raise PredictionImportError(
+            _("{path}: no YOLO label files (*.txt) found").format(path=path)
+        )
     resolver = ClassListResolver(explicit)
     plan = _new_plan(project)
-    progress.start(len(files), "reading predictions")
+    progress.start(len(files), _("reading predictions"))
     for file in files:
         progress.check()
         classes, source = resolver.classes_for(file)
         if classes is None:
             raise PredictionImportError(
-                f"{file}: no class list found ({', '.join(CLASS_FILE_NAMES)} beside the "
-                "labels); give --yolo-classes a,b,c in the model's class order"
+                _(
+                    "{file}: no class list found ({CLASS_FILE_NAMES} beside the labels); "
+                    "give --yolo-classes a,b,c in the model's class order"
+                ).format(file=file, CLASS_FILE_NAMES=", ".join(CLASS_FILE_NAMES))
             )
         _require_confidence(file)
         record = plan.images.find(file.stem)
@@ -429,15 +458,17 @@ def _require_confidence(file: Path) -> None:
         if fields and len(fields) != 6:
             polygon = len(fields) >= 8 and len(fields) % 2 == 0
             hint = (
-                "; polygons (segmentation) with a confidence are not imported: save boxes"
+                _("; polygons (segmentation) with a confidence are not imported: save boxes")
                 if polygon
                 else ""
             )
             raise AnnotationFormatError(
                 file,
                 f"line {number}",
-                f"{len(fields)} fields; predictions need 6 (class x_center y_center width "
-                f"height confidence, as Ultralytics writes with save_conf=True){hint}",
+                _(
+                    "{n_fields} fields; predictions need 6 (class x_center y_center width "
+                    "height confidence, as Ultralytics writes with save_conf=True){hint}"
+                ).format(n_fields=len(fields), hint=hint),
             )
 
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, cast
 from labeler.core.domain import ImageRecord, ImageStatus, ModelRun
 from labeler.core.errors import LabelerError
 from labeler.core.geometry import Box, Geometry, Polygon, Tag
+from labeler.core.i18n import _
 from labeler.core.progress import Progress
 from labeler.core.store import Project
 from labeler.core.store.runs import RunFinishedError
@@ -84,7 +85,9 @@ def load_project_model(
     try:
         key = (str(model_path.resolve()), model_path.stat().st_mtime, str(config_path), device)
     except OSError as exc:
-        raise ModelLoadError(f"{model_path}: model file not found") from exc
+        raise ModelLoadError(
+            _("{model_path}: model file not found").format(model_path=model_path)
+        ) from exc
     with _MODEL_CACHE_LOCK:
         if key not in _MODEL_CACHE:
             try:
@@ -111,8 +114,12 @@ def select_images(project: Project, which: str = "all") -> list[ImageRecord]:
         return [i for i in images if i.status is status]
     matched = [i for i in images if fnmatch.fnmatch(i.path, which)]
     if not matched:
-        raise LabelerError(f"--images {which!r} matches no image (try all, unlabeled, "
-                           "status:new, or a glob such as 'folder/*.jpg')")
+        raise LabelerError(
+            _(
+                "--images {which!r} matches no image (try all, unlabeled, status:new, or a "
+                "glob such as 'folder/*.jpg')"
+            ).format(which=which)
+        )
     return matched
 
 
@@ -274,7 +281,7 @@ def _run_engine(project: Project, model: Model, run_id: int, chosen: list[ImageR
     engine = PrelabelEngine(model, batch_size=batch)
     items = [(image.id, project.image_path(image), (image.width, image.height))
              for image in chosen]
-    progress.start(len(items), "pre-labeling")
+    progress.start(len(items), _("pre-labeling"))
     try:
         for result in engine.run(items, conf=settings["conf"], iou=settings["iou"],
                                  cancel=lambda: progress.cancelled):
@@ -327,8 +334,12 @@ def prelabel_image(
         model_path = project.default_model()
         config_path = config_path or default_model_config(project)
     if model_path is None:
-        raise LabelerError("this project has no model yet: run `labeler prelabel PROJECT "
-                           "--model MODEL.onnx` once, or choose a model in the app")
+        raise LabelerError(
+            _(
+                "this project has no model yet: run `labeler prelabel PROJECT --model "
+                "MODEL.onnx` once, or choose a model in the app"
+            )
+        )
     return prelabel_project(project, model_path, config_path=config_path, device=device,
                             images=[project.image(image_id)], force=True)
 

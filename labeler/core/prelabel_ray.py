@@ -32,6 +32,7 @@ from typing import Any
 
 from labeler.core.domain import ImageRecord
 from labeler.core.errors import LabelerError
+from labeler.core.i18n import _
 from labeler.core.prelabel import (
     PrelabelSummary,
     RunPlan,
@@ -122,14 +123,19 @@ def import_ray() -> ModuleType:
         import ray.data
     except ImportError as exc:
         raise RayNotInstalledError(
-            f"--engine ray needs Ray, which is not installed: {INSTALL_HINT}") from exc
+            _("--engine ray needs Ray, which is not installed: {INSTALL_HINT}").format(
+                INSTALL_HINT=INSTALL_HINT
+            )
+        ) from exc
     return ray
 
 
 def shard_images(images: Sequence[ImageRecord], shard_size: int) -> list[Shard]:
     """Images sorted by sha256 and cut into shards of ``shard_size``."""
     if shard_size < 1:
-        raise LabelerError(f"shard size must be at least 1, got {shard_size}")
+        raise LabelerError(
+            _("shard size must be at least 1, got {shard_size}").format(shard_size=shard_size)
+        )
     ordered = sorted(images, key=lambda i: (i.sha256, i.id))
     shards = []
     for start in range(0, len(ordered), shard_size):
@@ -162,7 +168,9 @@ def prelabel_project_on_ray(
     """
     ray = import_ray()
     if options.workers < 1:
-        raise LabelerError(f"--workers must be at least 1, got {options.workers}")
+        raise LabelerError(
+            _("--workers must be at least 1, got {options.workers}").format(options=options)
+        )
     project.require_writable()
     progress = progress or Progress()
     model = load_project_model(model_path, config_path, "cpu")
@@ -209,9 +217,12 @@ def _cluster(ray: ModuleType, options: RayOptions) -> Iterator[None]:
         ray.init(address=options.address, include_dashboard=False,
                  logging_level=logging.WARNING, log_to_driver=False)
     except (ConnectionError, RuntimeError, ValueError) as exc:
-        where = options.address or "a new local cluster"
-        raise RayClusterError(f"cannot start or reach Ray at {where}: "
-                              f"{str(exc).splitlines()[0] if str(exc) else exc}") from exc
+        where = options.address or _("a new local cluster")
+        raise RayClusterError(
+            _("cannot start or reach Ray at {where}: {reason}").format(
+                where=where, reason=str(exc).splitlines()[0] if str(exc) else exc
+            )
+        ) from exc
     try:
         yield
     finally:
@@ -223,10 +234,22 @@ def _check_resources(ray: ModuleType, options: RayOptions) -> None:
     for kind, per_worker in (("CPU", options.cpus_per_worker), ("GPU", options.gpus_per_worker)):
         need, have = per_worker * options.workers, float(resources.get(kind, 0.0))
         if need > have:
+            message = (
+                _(
+                    "{workers} workers x {per_worker:g} {kind} need {need:g} {kind}s but the "
+                    "Ray cluster has {have:g}: lower --workers or --gpus-per-worker"
+                )
+                if kind == "GPU"
+                else _(
+                    "{workers} workers x {per_worker:g} {kind} need {need:g} {kind}s but the "
+                    "Ray cluster has {have:g}: lower --workers"
+                )
+            )
             raise RayClusterError(
-                f"{options.workers} workers x {per_worker:g} {kind} need {need:g} {kind}s but "
-                f"the Ray cluster has {have:g}: lower --workers"
-                + (" or --gpus-per-worker" if kind == "GPU" else ""))
+                message.format(
+                    workers=options.workers, per_worker=per_worker, kind=kind, need=need, have=have
+                )
+            )
 
 
 def _probe(ray: ModuleType, project: Project, plan: RunPlan, model_path: Path,
@@ -241,8 +264,11 @@ def _probe(ray: ModuleType, project: Project, plan: RunPlan, model_path: Path,
                                  max(1, int(options.cpus_per_worker)), items, payload,
                                  plan.settings["conf"], plan.settings["iou"]))
     if "error" in answer:
-        raise RayClusterError(f"the model cannot be loaded on the Ray workers: "
-                              f"{answer['error']}")
+        raise RayClusterError(
+            _("the model cannot be loaded on the Ray workers: {answer}").format(
+                answer=answer["error"]
+            )
+        )
     return answer
 
 
@@ -260,7 +286,7 @@ def _run_shards(ray: ModuleType, project: Project, plan: RunPlan, run_id: int, b
     class_ids = project.class_ids_by_name()  # old and merged names too
     dropped: Counter[str] = Counter()
     pids: set[int] = set()
-    progress.start(len(plan.chosen), "pre-labeling on Ray")
+    progress.start(len(plan.chosen), _("pre-labeling on Ray"))
     try:
         for rows in _waves(project, shards, options, summary):
             # One block per shard, so every actor gets shards; at most two in flight per
@@ -292,7 +318,9 @@ def _rows(ray: ModuleType, dataset: Any) -> Iterator[dict[str, Any]]:
         yield from dataset.iter_rows()
     except ray.exceptions.RayError as exc:
         lines = [line for line in str(exc).splitlines() if line.strip()]
-        raise RayClusterError(f"a Ray worker failed: {lines[-1] if lines else exc}") from exc
+        raise RayClusterError(
+            _("a Ray worker failed: {reason}").format(reason=lines[-1] if lines else exc)
+        ) from exc
 
 
 def _store_shard(project: Project, run_id: int, result: dict[str, Any],
@@ -379,8 +407,11 @@ def _shard_items(project: Project, images: Sequence[ImageRecord], options: RayOp
             try:
                 data = path.read_bytes()
             except OSError as exc:
-                reason = "file not found" if isinstance(exc, FileNotFoundError) else (
-                    f"cannot read file ({exc.strerror or exc})")
+                reason = (
+                    _("file not found")
+                    if isinstance(exc, FileNotFoundError)
+                    else (_("cannot read file ({strerror})").format(strerror=exc.strerror or exc))
+                )
                 failed.append((str(path), str(ImageDecodeError(path, reason))))
                 continue
             item.update(offset=offset, length=len(data))

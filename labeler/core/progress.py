@@ -10,6 +10,7 @@ import threading
 from collections.abc import Callable
 
 from labeler.core.errors import OperationCancelled
+from labeler.core.i18n import _
 
 
 class Progress:
@@ -47,4 +48,4 @@ class Progress:
     def check(self) -> None:
         """Raise :class:`OperationCancelled` if cancellation was requested."""
         if self._cancel.is_set():
-            raise OperationCancelled("cancelled by the user; finished work was kept")
+            raise OperationCancelled(_("cancelled by the user; finished work was kept"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from labeler.core.domain import ModelRun
 from labeler.core.errors import UnknownEntityError
+from labeler.core.i18n import _
 
 
 class UnknownModelRunError(UnknownEntityError):
@@ -32,28 +33,35 @@ def resolve_model_run(project: object, text: str | int) -> int:
     if named:
         ids = ", ".join(str(r.id) for r in named)
         raise UnknownModelRunError(
-            f"model {wanted!r} has no complete run (run {ids} did not finish); "
-            "give a run id to use an unfinished run"
+            _(
+                "model {wanted!r} has no complete run (run {ids} did not finish); give a run "
+                "id to use an unfinished run"
+            ).format(wanted=wanted, ids=ids)
         )
     if wanted.isdigit():
         raise UnknownModelRunError(
-            f"no model run with id {wanted} ({describe_runs(runs)}), and no model is "
-            f"named {wanted!r}"
+            _("no model run with id {wanted} ({runs}), and no model is named {wanted!r}").format(
+                wanted=wanted, runs=describe_runs(runs)
+            )
         )
     raise UnknownModelRunError(
-        f"no model run with id or model name {wanted!r} ({describe_runs(runs)})"
+        _("no model run with id or model name {wanted!r} ({runs})").format(
+            wanted=wanted, runs=describe_runs(runs)
+        )
     )
 
 
 def describe_runs(runs: list[ModelRun]) -> str:
     """``runs: 1 (detector), 2 (detector, unfinished)`` for messages."""
     if not runs:
-        return (
-            "the project has no model runs yet: run `labeler prelabel` or "
-            "`labeler import --predictions`"
+        return _(
+            "the project has no model runs yet: run `labeler prelabel` or `labeler "
+            "import --predictions`"
         )
     listed = ", ".join(
-        f"{r.id} ({r.model_name})" if r.finished_at else f"{r.id} ({r.model_name}, unfinished)"
+        f"{r.id} ({r.model_name})"
+        if r.finished_at
+        else _("{id} ({model}, unfinished)").format(id=r.id, model=r.model_name)
         for r in runs
     )
-    return f"runs: {listed}"
+    return _("runs: {listed}").format(listed=listed)

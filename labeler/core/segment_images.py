@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from labeler.core.embedding_cache import EmbeddingCache
 from labeler.core.errors import BadImageError, OperationCancelled
+from labeler.core.i18n import _
 from labeler.core.images import decode_image
 from labeler.core.mask_polygons import DEFAULT_TOLERANCE, Ring, mask_to_box, mask_to_polygons
 from labeler.core.progress import Progress
@@ -136,7 +137,7 @@ def embed_images(
     summary = EmbedSummary()
     started = time.perf_counter()
     model = segmenter.info.model_sha256
-    progress.start(len(records), "embedding")
+    progress.start(len(records), _("embedding"))
     try:
         for record in records:
             progress.check()

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from labeler.core.errors import LabelerError
+from labeler.core.i18n import _
 from labeler.core.scratch import scratch_file, sweep_stale
 
 MANIFEST = "models.json"
@@ -76,7 +77,11 @@ class ModelEntry:
         for entry in self.files:
             if entry.role == role:
                 return entry.path
-        raise ModelManifestError(f"{self.folder / MANIFEST}: model {self.name!r} has no {role}")
+        raise ModelManifestError(
+            _("{folder}: model {self.name!r} has no {role}").format(
+                folder=self.folder / MANIFEST, self=self, role=role
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -99,13 +104,19 @@ class FileCheck:
         if self.ok:
             return ""
         if self.actual_sha256 is None:
-            return (
-                f"{self.path}: missing ({self.model} {self.role}); expected a file with "
-                f"sha256 {self.expected_sha256}"
+            return _(
+                "{path}: missing ({model} {role}); expected a file with sha256 {expected}"
+            ).format(
+                path=self.path, model=self.model, role=self.role, expected=self.expected_sha256
             )
-        return (
-            f"{self.path}: wrong file for {self.model} {self.role}: sha256 "
-            f"{self.actual_sha256}, expected {self.expected_sha256}"
+        return _(
+            "{path}: wrong file for {model} {role}: sha256 {actual}, expected {expected}"
+        ).format(
+            path=self.path,
+            model=self.model,
+            role=self.role,
+            actual=self.actual_sha256,
+            expected=self.expected_sha256,
         )
 
 
@@ -157,34 +168,52 @@ def read_manifest(folder: Path, source: str = "user") -> list[ModelEntry]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ModelManifestError(f"{path}: not a readable JSON manifest ({exc})") from exc
+        raise ModelManifestError(
+            _("{path}: not a readable JSON manifest ({exc})").format(path=path, exc=exc)
+        ) from exc
     if not isinstance(data, dict) or not isinstance(data.get("models"), list):
-        raise ModelManifestError(f"{path}: expected an object with a 'models' list")
+        raise ModelManifestError(
+            _("{path}: expected an object with a 'models' list").format(path=path)
+        )
     return [_entry(path, n, raw, source) for n, raw in enumerate(data["models"])]
 
 
 def _entry(manifest: Path, index: int, raw: object, source: str) -> ModelEntry:
     where = f"{manifest} (models[{index}])"
     if not isinstance(raw, dict):
-        raise ModelManifestError(f"{where}: each model is an object")
+        raise ModelManifestError(_("{where}: each model is an object").format(where=where))
     name, kind = raw.get("name"), raw.get("kind")
     if not isinstance(name, str) or not name.strip():
-        raise ModelManifestError(f"{where}: 'name' must be a non-empty string")
+        raise ModelManifestError(
+            _("{where}: 'name' must be a non-empty string").format(where=where)
+        )
     if kind not in KINDS:
-        raise ModelManifestError(f"{where}: 'kind' must be one of {', '.join(KINDS)}")
+        raise ModelManifestError(
+            _("{where}: 'kind' must be one of {KINDS}").format(where=where, KINDS=", ".join(KINDS))
+        )
     files = raw.get("files")
     if not isinstance(files, dict) or set(files) != set(ROLES[kind]):
         raise ModelManifestError(
-            f"{where}: a {kind} lists the files {', '.join(ROLES[kind])} under 'files'"
+            _("{where}: a {kind} lists the files {ROLES} under 'files'").format(
+                where=where, kind=kind, ROLES=", ".join(ROLES[kind])
+            )
         )
     entries = []
     for role in ROLES[kind]:
         spec = files[role]
         if not isinstance(spec, dict) or not isinstance(spec.get("path"), str):
-            raise ModelManifestError(f"{where}: files.{role} needs a 'path' and a 'sha256'")
+            raise ModelManifestError(
+                _("{where}: files.{role} needs a 'path' and a 'sha256'").format(
+                    where=where, role=role
+                )
+            )
         sha = spec.get("sha256")
         if not isinstance(sha, str) or len(sha) != 64:
-            raise ModelManifestError(f"{where}: files.{role}.sha256 must be 64 hex digits")
+            raise ModelManifestError(
+                _("{where}: files.{role}.sha256 must be 64 hex digits").format(
+                    where=where, role=role
+                )
+            )
         entries.append(ModelFileEntry(role, _inside(manifest.parent, spec["path"], where), sha))
     layout = raw.get("layout")
     extra = {k: v for k, v in raw.items() if k not in ("name", "kind", "layout", "files")}
@@ -203,7 +232,9 @@ def _inside(folder: Path, relative: str, where: str) -> Path:
     candidate = Path(relative)
     if candidate.is_absolute() or ".." in candidate.parts:
         raise ModelManifestError(
-            f"{where}: file path {relative!r} must be relative to the manifest's folder"
+            _("{where}: file path {relative!r} must be relative to the manifest's folder").format(
+                where=where, relative=relative
+            )
         )
     return folder / candidate
 
@@ -228,8 +259,10 @@ def find_model(name: str, project_path: Path | None = None, kind: str | None = N
     folders = ", ".join(str(f) for _s, f in model_folders(project_path))
     known = ", ".join(sorted(set(seen))) or "none"
     raise UnknownModelError(
-        f"no {kind or 'model'} called {name!r} in the model folders ({folders}); known: "
-        f"{known}. Add one with `labeler models add`"
+        _(
+            "no {kind} called {name!r} in the model folders ({folders}); known: {known}. Add "
+            "one with `labeler models add`"
+        ).format(kind=kind or "model", name=name, folders=folders, known=known)
     )
 
 
@@ -266,21 +299,33 @@ def add_model(
     file's sha256; ``models.json`` is replaced atomically.
     """
     if kind not in KINDS:
-        raise ModelManifestError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
+        raise ModelManifestError(
+            _("kind must be one of {KINDS}, got {kind!r}").format(KINDS=", ".join(KINDS), kind=kind)
+        )
     if set(files) != set(ROLES[kind]):
-        raise ModelManifestError(f"a {kind} needs the files {', '.join(ROLES[kind])}")
+        raise ModelManifestError(
+            _("a {kind} needs the files {ROLES}").format(kind=kind, ROLES=", ".join(ROLES[kind]))
+        )
     if not name or "/" in name or "\\" in name or name.startswith("."):
-        raise ModelManifestError(f"{name!r} cannot name a model (no slashes, no leading dot)")
+        raise ModelManifestError(
+            _("{name!r} cannot name a model (no slashes, no leading dot)").format(name=name)
+        )
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     existing = read_manifest(folder)
     if any(e.name == name for e in existing) and not replace:
         raise ModelManifestError(
-            f"{folder / MANIFEST} already has a model called {name!r}; pass --replace"
+            _("{folder} already has a model called {name!r}; pass --replace").format(
+                folder=folder / MANIFEST, name=name
+            )
         )
     for role, source in files.items():
         if not Path(source).is_file():
-            raise ModelFileProblem(f"{source}: no such file (the {kind}'s {role})")
+            raise ModelFileProblem(
+                _("{source}: no such file (the {kind}'s {role})").format(
+                    source=source, kind=kind, role=role
+                )
+            )
     target_dir = folder / name
     target_dir.mkdir(exist_ok=True)
     records = {}
@@ -361,27 +406,34 @@ def segmenter_files(name_or_path: str | None, project_path: Path | None = None) 
         if not found:
             folders = ", ".join(str(f) for _s, f in model_folders(project_path))
             raise UnknownModelError(
-                f"no segmentation model in the model folders ({folders}); add one with "
-                "`labeler models add NAME --encoder E.onnx --decoder D.onnx` or pass --model"
+                _(
+                    "no segmentation model in the model folders ({folders}); add one with "
+                    "`labeler models add NAME --encoder E.onnx --decoder D.onnx` or pass "
+                    "--model"
+                ).format(folders=folders)
             )
         return _from_entry(found[0])
     path = Path(name_or_path).expanduser()
     if path.is_dir():
         encoder, decoder = path / "encoder.onnx", path / "decoder.onnx"
         if not (encoder.is_file() and decoder.is_file()):
-            raise ModelFileProblem(f"{path}: a model folder holds encoder.onnx and decoder.onnx")
+            raise ModelFileProblem(
+                _("{path}: a model folder holds encoder.onnx and decoder.onnx").format(path=path)
+            )
         return SegmenterFiles(path.name, encoder, decoder)
     if path.is_file():
         decoder = path.with_name(path.name.replace("encoder", "decoder"))
         if decoder == path or not decoder.is_file():
             raise ModelFileProblem(
-                f"{path}: no decoder beside this encoder (expected {decoder.name}); pass a "
-                "model name from `labeler models list` or a folder with both files"
+                _(
+                    "{path}: no decoder beside this encoder (expected {decoder.name}); pass "
+                    "a model name from `labeler models list` or a folder with both files"
+                ).format(path=path, decoder=decoder)
             )
         stem = path.stem.replace("encoder", "").strip("._-") or path.parent.name
         return SegmenterFiles(stem, path, decoder)
     if path.suffix == ".onnx" or "/" in name_or_path:
-        raise ModelFileProblem(f"{path}: model file not found")
+        raise ModelFileProblem(_("{path}: model file not found").format(path=path))
     return _from_entry(find_model(name_or_path, project_path, kind="segmenter"))
 
 

@@ -34,6 +34,7 @@ from typing import Any
 
 from labeler.core.domain import AssignmentTask, ImageStatus
 from labeler.core.errors import LabelerError, UnknownEntityError
+from labeler.core.i18n import _
 from labeler.core.store import Project
 from labeler.core.store.slices import ImageActivity, SavedSlice, SliceWork
 
@@ -146,16 +147,20 @@ def parse_rule(text: str) -> dict[str, Any]:
     try:
         words = shlex.split(text)
     except ValueError as exc:
-        raise SliceRuleError(f"slice rule {text!r}: {exc}") from exc
+        raise SliceRuleError(_("slice rule {text!r}: {exc}").format(text=text, exc=exc)) from exc
     if not words:
-        raise SliceRuleError(f"an empty slice rule: use {RULE_HELP}")
+        raise SliceRuleError(_("an empty slice rule: use {RULE_HELP}").format(RULE_HELP=RULE_HELP))
     terms = []
     for word in words:
-        kind, _, value = word.partition(":")
+        kind, _sep, value = word.partition(":")
         if word == "all":
             kind, value = "all", ""
         elif kind not in TERM_KINDS or not value:
-            raise SliceRuleError(f"unknown slice rule term {word!r}; use {RULE_HELP}")
+            raise SliceRuleError(
+                _("unknown slice rule term {word!r}; use {RULE_HELP}").format(
+                    word=word, RULE_HELP=RULE_HELP
+                )
+            )
         terms.append({"kind": kind, "value": value})
     return {"terms": terms}
 
@@ -188,11 +193,13 @@ def parse_ids(text: str) -> set[int]:
     """``1,2,5-9`` as a set of ids."""
     ids: set[int] = set()
     for part in text.split(","):
-        low, _, high = part.strip().partition("-")
+        low, _sep, high = part.strip().partition("-")
         try:
             ids.update(range(int(low), int(high or low) + 1))
         except ValueError as exc:
-            raise SliceRuleError(f"bad image ids {text!r}: use ids:1,2,5-9") from exc
+            raise SliceRuleError(
+                _("bad image ids {text!r}: use ids:1,2,5-9").format(text=text)
+            ) from exc
     return ids
 
 
@@ -206,7 +213,11 @@ def evaluate_rule(project: Project, rule: dict[str, Any]) -> list[int]:
             continue
         matcher = _MATCHERS.get(kind)
         if matcher is None:
-            raise SliceRuleError(f"unknown slice rule term {kind!r}; use {RULE_HELP}")
+            raise SliceRuleError(
+                _("unknown slice rule term {kind!r}; use {RULE_HELP}").format(
+                    kind=kind, RULE_HELP=RULE_HELP
+                )
+            )
         chosen &= matcher(project, value, images)
     return sorted(chosen)
 
@@ -215,7 +226,11 @@ def _class_images(project: Project, value: str, images: dict) -> set[int]:
     label_class = project.class_by_name(value)
     if label_class is None:
         known = ", ".join(c.name for c in project.classes())
-        raise SliceRuleError(f"class:{value}: no class named {value!r} (classes: {known})")
+        raise SliceRuleError(
+            _("class:{value}: no class named {value!r} (classes: {known})").format(
+                value=value, known=known
+            )
+        )
     return project.image_ids_labeled(class_ids=[label_class.id])
 
 
@@ -223,14 +238,22 @@ def _tag_images(project: Project, value: str, images: dict) -> set[int]:
     label_class = project.class_by_name(value)
     if label_class is None or label_class.kind != "tag":
         tags = ", ".join(c.name for c in project.classes() if c.kind == "tag") or "none"
-        raise SliceRuleError(f"tag:{value}: no tag class named {value!r} (tags: {tags})")
+        raise SliceRuleError(
+            _("tag:{value}: no tag class named {value!r} (tags: {tags})").format(
+                value=value, tags=tags
+            )
+        )
     return project.image_ids_labeled(class_ids=[label_class.id])
 
 
 def _status_images(project: Project, value: str, images: dict) -> set[int]:
     statuses = [s.value for s in ImageStatus]
     if value not in statuses:
-        raise SliceRuleError(f"status:{value}: use one of {', '.join(statuses)}")
+        raise SliceRuleError(
+            _("status:{value}: use one of {statuses}").format(
+                value=value, statuses=", ".join(statuses)
+            )
+        )
     return {i for i, r in images.items() if r.status.value == value}
 
 
@@ -241,7 +264,7 @@ def _people_images(project: Project, ids: list[int]) -> set[int]:
 def _person_images(project: Project, value: str, images: dict) -> set[int]:
     person = project.person_by_name(value)
     if person is None:
-        raise SliceRuleError(f"person:{value}: no person named {value!r}")
+        raise SliceRuleError(_("person:{value}: no person named {value!r}").format(value=value))
     return _people_images(project, [person.id])
 
 
@@ -250,8 +273,9 @@ def _vendor_images(project: Project, value: str, images: dict) -> set[int]:
     if not people:
         vendors = sorted({p.organization for p in project.people() if p.organization})
         raise SliceRuleError(
-            f"vendor:{value}: nobody is from {value!r} (organizations: "
-            f"{', '.join(vendors) or 'none'})"
+            _("vendor:{value}: nobody is from {value!r} (organizations: {vendors})").format(
+                value=value, vendors=", ".join(vendors) or "none"
+            )
         )
     return _people_images(project, people)
 
@@ -259,11 +283,13 @@ def _vendor_images(project: Project, value: str, images: dict) -> set[int]:
 def _guideline_images(project: Project, value: str, images: dict) -> set[int]:
     number = value.removeprefix("v")
     if not number.isdigit():
-        raise SliceRuleError(f"guideline:{value}: give a version number (guideline:2)")
+        raise SliceRuleError(
+            _("guideline:{value}: give a version number (guideline:2)").format(value=value)
+        )
     try:
         version = project.guideline_version(int(number))
     except LabelerError as exc:
-        raise SliceRuleError(f"guideline:{value}: {exc}") from exc
+        raise SliceRuleError(_("guideline:{value}: {exc}").format(value=value, exc=exc)) from exc
     return project.image_ids_labeled(guideline_version_ids=[version.id])
 
 
@@ -271,7 +297,11 @@ def _disagreement_images(project: Project, value: str, images: dict) -> set[int]
     from labeler.core.disagreements import disagreements_all_pairs
 
     if value not in DISAGREEMENT_TYPES:
-        raise SliceRuleError(f"disagreement:{value}: use one of {', '.join(DISAGREEMENT_TYPES)}")
+        raise SliceRuleError(
+            _("disagreement:{value}: use one of {DISAGREEMENT_TYPES}").format(
+                value=value, DISAGREEMENT_TYPES=", ".join(DISAGREEMENT_TYPES)
+            )
+        )
     return {d.image_id for d in disagreements_all_pairs(project) if d.type.value == value}
 
 
@@ -287,8 +317,10 @@ def _error_images(kind: str) -> Callable[[Project, str, dict], set[int]]:
         wanted_class = next((r for r in rest if r not in reasons), None)
         if len(rest) > 2 or (wanted_class and project.class_by_name(wanted_class) is None):
             raise SliceRuleError(
-                f"{kind}:{value}: use {kind}:RUN, {kind}:RUN:CLASS, {kind}:RUN:REASON or "
-                f"{kind}:RUN:CLASS:REASON (reasons: {', '.join(reasons)})"
+                _(
+                    "{kind}:{value}: use {kind}:RUN, {kind}:RUN:CLASS, {kind}:RUN:REASON or "
+                    "{kind}:RUN:CLASS:REASON (reasons: {reasons})"
+                ).format(kind=kind, value=value, reasons=", ".join(reasons))
             )
         result = diagnose(project, resolve_model_run(project, run))
         confusion = result.confusion
@@ -307,7 +339,11 @@ def _curation_images(project: Project, value: str, images: dict) -> set[int]:
     from labeler.core.curation import curate_project
 
     if value not in CURATION_FLAGS:
-        raise SliceRuleError(f"curation:{value}: use one of {', '.join(CURATION_FLAGS)}")
+        raise SliceRuleError(
+            _("curation:{value}: use one of {CURATION_FLAGS}").format(
+                value=value, CURATION_FLAGS=", ".join(CURATION_FLAGS)
+            )
+        )
     report = curate_project(project)
     if value in QUALITY_FLAGS:
         return {i.image_id for i in report.quality.issues if i.check == value}
@@ -321,7 +357,9 @@ def _suggest_images(project: Project, value: str, images: dict) -> set[int]:
     from labeler.core.curation.suggest import suggest_images
 
     if not value.isdigit() or int(value) < 1:
-        raise SliceRuleError(f"suggest:{value}: give how many images (suggest:50)")
+        raise SliceRuleError(
+            _("suggest:{value}: give how many images (suggest:50)").format(value=value)
+        )
     return {s.image_id for s in suggest_images(project, int(value))}
 
 
@@ -381,7 +419,9 @@ def save_image_slice(
     unknown = sorted(set(ids) - set(project.image_ids()))
     if unknown:
         listed = ", ".join(map(str, unknown[:10])) + (" ..." if len(unknown) > 10 else "")
-        raise UnknownEntityError(f"no image with id {listed} in {project.path}")
+        raise UnknownEntityError(
+            _("no image with id {listed} in {project.path}").format(listed=listed, project=project)
+        )
     return project.save_slice(name, rule_for_images(ids), ids, note, created_by)
 
 
@@ -432,12 +472,16 @@ def send_to_people(
     saved = project.slice_named(name)
     ids = project.slice_image_ids(saved.id)
     if not ids:
-        raise LabelerError(f"slice {saved.name!r} holds no images: nothing to send")
+        raise LabelerError(
+            _("slice {saved.name!r} holds no images: nothing to send").format(saved=saved)
+        )
     person_ids = []
     for person_name in people:
         person = project.person_by_name(person_name)
         if person is None:
-            raise UnknownEntityError(f"no person named {person_name!r}")
+            raise UnknownEntityError(
+                _("no person named {person_name!r}").format(person_name=person_name)
+            )
         person_ids.append(person.id)
     with project.transaction():
         made = project.assign_images(
@@ -469,17 +513,27 @@ def send_to_vendor(
     saved = project.slice_named(name)
     ids = project.slice_image_ids(saved.id)
     if not ids:
-        raise LabelerError(f"slice {saved.name!r} holds no images: nothing to send")
+        raise LabelerError(
+            _("slice {saved.name!r} holds no images: nothing to send").format(saved=saved)
+        )
     if Path(package).exists():
-        raise LabelerError(f"{package}: a file already exists there; choose another name")
+        raise LabelerError(
+            _("{package}: a file already exists there; choose another name").format(package=package)
+        )
     if assign:
         people = []
         for person_name in assign:
             person = project.person_by_name(person_name)
             if person is None:
-                raise UnknownEntityError(f"no person named {person_name!r}")
+                raise UnknownEntityError(
+                    _("no person named {person_name!r}").format(person_name=person_name)
+                )
             if person.organization != vendor:
-                raise LabelerError(f"{person_name} is not from {vendor!r}")
+                raise LabelerError(
+                    _("{person_name} is not from {vendor!r}").format(
+                        person_name=person_name, vendor=vendor
+                    )
+                )
             people.append(person.id)
         project.assign_images(
             ids, people, overlap=overlap, blind=blind, hide_prelabels=not with_prelabels,

@@ -15,6 +15,7 @@ from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
 from labeler.core.errors import LabelerError
+from labeler.core.i18n import _
 
 DEFAULT_SPLIT_NAMES = ("train", "val", "test")
 
@@ -39,26 +40,40 @@ def parse_ratios(text: str) -> dict[str, float]:
     """
     parts = [p.strip() for p in text.split(",") if p.strip()]
     if not parts:
-        raise SplitSpecError(f"split {text!r} is empty; expected e.g. train=0.8,val=0.2")
+        raise SplitSpecError(
+            _("split {text!r} is empty; expected e.g. train=0.8,val=0.2").format(text=text)
+        )
     ratios: dict[str, float] = {}
     for index, part in enumerate(parts):
         if "=" in part:
-            name, _, value = part.partition("=")
+            name, _sep, value = part.partition("=")
             name = name.strip()
         elif index < len(DEFAULT_SPLIT_NAMES):
             name, value = DEFAULT_SPLIT_NAMES[index], part
         else:
-            raise SplitSpecError(f"split part {part!r} has no name; write name=ratio")
+            raise SplitSpecError(
+                _("split part {part!r} has no name; write name=ratio").format(part=part)
+            )
         if not name.replace("_", "").replace("-", "").isalnum():
-            raise SplitSpecError(f"split name {name!r} must be letters, digits, - or _")
+            raise SplitSpecError(
+                _("split name {name!r} must be letters, digits, - or _").format(name=name)
+            )
         try:
             ratio = float(value)
         except ValueError:
-            raise SplitSpecError(f"split {name}: {value.strip()!r} is not a number") from None
+            raise SplitSpecError(
+                _("split {name}: {value!r} is not a number").format(name=name, value=value.strip())
+            ) from None
         if not math.isfinite(ratio) or ratio <= 0:
-            raise SplitSpecError(f"split {name}: ratio must be a positive number, got {value}")
+            raise SplitSpecError(
+                _("split {name}: ratio must be a positive number, got {value}").format(
+                    name=name, value=value
+                )
+            )
         if name in ratios:
-            raise SplitSpecError(f"split {name!r} is named twice in {text!r}")
+            raise SplitSpecError(
+                _("split {name!r} is named twice in {text!r}").format(name=name, text=text)
+            )
         ratios[name] = ratio
     total = sum(ratios.values())
     return {name: ratio / total for name, ratio in ratios.items()}
@@ -82,7 +97,7 @@ def assign_splits(
 ) -> dict[int, str]:
     """Image id -> split name. Groups never straddle splits; classes are spread by ratio."""
     if not ratios:
-        raise SplitSpecError("no splits given")
+        raise SplitSpecError(_("no splits given"))
     names = list(ratios)
     units = _units(items)
     rng = random.Random(seed)

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
 from labeler.core.curation.stats import ImageRef, ImageStats
+from labeler.core.i18n import _
 
 # Measured on the synthetic demo (labeler.demo.synth): sharp images score >= 4,
 # the blurred copy 0.6. Real camera photos score far higher: raise it to 20-100 there.
@@ -116,7 +117,9 @@ def _size_issues(ref: ImageRef, config: QualityConfig) -> list[QualityIssue]:
                 "too_small",
                 float(short),
                 float(config.min_side),
-                f"too small: {ref.width}x{ref.height}, shorter side under {config.min_side} px",
+                _(
+                    "too small: {ref.width}x{ref.height}, shorter side under {config.min_side} px"
+                ).format(ref=ref, config=config),
             )
         )
     aspect = long / max(short, 1)
@@ -127,7 +130,9 @@ def _size_issues(ref: ImageRef, config: QualityConfig) -> list[QualityIssue]:
                 "odd_aspect",
                 round(aspect, 3),
                 float(config.max_aspect),
-                f"odd aspect ratio {aspect:.1f}:1 (limit {config.max_aspect:g}:1)",
+                _("odd aspect ratio {aspect:.1f}:1 (limit {config.max_aspect:g}:1)").format(
+                    aspect=aspect, config=config
+                ),
             )
         )
     return issues
@@ -135,7 +140,11 @@ def _size_issues(ref: ImageRef, config: QualityConfig) -> list[QualityIssue]:
 
 def _pixel_issues(image_id: int, stats: ImageStats, config: QualityConfig) -> list[QualityIssue]:
     if stats.error is not None:
-        return [QualityIssue(image_id, "unreadable", 0.0, 0.0, f"unreadable: {stats.error}")]
+        return [
+            QualityIssue(
+                image_id, "unreadable", 0.0, 0.0, _("unreadable: {stats.error}").format(stats=stats)
+            )
+        ]
     issues = []
     if config.blur_threshold is not None and stats.blur < config.blur_threshold:
         issues.append(
@@ -144,7 +153,9 @@ def _pixel_issues(image_id: int, stats: ImageStats, config: QualityConfig) -> li
                 "blurry",
                 stats.blur,
                 config.blur_threshold,
-                f"blurry: variance of Laplacian {stats.blur:.2f} < {config.blur_threshold:g}",
+                _(
+                    "blurry: variance of Laplacian {stats.blur:.2f} < {config.blur_threshold:g}"
+                ).format(stats=stats, config=config),
             )
         )
     if config.dark_p95 is not None and stats.p95 < config.dark_p95:
@@ -154,8 +165,10 @@ def _pixel_issues(image_id: int, stats: ImageStats, config: QualityConfig) -> li
                 "dark",
                 stats.p95,
                 config.dark_p95,
-                f"too dark: 95% of pixels at or below brightness {stats.p95:.0f} "
-                f"(limit {config.dark_p95:g})",
+                _(
+                    "too dark: 95% of pixels at or below brightness {stats.p95:.0f} (limit "
+                    "{config.dark_p95:g})"
+                ).format(stats=stats, config=config),
             )
         )
     if config.bright_p05 is not None and stats.p05 > config.bright_p05:
@@ -165,8 +178,10 @@ def _pixel_issues(image_id: int, stats: ImageStats, config: QualityConfig) -> li
                 "overexposed",
                 stats.p05,
                 config.bright_p05,
-                f"overexposed: 95% of pixels at or above brightness {stats.p05:.0f} "
-                f"(limit {config.bright_p05:g})",
+                _(
+                    "overexposed: 95% of pixels at or above brightness {stats.p05:.0f} (limit "
+                    "{config.bright_p05:g})"
+                ).format(stats=stats, config=config),
             )
         )
     return issues

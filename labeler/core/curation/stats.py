@@ -29,6 +29,7 @@ import cv2
 import numpy as np
 
 from labeler.core.errors import BadImageError
+from labeler.core.i18n import _
 from labeler.core.images import decode_image, reduction_for
 from labeler.core.progress import Progress
 from labeler.core.scratch import scratch_file
@@ -203,7 +204,7 @@ def collect_stats(
             todo.append(ref)
         else:
             result[ref.image_id] = cached
-    progress.start(len(todo), "checking images")
+    progress.start(len(todo), _("checking images"))
     try:
         with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="curate") as pool:
             for start in range(0, len(todo), 32):

@@ -20,6 +20,7 @@ from labeler.core.formats.records import FORMATS, ParsedFile, ParsedImage, Parse
 from labeler.core.formats.voc import parse_voc
 from labeler.core.formats.yolo import parse_yolo
 from labeler.core.formats.yolo_classes import ClassListResolver
+from labeler.core.i18n import _
 
 __all__ = [
     "FORMATS",
@@ -70,14 +71,18 @@ def iter_annotation_files(
     """
     if fmt not in FORMATS:
         raise AnnotationArgumentError(
-            path, "", f"unknown annotation format {fmt!r}; expected one of {', '.join(FORMATS)}"
+            path,
+            "",
+            _("unknown annotation format {fmt!r}; expected one of {formats}").format(
+                fmt=fmt, formats=", ".join(FORMATS)
+            ),
         )
     if fmt == "yolo" and image_size is None:
         raise AnnotationArgumentError(
-            path, "", "YOLO coordinates are normalised: image_size is needed to get pixels"
+            path, "", _("YOLO coordinates are normalised: image_size is needed to get pixels")
         )
     if not path.exists():
-        raise AnnotationArgumentError(path, "", "no such file or folder")
+        raise AnnotationArgumentError(path, "", _("no such file or folder"))
     files = find_annotation_files(path, fmt) if path.is_dir() else [path]
     if fmt == "yolo":
         assert image_size is not None
@@ -134,7 +139,9 @@ def _iter_yolo(
                 yield AnnotationFormatError(
                     exc.path,
                     exc.location,
-                    f"{exc.reason} (label files that use this class list are not imported)",
+                    _(
+                        "{exc.reason} (label files that use this class list are not imported)"
+                    ).format(exc=exc),
                 )
             continue
         try:

@@ -13,6 +13,7 @@ from pathlib import Path
 from labeler.core.errors import AnnotationFormatError, GeometryError
 from labeler.core.formats.records import ParsedShape, ShapeIssue
 from labeler.core.geometry import Box, Polygon, Tag, validate_geometry
+from labeler.core.i18n import _
 
 # Annotation files bigger than this are refused rather than read into memory.
 MAX_FILE_BYTES = 1 << 30  # 1 GiB
@@ -33,13 +34,15 @@ def read_bytes(path: Path) -> bytes:
             raise AnnotationFormatError(
                 path,
                 "",
-                f"file is {size / (1 << 20):.0f} MiB; annotation files over "
-                f"{MAX_FILE_BYTES / (1 << 20):.0f} MiB are refused (split it into smaller files)",
+                _(
+                    "file is {size:.0f} MiB; annotation files over {MAX_FILE_BYTES:.0f} MiB "
+                    "are refused (split it into smaller files)"
+                ).format(size=size / (1 << 20), MAX_FILE_BYTES=MAX_FILE_BYTES / (1 << 20)),
             )
         return path.read_bytes()
     except OSError as exc:
         raise AnnotationFormatError(
-            path, "", f"cannot read the file: {exc.strerror or exc}"
+            path, "", _("cannot read the file: {strerror}").format(strerror=exc.strerror or exc)
         ) from exc
 
 
@@ -57,11 +60,15 @@ def decode_text(path: Path, data: bytes, encoding: str = "utf-8") -> str:
         raise AnnotationFormatError(
             path,
             f"line {line} column {column}",
-            f"byte 0x{data[exc.start]:02X} is not valid {encoding.upper()} text; "
-            f"save the file as {encoding.upper()}",
+            _(
+                "byte 0x{byte:02X} is not valid {encoding_name} text; "
+                "save the file as {encoding_name}"
+            ).format(byte=data[exc.start], encoding_name=encoding.upper()),
         ) from exc
     except LookupError as exc:
-        raise AnnotationFormatError(path, "", f"unknown text encoding {encoding!r}") from exc
+        raise AnnotationFormatError(
+            path, "", _("unknown text encoding {encoding!r}").format(encoding=encoding)
+        ) from exc
 
 
 def load_json(path: Path) -> object:
@@ -71,10 +78,12 @@ def load_json(path: Path) -> object:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise AnnotationFormatError(
-            path, f"line {exc.lineno} column {exc.colno}", f"invalid JSON: {exc.msg}"
+            path,
+            f"line {exc.lineno} column {exc.colno}",
+            _("invalid JSON: {exc.msg}").format(exc=exc),
         ) from exc
     except RecursionError as exc:
-        raise AnnotationFormatError(path, "", "invalid JSON: nested too deeply") from exc
+        raise AnnotationFormatError(path, "", _("invalid JSON: nested too deeply")) from exc
 
 
 def type_name(value: object) -> str:
@@ -104,9 +113,11 @@ def join(location: str, key: str | int) -> str:
 def require_key(path: Path, obj: dict[str, object], key: str, location: str) -> object:
     """``obj[key]``, or an error naming the missing field."""
     if key not in obj:
-        where = f" in {location}" if location else ""
+        where = _(" in {location}").format(location=location) if location else ""
         raise AnnotationFormatError(
-            path, join(location, key), f"missing required key {key!r}{where}"
+            path,
+            join(location, key),
+            _("missing required key {key!r}{where}").format(key=key, where=where),
         )
     return obj[key]
 
@@ -114,32 +125,42 @@ def require_key(path: Path, obj: dict[str, object], key: str, location: str) -> 
 def expect_dict(path: Path, value: object, location: str) -> dict[str, object]:
     """``value`` if it is a JSON object."""
     if not isinstance(value, dict):
-        raise AnnotationFormatError(path, location, f"expected an object, got {type_name(value)}")
+        raise AnnotationFormatError(
+            path, location, _("expected an object, got {value}").format(value=type_name(value))
+        )
     return value
 
 
 def expect_list(path: Path, value: object, location: str) -> list[object]:
     """``value`` if it is a JSON list."""
     if not isinstance(value, list):
-        raise AnnotationFormatError(path, location, f"expected a list, got {type_name(value)}")
+        raise AnnotationFormatError(
+            path, location, _("expected a list, got {value}").format(value=type_name(value))
+        )
     return value
 
 
 def expect_str(path: Path, value: object, location: str, *, allow_empty: bool = False) -> str:
     """``value`` if it is a (non-empty, unless allowed) string."""
     if not isinstance(value, str):
-        raise AnnotationFormatError(path, location, f"expected a string, got {type_name(value)}")
+        raise AnnotationFormatError(
+            path, location, _("expected a string, got {value}").format(value=type_name(value))
+        )
     if not allow_empty and not value.strip():
-        raise AnnotationFormatError(path, location, "expected a non-empty string, got ''")
+        raise AnnotationFormatError(path, location, _("expected a non-empty string, got ''"))
     return value
 
 
 def expect_number(path: Path, value: object, location: str) -> float:
     """``value`` as a float if it is a finite JSON number (not a boolean)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise AnnotationFormatError(path, location, f"expected a number, got {type_name(value)}")
+        raise AnnotationFormatError(
+            path, location, _("expected a number, got {value}").format(value=type_name(value))
+        )
     if not math.isfinite(value):
-        raise AnnotationFormatError(path, location, f"expected a finite number, got {value}")
+        raise AnnotationFormatError(
+            path, location, _("expected a finite number, got {value}").format(value=value)
+        )
     return float(value)
 
 
@@ -148,7 +169,9 @@ def expect_size(path: Path, value: object, location: str) -> int:
     number = expect_number(path, value, location)
     if number != int(number) or number <= 0:
         raise AnnotationFormatError(
-            path, location, f"expected a positive whole number of pixels, got {value!r}"
+            path,
+            location,
+            _("expected a positive whole number of pixels, got {value!r}").format(value=value),
         )
     return int(number)
 
@@ -163,7 +186,9 @@ def expect_id(path: Path, value: object, location: str) -> int | str:
     """``value`` if it can serve as a record id (an integer or a string)."""
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise AnnotationFormatError(
-            path, location, f"expected an integer or string id, got {type_name(value)}"
+            path,
+            location,
+            _("expected an integer or string id, got {value}").format(value=type_name(value)),
         )
     return value
 
@@ -207,7 +232,10 @@ class WarningLog:
         """All warnings, with a count of the skipped shapes not listed."""
         extra = self._skipped - MAX_DETAILED_WARNINGS
         if extra > 0:
-            return [*self.messages, f"{extra} more shapes skipped (not listed)"]
+            return [
+                *self.messages,
+                _("{extra} more shapes skipped (not listed)").format(extra=extra),
+            ]
         return list(self.messages)
 
 
@@ -231,15 +259,20 @@ def add_shape(
     try:
         valid = validate_geometry(geometry)
         if isinstance(valid, Polygon) and valid != geometry:
-            warnings.altered(location, "self-intersecting polygon repaired (largest part)")
+            warnings.altered(location, _("self-intersecting polygon repaired (largest part)"))
         bounds = valid.bounds()
         if image_size is not None and bounds is not None and not _inside(bounds, image_size):
             valid = validate_geometry(valid, image_size)  # clip to the image
             if _overshoot(bounds, image_size) > CLIP_REPORTED_PX:
                 width, height = image_size
-                warnings.altered(location, f"clipped to the {width}x{height} image")
+                warnings.altered(
+                    location,
+                    _("clipped to the {width}x{height} image").format(width=width, height=height),
+                )
     except GeometryError as exc:
-        reason = f"shape of class {class_name!r} skipped: {exc}"
+        reason = _("shape of class {class_name!r} skipped: {exc}").format(
+            class_name=class_name, exc=exc
+        )
         warnings.skipped(f"{location}: {reason}", location, reason)
         return
     shapes.append(ParsedShape(class_name, valid, dict(attributes or {})))

@@ -37,6 +37,7 @@ from labeler.core.formats._common import (
 )
 from labeler.core.formats.records import ParsedFile, ParsedImage
 from labeler.core.geometry import Box, Polygon, box_from_xywh
+from labeler.core.i18n import _
 
 # RLE locations listed by name in the rle_as_box warning; the rest are only counted.
 _RLE_LISTED = 10
@@ -63,7 +64,7 @@ def parse_coco(path: Path, data: object | None = None) -> ParsedFile:
     images = _images(path, root)
     warnings = WarningLog()
     if "annotations" not in root:
-        warnings.add("no 'annotations' key: the images are imported without shapes")
+        warnings.add(_("no 'annotations' key: the images are imported without shapes"))
     raw_annotations = expect_list(path, root.get("annotations", []), "annotations")
     rle: list[str] = []
     for index, raw in enumerate(raw_annotations):
@@ -71,7 +72,10 @@ def parse_coco(path: Path, data: object | None = None) -> ParsedFile:
     if rle:
         listed = ", ".join(rle[:_RLE_LISTED]) + (", ..." if len(rle) > _RLE_LISTED else "")
         warnings.add(
-            f"rle_as_box: {len(rle)} RLE segmentation(s) imported as their bbox ({listed})"
+            "rle_as_box: "  # a fixed tag that programs look for, then the sentence
+            + _("{n} RLE segmentation(s) imported as their bbox ({listed})").format(
+                n=len(rle), listed=listed
+            )
         )
     classes = list(dict.fromkeys(categories.values()))
     return ParsedFile(
@@ -93,8 +97,10 @@ def _categories(path: Path, root: dict[str, object]) -> dict[int | str, str]:
             raise AnnotationFormatError(
                 path,
                 join(loc, "id"),
-                f"category id {cat_id!r} is already used by categories[{first_at[cat_id]}]; "
-                "expected unique ids",
+                _(
+                    "category id {cat_id!r} is already used by categories[{first}]; "
+                    "expected unique ids"
+                ).format(cat_id=cat_id, first=first_at[cat_id]),
             )
         categories[cat_id] = name.strip()
         first_at[cat_id] = index
@@ -119,8 +125,9 @@ def _images(path: Path, root: dict[str, object]) -> dict[int | str, ParsedImage]
             raise AnnotationFormatError(
                 path,
                 join(loc, "id"),
-                f"image id {image_id!r} is already used by images[{first_at[image_id]}]; "
-                "expected unique ids",
+                _(
+                    "image id {image_id!r} is already used by images[{first}]; expected unique ids"
+                ).format(image_id=image_id, first=first_at[image_id]),
             )
         images[image_id] = ParsedImage(file_name, width, height, [])
         first_at[image_id] = index
@@ -135,7 +142,11 @@ def _reference(
     if ref not in known:
         table = "images" if key == "image_id" else "categories"
         raise AnnotationFormatError(
-            path, join(loc, key), f"{key} {ref!r} does not match the id of any entry in {table}"
+            path,
+            join(loc, key),
+            _("{key} {ref!r} does not match the id of any entry in {table}").format(
+                key=key, ref=ref, table=table
+            ),
         )
     return ref
 
@@ -183,14 +194,16 @@ def _geometry(
     polygon: Polygon | None = None
     if isinstance(segmentation, dict):
         rle.append(loc)
-        warnings.altered(loc, "RLE segmentation imported as its bbox (masks are not kept)")
+        warnings.altered(loc, _("RLE segmentation imported as its bbox (masks are not kept)"))
     elif isinstance(segmentation, list) and segmentation:
         polygon = _polygon(path, segmentation, seg_loc, warnings)
     elif segmentation is not None and segmentation != []:
         raise AnnotationFormatError(
             path,
             seg_loc,
-            f"expected a list of polygons or an RLE object, got {type(segmentation).__name__}",
+            _("expected a list of polygons or an RLE object, got {type}").format(
+                type=type(segmentation).__name__
+            ),
         )
     if polygon is not None:
         return polygon
@@ -199,11 +212,11 @@ def _geometry(
         raise AnnotationFormatError(
             path,
             join(loc, "bbox"),
-            "expected [x, y, width, height] (there is no polygon segmentation), got null",
+            _("expected [x, y, width, height] (there is no polygon segmentation), got null"),
         )
     x, y, width, height = bbox
     if width < 0 or height < 0:
-        reason = f"bbox {list(bbox)} skipped: negative width or height"
+        reason = _("bbox {bbox} skipped: negative width or height").format(bbox=list(bbox))
         warnings.skipped(f"{loc}: {reason}", loc, reason)
         return None
     return box_from_xywh(x, y, width, height)
@@ -214,7 +227,11 @@ def _bbox(path: Path, value: object, loc: str) -> tuple[float, float, float, flo
     items = expect_list(path, value, loc)
     if len(items) != 4:
         raise AnnotationFormatError(
-            path, loc, f"expected 4 numbers [x, y, width, height], got {len(items)} values"
+            path,
+            loc,
+            _("expected 4 numbers [x, y, width, height], got {n_items} values").format(
+                n_items=len(items)
+            ),
         )
     x, y, w, h = (expect_number(path, v, f"{loc}[{i}]") for i, v in enumerate(items))
     return x, y, w, h
@@ -230,11 +247,16 @@ def _polygon(path: Path, parts: list[object], loc: str, warnings: WarningLog) ->
             raise AnnotationFormatError(
                 path,
                 part_loc,
-                f"expected an even number of coordinates [x1, y1, x2, y2, ...], got {len(coords)}",
+                _(
+                    "expected an even number of coordinates [x1, y1, x2, y2, ...], got {n_coords}"
+                ).format(n_coords=len(coords)),
             )
         values = [expect_number(path, v, f"{part_loc}[{i}]") for i, v in enumerate(coords)]
         polygons.append(Polygon(tuple(zip(values[0::2], values[1::2], strict=True))))
     if len(polygons) > 1:
-        warnings.add(f"{loc}: {len(polygons)} polygon parts; only the largest was imported")
-        warnings.altered(loc, f"{len(polygons)} polygon parts; only the largest was imported")
+        kept = _("{n_polygons} polygon parts; only the largest was imported").format(
+            n_polygons=len(polygons)
+        )
+        warnings.add(f"{loc}: {kept}")
+        warnings.altered(loc, kept)
     return max(polygons, key=lambda p: p.area if len(p.points) >= 3 else -1.0)

@@ -32,6 +32,7 @@ from labeler.core.formats._common import (
 )
 from labeler.core.formats.records import ParsedFile, ParsedImage, ParsedShape
 from labeler.core.geometry import Box, Polygon
+from labeler.core.i18n import _
 
 IMPORTED_TYPES = ("rectangle", "polygon", "circle")
 CIRCLE_VERTICES = 32
@@ -65,7 +66,9 @@ def parse_labelme(path: Path, data: object | None = None) -> ParsedFile:
     if skipped:
         counts = ", ".join(f"{n} {kind}" for kind, n in sorted(skipped.items()))
         warnings.add(
-            f"skipped shape types: {counts} (only rectangle, polygon and circle are imported)"
+            _(
+                "skipped shape types: {counts} (only rectangle, polygon and circle are imported)"
+            ).format(counts=counts)
         )
     image = ParsedImage(image_ref, width, height, shapes)
     return ParsedFile(path, "labelme", [image], classes, warnings.result(), warnings.issues)
@@ -89,16 +92,22 @@ def _shape(
     if shape_type not in IMPORTED_TYPES:
         skipped[shape_type] = skipped.get(shape_type, 0) + 1
         warnings.skipped(
-            f"labelme shape {index} of type {shape_type!r} skipped ({loc})",
+            _("labelme shape {index} of type {shape_type!r} skipped ({loc})").format(
+                index=index, shape_type=shape_type, loc=loc
+            ),
             loc,
-            f"labelme shape type {shape_type!r} is not imported "
-            "(only rectangle, polygon and circle have an area)",
+            _(
+                "labelme shape type {shape_type!r} is not imported (only rectangle, polygon "
+                "and circle have an area)"
+            ).format(shape_type=shape_type),
         )
         return None
     points = _points(path, require_key(path, shape, "points", loc), join(loc, "points"))
     geometry: Box | Polygon
     if shape_type in ("rectangle", "circle") and len(points) < 2:
-        reason = f"{shape_type} with {len(points)} point(s) skipped: needs 2"
+        reason = _("{shape_type} with {n_points} point(s) skipped: needs 2").format(
+            shape_type=shape_type, n_points=len(points)
+        )
         warnings.skipped(f"{loc}: {reason}", loc, reason)
         return None
     if shape_type == "rectangle":
@@ -106,7 +115,12 @@ def _shape(
         geometry = Box(min(xs), min(ys), max(xs), max(ys))
     elif shape_type == "circle":
         geometry = circle_polygon(points[0], points[1])
-        warnings.altered(loc, f"labelme circle imported as a {CIRCLE_VERTICES}-point polygon")
+        warnings.altered(
+            loc,
+            _("labelme circle imported as a {CIRCLE_VERTICES}-point polygon").format(
+                CIRCLE_VERTICES=CIRCLE_VERTICES
+            ),
+        )
     else:
         geometry = Polygon(tuple(points))
     before = len(shapes)
@@ -138,7 +152,9 @@ def _points(path: Path, value: object, loc: str) -> list[tuple[float, float]]:
         point_loc = f"{loc}[{index}]"
         if not isinstance(raw, list) or len(raw) != 2:
             got = f"{len(raw)} values" if isinstance(raw, list) else type_name(raw)
-            raise AnnotationFormatError(path, point_loc, f"expected an [x, y] pair, got {got}")
+            raise AnnotationFormatError(
+                path, point_loc, _("expected an [x, y] pair, got {got}").format(got=got)
+            )
         points.append(
             (
                 expect_number(path, raw[0], f"{point_loc}[0]"),

@@ -35,6 +35,7 @@ from labeler.core.errors import AnnotationFormatError
 from labeler.core.formats._common import WarningLog, add_shape, decode_text, read_bytes, size_pair
 from labeler.core.formats.records import ParsedFile, ParsedImage, ParsedShape
 from labeler.core.geometry import Box
+from labeler.core.i18n import _
 
 _ENCODING_DECL = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
 _XML_DECL = re.compile(r"^\s*<\?xml.*?\?>", re.DOTALL)
@@ -50,7 +51,9 @@ def parse_voc(path: Path) -> ParsedFile:
     root = _read_xml(path)
     if root.tag != "annotation":
         raise AnnotationFormatError(
-            path, root.tag, f"root element is <{root.tag}>; expected <annotation> (Pascal VOC)"
+            path,
+            root.tag,
+            _("root element is <{root.tag}>; expected <annotation> (Pascal VOC)").format(root=root),
         )
     warnings = WarningLog()
     image_ref = _text(path, root, "filename", "")
@@ -94,8 +97,10 @@ def _read_xml(path: Path) -> ET.Element:
             raise AnnotationFormatError(
                 path,
                 f"line {line} column {column}",
-                f"{marker} declarations are refused (entities can expand into huge documents); "
-                "expected a plain Pascal VOC file without a DTD",
+                _(
+                    "{marker} declarations are refused (entities can expand into huge "
+                    "documents); expected a plain Pascal VOC file without a DTD"
+                ).format(marker=marker),
             )
     # The text is already decoded: blank out the declaration (keeping line and
     # column numbers) so that its encoding is not applied a second time.
@@ -106,7 +111,9 @@ def _read_xml(path: Path) -> ET.Element:
         line, column = exc.position
         reason = str(exc).split(": line ")[0]
         raise AnnotationFormatError(
-            path, f"line {line} column {column + 1}", f"invalid XML: {reason}"
+            path,
+            f"line {line} column {column + 1}",
+            _("invalid XML: {reason}").format(reason=reason),
         ) from exc
 
 
@@ -119,11 +126,17 @@ def _text(path: Path, parent: ET.Element, tag: str, loc: str) -> str:
     child = parent.find(tag)
     where = _where(loc, tag)
     if child is None:
-        inside = f" in <{loc}>" if loc else ""
-        raise AnnotationFormatError(path, where, f"missing required element <{tag}>{inside}")
+        inside = _(" in <{loc}>").format(loc=loc) if loc else ""
+        raise AnnotationFormatError(
+            path,
+            where,
+            _("missing required element <{tag}>{inside}").format(tag=tag, inside=inside),
+        )
     text = (child.text or "").strip()
     if not text:
-        raise AnnotationFormatError(path, where, f"<{tag}> is empty; expected a value")
+        raise AnnotationFormatError(
+            path, where, _("<{tag}> is empty; expected a value").format(tag=tag)
+        )
     return text
 
 
@@ -135,7 +148,9 @@ def _number(path: Path, parent: ET.Element, tag: str, loc: str) -> float:
     except ValueError:
         value = math.nan
     if not math.isfinite(value):
-        raise AnnotationFormatError(path, _where(loc, tag), f"expected a number, got {text!r}")
+        raise AnnotationFormatError(
+            path, _where(loc, tag), _("expected a number, got {text!r}").format(text=text)
+        )
     return value
 
 
@@ -152,10 +167,12 @@ def _size(path: Path, root: ET.Element, warnings: WarningLog) -> tuple[int | Non
         value = _number(path, size, tag, "size")
         if value < 0 or value != int(value):
             raise AnnotationFormatError(
-                path, f"size/{tag}", f"expected a whole number of pixels, got {value:g}"
+                path,
+                f"size/{tag}",
+                _("expected a whole number of pixels, got {value:g}").format(value=value),
             )
         if value == 0:
-            warnings.add(f"size/{tag} is 0; the image size is treated as unknown")
+            warnings.add(_("size/{tag} is 0; the image size is treated as unknown").format(tag=tag))
         result.append(int(value) or None)
     return result[0], result[1]
 
@@ -165,7 +182,7 @@ def _box(path: Path, obj: ET.Element, loc: str) -> Box:
     bndbox = obj.find("bndbox")
     if bndbox is None:
         raise AnnotationFormatError(
-            path, f"{loc}/bndbox", f"missing required element <bndbox> in <{loc}>"
+            path, f"{loc}/bndbox", _("missing required element <bndbox> in <{loc}>").format(loc=loc)
         )
     where = f"{loc}/bndbox"
     xmin, ymin, xmax, ymax = (

@@ -27,6 +27,7 @@ from labeler.core.formats._common import WarningLog, add_shape, decode_text, rea
 from labeler.core.formats.records import ParsedFile, ParsedImage, ParsedShape
 from labeler.core.formats.yolo_classes import CLASS_FILE_NAMES, SEARCH_DEPTH
 from labeler.core.geometry import Box, Polygon
+from labeler.core.i18n import _
 
 # How far outside [0, 1] a normalised coordinate may be (rounding in converters).
 COORD_TOLERANCE = 0.01
@@ -71,15 +72,20 @@ def parse_yolo(
         raise AnnotationFormatError(
             path,
             "",
-            f"image {path.stem!r} is not in the project; YOLO coordinates are fractions of the "
-            "image size, so add the image to the project before importing its labels",
+            _(
+                "image {path.stem!r} is not in the project; YOLO coordinates are fractions "
+                "of the image size, so add the image to the project before importing its "
+                "labels"
+            ).format(path=path),
         )
     width, height = size
     warnings = WarningLog()
     if classes is None:
         warnings.add(
-            f"no class list found ({', '.join(CLASS_FILE_NAMES)} beside the labels or up to "
-            f"{SEARCH_DEPTH} folders above); classes are named by their index"
+            _(
+                "no class list found ({CLASS_FILE_NAMES} beside the labels or up to "
+                "{SEARCH_DEPTH} folders above); classes are named by their index"
+            ).format(CLASS_FILE_NAMES=", ".join(CLASS_FILE_NAMES), SEARCH_DEPTH=SEARCH_DEPTH)
         )
         used = sorted({line.class_index for line in lines})
         names = {i: str(i) for i in used}
@@ -134,16 +140,26 @@ def _parse_line(
         raise AnnotationFormatError(
             path,
             loc,
-            f"{count} fields; expected 5 (class x_center y_center width height), 6 (the same "
-            "and a confidence) or an odd number of at least 7 (class x1 y1 x2 y2 x3 y3 ...)",
+            _(
+                "{count} fields; expected 5 (class x_center y_center width height), 6 (the "
+                "same and a confidence) or an odd number of at least 7 (class x1 y1 x2 y2 x3 "
+                "y3 ...)"
+            ).format(count=count),
         )
     class_index = _class_index(path, loc, fields[0])
     if classes is not None and class_index >= len(classes):
         raise AnnotationFormatError(
             path,
             loc,
-            f"class index {class_index} is out of range: the class list{where} has "
-            f"{len(classes)} classes (0..{len(classes) - 1})",
+            _(
+                "class index {class_index} is out of range: the class list{where} has "
+                "{n_classes} classes (0..{last_index})"
+            ).format(
+                class_index=class_index,
+                where=where,
+                n_classes=len(classes),
+                last_index=len(classes) - 1,
+            ),
         )
     values = [_number(path, loc, i + 2, token) for i, token in enumerate(fields[1:])]
     score = values.pop() if count == 6 else None
@@ -157,8 +173,10 @@ def _parse_line(
             raise AnnotationFormatError(
                 path,
                 loc,
-                f"{name} = {value:g} is outside [0, 1]; YOLO coordinates are fractions of the "
-                "image width and height",
+                _(
+                    "{name} = {value:g} is outside [0, 1]; YOLO coordinates are fractions of "
+                    "the image width and height"
+                ).format(name=name, value=value),
             )
     return _Line(number, class_index, tuple(values), score)
 
@@ -171,7 +189,9 @@ def _class_index(path: Path, loc: str, token: str) -> int:
         value = math.nan
     if not math.isfinite(value) or value < 0 or value != int(value):
         raise AnnotationFormatError(
-            path, loc, f"class index {token!r} is not a whole number ≥ 0 (field 1)"
+            path,
+            loc,
+            _("class index {token!r} is not a whole number ≥ 0 (field 1)").format(token=token),
         )
     return int(value)
 
@@ -183,5 +203,11 @@ def _number(path: Path, loc: str, field_number: int, token: str) -> float:
     except ValueError:
         value = math.nan
     if not math.isfinite(value):
-        raise AnnotationFormatError(path, loc, f"field {field_number} {token!r} is not a number")
+        raise AnnotationFormatError(
+            path,
+            loc,
+            _("field {field_number} {token!r} is not a number").format(
+                field_number=field_number, token=token
+            ),
+        )
     return value

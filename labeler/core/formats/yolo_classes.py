@@ -17,6 +17,7 @@ import yaml
 
 from labeler.core.errors import AnnotationFormatError
 from labeler.core.formats._common import decode_text, read_bytes
+from labeler.core.i18n import _
 
 CLASS_FILE_NAMES = (
     "classes.txt",
@@ -41,7 +42,7 @@ class ClassListResolver:
     def source_for(self, label_path: Path) -> Path | None:
         """The class file that applies to ``label_path``, or None when there is none."""
         folder = label_path.parent
-        for _ in range(SEARCH_DEPTH + 1):
+        for _level in range(SEARCH_DEPTH + 1):
             found = self._class_file_in(folder)
             if found is not None:
                 return found
@@ -91,11 +92,11 @@ def read_class_file(path: Path) -> list[str]:
         name = line.strip()
         if not name:
             raise AnnotationFormatError(
-                path, f"line {number}", "empty line; expected one class name per line"
+                path, f"line {number}", _("empty line; expected one class name per line")
             )
         names.append(name)
     if not names:
-        raise AnnotationFormatError(path, "", "no class names; expected one name per line")
+        raise AnnotationFormatError(path, "", _("no class names; expected one name per line"))
     return names
 
 
@@ -107,9 +108,11 @@ def parse_names_yaml(path: Path, text: str) -> list[str]:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1} column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise AnnotationFormatError(path, where, f"invalid YAML: {problem}") from exc
+        raise AnnotationFormatError(
+            path, where, _("invalid YAML: {problem}").format(problem=problem)
+        ) from exc
     if not isinstance(document, dict) or "names" not in document:
-        raise AnnotationFormatError(path, "names", "no top-level 'names:' key with the classes")
+        raise AnnotationFormatError(path, "names", _("no top-level 'names:' key with the classes"))
     return names_from_value(path, document["names"])
 
 
@@ -119,14 +122,16 @@ def names_from_value(path: Path, value: object) -> list[str]:
         return [_name(path, item, f"names[{i}]") for i, item in enumerate(value)]
     if not isinstance(value, dict):
         raise AnnotationFormatError(
-            path, "names", "expected a list of class names or a mapping of index: name"
+            path, "names", _("expected a list of class names or a mapping of index: name")
         )
     by_index: dict[int, str] = {}
     for key, item in value.items():
         index = _index(key)
         if index is None or index < 0:
             raise AnnotationFormatError(
-                path, f"names.{key}", f"key {key!r} is not a class index (0, 1, 2, ...)"
+                path,
+                f"names.{key}",
+                _("key {key!r} is not a class index (0, 1, 2, ...)").format(key=key),
             )
         by_index[index] = _name(path, item, f"names.{key}")
     missing = [i for i in range(len(by_index)) if i not in by_index]
@@ -134,7 +139,9 @@ def names_from_value(path: Path, value: object) -> list[str]:
         raise AnnotationFormatError(
             path,
             "names",
-            f"class index {missing[0]} is missing; expected indices 0..{len(by_index) - 1}",
+            _("class index {missing} is missing; expected indices 0..{last_index}").format(
+                missing=missing[0], last_index=len(by_index) - 1
+            ),
         )
     return [by_index[i] for i in range(len(by_index))]
 
@@ -152,9 +159,9 @@ def _index(key: object) -> int | None:
 def _name(path: Path, item: object, location: str) -> str:
     if isinstance(item, bool) or not isinstance(item, str | int | float):
         raise AnnotationFormatError(
-            path, location, f"class name {item!r} is not text; put it in quotes"
+            path, location, _("class name {item!r} is not text; put it in quotes").format(item=item)
         )
     name = str(item).strip()
     if not name:
-        raise AnnotationFormatError(path, location, "empty class name")
+        raise AnnotationFormatError(path, location, _("empty class name"))
     return name

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from labeler.core.i18n import _
 from labeler.core.images import IMAGE_SUFFIXES
 from labeler.core.scratch import scratch_file
 from labeler.core.store.database import refuse_raw_access
@@ -80,19 +81,19 @@ class Manifest:
 def _member_problem(info: zipfile.ZipInfo) -> str | None:
     name = info.filename
     if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name):
-        return f"absolute path {name!r}"
+        return _("absolute path {name!r}").format(name=name)
     if "\\" in name:
-        return f"backslash in {name!r}"
+        return _("backslash in {name!r}").format(name=name)
     if ".." in name.split("/"):
-        return f"path traversal in {name!r}"
+        return _("path traversal in {name!r}").format(name=name)
     kind = stat.S_IFMT(info.external_attr >> 16)
     if kind and kind not in (stat.S_IFREG, stat.S_IFDIR):
-        return f"{name!r} is a link or special file"
+        return _("{name!r} is a link or special file").format(name=name)
     if name in (MANIFEST, PROJECT_FILE) or name == "images/":
         return None
     match = _IMAGE_NAME.match(name)
     if match is None or match.group(2) not in IMAGE_SUFFIXES:
-        return f"unexpected member {name!r}"
+        return _("unexpected member {name!r}").format(name=name)
     return None
 
 
@@ -108,30 +109,44 @@ def check_members(archive: zipfile.ZipFile, limits: PackageLimits) -> list[zipfi
     """Every member, after checking names, count, sizes and ratios; raises PackageError."""
     infos = archive.infolist()
     if len(infos) > limits.max_members:
-        raise PackageError(f"too many members ({len(infos)}; at most {limits.max_members})")
+        raise PackageError(
+            _("too many members ({n_infos}; at most {limits.max_members})").format(
+                n_infos=len(infos), limits=limits
+            )
+        )
     seen: set[str] = set()
     total = 0
     for info in infos:
         problem = _member_problem(info)
         if problem:
-            raise PackageError(f"refused: {problem}")
+            raise PackageError(_("refused: {problem}").format(problem=problem))
         if info.filename in seen:
-            raise PackageError(f"refused: {info.filename!r} appears twice")
+            raise PackageError(_("refused: {info.filename!r} appears twice").format(info=info))
         seen.add(info.filename)
         if info.file_size > _cap_for(info.filename, limits):
-            raise PackageError(f"refused: {info.filename!r} is too large ({info.file_size} bytes)")
+            raise PackageError(
+                _("refused: {info.filename!r} is too large ({info.file_size} bytes)").format(
+                    info=info
+                )
+            )
         if info.file_size > 1 << 20 and info.file_size > limits.max_ratio * max(
             info.compress_size, 1
         ):
-            raise PackageError(f"refused: {info.filename!r} is compressed suspiciously well")
+            raise PackageError(
+                _("refused: {info.filename!r} is compressed suspiciously well").format(info=info)
+            )
         total += info.file_size
     if total > limits.max_total_bytes:
         raise PackageError(
-            f"refused: {total} bytes uncompressed (at most {limits.max_total_bytes})"
+            _("refused: {total} bytes uncompressed (at most {limits.max_total_bytes})").format(
+                total=total, limits=limits
+            )
         )
     for required in (MANIFEST, PROJECT_FILE):
         if required not in seen:
-            raise PackageError(f"not a labeler package: {required} is missing")
+            raise PackageError(
+                _("not a labeler package: {required} is missing").format(required=required)
+            )
     return [i for i in infos if not i.filename.endswith("/")]
 
 
@@ -139,7 +154,9 @@ def _read_capped(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int) -> b
     with archive.open(info) as handle:
         data = handle.read(cap + 1)
     if len(data) > cap:
-        raise PackageError(f"refused: {info.filename!r} is larger than it claims")
+        raise PackageError(
+            _("refused: {info.filename!r} is larger than it claims").format(info=info)
+        )
     return data
 
 
@@ -148,24 +165,26 @@ def parse_manifest(data: bytes) -> Manifest:
     try:
         raw = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise PackageError(f"manifest.json is not valid JSON ({exc})") from exc
+        raise PackageError(_("manifest.json is not valid JSON ({exc})").format(exc=exc)) from exc
     if not isinstance(raw, dict) or raw.get("format") != FORMAT:
-        raise PackageError("not a labeler package (manifest format)")
+        raise PackageError(_("not a labeler package (manifest format)"))
     if raw.get("format_version") != FORMAT_VERSION:
         raise PackageError(
-            f"package format {raw.get('format_version')!r} is not supported "
-            f"(this labeler reads format {FORMAT_VERSION})"
+            _(
+                "package format {version!r} is not supported (this labeler reads format "
+                "{FORMAT_VERSION})"
+            ).format(version=raw.get("format_version"), FORMAT_VERSION=FORMAT_VERSION)
         )
     strings = ("package_id", "project_id", "project_name", "vendor", "created_at", "saved_at")
     for key in strings:
         value = raw.get(key)
         if not isinstance(value, str) or not value or len(value) > 200:
-            raise PackageError(f"manifest.json: bad {key}")
+            raise PackageError(_("manifest.json: bad {key}").format(key=key))
     if not isinstance(raw.get("schema_version"), int) or isinstance(raw["schema_version"], bool):
-        raise PackageError("manifest.json: bad schema_version")
+        raise PackageError(_("manifest.json: bad schema_version"))
     guideline = raw.get("guideline")
     if guideline is not None and not (isinstance(guideline, list) and len(guideline) == 2):
-        raise PackageError("manifest.json: bad guideline")
+        raise PackageError(_("manifest.json: bad guideline"))
     return Manifest(
         raw["package_id"],
         raw["project_id"],
@@ -181,19 +200,33 @@ def parse_manifest(data: bytes) -> Manifest:
 
 
 def open_archive(path: Path, limits: PackageLimits) -> tuple[zipfile.ZipFile, Manifest]:
-    """Open and check a package file; the caller closes the returned zip."""
+    """Open and check a package file; the caller closes the returned zip.
+
+    A refusal names the package file: ``NAME.lbpkg: refused: ...``.
+    """
+    try:
+        return _open_checked(path, limits)
+    except PackageError as exc:
+        raise PackageError(f"{path.name}: {exc}") from exc
+
+
+def _open_checked(path: Path, limits: PackageLimits) -> tuple[zipfile.ZipFile, Manifest]:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise PackageError(f"cannot read ({exc.strerror or exc})") from exc
+        raise PackageError(
+            _("cannot read ({strerror})").format(strerror=exc.strerror or exc)
+        ) from exc
     if size > limits.max_package_bytes:
         raise PackageError(
-            f"refused: the package is {size} bytes (at most {limits.max_package_bytes})"
+            _("refused: the package is {size} bytes (at most {limits.max_package_bytes})").format(
+                size=size, limits=limits
+            )
         )
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        raise PackageError(f"not a labeler package or damaged ({exc})") from exc
+        raise PackageError(_("not a labeler package or damaged ({exc})").format(exc=exc)) from exc
     try:
         infos = {i.filename: i for i in check_members(archive, limits)}
         manifest = parse_manifest(_read_capped(archive, infos[MANIFEST], limits.max_manifest_bytes))
@@ -227,13 +260,23 @@ def extract(archive: zipfile.ZipFile, dest: Path, limits: PackageLimits) -> None
                     size += len(chunk)
                     written += len(chunk)
                     if size > cap or written > limits.max_total_bytes:
-                        raise PackageError(f"refused: {info.filename!r} is larger than it claims")
+                        raise PackageError(
+                            _("refused: {info.filename!r} is larger than it claims").format(
+                                info=info
+                            )
+                        )
                     digest.update(chunk)
                     out.write(chunk)
         except (zipfile.BadZipFile, OSError, EOFError, zipfile.LargeZipFile) as exc:
-            raise PackageError(f"damaged package: cannot read {info.filename!r} ({exc})") from exc
+            raise PackageError(
+                _("damaged package: cannot read {info.filename!r} ({exc})").format(
+                    info=info, exc=exc
+                )
+            ) from exc
         if match and digest.hexdigest() != match.group(1):
-            raise PackageError(f"refused: {info.filename!r} does not match its content hash")
+            raise PackageError(
+                _("refused: {info.filename!r} does not match its content hash").format(info=info)
+            )
 
 
 def write_archive(
@@ -269,10 +312,18 @@ def copy_verified(source: Path, target: Path, sha256: str) -> None:
                 digest.update(chunk)
                 out.write(chunk)
     except OSError as exc:
-        raise PackageError(f"{source}: cannot copy ({exc.strerror or exc})") from exc
+        raise PackageError(
+            _("{source}: cannot copy ({strerror})").format(
+                source=source, strerror=exc.strerror or exc
+            )
+        ) from exc
     if digest.hexdigest() != sha256:
         target.unlink(missing_ok=True)
-        raise PackageError(f"{source}: the file changed since it was imported (content hash)")
+        raise PackageError(
+            _("{source}: the file changed since it was imported (content hash)").format(
+                source=source
+            )
+        )
 
 
 def remove_tree(path: Path) -> None:

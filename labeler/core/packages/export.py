@@ -22,6 +22,7 @@ from typing import Any
 
 from labeler.core.domain import AssignmentTask, ImageRecord, ImageStatus
 from labeler.core.errors import LabelerError
+from labeler.core.i18n import _
 from labeler.core.images import ImageProbe
 from labeler.core.packages.archive import (
     PACKAGE_SUFFIX,
@@ -65,11 +66,13 @@ class ExportSummary:
 def _parse_ids(text: str) -> set[int]:
     ids: set[int] = set()
     for part in text.split(","):
-        low, _, high = part.partition("-")
+        low, _sep, high = part.partition("-")
         try:
             ids.update(range(int(low), int(high or low) + 1))
         except ValueError as exc:
-            raise LabelerError(f"bad image ids {text!r}: use ids:1,2,5-9") from exc
+            raise LabelerError(
+                _("bad image ids {text!r}: use ids:1,2,5-9").format(text=text)
+            ) from exc
     return ids
 
 
@@ -84,7 +87,7 @@ def select_images(project: Project, query: str) -> list[ImageRecord]:
     images = project.images()
     limit: int | None = None
     for term in query.split():
-        key, _, value = term.partition(":")
+        key, _sep, value = term.partition(":")
         if term == "all":
             continue
         if term == "unassigned":
@@ -102,15 +105,17 @@ def select_images(project: Project, query: str) -> list[ImageRecord]:
         elif key == "assigned" and value:
             person = project.person_by_name(value)
             if person is None:
-                raise LabelerError(f"no person named {value!r}")
+                raise LabelerError(_("no person named {value!r}").format(value=value))
             mine = {a.image_id for a in project.assignments_for(person.id, AssignmentTask.ANNOTATE)}
             images = [i for i in images if i.id in mine]
         elif key == "limit" and value.isdigit():
             limit = int(value)
         else:
             raise LabelerError(
-                f"unknown image query term {term!r}; use all, status:S, name:GLOB, path:GLOB, "
-                "ids:1,2,5-9, assigned:NAME, unassigned, limit:N"
+                _(
+                    "unknown image query term {term!r}; use all, status:S, name:GLOB, "
+                    "path:GLOB, ids:1,2,5-9, assigned:NAME, unassigned, limit:N"
+                ).format(term=term)
             )
     return images[:limit] if limit is not None else images
 
@@ -208,13 +213,21 @@ def _in_image_order(records: dict[str, Any], images: list[ImageRecord]) -> None:
 
 def _check_request(destination: Path, vendor: str, images: list[ImageRecord]) -> None:
     if not vendor:
-        raise LabelerError("name the vendor the package is for (--for)")
+        raise LabelerError(_("name the vendor the package is for (--for)"))
     if destination.suffix != PACKAGE_SUFFIX:
-        raise LabelerError(f"{destination}: a package file name ends in {PACKAGE_SUFFIX}")
+        raise LabelerError(
+            _("{destination}: a package file name ends in {PACKAGE_SUFFIX}").format(
+                destination=destination, PACKAGE_SUFFIX=PACKAGE_SUFFIX
+            )
+        )
     if destination.exists():
-        raise LabelerError(f"{destination}: a file already exists there; choose another name")
+        raise LabelerError(
+            _("{destination}: a file already exists there; choose another name").format(
+                destination=destination
+            )
+        )
     if not images:
-        raise LabelerError("the image query matched no images; nothing to export")
+        raise LabelerError(_("the image query matched no images; nothing to export"))
 
 
 def _copy_images(

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from labeler.core.errors import LabelerError
+from labeler.core.i18n import _
 from labeler.core.packages.archive import (
     DEFAULT_LIMITS,
     PROJECT_FILE,
@@ -82,13 +83,17 @@ def _file_sha256(path: Path) -> str:
 def _check_manifest(project: Project, manifest: Manifest, name: str) -> None:
     if manifest.schema_version != SCHEMA_VERSION:
         raise PackageError(
-            f"{name}: written with project schema {manifest.schema_version}; this labeler "
-            f"uses schema {SCHEMA_VERSION}. Use the same labeler version on both sides."
+            _(
+                "{name}: written with project schema {manifest.schema_version}; this labeler "
+                "uses schema {SCHEMA_VERSION}. Use the same labeler version on both sides."
+            ).format(name=name, manifest=manifest, SCHEMA_VERSION=SCHEMA_VERSION)
         )
     if manifest.project_id != project.project_id():
         raise PackageError(
-            f"{name}: the package belongs to project {manifest.project_name!r} "
-            f"({manifest.project_id}), not to this one ({project.project_id()})"
+            _(
+                "{name}: the package belongs to project {manifest.project_name!r} "
+                "({manifest.project_id}), not to this one ({project_id})"
+            ).format(name=name, manifest=manifest, project_id=project.project_id())
         )
 
 
@@ -112,7 +117,9 @@ def read_package_records(
             for key, value in expected.items():
                 if meta.get(key) != value:
                     raise PackageError(
-                        f"{package.name}: the project inside does not match its manifest ({key})"
+                        _(
+                            "{package.name}: the project inside does not match its manifest ({key})"
+                        ).format(package=package, key=key)
                     )
             try:
                 with Project.open(inner_path) as inner:
@@ -120,7 +127,11 @@ def read_package_records(
                     records[ANSWERS] = inner.exchange_answers()  # the vendor's "done"
                     records[QUESTIONS] = read_questions(inner)
             except (LabelerError, sqlite3.Error, ValueError, KeyError, TypeError) as exc:
-                raise PackageError(f"{package.name}: its project cannot be read ({exc})") from exc
+                raise PackageError(
+                    _("{package.name}: its project cannot be read ({exc})").format(
+                        package=package, exc=exc
+                    )
+                ) from exc
     return manifest, records
 
 
@@ -137,18 +148,23 @@ def import_package(
     """
     package = Path(package)
     if not package.is_file():
-        raise PackageError(f"{package}: no such package file")
+        raise PackageError(_("{package}: no such package file").format(package=package))
     manifest, records = read_package_records(project, package, limits)
     grant = project.package_grant(manifest.package_id)
     if grant is None:
         raise PackageError(
-            f"{package.name}: refused, this project has no record of exporting package "
-            f"{manifest.package_id}; import a package into the project it was exported from"
+            _(
+                "{package.name}: refused, this project has no record of exporting package "
+                "{manifest.package_id}; import a package into the project it was exported "
+                "from"
+            ).format(package=package, manifest=manifest)
         )
     if grant.vendor != manifest.vendor:
         raise PackageError(
-            f"{package.name}: refused, manifest vendor {manifest.vendor!r} is not the vendor "
-            f"it was exported for ({grant.vendor!r})"
+            _(
+                "{package.name}: refused, manifest vendor {manifest.vendor!r} is not the "
+                "vendor it was exported for ({grant.vendor!r})"
+            ).format(package=package, manifest=manifest, grant=grant)
         )
     answers = records.pop(ANSWERS, [])
     questions = records.pop(QUESTIONS, [])
@@ -159,13 +175,17 @@ def import_package(
         project.check_answer_times(checked, grant)
         new_questions = check_questions(project, questions, records, grant, vendor_people)
     except PackageError as exc:
-        raise PackageError(f"{package.name}: refused, {exc}") from exc
+        raise PackageError(
+            _("{package.name}: refused, {exc}").format(package=package, exc=exc)
+        ) from exc
     try:
         import_id = project.merge_records(
             plan, manifest.package_id, manifest.vendor, _file_sha256(package)
         )
     except sqlite3.IntegrityError as exc:  # the transaction was rolled back
-        raise PackageError(f"{package.name}: refused, its rows conflict ({exc})") from exc
+        raise PackageError(
+            _("{package.name}: refused, its rows conflict ({exc})").format(package=package, exc=exc)
+        ) from exc
     answered = project.merge_vendor_answers(checked)
     asked = merge_questions(project, new_questions, import_id, manifest.package_id)
     return ImportSummary(

@@ -13,6 +13,7 @@ import json
 import os
 from pathlib import Path
 
+from labeler.core.i18n import _
 from labeler.core.packages.archive import (
     DEFAULT_LIMITS,
     MANIFEST,
@@ -48,16 +49,24 @@ def open_package(package: Path | str, limits: PackageLimits = DEFAULT_LIMITS) ->
         archive, manifest = open_archive(package, limits)
         archive.close()
         if existing.package_id != manifest.package_id:
-            raise PackageError(f"{folder} holds the work of another package; move it away first")
+            raise PackageError(
+                _("{folder} holds the work of another package; move it away first").format(
+                    folder=folder
+                )
+            )
         return folder / PROJECT_FILE
     if folder.exists():
-        raise PackageError(f"{folder} exists but is not a package's working folder")
+        raise PackageError(
+            _("{folder} exists but is not a package's working folder").format(folder=folder)
+        )
     archive, manifest = open_archive(package, limits)
     if manifest.schema_version != SCHEMA_VERSION:
         archive.close()
         raise PackageError(
-            f"{package.name}: written with project schema {manifest.schema_version}; this "
-            f"labeler uses schema {SCHEMA_VERSION}"
+            _(
+                "{package.name}: written with project schema {manifest.schema_version}; this "
+                "labeler uses schema {SCHEMA_VERSION}"
+            ).format(package=package, manifest=manifest, SCHEMA_VERSION=SCHEMA_VERSION)
         )
     sweep_stale(package.parent)
     staging = scratch_dir(package.parent, "extract")
@@ -66,9 +75,15 @@ def open_package(package: Path | str, limits: PackageLimits = DEFAULT_LIMITS) ->
             extract(archive, staging, limits)
         meta = read_meta_readonly(staging / PROJECT_FILE)
         if meta.get("schema_version") != str(SCHEMA_VERSION):
-            raise PackageError(f"{package.name}: the project inside has another schema")
+            raise PackageError(
+                _("{package.name}: the project inside has another schema").format(package=package)
+            )
         if meta.get(META_PACKAGE_ID) != manifest.package_id:
-            raise PackageError(f"{package.name}: the project inside belongs to another package")
+            raise PackageError(
+                _("{package.name}: the project inside belongs to another package").format(
+                    package=package
+                )
+            )
         os.rename(staging, folder)
     except BaseException:
         remove_tree(staging)
@@ -85,11 +100,17 @@ def save_package(package: Path | str) -> Path:
     package = Path(package)
     folder = work_folder(package)
     if not (folder / PROJECT_FILE).is_file():
-        raise PackageError(f"{package.name}: no working folder {folder.name} to save")
+        raise PackageError(
+            _("{package.name}: no working folder {folder.name} to save").format(
+                package=package, folder=folder
+            )
+        )
     manifest = _folder_manifest(folder)
     with Project.open(folder / PROJECT_FILE) as project:
         if project.meta().get(META_PACKAGE_ID) != manifest.package_id:
-            raise PackageError(f"{folder}: its project belongs to another package")
+            raise PackageError(
+                _("{folder}: its project belongs to another package").format(folder=folder)
+            )
         images = {p.name: p for p in (folder / "images").iterdir() if p.is_file()}
         with scratch_space(package.parent, "package_save") as tmp:
             snapshot = tmp / PROJECT_FILE

@@ -15,6 +15,7 @@ from labeler.core.agreement.data import ProjectLabels
 from labeler.core.diagnosis import diagnose
 from labeler.core.diagnosis.diagnose import DEFAULT_MIN_SCORE, resolve_run
 from labeler.core.errors import LabelerError
+from labeler.core.i18n import _
 from labeler.core.matching import DEFAULT_IOU_THRESHOLD
 from labeler.core.report.counts import disagreement_counts
 from labeler.core.report.curation import curation_data
@@ -70,7 +71,7 @@ def report_data(
         run_id, run_choice = latest.id, "the latest complete run"
     elif truth_annotator is not None:
         raise LabelerError(
-            "--truth needs a complete model run to diagnose, and the project has none"
+            _("--truth needs a complete model run to diagnose, and the project has none")
         )
     diagnosis = None
     if run_id is not None:
@@ -113,7 +114,7 @@ def _comparison(
     if against is None:
         return None
     if run_id is None:
-        raise LabelerError("--against needs a model run to compare (--model), and there is none")
+        raise LabelerError(_("--against needs a model run to compare (--model), and there is none"))
     from labeler.core.report.compare_section import comparison_data
 
     return comparison_data(project, run_id, against, truth, iou, images)
@@ -152,7 +153,9 @@ def write_report(
     """
     output = Path(output)
     if not output.parent.is_dir():
-        raise LabelerError(f"{output}: folder {output.parent} does not exist")
+        raise LabelerError(
+            _("{output}: folder {output.parent} does not exist").format(output=output)
+        )
     document = build_report(
         project, run_id, truth_annotator, iou_threshold, curation, against, images
     )
@@ -170,7 +173,11 @@ def write_file_atomically(output: Path, data: bytes) -> None:
         temporary = scratch_file(output.parent, "report", suffix=".html")
         handle = os.open(temporary, os.O_WRONLY)
     except OSError as exc:
-        raise LabelerError(f"{output}: cannot write ({exc.strerror or exc})") from exc
+        raise LabelerError(
+            _("{output}: cannot write ({strerror})").format(
+                output=output, strerror=exc.strerror or exc
+            )
+        ) from exc
     try:
         os.fchmod(handle, 0o644)  # as an ordinary new file, not mkstemp's owner-only mode
         with os.fdopen(handle, "wb") as file:
@@ -182,5 +189,7 @@ def write_file_atomically(output: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise LabelerError(
-            f"{output}: cannot write ({exc.strerror or exc}); nothing was written"
+            _("{output}: cannot write ({strerror}); nothing was written").format(
+                output=output, strerror=exc.strerror or exc
+            )
         ) from exc

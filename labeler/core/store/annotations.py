@@ -13,6 +13,7 @@ from labeler.core.domain import Annotation, AnnotationSource, GeometryKind, Imag
 from labeler.core.errors import GeometryError, UnknownEntityError
 from labeler.core.events import Change, Entity
 from labeler.core.geometry import Geometry, Tag, geometry_to_dict, validate_geometry
+from labeler.core.i18n import _
 from labeler.core.store.base import StoreBase
 from labeler.core.store.rows import annotation_from_row, geometry_columns, now_iso
 
@@ -47,13 +48,17 @@ class AnnotationStore(StoreBase):
     def _checked_geometry(self, image_id: int, class_id: int, geometry: Geometry) -> Geometry:
         row = self._db.query_one("SELECT width, height FROM images WHERE id = ?", (image_id,))
         if row is None:
-            raise UnknownEntityError(f"no image with id {image_id}")
+            raise UnknownEntityError(_("no image with id {image_id}").format(image_id=image_id))
         kind_value = self._db.scalar("SELECT kind FROM classes WHERE id = ?", (class_id,))
         if kind_value is None:
-            raise UnknownEntityError(f"no class with id {class_id}")
+            raise UnknownEntityError(_("no class with id {class_id}").format(class_id=class_id))
         kind = str(kind_value)
         if (kind == GeometryKind.TAG) != isinstance(geometry, Tag):
-            raise GeometryError(f"a {geometry.kind} cannot carry a {kind} class")
+            raise GeometryError(
+                _("a {geometry.kind} cannot carry a {kind} class").format(
+                    geometry=geometry, kind=kind
+                )
+            )
         return validate_geometry(geometry, (row["width"], row["height"]))
 
     def add_annotation(
@@ -241,7 +246,9 @@ class AnnotationStore(StoreBase):
                 "SELECT image_id, deleted_at FROM annotations WHERE id = ?", (annotation_id,)
             )
             if row is None:
-                raise UnknownEntityError(f"no annotation with id {annotation_id}")
+                raise UnknownEntityError(
+                    _("no annotation with id {annotation_id}").format(annotation_id=annotation_id)
+                )
             self._db.conn.execute(
                 "UPDATE annotations SET deleted_at = ? WHERE id = ?", (deleted_at, annotation_id)
             )
@@ -262,7 +269,9 @@ class AnnotationStore(StoreBase):
             sql += " AND deleted_at IS NULL"
         row = self._db.query_one(sql, (annotation_id,))
         if row is None:
-            raise UnknownEntityError(f"no annotation with id {annotation_id}")
+            raise UnknownEntityError(
+                _("no annotation with id {annotation_id}").format(annotation_id=annotation_id)
+            )
         return annotation_from_row(row)
 
     def annotations(

@@ -32,6 +32,7 @@ import numpy as np
 from labeler.core.domain import ImageStatus
 from labeler.core.errors import LabelerError, UnknownEntityError
 from labeler.core.events import Change, Entity
+from labeler.core.i18n import _
 from labeler.core.store.base import StoreBase
 from labeler.core.store.bulk import ShapeColumns, _columns
 from labeler.core.store.exchange_checks import PackageError as PackageRecordError
@@ -93,7 +94,9 @@ class AnswerStore(StoreBase):
         """Record many ``(image_id, person_id)`` answers in one transaction; returns how many."""
         if source not in ANSWER_SOURCES:
             raise LabelerError(
-                f"answer source {source!r}: expected one of {', '.join(ANSWER_SOURCES)}"
+                _("answer source {source!r}: expected one of {ANSWER_SOURCES}").format(
+                    source=source, ANSWER_SOURCES=", ".join(ANSWER_SOURCES)
+                )
             )
         at = at or now_iso()
         new: list[tuple[int, int]] = []
@@ -136,9 +139,9 @@ class AnswerStore(StoreBase):
 
     def _check_pair(self, image_id: int, person_id: int) -> None:
         if self._db.scalar("SELECT 1 FROM images WHERE id = ?", (image_id,)) is None:
-            raise UnknownEntityError(f"no image with id {image_id}")
+            raise UnknownEntityError(_("no image with id {image_id}").format(image_id=image_id))
         if self._db.scalar("SELECT 1 FROM people WHERE id = ?", (person_id,)) is None:
-            raise UnknownEntityError(f"no person with id {person_id}")
+            raise UnknownEntityError(_("no person with id {person_id}").format(person_id=person_id))
 
     def _guideline_in_force(self) -> int | None:
         value = self._db.scalar(
@@ -404,7 +407,7 @@ class AnswerStore(StoreBase):
         are allowed; anything else raises :class:`AnswerRecordError`, nothing written.
         """
         if not isinstance(rows, list):
-            raise AnswerRecordError("answers: expected a list")
+            raise AnswerRecordError(_("answers: expected a list"))
         images = {
             str(r[0]): int(r[1]) for r in self._db.conn.execute("SELECT sha256, id FROM images")
         }
@@ -412,18 +415,30 @@ class AnswerStore(StoreBase):
         for n, row in enumerate(rows):
             where = f"answers[{n}]"
             if not isinstance(row, dict) or set(row) != {"image", "person", "answered_at"}:
-                raise AnswerRecordError(f"{where}: expected image, person and answered_at")
+                raise AnswerRecordError(
+                    _("{where}: expected image, person and answered_at").format(where=where)
+                )
             sha, person, at = row["image"], row["person"], row["answered_at"]
             if not all(isinstance(v, str) and 0 < len(v) <= 200 for v in (sha, person, at)):
-                raise AnswerRecordError(f"{where}: image, person and answered_at are short texts")
+                raise AnswerRecordError(
+                    _("{where}: image, person and answered_at are short texts").format(where=where)
+                )
             if images.get(sha) not in image_ids:
-                raise AnswerRecordError(f"{where}: an image the package did not carry")
+                raise AnswerRecordError(
+                    _("{where}: an image the package did not carry").format(where=where)
+                )
             if person not in people:
-                raise AnswerRecordError(f"{where}: {person!r} is not one of the vendor's people")
+                raise AnswerRecordError(
+                    _("{where}: {person!r} is not one of the vendor's people").format(
+                        where=where, person=person
+                    )
+                )
             try:
                 datetime.fromisoformat(at)
             except ValueError as exc:
-                raise AnswerRecordError(f"{where}: answered_at {at!r} is not a time") from exc
+                raise AnswerRecordError(
+                    _("{where}: answered_at {at!r} is not a time").format(where=where, at=at)
+                ) from exc
             checked.append((sha, person, at))
         return checked
 

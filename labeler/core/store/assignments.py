@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from labeler.core.domain import Annotation, Assignment, AssignmentTask, Role
 from labeler.core.errors import LabelerError, UnknownEntityError
 from labeler.core.events import Change, Entity
+from labeler.core.i18n import _
 from labeler.core.store.base import StoreBase
 from labeler.core.store.database import SqlValue
 from labeler.core.store.rows import annotation_from_row, assignment_from_row, now_iso
@@ -36,7 +37,7 @@ class AssignmentStore(StoreBase):
     def _role(self, person_id: int) -> Role:
         value = self._db.scalar("SELECT role FROM people WHERE id = ?", (person_id,))
         if value is None:
-            raise UnknownEntityError(f"no person with id {person_id}")
+            raise UnknownEntityError(_("no person with id {person_id}").format(person_id=person_id))
         return Role(str(value))
 
     def can(self, person_id: int, action: str) -> bool:
@@ -47,7 +48,11 @@ class AssignmentStore(StoreBase):
         """Raise :class:`RoleError` unless the person's role allows ``action``."""
         role = self._role(person_id)
         if action not in ROLE_ACTIONS[role]:
-            raise RoleError(f"a {role.value} cannot {action.replace('_', ' ')}")
+            raise RoleError(
+                _("a {role.value} cannot {action_name}").format(
+                    role=role, action_name=action.replace("_", " ")
+                )
+            )
 
     def assign_images(
         self,
@@ -67,10 +72,12 @@ class AssignmentStore(StoreBase):
         task = AssignmentTask(task)
         people = list(dict.fromkeys(person_ids))
         if not people:
-            raise LabelerError("assign images to at least one person")
+            raise LabelerError(_("assign images to at least one person"))
         if not 1 <= overlap <= len(people):
             raise LabelerError(
-                f"overlap must be between 1 and the number of people ({len(people)})"
+                _("overlap must be between 1 and the number of people ({n_people})").format(
+                    n_people=len(people)
+                )
             )
         action = "label" if task is AssignmentTask.ANNOTATE else "review"
         for person_id in people:
@@ -100,7 +107,7 @@ class AssignmentStore(StoreBase):
         now = now_iso()
         for image_id, person_id in pairs:
             if self._db.scalar("SELECT 1 FROM images WHERE id = ?", (image_id,)) is None:
-                raise UnknownEntityError(f"no image with id {image_id}")
+                raise UnknownEntityError(_("no image with id {image_id}").format(image_id=image_id))
             cur = self._db.conn.execute(
                 "INSERT INTO assignments(image_id, person_id, task, blind, hide_prelabels, batch,"
                 " created_at) VALUES (?, ?, ?, ?, ?, ?, ?) "
@@ -145,7 +152,9 @@ class AssignmentStore(StoreBase):
                 "SELECT person_id, image_id FROM assignments WHERE id = ?", (assignment_id,)
             )
             if row is None:
-                raise UnknownEntityError(f"no assignment with id {assignment_id}")
+                raise UnknownEntityError(
+                    _("no assignment with id {assignment_id}").format(assignment_id=assignment_id)
+                )
             done_at = now_iso() if done else None
             self._db.conn.execute(
                 "UPDATE assignments SET done_at = ? WHERE id = ?", (done_at, assignment_id)
@@ -163,7 +172,9 @@ class AssignmentStore(StoreBase):
         with self.transaction():
             cur = self._db.conn.execute("DELETE FROM assignments WHERE id = ?", (assignment_id,))
             if not cur.rowcount:
-                raise UnknownEntityError(f"no assignment with id {assignment_id}")
+                raise UnknownEntityError(
+                    _("no assignment with id {assignment_id}").format(assignment_id=assignment_id)
+                )
             self._log("delete", "assignment", assignment_id)
             self._notify(Change(Entity.ASSIGNMENT, "delete", (assignment_id,)))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from labeler.core.domain import GeometryKind, LabelClass, Person, Role
 from labeler.core.errors import LabelerError, UnknownEntityError
 from labeler.core.events import Change, Entity
+from labeler.core.i18n import _
 from labeler.core.store.base import StoreBase
 from labeler.core.store.rows import class_from_row, now_iso, person_from_row
 
@@ -38,11 +39,11 @@ class CatalogStore(StoreBase):
         """Add a person; names are unique within a project."""
         name = name.strip()
         if not name:
-            raise LabelerError("a person needs a non-empty name")
+            raise LabelerError(_("a person needs a non-empty name"))
         role = Role(role)
         with self.transaction():
             if self.person_by_name(name) is not None:
-                raise LabelerError(f"a person named {name!r} already exists")
+                raise LabelerError(_("a person named {name!r} already exists").format(name=name))
             cur = self._db.conn.execute(
                 "INSERT INTO people(name, role, organization, created_at) VALUES (?, ?, ?, ?)",
                 (name, role.value, organization, now_iso()),
@@ -69,7 +70,7 @@ class CatalogStore(StoreBase):
         """The person with this id."""
         row = self._db.query_one("SELECT * FROM people WHERE id = ?", (person_id,))
         if row is None:
-            raise UnknownEntityError(f"no person with id {person_id}")
+            raise UnknownEntityError(_("no person with id {person_id}").format(person_id=person_id))
         return person_from_row(row)
 
     def person_by_name(self, name: str) -> Person | None:
@@ -85,11 +86,11 @@ class CatalogStore(StoreBase):
         """Add a label class; names are unique, colours default to a distinct palette."""
         name = name.strip()
         if not name:
-            raise LabelerError("a class needs a non-empty name")
+            raise LabelerError(_("a class needs a non-empty name"))
         kind = GeometryKind(kind)
         with self.transaction():
             if self.class_by_name(name) is not None:
-                raise LabelerError(f"a class named {name!r} already exists")
+                raise LabelerError(_("a class named {name!r} already exists").format(name=name))
             position = int(self._db.scalar("SELECT COUNT(*) FROM classes") or 0)
             color = color or CLASS_PALETTE[position % len(CLASS_PALETTE)]
             cur = self._db.conn.execute(
@@ -121,7 +122,7 @@ class CatalogStore(StoreBase):
         """The class with this id."""
         row = self._db.query_one("SELECT * FROM classes WHERE id = ?", (class_id,))
         if row is None:
-            raise UnknownEntityError(f"no class with id {class_id}")
+            raise UnknownEntityError(_("no class with id {class_id}").format(class_id=class_id))
         return class_from_row(row)
 
     def class_by_name(self, name: str) -> LabelClass | None:

@@ -39,6 +39,7 @@ from typing import Any
 from labeler.core.domain import GeometryKind, LabelClass
 from labeler.core.errors import LabelerError, UnknownEntityError
 from labeler.core.events import Change, Entity
+from labeler.core.i18n import _
 from labeler.core.store.assignments import AssignmentStore
 from labeler.core.store.catalog import CLASS_PALETTE, CatalogStore
 from labeler.core.store.class_names import (
@@ -138,7 +139,7 @@ class ClassEditStore(CatalogStore, GuidelineStore, AssignmentStore):
         """The stored row of a class."""
         row = self._db.query_one("SELECT * FROM classes WHERE id = ?", (class_id,))
         if row is None:
-            raise UnknownEntityError(f"no class with id {class_id}")
+            raise UnknownEntityError(_("no class with id {class_id}").format(class_id=class_id))
         return ClassRecord(
             row["id"], row["name"], row["color"], GeometryKind(row["kind"]), row["position"]
         )
@@ -199,20 +200,28 @@ class ClassEditStore(CatalogStore, GuidelineStore, AssignmentStore):
     def checked_class_name(self, name: str, for_class_id: int | None = None) -> str:
         """``name`` trimmed, or :class:`ClassEditError` saying why no class may have it."""
         if not isinstance(name, str) or not name.strip():
-            raise ClassEditError("a class needs a non-empty name")
+            raise ClassEditError(_("a class needs a non-empty name"))
         name = name.strip()
         if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
             raise ClassEditError(
-                f"a class name is one line of text, without control characters: {name!r}"
+                _("a class name is one line of text, without control characters: {name!r}").format(
+                    name=name
+                )
             )
         if len(name) > MAX_NAME_LENGTH:
             raise ClassEditError(
-                f"a class name has at most {MAX_NAME_LENGTH} characters ({len(name)} given)"
+                _("a class name has at most {MAX_NAME_LENGTH} characters ({length} given)").format(
+                    MAX_NAME_LENGTH=MAX_NAME_LENGTH, length=len(name)
+                )
             )
         for row in self._db.query("SELECT id, name FROM classes"):
             if row["id"] != for_class_id and row["name"].casefold() == name.casefold():
-                same = "" if row["name"] == name else " (names may not differ only in case)"
-                raise ClassEditError(f"a class named {row['name']!r} already exists{same}")
+                same = "" if row["name"] == name else _(" (names may not differ only in case)")
+                raise ClassEditError(
+                    _("a class named {row!r} already exists{same}").format(
+                        row=row["name"], same=same
+                    )
+                )
         alias = self._db.query_one(
             "SELECT a.class_id, c.name FROM class_aliases a JOIN classes c ON c.id = a.class_id "
             "WHERE a.name = ?",
@@ -220,8 +229,10 @@ class ClassEditStore(CatalogStore, GuidelineStore, AssignmentStore):
         )
         if alias is not None and alias["class_id"] != for_class_id:
             raise ClassEditError(
-                f"{name!r} is an earlier name of the class {alias['name']!r}: work packages "
-                "exported before the change still use it; choose another name"
+                _(
+                    "{name!r} is an earlier name of the class {alias!r}: work packages "
+                    "exported before the change still use it; choose another name"
+                ).format(name=name, alias=alias["name"])
             )
         return name
 
@@ -232,7 +243,9 @@ class ClassEditStore(CatalogStore, GuidelineStore, AssignmentStore):
     @staticmethod
     def _checked_color(color: str) -> str:
         if not isinstance(color, str) or not _COLOR.match(color.strip()):
-            raise ClassEditError(f"a class colour is #RRGGBB (like #E69F00), not {color!r}")
+            raise ClassEditError(
+                _("a class colour is #RRGGBB (like #E69F00), not {color!r}").format(color=color)
+            )
         return color.strip().upper()
 
     # Add and remove
@@ -250,7 +263,9 @@ class ClassEditStore(CatalogStore, GuidelineStore, AssignmentStore):
             kind = GeometryKind(kind)
         except ValueError:
             kinds = ", ".join(k.value for k in GeometryKind)
-            raise ClassEditError(f"a class kind is one of {kinds}, not {kind!r}") from None
+            raise ClassEditError(
+                _("a class kind is one of {kinds}, not {kind!r}").format(kinds=kinds, kind=kind)
+            ) from None
         with self.transaction():
             name = self.checked_class_name(name)
             position = int(self._db.scalar("SELECT COALESCE(MAX(position), -1) + 1 FROM classes"))
@@ -275,10 +290,16 @@ class ClassEditStore(CatalogStore, GuidelineStore, AssignmentStore):
             usage = self.class_usage(class_id)
             if usage.in_use:
                 raise ClassEditError(
-                    f"class {record.name!r} is in use ({usage.annotations} annotations, "
-                    f"{usage.deleted_annotations} deleted, {usage.predictions} pre-labels, "
-                    f"{usage.draft_rules + usage.draft_examples} guideline draft entries); "
-                    "merge it into another class instead"
+                    _(
+                        "class {record.name!r} is in use ({usage.annotations} annotations, "
+                        "{usage.deleted_annotations} deleted, {usage.predictions} "
+                        "pre-labels, {n_draft} guideline draft entries); merge it into "
+                        "another class instead"
+                    ).format(
+                        record=record,
+                        usage=usage,
+                        n_draft=usage.draft_rules + usage.draft_examples,
+                    )
                 )
             self._db.conn.execute("DELETE FROM class_aliases WHERE class_id = ?", (class_id,))
             self._db.conn.execute("DELETE FROM annotation_counts WHERE class_id = ?", (class_id,))
@@ -373,8 +394,10 @@ class ClassEditStore(CatalogStore, GuidelineStore, AssignmentStore):
             before = [c.id for c in self.classes()]
             if sorted(order) != sorted(before):
                 raise ClassEditError(
-                    "a new class order must name every class exactly once "
-                    f"(classes {sorted(before)}, given {list(order)})"
+                    _(
+                        "a new class order must name every class exactly once (classes "
+                        "{current}, given {given})"
+                    ).format(current=sorted(before), given=list(order))
                 )
             self._db.conn.executemany(
                 "UPDATE classes SET position = ? WHERE id = ?",
@@ -401,12 +424,16 @@ class ClassEditStore(CatalogStore, GuidelineStore, AssignmentStore):
         with self.transaction():
             source, target = self.class_record(source_id), self.class_record(target_id)
             if source_id == target_id:
-                raise ClassEditError(f"cannot merge class {source.name!r} into itself")
+                raise ClassEditError(
+                    _("cannot merge class {source.name!r} into itself").format(source=source)
+                )
             if source.kind != target.kind:
                 raise ClassEditError(
-                    f"cannot merge {source.kind.value} class {source.name!r} into "
-                    f"{target.kind.value} class {target.name!r}: their shapes are of different "
-                    "kinds; merge classes of the same kind"
+                    _(
+                        "cannot merge {source.kind.value} class {source.name!r} into "
+                        "{target.kind.value} class {target.name!r}: their shapes are of "
+                        "different kinds; merge classes of the same kind"
+                    ).format(source=source, target=target)
                 )
             moved = self._tuples(
                 "SELECT id, image_id FROM annotations WHERE class_id = ? ORDER BY id", (source_id,)

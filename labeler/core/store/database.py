@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
 from labeler.core.errors import NotAProjectError, ProjectError, ProjectReadOnlyError
+from labeler.core.i18n import _
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -70,8 +71,10 @@ def refuse_raw_access(path: Path | str, what: str) -> None:
     """
     if is_open_in_process(path):
         raise ProjectError(
-            f"{path}: refusing to {what} a project file that is open in this program "
-            "(it would break SQLite's locks); close it first"
+            _(
+                "{path}: refusing to {what} a project file that is open in this program (it "
+                "would break SQLite's locks); close it first"
+            ).format(path=path, what=what)
         )
 
 
@@ -111,7 +114,9 @@ def connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
             path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
         )
     except sqlite3.Error as exc:
-        raise ProjectError(f"{path}: cannot open project file ({exc})") from exc
+        raise ProjectError(
+            _("{path}: cannot open project file ({exc})").format(path=path, exc=exc)
+        ) from exc
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
@@ -119,12 +124,16 @@ def connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
         conn.execute("PRAGMA foreign_keys = ON")
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise NotAProjectError(f"{path}: not a labeler project ({exc})") from exc
+        raise NotAProjectError(
+            _("{path}: not a labeler project ({exc})").format(path=path, exc=exc)
+        ) from exc
     if str(mode).lower() != "wal":
         conn.close()
         raise ProjectError(
-            f"{path}: cannot switch the project to write-ahead logging (journal mode {mode}); "
-            "project files must be on a local disk, not a network share"
+            _(
+                "{path}: cannot switch the project to write-ahead logging (journal mode "
+                "{mode}); project files must be on a local disk, not a network share"
+            ).format(path=path, mode=mode)
         )
     return conn
 
@@ -159,7 +168,9 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
             last = exc
             if "unable to open" not in str(exc):
                 break
-    raise ProjectError(f"{path}: cannot read the project file ({last})")
+    raise ProjectError(
+        _("{path}: cannot read the project file ({last})").format(path=path, last=last)
+    )
 
 
 class Database:
@@ -224,10 +235,10 @@ class Database:
 
     def read_only_message(self) -> str:
         """The one line a user sees when a write is refused on a read-only project."""
-        return (
-            f"{self.path}: the project is read-only here (the file or its folder cannot be "
+        return _(
+            "{path}: the project is read-only here (the file or its folder cannot be "
             "written); nothing was changed. Copy it somewhere writable to edit it"
-        )
+        ).format(path=self.path)
 
     def _begin_immediate(self) -> None:
         deadline = time.monotonic() + LOCK_WAIT_LIMIT_S
@@ -242,8 +253,10 @@ class Database:
                     raise
                 if time.monotonic() > deadline:
                     raise ProjectError(
-                        f"{self.path}: another program has held the project locked for over "
-                        f"{LOCK_WAIT_LIMIT_S:.0f} s; close it or wait, then try again"
+                        _(
+                            "{self.path}: another program has held the project locked for "
+                            "over {LOCK_WAIT_LIMIT_S:.0f} s; close it or wait, then try again"
+                        ).format(self=self, LOCK_WAIT_LIMIT_S=LOCK_WAIT_LIMIT_S)
                     ) from exc
 
     def query(self, sql: str, params: SqlParams = ()) -> list[sqlite3.Row]:

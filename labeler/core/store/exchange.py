@@ -24,6 +24,7 @@ from typing import Any
 from labeler.core.domain import ExampleKind, ExampleShape
 from labeler.core.events import Change, Entity
 from labeler.core.geometry import geometry_from_dict, geometry_to_dict
+from labeler.core.i18n import _
 from labeler.core.store.exchange_checks import MergePlan, PackageError, RecordChecks
 from labeler.core.store.exchange_grant import GRANT_ENTITY, GrantCheck, GrantError, PackageGrant
 from labeler.core.store.rows import (
@@ -596,8 +597,10 @@ class ExchangeStore(RecordChecks):
             ]
             if image_id is None:  # the whole import rolls back (we are in its transaction)
                 raise PackageError(
-                    f"guideline v{version['number']}: an edge-case example shows image "
-                    f"{str(example['image'])[:12]}…, which is not in this project"
+                    _(
+                        "guideline v{version}: an edge-case example shows image {image}…, "
+                        "which is not in this project"
+                    ).format(version=version["number"], image=str(example["image"])[:12])
                 )
             self._insert_example(
                 version_id,
@@ -632,17 +635,25 @@ def read_meta_readonly(path: Path) -> dict[str, str]:
     try:
         conn = sqlite3.connect(uri, uri=True)
     except sqlite3.Error as exc:
-        raise PackageError(f"{path.name}: cannot open ({exc})") from exc
+        raise PackageError(
+            _("{path.name}: cannot open ({exc})").format(path=path, exc=exc)
+        ) from exc
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         if app_id != APPLICATION_ID:
-            raise PackageError(f"{path.name}: not a labeler project")
+            raise PackageError(_("{path.name}: not a labeler project").format(path=path))
         rows = conn.execute("SELECT key, value FROM meta").fetchall()
         check = conn.execute("PRAGMA quick_check").fetchone()[0]
     except sqlite3.Error as exc:
-        raise PackageError(f"{path.name}: not a readable labeler project ({exc})") from exc
+        raise PackageError(
+            _("{path.name}: not a readable labeler project ({exc})").format(path=path, exc=exc)
+        ) from exc
     finally:
         conn.close()
     if check != "ok":
-        raise PackageError(f"{path.name}: the project file is damaged ({str(check)[:200]})")
+        raise PackageError(
+            _("{path.name}: the project file is damaged ({check})").format(
+                path=path, check=str(check)[:200]
+            )
+        )
     return {str(k): str(v) for k, v in rows}

@@ -17,6 +17,7 @@ from typing import Any
 from labeler.core.domain import AnnotationSource, AssignmentTask, GeometryKind, ReviewDecision, Role
 from labeler.core.errors import GeometryError, LabelerError
 from labeler.core.geometry import Tag, geometry_from_dict, geometry_to_dict, validate_geometry
+from labeler.core.i18n import _
 from labeler.core.store.base import StoreBase
 from labeler.core.store.class_names import current_class_names
 from labeler.core.store.exchange_grant import GrantCheck, GrantError, PackageGrant
@@ -83,7 +84,7 @@ def _text(value: Any, where: str, limit: int = MAX_NAME, optional: bool = False)
     if value is None and optional:
         return None
     if not isinstance(value, str) or len(value) > limit:
-        raise _fail(where, f"expected text of at most {limit} characters")
+        raise _fail(where, _("expected text of at most {limit} characters").format(limit=limit))
     return value
 
 
@@ -91,24 +92,24 @@ def _match(value: Any, pattern: re.Pattern[str], where: str, optional: bool = Fa
     if value is None and optional:
         return None
     if not isinstance(value, str) or not pattern.match(value):
-        raise _fail(where, f"malformed value {str(value)[:80]!r}")
+        raise _fail(where, _("malformed value {value!r}").format(value=str(value)[:80]))
     return value
 
 
 def _number(value: Any, where: str, low: float = 0.0, high: float = 1e9) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _fail(where, "expected a number")
+        raise _fail(where, _("expected a number"))
     if not math.isfinite(float(value)) or not low <= float(value) <= high:
-        raise _fail(where, f"number out of range [{low:g}, {high:g}]")
+        raise _fail(where, _("number out of range [{low:g}, {high:g}]").format(low=low, high=high))
     return float(value)
 
 
 def _rows(records: dict[str, Any], key: str) -> list[dict[str, Any]]:
     rows = records.get(key, [])
     if not isinstance(rows, list) or len(rows) > MAX_ROWS:
-        raise _fail(key, f"expected a list of at most {MAX_ROWS} rows")
+        raise _fail(key, _("expected a list of at most {MAX_ROWS} rows").format(MAX_ROWS=MAX_ROWS))
     if not all(isinstance(r, dict) for r in rows):
-        raise _fail(key, "every row must be an object")
+        raise _fail(key, _("every row must be an object"))
     return rows
 
 
@@ -136,7 +137,7 @@ class RecordChecks(StoreBase):
         it and to what was possible between the export and now.
         """
         if not isinstance(records, dict):
-            raise PackageError("records: expected an object")
+            raise PackageError(_("records: expected an object"))
         records = current_class_names(self._db, records)  # old and merged class names
         try:
             plan = self._check_records(records, organization, since)
@@ -145,7 +146,9 @@ class RecordChecks(StoreBase):
         except GrantError as exc:
             raise PackageError(str(exc)) from exc
         except (TypeError, KeyError, ValueError, AttributeError) as exc:
-            raise PackageError(f"malformed records ({type(exc).__name__}: {exc})") from exc
+            raise PackageError(
+                _("malformed records ({type}: {exc})").format(type=type(exc).__name__, exc=exc)
+            ) from exc
         return plan
 
     def _check_records(
@@ -183,15 +186,19 @@ class RecordChecks(StoreBase):
             where = f"people[{i}]"
             name = _text(row.get("name"), where + ".name")
             if not name or not name.strip() or name in names:
-                raise _fail(where, "a person needs a unique, non-empty name")
+                raise _fail(where, _("a person needs a unique, non-empty name"))
             if row.get("organization") != organization:
                 raise _fail(
                     where,
-                    f"{name!r} is not from {organization!r}; a package may only "
-                    "hold its vendor's people",
+                    _(
+                        "{name!r} is not from {organization!r}; a package may only hold its "
+                        "vendor's people"
+                    ).format(name=name, organization=organization),
                 )
             if row.get("role") not in {r.value for r in Role}:
-                raise _fail(where, f"unknown role {str(row.get('role'))[:40]!r}")
+                raise _fail(
+                    where, _("unknown role {value!r}").format(value=str(row.get("role"))[:40])
+                )
             existing = self._db.query_one("SELECT organization FROM people WHERE name = ?", (name,))
             if existing is None:
                 plan.people.append(
@@ -200,8 +207,9 @@ class RecordChecks(StoreBase):
             elif existing["organization"] != organization:
                 raise _fail(
                     where,
-                    f"{name!r} is someone else in this project "
-                    f"({existing['organization'] or 'in-house'})",
+                    _("{name!r} is someone else in this project ({existing})").format(
+                        name=name, existing=existing["organization"] or _("in-house")
+                    ),
                 )
             names.add(name)
         return names
@@ -217,7 +225,10 @@ class RecordChecks(StoreBase):
             or (value[0], value[1]) not in versions
         ):
             raise _fail(
-                where, f"names a guideline version this project does not have ({str(value)[:100]})"
+                where,
+                _("names a guideline version this project does not have ({value})").format(
+                    value=str(value)[:100]
+                ),
             )
 
     def _check_annotations(
@@ -234,7 +245,7 @@ class RecordChecks(StoreBase):
             where = f"annotations[{i}]"
             uid = _match(row.get("uid"), _UID, where + ".uid")
             if uid in uids:
-                raise _fail(where, "uid appears twice")
+                raise _fail(where, _("uid appears twice"))
             uids.add(str(uid))
             checked = self._checked_annotation(row, where, people, images, classes, versions)
             existing = self._db.query_one(
@@ -254,7 +265,7 @@ class RecordChecks(StoreBase):
                 and replaces not in uids
                 and not self._db.scalar("SELECT 1 FROM annotations WHERE uid = ?", (replaces,))
             ):
-                raise _fail(f"annotations[{i}]", "replaces an annotation that is nowhere")
+                raise _fail(f"annotations[{i}]", _("replaces an annotation that is nowhere"))
         return uids
 
     @staticmethod
@@ -289,21 +300,28 @@ class RecordChecks(StoreBase):
         versions: dict[tuple[int, str], int],
     ) -> dict[str, Any]:
         if row.get("annotator") not in people:
-            raise _fail(where, "made by someone who is not in the package")
+            raise _fail(where, _("made by someone who is not in the package"))
         size = images.get(str(_match(row.get("image"), _SHA, where + ".image")))
         if size is None:
-            raise _fail(where, "on an image this project does not have")
+            raise _fail(where, _("on an image this project does not have"))
         kind = classes.get(str(_text(row.get("class"), where + ".class")))
         if kind is None:
-            raise _fail(where, f"class {row.get('class')!r} is not in this project")
+            raise _fail(
+                where, _("class {value!r} is not in this project").format(value=row.get("class"))
+            )
         try:
             geometry = validate_geometry(geometry_from_dict(row.get("geometry") or {}), size)
         except (GeometryError, AttributeError) as exc:
             raise _fail(where + ".geometry", str(exc)) from exc
         if (kind == GeometryKind.TAG.value) != isinstance(geometry, Tag):
-            raise _fail(where, f"a {geometry.kind} cannot carry a {kind} class")
+            raise _fail(
+                where,
+                _("a {geometry.kind} cannot carry a {kind} class").format(
+                    geometry=geometry, kind=kind
+                ),
+            )
         if row.get("source") not in {s.value for s in AnnotationSource}:
-            raise _fail(where, "unknown source")
+            raise _fail(where, _("unknown source"))
         self._check_version(row.get("guideline"), versions, where)
         for key in ("created_at", "updated_at"):
             _match(row.get(key), _TIME, f"{where}.{key}")
@@ -325,15 +343,15 @@ class RecordChecks(StoreBase):
             where = f"reviews[{i}]"
             uid = str(_match(row.get("uid"), _UID, where + ".uid"))
             if uid in seen:
-                raise _fail(where, "uid appears twice")
+                raise _fail(where, _("uid appears twice"))
             seen.add(uid)
             if self._db.scalar("SELECT 1 FROM reviews WHERE uid = ?", (uid,)):
                 plan.already_present += 1
                 continue
             if row.get("reviewer") not in people:
-                raise _fail(where, "made by someone who is not in the package")
+                raise _fail(where, _("made by someone who is not in the package"))
             if row.get("decision") not in {d.value for d in ReviewDecision}:
-                raise _fail(where, "unknown decision")
+                raise _fail(where, _("unknown decision"))
             target = row.get("target")
             if row.get("target_kind") == "annotation":
                 known = target in annotation_uids or self._db.scalar(
@@ -342,10 +360,10 @@ class RecordChecks(StoreBase):
             elif row.get("target_kind") == "image":
                 known = target in images
             else:
-                raise _fail(where, "unknown target kind")
+                raise _fail(where, _("unknown target kind"))
             fix = _match(row.get("fix"), _UID, where + ".fix", optional=True)
             if not known or (fix is not None and fix not in annotation_uids):
-                raise _fail(where, "reviews something that is not in the package or project")
+                raise _fail(where, _("reviews something that is not in the package or project"))
             _text(row.get("reason"), where + ".reason", MAX_NOTE, optional=True)
             _text(row.get("section"), where + ".section", 40, optional=True)
             _match(row.get("created_at"), _TIME, where + ".created_at")
@@ -362,10 +380,10 @@ class RecordChecks(StoreBase):
         for i, row in enumerate(rows):
             where = f"acknowledgements[{i}]"
             if row.get("person") not in people:
-                raise _fail(where, "by someone who is not in the package")
+                raise _fail(where, _("by someone who is not in the package"))
             self._check_version(row.get("guideline"), versions, where)
             if row.get("guideline") is None:
-                raise _fail(where, "names no guideline version")
+                raise _fail(where, _("names no guideline version"))
             _match(row.get("at"), _TIME, where + ".at")
             version_id = versions[(row["guideline"][0], row["guideline"][1])]
             if not self._db.scalar(
@@ -385,9 +403,9 @@ class RecordChecks(StoreBase):
         for i, row in enumerate(rows):
             where = f"assignments[{i}]"
             if row.get("person") not in people or row.get("image") not in images:
-                raise _fail(where, "names a person or image that is not in the package")
+                raise _fail(where, _("names a person or image that is not in the package"))
             if row.get("task") not in {t.value for t in AssignmentTask}:
-                raise _fail(where, "unknown task")
+                raise _fail(where, _("unknown task"))
             _match(row.get("created_at"), _TIME, where + ".created_at")
             _match(row.get("done_at"), _TIME, where + ".done_at", optional=True)
             _text(row.get("batch", ""), where + ".batch")

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from labeler.core.domain import AnnotationSource, AssignmentTask, ReviewDecision, Role
 from labeler.core.errors import LabelerError
 from labeler.core.geometry import geometry_to_dict
+from labeler.core.i18n import _
 from labeler.core.store.database import Database
 from labeler.core.store.rows import geometry_from_row
 
@@ -178,15 +179,20 @@ class GrantCheck:
             if existing is not None and existing != role:
                 raise _fail(
                     f"people[{i}].role",
-                    f"{name!r} is {existing!r} in this project, not {role!r}; a package "
-                    "cannot change anyone's role",
+                    _(
+                        "{name!r} is {existing!r} in this project, not {role!r}; a package "
+                        "cannot change anyone's role"
+                    ).format(name=name, existing=existing, role=role),
                 )
             if existing is None and role not in self.grant.roles:
                 allowed = " and ".join(sorted(f"{r}s" for r in self.grant.roles))
-                kind = "for review" if self.grant.for_review else "for annotation"
+                kind = _("for review") if self.grant.for_review else _("for annotation")
                 raise _fail(
                     f"people[{i}].role",
-                    f"{name!r} is a new {role!r}; a package exported {kind} may only add {allowed}",
+                    _(
+                        "{name!r} is a new {role!r}; a package exported {kind} may only add "
+                        "{allowed}"
+                    ).format(name=name, role=role, kind=kind, allowed=allowed),
                 )
             self.roles[name] = existing or role
 
@@ -198,25 +204,28 @@ class GrantCheck:
         """Check a new annotation; returns what the merge adds to it (its prediction)."""
         image_id = self._image_ids.get(row["image"])
         if image_id not in self.grant.image_ids:
-            raise _fail(where + ".image", "an image this package did not carry")
+            raise _fail(where + ".image", _("an image this package did not carry"))
         for key in ("created_at", "updated_at", "deleted_at"):
             if row.get(key) is not None:
                 self.check_time(row[key], f"{where}.{key}")
         created = parse_time(row["created_at"])
         for key in ("updated_at", "deleted_at"):
             if row.get(key) is not None and parse_time(row[key]) < created:
-                raise _fail(f"{where}.{key}", f"{row[key]} is before its created_at")
+                raise _fail(
+                    f"{where}.{key}", _("{row} is before its created_at").format(row=row[key])
+                )
         self._check_seconds(row.get("seconds_spent") or 0.0, where + ".seconds_spent")
         if row.get("replaces") and row["uid"] not in fixes:
             raise _fail(
                 where + ".replaces",
-                "only a reviewer's fix, with its review, may replace an annotation",
+                _("only a reviewer's fix, with its review, may replace an annotation"),
             )
         if row.get("source") in _PRELABEL_SOURCES:
             return {"prediction_id": self._carried_prediction(row, image_id, where)}
         if row.get("prediction") is not None:
             raise _fail(
-                where + ".prediction", f"a {row.get('source')!r} annotation names a pre-label"
+                where + ".prediction",
+                _("a {source!r} annotation names a pre-label").format(source=row.get("source")),
             )
         return {"prediction_id": None}
 
@@ -225,11 +234,15 @@ class GrantCheck:
         if run_id is None:
             raise _fail(
                 where + ".source",
-                f"{row['source']!r}, but the package carried no pre-labels for that image",
+                _("{row!r}, but the package carried no pre-labels for that image").format(
+                    row=row["source"]
+                ),
             )
         claimed = row.get("prediction")
         if not isinstance(claimed, dict):
-            raise _fail(where + ".source", f"{row['source']!r} but it names no pre-label")
+            raise _fail(
+                where + ".source", _("{row!r} but it names no pre-label").format(row=row["source"])
+            )
         for candidate in self._db.query(
             "SELECT p.*, c.name AS class_name FROM predictions p JOIN classes c "
             "ON c.id = p.class_id WHERE p.run_id = ? AND p.image_id = ?",
@@ -241,11 +254,11 @@ class GrantCheck:
                 and claimed.get("score") == candidate["score"]
             ):
                 return int(candidate["id"])
-        raise _fail(where + ".prediction", "names a pre-label the package did not carry")
+        raise _fail(where + ".prediction", _("names a pre-label the package did not carry"))
 
     def _check_update(self, row: dict[str, Any], where: str) -> None:
         if row["uid"] not in self.grant.annotations:
-            raise _fail(where, "edits an annotation the package did not carry")
+            raise _fail(where, _("edits an annotation the package did not carry"))
         self.check_time(row.get("updated_at"), where + ".updated_at")
         if row.get("deleted_at") is not None:
             self.check_time(row["deleted_at"], where + ".deleted_at")
@@ -259,8 +272,10 @@ class GrantCheck:
             if total > self.out_seconds + SECONDS_SLACK:
                 raise _fail(
                     "annotations.seconds_spent",
-                    f"{person!r} claims {total:.0f} s in all, but the package was out only "
-                    f"{self.out_seconds:.0f} s",
+                    _(
+                        "{person!r} claims {total:.0f} s in all, but the package was out "
+                        "only {self.out_seconds:.0f} s"
+                    ).format(person=person, total=total, self=self),
                 )
 
     # Reviews
@@ -276,12 +291,14 @@ class GrantCheck:
             reviewer = row["reviewer"]
             if not self.grant.for_review:
                 raise _fail(
-                    where, "the package was not exported for review; it cannot bring reviews"
+                    where, _("the package was not exported for review; it cannot bring reviews")
                 )
             if self.roles.get(reviewer) not in _REVIEWING_ROLES:
                 raise _fail(
                     where + ".reviewer",
-                    f"{reviewer!r} is {self.roles.get(reviewer)!r}; only reviewers review",
+                    _("{reviewer!r} is {source!r}; only reviewers review").format(
+                        reviewer=reviewer, source=self.roles.get(reviewer)
+                    ),
                 )
             self._check_target(row, where, new)
             self._check_fix(row, where, new)
@@ -291,26 +308,28 @@ class GrantCheck:
         target = row["target"]
         if row["target_kind"] == "annotation":
             if target not in self.grant.annotations and target not in new:
-                raise _fail(where + ".target", "an annotation the package did not carry")
+                raise _fail(where + ".target", _("an annotation the package did not carry"))
         elif self._image_ids.get(target) not in self.grant.image_ids:
-            raise _fail(where + ".target", "an image the package did not carry")
+            raise _fail(where + ".target", _("an image the package did not carry"))
 
     def _check_fix(self, row: dict[str, Any], where: str, new: dict[str, Any]) -> None:
         fix = row.get("fix")
         if (row["decision"] == ReviewDecision.FIX.value) != (fix is not None):
-            raise _fail(where + ".fix", "a fix review needs its fix, and only a fix has one")
+            raise _fail(where + ".fix", _("a fix review needs its fix, and only a fix has one"))
         if fix is None:
             return
         made = new.get(fix)
         if made is None:
-            raise _fail(where + ".fix", "the fix is not a new annotation of this package")
+            raise _fail(where + ".fix", _("the fix is not a new annotation of this package"))
         if made["annotator"] != row["reviewer"]:
             raise _fail(
                 where + ".fix",
-                f"the fix is attributed to {made['annotator']!r}, not to its reviewer",
+                _("the fix is attributed to {made!r}, not to its reviewer").format(
+                    made=made["annotator"]
+                ),
             )
         if row["target_kind"] != "annotation" or made.get("replaces") != row["target"]:
-            raise _fail(where + ".fix", "the fix does not replace the annotation reviewed")
+            raise _fail(where + ".fix", _("the fix does not replace the annotation reviewed"))
 
     # Assignments
 
@@ -321,9 +340,11 @@ class GrantCheck:
                 continue
             where = f"assignments[{i}]"
             if self._image_ids.get(row["image"]) not in self.grant.image_ids:
-                raise _fail(where + ".image", "an image the package did not carry")
+                raise _fail(where + ".image", _("an image the package did not carry"))
             if row["task"] == AssignmentTask.REVIEW.value and not self.grant.for_review:
-                raise _fail(where + ".task", "a review task in a package not exported for review")
+                raise _fail(
+                    where + ".task", _("a review task in a package not exported for review")
+                )
             existing = self._db.scalar(
                 "SELECT 1 FROM assignments s JOIN people p ON p.id = s.person_id "
                 "JOIN images i ON i.id = s.image_id WHERE p.name = ? AND i.sha256 = ? "
@@ -342,22 +363,29 @@ class GrantCheck:
         try:
             moment = parse_time(str(value))
         except ValueError as exc:
-            raise _fail(where, f"not a timestamp ({str(value)[:40]!r})") from exc
+            raise _fail(
+                where, _("not a timestamp ({value!r})").format(value=str(value)[:40])
+            ) from exc
         if moment < self.exported - CLOCK_SKEW:
             raise _fail(
                 where,
-                f"{value} is before the package was exported ({self.grant.exported_at})",
+                _("{value} is before the package was exported ({self.grant.exported_at})").format(
+                    value=value, self=self
+                ),
             )
         if moment > self.imported + CLOCK_SKEW:
             raise _fail(
                 where,
-                f"{value} is in the future (imported at "
-                f"{self.imported.isoformat(timespec='milliseconds')})",
+                _("{value} is in the future (imported at {imported})").format(
+                    value=value, imported=self.imported.isoformat(timespec="milliseconds")
+                ),
             )
 
     def _check_seconds(self, value: Any, where: str) -> None:
         if float(value) > self.out_seconds + SECONDS_SLACK:
             raise _fail(
                 where,
-                f"{float(value):.0f} s, but the package was out only {self.out_seconds:.0f} s",
+                _("{value:.0f} s, but the package was out only {self.out_seconds:.0f} s").format(
+                    value=float(value), self=self
+                ),
             )

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from labeler.core.errors import LabelerError, UnknownEntityError
 from labeler.core.events import Change, Entity
 from labeler.core.geometry import Box, Geometry, Polygon, Tag
+from labeler.core.i18n import _
 from labeler.core.store.answers import MADE
 from labeler.core.store.base import StoreBase
 from labeler.core.store.rows import now_iso
@@ -102,8 +103,10 @@ class GoldStore(StoreBase):
             return [r for r in rows if r[8] != "reject"]
         if not vouched:
             raise GoldError(
-                f"image {image_id} has no reviewed labels: accept its labels (or accept the "
-                "image, empty if nothing is there) before marking it gold"
+                _(
+                    "image {image_id} has no reviewed labels: accept its labels (or accept "
+                    "the image, empty if nothing is there) before marking it gold"
+                ).format(image_id=image_id)
             )
         return vouched
 
@@ -115,7 +118,7 @@ class GoldStore(StoreBase):
         """
         self.check_can(person_id, "audit")  # type: ignore[attr-defined]
         if self._db.scalar("SELECT 1 FROM images WHERE id = ?", (image_id,)) is None:
-            raise UnknownEntityError(f"no image with id {image_id}")
+            raise UnknownEntityError(_("no image with id {image_id}").format(image_id=image_id))
         with self.transaction():
             rows = self._reference_rows(image_id)
             now = now_iso()
@@ -150,7 +153,7 @@ class GoldStore(StoreBase):
         self.check_can(person_id, "audit")  # type: ignore[attr-defined]
         with self.transaction():
             if self._db.scalar("SELECT 1 FROM gold_images WHERE image_id = ?", (image_id,)) is None:
-                raise GoldError(f"image {image_id} is not a gold image")
+                raise GoldError(_("image {image_id} is not a gold image").format(image_id=image_id))
             self._db.conn.execute("DELETE FROM gold_reference WHERE image_id = ?", (image_id,))
             self._db.conn.execute("DELETE FROM gold_images WHERE image_id = ?", (image_id,))
             self._log("unmark", "gold", image_id, person_id=person_id)
@@ -265,7 +268,11 @@ class GoldStore(StoreBase):
             (like_assignment_id, person_id),
         )
         if like is None:
-            raise UnknownEntityError(f"person {person_id} has no assignment {like_assignment_id}")
+            raise UnknownEntityError(
+                _("person {person_id} has no assignment {like_assignment_id}").format(
+                    person_id=person_id, like_assignment_id=like_assignment_id
+                )
+            )
         created: list[int] = []
         with self.transaction():
             for image_id in image_ids:

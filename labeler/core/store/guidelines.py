@@ -33,6 +33,7 @@ from labeler.core.guideline_text import (
     diff_lines,
     section_numbers,
 )
+from labeler.core.i18n import _
 from labeler.core.store.base import StoreBase
 from labeler.core.store.class_names import class_renames, renamed_in_force
 from labeler.core.store.database import SqlValue
@@ -81,14 +82,16 @@ class GuidelineStore(StoreBase):
         """The published version with this number."""
         row = self._db.query_one("SELECT * FROM guideline_versions WHERE number = ?", (number,))
         if row is None:
-            raise UnknownEntityError(f"no guideline version {number}")
+            raise UnknownEntityError(_("no guideline version {number}").format(number=number))
         return guideline_from_row(row)
 
     def guideline_by_id(self, version_id: int) -> GuidelineVersion:
         """A version (or the draft) by id."""
         row = self._db.query_one("SELECT * FROM guideline_versions WHERE id = ?", (version_id,))
         if row is None:
-            raise UnknownEntityError(f"no guideline version with id {version_id}")
+            raise UnknownEntityError(
+                _("no guideline version with id {version_id}").format(version_id=version_id)
+            )
         return guideline_from_row(row)
 
     def guideline_rules(self, version_id: int) -> dict[str, str]:
@@ -178,7 +181,7 @@ class GuidelineStore(StoreBase):
         are kept.
         """
         if not text.strip():
-            raise GuidelineError("a guideline version needs some text")
+            raise GuidelineError(_("a guideline version needs some text"))
         with self.transaction():
             draft = self.ensure_draft(author_id)
             old_rules = self.guideline_rules(draft.id)
@@ -198,7 +201,9 @@ class GuidelineStore(StoreBase):
         """Set (or, with empty text, remove) one class's rule in the draft."""
         with self.transaction():
             if self._db.scalar("SELECT 1 FROM classes WHERE name = ?", (class_name,)) is None:
-                raise UnknownEntityError(f"no class named {class_name!r}")
+                raise UnknownEntityError(
+                    _("no class named {class_name!r}").format(class_name=class_name)
+                )
             draft = self.ensure_draft(author_id)
             rules = self.guideline_rules(draft.id)
             if text.strip():
@@ -240,10 +245,12 @@ class GuidelineStore(StoreBase):
         with self.transaction():
             image = self._db.query_one("SELECT width, height FROM images WHERE id = ?", (image_id,))
             if image is None:
-                raise UnknownEntityError(f"no image with id {image_id}")
+                raise UnknownEntityError(_("no image with id {image_id}").format(image_id=image_id))
             checked = self._checked_example_shapes(shapes or [], (image["width"], image["height"]))
             if class_name is not None and self._class_kind(class_name) is None:
-                raise UnknownEntityError(f"no class named {class_name!r}")
+                raise UnknownEntityError(
+                    _("no class named {class_name!r}").format(class_name=class_name)
+                )
             draft = self.ensure_draft(added_by)
             example_id = self._insert_example(
                 draft.id, kind, image_id, checked, class_name, note, added_by, now_iso()
@@ -294,9 +301,11 @@ class GuidelineStore(StoreBase):
                 (example_id,),
             )
             if row is None:
-                raise UnknownEntityError(f"no guideline example with id {example_id}")
+                raise UnknownEntityError(
+                    _("no guideline example with id {example_id}").format(example_id=example_id)
+                )
             if row["published_at"] is not None:
-                raise GuidelineError("examples of a published version cannot be removed")
+                raise GuidelineError(_("examples of a published version cannot be removed"))
             self._db.conn.execute("DELETE FROM guideline_examples WHERE id = ?", (example_id,))
             self._log("delete", "guideline_example", example_id, person_id=person_id)
             self._notify(Change(Entity.GUIDELINE, "example", (example_id,)))
@@ -311,7 +320,9 @@ class GuidelineStore(StoreBase):
         checked: list[ExampleShape] = []
         for shape in shapes:
             if self._class_kind(shape.class_name) is None:
-                raise UnknownEntityError(f"no class named {shape.class_name!r}")
+                raise UnknownEntityError(
+                    _("no class named {shape.class_name!r}").format(shape=shape)
+                )
             geometry: Geometry = validate_geometry(shape.geometry, size)
             checked.append(ExampleShape(shape.class_name, geometry, shape.annotator))
         return checked
@@ -361,7 +372,7 @@ class GuidelineStore(StoreBase):
         re-review.
         """
         if not text.strip():
-            raise LabelerError("a guideline version needs some text")
+            raise LabelerError(_("a guideline version needs some text"))
         with self.transaction():
             self.save_draft(text, changelog, author_id)
             return self.publish_draft(changelog, changed_classes, author_id)
@@ -378,9 +389,9 @@ class GuidelineStore(StoreBase):
         with self.transaction():
             draft = self.draft_guideline()
             if draft is None:
-                raise GuidelineError("there is no draft to publish; save a draft first")
+                raise GuidelineError(_("there is no draft to publish; save a draft first"))
             if not draft.text.strip():
-                raise GuidelineError("a guideline version needs some text")
+                raise GuidelineError(_("a guideline version needs some text"))
             previous = self.current_guideline()
             changed = self._resolve_changed_classes(draft, previous, changed_classes)
             number = (
@@ -424,7 +435,9 @@ class GuidelineStore(StoreBase):
         if given is not None:
             unknown = sorted(set(given) - known)
             if unknown:
-                raise UnknownEntityError(f"no class named {', '.join(map(repr, unknown))}")
+                raise UnknownEntityError(
+                    _("no class named {names}").format(names=", ".join(map(repr, unknown)))
+                )
             return sorted(set(given))
         if previous is None:
             return []
@@ -520,7 +533,7 @@ class GuidelineStore(StoreBase):
             return self.guideline_version(number)
         draft = self.draft_guideline()
         if draft is None:
-            raise GuidelineError("there is no draft")
+            raise GuidelineError(_("there is no draft"))
         return draft
 
     # Acknowledgements
@@ -529,12 +542,14 @@ class GuidelineStore(StoreBase):
         """Record that a person has read a published version (default: the one in force)."""
         with self.transaction():
             if self._db.scalar("SELECT 1 FROM people WHERE id = ?", (person_id,)) is None:
-                raise UnknownEntityError(f"no person with id {person_id}")
+                raise UnknownEntityError(
+                    _("no person with id {person_id}").format(person_id=person_id)
+                )
             version = (
                 self.current_guideline() if version_id is None else self.guideline_by_id(version_id)
             )
             if version is None or not version.is_published:
-                raise GuidelineError("only a published guideline version can be acknowledged")
+                raise GuidelineError(_("only a published guideline version can be acknowledged"))
             row = self._db.query_one(
                 "SELECT at FROM acknowledgements WHERE person_id = ? AND version_id = ?",
                 (person_id, version.id),
@@ -615,7 +630,11 @@ class GuidelineStore(StoreBase):
         in the version in force). A review of an annotation resolves its re-review.
         """
         if target_kind not in ("annotation", "image"):
-            raise LabelerError(f"cannot review a {target_kind!r}: use 'annotation' or 'image'")
+            raise LabelerError(
+                _("cannot review a {target_kind!r}: use 'annotation' or 'image'").format(
+                    target_kind=target_kind
+                )
+            )
         decision = ReviewDecision(decision)
         with self.transaction():
             version_id = self._check_review(target_kind, target_id, section)
@@ -664,13 +683,23 @@ class GuidelineStore(StoreBase):
         """The id of the version in force, after checking the target and the section."""
         current = self.current_guideline()
         if section is not None and section not in self.guideline_sections():
+            message = (
+                _("the guideline in force has no section {section!r} (version {number})")
+                if current
+                else _("the guideline in force has no section {section!r}")
+            )
             raise GuidelineError(
-                f"the guideline in force has no section {section!r}"
-                + (f" (version {current.number})" if current else "")
+                message.format(section=section, number=current.number if current else None)
             )
         table = "annotations" if target_kind == "annotation" else "images"
         if self._db.scalar(f"SELECT 1 FROM {table} WHERE id = ?", (target_id,)) is None:
-            raise UnknownEntityError(f"no {target_kind} with id {target_id}")
+            raise UnknownEntityError(
+                (
+                    _("no annotation with id {target_id}")
+                    if target_kind == "annotation"
+                    else _("no image with id {target_id}")
+                ).format(target_id=target_id)
+            )
         return current.id if current else None
 
     def reviews(self, target_kind: str | None = None, target_id: int | None = None) -> list[Review]:
@@ -693,7 +722,7 @@ class GuidelineStore(StoreBase):
             (review_id,),
         )
         if row is None:
-            raise UnknownEntityError(f"no review with id {review_id}")
+            raise UnknownEntityError(_("no review with id {review_id}").format(review_id=review_id))
         return dict(row)
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from labeler.core.domain import ImageRecord, ImageStatus
 from labeler.core.errors import UnknownEntityError
 from labeler.core.events import Change, Entity
+from labeler.core.i18n import _
 from labeler.core.store.base import StoreBase
 from labeler.core.store.database import SqlValue
 from labeler.core.store.rows import image_from_row, now_iso
@@ -146,11 +147,18 @@ class ImageStore(StoreBase):
                 found[row["id"]] = image_from_row(row)
         return [found[i] for i in image_ids if i in found]
 
+    def images_between(self, first_id: int, last_id: int) -> list[ImageRecord]:
+        """The records with ids ``first_id..last_id``, in id order (a run of a long pass)."""
+        rows = self._db.query(
+            "SELECT * FROM images WHERE id BETWEEN ? AND ? ORDER BY id", (first_id, last_id)
+        )
+        return [image_from_row(r) for r in rows]
+
     def image(self, image_id: int) -> ImageRecord:
         """The image with this id."""
         row = self._db.query_one("SELECT * FROM images WHERE id = ?", (image_id,))
         if row is None:
-            raise UnknownEntityError(f"no image with id {image_id}")
+            raise UnknownEntityError(_("no image with id {image_id}").format(image_id=image_id))
         return image_from_row(row)
 
     def image_by_sha256(self, sha256: str) -> ImageRecord | None:

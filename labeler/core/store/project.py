@@ -22,6 +22,7 @@ from labeler.core.errors import (
     ProjectVersionError,
 )
 from labeler.core.events import Change, Entity
+from labeler.core.i18n import _
 from labeler.core.store.annotations import AnnotationStore
 from labeler.core.store.answers import AnswerStore
 from labeler.core.store.assignments import AssignmentStore
@@ -77,9 +78,11 @@ class Project(
         """Create a new project file with the given classes; refuses to overwrite one."""
         path = Path(path)
         if path.exists():
-            raise ProjectError(f"{path}: a file already exists there; choose another name")
+            raise ProjectError(
+                _("{path}: a file already exists there; choose another name").format(path=path)
+            )
         if not path.parent.is_dir():
-            raise ProjectError(f"{path}: folder {path.parent} does not exist")
+            raise ProjectError(_("{path}: folder {path.parent} does not exist").format(path=path))
         database = Database(path)
         try:
             with database.write() as conn:
@@ -115,9 +118,11 @@ class Project(
             raise _newer_version_error(path, probe.schema_version)
         if not probe.writable and probe.schema_version < SCHEMA_VERSION:
             raise ProjectReadOnlyError(
-                f"{path}: the project is read-only here and was written by an older labeler "
-                f"(schema {probe.schema_version}, this version needs {SCHEMA_VERSION}); copy "
-                "it somewhere writable so it can be upgraded"
+                _(
+                    "{path}: the project is read-only here and was written by an older "
+                    "labeler (schema {probe.schema_version}, this version needs "
+                    "{SCHEMA_VERSION}); copy it somewhere writable so it can be upgraded"
+                ).format(path=path, probe=probe, SCHEMA_VERSION=SCHEMA_VERSION)
             )
         database = Database(path, read_only=not probe.writable)
         try:
@@ -134,9 +139,13 @@ class Project(
             app_id = database.scalar("PRAGMA application_id")
             version = read_schema_version(database.conn)
         except sqlite3.DatabaseError as exc:
-            raise NotAProjectError(f"{path}: not a labeler project ({exc})") from exc
+            raise NotAProjectError(
+                _("{path}: not a labeler project ({exc})").format(path=path, exc=exc)
+            ) from exc
         if app_id != APPLICATION_ID:
-            raise NotAProjectError(f"{path}: a SQLite file, but not a labeler project")
+            raise NotAProjectError(
+                _("{path}: a SQLite file, but not a labeler project").format(path=path)
+            )
         if version > SCHEMA_VERSION:
             raise _newer_version_error(path, version)
         if version < SCHEMA_VERSION:
@@ -280,7 +289,9 @@ class Project(
         """Write a consistent copy of the project (safe while it is in use)."""
         destination = Path(destination)
         if destination.exists():
-            raise ProjectError(f"{destination}: a file already exists there")
+            raise ProjectError(
+                _("{destination}: a file already exists there").format(destination=destination)
+            )
         self._db.conn.execute("VACUUM INTO ?", (str(destination),))
 
 
@@ -304,21 +315,25 @@ def probe_project(path: Path | str) -> ProjectProbe:
     try:
         st = path.stat()
     except FileNotFoundError:
-        raise ProjectError(f"{path}: no such project file") from None
+        raise ProjectError(_("{path}: no such project file").format(path=path)) from None
     except OSError as exc:
-        raise ProjectError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+        raise ProjectError(
+            _("{path}: cannot read ({strerror})").format(path=path, strerror=exc.strerror or exc)
+        ) from exc
     if not stat.S_ISREG(st.st_mode):
-        raise ProjectError(f"{path}: not a file")
+        raise ProjectError(_("{path}: not a file").format(path=path))
     if not os.access(path, os.R_OK):
-        raise ProjectError(f"{path}: cannot read the project file (permission denied)")
+        raise ProjectError(
+            _("{path}: cannot read the project file (permission denied)").format(path=path)
+        )
     if st.st_size == 0:
-        raise NotAProjectError(f"{path}: an empty file, not a labeler project")
+        raise NotAProjectError(_("{path}: an empty file, not a labeler project").format(path=path))
     try:
         conn = connect_read_only(path)
     except ProjectError as exc:
         if "not a database" in str(exc):
             raise NotAProjectError(
-                f"{path}: not a labeler project (not a SQLite database)"
+                _("{path}: not a labeler project (not a SQLite database)").format(path=path)
             ) from exc
         raise
     try:
@@ -334,25 +349,33 @@ def _probe_version(path: Path, conn: sqlite3.Connection) -> int:
     except sqlite3.DatabaseError as exc:
         if "not a database" in str(exc):
             raise NotAProjectError(
-                f"{path}: not a labeler project (not a SQLite database)"
+                _("{path}: not a labeler project (not a SQLite database)").format(path=path)
             ) from exc
-        raise ProjectError(f"{path}: cannot read the project file ({exc})") from exc
+        raise ProjectError(
+            _("{path}: cannot read the project file ({exc})").format(path=path, exc=exc)
+        ) from exc
     if app_id != APPLICATION_ID:
-        raise NotAProjectError(f"{path}: a SQLite file, but not a labeler project")
+        raise NotAProjectError(
+            _("{path}: a SQLite file, but not a labeler project").format(path=path)
+        )
     try:
         version = read_schema_version(conn)
         tables = int(conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0])
     except (sqlite3.DatabaseError, ValueError, TypeError) as exc:
         raise _damaged_schema_error(path, str(exc)) from exc
     if version < 0 or (version == 0 and tables > 0):
-        raise _damaged_schema_error(path, f"schema version {version} recorded")
+        raise _damaged_schema_error(
+            path, _("schema version {version} recorded").format(version=version)
+        )
     return version
 
 
 def _damaged_schema_error(path: Path, detail: str) -> ProjectError:
     return ProjectError(
-        f"{path}: the project's schema record is damaged ({detail}); restore it from a "
-        "backup (the file was not changed)"
+        _(
+            "{path}: the project's schema record is damaged ({detail}); restore it from a "
+            "backup (the file was not changed)"
+        ).format(path=path, detail=detail)
     )
 
 
@@ -368,6 +391,8 @@ def _writable(path: Path) -> bool:
 
 def _newer_version_error(path: Path, version: int) -> ProjectVersionError:
     return ProjectVersionError(
-        f"{path}: written by a newer labeler (schema {version}; this version reads up "
-        f"to {SCHEMA_VERSION}). Update labeler to open it; the file was not changed."
+        _(
+            "{path}: written by a newer labeler (schema {version}; this version reads up to "
+            "{SCHEMA_VERSION}). Update labeler to open it; the file was not changed."
+        ).format(path=path, version=version, SCHEMA_VERSION=SCHEMA_VERSION)
     )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from labeler.core.errors import UnknownEntityError
+from labeler.core.i18n import _
 from labeler.core.store.base import StoreBase
 
 
@@ -41,7 +42,9 @@ class ProvenanceStore(StoreBase):
         """Record how an annotation was made (joins the caller's transaction)."""
         exists = self._db.scalar("SELECT 1 FROM annotations WHERE id = ?", (annotation_id,))
         if not exists:
-            raise UnknownEntityError(f"annotation {annotation_id} does not exist")
+            raise UnknownEntityError(
+                _("annotation {annotation_id} does not exist").format(annotation_id=annotation_id)
+            )
         prompts_text = json.dumps(dict(prompts), sort_keys=True, ensure_ascii=False)
         settings_text = json.dumps(dict(settings or {}), sort_keys=True, ensure_ascii=False)
         with self.transaction():

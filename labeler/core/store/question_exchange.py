@@ -20,6 +20,7 @@ import re
 from typing import Any
 
 from labeler.core.events import Change, Entity
+from labeler.core.i18n import _
 from labeler.core.store.base import StoreBase
 from labeler.core.store.exchange_checks import PackageError
 from labeler.core.store.exchange_grant import GrantCheck, GrantError, PackageGrant
@@ -171,7 +172,11 @@ class QuestionExchangeStore(StoreBase):
         :class:`QuestionRecordError` naming the first bad question.
         """
         if not isinstance(rows, list) or len(rows) > MAX_QUESTIONS:
-            raise QuestionRecordError(f"questions: expected a list of at most {MAX_QUESTIONS}")
+            raise QuestionRecordError(
+                _("questions: expected a list of at most {MAX_QUESTIONS}").format(
+                    MAX_QUESTIONS=MAX_QUESTIONS
+                )
+            )
         window = GrantCheck(self._db, grant, now_iso())
         seen: set[str] = set()
         new: list[dict[str, Any]] = []
@@ -206,19 +211,27 @@ class QuestionExchangeStore(StoreBase):
     def _check_shape_of_record(row: object, where: str, seen: set[str]) -> str:
         if not isinstance(row, dict) or not set(row) <= _FIELDS:
             raise QuestionRecordError(
-                f"{where}: expected a question record ({', '.join(sorted(_FIELDS))})"
+                _("{where}: expected a question record ({FIELDS})").format(
+                    where=where, FIELDS=", ".join(sorted(_FIELDS))
+                )
             )
         uid = row.get("uid")
         if not isinstance(uid, str) or not _UID.match(uid):
-            raise QuestionRecordError(f"{where}.uid: malformed value {str(uid)[:80]!r}")
+            raise QuestionRecordError(
+                _("{where}.uid: malformed value {uid!r}").format(where=where, uid=str(uid)[:80])
+            )
         if uid in seen:
-            raise QuestionRecordError(f"{where}: question {uid} appears twice")
+            raise QuestionRecordError(
+                _("{where}: question {uid} appears twice").format(where=where, uid=uid)
+            )
         seen.add(uid)
         if not isinstance(row.get("image"), str) or not _SHA.match(row["image"]):
-            raise QuestionRecordError(f"{where}.image: malformed image hash")
+            raise QuestionRecordError(_("{where}.image: malformed image hash").format(where=where))
         for key in ("asker", "asked_at"):
             if not isinstance(row.get(key), str) or not 0 < len(row[key]) <= 200:
-                raise QuestionRecordError(f"{where}.{key}: expected a short text")
+                raise QuestionRecordError(
+                    _("{where}.{key}: expected a short text").format(where=where, key=key)
+                )
         return uid
 
     @staticmethod
@@ -232,15 +245,19 @@ class QuestionExchangeStore(StoreBase):
         )
         if not same:
             raise QuestionRecordError(
-                f"{where}: question {existing['uid']} differs from the one asked here (asker, "
-                "image, text or time were changed); a question cannot be edited after it is "
-                "asked, ask a new one"
+                _(
+                    "{where}: question {existing} differs from the one asked here (asker, "
+                    "image, text or time were changed); a question cannot be edited after it "
+                    "is asked, ask a new one"
+                ).format(where=where, existing=existing["uid"])
             )
         answer = row.get("answer")
         if answer is not None and answer != existing["answer"]:
             raise QuestionRecordError(
-                f"{where}: question {existing['uid']} carries an answer that was not given "
-                "here; answers are given in the project, not in a package"
+                _(
+                    "{where}: question {existing} carries an answer that was not given here; "
+                    "answers are given in the project, not in a package"
+                ).format(where=where, existing=existing["uid"])
             )
 
     def _check_new_question(
@@ -254,30 +271,42 @@ class QuestionExchangeStore(StoreBase):
     ) -> dict[str, Any]:
         if row["asker"] not in vendor_people:
             raise QuestionRecordError(
-                f"{where}: asked by {row['asker']!r}, who is not one of {grant.vendor!r}'s people"
+                _("{where}: asked by {row!r}, who is not one of {grant.vendor!r}'s people").format(
+                    where=where, row=row["asker"], grant=grant
+                )
             )
         if image is None or image[0] not in grant.image_ids:
-            raise QuestionRecordError(f"{where}: on an image the package did not carry")
+            raise QuestionRecordError(
+                _("{where}: on an image the package did not carry").format(where=where)
+            )
         if row.get("state", "open") != QuestionState.OPEN.value or any(
             row.get(k) is not None for k in ("answer", "answered_at", "promoted_at")
         ):
             raise QuestionRecordError(
-                f"{where}: a new question arrives answered; answers are given in the project, "
-                "not in a package"
+                _(
+                    "{where}: a new question arrives answered; answers are given in the "
+                    "project, not in a package"
+                ).format(where=where)
             )
         annotation = row.get("annotation")
         if annotation is not None and annotation not in package_annotations:
-            raise QuestionRecordError(f"{where}: asks about a shape that is not in the package")
+            raise QuestionRecordError(
+                _("{where}: asks about a shape that is not in the package").format(where=where)
+            )
         class_name = row.get("class_name")
         if class_name is not None and not self._db.scalar(
             "SELECT 1 FROM classes WHERE name = ?", (str(class_name),)
         ):
             raise QuestionRecordError(
-                f"{where}: class {str(class_name)[:80]!r} is not in this project"
+                _("{where}: class {class_name!r} is not in this project").format(
+                    where=where, class_name=str(class_name)[:80]
+                )
             )
         section = row.get("section")
         if section is not None and (not isinstance(section, str) or len(section) > MAX_SECTION):
-            raise QuestionRecordError(f"{where}.section: expected a short reference")
+            raise QuestionRecordError(
+                _("{where}.section: expected a short reference").format(where=where)
+            )
         guideline = row.get("guideline")
         if guideline is not None and not (
             isinstance(guideline, list)
@@ -287,7 +316,9 @@ class QuestionExchangeStore(StoreBase):
                 (guideline[0], str(guideline[1])),
             )
         ):
-            raise QuestionRecordError(f"{where}: names a guideline version this project lacks")
+            raise QuestionRecordError(
+                _("{where}: names a guideline version this project lacks").format(where=where)
+            )
         region = check_region(row.get("region"), (image[1], image[2]))
         return {
             **row,

@@ -28,6 +28,7 @@ from labeler.core.domain import ExampleKind, ExampleShape, GuidelineExample
 from labeler.core.errors import LabelerError, UnknownEntityError
 from labeler.core.events import Change, Entity
 from labeler.core.geometry import Tag
+from labeler.core.i18n import N_, _
 from labeler.core.store.base import StoreBase
 from labeler.core.store.database import SqlValue
 from labeler.core.store.rows import geometry_from_row, now_iso
@@ -109,12 +110,17 @@ def question_from_row(row: Any) -> Question:
     )
 
 
-def check_question_text(text: object, what: str = "a question") -> str:
+def check_question_text(text: object, what: str = N_("a question")) -> str:
     """The stripped text, or :class:`QuestionError` when empty or too long."""
+    what = _(what)
     if not isinstance(text, str) or not text.strip():
-        raise QuestionError(f"{what} needs some text")
+        raise QuestionError(_("{what} needs some text").format(what=what))
     if len(text) > MAX_QUESTION_TEXT:
-        raise QuestionError(f"{what} may have at most {MAX_QUESTION_TEXT} characters")
+        raise QuestionError(
+            _("{what} may have at most {MAX_QUESTION_TEXT} characters").format(
+                what=what, MAX_QUESTION_TEXT=MAX_QUESTION_TEXT
+            )
+        )
     return text.strip()
 
 
@@ -123,20 +129,22 @@ def check_region(region: object, size: tuple[int, int]) -> Region | None:
     if region is None:
         return None
     if not isinstance(region, list | tuple) or len(region) != 4:
-        raise QuestionError("a region is four numbers x1, y1, x2, y2")
+        raise QuestionError(_("a region is four numbers x1, y1, x2, y2"))
     values = []
     for value in region:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise QuestionError("a region is four numbers x1, y1, x2, y2")
+            raise QuestionError(_("a region is four numbers x1, y1, x2, y2"))
         if not math.isfinite(float(value)):
-            raise QuestionError("a region's corners must be finite numbers")
+            raise QuestionError(_("a region's corners must be finite numbers"))
         values.append(float(value))
     x1, y1, x2, y2 = values
     width, height = size
     if not (0 <= x1 < x2 <= width and 0 <= y1 < y2 <= height):
         raise QuestionError(
-            f"the region {x1:g},{y1:g},{x2:g},{y2:g} is not inside the "
-            f"{width}x{height} image (x1 < x2, y1 < y2)"
+            _(
+                "the region {x1:g},{y1:g},{x2:g},{y2:g} is not inside the {width}x{height} "
+                "image (x1 < x2, y1 < y2)"
+            ).format(x1=x1, y1=y1, x2=x2, y2=y2, width=width, height=height)
         )
     return (x1, y1, x2, y2)
 
@@ -173,9 +181,15 @@ class QuestionStore(StoreBase):
             if class_name is not None and not self._db.scalar(
                 "SELECT 1 FROM classes WHERE name = ?", (class_name,)
             ):
-                raise UnknownEntityError(f"no class named {class_name!r}")
+                raise UnknownEntityError(
+                    _("no class named {class_name!r}").format(class_name=class_name)
+                )
             if section is not None and (not section.strip() or len(section) > MAX_SECTION):
-                raise QuestionError(f"a section is a short reference (at most {MAX_SECTION})")
+                raise QuestionError(
+                    _("a section is a short reference (at most {MAX_SECTION})").format(
+                        MAX_SECTION=MAX_SECTION
+                    )
+                )
             return self._insert_question(
                 {
                     "uid": uuid.uuid4().hex,
@@ -245,8 +259,10 @@ class QuestionStore(StoreBase):
             question = self.question(question_id)
             if question.state != QuestionState.OPEN:
                 raise QuestionError(
-                    f"question {question_id} was already {question.state.value}; it cannot be "
-                    "withdrawn"
+                    _(
+                        "question {question_id} was already {question.state.value}; it "
+                        "cannot be withdrawn"
+                    ).format(question_id=question_id, question=question)
                 )
             values = _question_values(question)
             self._db.conn.execute("DELETE FROM questions WHERE id = ?", (question_id,))
@@ -278,13 +294,15 @@ class QuestionStore(StoreBase):
         A promoted question keeps the answer its edge case was made from.
         """
         self.check_can(answerer_id, "review")
-        checked = check_question_text(text, "an answer")
+        checked = check_question_text(text, N_("an answer"))
         with self.transaction():
             question = self.question(question_id)
             if question.state == QuestionState.PROMOTED:
                 raise QuestionError(
-                    f"question {question_id} was promoted to a guideline edge case; its "
-                    "answer is part of the guideline now"
+                    _(
+                        "question {question_id} was promoted to a guideline edge case; its "
+                        "answer is part of the guideline now"
+                    ).format(question_id=question_id)
                 )
             return self._set_answer(
                 question, QuestionState.ANSWERED, checked, answerer_id, now_iso(), answerer_id
@@ -302,7 +320,11 @@ class QuestionStore(StoreBase):
         with self.transaction():
             question = self.question(question_id)
             if question.state == QuestionState.PROMOTED:
-                raise QuestionError(f"question {question_id} was promoted meanwhile")
+                raise QuestionError(
+                    _("question {question_id} was promoted meanwhile").format(
+                        question_id=question_id
+                    )
+                )
             state = QuestionState.OPEN if answer is None else QuestionState.ANSWERED
             return self._set_answer(question, state, answer, answerer_id, answered_at, person_id)
 
@@ -350,8 +372,10 @@ class QuestionStore(StoreBase):
             question = self.question(question_id)
             if question.state != QuestionState.ANSWERED:
                 raise QuestionError(
-                    f"question {question_id} is {question.state.value}; only an answered "
-                    "question can be promoted to an edge case"
+                    _(
+                        "question {question_id} is {question.state.value}; only an answered "
+                        "question can be promoted to an edge case"
+                    ).format(question_id=question_id, question=question)
                 )
             example = self.add_guideline_example(
                 question.image_id,
@@ -382,7 +406,9 @@ class QuestionStore(StoreBase):
         with self.transaction():
             question = self.question(question_id)
             if question.state != QuestionState.PROMOTED or question.example_id is None:
-                raise QuestionError(f"question {question_id} is not promoted")
+                raise QuestionError(
+                    _("question {question_id} is not promoted").format(question_id=question_id)
+                )
             if self._db.scalar(
                 "SELECT 1 FROM guideline_examples WHERE id = ?", (question.example_id,)
             ):
@@ -422,7 +448,9 @@ class QuestionStore(StoreBase):
         """One question by id."""
         row = self._db.query_one("SELECT * FROM questions WHERE id = ?", (question_id,))
         if row is None:
-            raise UnknownEntityError(f"no question with id {question_id}")
+            raise UnknownEntityError(
+                _("no question with id {question_id}").format(question_id=question_id)
+            )
         return question_from_row(row)
 
     def question_by_uid(self, uid: str) -> Question | None:
@@ -500,12 +528,12 @@ class QuestionStore(StoreBase):
     def _question_image_size(self, image_id: int) -> tuple[int, int]:
         row = self._db.query_one("SELECT width, height FROM images WHERE id = ?", (image_id,))
         if row is None:
-            raise UnknownEntityError(f"no image with id {image_id}")
+            raise UnknownEntityError(_("no image with id {image_id}").format(image_id=image_id))
         return int(row["width"]), int(row["height"])
 
     def _question_person(self, person_id: int) -> None:
         if self._db.scalar("SELECT 1 FROM people WHERE id = ?", (person_id,)) is None:
-            raise UnknownEntityError(f"no person with id {person_id}")
+            raise UnknownEntityError(_("no person with id {person_id}").format(person_id=person_id))
 
     def _own_shape_class(self, annotation_id: int, image_id: int, asker_id: int) -> str:
         row = self._db.query_one(
@@ -514,12 +542,20 @@ class QuestionStore(StoreBase):
             (annotation_id,),
         )
         if row is None or row["deleted_at"] is not None:
-            raise UnknownEntityError(f"no live annotation with id {annotation_id}")
+            raise UnknownEntityError(
+                _("no live annotation with id {annotation_id}").format(annotation_id=annotation_id)
+            )
         if row["image_id"] != image_id:
-            raise QuestionError(f"annotation {annotation_id} is on another image")
+            raise QuestionError(
+                _("annotation {annotation_id} is on another image").format(
+                    annotation_id=annotation_id
+                )
+            )
         if row["annotator_id"] != asker_id:
             raise QuestionError(
-                f"annotation {annotation_id} is someone else's; ask about the image or a region"
+                _(
+                    "annotation {annotation_id} is someone else's; ask about the image or a region"
+                ).format(annotation_id=annotation_id)
             )
         return str(row["name"])
 

@@ -24,6 +24,7 @@ from labeler.core.domain import (
 from labeler.core.errors import LabelerError, UnknownEntityError
 from labeler.core.events import Change, Entity
 from labeler.core.geometry import Geometry
+from labeler.core.i18n import _
 from labeler.core.store.base import StoreBase
 
 
@@ -55,7 +56,7 @@ class ReviewStore(StoreBase):
             fix_id = None
             if decision is ReviewDecision.FIX:
                 if fix_geometry is None and fix_class_id is None:
-                    raise LabelerError("a fix needs a new shape or class")
+                    raise LabelerError(_("a fix needs a new shape or class"))
                 fixed = self.add_annotation(
                     old.image_id,
                     fix_class_id if fix_class_id is not None else old.class_id,
@@ -67,7 +68,11 @@ class ReviewStore(StoreBase):
                 self.delete_annotation(old.id, reviewer_id)
                 fix_id = fixed.id
             elif fix_geometry is not None or fix_class_id is not None:
-                raise LabelerError(f"a shape is only given with a fix, not with {decision.value}")
+                raise LabelerError(
+                    _("a shape is only given with a fix, not with {decision.value}").format(
+                        decision=decision
+                    )
+                )
             return self.add_review(
                 "annotation",
                 annotation_id,
@@ -211,12 +216,14 @@ class ReviewStore(StoreBase):
         if after is None:
             return self._rereview_rows(where, params, limit, offset)
         if offset:
-            raise LabelerError("a re-review page starts at an offset or after an item, not both")
+            raise LabelerError(_("a re-review page starts at an offset or after an item, not both"))
         mark = self._db.query_one(
             "SELECT queued_at FROM rereview WHERE annotation_id = ?", (after,)
         )
         if mark is None:
-            raise LabelerError(f"annotation {after} is not in the re-review queue")
+            raise LabelerError(
+                _("annotation {after} is not in the re-review queue").format(after=after)
+            )
         same = self._rereview_rows(
             f"{where} AND q.queued_at = ? AND q.annotation_id > ?",
             (*params, mark["queued_at"], after),
@@ -267,7 +274,7 @@ class ReviewStore(StoreBase):
         People without an organization are grouped under ``"(in-house)"``.
         """
         if per not in ("annotator", "organization"):
-            raise LabelerError("audit samples are drawn per 'annotator' or per 'organization'")
+            raise LabelerError(_("audit samples are drawn per 'annotator' or per 'organization'"))
         column = "p.name" if per == "annotator" else "COALESCE(p.organization, '(in-house)')"
         rows = self._db.query(
             f"SELECT {column} AS grp, a.id FROM annotations a JOIN people p "
@@ -309,7 +316,9 @@ class ReviewStore(StoreBase):
         with self.transaction():
             row = self._db.query_one("SELECT * FROM reviews WHERE id = ?", (review_id,))
             if row is None:
-                raise UnknownEntityError(f"no review with id {review_id}")
+                raise UnknownEntityError(
+                    _("no review with id {review_id}").format(review_id=review_id)
+                )
             review = dict(row)
             self._db.conn.execute(
                 "UPDATE rereview SET resolved_at = NULL, review_id = NULL WHERE review_id = ?",

@@ -11,6 +11,7 @@ from labeler.core.domain import ImageStatus, ModelRun, Prediction
 from labeler.core.errors import GeometryError, UnknownEntityError
 from labeler.core.events import Change, Entity
 from labeler.core.geometry import Geometry, validate_geometry
+from labeler.core.i18n import _
 from labeler.core.store.base import StoreBase
 from labeler.core.store.rows import (
     geometry_columns,
@@ -93,7 +94,7 @@ class RunStore(StoreBase):
             "SELECT width, height, status FROM images WHERE id = ?", (image_id,)
         )
         if row is None:
-            raise UnknownEntityError(f"no image with id {image_id}")
+            raise UnknownEntityError(_("no image with id {image_id}").format(image_id=image_id))
         values = []
         for class_id, geometry, score in predictions:
             try:
@@ -136,7 +137,7 @@ class RunStore(StoreBase):
         """The model run with this id."""
         row = self._db.query_one("SELECT * FROM model_runs WHERE id = ?", (run_id,))
         if row is None:
-            raise UnknownEntityError(f"no model run with id {run_id}")
+            raise UnknownEntityError(_("no model run with id {run_id}").format(run_id=run_id))
         return model_run_from_row(row)
 
     def model_runs(self) -> list[ModelRun]:
@@ -194,7 +195,9 @@ class RunStore(StoreBase):
         with self.transaction():
             run = self.model_run(run_id)
             if run.complete:
-                raise RunFinishedError(f"model run {run_id} already finished")
+                raise RunFinishedError(
+                    _("model run {run_id} already finished").format(run_id=run_id)
+                )
             covered = int(
                 self._db.scalar("SELECT COUNT(*) FROM run_images WHERE run_id = ?", (run_id,))
                 or 0
@@ -220,7 +223,9 @@ class RunStore(StoreBase):
         """One prediction by id."""
         row = self._db.query_one("SELECT * FROM predictions WHERE id = ?", (prediction_id,))
         if row is None:
-            raise UnknownEntityError(f"no prediction with id {prediction_id}")
+            raise UnknownEntityError(
+                _("no prediction with id {prediction_id}").format(prediction_id=prediction_id)
+            )
         return prediction_from_row(row)
 
     def latest_run_for_image(self, image_id: int) -> int | None:
@@ -325,6 +330,22 @@ class RunStore(StoreBase):
             return
         wanted_set = image_ids if isinstance(image_ids, set | frozenset | dict) else set(image_ids)
         yield from ((i, found) for i, found in groups if i in wanted_set)
+
+    def latest_predictions_between(
+        self, first_id: int, last_id: int
+    ) -> Iterator[tuple[int, list[Prediction]]]:
+        """:meth:`latest_predictions_by_image` of the images with ids ``first_id..last_id``.
+
+        One indexed range read (``idx_run_images_image``), so a whole-project pass can
+        go a run of images at a time without scanning every run's rows each time.
+        """
+        select = (
+            "SELECT r.image_id AS covered_image, p.* FROM run_images r LEFT JOIN predictions p "
+            "ON p.run_id = r.run_id AND p.image_id = r.image_id WHERE r.image_id BETWEEN ? AND ? "
+            "AND NOT EXISTS (SELECT 1 FROM run_images s WHERE s.image_id = r.image_id "
+            "AND s.run_id > r.run_id) ORDER BY r.image_id"
+        )
+        yield from _group_by_image(self._rows(select, (first_id, last_id)))
 
     def run_predictions_by_image(self, run_id: int) -> Iterator[tuple[int, list[Prediction]]]:
         """The images a run speaks for, with its predictions on each, in image order.

@@ -15,6 +15,7 @@ from typing import Any
 
 from labeler.core.errors import LabelerError, UnknownEntityError
 from labeler.core.events import Change, Entity
+from labeler.core.i18n import _
 from labeler.core.store.base import StoreBase
 from labeler.core.store.rows import now_iso
 
@@ -108,10 +109,12 @@ class SliceStore(StoreBase):
         """Save a new slice with the images its rule matched now; names are unique."""
         name = name.strip()
         if not name:
-            raise SliceNameError("a slice needs a name")
+            raise SliceNameError(_("a slice needs a name"))
         if self._db.scalar("SELECT 1 FROM slices WHERE name = ?", (name,)):
             raise SliceNameError(
-                f"a slice named {name!r} already exists: choose another name, or delete it first"
+                _(
+                    "a slice named {name!r} already exists: choose another name, or delete it first"
+                ).format(name=name)
             )
         ids = sorted(set(int(i) for i in image_ids))
         with self.transaction():
@@ -145,7 +148,9 @@ class SliceStore(StoreBase):
         row = self._db.query_one(_SELECT + " WHERE s.name = ?", (name.strip(),))
         if row is None:
             known = ", ".join(repr(s.name) for s in self.slices()) or "none yet"
-            raise UnknownSliceError(f"no slice named {name!r} (slices: {known})")
+            raise UnknownSliceError(
+                _("no slice named {name!r} (slices: {known})").format(name=name, known=known)
+            )
         return _slice(row)
 
     def slice_image_ids(self, slice_id: int) -> list[int]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from labeler.core.errors import LabelerError
 from labeler.core.events import Change, Entity
+from labeler.core.i18n import _
 from labeler.core.store.answers import MADE
 from labeler.core.store.base import StoreBase
 from labeler.core.store.exchange_grant import GRANT_ENTITY, PackageGrant
@@ -63,14 +64,18 @@ class VendorBatchStore(StoreBase):
         """Record (or replace) the unit price of a vendor, or of one batch of it (logged)."""
         vendor, batch, currency = vendor.strip(), batch.strip(), currency.strip().upper()
         if not vendor:
-            raise PriceError("name the vendor the price is for")
+            raise PriceError(_("name the vendor the price is for"))
         if per_image is None and per_object is None:
-            raise PriceError("give a price per image, per object, or both")
+            raise PriceError(_("give a price per image, per object, or both"))
         for name, value in (("per image", per_image), ("per object", per_object)):
             if value is not None and (not math.isfinite(value) or value < 0):
-                raise PriceError(f"the price {name} must be a number of 0 or more, not {value}")
+                raise PriceError(
+                    _("the price {name} must be a number of 0 or more, not {value}").format(
+                        name=name, value=value
+                    )
+                )
         if not currency or len(currency) > 8:
-            raise PriceError("give the currency of the price (e.g. KRW, EUR)")
+            raise PriceError(_("give the currency of the price (e.g. KRW, EUR)"))
         now = now_iso()
         with self.transaction():
             self._db.conn.execute(
