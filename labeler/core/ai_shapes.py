@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from labeler.core.commands import Command
 from labeler.core.domain import AnnotationSource
 from labeler.core.geometry import Geometry
+from labeler.core.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from labeler.core.store import Project
@@ -44,8 +45,14 @@ class AddAiAssistedShape(Command):
     def text(self) -> str:
         """What the edit does."""
         if len(self.geometries) > 1:
-            return f"Add {len(self.geometries)} AI shapes"
-        return f"Add AI {self.geometries[0].kind}"
+            n = len(self.geometries)
+            return ngettext("Add {n} AI shape", "Add {n} AI shapes", n).format(n=n)
+        kind = self.geometries[0].kind
+        if kind == "polygon":
+            return _("Add AI polygon")
+        if kind == "box":
+            return _("Add AI box")
+        return _("Add AI {kind}").format(kind=kind)
 
     def _apply(self, project: Project) -> Command:
         ids = []
@@ -72,12 +79,12 @@ class DeleteAiAssistedShapes(Command):
     image_id: int
     annotation_ids: tuple[int, ...]
     person_id: int | None = None
-    text_: str = "Add AI shape"
+    text_: str = N_("Add AI shape")
 
     @property
     def text(self) -> str:
         """What the edit does (it undoes an add, so it keeps the add's name)."""
-        return self.text_
+        return _(self.text_)
 
     def _apply(self, project: Project) -> Command:
         for annotation_id in self.annotation_ids:
@@ -94,12 +101,12 @@ class RestoreAiAssistedShapes(Command):
     image_id: int
     annotation_ids: tuple[int, ...]
     person_id: int | None = None
-    text_: str = "Add AI shape"
+    text_: str = N_("Add AI shape")
 
     @property
     def text(self) -> str:
         """What the edit does."""
-        return self.text_
+        return _(self.text_)
 
     def _apply(self, project: Project) -> Command:
         for annotation_id in self.annotation_ids:

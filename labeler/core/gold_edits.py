@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from labeler.core.commands import Command
+from labeler.core.i18n import _
 from labeler.core.store import Project
 from labeler.core.store.gold import GoldSnapshot
 
@@ -25,7 +26,7 @@ class MarkGold(Command):
     @property
     def text(self) -> str:
         """What the edit does."""
-        return "Mark as gold" if self.gold else "Unmark gold"
+        return _("Mark as gold") if self.gold else _("Unmark gold")
 
     def _apply(self, project: Project) -> Command:
         before = project.gold_snapshot(self.image_id)
@@ -48,7 +49,7 @@ class RestoreGold(Command):
     @property
     def text(self) -> str:
         """What the edit does."""
-        return "Unmark gold" if self.redo_gold else "Mark as gold"
+        return _("Unmark gold") if self.redo_gold else _("Mark as gold")
 
     def _apply(self, project: Project) -> Command:
         project.restore_gold(self.image_id, self.snapshot, self.person_id)

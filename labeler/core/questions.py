@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from labeler.core.commands import Command, NoLabelChange
+from labeler.core.i18n import _
 from labeler.core.store.questions import Question, Region
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ class AskQuestion(NoLabelChange):
     @property
     def text(self) -> str:
         """What the edit does."""
-        return "Ask question"
+        return _("Ask question")
 
     def _apply(self, project: Project) -> Command:
         asked = project.ask_question(
@@ -64,7 +65,7 @@ class WithdrawQuestion(NoLabelChange):
     @property
     def text(self) -> str:
         """What the edit does."""
-        return "Ask question"
+        return _("Ask question")
 
     def _apply(self, project: Project) -> Command:
         values = project.withdraw_question(self.question_id, self.person_id)
@@ -83,7 +84,7 @@ class _RestoreQuestion(NoLabelChange):
     @property
     def text(self) -> str:
         """What the edit does."""
-        return "Ask question"
+        return _("Ask question")
 
     def _apply(self, project: Project) -> Command:
         restored = project.restore_question(self.values)
@@ -102,7 +103,7 @@ class AnswerQuestion(NoLabelChange):
     @property
     def text(self) -> str:
         """What the edit does."""
-        return "Answer question"
+        return _("Answer question")
 
     def _apply(self, project: Project) -> Command:
         before = project.question(self.question_id)
@@ -146,7 +147,7 @@ class PromoteQuestion(NoLabelChange):
     @property
     def text(self) -> str:
         """What the edit does."""
-        return "Promote to guideline edge case"
+        return _("Promote to guideline edge case")
 
     def _apply(self, project: Project) -> Command:
         project.promote_question(self.question_id, self.person_id, self.class_name)
