@@ -12,7 +12,7 @@ from rich.table import Table
 from labeler.cli.i18n import N_, _, ngettext
 from labeler.cli.output import print_json, stdout, styled
 from labeler.cli.slice_commands import add_slice_option, slice_ids
-from labeler.cli.words import word
+from labeler.cli.words import truth_word, word
 from labeler.core.agreement import agreement_report
 from labeler.core.diagnosis import TRUTH_RULE, diagnose
 from labeler.core.diagnosis.diagnose import DEFAULT_MIN_SCORE
@@ -423,7 +423,7 @@ def _print_left_out(data: dict[str, Any]) -> None:
     left = data.get("images_left_out", {})
     total = data["images_evaluated"] + sum(left.values())
     why = _("; left out: {reasons}").format(
-        reasons=", ".join(f"{k} {v}" for k, v in left.items())) if left else ""
+        reasons=", ".join(f"{word(k)} {v}" for k, v in left.items())) if left else ""
     evaluated = ngettext("Evaluated {n} of {total} image{why}",
                          "Evaluated {n} of {total} images{why}", total)
     stdout.print(evaluated.format(n=data["images_evaluated"], total=total, why=why))
@@ -431,12 +431,13 @@ def _print_left_out(data: dict[str, Any]) -> None:
 
 def _print_diagnosis(data: dict[str, Any]) -> None:
     run = data["run"]
-    sources = ", ".join(f"{k} {v}" for k, v in data["truth_sources"].items()) or _("none")
+    sources = ", ".join(f"{word(k)} {v}" for k, v in data["truth_sources"].items()) or _("none")
     stdout.print(
         _("Model run {id} ({model}) against {truth} labels: {images} images ({sources}), "
           "{objects} truth objects, {predictions} predictions").format(
-            id=run["id"], model=run["model"], truth=data["truth"], images=data["images"],
-            sources=sources, objects=data["truth_objects"], predictions=data["predictions"])
+            id=run["id"], model=run["model"], truth=truth_word(data["truth"]),
+            images=data["images"], sources=sources, objects=data["truth_objects"],
+            predictions=data["predictions"])
     )
     _print_left_out(data)
     metrics = data["metrics"]
@@ -484,7 +485,7 @@ def _print_slice(title: str, slice_: dict[str, Any]) -> None:
             str(item.get("prediction_id") or item.get("annotation_id")),
             item["class"],
             "" if item["score"] is None else f"{item['score']:.2f}",
-            item["reason"],
+            word(item["reason"]),
             item["other_class"] or "",
             "" if item["iou"] is None else f"{item['iou']:.2f}",
         )

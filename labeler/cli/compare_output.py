@@ -8,6 +8,7 @@ from rich.table import Table
 
 from labeler.cli.i18n import N_, _
 from labeler.cli.output import stdout, styled
+from labeler.cli.words import truth_word, word
 from labeler.core.diagnosis.compare import CHANGE_KINDS
 
 CHANGE_TITLES = {
@@ -33,11 +34,12 @@ def print_comparison(data: dict[str, Any]) -> None:
     scope = _(" of {n} in the slice").format(n=images["scope"]) if in_slice else ""
     stdout.print(
         _("A: run {a} ({model_a}), B: run {b} ({model_b}); against {truth} labels").format(
-            a=a["id"], model_a=a["model"], b=b["id"], model_b=b["model"], truth=data["truth"])
+            a=a["id"], model_a=a["model"], b=b["id"], model_b=b["model"],
+            truth=truth_word(data["truth"]))
     )
     left = images["left_out"]
     why = _("; left out: {reasons}").format(
-        reasons=", ".join(f"{k} {v}" for k, v in left.items())) if left else ""
+        reasons=", ".join(f"{word(k)} {v}" for k, v in left.items())) if left else ""
     stdout.print(
         _("A covered {a} images{scope}, B {b}, both {both}; compared on {compared} images with "
           "a truth{why} ({objects} truth objects)").format(

@@ -12,6 +12,7 @@ from rich.table import Table
 from labeler.cli.i18n import N_, _, ngettext
 from labeler.cli.output import print_json, progress_bar, stderr, stdout
 from labeler.cli.slice_commands import add_slice_option, slice_ids
+from labeler.cli.words import word
 from labeler.core.consensus import ConsensusConfig
 from labeler.core.curation.duplicates import DuplicateConfig
 from labeler.core.curation.quality import QualityConfig
@@ -256,7 +257,7 @@ def run_export(args: argparse.Namespace) -> int:
                 n=summary["unresolved_clusters"], handling=args.unresolved, project=args.project)
         )
     if summary["label_issues"]:
-        issues = ", ".join(f"{k} {v}" for k, v in summary["label_issues"].items())
+        issues = ", ".join(f"{word(k)} {v}" for k, v in summary["label_issues"].items())
         stdout.print(_("Likely label errors flagged for review (kept): {issues}").format(
             issues=issues))
     if summary["rare_classes"]:
@@ -299,7 +300,7 @@ def _print_curation(data: dict[str, Any], paths: dict[int, str]) -> None:
         stdout.print(f"  {paths[issue['image_id']]}: {issue['message']}", soft_wrap=True)
     counts = data["label_errors"]["counts"]
     checked = data["label_errors"]["images_checked"]
-    found = ", ".join(f"{k} {v}" for k, v in counts.items()) or _("none")
+    found = ", ".join(f"{word(k)} {v}" for k, v in counts.items()) or _("none")
     stdout.print(_("Likely label errors ({checked} images with predictions): {found}").format(
         checked=checked, found=found))
     table = Table(_("class"), _("objects"), _("images"), _("share"), _("rare"))

@@ -9,6 +9,7 @@ from rich.table import Table
 
 from labeler.cli.i18n import _
 from labeler.cli.output import print_json, stderr, stdout, styled
+from labeler.cli.words import word
 from labeler.core.segment_models import (
     KINDS,
     ModelEntry,
@@ -86,7 +87,7 @@ def run_list(args: argparse.Namespace) -> int:
     table = Table(_("name"), _("kind"), _("layout"), _("where"), _("files"))
     for entry in entries:
         files = ", ".join(f"{f.role} {f.sha256[:12]}" for f in entry.files)
-        table.add_row(entry.name, entry.kind, entry.layout or "-", entry.source, files)
+        table.add_row(entry.name, word(entry.kind), entry.layout or "-", word(entry.source), files)
     stdout.print(table)
     return 0
 

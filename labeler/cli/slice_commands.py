@@ -7,6 +7,7 @@ Also the ``--slice NAME`` option every command that takes a set of images shares
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 from typing import Any
 
@@ -218,10 +219,22 @@ def run_show(args: argparse.Namespace) -> int:
     for w in work:
         sent = ngettext("Sent {n} image to {target} ({kind}) at {time}: {note}",
                         "Sent {n} images to {target} ({kind}) at {time}: {note}", w.images)
-        stdout.print(sent.format(n=w.images, target=w.target, kind=w.kind, time=w.sent_at[:16],
-                                 note=w.note))
+        stdout.print(sent.format(n=w.images, target=w.target, kind=word(w.kind),
+                                 time=w.sent_at[:16], note=w.note))
     _print_changes(changes)
     return 0
+
+
+def _since(what: str) -> str:
+    """The core's "saved" / "sent to TARGET (KIND)" as words of the sentence "Since ..."."""
+    if what == "saved":
+        return _("the slice was saved")
+    sent = re.fullmatch(r"sent to (?P<target>.+) \((?P<kind>\w+)\)", what)
+    if sent:
+        return _("it was sent to {target} ({kind})").format(
+            target=sent["target"], kind=word(sent["kind"])
+        )
+    return what
 
 
 def _print_changes(changes: dict[str, Any]) -> None:
@@ -230,8 +243,8 @@ def _print_changes(changes: dict[str, Any]) -> None:
         _("Since {what} ({time}): {changed} of {images} images changed; labels +{added} "
           "~{edited} -{deleted}, {reviews} reviews, {answers} answers; status now: "
           "{status}").format(
-            what=changes["since_what"], time=changes["since"][:16], changed=changes["changed"],
-            images=changes["images"], added=changes["labels_added"],
+            what=_since(changes["since_what"]), time=changes["since"][:16],
+            changed=changes["changed"], images=changes["images"], added=changes["labels_added"],
             edited=changes["labels_edited"], deleted=changes["labels_deleted"],
             reviews=changes["reviews"], answers=changes["answers"], status=status or _("none"))
     )

@@ -43,6 +43,31 @@ WORDS: dict[str, str] = {
     "open": N_("open"),
     "answered": N_("answered"),
     "promoted": N_("promoted"),
+    # model folders and kinds
+    "project": N_("project"),
+    "user": N_("user"),
+    "shipped": N_("shipped"),
+    "segmenter": N_("segmenter"),
+    "detector": N_("detector"),
+    # likely label errors
+    "overlooked": N_("overlooked"),
+    "swapped": N_("swapped"),
+    "bad_location": N_("bad_location"),
+    # why a prediction or an annotation is an error of the run
+    "wrong_class": N_("wrong_class"),
+    "duplicate": N_("duplicate"),
+    "poor_localization": N_("poor_localization"),
+    "background": N_("background"),
+    "missed": N_("missed"),
+    # where an image's truth came from, and what was left out
+    "reviewed or consensus": N_("reviewed or consensus"),
+    "reviewed": N_("reviewed"),
+    "consensus": N_("consensus"),
+    "empty": N_("empty"),
+    "not covered by the model run": N_("not covered by the model run"),
+    # where a slice was sent
+    "assignments": N_("assignments"),
+    "package": N_("package"),
     # assignment tasks
     "annotate": N_("annotate"),
     "review": N_("review"),
@@ -53,3 +78,8 @@ def word(value: object) -> str:
     """``value`` (a stored word) in the user's language; unknown values print as they are."""
     text = str(value)
     return _(WORDS[text]) if text in WORDS else text
+
+
+def truth_word(description: str) -> str:
+    """A diagnosis's truth: the default rule's words translated, a person's name as it is."""
+    return word(description) if description == "reviewed or consensus" else description
