@@ -126,13 +126,20 @@ class Mark(Protocol):
     """One annotator's mark in a cluster (a :class:`~labeler.core.matching.Shape` or tag)."""
 
     @property
-    def id(self) -> int: ...  # noqa: D102
+    def id(self) -> int:
+        """The annotation's id."""
+
     @property
-    def label(self) -> Hashable: ...  # noqa: D102
+    def label(self) -> Hashable:
+        """Its class."""
+
     @property
-    def geometry(self) -> Geometry: ...  # noqa: D102
+    def geometry(self) -> Geometry:
+        """Its box, polygon or tag."""
+
     @property
-    def owner(self) -> Hashable | None: ...  # noqa: D102
+    def owner(self) -> Hashable | None:
+        """Who made it."""
 
 
 @dataclass(frozen=True)
