@@ -23,7 +23,7 @@ from labeler.core.errors import (
 )
 from labeler.core.formats.records import ParsedFile, ShapeIssue
 from labeler.core.geometry import Geometry, Polygon, Tag, validate_geometry
-from labeler.core.i18n import _
+from labeler.core.i18n import _, ngettext
 from labeler.core.images import DEFAULT_MAX_PIXELS, ImageProbe, is_image_path, probe_image
 from labeler.core.progress import Progress
 from labeler.core.store import Project
@@ -269,9 +269,11 @@ def _store_parsed_file(
                 report.skipped.append(
                     (
                         f"{parsed.path}: {image_labels.image_ref}",
-                        _("image not in the project; {n_shapes} shapes not imported").format(
-                            n_shapes=len(image_labels.shapes)
-                        ),
+                        ngettext(
+                            "image not in the project; {n_shapes} shape not imported",
+                            "image not in the project; {n_shapes} shapes not imported",
+                            len(image_labels.shapes),
+                        ).format(n_shapes=len(image_labels.shapes)),
                     )
                 )
             continue

@@ -53,7 +53,7 @@ from labeler.core.formats.records import ParsedImage
 from labeler.core.formats.yolo import parse_yolo
 from labeler.core.formats.yolo_classes import CLASS_FILE_NAMES, ClassListResolver
 from labeler.core.geometry import Geometry, validate_geometry
-from labeler.core.i18n import _
+from labeler.core.i18n import _, ngettext
 from labeler.core.image_refs import ImageIndex
 from labeler.core.progress import Progress
 
@@ -230,9 +230,11 @@ def _store(
             stored = project.add_predictions(run.id, image_id, predictions)  # type: ignore[attr-defined]
             if stored != len(predictions):  # shapes are validated before: never happens
                 raise PredictionImportError(
-                    _("image {image_id}: {n_unmatched} predictions were refused").format(
-                        image_id=image_id, n_unmatched=len(predictions) - stored
-                    )
+                    ngettext(
+                        "image {image_id}: {n_unmatched} prediction was refused",
+                        "image {image_id}: {n_unmatched} predictions were refused",
+                        len(predictions) - stored,
+                    ).format(image_id=image_id, n_unmatched=len(predictions) - stored)
                 )
             report.predictions += stored
             report.images_with_predictions += 1 if stored else 0
@@ -465,9 +467,12 @@ def _require_confidence(file: Path) -> None:
             raise AnnotationFormatError(
                 file,
                 f"line {number}",
-                _(
+                ngettext(
+                    "{n_fields} field; predictions need 6 (class x_center y_center width "
+                    "height confidence, as Ultralytics writes with save_conf=True){hint}",
                     "{n_fields} fields; predictions need 6 (class x_center y_center width "
-                    "height confidence, as Ultralytics writes with save_conf=True){hint}"
+                    "height confidence, as Ultralytics writes with save_conf=True){hint}",
+                    len(fields),
                 ).format(n_fields=len(fields), hint=hint),
             )
 

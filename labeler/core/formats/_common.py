@@ -13,7 +13,7 @@ from pathlib import Path
 from labeler.core.errors import AnnotationFormatError, GeometryError
 from labeler.core.formats.records import ParsedShape, ShapeIssue
 from labeler.core.geometry import Box, Polygon, Tag, validate_geometry
-from labeler.core.i18n import _
+from labeler.core.i18n import _, ngettext
 
 # Annotation files bigger than this are refused rather than read into memory.
 MAX_FILE_BYTES = 1 << 30  # 1 GiB
@@ -234,7 +234,11 @@ class WarningLog:
         if extra > 0:
             return [
                 *self.messages,
-                _("{extra} more shapes skipped (not listed)").format(extra=extra),
+                ngettext(
+                    "{extra} more shape skipped (not listed)",
+                    "{extra} more shapes skipped (not listed)",
+                    extra,
+                ).format(extra=extra),
             ]
         return list(self.messages)
 

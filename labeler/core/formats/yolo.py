@@ -27,7 +27,7 @@ from labeler.core.formats._common import WarningLog, add_shape, decode_text, rea
 from labeler.core.formats.records import ParsedFile, ParsedImage, ParsedShape
 from labeler.core.formats.yolo_classes import CLASS_FILE_NAMES, SEARCH_DEPTH
 from labeler.core.geometry import Box, Polygon
-from labeler.core.i18n import _
+from labeler.core.i18n import _, ngettext
 
 # How far outside [0, 1] a normalised coordinate may be (rounding in converters).
 COORD_TOLERANCE = 0.01
@@ -140,10 +140,14 @@ def _parse_line(
         raise AnnotationFormatError(
             path,
             loc,
-            _(
+            ngettext(
+                "{count} field; expected 5 (class x_center y_center width height), 6 (the "
+                "same and a confidence) or an odd number of at least 7 (class x1 y1 x2 y2 x3 "
+                "y3 ...)",
                 "{count} fields; expected 5 (class x_center y_center width height), 6 (the "
                 "same and a confidence) or an odd number of at least 7 (class x1 y1 x2 y2 x3 "
-                "y3 ...)"
+                "y3 ...)",
+                count,
             ).format(count=count),
         )
     class_index = _class_index(path, loc, fields[0])
