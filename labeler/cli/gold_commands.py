@@ -78,7 +78,7 @@ def _register_assign(sub: argparse._SubParsersAction) -> None:
         description=_("Assign images to annotate, spread as usual, with gold images the person "
         "never had mixed in at RATE after their first N images, unmarked."),
     )
-    assign.add_argument("--images", required=True, metavar="QUERY", help=QUERY_HELP)
+    assign.add_argument("--images", required=True, metavar="QUERY", help=_(QUERY_HELP))
     assign.add_argument("--to", required=True, metavar="NAMES", help=_("people, comma-separated"))
     assign.add_argument("--rate", type=float, required=True, help=_("share of gold, e.g. 0.1"))
     assign.add_argument("--after", type=int, default=5, help=_("first images without gold (5)"))

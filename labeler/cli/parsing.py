@@ -21,33 +21,31 @@ from typing import Any, NoReturn
 from labeler.cli.i18n import N_, _
 
 # argparse's messages (Python 3.11-3.13 wording) -> our catalog message with named fields.
-_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern, re.DOTALL), template)
-    for pattern, template in (
-        (r"the following arguments are required: (?P<names>.+)",
-         N_("the following arguments are required: {names}")),
-        (r"one of the arguments (?P<names>.+) is required",
-         N_("one of the arguments {names} is required")),
-        (r"unrecognized arguments: (?P<names>.*)", N_("unrecognized arguments: {names}")),
-        (r"ambiguous option: (?P<option>\S+) could match (?P<matches>.+)",
-         N_("ambiguous option: {option} could match {matches}")),
-        (r"invalid choice: (?P<value>.+?) \(choose from (?P<choices>.+)\)",
-         N_("invalid choice: {value} (choose from {choices})")),
-        (r"invalid (?P<type>\S+) value: (?P<value>.+)", N_("invalid {type} value: {value}")),
-        (r"expected one argument", N_("expected one argument")),
-        (r"expected at most one argument", N_("expected at most one argument")),
-        (r"expected at least one argument", N_("expected at least one argument")),
-        (r"expected (?P<n>\d+) arguments?", N_("expected {n} arguments")),
-        (r"not allowed with argument (?P<other>.+)", N_("not allowed with argument {other}")),
-        (r"ignored explicit argument (?P<value>.+)", N_("ignored explicit argument {value}")),
-    )
+# Patterns stay strings until an error needs them (compiling them costs ``--help`` time).
+_MESSAGES: tuple[tuple[str, str], ...] = (
+    (r"the following arguments are required: (?P<names>.+)",
+     N_("the following arguments are required: {names}")),
+    (r"one of the arguments (?P<names>.+) is required",
+     N_("one of the arguments {names} is required")),
+    (r"unrecognized arguments: (?P<names>.*)", N_("unrecognized arguments: {names}")),
+    (r"ambiguous option: (?P<option>\S+) could match (?P<matches>.+)",
+     N_("ambiguous option: {option} could match {matches}")),
+    (r"invalid choice: (?P<value>.+?) \(choose from (?P<choices>.+)\)",
+     N_("invalid choice: {value} (choose from {choices})")),
+    (r"invalid (?P<type>\S+) value: (?P<value>.+)", N_("invalid {type} value: {value}")),
+    (r"expected one argument", N_("expected one argument")),
+    (r"expected at most one argument", N_("expected at most one argument")),
+    (r"expected at least one argument", N_("expected at least one argument")),
+    (r"expected (?P<n>\d+) arguments?", N_("expected {n} arguments")),
+    (r"not allowed with argument (?P<other>.+)", N_("not allowed with argument {other}")),
+    (r"ignored explicit argument (?P<value>.+)", N_("ignored explicit argument {value}")),
 )
-_ARGUMENT = re.compile(r"argument (?P<argument>\S+): (?P<problem>.+)", re.DOTALL)
+_ARGUMENT = r"argument (?P<argument>\S+): (?P<problem>.+)"
 
 
 def _translate_one(message: str) -> str:
     for pattern, template in _MESSAGES:
-        match = pattern.fullmatch(message)
+        match = re.fullmatch(pattern, message, re.DOTALL)
         if match:
             translated = _(template)
             # Untranslated (English): argparse's own words, exactly as it wrote them.
@@ -57,7 +55,7 @@ def _translate_one(message: str) -> str:
 
 def translate_argparse_message(message: str) -> str:
     """The argparse error ``message`` in the user's language (unknown wording: unchanged)."""
-    match = _ARGUMENT.fullmatch(message)
+    match = re.fullmatch(_ARGUMENT, message, re.DOTALL)
     if match:
         problem = _translate_one(match["problem"])
         if problem == match["problem"]:
