@@ -147,3 +147,42 @@ def test_json_is_identical_in_korean_and_english(
     assert ko and ko == en
     readable = json.dumps(json.loads(ko), ensure_ascii=False).replace(ODD_CLASS, "")
     assert not HANGUL.search(readable)  # no key or value was translated
+
+
+def test_argparse_messages_translate_by_pattern_and_keep_unknown_wording() -> None:
+    from labeler.cli.parsing import translate_argparse_message
+    from labeler.core import i18n
+
+    try:
+        i18n.set_language("ko")
+        assert translate_argparse_message("argument --x: expected one argument") == (
+            "인수 --x: 인수가 하나 필요합니다"
+        )
+        assert translate_argparse_message("unrecognized arguments: --nope a[/]b") == (
+            "알 수 없는 인수: --nope a[/]b"
+        )
+        assert translate_argparse_message("a wording of another Python") == (
+            "a wording of another Python"
+        )
+        i18n.set_language("en")  # English keeps argparse's own words, plural and all
+        assert translate_argparse_message("argument --x: expected 1 argument") == (
+            "argument --x: expected 1 argument"
+        )
+    finally:
+        i18n.set_language(None)
+
+
+def test_stored_words_are_translated_but_names_are_not() -> None:
+    from labeler.cli.words import truth_word, word
+    from labeler.core import i18n
+
+    try:
+        i18n.set_language("ko")
+        assert word("needs_review") == "검수 필요" and word("box") == "박스"
+        assert word("Quinn") == "Quinn" and word(ODD_CLASS) == ODD_CLASS
+        assert truth_word("reviewed or consensus") == "검수 또는 합의"
+        assert truth_word("bob") == "bob"
+        i18n.set_language("en")
+        assert word("needs_review") == "needs_review"  # English shows the stored value
+    finally:
+        i18n.set_language(None)
