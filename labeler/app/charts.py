@@ -14,6 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QByteArray,
+    QCoreApplication,
     QEvent,
     QObject,
     QRectF,
@@ -27,11 +28,38 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from labeler.app.i18n import QT_TRANSLATE_NOOP
 from labeler.app.workers import Job, JobRunner
 from labeler.core.events import Change, Entity
 from labeler.core.progress import Progress
 
 CARD_BACKGROUND = QColor(250, 251, 252)
+# The words the core's SVG charts draw besides names and numbers (axes, a missing
+# value, the confusion matrix's background row); passed in the user's language.
+CHART_WORDS = {
+    "truth": QT_TRANSLATE_NOOP("ChartCard", "truth"),
+    "predicted": QT_TRANSLATE_NOOP("ChartCard", "predicted"),
+    "recall": QT_TRANSLATE_NOOP("ChartCard", "recall"),
+    "precision": QT_TRANSLATE_NOOP("ChartCard", "precision"),
+    "n/a": QT_TRANSLATE_NOOP("ChartCard", "n/a"),
+    "background": QT_TRANSLATE_NOOP("ChartCard", "background"),
+}
+
+
+def chart_word(word: str) -> str:
+    """One of :data:`CHART_WORDS` in the user's language."""
+    return QCoreApplication.translate("ChartCard", CHART_WORDS[word])
+
+
+def matrix_labels(labels: Iterable[str]) -> list[str]:
+    """A confusion matrix's row names: the classes as named, then "background" translated.
+
+    The core appends the background row last (``labeler.core.diagnosis.confusion``).
+    """
+    names = list(labels)
+    if names and names[-1] == "background":
+        names[-1] = chart_word("background")
+    return names
 
 
 class SvgChart(QWidget):

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from labeler.app.canvas.controller import CanvasController
-from labeler.app.charts import BackgroundRefresh, ChartCard
+from labeler.app.charts import BackgroundRefresh, ChartCard, chart_word, matrix_labels
 from labeler.app.i18n import QT_TRANSLATE_NOOP
 from labeler.app.workspace import Workspace
 from labeler.core.diagnosis.compare import CHANGE_KINDS, compare_runs
@@ -388,15 +388,18 @@ class CompareView(QWidget):
             curves = comparison["pr_curves"]
             if any(abs(c["iou"] - iou) < 1e-9 for c in curves):
                 title = self.cards[name].title.text()
-                self.cards[name].show_chart(pr_comparison_chart(curves, iou, title, names))
+                recall = chart_word("recall")
+                chart = pr_comparison_chart(curves, iou, title, names, x_label=recall)
+                self.cards[name].show_chart(chart)
             else:
                 self.cards[name].show_empty(self.tr("No truth objects on the compared images."))
         matrix = comparison["confusion_matrix"]
-        labels = matrix["labels"]
-        self.cards["confusion_a"].show_chart(heatmap(labels, matrix["a"], names[0]))
-        self.cards["confusion_b"].show_chart(heatmap(labels, matrix["b"], names[1]))
+        labels = matrix_labels(matrix["labels"])
+        axes = (chart_word("truth"), chart_word("predicted"))
+        self.cards["confusion_a"].show_chart(heatmap(labels, matrix["a"], names[0], axes))
+        self.cards["confusion_b"].show_chart(heatmap(labels, matrix["b"], names[1], axes))
         self.cards["difference"].show_chart(
-            difference_heatmap(labels, matrix["difference"], self.tr("A minus B"))
+            difference_heatmap(labels, matrix["difference"], self.tr("A minus B"), axes[1])
         )
         for kind, tree in self.lists.items():
             part = comparison["image_changes"][kind]

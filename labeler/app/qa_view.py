@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from labeler.app.canvas.controller import CanvasController
-from labeler.app.charts import BackgroundRefresh, ChartCard
+from labeler.app.charts import BackgroundRefresh, ChartCard, chart_word, matrix_labels
 from labeler.app.compare_view import CompareView
 from labeler.app.i18n import QT_TRANSLATE_NOOP
 from labeler.app.slice_controls import ErrorSliceButtons
@@ -421,7 +421,9 @@ class QaView(QWidget):
         if not bars or all(v is None for _, v in bars):
             card.show_empty(empty)
             return
-        card.show_chart(bar_chart(bars, card.title.text(), width=CHART_WIDTH))
+        card.show_chart(
+            bar_chart(bars, card.title.text(), width=CHART_WIDTH, missing=chart_word("n/a"))
+        )
 
     def _trend(self, weeks: list[tuple[str, float | None]]) -> None:
         card = self.cards["week_f1"]
@@ -471,14 +473,22 @@ class QaView(QWidget):
         matrix = diagnosis.get("confusion_matrix") or {}
         card = self.cards["confusion"]
         if matrix.get("labels"):
-            card.show_chart(heatmap(matrix["labels"], matrix["matrix"], card.title.text()))
+            axes = (chart_word("truth"), chart_word("predicted"))
+            labels = matrix_labels(matrix["labels"])
+            card.show_chart(heatmap(labels, matrix["matrix"], card.title.text(), axes))
         else:
             card.show_empty(self.tr("No objects to compare."))
         for name, iou in (("pr50", 0.5), ("pr75", 0.75)):
             curves = [c for c in diagnosis.get("pr_curves", []) if c["iou"] == iou]
             series = [(c["class"], c["recall"], c["precision"]) for c in curves]
             if series:
-                svg = line_chart(series, self.cards[name].title.text(), width=CHART_WIDTH)
+                svg = line_chart(
+                    series,
+                    self.cards[name].title.text(),
+                    x_label=chart_word("recall"),
+                    y_label=chart_word("precision"),
+                    width=CHART_WIDTH,
+                )
                 self.cards[name].show_chart(svg)
             else:
                 self.cards[name].show_empty(

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from labeler.app.charts import BackgroundRefresh, ChartCard
+from labeler.app.charts import BackgroundRefresh, ChartCard, chart_word
 from labeler.app.gold_tab import GoldTab
 from labeler.app.i18n import QT_TRANSLATE_NOOP
 from labeler.app.workspace import Workspace
@@ -168,7 +168,10 @@ class VendorTab(QWidget):
         for card, key in ((self.gold_card, "gold_f1"), (self.accept_card, "acceptance")):
             bars = [(label, b.get(key)) for label, b in zip(labels, batches, strict=True)]
             if any(v is not None for _, v in bars):
-                card.show_chart(bar_chart(bars, card.title.text(), width=CHART_WIDTH))
+                missing = chart_word("n/a")
+                card.show_chart(
+                    bar_chart(bars, card.title.text(), width=CHART_WIDTH, missing=missing)
+                )
             else:
                 card.show_empty(self.tr("No batch has a figure here yet."))
 

@@ -180,6 +180,33 @@
     </message>
 </context>
 <context>
+    <name>ChartCard</name>
+    <message>
+        <source>truth</source>
+        <translation>정답</translation>
+    </message>
+    <message>
+        <source>predicted</source>
+        <translation>예측</translation>
+    </message>
+    <message>
+        <source>recall</source>
+        <translation>재현율</translation>
+    </message>
+    <message>
+        <source>precision</source>
+        <translation>정밀도</translation>
+    </message>
+    <message>
+        <source>n/a</source>
+        <translation>없음</translation>
+    </message>
+    <message>
+        <source>background</source>
+        <translation>배경</translation>
+    </message>
+</context>
+<context>
     <name>ClassPanel</name>
     <message>
         <source>box</source>

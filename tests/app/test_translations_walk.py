@@ -8,7 +8,8 @@ question, the import report, progress, the class/slice/edge-case prompts). Every
 a person can read is collected with the path of the widget showing it: window titles,
 labels, buttons, actions and their tips, menu titles, tab texts, group titles, header
 labels and cells of item views, placeholders, combo box items, the status bar's
-message, and the canvas's shape labels and disagreement badges.
+message, the words of the SVG charts, and the canvas's shape labels and disagreement
+badges.
 
 A text fails when it is an English source string of the catalog that has another
 Korean translation, or when it holds an English word (3+ letters) that is neither user
@@ -52,6 +53,7 @@ from pytestqt.qtbot import QtBot
 from labeler.app.acknowledge import AcknowledgeDialog
 from labeler.app.ask_dialog import AskQuestionDialog
 from labeler.app.canvas.overlays import more_badge
+from labeler.app.charts import SvgChart
 from labeler.app.guideline_diff import GuidelineDiffDialog
 from labeler.app.i18n import install_translations
 from labeler.app.main_window import MainWindow
@@ -177,6 +179,9 @@ class Shown:
                 self.action(action, f"{where} > {plain(action.text()) or '—'}")
         if isinstance(widget, QAbstractItemView):
             self.item_view(widget, where)
+        if isinstance(widget, SvgChart):  # a chart's axis words, names and "n/a"
+            for text in re.findall(r"<text[^>]*>(.*?)</text>", widget.svg, re.S):
+                self.add(html.unescape(text), f"{where}: chart text")
 
     def action(self, action: QAction, where: str) -> None:
         self.add(action.text(), f"{where}: action")

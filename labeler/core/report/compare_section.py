@@ -79,6 +79,7 @@ def pr_comparison_chart(
     names: tuple[str, str] = ("A", "B"),
     width: int = 500,
     height: int = 300,
+    x_label: str = "recall",
 ) -> str:
     """Precision-recall of both runs at one IoU: a colour per class, A solid, B dashed."""
     left, top, bottom, right = 44, 12, 40, 170
@@ -92,7 +93,7 @@ def pr_comparison_chart(
         body.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{top + h}" stroke="{GRID}"/>')
         body.append(_label(left - 6, y + 4, f"{tick:.1f}", 10, MUTED, text_anchor="end"))
         body.append(_label(x, top + h + 14, f"{tick:.1f}", 10, MUTED, text_anchor="middle"))
-    body.append(_label(left + w / 2, height - 6, "recall", 11, MUTED, text_anchor="middle"))
+    body.append(_label(left + w / 2, height - 6, x_label, 11, MUTED, text_anchor="middle"))
     chosen = [c for c in curves if abs(float(c["iou"]) - iou) < 1e-9]
     classes = list(dict.fromkeys(str(c["class"]) for c in chosen))
     for curve in chosen:
@@ -124,13 +125,19 @@ def pr_comparison_chart(
 
 
 def difference_heatmap(
-    labels: Sequence[str], difference: Sequence[Sequence[int]], label: str
+    labels: Sequence[str],
+    difference: Sequence[Sequence[int]],
+    label: str,
+    predicted: str = "predicted",
 ) -> str:
-    """``A - B`` per cell: green where A does better (more hits, fewer errors), red worse."""
+    """``A - B`` per cell: green where A does better (more hits, fewer errors), red worse.
+
+    ``predicted`` names the columns.
+    """
     cell = 48 if len(labels) <= 8 else 34
     left, top = 120, 96
     size = cell * len(labels)
-    body = [_label(left + size / 2, 14, "predicted", 11, MUTED, text_anchor="middle")]
+    body = [_label(left + size / 2, 14, predicted, 11, MUTED, text_anchor="middle")]
     for j, name in enumerate(labels):
         x = left + j * cell + cell / 2
         body.append(_label(x, top - 8, name[:12], 11, transform=f"rotate(-45 {x:.1f} {top - 8})"))

@@ -86,8 +86,13 @@ def bar_chart(
     value_format: Callable[[float], str] = lambda v: f"{v:.2f}",
     width: int = 460,
     color: str = PALETTE[0],
+    missing: str = "n/a",
 ) -> str:
-    """Horizontal bars, one per ``(name, value)``; a None value is drawn as ``n/a``."""
+    """Horizontal bars, one per ``(name, value)``; a None value is drawn as ``missing``.
+
+    The words drawn (``missing`` here, the axes of the other charts) are parameters,
+    so a caller can say them in its reader's language.
+    """
     row, left, right = 24, 150, 56
     height = max(len(bars), 1) * row + 28
     top = max((v for _, v in bars if v is not None), default=0.0)
@@ -106,7 +111,7 @@ def bar_chart(
         y = 6 + i * row
         body.append(_text(left - 8, y + 14, _truncate(name), 12, text_anchor="end"))
         if value is None:
-            body.append(_text(left + 4, y + 14, "n/a", 11, fill=MUTED))
+            body.append(_text(left + 4, y + 14, missing, 11, fill=MUTED))
             continue
         length = plot * max(0.0, min(value / scale_max, 1.0)) if scale_max else 0.0
         body.append(
@@ -172,18 +177,26 @@ def line_chart(
     return _svg(width, height, body, label)
 
 
-def heatmap(labels: Sequence[str], matrix: Sequence[Sequence[int]], label: str) -> str:
-    """A confusion-matrix heatmap: rows are truth, columns predictions; shade by row share."""
+def heatmap(
+    labels: Sequence[str],
+    matrix: Sequence[Sequence[int]],
+    label: str,
+    axes: tuple[str, str] = ("truth", "predicted"),
+) -> str:
+    """A confusion-matrix heatmap: rows are truth, columns predictions; shade by row share.
+
+    ``axes`` names the rows and the columns.
+    """
     cell = 48 if len(labels) <= 8 else 34
     left, top = 120, 96
     size = cell * len(labels)
     width, height = left + size + 72, top + size + 12
     body = [
-        _text(left + size / 2, 14, "predicted", 11, text_anchor="middle", fill=MUTED),
+        _text(left + size / 2, 14, axes[1], 11, text_anchor="middle", fill=MUTED),
         _text(
             14,
             top + size / 2,
-            "truth",
+            axes[0],
             11,
             text_anchor="middle",
             fill=MUTED,
