@@ -70,12 +70,25 @@ def class_balance(
     config: BalanceConfig | None = None,
 ) -> BalanceReport:
     """Balance of ``(image_id, class_id)`` labels over the classes in ``class_names`` order."""
-    config = config or BalanceConfig()
     objects: dict[int, int] = dict.fromkeys(class_names, 0)
     images: dict[int, set[int]] = {c: set() for c in class_names}
     for image_id, class_id in labels:
         objects[class_id] = objects.get(class_id, 0) + 1
         images.setdefault(class_id, set()).add(image_id)
+    return balance_of_counts(class_names, objects, {c: len(s) for c, s in images.items()}, config)
+
+
+def balance_of_counts(
+    class_names: Mapping[int, str],
+    objects: Mapping[int, int],
+    images: Mapping[int, int],
+    config: BalanceConfig | None = None,
+) -> BalanceReport:
+    """:func:`class_balance` from counts: objects and images (containing it) per class.
+
+    ``objects`` may count classes outside ``class_names``; they add to the total.
+    """
+    config = config or BalanceConfig()
     total = sum(objects.values())
     report = BalanceReport(config)
     for class_id, name in class_names.items():
@@ -83,6 +96,6 @@ def class_balance(
         share = n / total if total else 0.0
         rare = n < config.min_objects or share < config.rare_share
         report.classes.append(
-            ClassCount(class_id, name, n, len(images.get(class_id, ())), round(share, 6), rare)
+            ClassCount(class_id, name, n, images.get(class_id, 0), round(share, 6), rare)
         )
     return report

@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from itertools import chain
 from typing import Any
 
+from labeler.core.domain import LabelClass
 from labeler.core.export.model import DECIMALS, Dataset, ExportImage, num
+from labeler.core.export.parts import TextParts
 from labeler.core.export.writer import DatasetWriter
 from labeler.core.geometry import Box, Polygon
 
@@ -71,9 +74,11 @@ def _dumps(value: object) -> str:
 
 
 def _categories(dataset: Dataset) -> list[dict[str, Any]]:
-    return [
-        {"id": i + 1, "name": c.name, "supercategory": ""} for i, c in enumerate(dataset.classes)
-    ]
+    return _category_list(dataset.classes)
+
+
+def _category_list(classes: list[LabelClass]) -> list[dict[str, Any]]:
+    return [{"id": i + 1, "name": c.name, "supercategory": ""} for i, c in enumerate(classes)]
 
 
 def _coco_rows(
@@ -140,15 +145,113 @@ def _ring_area(flat: list[float | int]) -> float:
     return abs(twice) / 2.0
 
 
+class CocoSink:
+    """Writes the COCO files as images arrive in id order (see :func:`coco_text_chunks`).
+
+    Each split's image entries and annotations go to their own scratch parts, joined
+    into ``annotations/instances_<split>.json`` by :meth:`finish`: the same bytes as
+    :func:`coco_text_chunks` of the split's images, without holding them.
+    """
+
+    def __init__(
+        self,
+        classes: list[LabelClass],
+        splits: list[str],
+        writer: DatasetWriter,
+        info: dict[str, Any],
+        parts: TextParts,
+    ) -> None:
+        self._classes, self._splits, self._writer = classes, splits, writer
+        self._info, self._parts = info, parts
+        self._category = {c.id: i + 1 for i, c in enumerate(classes)}
+        self._next_id = dict.fromkeys(splits, 1)
+        self._images = dict.fromkeys(splits, 0)
+        self._annotations = dict.fromkeys(splits, 0)
+        self.tags = 0
+
+    def add(self, images: list[ExportImage]) -> None:
+        """Encode these images (in id order, after every image added before)."""
+        for image in images:
+            split = image.split
+            entry, annotations, self._next_id[split] = _coco_image(
+                image, self._category, self._next_id[split]
+            )
+            self._parts.append(f"images/{split}", ("," if self._images[split] else "") + entry)
+            self._images[split] += 1
+            if annotations:
+                self._parts.append(
+                    f"annotations/{split}",
+                    ("," if self._annotations[split] else "") + ",".join(annotations),
+                )
+                self._annotations[split] += len(annotations)
+            self.tags += sum(1 for o in image.objects if o.geometry.kind == "tag")
+
+    def finish(self) -> dict[str, Any]:
+        """Write one file per split; returns notes for the manifest."""
+        files = {}
+        head = (
+            f'{{"info":{_dumps(self._info)},"licenses":[],'
+            f'"categories":{_dumps(_category_list(self._classes))},"images":['
+        )
+        for split in self._splits:
+            relative = f"annotations/instances_{split}.json"
+            self._writer.write_chunks(
+                relative,
+                chain(
+                    [head],
+                    self._parts.read(f"images/{split}"),
+                    ['],"annotations":['],
+                    self._parts.read(f"annotations/{split}"),
+                    ["]}\n"],
+                ),
+            )
+            files[split] = relative
+        return {
+            "annotation_files": files,
+            "image_folder": "images/<split>",
+            "tags_not_written": self.tags,
+        }
+
+
+def _coco_image(
+    image: ExportImage, category: dict[int, int], next_id: int
+) -> tuple[str, list[str], int]:
+    """One image's COCO entry and annotations as JSON text, and the next annotation id."""
+    record = image.record
+    entry = {"id": record.id, "file_name": image.name, "width": record.width,
+             "height": record.height}
+    annotations = []
+    for obj in image.objects:
+        found = _coco_shape(obj.geometry)
+        if found is None:
+            continue
+        bbox, area, segmentation = found
+        annotations.append(
+            _dumps(
+                {
+                    "id": next_id,
+                    "image_id": record.id,
+                    "category_id": category[obj.class_id],
+                    "bbox": bbox,
+                    "area": area,
+                    "iscrowd": 0,
+                    "segmentation": segmentation,
+                }
+            )
+        )
+        next_id += 1
+    return _dumps(entry), annotations, next_id
+
+
 def write_coco(dataset: Dataset, writer: DatasetWriter, info: dict[str, Any]) -> dict[str, Any]:
     """Write one COCO file per split; returns notes for the manifest."""
-    files = {}
-    for split in dataset.splits:
-        relative = f"annotations/instances_{split}.json"
-        writer.write_chunks(relative, coco_text_chunks(dataset, dataset.by_split(split), info))
-        files[split] = relative
-    tags = sum(1 for i in dataset.images for o in i.objects if o.geometry.kind == "tag")
-    return {"annotation_files": files, "image_folder": "images/<split>", "tags_not_written": tags}
+    parts = TextParts(writer.root)
+    try:
+        sink = CocoSink(dataset.classes, dataset.splits, writer, info, parts)
+        sink.add(dataset.images)
+        return sink.finish()
+    finally:
+        parts.close()
 
 
 def image_path(image: ExportImage) -> str:

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from labeler.core.domain import LabelClass
 from labeler.core.errors import AnnotationFormatError
 from labeler.core.export.model import Dataset, ExportImage, num_text
+from labeler.core.export.parts import TextParts
 from labeler.core.export.writer import DatasetWriter
 from labeler.core.formats.records import ParsedFile, ParsedImage, ParsedShape
 from labeler.core.geometry import Box, Geometry, Polygon, Tag
@@ -50,20 +53,47 @@ def _row(image: ExportImage, split: str, class_name: str, geometry: Geometry | N
     return [*row, class_name, geometry.kind, *coords, points]
 
 
+class CsvSink:
+    """Writes ``annotations.csv`` as images arrive in id order (the same file as before)."""
+
+    def __init__(self, classes: list[LabelClass], writer: DatasetWriter, parts: TextParts) -> None:
+        self._writer, self._parts = writer, parts
+        self._names = {c.id: c.name for c in classes}
+        self.add_rows([COLUMNS])
+
+    def add_rows(self, rows: Iterable[Sequence[str]]) -> None:
+        """Append rows as the csv module writes them."""
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows(rows)
+        self._parts.append(FILE_NAME, buffer.getvalue())
+
+    def add(self, images: list[ExportImage]) -> None:
+        """Append these images' rows (in id order, after every image added before)."""
+        rows: list[list[str]] = []
+        for image in images:
+            if not image.objects:
+                rows.append([*_row(image, image.split, "", None), ""])
+            for obj in image.objects:
+                ids = " ".join(str(i) for i in obj.annotation_ids)
+                rows.append([*_row(image, image.split, self._names[obj.class_id], obj.geometry),
+                             ids])
+        self.add_rows(rows)
+
+    def finish(self) -> dict[str, Any]:
+        """Write the file; returns notes for the manifest."""
+        self._writer.write_chunks(FILE_NAME, self._parts.read(FILE_NAME))
+        return {"file": FILE_NAME}
+
+
 def write_csv(dataset: Dataset, writer: DatasetWriter) -> dict[str, Any]:
     """Write ``annotations.csv``; returns notes for the manifest."""
-    names = {c.id: c.name for c in dataset.classes}
-    buffer = io.StringIO()
-    out = csv.writer(buffer, lineterminator="\n")
-    out.writerow(COLUMNS)
-    for image in dataset.images:
-        if not image.objects:
-            out.writerow([*_row(image, image.split, "", None), ""])
-        for obj in image.objects:
-            ids = " ".join(str(i) for i in obj.annotation_ids)
-            out.writerow([*_row(image, image.split, names[obj.class_id], obj.geometry), ids])
-    writer.write_text(FILE_NAME, buffer.getvalue())
-    return {"file": FILE_NAME}
+    parts = TextParts(writer.root)
+    try:
+        sink = CsvSink(dataset.classes, writer, parts)
+        sink.add(dataset.images)
+        return sink.finish()
+    finally:
+        parts.close()
 
 
 def image_path(image: ExportImage) -> str:

@@ -73,7 +73,7 @@ class Dataset:
         return [i for i in self.images if i.split == split]
 
 
-def _split_name(path: str) -> tuple[str, str]:
+def split_name(path: str) -> tuple[str, str]:
     """``(stem, suffix)`` of the last part of a stored (POSIX) path."""
     name = path.rsplit("/", 1)[-1]
     stem, dot, suffix = name.rpartition(".")
@@ -85,7 +85,7 @@ def unique_names(records: list[tuple[int, str]]) -> dict[int, str]:
 
     Names are compared case-insensitively so the export also works on Windows and macOS.
     """
-    parts = {image_id: _split_name(path) for image_id, path in records}
+    parts = {image_id: split_name(path) for image_id, path in records}
     wanted: dict[str, int] = {}
     for stem, suffix in parts.values():
         key = (stem + suffix).lower()

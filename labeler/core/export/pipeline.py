@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import gc
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from labeler.core.consensus import (
     FINAL_LABELS,
@@ -26,19 +28,13 @@ from labeler.core.consensus import (
     latest_decisions,
 )
 from labeler.core.consensus_batch import two_annotator_pairs
-from labeler.core.curation.balance import BalanceConfig, class_balance
+from labeler.core.curation.balance import BalanceConfig
 from labeler.core.curation.duplicates import DuplicateConfig, DuplicateReport, find_duplicates
-from labeler.core.curation.label_errors import (
-    Labeled,
-    LabelErrorConfig,
-    find_label_errors,
-    project_predictions,
-)
+from labeler.core.curation.label_errors import LabelErrorConfig
 from labeler.core.curation.quality import QualityConfig, QualityReport, check_quality
 from labeler.core.curation.stats import ImageRef, StatsCache, collect_stats
-from labeler.core.domain import Annotation, ImageRecord, Review
+from labeler.core.domain import Annotation, ImageRecord
 from labeler.core.errors import LabelerError
-from labeler.core.export import coco, csv, voc, yolo
 from labeler.core.export.manifest import (
     MANIFEST_NAME,
     MANIFEST_VERSION,
@@ -46,13 +42,16 @@ from labeler.core.export.manifest import (
     manifest_text,
     project_facts,
 )
-from labeler.core.export.model import DEFAULT_SPLIT, Dataset, ExportImage, unique_names
+from labeler.core.export.model import DEFAULT_SPLIT, ExportObject
+from labeler.core.export.names import renamed_images
+from labeler.core.export.parts import Spill
 from labeler.core.export.selection import (
     ONLY_MODES,
     UNRESOLVED_POLICIES,
     Selection,
     select_image,
 )
+from labeler.core.export.stream import Plan, Written, write_dataset
 from labeler.core.export.writer import DatasetWriter
 from labeler.core.gold_filter import GoldExclusions
 from labeler.core.progress import Progress
@@ -61,12 +60,6 @@ from labeler.core.splits import SplitItem, assign_splits
 FORMATS = ("coco", "yolo", "voc", "csv")
 SELECT_CHUNK = 20_000  # images whose annotations are read and clustered at once
 IMAGE_MODES = ("none", "copy", "link")
-_IMAGE_PATHS: dict[str, Callable[[ExportImage], str]] = {
-    "coco": coco.image_path,
-    "yolo": yolo.image_path,
-    "voc": voc.image_path,
-    "csv": csv.image_path,
-}
 
 
 @dataclass(frozen=True)
@@ -135,18 +128,36 @@ class ExportResult:
 
 @dataclass
 class _State:
-    records: dict[int, ImageRecord]
-    selections: dict[int, Selection]
-    reviews: list[Review] = field(default_factory=list)
-    newest_annotation: str = ""  # the newest update among the annotations read
+    """What the first pass keeps of every image: arrays, and what the manifest lists."""
+
+    scope: int  # images the export looks at (the project's, or the slice's)
+    ids: np.ndarray  # int64: every selected image, in id order
+    objects: np.ndarray  # int32: objects chosen on each
+    class_start: np.ndarray  # int64: where each image's classes start in class_ids
+    class_ids: np.ndarray  # int64: the distinct classes of each image's objects
+    spill: Spill  # runs of [(image id, objects)] of the images the labels keep
+    newest: str = ""  # the newest annotation update or review
     exclusions: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
+    unresolved: list[dict[str, Any]] = field(default_factory=list)
     filters: list[dict[str, Any]] = field(default_factory=list)
 
     def exclude(self, image_id: int, code: str, reason: str) -> None:
         self.exclusions.setdefault(image_id, []).append((code, reason))
 
-    def included(self) -> list[int]:
-        return [i for i in sorted(self.selections) if i not in self.exclusions]
+    def included(self) -> np.ndarray:
+        """Selected images no filter excluded, in id order."""
+        if not self.exclusions:
+            return self.ids
+        out = np.fromiter(self.exclusions, dtype=np.int64, count=len(self.exclusions))
+        return self.ids[~np.isin(self.ids, out)]
+
+    def position(self, image_id: int) -> int:
+        return int(np.searchsorted(self.ids, image_id))
+
+    def classes_of(self, image_id: int) -> frozenset[int]:
+        n = self.position(image_id)
+        lo, hi = self.class_start[n], self.class_start[n + 1]
+        return frozenset(int(c) for c in self.class_ids[lo:hi])
 
 
 def export_dataset(
@@ -186,38 +197,63 @@ def _export(
     progress: Progress,
     cache: StatsCache | None,
 ) -> ExportResult:
-    state = _select(project, options, progress)
-    needs_pixels = options.dedupe or options.drop_unsuitable or bool(options.splits)
-    if cache is None and needs_pixels:
-        cache = StatsCache.for_project(project.path)  # type: ignore[attr-defined]
-    # Unsuitable images go first, so a duplicate cluster keeps a suitable image.
-    quality = _unsuitable(project, state, options, progress, cache)
-    duplicates = _dedupe(project, state, options, progress, cache) if needs_pixels else None
-    dataset = _dataset(project, state, options, duplicates)
-    manifest = _manifest(project, state, dataset, options, duplicates, quality)
-    _write(out, dataset, manifest, options, progress)
+    with DatasetWriter(out, options.overwrite) as writer:
+        spill = Spill(writer.root)
+        try:
+            state = _select(project, options, progress, spill)
+            needs_pixels = options.dedupe or options.drop_unsuitable or bool(options.splits)
+            if cache is None and needs_pixels:
+                cache = StatsCache.for_project(project.path)  # type: ignore[attr-defined]
+            # Unsuitable images go first, so a duplicate cluster keeps a suitable image.
+            quality = _unsuitable(project, state, options, progress, cache)
+            duplicates = (
+                _dedupe(project, state, options, progress, cache) if needs_pixels else None
+            )
+            plan = _plan(project, state, options, duplicates)
+            manifest = _manifest(project, state, plan, options, duplicates, quality)
+            info = {
+                "description": manifest["project"]["name"],
+                "version": str(MANIFEST_VERSION),
+                "date_created": manifest["data_time"],
+            }
+            written = write_dataset(project, writer, plan, spill, options, info, progress)
+        finally:
+            spill.close()
+        _finish_manifest(manifest, written, options)
+        manifest["files"] = dict(sorted(writer.checksums.items()))
+        writer.write_text(MANIFEST_NAME, manifest_text(manifest))
     return ExportResult(out, manifest)
 
 
-def _select(project: object, options: ExportOptions, progress: Progress) -> _State:
-    records = {r.id: r for r in project.images()}  # type: ignore[attr-defined]
+def _scope(project: object, options: ExportOptions) -> np.ndarray:
+    """Ids of the images the export looks at, in id order."""
+    ids = np.array(project.image_ids(), dtype=np.int64)  # type: ignore[attr-defined]
+    ids.sort()
     if options.subset is not None:  # a slice: other images are not part of this export
-        wanted = set(options.subset)
-        records = {i: r for i, r in records.items() if i in wanted}
+        ids = ids[np.isin(ids, np.array(sorted(set(options.subset)), dtype=np.int64))]
+    return ids
+
+
+def _select(project: object, options: ExportOptions, progress: Progress, spill: Spill) -> _State:
+    ids = _scope(project, options)
     owners = project.fix_owners()  # type: ignore[attr-defined]
     gold = GoldExclusions.load(project)
     answered = labeled_answers(project)  # gold answers are never labels
     reviews = project.reviews()  # type: ignore[attr-defined]
     decisions = latest_decisions(reviews, "annotation")
     image_decisions = latest_decisions(reviews, "image")
-    state = _State(records, {}, reviews=reviews)
-    ids = sorted(records)
+    newest_review = max((r.created_at for r in reviews), default="")
+    del reviews
+    columns = _Columns()
+    state = _State(len(ids), ids, *columns.empty(), spill, newest=newest_review)
     progress.start(len(ids), "selecting labels")
     for lo in range(0, len(ids), SELECT_CHUNK):
-        chunk = ids[lo : lo + SELECT_CHUNK]
+        chunk = [int(i) for i in ids[lo : lo + SELECT_CHUNK]]
+        records = _chunk_records(project, chunk)
         by_image = _chunk_annotations(project, chunk, owners, gold, state)
         # two-annotator images are clustered all at once (see consensus_batch)
         pairs = two_annotator_pairs(by_image, decisions, options.consensus)
+        kept: list[tuple[int, list[ExportObject]]] = []
         for n, image_id in enumerate(chunk, start=lo + 1):
             if n % 1000 == 0:
                 progress.check()
@@ -233,9 +269,9 @@ def _select(project: object, options: ExportOptions, progress: Progress) -> _Sta
                 answered.get(image_id, ()),
                 pairs.get(image_id),
             )
-            state.selections[image_id] = selection
-            for reason in selection.reasons:
-                state.exclude(image_id, _code(reason), reason)
+            _keep(state, columns, records[image_id], selection, options.unresolved, kept)
+        spill.add(kept)
+    state.objects, state.class_start, state.class_ids = columns.arrays()
     counts = Counter(code for v in state.exclusions.values() for code, _ in v)
     state.filters.append(
         {
@@ -252,6 +288,80 @@ def _select(project: object, options: ExportOptions, progress: Progress) -> _Sta
     return state
 
 
+class _Columns:
+    """Per-image columns of the first pass, grown a run at a time."""
+
+    def __init__(self) -> None:
+        self.objects: list[int] = []
+        self.class_counts: list[int] = []
+        self.class_ids: list[int] = []
+        self._done: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+
+    def add(self, objects: list[ExportObject]) -> None:
+        classes = sorted({o.class_id for o in objects})
+        self.objects.append(len(objects))
+        self.class_counts.append(len(classes))
+        self.class_ids += classes
+        if len(self.objects) == SELECT_CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        self._done.append(
+            (
+                np.array(self.objects, dtype=np.int32),
+                np.array(self.class_counts, dtype=np.int64),
+                np.array(self.class_ids, dtype=np.int64),
+            )
+        )
+        self.objects, self.class_counts, self.class_ids = [], [], []
+
+    @staticmethod
+    def empty() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return np.zeros(0, np.int32), np.zeros(1, np.int64), np.zeros(0, np.int64)
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Objects per image, where each image's classes start, and the classes."""
+        self._flush()
+        objects = np.concatenate([d[0] for d in self._done])
+        start = np.zeros(len(objects) + 1, dtype=np.int64)
+        np.cumsum(np.concatenate([d[1] for d in self._done]), out=start[1:])
+        return objects, start, np.concatenate([d[2] for d in self._done])
+
+
+def _keep(
+    state: _State,
+    columns: _Columns,
+    record: ImageRecord,
+    selection: Selection,
+    policy: str,
+    kept: list[tuple[int, list[ExportObject]]],
+) -> None:
+    """Record one image's selection: its columns, exclusions, unresolved clusters."""
+    columns.add(selection.objects)
+    for reason in selection.reasons:
+        state.exclude(record.id, _code(reason), reason)
+    for cluster in selection.unresolved:
+        entry = cluster.to_dict()
+        entry["file"] = record.path
+        entry["action"] = _UNRESOLVED_ACTIONS[policy]
+        state.unresolved.append(entry)
+    if not selection.reasons:
+        kept.append((record.id, selection.objects))
+
+
+_UNRESOLVED_ACTIONS = {
+    "exclude-image": "image excluded",
+    "drop": "objects dropped",
+    "keep": "kept plurality",
+}
+
+
+def _chunk_records(project: object, chunk: list[int]) -> dict[int, ImageRecord]:
+    """The records of a run of images (ids in order)."""
+    found = project.images_between(chunk[0], chunk[-1])  # type: ignore[attr-defined]
+    return {r.id: r for r in found}
+
+
 def _chunk_annotations(
     project: object,
     chunk: list[int],
@@ -264,7 +374,7 @@ def _chunk_annotations(
     wanted = set(chunk)
     by_image: dict[int, list[Annotation]] = {}
     for a in credit_annotations(live, owners, gold):
-        state.newest_annotation = max(state.newest_annotation, a.updated_at)
+        state.newest = max(state.newest, a.updated_at)
         if a.image_id in wanted:
             by_image.setdefault(a.image_id, []).append(a)
     return by_image
@@ -284,16 +394,19 @@ def _code(reason: str) -> str:
     return "excluded"
 
 
-def _refs(project: object, state: _State, ids: list[int]) -> list[ImageRef]:
+def _records(project: object, ids: np.ndarray) -> Iterator[ImageRecord]:
+    """The records of these ids (in id order), read a run at a time."""
+    for lo in range(0, len(ids), SELECT_CHUNK):
+        chunk = ids[lo : lo + SELECT_CHUNK]
+        wanted = set(chunk.tolist())
+        found = project.images_between(int(chunk[0]), int(chunk[-1]))  # type: ignore[attr-defined]
+        yield from (r for r in found if r.id in wanted)
+
+
+def _refs(project: object, ids: np.ndarray) -> list[ImageRef]:
     return [
-        ImageRef(
-            i,
-            project.image_path(state.records[i]),  # type: ignore[attr-defined]
-            state.records[i].sha256,
-            state.records[i].width,
-            state.records[i].height,
-        )
-        for i in ids
+        ImageRef(r.id, project.image_path(r), r.sha256, r.width, r.height)  # type: ignore[attr-defined]
+        for r in _records(project, ids)
     ]
 
 
@@ -305,11 +418,13 @@ def _dedupe(
     cache: StatsCache | None,
 ) -> DuplicateReport:
     ids = state.included()
-    stats = collect_stats(_refs(project, state, ids), cache, progress, options.workers)
-    sha = {i: state.records[i].sha256 for i in ids}
+    refs = _refs(project, ids)
+    stats = collect_stats(refs, cache, progress, options.workers)
+    sha = {r.image_id: r.sha256 for r in refs}
+    del refs
 
     def prefer(image_id: int) -> tuple[object, ...]:
-        return (-len(state.selections[image_id].objects), image_id)
+        return (-int(state.objects[state.position(image_id)]), image_id)
 
     report = find_duplicates(stats, sha, options.duplicates, prefer)
     dropped = report.dropped() if options.dedupe else {}
@@ -344,7 +459,7 @@ def _unsuitable(
     if options.drop_unsuitable:
         # Every selected image, not only those still included: the manifest then gives
         # every reason an image was excluded (pixel statistics are cached per file).
-        refs = _refs(project, state, sorted(state.selections))
+        refs = _refs(project, state.ids)
         stats = (
             collect_stats(refs, cache, progress, options.workers)
             if options.quality.needs_pixels
@@ -362,177 +477,82 @@ def _unsuitable(
     return report
 
 
-def _dataset(
+def _plan(
     project: object, state: _State, options: ExportOptions, duplicates: DuplicateReport | None
-) -> Dataset:
+) -> Plan:
+    """The dataset's images, their file names (renamed on a clash) and splits."""
     ids = state.included()
-    names = unique_names([(i, state.records[i].path) for i in ids])
+    renamed = renamed_images(
+        ((r.id, r.path) for r in _records(project, ids)),
+        lambda few: {r.id: r.path for r in project.images_by_ids(few)},  # type: ignore[attr-defined]
+    )
     splits = list(options.splits) if options.splits else [DEFAULT_SPLIT]
-    assignment: dict[int, str] = {}
+    split_of = np.zeros(len(ids), dtype=np.int8)
     if options.splits:
         groups = duplicates.group_of() if duplicates is not None else {}
-        items = [
-            SplitItem(
-                i,
-                frozenset(o.class_id for o in state.selections[i].objects),
-                groups.get(i),
-            )
-            for i in ids
-        ]
+        items = [SplitItem(i, state.classes_of(i), groups.get(i)) for i in ids.tolist()]
         assignment = assign_splits(items, options.splits, options.seed)
-    images = []
-    for image_id in ids:
-        record = state.records[image_id]
-        source = (
-            project.image_path(record)  # type: ignore[attr-defined]
-            if options.images != "none" or options.format == "yolo"  # YOLO lists them
-            else None
-        )
-        images.append(
-            ExportImage(
-                record,
-                source,
-                names[image_id],
-                assignment.get(image_id, splits[0]),
-                state.selections[image_id].objects,
-            )
+        del items
+        position = {name: n for n, name in enumerate(splits)}
+        split_of = np.fromiter(
+            (position[assignment.get(i, splits[0])] for i in ids.tolist()),
+            dtype=np.int8,
+            count=len(ids),
         )
     classes = project.classes()  # type: ignore[attr-defined]
-    return Dataset(classes, images, splits)
+    return Plan(classes, splits, ids, split_of, renamed)
 
 
-def _split_counts(dataset: Dataset) -> dict[str, dict[str, int]]:
-    return {
-        split: {
-            "images": len(dataset.by_split(split)),
-            "objects": sum(len(i.objects) for i in dataset.by_split(split)),
-        }
-        for split in dataset.splits
-    }
-
-
-def _label_issues(project: object, dataset: Dataset, options: ExportOptions) -> dict[str, Any]:
-    if not project.prediction_count():  # type: ignore[attr-defined]
-        return {"settings": options.label_errors.to_dict(), "counts": {}, "issues": []}
-    labels = {
-        i.record.id: [Labeled(o.annotation_ids[0], o.class_id, o.geometry) for o in i.objects]
-        for i in dataset.images
-    }
-    predictions = project_predictions(project, labels)
-    return find_label_errors(labels, predictions, options.label_errors).to_dict()
-
-
-def _excluded(state: _State) -> list[dict[str, Any]]:
+def _excluded(project: object, state: _State) -> list[dict[str, Any]]:
+    ids = sorted(state.exclusions)
+    records = {r.id: r for r in project.images_by_ids(ids)}  # type: ignore[attr-defined]
     return [
         {
             "image_id": image_id,
-            "file": state.records[image_id].path,
-            "sha256": state.records[image_id].sha256,
-            "reason_codes": [code for code, _ in reasons],
-            "reasons": [text for _, text in reasons],
+            "file": records[image_id].path,
+            "sha256": records[image_id].sha256,
+            "reason_codes": [code for code, _ in state.exclusions[image_id]],
+            "reasons": [text for _, text in state.exclusions[image_id]],
         }
-        for image_id, reasons in sorted(state.exclusions.items())
+        for image_id in ids
     ]
-
-
-def _unresolved(state: _State, policy: str) -> list[dict[str, Any]]:
-    action = {
-        "exclude-image": "image excluded",
-        "drop": "objects dropped",
-        "keep": "kept plurality",
-    }
-    found = []
-    for image_id, selection in sorted(state.selections.items()):
-        for cluster in selection.unresolved:
-            entry = cluster.to_dict()
-            entry["file"] = state.records[image_id].path
-            entry["action"] = action[policy]
-            found.append(entry)
-    return found
 
 
 def _manifest(
     project: object,
     state: _State,
-    dataset: Dataset,
+    plan: Plan,
     options: ExportOptions,
     duplicates: DuplicateReport | None,
     quality: QualityReport | None,
 ) -> dict[str, Any]:
-    objects = [(i.record.id, o.class_id) for i in dataset.images for o in i.objects]
-    class_names = {c.id: c.name for c in dataset.classes}
-    manifest: dict[str, Any] = {
+    """The manifest but for what the writing pass counts (see :func:`_finish_manifest`)."""
+    return {
         "manifest_version": MANIFEST_VERSION,
-        "data_time": data_time(project, state.newest_annotation, state.reviews),
+        "data_time": data_time(project, state.newest, ()),
         **project_facts(project),
         "export": {**options.settings()},
         "classes": [
             {"index": n, "id": c.id, "name": c.name, "kind": c.kind.value}
-            for n, c in enumerate(dataset.classes)
+            for n, c in enumerate(plan.classes)
         ],
         "filters": state.filters,
-        "splits": {
-            "ratios": options.splits,
-            "seed": options.seed,
-            "counts": _split_counts(dataset),
-        },
+        "splits": {"ratios": options.splits, "seed": options.seed},
         "counts": {
-            "images_in_project": len(state.records),
-            "images": len(dataset.images),
-            "objects": len(objects),
+            "images_in_project": state.scope,
+            "images": len(plan.ids),
             "excluded": len(state.exclusions),
         },
-        "excluded": _excluded(state),
-        "unresolved": _unresolved(state, options.unresolved),
+        "excluded": _excluded(project, state),
+        "unresolved": state.unresolved,
         "duplicate_clusters": [c.to_dict() for c in duplicates.clusters] if duplicates else [],
         "quality_issues": [i.to_dict() for i in quality.issues] if quality else [],
-        "label_issues": _label_issues(project, dataset, options),
-        "class_balance": class_balance(class_names, objects, options.balance).to_dict(),
     }
-    return manifest
 
 
-def _write(
-    out: Path,
-    dataset: Dataset,
-    manifest: dict[str, Any],
-    options: ExportOptions,
-    progress: Progress,
-) -> None:
-    info = {
-        "description": manifest["project"]["name"],
-        "version": str(MANIFEST_VERSION),
-        "date_created": manifest["data_time"],
-    }
-    with DatasetWriter(out, options.overwrite) as writer:
-        progress.check()
-        if options.format == "coco":
-            notes = coco.write_coco(dataset, writer, info)
-        elif options.format == "yolo":
-            notes = yolo.write_yolo(dataset, writer, options.images)
-        elif options.format == "voc":
-            notes = voc.write_voc(dataset, writer)
-        else:
-            notes = csv.write_csv(dataset, writer)
-        _write_images(dataset, writer, options, progress)
-        notes["images"] = options.images
-        manifest["format_notes"] = notes
-        manifest["files"] = dict(sorted(writer.checksums.items()))
-        writer.write_text(MANIFEST_NAME, manifest_text(manifest))
-
-
-def _write_images(
-    dataset: Dataset, writer: DatasetWriter, options: ExportOptions, progress: Progress
-) -> None:
-    if options.images == "none":
-        return
-    place = _IMAGE_PATHS[options.format]
-    progress.start(len(dataset.images), f"{options.images} images")
-    for image in dataset.images:
-        progress.check()
-        assert image.source is not None
-        if options.images == "copy":
-            writer.copy_file(place(image), image.source)
-        else:
-            writer.link_file(place(image), image.source, image.record.sha256)
-        progress.advance()
+def _finish_manifest(manifest: dict[str, Any], written: Written, options: ExportOptions) -> None:
+    manifest["splits"]["counts"] = written.split_counts
+    manifest["counts"]["objects"] = written.objects
+    manifest["label_issues"] = written.label_issues
+    manifest["class_balance"] = written.class_balance
+    manifest["format_notes"] = {**written.notes, "images": options.images}

@@ -16,7 +16,9 @@ import math
 from typing import Any
 from xml.sax.saxutils import escape
 
+from labeler.core.domain import LabelClass
 from labeler.core.export.model import Dataset, ExportImage
+from labeler.core.export.parts import TextParts
 from labeler.core.export.writer import DatasetWriter
 from labeler.core.geometry import Box, Polygon
 
@@ -78,19 +80,41 @@ def voc_xml(image: ExportImage, class_names: dict[int, str]) -> str:
     return '<?xml version="1.0" encoding="utf-8"?>\n' + "\n".join(lines) + "\n"
 
 
+class VocSink:
+    """Writes the VOC files as images arrive in id order (the same files as before)."""
+
+    def __init__(
+        self, classes: list[LabelClass], splits: list[str], writer: DatasetWriter, parts: TextParts
+    ) -> None:
+        self._splits, self._writer, self._parts = splits, writer, parts
+        self._names = {c.id: c.name for c in classes}
+        self.polygons = 0
+        self.tags = 0
+
+    def add(self, images: list[ExportImage]) -> None:
+        """Write these images' XML files (in id order, after every image added before)."""
+        for image in images:
+            self._writer.write_text(f"Annotations/{image.stem}.xml", voc_xml(image, self._names))
+            self._parts.append(image.split, f"{image.stem}\n")
+            self.polygons += sum(1 for o in image.objects if isinstance(o.geometry, Polygon))
+            self.tags += sum(1 for o in image.objects if o.geometry.kind == "tag")
+
+    def finish(self) -> dict[str, Any]:
+        """Write the split lists; returns notes for the manifest."""
+        for split in self._splits:
+            self._writer.write_chunks(f"ImageSets/Main/{split}.txt", self._parts.read(split))
+        return {"polygons_as_boxes": self.polygons, "tags_not_written": self.tags}
+
+
 def write_voc(dataset: Dataset, writer: DatasetWriter) -> dict[str, Any]:
     """Write the VOC files; returns notes for the manifest."""
-    names = {c.id: c.name for c in dataset.classes}
-    for image in dataset.images:
-        writer.write_text(f"Annotations/{image.stem}.xml", voc_xml(image, names))
-    for split in dataset.splits:
-        stems = "".join(f"{i.stem}\n" for i in dataset.by_split(split))
-        writer.write_text(f"ImageSets/Main/{split}.txt", stems)
-    objects = [o for i in dataset.images for o in i.objects]
-    return {
-        "polygons_as_boxes": sum(1 for o in objects if isinstance(o.geometry, Polygon)),
-        "tags_not_written": sum(1 for o in objects if o.geometry.kind == "tag"),
-    }
+    parts = TextParts(writer.root)
+    try:
+        sink = VocSink(dataset.classes, dataset.splits, writer, parts)
+        sink.add(dataset.images)
+        return sink.finish()
+    finally:
+        parts.close()
 
 
 def image_path(image: ExportImage) -> str:

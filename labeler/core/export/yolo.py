@@ -17,8 +17,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from labeler.core.domain import GeometryKind
+from labeler.core.domain import GeometryKind, LabelClass
 from labeler.core.export.model import Dataset, ExportImage
+from labeler.core.export.parts import TextParts
 from labeler.core.export.writer import DatasetWriter
 from labeler.core.geometry import Box, Polygon
 
@@ -121,24 +122,64 @@ def image_list(images: list[ExportImage]) -> str:
     return "".join(f"{Path(i.source).absolute()}\n" for i in images if i.source is not None)
 
 
+class YoloSink:
+    """Writes the YOLO files as images arrive in id order (the same files as before).
+
+    Label files are written at once; each split's list file is kept as a scratch part
+    until :meth:`finish`, which also writes ``data.yaml``.
+    """
+
+    def __init__(
+        self,
+        classes: list[LabelClass],
+        splits: list[str],
+        writer: DatasetWriter,
+        images: str,
+        parts: TextParts,
+    ) -> None:
+        self._classes, self._splits, self._writer, self._parts = classes, splits, writer, parts
+        self._segment = any(c.kind == GeometryKind.POLYGON for c in classes)
+        self._index = {c.id: i for i, c in enumerate(classes)}
+        self._listed = images == "none"
+        self.tags = 0
+
+    def add(self, images: list[ExportImage]) -> None:
+        """Write these images' label files (in id order, after every image added before)."""
+        for image in images:
+            self._writer.write_text(
+                f"labels/{image.split}/{image.stem}.txt",
+                label_text(image, self._index, self._segment),
+            )
+            if self._listed:
+                self._parts.append(image.split, image_list([image]))
+            self.tags += sum(1 for o in image.objects if o.geometry.kind == "tag")
+
+    def finish(self) -> dict[str, Any]:
+        """Write the list files and ``data.yaml``; returns notes for the manifest."""
+        if self._listed:
+            for split in self._splits:
+                self._writer.write_chunks(f"{split}.txt", self._parts.read(split))
+        self._writer.write_text(
+            "data.yaml", data_yaml(Dataset(self._classes, [], self._splits), self._listed)
+        )
+        notes: dict[str, Any] = {
+            "task": "segment" if self._segment else "detect",
+            "tags_not_written": self.tags,
+        }
+        if self._listed:
+            notes["image_lists"] = {split: f"{split}.txt" for split in self._splits}
+        return notes
+
+
 def write_yolo(dataset: Dataset, writer: DatasetWriter, images: str = "none") -> dict[str, Any]:
     """Write labels, ``data.yaml`` and (images not copied) list files; returns notes."""
-    segment = any(c.kind == GeometryKind.POLYGON for c in dataset.classes)
-    index = dataset.class_index()
-    for image in dataset.images:
-        writer.write_text(
-            f"labels/{image.split}/{image.stem}.txt", label_text(image, index, segment)
-        )
-    listed = images == "none"
-    if listed:
-        for split in dataset.splits:
-            writer.write_text(f"{split}.txt", image_list(dataset.by_split(split)))
-    writer.write_text("data.yaml", data_yaml(dataset, listed))
-    tags = sum(1 for i in dataset.images for o in i.objects if o.geometry.kind == "tag")
-    notes: dict[str, Any] = {"task": "segment" if segment else "detect", "tags_not_written": tags}
-    if listed:
-        notes["image_lists"] = {split: f"{split}.txt" for split in dataset.splits}
-    return notes
+    parts = TextParts(writer.root)
+    try:
+        sink = YoloSink(dataset.classes, dataset.splits, writer, images, parts)
+        sink.add(dataset.images)
+        return sink.finish()
+    finally:
+        parts.close()
 
 
 def image_path(image: ExportImage) -> str:
