@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPlainTextEdit,
+    QPushButton,
     QTabBar,
     QTextEdit,
     QWidget,
@@ -296,11 +297,11 @@ class Prompts:
             monkeypatch.setattr(QInputDialog, name, self._recorder(name))
 
     def _recorder(self, name: str):
-        def record(_parent: object, title: str, label: str, *args: object, **_kw: object):
+        def record(_parent: object, title: str, label: str, *args: object, **kw: object):
             where = f"QInputDialog.{name}"
             self.shown.add(title, f"{where}: title")
             self.shown.add(label, f"{where}: label")
-            for arg in args:
+            for arg in [*args, *kw.values()]:
                 if isinstance(arg, str):
                     self.shown.add(arg, f"{where}: text")
                 elif isinstance(arg, list):
@@ -419,6 +420,9 @@ def test_whole_window_and_dialogs_show_no_english(
                     window.class_panel.ask_merge, window.review_panel.ask_edge_case):
             ask()
         window.trigger("file.export")
+        for button in window.findChildren(QPushButton):  # every "Save as slice…" prompt
+            if button.isEnabled() and "슬라이스" in button.text() and "저장" in button.text():
+                button.click()
         broken = tmp_path / "incoming"
         write_image(broken / "ok.png", 1)
         (broken / "broken.png").write_bytes(b"not an image")
@@ -444,6 +448,8 @@ def test_whole_window_and_dialogs_show_no_english(
         assert badges and set(badges) <= set(seen)  # the painted badges were judged too
         assert any(w.endswith("canvas: shape label") for w in seen.values())
         assert any("합의" in text for text in seen)  # the triage's sides, translated
+        prompts_seen = [t for t, w in seen.items() if w.startswith("QInputDialog")]
+        assert "슬라이스 이름:" in prompts_seen and len(prompts_seen) > 15  # the prompts ran
     finally:
         window.close()
 
