@@ -47,7 +47,9 @@ from labeler.core.report.svg import bar_chart
 from labeler.core.store import Project
 from labeler.core.tools import ShapeKey
 
-ADJUDICATION_REASON = "adjudicated: the annotators' consensus reached no quorum"
+ADJUDICATION_REASON = QT_TRANSLATE_NOOP(  # stored with the review, in the adjudicator's language
+    "CurationPanel", "adjudicated: the annotators' consensus reached no quorum"
+)
 _WATCHED = frozenset({Entity.ANNOTATION, Entity.REVIEW, Entity.CLASS})
 # Kinds and check names of the curation report, by their value in the core's report.
 _REPORT_WORDS = {
@@ -338,7 +340,7 @@ class CurationPanel(QWidget):
             candidate.annotation_id,
             person.id,
             ReviewDecision.ACCEPT.value,
-            reason=ADJUDICATION_REASON,
+            reason=self.tr(ADJUDICATION_REASON),
         )
         if self.workspace.execute(decision) is None:  # undoable like any edit
             return False

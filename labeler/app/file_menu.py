@@ -17,7 +17,8 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMenu, QMessageBox
 
 from labeler.app import jobs
 from labeler.app.actions import MenuId
-from labeler.app.start_screen import OPEN_FILTER, recent_projects
+from labeler.app.i18n import QT_TRANSLATE_NOOP
+from labeler.app.start_screen import open_filter, recent_projects
 from labeler.app.workers import Job, run_with_dialog
 from labeler.core.domain import ImageStatus, ImportReport
 
@@ -83,9 +84,13 @@ class FileMenu(_Base):
         summary = QCoreApplication.translate(
             "MainWindow", "Imported {added} images, {skipped} skipped"
         ).format(added=report.added, skipped=len(report.skipped))
-        for action in ("dropped", "altered"):
+        for action, text in (
+            ("dropped", QT_TRANSLATE_NOOP("MainWindow", ", {count} shapes dropped")),
+            ("altered", QT_TRANSLATE_NOOP("MainWindow", ", {count} shapes altered")),
+        ):
             if report.shapes(action):
-                summary += f", {report.shapes(action)} shapes {action}"
+                shapes = QCoreApplication.translate("MainWindow", text)
+                summary += shapes.format(count=report.shapes(action))
         if report.cancelled:
             summary += QCoreApplication.translate(
                 "MainWindow", " (cancelled; finished batches kept)"
@@ -104,7 +109,7 @@ class FileMenu(_Base):
             self,
             QCoreApplication.translate("MainWindow", "Open project or package"),
             "",
-            OPEN_FILTER,
+            open_filter(),
         )
         if path:
             self.openRequested.emit(Path(path))

@@ -59,7 +59,11 @@ def send_slice(path: Path, request: SendRequest, sent_by: int, progress: Progres
                 "slice_send", "Assigned {images} images to {target}: {made} new assignments"
             ).format(images=work.images, target=work.target, made=made)
         if request.vendor is None or request.package is None:
-            raise LabelerError("choose people, or a vendor and the package file to write")
+            raise LabelerError(
+                QCoreApplication.translate(
+                    "slice_send", "choose people, or a vendor and the package file to write"
+                )
+            )
         work, summary = send_to_vendor(
             project, request.slice_name, request.vendor, request.package, request.note,
             blind=request.blind, with_prelabels=request.with_prelabels, sent_by=sent_by,

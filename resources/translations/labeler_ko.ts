@@ -478,6 +478,10 @@
 <context>
     <name>CurationPanel</name>
     <message>
+        <source>adjudicated: the annotators&apos; consensus reached no quorum</source>
+        <translation>판정함: 작업자 합의가 정족수에 이르지 못함</translation>
+    </message>
+    <message>
         <source>curation checks</source>
         <translation>큐레이션 검사</translation>
     </message>
@@ -1339,6 +1343,14 @@ Import a folder with File ▸ Import images… ({keys})</source>
     <message>
         <source>Imported {added} images, {skipped} skipped</source>
         <translation>이미지 {added}개 가져옴, {skipped}개 건너뜀</translation>
+    </message>
+    <message>
+        <source>, {count} shapes dropped</source>
+        <translation>, 도형 {count}개 제외됨</translation>
+    </message>
+    <message>
+        <source>, {count} shapes altered</source>
+        <translation>, 도형 {count}개 수정됨</translation>
     </message>
     <message>
         <source> (cancelled; finished batches kept)</source>
@@ -3244,6 +3256,10 @@ on {image}, {side_a} vs {side_b}, guideline {version}</source>
     <message>
         <source>Assigned {images} images to {target}: {made} new assignments</source>
         <translation>이미지 {images}개를 {target}에게 배정: 새 배정 {made}건</translation>
+    </message>
+    <message>
+        <source>choose people, or a vendor and the package file to write</source>
+        <translation>작업자를 고르거나, 외주 업체와 작성할 패키지 파일을 고르세요</translation>
     </message>
     <message>
         <source>Wrote {path} for {vendor}: {images} images</source>
