@@ -121,10 +121,28 @@ def core_messages() -> list[re.Pattern[str]]:
             if node.func.id not in ("_", "ngettext", "N_"):
                 continue
             for arg in node.args[:2]:
-                if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value:
-                    parts = re.split(r"\{[^{}]*\}", arg.value)
-                    patterns.append(re.compile(".+?".join(re.escape(p) for p in parts)))
+                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                    pattern = _message_pattern(arg.value)
+                    if pattern is not None:
+                        patterns.append(pattern)
     return patterns
+
+
+def _message_pattern(message: str) -> re.Pattern[str] | None:
+    """A core message as a pattern; None for one with no word of its own ("{a}: {b}").
+
+    A field inside the message matches anything; one at its start or end matches a
+    single token, so the pattern never swallows the English text around a message.
+    """
+    parts = re.split(r"\{[^{}]*\}", message)
+    if not WORD.search("".join(parts)):
+        return None
+    body = ".+?".join(re.escape(p) for p in parts)
+    if parts[0] == "":  # the leading ".+?"
+        body = r"\S+" + body[3:]
+    if parts[-1] == "":
+        body = body[:-3] + r"\S+"
+    return re.compile(body)
 
 
 def plain(text: str) -> str:
@@ -388,10 +406,17 @@ def test_the_walk_flags_english(qtbot: QtBot, korean: None) -> None:
     QLabel("이미지 3개 · scratch · &Ana <b>", panel)
     QLabel("IoU 0.50 · ONNX · Ctrl+Z", panel)
     QLabel("검토 3건 · 0.5 s left", panel).setObjectName("mixed")
+    # a core message is the core's catalog's to translate; English around it is not
+    QLabel("a.png: not an image file (unrecognised format)", panel)
+    QLabel("Import failed: a.png: not an image file (unrecognised format)", panel).setObjectName(
+        "wrapped"
+    )
     shown = Shown()
     shown.walk(panel)
     found = offenders(shown, {"scratch", "Ana"})
-    assert len(found) == 3, found
+    assert len(found) == 4, found
+    assert found[3].startswith("QWidget / wrapped: text:")
+    assert found[3].endswith("(English: Import, failed)")
     assert "QWidget / unmarked: text: 'A label nobody marked' (English: label, marked" in found[2]
     assert found[0].startswith("QWidget / mixed: text: '검토 3건 · 0.5 s left' (English: left)")
     assert "(catalog source, Korean: '새로 고침')" in found[1]
