@@ -7,12 +7,13 @@
 
 Messages are marked with ``_()``, ``ngettext()`` and ``N_()`` (see
 :mod:`labeler.core.i18n`). Babel extracts them: the ``core`` domain from ``labeler/core``,
-the ``cli`` domain from ``labeler/cli`` and ``labeler/__main__.py``. Each language's
-source is ``resources/locale/<lang>/<domain>.po`` (existing translations are kept,
-messages gone from the code are dropped, no fuzzy guesses: a new message is untranslated
-until someone translates it); the compiled ``labeler/data/locale/<lang>/LC_MESSAGES/
-<domain>.mo`` ships in the wheel and the bundle. English is the source language and needs
-no catalog (gettext's own English plural rule applies).
+the ``cli`` domain from ``labeler/cli`` and ``labeler/demo`` (the progress lines of
+``labeler demo``). Each language's source is ``resources/locale/<lang>/<domain>.po``
+(existing translations are kept, messages gone from the code are dropped, no fuzzy
+guesses: a new message is untranslated until someone translates it); the compiled
+``labeler/data/locale/<lang>/LC_MESSAGES/<domain>.mo`` ships in the wheel and the
+bundle. English is the source language and needs no catalog (gettext's own English
+plural rule applies).
 
 ``--apply DOMAIN FILE`` reads tab-separated lines ``msgid<TAB>translation`` (for a plural
 message, the msgid is the singular; Korean has one plural form) and writes them into the
@@ -38,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "resources" / "locale"
 COMPILED = ROOT / "labeler" / "data" / "locale"
 LANGUAGES = ("ko",)  # English is the source language
-DOMAINS = {"core": ("labeler/core",), "cli": ("labeler/cli",)}
+DOMAINS = {"core": ("labeler/core",), "cli": ("labeler/cli", "labeler/demo")}
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 # Fixed header dates: a rebuild with no message changes leaves the files byte-identical.
 _STABLE_DATE = datetime(2026, 1, 1, tzinfo=UTC)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from labeler.cli.i18n import _  # the demo's progress lines are the CLI's (labeler demo)
 from labeler.core.domain import (
     AnnotationSource,
     AssignmentTask,
@@ -88,7 +89,8 @@ def build_demo(
     folder = Path(folder)
     project_path = folder / PROJECT_NAME
     if project_path.exists() and not rebuild:
-        log(f"Opening the existing demo {project_path} (--rebuild to start over)")
+        log(_("Opening the existing demo {project} (--rebuild to start over)").format(
+            project=project_path))
         return project_path
     if rebuild and folder.exists():
         refuse_raw_access(project_path, "delete")
@@ -98,7 +100,7 @@ def build_demo(
     building = folder / (PROJECT_NAME + ".building")
     for leftover in folder.glob(PROJECT_NAME + ".building*"):
         leftover.unlink()
-    log(f"Generating {n_images} demo images in {folder / 'images'}")
+    log(_("Generating {n} demo images in {folder}").format(n=n_images, folder=folder / "images"))
     # unsuitable=True adds an exact and a near duplicate, a blurry and a dark image, which
     # curation and export must find and handle.
     samples = write_dataset(folder / "images", n_images, seed=DEMO_SEED, unsuitable=True)
@@ -108,7 +110,7 @@ def build_demo(
     finally:
         project.close()
     building.rename(project_path)
-    log(f"Demo project ready: {project_path}")
+    log(_("Demo project ready: {project}").format(project=project_path))
     return project_path
 
 
@@ -122,7 +124,7 @@ def _populate(
     notes = DEMO_NOTES[language]
     project.publish_guideline(demo_guideline(1, language), notes["v1"], quinn.id)
     report = import_images(project, [path for path, _ in samples])
-    log(f"Imported {report.added} images")
+    log(_("Imported {n} images").format(n=report.added))
     records = {project.image_path(r).name: r for r in project.images()}
     rng = np.random.default_rng(DEMO_SEED)
     people = [project.add_person(h.name, Role.ANNOTATOR, h.organization) for h in ANNOTATORS]
@@ -138,7 +140,7 @@ def _populate(
             record = records.get(path.name)  # an exact duplicate was imported once
             if record is not None and rng.random() < habits.coverage:
                 count += _annotate(project, record, sample, person.id, habits, rng)
-        log(f"{habits.name} made {count} annotations")
+        log(_("{name} made {n} annotations").format(name=habits.name, n=count))
     _publish_v2(project, quinn.id, log, language)
     _prelabel(project, log)
 
@@ -162,8 +164,8 @@ def _publish_v2(
             break
     version = project.publish_guideline(
         demo_guideline(2, language), DEMO_NOTES[language]["v2"], qa_lead_id)
-    log(f"Published guideline v{version.number}: {len(project.rereview_queue())} "
-        "annotations to re-review")
+    log(_("Published guideline v{number}: {n} annotations to re-review").format(
+        number=version.number, n=len(project.rereview_queue())))
 
 
 def _annotate(project: Project, image: ImageRecord, sample: object, person_id: int,
@@ -211,15 +213,17 @@ def _noisy_shape(obj: object, class_name: str, jitter: float,
 
 def _prelabel(project: Project, log: Callable[[str], None]) -> None:
     if not DEMO_MODEL.is_file():
-        log(f"No demo model at {DEMO_MODEL}; the demo has no pre-labels")
+        log(_("No demo model at {model}; the demo has no pre-labels").format(model=DEMO_MODEL))
         return
     from labeler.core.prelabel import prelabel_project
 
     try:
         summary = prelabel_project(project, DEMO_MODEL, device="auto")
     except LabelerError as exc:
-        log(f"Pre-labeling skipped: {exc}")
+        log(_("Pre-labeling skipped: {reason}").format(reason=exc))
         return
     note = f" ({summary.fallback_note})" if summary.fallback_note else ""
-    log(f"Pre-labeled {summary.images} images with {summary.model} on "
-        f"{summary.provider}{note}: {summary.predictions} predictions")
+    log(_("Pre-labeled {n} images with {model} on {provider}{note}: {predictions} "
+          "predictions").format(n=summary.images, model=summary.model,
+                                provider=summary.provider, note=note,
+                                predictions=summary.predictions))
