@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDialog,
+    QDockWidget,
     QGroupBox,
     QInputDialog,
     QLabel,
@@ -47,6 +48,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTabBar,
     QTextEdit,
+    QToolBar,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
@@ -183,6 +185,8 @@ class Shown:
             self.add(widget.text(), f"{where}: text")
         if isinstance(widget, QGroupBox):
             self.add(widget.title(), f"{where}: title")
+        if isinstance(widget, QDockWidget | QToolBar):  # title bars, the docks' own menu
+            self.add(widget.windowTitle(), f"{where}: title")
         if isinstance(widget, QLineEdit | QPlainTextEdit | QTextEdit):
             self.add(widget.placeholderText(), f"{where}: placeholder")
         if isinstance(widget, QTabBar):
@@ -302,8 +306,20 @@ def korean(qapp: QApplication) -> Iterator[None]:
 
 @pytest.fixture
 def demo(tmp_path: Path) -> Path:
-    """The Korean demo, as ``labeler demo --lang ko`` builds it (fewer images)."""
-    return build_demo(tmp_path / "demo", 12, log=lambda _m: None, language="ko")
+    """The Korean demo, as ``labeler demo --lang ko`` builds it (fewer images).
+
+    Ana has asked two questions on the first image and Quinn answered one, so the
+    inbox, its states and the canvas's question banner have something to show.
+    """
+    path = build_demo(tmp_path / "demo", 12, log=lambda _m: None, language="ko")
+    with Project.open(path) as project:
+        ana, quinn = project.person_by_name("Ana"), project.person_by_name("Quinn")
+        assert ana is not None and quinn is not None
+        image = project.images()[0].id
+        project.ask_question(image, ana.id, "크랙인가요, 스크래치인가요?", class_name="crack")
+        asked = project.ask_question(image, ana.id, "찍힘 윤곽은 어디까지인가요?")
+        project.answer_question(asked.id, quinn.id, "음영 전체를 따라가세요 (가이드라인 3.2).")
+    return path
 
 
 class Prompts:
