@@ -34,8 +34,16 @@ TABLE_ROWS = 50
 MODEL_HELP = N_("a model run id, or a model name for its latest complete run (see `info`)")
 
 
+def _number_argument(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        message = _("expected a number, got {value}").format(value=repr(text))
+        raise argparse.ArgumentTypeError(message) from None
+
+
 def _fraction(text: str) -> float:
-    value = float(text)
+    value = _number_argument(text)
     if not 0.0 < value <= 1.0:
         raise argparse.ArgumentTypeError(_("{value} is not in (0, 1]").format(value=text))
     return value
@@ -185,7 +193,7 @@ def _register_report(commands: argparse._SubParsersAction) -> None:
 
 
 def _score(text: str) -> float:
-    value = float(text)
+    value = _number_argument(text)
     if not 0.0 <= value <= 1.0:
         raise argparse.ArgumentTypeError(_("{value} is not in [0, 1]").format(value=text))
     return value

@@ -57,11 +57,14 @@ def translate_argparse_message(message: str) -> str:
     """The argparse error ``message`` in the user's language (unknown wording: unchanged)."""
     match = re.fullmatch(_ARGUMENT, message, re.DOTALL)
     if match:
-        problem = _translate_one(match["problem"])
-        if problem == match["problem"]:
+        # The problem may be argparse's (translated by pattern) or one of our type
+        # checks' (already translated): either way the prefix is translated too.
+        template = N_("argument {argument}: {problem}")
+        translated = _(template)
+        if translated == template:  # English: argparse's own words
             return message
-        return _("argument {argument}: {problem}").format(
-            argument=match["argument"], problem=problem
+        return translated.format(
+            argument=match["argument"], problem=_translate_one(match["problem"])
         )
     return _translate_one(message)
 

@@ -80,6 +80,9 @@ def test_argparse_errors_are_korean(tmp_path: Path) -> None:
     assert choice.returncode == 2
     assert "인수 --kind: 잘못된 선택: 'circle'" in choice.stderr
     assert "중에서 고르세요" in choice.stderr
+    own_check = labeler("ko", "diagnose", tmp_path / "x.labeler", "--iou", "2")
+    assert own_check.returncode == 2
+    assert "오류: 인수 --iou: 2은(는) (0, 1] 범위가 아닙니다" in own_check.stderr
     english = labeler("en", "init", tmp_path / "x.labeler")
     assert "error: the following arguments are required: --classes" in english.stderr
     assert not (tmp_path / "x.labeler").exists()
