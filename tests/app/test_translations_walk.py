@@ -68,7 +68,7 @@ from labeler.app.start_screen import StartScreen
 from labeler.app.workers import ProgressDialog, make_job
 from labeler.core.store import Project
 from labeler.demo.build import build_demo
-from tests.app.conftest import open_window, write_image
+from tests.app.conftest import Mouse, open_window, write_image
 
 pytestmark = pytest.mark.gui
 
@@ -391,6 +391,18 @@ def walk_window(window: MainWindow, qtbot: QtBot, shown: Shown) -> None:
         shown.add(more_badge(count), "MainWindow / canvas: overflow badge")
 
 
+def use_the_ai_tool(window: MainWindow, qtbot: QtBot, shown: Shown) -> None:
+    """The AI polygon tool with the shipped segmenter: its states, options and a preview."""
+    window.trigger("tool.ai_polygon")
+    image_id = window.current_image_id()
+    qtbot.waitUntil(lambda: window.ai_polygon.service.has_embedding(image_id), timeout=30_000)
+    with qtbot.waitSignal(window.ai_polygon.previewPainted, timeout=15_000):
+        Mouse(window).click(480, 360)
+    shown.walk(window, "MainWindow (AI polygon tool)")
+    shown.add(window.statusBar().currentMessage(), "MainWindow / status bar: message")
+    window.trigger("tool.select")
+
+
 def open_dialogs(window: MainWindow, project: Project, tmp_path: Path, shown: Shown) -> None:
     """Every dialog the window opens without a file dialog, walked and closed."""
     person = window.workspace.person
@@ -477,6 +489,7 @@ def test_whole_window_and_dialogs_show_no_english(
             if isinstance(top, QMessageBox | QDialog) and top.isVisible():
                 shown.walk(top)
         shown.add(window.statusBar().currentMessage(), "MainWindow / status bar: message")
+        use_the_ai_tool(window, qtbot, shown)
         del prompts
         left = offenders(shown, allowed | set(WORD.findall(str(broken))) | {"broken"})
         assert not left, f"{len(left)} English texts in Korean:\n" + "\n".join(left)
@@ -489,6 +502,7 @@ def test_whole_window_and_dialogs_show_no_english(
         assert badges and set(badges) <= set(seen)  # the painted badges were judged too
         assert any(w.endswith("canvas: shape label") for w in seen.values())
         assert any("합의" in text for text in seen)  # the triage's sides, translated
+        assert any(t.startswith("AI: 준비됨") for t in seen)  # the AI tool's own state
         prompts_seen = [t for t, w in seen.items() if w.startswith("QInputDialog")]
         assert "슬라이스 이름:" in prompts_seen and len(prompts_seen) > 15  # the prompts ran
     finally:
