@@ -189,3 +189,34 @@ def test_stored_words_are_translated_but_names_are_not() -> None:
         assert word("needs_review") == "needs_review"  # English shows the stored value
     finally:
         i18n.set_language(None)
+
+
+def test_every_help_text_of_every_command_is_korean() -> None:
+    """Each parser's description, each option's help and each sub-command's line."""
+    import argparse
+
+    import labeler.cli
+    from labeler.core import i18n
+
+    untranslated: list[str] = []
+
+    def walk(parser: argparse.ArgumentParser, path: str) -> None:
+        parser.format_help()  # a translation that breaks argparse's %-formatting raises here
+        texts = [("description", parser.description)]
+        for action in parser._actions:
+            texts.append((str(action.option_strings or action.dest), action.help))
+            if isinstance(action, argparse._SubParsersAction):
+                texts += [(choice.dest, choice.help) for choice in action._choices_actions]
+                for name, sub in action.choices.items():
+                    walk(sub, f"{path} {name}")
+        for where, text in texts:
+            words = text and text != argparse.SUPPRESS and re.search("[a-z]{3}", text)
+            if words and not HANGUL.search(text):  # "#RRGGBB" has no words to translate
+                untranslated.append(f"{path} {where}: {text}")
+
+    try:
+        i18n.set_language("ko")
+        walk(labeler.cli.build_parser(), "labeler")
+    finally:
+        i18n.set_language(None)
+    assert not untranslated, untranslated[:10]
