@@ -36,17 +36,24 @@ DEMO_SEED = 2026
 PROJECT_NAME = "demo.labeler"
 CLASS_KINDS = {"scratch": GeometryKind.BOX, "crack": GeometryKind.BOX,
                "dent": GeometryKind.POLYGON}
-# What the demo's QA lead writes, in the demo's language (the guideline text is a file).
+# The demo's own words in its language: the project's name, what its QA lead writes and
+# the batch names (the guideline text is a file).
 DEMO_NOTES = {
     "en": {
+        "name": "Phone damage demo",
         "v1": "First version",
         "edge_case": "Annotators disagreed on crack vs scratch here; see 3.2.",
         "v2": "Crack vs scratch edge case; dent outlines follow the whole shading",
+        "annotate_batch": "demo double annotation",
+        "review_batch": "demo review",
     },
     "ko": {
+        "name": "휴대폰 파손 데모",
         "v1": "첫 버전",
         "edge_case": "작업자들이 여기서 크랙과 스크래치로 갈렸습니다. 3.2를 보세요.",
         "v2": "크랙과 스크래치 예외 사례 추가, 찍힘 윤곽은 음영 전체를 따라감",
+        "annotate_batch": "데모 이중 작업",
+        "review_batch": "데모 검수",
     },
 }
 
@@ -79,11 +86,12 @@ def build_demo(
 ) -> Path:
     """Build the demo project in ``folder`` (or reuse one there); returns its path.
 
-    ``language`` (en or ko) is the language of the demo's guideline and notes; class
-    names stay the English names the labels and exports use.
+    ``language`` (en or ko) is the language of the demo's name, guideline, notes and
+    batch names; class names stay the English names the labels and exports use.
     """
     if language not in DEMO_NOTES:
-        raise LabelerError(f"the demo is in {', '.join(DEMO_NOTES)}, not {language!r}")
+        message = _("the demo is in {languages}, not {language}")
+        raise LabelerError(message.format(languages=", ".join(DEMO_NOTES), language=repr(language)))
     from labeler.demo.synth import write_dataset
 
     folder = Path(folder)
@@ -104,7 +112,7 @@ def build_demo(
     # unsuitable=True adds an exact and a near duplicate, a blurry and a dark image, which
     # curation and export must find and handle.
     samples = write_dataset(folder / "images", n_images, seed=DEMO_SEED, unsuitable=True)
-    project = Project.create(building, name="Phone damage demo")
+    project = Project.create(building, name=DEMO_NOTES[language]["name"])
     try:
         _populate(project, samples, log, language)
     finally:
@@ -131,8 +139,9 @@ def _populate(
     image_ids = [r.id for r in project.images()]
     # Blind double annotation: every image to both annotators, then to Rita for review.
     project.assign_images(image_ids, [p.id for p in people], overlap=len(people), blind=True,
-                          batch="demo double annotation")
-    project.assign_images(image_ids, [rita.id], AssignmentTask.REVIEW, batch="demo review")
+                          batch=notes["annotate_batch"])
+    project.assign_images(image_ids, [rita.id], AssignmentTask.REVIEW,
+                          batch=notes["review_batch"])
     for habits, person in zip(ANNOTATORS, people, strict=True):
         project.acknowledge(person.id)
         count = 0
