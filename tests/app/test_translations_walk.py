@@ -289,7 +289,6 @@ def demo_words(project: Project) -> set[str]:
     texts += [p.name for p in project.people()] + [p.organization or "" for p in project.people()]
     texts += [str(project.image_path(r)) for r in project.images()]
     texts += [v.text + " " + (v.changelog or "") for v in project.guideline_versions()]
-    texts += ["demo double annotation", "demo review"]  # the demo's batch names
     texts += [str(project.path), "demo_damage.onnx", "demo_segmenter"]  # its files and models
     return {w for text in texts for w in WORD.findall(text)}
 
@@ -495,7 +494,7 @@ def test_whole_window_and_dialogs_show_no_english(
         assert not left, f"{len(left)} English texts in Korean:\n" + "\n".join(left)
         seen = shown.texts
         assert len(seen) > 500  # the walk saw the window, not an empty shell
-        assert window.windowTitle() == "Phone damage demo — Quinn (QA 책임자) — labeler"
+        assert window.windowTitle() == "휴대폰 파손 데모 — Quinn (QA 책임자) — labeler"
         expected = {"+불일치 1개 더", "+불일치 3개 더", "키보드 단축키", "모델 선택", "사내"}
         assert expected <= set(seen)
         badges = [text for _rect, text, _color in window.triage_panel.overlay.last_badges]
