@@ -1,8 +1,8 @@
-"""mypy finds no error in labeler/core, inference and labeler/app ([tool.mypy] in pyproject.toml).
+"""mypy finds no error in labeler's core, app and CLI and in inference ([tool.mypy]).
 
-The CLI (labeler/cli) is not checked yet. Modules other changes of this session are still
-editing are listed, with the reason, in the pyproject override; each leaves that list once
-it is clean. Qt's declarative strings are typed through ``labeler.app.i18n.QT_TRANSLATE_NOOP``
+Settings are in pyproject.toml. Modules other changes of this session are still editing
+are listed, with the reason, in the pyproject override; each leaves that list once it is
+clean. Qt's declarative strings are typed through ``labeler.app.i18n.QT_TRANSLATE_NOOP``
 (Qt's own returns ``object``).
 """
 
@@ -28,8 +28,8 @@ def _mypy(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 # Without a .mypy_cache, ~2 min (51 s CPU) on the loaded 2-core machine; ~5 s with one.
 @pytest.mark.slow
 @pytest.mark.timeout(900)
-def test_core_inference_and_app_have_no_type_errors() -> None:
-    """The configured files (core, inference, app) type-check; the output names each error."""
+def test_core_inference_app_and_cli_have_no_type_errors() -> None:
+    """The configured files (core, inference, app, CLI) type-check; the output names each error."""
     result = _mypy("--config-file", str(ROOT / "pyproject.toml"), cwd=ROOT)
     assert result.returncode == 0, "mypy found errors:\n" + result.stdout[-6000:] + result.stderr
     assert result.stdout.strip() == ""

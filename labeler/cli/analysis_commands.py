@@ -207,7 +207,8 @@ def run_disagreements(args: argparse.Namespace) -> int:
         raise LabelerError(_("--limit must be 0 or more"))
     with Project.open(args.project) as project:
         if args.between:
-            found = disagreements_between(project, *args.between, args.iou, args.low_overlap)
+            person_a, person_b = args.between
+            found = disagreements_between(project, person_a, person_b, args.iou, args.low_overlap)
             comparison = {"kind": "annotators", "a": args.between[0], "b": args.between[1]}
         elif args.consensus:
             found = disagreements_with_consensus(

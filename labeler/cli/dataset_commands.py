@@ -326,7 +326,7 @@ def run_suggest(args: argparse.Namespace) -> int:
     ):
         ranked = suggest_images(project, args.n, config, progress)
         names = {c.id: c.name for c in project.classes()}
-    rows = [
+    rows: list[dict[str, Any]] = [
         {**s.to_dict(), "predicted_classes": [names[c] for c in s.predicted_classes]}
         for s in ranked
     ]

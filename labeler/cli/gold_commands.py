@@ -165,7 +165,12 @@ def run_list(args: argparse.Namespace) -> int:
     for column in (_("image"), _("reference labels"), _("marked by"), _("marked at")):
         table.add_column(column)
     for row in rows:
-        table.add_row(row["image"], str(row["reference"]), row["marked_by"] or "", row["marked_at"])
+        table.add_row(
+            str(row["image"]),
+            str(row["reference"]),
+            str(row["marked_by"] or ""),
+            str(row["marked_at"] or ""),
+        )
     stdout.print(table)
     return 0
 

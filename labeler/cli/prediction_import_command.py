@@ -109,8 +109,8 @@ def _print_file_problems(entry: dict[str, Any]) -> None:
         stderr.print(styled("  [yellow]{}[/] {}: {}", _("size differs"), file, sizes),
                      soft_wrap=True)
     if len(entry["size_mismatches"]) > SHOWN_PER_FILE:
-        more = len(entry["size_mismatches"]) - SHOWN_PER_FILE
-        stderr.print("  ... " + _("{n} more size mismatches (see --json)").format(n=more))
+        extra = len(entry["size_mismatches"]) - SHOWN_PER_FILE
+        stderr.print("  ... " + _("{n} more size mismatches (see --json)").format(n=extra))
     for name, count in sorted(entry["unknown_classes"].items()):
         unknown = ngettext("'{name}' is not a project class, {n} prediction skipped",
                            "'{name}' is not a project class, {n} predictions skipped", count)

@@ -163,7 +163,7 @@ def _publish_v2(
     annotators' crack and dent labels made under version 1 go to re-review.
     """
     for image in project.images():
-        labels = {}
+        labels: dict[int, set[int]] = {}
         for annotation in project.annotations(image_id=image.id):
             labels.setdefault(annotation.annotator_id, set()).add(annotation.class_id)
         if len(labels) > 1 and len({frozenset(v) for v in labels.values()}) > 1:

@@ -134,7 +134,7 @@ def _background(rng: np.random.Generator, width: int, height: int, sf: float) ->
         k = max(3, int(width * rng.uniform(0.04, 0.15)))
         horizontal = rng.random() < 0.6
         ksize = (k, 1) if horizontal else (1, k)
-        streaks = cv2.blur(noise, ksize)
+        streaks = np.asarray(cv2.blur(noise, ksize), dtype=np.float32)
         streaks *= rng.uniform(6.0, 14.0) / (float(streaks.std()) + 1e-6)
         _add_plane(img, streaks)
     if kind == 3:
@@ -160,7 +160,9 @@ def _background(rng: np.random.Generator, width: int, height: int, sf: float) ->
     # Uneven lighting: a smooth random illumination field.
     gy, gx = int(rng.integers(2, 5)), int(rng.integers(2, 5))
     field = rng.uniform(0.75, 1.2, size=(gy, gx)).astype(np.float32)
-    field = cv2.resize(field, (width, height), interpolation=cv2.INTER_CUBIC)
+    field = np.asarray(
+        cv2.resize(field, (width, height), interpolation=cv2.INTER_CUBIC), dtype=np.float32
+    )
     _mul_plane(img, field)
     img += rng.uniform(-15, 15)
     return np.clip(img, 0, 255, out=img)
@@ -423,8 +425,9 @@ def _degrade(rng: np.random.Generator, img: np.ndarray, sf: float) -> np.ndarray
     if rng.random() < 0.4:
         q = int(rng.integers(35, 86))
         ok, buf = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, q])
-        if ok:
-            out = cv2.imdecode(buf, cv2.IMREAD_COLOR)
+        decoded = cv2.imdecode(buf, cv2.IMREAD_COLOR) if ok else None
+        if decoded is not None:
+            out = np.asarray(decoded, dtype=np.uint8)
     return out
 
 
