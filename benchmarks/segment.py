@@ -9,7 +9,9 @@ Models (each skipped, saying why, when absent):
 
 - ``demo``: the shipped demo segmenter (``demo_segmenter`` in labeler's shipped models);
 - ``sam``: random-weight Segment Anything ViT-B, ``sam``: layout, real architecture;
-- ``sam2``: random-weight SAM 2.1 hiera-tiny.
+- ``sam2``: random-weight SAM 2.1 hiera-tiny;
+- a folder holding ``encoder.onnx`` and ``decoder.onnx``: that pair (e.g. an earlier demo
+  segmenter, to compare it with the shipped one in the same run).
 
 The random-weight graphs come from ``packaging/export_sam_graphs.py`` (``--graphs DIR``,
 default ``.pytest_cache/d/sam_graphs``, where the tests leave them); they are exported there
@@ -49,7 +51,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from inference.segmentation import ImageEmbedding, Prompt, load_segmenter  # noqa: E402
+from inference.segmentation import (  # noqa: E402
+    ImageEmbedding,
+    MaskPrediction,
+    Prompt,
+    load_segmenter,
+)
 from labeler.core.embedding_cache import EmbeddingCache  # noqa: E402
 from labeler.core.mask_polygons import mask_to_polygons  # noqa: E402
 
@@ -72,6 +79,8 @@ def synthetic_image(width: int, height: int, seed: int) -> np.ndarray:
 
 def _pair(name: str, graphs: Path) -> tuple[Path, Path] | str:
     """(encoder, decoder) of a benchmark model, or why it is skipped."""
+    if Path(name).is_dir():
+        return Path(name) / "encoder.onnx", Path(name) / "decoder.onnx"
     if name == "demo":
         from labeler.core.segment_models import read_manifest, shipped_models_dir
 
@@ -101,6 +110,14 @@ def _pct(values: list[float], q: float) -> float:
     return float(np.percentile(np.asarray(values), q))
 
 
+def _polygons(prediction: MaskPrediction) -> list:
+    """The mask's polygons at tolerance 1 px, traced inside its region as the app does."""
+    if prediction.region is None:
+        return mask_to_polygons(prediction.mask, 1.0)
+    x0, y0, x1, y1 = prediction.region
+    return mask_to_polygons(prediction.mask[y0:y1, x0:x1], 1.0)
+
+
 def bench_model(name: str, encoder: Path, decoder: Path, args: argparse.Namespace) -> dict:
     """Every figure of one model (see the module docstring)."""
     width, height = args.width, args.height
@@ -125,7 +142,7 @@ def bench_model(name: str, encoder: Path, decoder: Path, args: argparse.Namespac
     for n, prompt in enumerate(clicks):
         t0 = time.perf_counter()
         prediction = segmenter.decode(embeddings[n % len(embeddings)], prompt)
-        rings = mask_to_polygons(prediction.mask, 1.0)
+        rings = _polygons(prediction)
         polygon_ms.append((time.perf_counter() - t0) * 1000)
         decode_ms.append(prediction.decode_ms)
         vertices.append(len(rings[0]) if rings else 0)
@@ -138,7 +155,7 @@ def bench_model(name: str, encoder: Path, decoder: Path, args: argparse.Namespac
         for prompt in clicks[:10]:
             t0 = time.perf_counter()
             loaded = ImageEmbedding.load(path)
-            mask_to_polygons(segmenter.decode(loaded, prompt).mask, 1.0)
+            _polygons(segmenter.decode(loaded, prompt))
             disk_ms.append((time.perf_counter() - t0) * 1000)
         npz_mb = path.stat().st_size / 1e6
     uncached = statistics.median(encode_ms) + statistics.median(polygon_ms)

@@ -259,6 +259,7 @@ def main() -> None:
             f"{statistics.median(without) / max(statistics.median(with_prefetch), 0.01):.0f}x"
         )
         print(f"   encoder alone (Segmenter.encode, median): {statistics.median(ENCODE_MS):.0f} ms")
+    print(f"\nload average {os.getloadavg()[0]:.1f} at the end (other agents share the CPU)")
 
 
 if __name__ == "__main__":

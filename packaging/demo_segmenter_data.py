@@ -87,13 +87,94 @@ def dent_mask(polygon: list[tuple[float, float]], height: int, width: int) -> np
     return mask > 0
 
 
-def generate_with_masks(rng: np.random.Generator, width: int, height: int) -> MaskedImage:
-    """``synth.generate_image`` plus a true mask for every object (same pixels, same rng use)."""
-    with _recording_lines() as recorded:
+class _SteeredRng:
+    """An rng for one ``synth._dent`` call whose centre draws are replaced by ``place``.
+
+    ``_dent`` draws, in order: the major axis fraction, the minor/major ratio, the angle,
+    then the centre x and y (``uniform(a + 3, side - a - 3)``); every other draw, and the
+    draws after the centre, come from the wrapped generator unchanged.
+    """
+
+    def __init__(self, rng: np.random.Generator, place) -> None:  # type: ignore[no-untyped-def]
+        self._rng = rng
+        self._place = place
+        self._draws: list[float] = []
+        self._centre: tuple[float, float] | None = None
+
+    def uniform(self, low: float = 0.0, high: float = 1.0, size: None = None) -> float:
+        value = float(self._rng.uniform(low, high))
+        index = len(self._draws)
+        self._draws.append(value)
+        if index == 3:  # centre x: low is a + 3
+            a = low - 3
+            self._centre = self._place(a, a * self._draws[1])
+            return float(np.clip(self._centre[0], low, high))
+        if index == 4 and self._centre is not None:
+            return float(np.clip(self._centre[1], low, high))
+        return value
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self._rng, name)
+
+
+def _beside(rng: np.random.Generator, polygon: list[tuple[float, float]]):  # type: ignore[no-untyped-def]
+    """A ``place(a, b)`` putting a new dent's centre so that it touches ``polygon``'s dent."""
+    poly = np.asarray(polygon, dtype=np.float64)
+    centre = poly.mean(axis=0)
+    theta = rng.uniform(0, 2 * math.pi)
+    direction = np.array([math.cos(theta), math.sin(theta)])
+    reach = float(((poly - centre) @ direction).max())  # the dent's extent that way
+    gap = rng.uniform(0.8, 1.1)
+
+    def place(a: float, b: float) -> tuple[float, float]:
+        d = (reach + 0.5 * (a + b)) * gap
+        return float(centre[0] + d * direction[0]), float(centre[1] + d * direction[1])
+
+    return place
+
+
+@contextlib.contextmanager
+def _touching_dents(rng: np.random.Generator, chance: float) -> Iterator[list[synth.SynthObject]]:
+    """Temporarily wrap ``synth._dent``: after a dent, with ``chance``, draw one touching it.
+
+    The hard case of one-click segmentation is a dent that touches another (the mask takes
+    both); the generator makes them only when two boxes happen to overlap a little. The
+    extra dents are drawn by the generator's own ``_dent`` (same shading), collected in
+    the yielded list, and their boxes join the generator's so later objects avoid them.
+    """
+    original = synth._dent
+    extra: list[synth.SynthObject] = []
+
+    def with_neighbour(rng_, img, width, height, sf, boxes):  # type: ignore[no-untyped-def]
+        obj = original(rng_, img, width, height, sf, boxes)
+        if chance > 0 and obj is not None and obj.polygon and rng.random() < chance:
+            steered = _SteeredRng(rng, _beside(rng, obj.polygon))
+            near = original(steered, img, width, height, sf, [])
+            if near is not None:
+                extra.append(near)
+                boxes.append(near.box)
+        return obj
+
+    synth._dent = with_neighbour  # type: ignore[assignment]
+    try:
+        yield extra
+    finally:
+        synth._dent = original  # type: ignore[assignment]
+
+
+def generate_with_masks(
+    rng: np.random.Generator, width: int, height: int, touching: float = 0.0
+) -> MaskedImage:
+    """``synth.generate_image`` plus a true mask for every object (same pixels, same rng use).
+
+    ``touching`` > 0 (training only) adds, after each dent with that chance, a second dent
+    touching it (see :func:`_touching_dents`); the pixels then differ from the generator's.
+    """
+    with _recording_lines() as recorded, _touching_dents(rng, touching) as extra:
         sample = synth.generate_image(rng, width, height)
     by_box = {box: mask for box, mask in recorded}
     objects = []
-    for obj in sample.objects:
+    for obj in [*sample.objects, *extra]:
         if obj.class_name == "dent":
             assert obj.polygon is not None
             mask = dent_mask(obj.polygon, height, width)

@@ -64,6 +64,7 @@ cv2.setNumThreads(1)  # OpenCV's thread pool deadlocks in forked data-loader wor
 OUT_DIR = ROOT / "labeler" / "data" / "models" / "demo_segmenter"
 MODEL_NAME = "demo_segmenter"
 CROP = 320
+EMBEDDING_CROP = 448  # crops of pooled embeddings cost only the decoder: wider context
 MAX_POINTS = 8
 CLICK_RADIUS = 288.0  # frame pixels; see locality_penalty
 BOX_MARGIN = 24.0
@@ -206,11 +207,14 @@ class Decoder(nn.Module):
             DWBlock(64, 8),
             conv_bn(64, 16, 1),
         )
+        # The fine stage runs on the 64x64 grid: each cell sees its 4x4 fine pixels (stored
+        # space-to-depth by the encoder) and predicts its 4x4 low-res logits (depth-to-space
+        # afterwards), so nothing in the decoder runs at 256x256.
         self.refine = nn.Sequential(
-            conv_bn(16 + 8 + FINE_MAPS + 1, 16, 1),
-            conv_bn(16, 16, 3, groups=16),
-            conv_bn(16, 16, 1),
-            nn.Conv2d(16, 1, 1),
+            conv_bn(16 + 128 + FINE_MAPS + 16, 48, 1),
+            conv_bn(48, 48, 3, groups=48),
+            conv_bn(48, 48, 1),
+            nn.Conv2d(48, 16, 1),
         )
         self.iou_head = nn.Linear(32, 1)
 
@@ -222,35 +226,51 @@ class Decoder(nn.Module):
         mask_input: torch.Tensor,
         has_mask: torch.Tensor,
     ) -> tuple[torch.Tensor, torch.Tensor]:
+        """(low-res logits (B, 1, 4h, 4w), IoU estimate (B, 1))."""
+        cells, iou = self.cells(emb, points, labels, mask_input, has_mask)
+        return F.pixel_shuffle(cells, 4), iou
+
+    def cells(
+        self,
+        emb: torch.Tensor,
+        points: torch.Tensor,
+        labels: torch.Tensor,
+        mask_input: torch.Tensor,
+        has_mask: torch.Tensor,
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Logits as (B, 16, h, w): the 4x4 low-res pixels of each embedding cell."""
         h, w = emb.shape[2], emb.shape[3]
-        context, fine = emb[:, :128], F.pixel_shuffle(emb[:, 128:], 4)
+        context, fine = emb[:, :128], emb[:, 128:]
         maps16, weights = prompt_maps(points, labels, 16, h, w)
-        maps4, _ = prompt_maps(points, labels, 4, 4 * h, 4 * w)
-        maps4 = maps4[:, :FINE_MAPS]
-        q = (context * weights).sum((2, 3)) / (weights.sum((2, 3)) + 1e-3)
+        # pooling and similarity as matrix products: one MatMul each in the graph, not a
+        # broadcast product of the whole embedding followed by a reduction
+        b = emb.shape[0]
+        flat = weights.reshape(b, h * w, 1)
+        q = torch.bmm(context.reshape(b, 128, h * w), flat)[:, :, 0] / (flat.sum(1) + 1e-3)
         gamma, beta = self.film(q).chunk(2, 1)
         p = self.proj(context)
-        sim = (p * self.query(q)[:, :, None, None]).sum(1, keepdim=True) / 8
+        sim = torch.bmm(self.query(q)[:, None, :], p.reshape(b, 64, h * w)).reshape(b, 1, h, w) / 8
         x = F.relu(p * (1 + gamma[:, :, None, None]) + beta[:, :, None, None])
-        m4 = mask_input * has_mask.view(-1, 1, 1, 1)
-        m16 = F.avg_pool2d(m4, 4) / 10
+        m4 = F.pixel_unshuffle(mask_input * has_mask.view(-1, 1, 1, 1), 4) / 10
+        m16 = m4.mean(1, keepdim=True)
         x = self.mix(torch.cat([x, sim, maps16, m16], 1))
-        up = F.interpolate(x, scale_factor=4.0, mode="bilinear", align_corners=False)
-        low = self.refine(torch.cat([up, fine, maps4, m4 / 10], 1))
+        cells = self.refine(torch.cat([x, fine, maps16[:, :FINE_MAPS], m4], 1))
         pooled = torch.cat([x.mean((2, 3)), x.amax((2, 3))], 1)
-        return low, torch.sigmoid(self.iou_head(pooled))
+        return cells, torch.sigmoid(self.iou_head(pooled))
 
 
-def locality_penalty(points: torch.Tensor, labels: torch.Tensor, h: int, w: int) -> torch.Tensor:
-    """(B, 1, h, w) logit penalty for cells far from the prompt (stride-4 grid, frame pixels).
+def locality_penalty(
+    points: torch.Tensor, labels: torch.Tensor, h: int, w: int, stride: int = 4
+) -> torch.Tensor:
+    """(B, 1, h, w) logit penalty for cells far from the prompt (a ``stride`` grid, frame pixels).
 
     Training sees 320x320 crops, so the decoder never learned what lies farther from a click
     than that; at the full frame it would otherwise add stray blobs there. With a box, cells
     more than ``BOX_MARGIN`` outside it are pushed down; without one, cells farther than
     ``CLICK_RADIUS`` from every positive click. Inside those ranges the logits are untouched.
     """
-    gx = ((torch.arange(w, dtype=torch.float32) + 0.5) * 4).view(1, 1, 1, w)
-    gy = ((torch.arange(h, dtype=torch.float32) + 0.5) * 4).view(1, 1, h, 1)
+    gx = ((torch.arange(w, dtype=torch.float32) + 0.5) * stride).view(1, 1, 1, w)
+    gy = ((torch.arange(h, dtype=torch.float32) + 0.5) * stride).view(1, 1, h, 1)
     px, py = points[:, :, 0, None, None], points[:, :, 1, None, None]
     lab = labels[:, :, None, None]
     pos, tl, br = (lab == 1).float(), (lab == 2).float(), (lab == 3).float()
@@ -270,7 +290,13 @@ def locality_penalty(points: torch.Tensor, labels: torch.Tensor, h: int, w: int)
 
 
 class SamDecoderExport(nn.Module):
-    """The decoder with SAM's ONNX interface and mask post-processing (single mask)."""
+    """The decoder with SAM's ONNX interface and mask post-processing (single mask).
+
+    ``masks`` is SAM's post-processing in one step: the low-res logits of the image's part
+    of the frame resized straight to ``orig_im_size`` (SAM upsamples the whole 256x256 to
+    1024x1024 first, then crops and resizes again: the same picture at twice the cost).
+    The locality penalty is computed per 64x64 cell, before the cells are spread out.
+    """
 
     def __init__(self, decoder: Decoder) -> None:
         super().__init__()
@@ -285,14 +311,16 @@ class SamDecoderExport(nn.Module):
         has_mask_input: torch.Tensor,
         orig_im_size: torch.Tensor,
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        low, iou = self.decoder(
+        cells, iou = self.decoder.cells(
             image_embeddings, point_coords, point_labels, mask_input, has_mask_input
         )
-        low = low - locality_penalty(point_coords, point_labels, low.shape[2], low.shape[3])
-        masks = F.interpolate(low, size=(FRAME, FRAME), mode="bilinear", align_corners=False)
+        h, w = cells.shape[2], cells.shape[3]
+        cells = cells - locality_penalty(point_coords, point_labels, h, w, stride=16)
+        low = F.pixel_shuffle(cells, 4)
         size = orig_im_size.to(torch.float32)
-        prepadded = torch.floor(size * (FRAME / torch.max(size)) + 0.5).to(torch.int64)
-        masks = masks[..., : prepadded[0], : prepadded[1]]
+        prepadded = torch.floor(size * (FRAME / torch.max(size)) + 0.5)
+        crop = torch.ceil(prepadded * (low.shape[2] / FRAME)).to(torch.int64)
+        masks = low[..., : crop[0], : crop[1]]
         hw = orig_im_size.to(torch.int64)
         masks = F.interpolate(masks, size=(hw[0], hw[1]), mode="bilinear", align_corners=False)
         return masks, iou, low
@@ -306,7 +334,7 @@ def _click_inside(
 ) -> tuple[float, float]:
     """A click a user would give: near the centre of a dent, on the drawn line otherwise."""
     ys, xs = np.nonzero(mask)
-    if dent and rng.random() < 0.6:
+    if dent and rng.random() < 0.7:
         spread = 0.12 * math.sqrt(xs.size / math.pi)
         for _ in range(8):
             x, y = centre[0] + rng.normal(0, spread), centre[1] + rng.normal(0, spread)
@@ -387,12 +415,17 @@ class Pooled:
     scale: float
     objects: list[MaskedObject]
     targets: list[np.ndarray]  # float32 (256, 256) coverage per object
+    embedding: np.ndarray | None = None  # float32 (256, 64, 64): the frozen encoder's output
 
 
-def pooled_image(rng: np.random.Generator) -> Pooled | None:
-    """Generate one image at a random demo-like size; None when it has no objects."""
+def pooled_image(rng: np.random.Generator, touching: float = 0.0) -> Pooled | None:
+    """Generate one image at a random demo-like size; None when it has no objects.
+
+    ``touching``: the chance that a dent gets a second dent drawn touching it (the hard
+    case of one-click segmentation, see ``demo_segmenter_data.generate_with_masks``).
+    """
     width, height = SIZES[int(rng.integers(len(SIZES)))]
-    sample = generate_with_masks(rng, width, height)
+    sample = generate_with_masks(rng, width, height, touching=touching)
     if not sample.objects:
         return None
     nh, nw = frame_size(height, width)
@@ -417,7 +450,7 @@ def _flip(item: dict[str, np.ndarray], axis: int) -> None:
 def crop_sample(rng: np.random.Generator, pooled: Pooled) -> dict[str, np.ndarray]:
     """One training crop with prompts for a random object of ``pooled`` (dents preferred)."""
     dents = [i for i, o in enumerate(pooled.objects) if o.class_name == "dent"]
-    if dents and rng.random() < 0.6:
+    if dents and rng.random() < 0.75:
         idx = dents[int(rng.integers(len(dents)))]
     else:
         idx = int(rng.integers(len(pooled.objects)))
@@ -428,20 +461,17 @@ def crop_sample(rng: np.random.Generator, pooled: Pooled) -> dict[str, np.ndarra
             others |= o.mask
     pts = sample_prompts(rng, obj.mask, others, obj.centre, obj.box, obj.class_name == "dent")
     cx, cy = obj.centre[0] * s, obj.centre[1] * s
-    ox = int(np.clip(cx - rng.uniform(48, CROP - 48), 0, FRAME - CROP)) // 16 * 16
-    oy = int(np.clip(cy - rng.uniform(48, CROP - 48), 0, FRAME - CROP)) // 16 * 16
+    crop = CROP if pooled.embedding is None else EMBEDDING_CROP
+    ox = int(np.clip(cx - rng.uniform(48, crop - 48), 0, FRAME - crop)) // 16 * 16
+    oy = int(np.clip(cy - rng.uniform(48, crop - 48), 0, FRAME - crop)) // 16 * 16
     coords = np.zeros((MAX_POINTS, 2), np.float32)
     labels = np.full((MAX_POINTS,), -1.0, np.float32)
     for i, (x, y, lab) in enumerate(pts[:MAX_POINTS]):
         coords[i] = (x * s - ox, y * s - oy) if lab >= 0 else (-ox, -oy)
         labels[i] = lab
-    image = np.zeros((CROP, CROP, 3), np.float32)
-    part = pooled.frame[oy : oy + CROP, ox : ox + CROP]
-    image[: part.shape[0], : part.shape[1]] = (part.astype(np.float32) - PIXEL_MEAN) / PIXEL_STD
-    t = pooled.targets[idx][oy // 4 : (oy + CROP) // 4, ox // 4 : (ox + CROP) // 4]
+    t = pooled.targets[idx][oy // 4 : (oy + crop) // 4, ox // 4 : (ox + crop) // 4]
     has_mask = rng.random() < 0.2
     item = {
-        "image": image.transpose(2, 0, 1),
         "target": t[None].copy(),
         "coords": coords,
         "labels": labels,
@@ -449,10 +479,27 @@ def crop_sample(rng: np.random.Generator, pooled: Pooled) -> dict[str, np.ndarra
         "has_mask": np.array([float(has_mask)], np.float32),
         "cls": np.array(["scratch", "crack", "dent"].index(obj.class_name)),
     }
+    if pooled.embedding is not None:  # the frozen encoder's cells under the crop; no flips
+        cells = pooled.embedding[:, oy // 16 : (oy + crop) // 16, ox // 16 : (ox + crop) // 16]
+        item["emb"] = np.ascontiguousarray(cells)
+        return item
+    image = np.zeros((crop, crop, 3), np.float32)
+    part = pooled.frame[oy : oy + crop, ox : ox + crop]
+    image[: part.shape[0], : part.shape[1]] = (part.astype(np.float32) - PIXEL_MEAN) / PIXEL_STD
+    item["image"] = image.transpose(2, 0, 1)
     for axis in (0, 1):
         if rng.random() < 0.5:
-            _flip(item, axis)
+            _flip(item, axis)  # (pixel crops are CROP wide)
     return item
+
+
+def frame_embedding(encoder: Encoder, frame: np.ndarray) -> np.ndarray:
+    """The encoder's (256, 64, 64) output for a resized RGB frame, padded as SAM pads."""
+    image = np.zeros((FRAME, FRAME, 3), np.float32)
+    image[: frame.shape[0], : frame.shape[1]] = (frame.astype(np.float32) - PIXEL_MEAN) / PIXEL_STD
+    with torch.no_grad():
+        out = encoder(torch.from_numpy(image.transpose(2, 0, 1)[None].copy()))
+    return out[0].numpy()
 
 
 class Generated(torch.utils.data.IterableDataset):
@@ -466,16 +513,29 @@ class Generated(torch.utils.data.IterableDataset):
     POOL = 96
     REUSE = 4
 
-    def __init__(self, seed: int) -> None:
+    def __init__(
+        self, seed: int, touching: float = 0.0, encoder: dict[str, torch.Tensor] | None = None
+    ) -> None:
         self.seed = seed
+        self.touching = touching
+        self.encoder = encoder  # a frozen encoder's weights: pool embeddings, not pixels
+        if encoder is not None:  # one full-frame encoding serves many crops
+            self.POOL, self.REUSE = 40, 20
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         info = torch.utils.data.get_worker_info()
         rng = np.random.default_rng([self.seed, 1000 + (info.id if info else 0)])
         pool: list[Pooled] = []
+        encoder = None
+        if self.encoder is not None:
+            torch.set_num_threads(1)
+            encoder = Encoder().eval()
+            encoder.load_state_dict(self.encoder)
         while True:
             if len(pool) < self.POOL // 4 or rng.random() < 1 / self.REUSE:
-                fresh = pooled_image(rng)
+                fresh = pooled_image(rng, self.touching)
+                if fresh is not None and encoder is not None:
+                    fresh.embedding = frame_embedding(encoder, fresh.frame)
                 if fresh is not None:
                     if len(pool) < self.POOL:
                         pool.append(fresh)
@@ -511,9 +571,15 @@ def train(args: argparse.Namespace) -> tuple[Encoder, Decoder]:
     if args.init:
         state = torch.load(args.init, weights_only=True)
         encoder.load_state_dict(state["encoder"])
-        decoder.load_state_dict(state["decoder"])
+        skipped = load_matching(decoder, state["decoder"])
         print(f"starting from {args.init} (step {state['step']})", flush=True)
-    params = list(encoder.parameters()) + list(decoder.parameters())
+        if skipped:
+            print(f"  decoder tensors of another shape, trained afresh: {skipped}", flush=True)
+    if args.freeze_encoder:
+        encoder.eval()  # batch norm on its running statistics, as exported
+        for p in encoder.parameters():
+            p.requires_grad_(False)
+    params = [p for p in (*encoder.parameters(), *decoder.parameters()) if p.requires_grad]
     print(
         f"params: encoder {sum(p.numel() for p in encoder.parameters()):,}, "
         f"decoder {sum(p.numel() for p in decoder.parameters()):,}",
@@ -521,7 +587,7 @@ def train(args: argparse.Namespace) -> tuple[Encoder, Decoder]:
     )
     opt = torch.optim.AdamW(params, lr=args.lr, weight_decay=1e-4)
     loader = torch.utils.data.DataLoader(
-        Generated(args.seed),
+        Generated(args.seed, args.touching, encoder.state_dict() if args.freeze_encoder else None),
         batch_size=args.batch,
         num_workers=args.workers,
         persistent_workers=True,
@@ -537,8 +603,10 @@ def train(args: argparse.Namespace) -> tuple[Encoder, Decoder]:
         lr = args.lr * warm * 0.5 * (1 + math.cos(math.pi * elapsed / budget))
         for g in opt.param_groups:
             g["lr"] = lr
+        # frozen encoder: the data workers pooled its embeddings of the whole frame
+        embeddings = batch["emb"] if "emb" in batch else encoder(batch["image"])
         low, iou_pred = decoder(
-            encoder(batch["image"]),
+            embeddings,
             batch["coords"],
             batch["labels"],
             batch["mask_input"],
@@ -570,6 +638,14 @@ def train(args: argparse.Namespace) -> tuple[Encoder, Decoder]:
     save(encoder, decoder, args.checkpoint, step)
     print(f"trained {step} steps in {(time.time() - start) / 60:.1f} min", flush=True)
     return encoder, decoder
+
+
+def load_matching(module: nn.Module, state: dict[str, torch.Tensor]) -> list[str]:
+    """Load the tensors of ``state`` whose name and shape fit ``module``; returns the rest."""
+    own = module.state_dict()
+    fits = {k: v for k, v in state.items() if k in own and own[k].shape == v.shape}
+    module.load_state_dict(fits, strict=False)
+    return sorted({k.rsplit(".", 2)[0] for k in own if k not in fits})
 
 
 def save(encoder: Encoder, decoder: Decoder, path: Path, step: int) -> None:
@@ -666,13 +742,21 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--minutes", type=float, default=50.0)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--checkpoint", type=Path, default=Path("/tmp/demo_segmenter.pt"))
     ap.add_argument("--warmup", type=int, default=30, help="steps of linear warm-up")
     ap.add_argument("--init", type=Path, default=None, help="start from this checkpoint")
+    ap.add_argument(
+        "--freeze-encoder",
+        action="store_true",
+        help="train the decoder only (the encoder as in --init): about 3x faster steps",
+    )
+    ap.add_argument(
+        "--touching", type=float, default=0.5, help="chance a dent gets a touching neighbour"
+    )
     ap.add_argument("--checkpoint-every", type=float, default=4.0)
     ap.add_argument("--export-only", type=Path, default=None, help="export this checkpoint")
     ap.add_argument("--out", type=Path, default=OUT_DIR)

@@ -119,9 +119,10 @@ def test_manifest_names_both_files_with_their_sha256() -> None:
 
 
 def test_one_click_on_a_dent_gives_its_outline(graphs) -> None:
-    # Seeds 31337 are harder than the documented held-out set (docs/models.md: 0.885 there,
-    # 0.77 on 31 dents here: neighbouring dents merge); the bar is set from this set, not
-    # from the easier one, so it checks the shipped file without choosing flattering seeds.
+    # Seeds 31337 are the harder of the two documented held-out sets (docs/models.md: more
+    # dents touching another one); the shipped graphs score 0.883 on these 22 dents (0.90
+    # on the 31 dents of 30 images, 0.91 on the easier set), so the bar is the issue's
+    # target, 0.85, on the harder set, not on flattering seeds.
     encoder, decoder = graphs
     ious = []
     for image, masks, centres in _dent_images(20):
@@ -135,7 +136,7 @@ def test_one_click_on_a_dent_gives_its_outline(graphs) -> None:
             pred = masks_out[0, 0] > 0
             ious.append((pred & truth).sum() / (pred | truth).sum())
     assert len(ious) >= 20
-    assert float(np.mean(ious)) >= 0.7, ious
+    assert float(np.mean(ious)) >= 0.85, ious
 
 
 def test_padding_points_are_ignored_and_a_box_prompt_works(graphs) -> None:
