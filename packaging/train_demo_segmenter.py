@@ -22,11 +22,15 @@ true masks from the generator, see ``demo_segmenter_data.py``), then writes
 
 The network: a stride-16 CNN encoder whose 256 channels are 128 context channels and 128
 fine channels (8 channels at stride 4, stored space-to-depth); a decoder that renders the
-prompts as Gaussian, distance and box maps, pools a query vector from the embeddings under
-the positive clicks, mixes them at 64x64 with dilated convolutions, then refines at 256x256
-with the fine channels. Training runs on 384x384 crops of the 1024 frame (the network is
-translation-equivariant, the prompt maps depend only on offsets), with a time budget and a
-cosine learning rate over that budget; a checkpoint is written every few minutes.
+prompts as Gaussian, distance and box maps at 64x64, pools a query vector from the
+embeddings under the positive clicks, mixes them at 64x64 with dilated convolutions, then
+predicts each 64x64 cell's 4x4 low-res logits from its fine channels (depth-to-space at the
+end: nothing runs at 256x256, the decoder's cost on a CPU). Training runs on 320x320 crops
+of the 1024 frame (the network is translation-equivariant, the prompt maps depend only on
+offsets), with a time budget and a cosine learning rate over that budget; a checkpoint is
+written every few minutes. ``--freeze-encoder`` trains the decoder alone: the data workers
+then pool the encoder's embeddings of whole frames (what the app decodes from) and crop
+those. ``--touching`` draws a second dent touching some dents (the hard case of one click).
 """
 
 from __future__ import annotations
@@ -64,7 +68,6 @@ cv2.setNumThreads(1)  # OpenCV's thread pool deadlocks in forked data-loader wor
 OUT_DIR = ROOT / "labeler" / "data" / "models" / "demo_segmenter"
 MODEL_NAME = "demo_segmenter"
 CROP = 320
-EMBEDDING_CROP = 448  # crops of pooled embeddings cost only the decoder: wider context
 MAX_POINTS = 8
 CLICK_RADIUS = 288.0  # frame pixels; see locality_penalty
 BOX_MARGIN = 24.0
@@ -461,7 +464,7 @@ def crop_sample(rng: np.random.Generator, pooled: Pooled) -> dict[str, np.ndarra
             others |= o.mask
     pts = sample_prompts(rng, obj.mask, others, obj.centre, obj.box, obj.class_name == "dent")
     cx, cy = obj.centre[0] * s, obj.centre[1] * s
-    crop = CROP if pooled.embedding is None else EMBEDDING_CROP
+    crop = CROP
     ox = int(np.clip(cx - rng.uniform(48, crop - 48), 0, FRAME - crop)) // 16 * 16
     oy = int(np.clip(cy - rng.uniform(48, crop - 48), 0, FRAME - crop)) // 16 * 16
     coords = np.zeros((MAX_POINTS, 2), np.float32)
