@@ -303,8 +303,8 @@ def commands(path: Path, work: Path, page_offset: int) -> Iterator[tuple[str, li
 
 def run_timed(
     argv: list[str], limit_bytes: int, timeout: float | None = None
-) -> tuple[float, float, int, str]:
-    """Run one child; (seconds, its peak RSS in MB, exit code, last line it printed).
+) -> tuple[float, float, int, str, float]:
+    """Run one child; (seconds, peak RSS in MB, exit code, last line printed, CPU seconds).
 
     The probe's stdout and every child's stderr go to a temporary file; the child
     is reaped with ``os.wait4``, whose resource usage is that child's alone.
@@ -334,7 +334,8 @@ def run_timed(
         child.returncode = os.waitstatus_to_exitcode(status)
         log.seek(0)
         lines = log.read().decode(errors="replace").strip().splitlines()
-    return seconds, usage.ru_maxrss / 1024, child.returncode, lines[-1] if lines else ""
+    cpu = usage.ru_utime + usage.ru_stime
+    return seconds, usage.ru_maxrss / 1024, child.returncode, lines[-1] if lines else "", cpu
 
 
 def app_probe(path: Path) -> int:
@@ -394,8 +395,11 @@ def measure(
         if only and name not in only:
             continue
         load = os.getloadavg()[0]
-        seconds, peak, code, tail = run_timed(argv, int(limit_gb * 2**30), timeout)
-        entry = {"s": round(seconds, 2), "peak_mb": round(peak), "rc": code, "load": load}
+        seconds, peak, code, tail, cpu = run_timed(argv, int(limit_gb * 2**30), timeout)
+        entry = {
+            "s": round(seconds, 2), "cpu_s": round(cpu, 2), "peak_mb": round(peak), "rc": code,
+            "load": load,
+        }
         if name.startswith("app"):
             try:
                 probe = json.loads(tail)
@@ -409,8 +413,8 @@ def measure(
         results[name] = entry
         extra = f" window->image {entry['window_s']:.2f} s" if "window_s" in entry else ""
         print(
-            f"[{size:,}] {name:32s} {seconds:8.2f} s {abs(peak):8.0f} MB rc={code} "
-            f"load={load:.1f}{extra} {entry.get('error', '')}",
+            f"[{size:,}] {name:32s} {seconds:8.2f} s {cpu:8.2f} s CPU {abs(peak):8.0f} MB "
+            f"rc={code} load={load:.1f}{extra} {entry.get('error', '')}",
             flush=True,
         )
         for leftover in folder.glob("export-*"):

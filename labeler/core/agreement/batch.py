@@ -292,7 +292,7 @@ def coverage_ranks(image: np.ndarray, person: np.ndarray, pairs: np.ndarray) -> 
     return rank_of_pair[np.searchsorted(keys, image * base + person)]
 
 
-CLUSTER_CHUNK = 50_000  # groups (images) clustered at once by cluster_columns
+CLUSTER_CHUNK = 20_000  # groups (images) clustered at once by cluster_columns
 
 
 def cluster_rows(

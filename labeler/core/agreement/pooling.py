@@ -29,7 +29,7 @@ from labeler.core.agreement.objects import Counts
 from labeler.core.agreement.sides import NO_VERSION
 from labeler.core.consensus import SCORING
 
-MATCH_CHUNK = 100_000  # comparisons matched at once (see _chunked_match_counts)
+MATCH_CHUNK = 20_000  # comparisons matched at once (see _chunked_match_counts)
 
 
 @dataclass
@@ -194,15 +194,31 @@ def comparison_table(labels: ProjectLabels, rows: LabelRows, threshold: float) -
     weeks = [sides.week_names[int(w)] for w in used.tolist()]
     counts = _chunked_match_counts(rows.table, spans[side_a], spans[side_b], threshold)
     return ComparisonTable(
-        pairs[side_a, 0],
-        pairs[side_a, 1],
-        pairs[side_b, 1],
-        guideline,
+        compact(pairs[side_a, 0]),
+        compact(pairs[side_a, 1]),
+        compact(pairs[side_b, 1]),
+        compact(guideline),
         names,
-        np.maximum(week[side_a], week[side_b]),
+        compact(np.maximum(week[side_a], week[side_b])),
         weeks,
         *counts,
     )
+
+
+def compact(values: np.ndarray) -> np.ndarray:
+    """Integers as int32 when every one fits (half the memory, the same numbers), else as given.
+
+    Sums of int32 columns are still taken in int64 (numpy widens them), so every
+    figure computed from a compacted column is the one the int64 column gives.
+    """
+    if values.dtype.kind not in "iu" or values.dtype.itemsize <= 4:
+        return values
+    if values.size and (values.min() < _INT32.min or values.max() > _INT32.max):
+        return values
+    return values.astype(np.int32)
+
+
+_INT32 = np.iinfo(np.int32)
 
 
 def _chunked_match_counts(
@@ -214,9 +230,14 @@ def _chunked_match_counts(
     result; chunking bounds them, so a million images match within a fixed budget.
     """
     parts = [
-        match_counts(
-            table, ranges(spans_a[lo : lo + MATCH_CHUNK]), ranges(spans_b[lo : lo + MATCH_CHUNK]),
-            threshold,
+        tuple(
+            compact(column)
+            for column in match_counts(
+                table,
+                ranges(spans_a[lo : lo + MATCH_CHUNK]),
+                ranges(spans_b[lo : lo + MATCH_CHUNK]),
+                threshold,
+            )
         )
         for lo in range(0, len(spans_a), MATCH_CHUNK)
     ]
@@ -303,9 +324,18 @@ def leave_one_out(labels: ProjectLabels, rows: LabelRows, person: int, threshold
     mine = np.stack([sides.start[at], sides.end[at]], axis=1).reshape(-1, 2)
     keep = np.flatnonzero((mine[:, 1] > mine[:, 0]) | (sizes > 0))
     offsets = np.r_[0, np.cumsum(sizes)]
-    theirs = ranges([(int(offsets[k]), int(offsets[k + 1])) for k in keep.tolist()])
-    theirs.rows = best[kept][theirs.rows]
-    tp, n_a, n_b, iou, *_ = match_counts(rows.table, ranges(mine[keep]), theirs, threshold)
-    return Counts(
-        int(tp.sum()), int(n_a.sum()), int(n_b.sum()), float(sum(iou.tolist())), int(keep.size)
-    )
+    consensus_rows = best[kept]
+    del best, kept, clusters, others, group, coder
+    tp = n_a = n_b = 0
+    ious = []
+    for lo in range(0, keep.size, MATCH_CHUNK):  # the matching's transients stay bounded
+        part = keep[lo : lo + MATCH_CHUNK]
+        theirs = ranges(np.stack([offsets[part], offsets[part + 1]], axis=1))
+        theirs.rows = consensus_rows[theirs.rows]
+        found = match_counts(rows.table, ranges(mine[part]), theirs, threshold)
+        tp += int(found[0].sum())
+        n_a += int(found[1].sum())
+        n_b += int(found[2].sum())
+        ious.append(found[3])
+    iou = np.concatenate(ious) if ious else np.zeros(0)
+    return Counts(tp, n_a, n_b, float(sum(iou.tolist())), int(keep.size))

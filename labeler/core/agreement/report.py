@@ -12,7 +12,7 @@ functions of :mod:`labeler.core.agreement.objects`.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Collection, Hashable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -151,11 +151,10 @@ def agreement_report(
         labels = labels.within(images)
     rows = LabelRows.of(labels)
     comparisons = comparison_table(labels, rows, iou_threshold)
-    multi = [i for i in labels.image_ids() if len(labels.coders(i)) >= 2]
     report = AgreementReport(
         iou_threshold=iou_threshold,
         annotators=[labels.person_name(p) for p in labels.annotators()],
-        images_compared=len(multi),
+        images_compared=int(np.count_nonzero(labels.sides.coder_counts() >= 2)),
         tags=tag_agreement(labels) if labels.has_tag_classes else None,
         objects=(
             object_agreement(labels, rows, comparisons, iou_threshold)
@@ -182,7 +181,8 @@ def object_agreement(
 ) -> ObjectAgreement:
     """Pairwise F1 and IoU, and Krippendorff's alpha over object clusters, overall and per class."""
     base = int(max(comparisons.a.max(initial=0), comparisons.b.max(initial=0))) + 1
-    pair_keys, pair_codes = np.unique(comparisons.a * base + comparisons.b, return_inverse=True)
+    keys = comparisons.a.astype(np.int64) * base + comparisons.b  # int64: no overflow
+    pair_keys, pair_codes = np.unique(keys, return_inverse=True)
     pair_names = [
         f"{labels.person_name(int(k // base))}\x00{labels.person_name(int(k % base))}"
         for k in pair_keys.tolist()
@@ -266,31 +266,43 @@ def _vendor_groups(labels: ProjectLabels, comparisons: ComparisonTable) -> list[
 
 @dataclass
 class _Seconds:
-    """Working time per person: per image (timer, else the annotations' sum), per object."""
+    """Working time per person: per image (timer, else the annotations' sum), per object.
 
-    per_image: dict[int, list[float]]
-    per_object: dict[int, list[float]]
+    Each person's values as one array (the order is irrelevant: only medians are taken).
+    """
+
+    per_image: dict[int, np.ndarray]
+    per_object: dict[int, np.ndarray]
+
+
+def _by_person(person: np.ndarray, values: np.ndarray) -> dict[int, np.ndarray]:
+    if not person.size:
+        return {}
+    order = np.argsort(person, kind="stable")
+    person, values = person[order], values[order]
+    starts = np.flatnonzero(np.r_[True, person[1:] != person[:-1]])
+    ends = np.r_[starts[1:], person.size]
+    return {
+        int(person[s]): values[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)
+    }
 
 
 def _seconds(
     project: Project, labels: ProjectLabels, images: Collection[int] | None = None
 ) -> _Seconds:
-    per_object: dict[int, list[float]] = defaultdict(list)
-    kept = None if images is None else set(images)
-    for person, seconds, image in project.object_seconds(with_image=True):
-        if kept is None or image in kept:  # a slice's agreement times its own objects
-            per_object[person].append(seconds)
-    timers = project.image_times()
-    per_image: dict[int, list[float]] = defaultdict(list)
+    person, seconds, image = project.object_seconds_columns()
+    if images is not None:  # a slice's agreement times its own objects
+        kept = np.isin(image, np.fromiter((int(i) for i in images), np.int64))
+        person, seconds = person[kept], seconds[kept]
+    per_object = _by_person(person, seconds)
     sides = labels.sides
-    for image, person, own in zip(  # empty answers take time too
-        sides.image.tolist(), sides.person.tolist(), sides.seconds.tolist(), strict=True
-    ):
-        timer = timers.get((image, person), 0.0)
-        value = timer if timer > 0 else own
-        if value > 0:
-            per_image[person].append(value)
-    return _Seconds(per_image, per_object)
+    timer = np.zeros(len(sides))
+    t_image, t_person, t_seconds = project.image_time_columns()
+    at = sides.find_many(t_image, t_person)
+    timer[at[at >= 0]] = t_seconds[at >= 0]
+    value = np.where(timer > 0, timer, sides.seconds)  # empty answers take time too
+    timed = value > 0
+    return _Seconds(_by_person(sides.person[timed], value[timed]), per_object)
 
 
 def _person(
@@ -329,7 +341,7 @@ def _tag_vs_consensus(labels: ProjectLabels, person: int) -> Metric:
     return cohen_kappa(mine, theirs)
 
 
-def _median(values: list[float], reason: str) -> Metric:
-    if not values:
+def _median(values: np.ndarray | list[float], reason: str) -> Metric:
+    if not len(values):
         return Metric.undefined(reason)
     return Metric(float(np.median(values)), len(values))

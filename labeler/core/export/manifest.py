@@ -9,7 +9,8 @@ twice gives byte-identical files.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from labeler.core.domain import Review
@@ -82,3 +83,78 @@ def project_facts(project: object) -> dict[str, Any]:
 def manifest_text(manifest: dict[str, Any]) -> str:
     """The manifest as fixed-format JSON text."""
     return json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def manifest_chunks(
+    manifest: dict[str, Any], spliced: Mapping[str, Callable[[], Iterable[str]]] | None = None
+) -> Iterator[str]:
+    """:func:`manifest_text` in pieces, as they are encoded (never one string or list).
+
+    ``json.dumps`` with an indent joins a list of every piece; a million images'
+    label issues make that list several times the text. ``spliced`` maps marker
+    strings (see :func:`marker`) placed as values in ``manifest`` to the text that
+    replaces their encoding: a long list encoded earlier, read back piece by piece.
+    """
+    encoder = json.JSONEncoder(indent=2, sort_keys=True, ensure_ascii=False)
+    markers = {json.dumps(k): v for k, v in (spliced or {}).items()}
+    pending: list[str] = []
+    size = 0
+    for piece in encoder.iterencode(manifest):
+        found = markers.get(piece)
+        for text in found() if found is not None else (piece,):
+            pending.append(text)
+            size += len(text)
+            if size >= 1 << 20:
+                yield "".join(pending)
+                pending, size = [], 0
+    pending.append("\n")
+    yield "".join(pending)
+
+
+def marker(name: str) -> str:
+    """A value to splice text in place of (no label or path can contain NUL)."""
+    return f"\x00{name}\x00"
+
+
+def list_item_text(value: object, depth: int) -> str:
+    """One item of a list at ``depth`` as :func:`manifest_text` writes it, with its lead."""
+    indent = "\n" + "  " * depth
+    text = json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
+    return indent + text.replace("\n", indent)
+
+
+def list_close(depth: int) -> str:
+    """What ends a non-empty list whose items are at ``depth``."""
+    return "\n" + "  " * (depth - 1) + "]"
+
+
+class ManifestList(Sequence[Any]):
+    """A list the manifest file holds in full and memory does not: read back when asked.
+
+    ``keys`` is the path to it in the manifest (``["label_issues", "issues"]``).
+    """
+
+    def __init__(self, path: Path, keys: Sequence[str], count: int) -> None:
+        self._path, self._keys, self._count = path, tuple(keys), count
+
+    def _items(self) -> list[Any]:
+        found: Any = json.loads(self._path.read_text(encoding="utf-8"))
+        for key in self._keys:
+            found = found[key]
+        return list(found)
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._items()[index]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._items())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ManifestList):
+            other = list(other)
+        return isinstance(other, list) and self._items() == other
+
+    __hash__ = None  # type: ignore[assignment]

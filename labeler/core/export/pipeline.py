@@ -38,20 +38,21 @@ from labeler.core.errors import LabelerError
 from labeler.core.export.manifest import (
     MANIFEST_NAME,
     MANIFEST_VERSION,
+    ManifestList,
     data_time,
-    manifest_text,
+    manifest_chunks,
     project_facts,
 )
 from labeler.core.export.model import DEFAULT_SPLIT, ExportObject
 from labeler.core.export.names import renamed_images
-from labeler.core.export.parts import Spill
+from labeler.core.export.parts import Spill, TextParts
 from labeler.core.export.selection import (
     ONLY_MODES,
     UNRESOLVED_POLICIES,
     Selection,
     select_image,
 )
-from labeler.core.export.stream import Plan, Written, write_dataset
+from labeler.core.export.stream import ISSUES_MARKER, Plan, Written, issues_text, write_dataset
 from labeler.core.export.writer import DatasetWriter
 from labeler.core.gold_filter import GoldExclusions
 from labeler.core.progress import Progress
@@ -198,7 +199,7 @@ def _export(
     cache: StatsCache | None,
 ) -> ExportResult:
     with DatasetWriter(out, options.overwrite) as writer:
-        spill = Spill(writer.root)
+        spill, parts = Spill(writer.root), TextParts(writer.root)
         try:
             state = _select(project, options, progress, spill)
             needs_pixels = options.dedupe or options.drop_unsuitable or bool(options.splits)
@@ -216,12 +217,19 @@ def _export(
                 "version": str(MANIFEST_VERSION),
                 "date_created": manifest["data_time"],
             }
-            written = write_dataset(project, writer, plan, spill, options, info, progress)
+            written = write_dataset(project, writer, plan, spill, parts, options, info, progress)
+            spill.close()
+            _finish_manifest(manifest, written, options)
+            manifest["files"] = dict(sorted(writer.checksums.items()))
+            spliced = {ISSUES_MARKER: lambda: issues_text(parts)}
+            writer.write_chunks(MANIFEST_NAME, manifest_chunks(manifest, spliced))
         finally:
             spill.close()
-        _finish_manifest(manifest, written, options)
-        manifest["files"] = dict(sorted(writer.checksums.items()))
-        writer.write_text(MANIFEST_NAME, manifest_text(manifest))
+            parts.close()
+    issues = manifest["label_issues"]
+    if issues["issues"] == ISSUES_MARKER:  # in the file, read back only when asked
+        count = sum(issues["counts"].values())
+        issues["issues"] = ManifestList(out / MANIFEST_NAME, ["label_issues", "issues"], count)
     return ExportResult(out, manifest)
 
 

@@ -9,7 +9,8 @@ a split per image, the few renamed images) and the counts the manifest reports.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -24,6 +25,7 @@ from labeler.core.curation.label_errors import (
 )
 from labeler.core.domain import LabelClass
 from labeler.core.export import coco, csv, voc, yolo
+from labeler.core.export.manifest import list_close, list_item_text, marker
 from labeler.core.export.model import ExportImage, ExportObject, split_name
 from labeler.core.export.parts import Spill, TextParts
 from labeler.core.export.writer import DatasetWriter
@@ -69,12 +71,54 @@ class Written:
     class_balance: dict[str, Any]
 
 
+ISSUES_PART = "manifest/label_issues"  # the encoded issues, spliced into the manifest
+ISSUES_MARKER = marker("label_issues")
+_ISSUE_DEPTH = 3  # manifest -> "label_issues" -> "issues" -> an issue
+
+
+@dataclass
+class _Issues:
+    """Label errors found so far: counted, their manifest text kept as a scratch part."""
+
+    config: LabelErrorConfig
+    parts: TextParts
+    images_checked: int = 0
+    kinds: Counter[str] = field(default_factory=Counter)
+    count: int = 0
+
+    def add(self, found: LabelErrorReport) -> None:
+        self.images_checked += found.images_checked
+        self.kinds.update(i.kind for i in found.issues)
+        text = [
+            ("," if self.count + n else "") + list_item_text(issue.to_dict(), _ISSUE_DEPTH)
+            for n, issue in enumerate(found.issues)
+        ]
+        self.parts.append(ISSUES_PART, "".join(text))
+        self.count += len(found.issues)
+
+    def to_dict(self) -> dict[str, Any]:
+        """What :meth:`LabelErrorReport.to_dict` gives, the issues as :data:`ISSUES_MARKER`."""
+        return {
+            "settings": self.config.to_dict(),
+            "images_checked": self.images_checked,
+            "counts": dict(sorted(self.kinds.items())),
+            "issues": ISSUES_MARKER if self.count else [],
+        }
+
+
+def issues_text(parts: TextParts) -> Iterator[str]:
+    """The manifest's list of label issues, from the part :class:`_Issues` wrote."""
+    yield "["
+    yield from parts.read(ISSUES_PART)
+    yield list_close(_ISSUE_DEPTH)
+
+
 @dataclass
 class _Counts:
     splits: dict[str, dict[str, int]]
     class_objects: dict[int, int]
     class_images: dict[int, int]
-    report: LabelErrorReport | None
+    report: _Issues | None
     objects: int = 0
     written: list[int] = field(default_factory=list)
 
@@ -106,38 +150,39 @@ def write_dataset(
     writer: DatasetWriter,
     plan: Plan,
     spill: Spill,
+    parts: TextParts,
     options: Any,
     info: dict[str, Any],
     progress: Progress,
 ) -> Written:
-    """Write every planned image's files from the spilled selections (see the module doc)."""
+    """Write every planned image's files from the spilled selections (see the module doc).
+
+    ``parts`` keeps the label issues' manifest text (see :func:`issues_text`) for the
+    caller to splice into the manifest.
+    """
     check_errors = bool(project.prediction_count())  # type: ignore[attr-defined]
     config: LabelErrorConfig = options.label_errors
     counts = _Counts(
         {s: {"images": 0, "objects": 0} for s in plan.splits},
         dict.fromkeys((c.id for c in plan.classes), 0),
         dict.fromkeys((c.id for c in plan.classes), 0),
-        LabelErrorReport(config) if check_errors else None,
+        _Issues(config, parts) if check_errors else None,
     )
-    parts = TextParts(writer.root)
-    try:
-        sink = _sink(options, plan, writer, info, parts)
-        progress.start(len(plan.ids), "writing")
-        for rows in spill.values():
-            progress.check()
-            images = _images(project, plan, rows, options)
-            if not images:
-                continue
-            sink.add(images)
-            if counts.report is not None:
-                _check_labels(project, images, config, counts.report)
-            for image in images:
-                counts.add(image)
-            _write_images(images, writer, options, progress)
-            progress.advance(len(images))
-        notes = sink.finish()
-    finally:
-        parts.close()
+    sink = _sink(options, plan, writer, info, parts)
+    progress.start(len(plan.ids), "writing")
+    for rows in spill.values():
+        progress.check()
+        images = _images(project, plan, rows, options)
+        if not images:
+            continue
+        sink.add(images)
+        if counts.report is not None:
+            _check_labels(project, images, config, counts.report)
+        for image in images:
+            counts.add(image)
+        _write_images(images, writer, options, progress)
+        progress.advance(len(images))
+    notes = sink.finish()
     label_issues: dict[str, Any] = (
         counts.report.to_dict()
         if counts.report is not None
@@ -181,7 +226,7 @@ def _check_labels(
     project: object,
     images: list[ExportImage],
     config: LabelErrorConfig,
-    report: LabelErrorReport,
+    report: _Issues,
 ) -> None:
     """Label errors of a run of images against the newest predictions on each."""
     labels = {
@@ -192,8 +237,7 @@ def _check_labels(
         images[0].record.id, images[-1].record.id
     )
     found = find_label_errors(labels, ((i, p) for i, p in covered if i in labels), config)
-    report.images_checked += found.images_checked
-    report.issues.extend(found.issues)
+    report.add(found)
 
 
 def _write_images(

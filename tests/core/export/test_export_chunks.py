@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -78,6 +79,7 @@ def test_every_format_is_byte_identical_in_runs_of_images(
     export_dataset(busy, tmp_path / "runs", options)
     assert _files(tmp_path / "whole") == _files(tmp_path / "runs")
     manifest = whole.manifest
+    assert manifest == json.loads((tmp_path / "whole" / "manifest.json").read_text("utf-8"))
     if settings.get("only", "all") == "all":
         assert manifest["label_issues"]["images_checked"] >= 7
         assert manifest["label_issues"]["counts"]
