@@ -504,6 +504,13 @@ def test_a_click_where_the_hover_was_takes_its_preview_without_decoding_again(
 ) -> None:
     window = ai_window
     tool = window.ai_polygon
+
+    def settled() -> bool:  # the options bar shown by the tool may still be laid out
+        before = window.map_image_to_view(150, 110)
+        QApplication.processEvents()
+        return window.map_image_to_view(150, 110) == before
+
+    qtbot.waitUntil(settled, timeout=5_000)
     at = window.map_image_to_view(150, 110)
 
     def here(result: SegmentResult) -> bool:  # not a preview still coming for an older hover
