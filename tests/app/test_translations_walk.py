@@ -85,7 +85,6 @@ KEPT_WORDS = {
     "UTC",  # time zone
     "Ctrl", "Shift", "Alt", "Esc", "Enter", "Return", "Space", "Tab", "Del", "Delete",  # keys
     "Backspace", "Left", "Right", "PgUp", "PgDown", "Home", "End",
-    "min",  # unit (minutes), as Korean UIs write it
 }
 KEPT_WORDS |= {"coco", "yolo", "voc", "csv", "labelme"}  # export format ids, as the CLI takes
 # Whole texts that stay: a language's name in its own language (View ▸ Language).
