@@ -23,11 +23,30 @@ from typing import TYPE_CHECKING
 
 from labeler.core.domain import AnnotationSource, ExampleShape, GuidelineExample, ImageStatus
 from labeler.core.geometry import Geometry
+from labeler.core.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from labeler.core.store import Project
 
 
+# The Edit menu's names of the edits (translated when shown: ``text`` returns ``_(...)``).
+# A command's ``text_`` keeps the English message so an inverse made under one language
+# still reads right after the language changes; a text filled with fields (counts) is
+# translated when the command is made.
+_ADD_KIND = {"box": N_("Add box"), "polygon": N_("Add polygon"), "tag": N_("Add tag")}
+_MARK_STATUS = {
+    ImageStatus.NEW: N_("Mark new"),
+    ImageStatus.PRELABELED: N_("Mark pre-labeled"),
+    ImageStatus.IN_PROGRESS: N_("Mark in progress"),
+    ImageStatus.DONE: N_("Mark done"),
+    ImageStatus.NEEDS_REVIEW: N_("Mark needs review"),
+    ImageStatus.REJECTED: N_("Mark rejected"),
+}
+_REVIEW_DECISION = {
+    "accept": N_("Accept #{id}"),
+    "reject": N_("Reject #{id}"),
+    "fix": N_("Fix #{id}"),
+}
 
 _APPLYING: ContextVar[str | None] = ContextVar("labeler_command_applying", default=None)
 
@@ -111,7 +130,7 @@ class AddAnnotation(Command):
     @property
     def text(self) -> str:
         """What the edit does."""
-        return f"Add {self.geometry.kind}"
+        return _(_ADD_KIND[self.geometry.kind])
 
     def _apply(self, project: Project) -> Command:
         created = project.add_annotation(
@@ -123,7 +142,8 @@ class AddAnnotation(Command):
             seconds_spent=self.seconds_spent,
             prediction_id=self.prediction_id,
         )
-        return DeleteAnnotation(self.image_id, created.id, self.annotator_id, text_=self.text)
+        text = _ADD_KIND[self.geometry.kind]
+        return DeleteAnnotation(self.image_id, created.id, self.annotator_id, text_=text)
 
 
 @dataclass(frozen=True)
@@ -137,12 +157,12 @@ class DeleteAnnotation(Command):
     image_id: int
     annotation_id: int
     person_id: int | None = None
-    text_: str = "Delete shape"
+    text_: str = N_("Delete shape")
 
     @property
     def text(self) -> str:
         """What the edit does."""
-        return self.text_
+        return _(self.text_)
 
     def _apply(self, project: Project) -> Command:
         annotation = project.annotation(self.annotation_id)
@@ -163,12 +183,12 @@ class RestoreAnnotation(Command):
     image_id: int
     annotation_id: int
     person_id: int | None = None
-    text_: str = "Restore shape"
+    text_: str = N_("Restore shape")
 
     @property
     def text(self) -> str:
         """What the edit does."""
-        return self.text_
+        return _(self.text_)
 
     def _apply(self, project: Project) -> Command:
         project.restore_annotation(self.annotation_id, self.person_id)
@@ -194,9 +214,12 @@ class UpdateAnnotation(Command):
     @property
     def text(self) -> str:
         """What the edit does."""
+        return _(self._message())
+
+    def _message(self) -> str:
         if self.text_:
             return self.text_
-        return "Change class" if self.geometry is None else "Edit shape"
+        return N_("Change class") if self.geometry is None else N_("Edit shape")
 
     def _apply(self, project: Project) -> Command:
         old = project.annotation(self.annotation_id)
@@ -217,7 +240,7 @@ class UpdateAnnotation(Command):
             class_id=old.class_id if self.class_id is not None else None,
             person_id=self.person_id,
             source=old.source,
-            text_=self.text,
+            text_=self._message(),
         )
 
     def merges_with(self, later: Command) -> bool:
@@ -251,8 +274,11 @@ class AcceptPrediction(Command):
     @property
     def text(self) -> str:
         """What the edit does."""
+        return _(self._message())
+
+    def _message(self) -> str:
         edited = self.geometry is not None or self.class_id is not None
-        return "Edit pre-label" if edited else "Accept pre-label"
+        return N_("Edit pre-label") if edited else N_("Accept pre-label")
 
     def _apply(self, project: Project) -> Command:
         prediction = project.prediction(self.prediction_id)
@@ -267,7 +293,7 @@ class AcceptPrediction(Command):
             seconds_spent=self.seconds_spent,
             prediction_id=self.prediction_id,
         )
-        return _DeleteAccepted(self.image_id, created.id, self.annotator_id, self.text)
+        return _DeleteAccepted(self.image_id, created.id, self.annotator_id, self._message())
 
 
 @dataclass(frozen=True)
@@ -282,7 +308,7 @@ class _DeleteAccepted(Command):
     @property
     def text(self) -> str:
         """What the edit does."""
-        return self.text_
+        return _(self.text_)
 
     def _apply(self, project: Project) -> Command:
         project.delete_annotation(self.annotation_id, self.person_id)
@@ -301,7 +327,7 @@ class _RestoreAccepted(Command):
     @property
     def text(self) -> str:
         """What the edit does."""
-        return self.text_
+        return _(self.text_)
 
     def _apply(self, project: Project) -> Command:
         project.restore_annotation(self.annotation_id, self.person_id)
@@ -320,7 +346,7 @@ class RejectPrediction(Command):
     @property
     def text(self) -> str:
         """What the edit does."""
-        return "Reject pre-label" if self.rejected else "Restore pre-label"
+        return _("Reject pre-label") if self.rejected else _("Restore pre-label")
 
     def _apply(self, project: Project) -> Command:
         was_rejected = project.set_prediction_rejected(
@@ -341,12 +367,15 @@ class SetImageStatus(Command):
     @property
     def text(self) -> str:
         """What the edit does."""
-        return self.text_ or f"Mark {self.status.value.replace('_', ' ')}"
+        return _(self._message())
+
+    def _message(self) -> str:
+        return self.text_ or _MARK_STATUS[self.status]
 
     def _apply(self, project: Project) -> Command:
         old = project.image(self.image_id).status
         project.set_image_status(self.image_id, self.status, self.person_id)
-        return SetImageStatus(self.image_id, old, self.person_id, self.text)
+        return SetImageStatus(self.image_id, old, self.person_id, self._message())
 
 
 @dataclass(frozen=True)
@@ -366,7 +395,7 @@ class SetAnswered(Command):
     @property
     def text(self) -> str:
         """What the edit does."""
-        return "Mark done" if self.answered else "Mark not done"
+        return _("Mark done") if self.answered else _("Mark not done")
 
     def _apply(self, project: Project) -> Command:
         was_answered = project.is_answered(self.image_id, self.person_id)
@@ -391,7 +420,7 @@ class SetAssignmentDone(Command):
     @property
     def text(self) -> str:
         """What the edit does."""
-        return "Mark review done" if self.done else "Mark review not done"
+        return _("Mark review done") if self.done else _("Mark review not done")
 
     def _apply(self, project: Project) -> Command:
         [before] = [a for a in project.assignments(self.image_id) if a.id == self.assignment_id]
@@ -420,7 +449,10 @@ class ReviewAnnotation(Command):
     @property
     def text(self) -> str:
         """What the edit does."""
-        return f"{self.decision.capitalize()} #{self.annotation_id}"
+        message = _REVIEW_DECISION.get(self.decision)
+        if message is None:
+            return f"{self.decision.capitalize()} #{self.annotation_id}"
+        return _(message).format(id=self.annotation_id)
 
     def _apply(self, project: Project) -> Command:
         review = project.review_annotation(
@@ -471,7 +503,7 @@ class AddEdgeCaseExample(Command):
     @property
     def text(self) -> str:
         """What the edit does."""
-        return "Add guideline edge case"
+        return _("Add guideline edge case")
 
     def _apply(self, project: Project) -> Command:
         example = project.add_edge_case_example(
@@ -521,7 +553,7 @@ class CompositeCommand(Command):
     @property
     def text(self) -> str:
         """What the edit does."""
-        return self.text_
+        return _(self.text_)
 
     def changes_labels(self) -> bool:
         """True when one of the commands changes labels."""
@@ -539,7 +571,10 @@ def accept_predictions(
     commands = tuple(AcceptPrediction(image_id, pid, annotator_id) for pid in prediction_ids)
     if not commands:
         return None
-    return CompositeCommand(commands, f"Accept {len(commands)} pre-labels")
+    n = len(commands)
+    return CompositeCommand(
+        commands, ngettext("Accept {n} pre-label", "Accept {n} pre-labels", n).format(n=n)
+    )
 
 
 def paste_shapes(
@@ -551,7 +586,10 @@ def paste_shapes(
     )
     if not commands:
         return None
-    return CompositeCommand(commands, f"Paste {len(commands)} shape{'s' * (len(commands) > 1)}")
+    n = len(commands)
+    return CompositeCommand(
+        commands, ngettext("Paste {n} shape", "Paste {n} shapes", n).format(n=n)
+    )
 
 
 def created_annotation_id(inverse: Command) -> int | None:
