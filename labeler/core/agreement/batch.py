@@ -348,20 +348,30 @@ def _renumbered(
     parts: list[Clusters], creators: list[tuple[np.ndarray, np.ndarray]]
 ) -> Clusters:
     """The chunks' clusters as one pass makes them: by creating coder step, then row order."""
+    # The chunks are dropped (``parts`` and ``creators`` emptied) as soon as they are
+    # merged, and the members reordered one column at a time: a million images' clusters
+    # then peak at about twice their size here, not four times.
     offsets = np.cumsum([0] + [len(p) for p in parts])
     step = np.concatenate([c[0] for c in creators])
     position = np.concatenate([c[1] for c in creators])
+    creators.clear()
     new_of_old = np.empty(step.size, dtype=np.int64)
     new_of_old[np.lexsort((position, step))] = np.arange(step.size)
-    group = np.empty(step.size, dtype=np.int64)
+    del step, position
+    group = np.empty(new_of_old.size, dtype=np.int64)
     group[new_of_old] = np.concatenate([p.group for p in parts])
     member_cluster = np.concatenate(
         [new_of_old[p.member_cluster + offsets[k]] for k, p in enumerate(parts)]
     )
+    del new_of_old
     member_coder = np.concatenate([p.member_coder for p in parts])
     member_row = np.concatenate([p.member_row for p in parts])
+    parts.clear()
     order = np.lexsort((member_coder, member_cluster))
-    return Clusters(group, member_cluster[order], member_coder[order], member_row[order])
+    member_cluster = member_cluster[order]
+    member_coder = member_coder[order]
+    member_row = member_row[order]
+    return Clusters(group, member_cluster, member_coder, member_row)
 
 
 def _cluster_once(

@@ -117,10 +117,27 @@ def marker(name: str) -> str:
 
 
 def list_item_text(value: object, depth: int) -> str:
-    """One item of a list at ``depth`` as :func:`manifest_text` writes it, with its lead."""
+    """One item of a list at ``depth`` as :func:`manifest_text` writes it, with its lead.
+
+    A flat dict (a label issue) is laid out here around the C encoder's scalars:
+    ``json.dumps`` with an indent runs the pure-Python encoder, whose closures form
+    reference cycles that stay until the cyclic collector runs (paused in an export).
+    """
     indent = "\n" + "  " * depth
+    if isinstance(value, dict) and value and all(_flat(k, v) for k, v in value.items()):
+        inner = indent + "  "
+        body = ",".join(f"{inner}{_scalar(k)}: {_scalar(value[k])}" for k in sorted(value))
+        return f"{indent}{{{body}{indent}}}"
     text = json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
     return indent + text.replace("\n", indent)
+
+
+def _flat(key: object, value: object) -> bool:
+    return isinstance(key, str) and (value is None or isinstance(value, bool | int | float | str))
+
+
+def _scalar(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def list_close(depth: int) -> str:
