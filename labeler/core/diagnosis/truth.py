@@ -11,7 +11,8 @@ The rule, per image the model run covered:
    annotator's labels are their own consensus. An empty answer is a vote for
    "nothing here". A reviewer's fix counts as the answer of the annotator whose
    annotation it replaced (the fixed version is the truth; the reviewer is not a
-   coder of the image).
+   coder of the image). An annotation whose latest review is a rejection is not
+   counted: its annotator's answer stands without it.
 3. **empty** — an image everyone answered with nothing drawn, or finished (done,
    needs review, rejected) with no labels and no answers recorded (older
    projects), is truth "nothing here": the model's detections there are false
@@ -125,7 +126,9 @@ def resolve_truth(
     reviewed_images = set(objects.image_id[reviewed].tolist())
     labeled = set(coverage[:, 0].tolist())
     consensus_images = labeled - reviewed_images
-    use = reviewed | (in_scope & np.isin(objects.image_id, list(consensus_images)))
+    rejected = project.rejected_annotation_ids()  # a reviewer said wrong: never truth
+    kept = ~np.isin(objects.id, np.fromiter(rejected, np.int64, len(rejected)))
+    use = reviewed | (kept & in_scope & np.isin(objects.image_id, list(consensus_images)))
     chosen = sorted(reviewed_images | consensus_images)
     columns, share = _consensus(
         objects.take(np.flatnonzero(use)), chosen, reviewed_images, coverage, iou_threshold

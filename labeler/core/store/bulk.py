@@ -277,6 +277,16 @@ class BulkStore(StoreBase):
         }
         return vouched & live
 
+    def rejected_annotation_ids(self) -> set[int]:
+        """Live annotations whose latest review is ``reject`` (a reviewer said they are wrong)."""
+        rows = self._tuples(
+            "SELECT r.target_id FROM reviews AS r JOIN annotations AS a ON a.id = r.target_id "
+            "WHERE r.target_kind = 'annotation' AND a.deleted_at IS NULL AND r.id = ("
+            "SELECT MAX(id) FROM reviews WHERE target_kind = 'annotation' "
+            "AND target_id = r.target_id) AND r.decision = 'reject'"
+        )
+        return {int(r[0]) for r in rows}
+
     def image_ids_with_status(self, statuses: Iterable[ImageStatus | str]) -> set[int]:
         """Ids of the images in any of these workflow statuses."""
         values = [ImageStatus(s).value for s in statuses]

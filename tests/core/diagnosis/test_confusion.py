@@ -180,3 +180,34 @@ def test_truth_equals_per_image_consensus(tmp_path: Path) -> None:
                 (s.id, s.label, s.score) for s in want
             ]
         assert set(truth.sources) <= set(images[:35])
+
+
+def test_a_rejected_annotation_is_never_truth(tmp_path: Path) -> None:
+    """A box a reviewer rejected leaves the consensus: its annotator's answer stands without it.
+
+    One annotator: the rejected box was the image's only object, so the truth is empty
+    (the model's detection there is a false positive). Two annotators who drew the same
+    box: the rejected copy no longer votes, the other stays (1 of 2 coders is the quorum).
+    """
+    with Project.create(tmp_path / "t.labeler", ["a", "b"]) as project:
+        ana, ben = (project.add_person(n).id for n in ("ana", "ben"))
+        rita = project.add_person("rita", "reviewer").id
+        probes = [
+            ImageProbe(tmp_path / f"{i}.png", f"{i:064x}", 200, 200, 1, 10, "PNG")
+            for i in range(2)
+        ]
+        solo, pair = (r.id for r, _ in project.add_images(probes))
+        (wrong,) = project.add_annotations(solo, [(1, Box(10, 10, 60, 60))], ana)
+        project.add_annotations(pair, [(1, Box(10, 10, 60, 60))], ana)
+        (copy,) = project.add_annotations(pair, [(1, Box(11, 11, 61, 61))], ben)
+        before = resolve_truth(project, {solo, pair})
+        assert [s.id for s in before.shapes[solo]] == [wrong.id]
+        project.add_review("annotation", wrong.id, rita, "reject")
+        project.add_review("annotation", copy.id, rita, "reject")
+        after = resolve_truth(project, {solo, pair})
+        assert after.shapes.get(solo, []) == []
+        assert solo in after.sources  # still judged: as an image with nothing on it
+        assert [s.id for s in after.shapes[pair]] != [copy.id]
+        assert len(after.shapes[pair]) == 1
+        project.add_review("annotation", wrong.id, rita, "accept")  # the latest review counts
+        assert [s.id for s in resolve_truth(project, {solo}).shapes[solo]] == [wrong.id]
