@@ -34,7 +34,7 @@ from typing import Any
 
 from labeler.core.domain import AssignmentTask, ImageStatus
 from labeler.core.errors import LabelerError, UnknownEntityError
-from labeler.core.i18n import _
+from labeler.core.i18n import N_, _
 from labeler.core.store import Project
 from labeler.core.store.slices import ImageActivity, SavedSlice, SliceWork
 
@@ -49,7 +49,7 @@ TERM_KINDS = (
     "all", "class", "tag", "status", "person", "vendor", "guideline", "disagreement",
     "fn", "fp", "curation", "suggest", "name", "path", "ids",
 )  # fmt: skip
-RULE_HELP = (
+RULE_HELP = N_(
     "space-separated terms that must all hold: class:NAME, tag:NAME, status:S, person:NAME, "
     "vendor:ORG, guideline:N, disagreement:TYPE, fn:RUN[:CLASS][:REASON], "
     "fp:RUN[:CLASS][:REASON], curation:FLAG, suggest:N, name:GLOB, path:GLOB, ids:1,2,5-9, all"
@@ -149,7 +149,9 @@ def parse_rule(text: str) -> dict[str, Any]:
     except ValueError as exc:
         raise SliceRuleError(_("slice rule {text!r}: {exc}").format(text=text, exc=exc)) from exc
     if not words:
-        raise SliceRuleError(_("an empty slice rule: use {RULE_HELP}").format(RULE_HELP=RULE_HELP))
+        raise SliceRuleError(
+            _("an empty slice rule: use {RULE_HELP}").format(RULE_HELP=_(RULE_HELP))
+        )
     terms = []
     for word in words:
         kind, _sep, value = word.partition(":")
@@ -158,7 +160,7 @@ def parse_rule(text: str) -> dict[str, Any]:
         elif kind not in TERM_KINDS or not value:
             raise SliceRuleError(
                 _("unknown slice rule term {word!r}; use {RULE_HELP}").format(
-                    word=word, RULE_HELP=RULE_HELP
+                    word=word, RULE_HELP=_(RULE_HELP)
                 )
             )
         terms.append({"kind": kind, "value": value})
@@ -215,7 +217,7 @@ def evaluate_rule(project: Project, rule: dict[str, Any]) -> list[int]:
         if matcher is None:
             raise SliceRuleError(
                 _("unknown slice rule term {kind!r}; use {RULE_HELP}").format(
-                    kind=kind, RULE_HELP=RULE_HELP
+                    kind=kind, RULE_HELP=_(RULE_HELP)
                 )
             )
         chosen &= matcher(project, value, images)

@@ -27,6 +27,7 @@ import numpy as np
 from labeler.core.diagnosis.confusion import SliceItem
 from labeler.core.diagnosis.diagnose import DEFAULT_MIN_SCORE, Diagnosis, diagnose, resolve_run
 from labeler.core.errors import LabelerError
+from labeler.core.i18n import _
 from labeler.core.matching import DEFAULT_IOU_THRESHOLD
 from labeler.core.store import Project
 
@@ -209,7 +210,9 @@ def compare_runs(
     when both ids name one run and :class:`LabelerError` when the runs share no image.
     """
     if run_a == run_b:
-        raise SameRunError(f"--model and --against both name run {run_a}: pick two runs")
+        raise SameRunError(
+            _("--model and --against both name run {run}: pick two runs").format(run=run_a)
+        )
     first, second = resolve_run(project, run_a), resolve_run(project, run_b)
     covered_a, covered_b = project.run_image_ids(first.id), project.run_image_ids(second.id)
     scope = None if images is None else set(images)
@@ -217,11 +220,26 @@ def compare_runs(
         covered_a, covered_b = covered_a & scope, covered_b & scope
     both = covered_a & covered_b
     if not both:
-        where = " in the slice" if scope is not None else ""
+        message = (
+            _(
+                "runs {a} ({model_a}) and {b} ({model_b}) covered no image in common in the "
+                "slice ({n_a} and {n_b} images): run both models on the same images"
+            )
+            if scope is not None
+            else _(
+                "runs {a} ({model_a}) and {b} ({model_b}) covered no image in common "
+                "({n_a} and {n_b} images): run both models on the same images"
+            )
+        )
         raise LabelerError(
-            f"runs {first.id} ({first.model_name}) and {second.id} ({second.model_name}) "
-            f"covered no image in common{where} ({len(covered_a)} and {len(covered_b)} "
-            "images): run both models on the same images"
+            message.format(
+                a=first.id,
+                model_a=first.model_name,
+                b=second.id,
+                model_b=second.model_name,
+                n_a=len(covered_a),
+                n_b=len(covered_b),
+            )
         )
     a = diagnose(project, first.id, truth_annotator, iou_threshold, min_score, both)
     b = diagnose(project, second.id, truth_annotator, iou_threshold, min_score, both)

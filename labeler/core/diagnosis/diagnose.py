@@ -21,6 +21,7 @@ from labeler.core.diagnosis.truth import Truth, resolve_truth
 from labeler.core.disagreements import resolve_person
 from labeler.core.domain import GeometryKind, LabelClass, ModelRun
 from labeler.core.errors import UnknownEntityError
+from labeler.core.i18n import _
 from labeler.core.matching import DEFAULT_IOU_THRESHOLD
 from labeler.core.store import Project
 
@@ -127,8 +128,10 @@ def resolve_run(project: Project, run_id: int) -> ModelRun:
     for run in runs:
         if run.id == run_id:
             return run
-    known = ", ".join(f"{r.id} ({r.model_name})" for r in runs) or "none yet"
-    raise UnknownEntityError(f"no model run with id {run_id} (runs: {known})")
+    known = ", ".join(f"{r.id} ({r.model_name})" for r in runs) or _("none yet")
+    raise UnknownEntityError(
+        _("no model run with id {id} (runs: {known})").format(id=run_id, known=known)
+    )
 
 
 def diagnose(

@@ -44,11 +44,12 @@ from labeler.core.consensus import SCORING
 from labeler.core.consensus_batch import consensus_many
 from labeler.core.domain import Person
 from labeler.core.gold_filter import GoldExclusions
+from labeler.core.i18n import N_
 from labeler.core.matching import DEFAULT_IOU_THRESHOLD, Shape
 from labeler.core.store import Project
 from labeler.core.store.bulk import ShapeColumns
 
-TRUTH_RULE = (
+TRUTH_RULE = N_(
     "Truth per image: objects a reviewer accepted (or fixed) when the image has any; "
     "otherwise the consensus of everyone who answered it (objects at least half of them "
     "marked, majority class; an answer with nothing drawn votes 'nothing here'); an image "
