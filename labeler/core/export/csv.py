@@ -21,6 +21,7 @@ from labeler.core.export.parts import TextParts
 from labeler.core.export.writer import DatasetWriter
 from labeler.core.formats.records import ParsedFile, ParsedImage, ParsedShape
 from labeler.core.geometry import Box, Geometry, Polygon, Tag
+from labeler.core.i18n import _
 
 COLUMNS = (
     "split",
@@ -113,8 +114,10 @@ def _geometry(path: Path, line: int, row: dict[str, str]) -> Geometry:
             pairs = [p.split() for p in row["points"].split(";")]
             return Polygon(tuple((float(x), float(y)) for x, y in pairs))
     except (ValueError, TypeError) as exc:
-        raise AnnotationFormatError(path, f"line {line}", f"bad {kind} coordinates: {exc}") from exc
-    raise AnnotationFormatError(path, f"line {line}", f"unknown kind {kind!r}")
+        raise AnnotationFormatError(
+            path, f"line {line}", _("bad {kind} coordinates: {exc}").format(kind=kind, exc=exc)
+        ) from exc
+    raise AnnotationFormatError(path, f"line {line}", _("unknown kind {kind!r}").format(kind=kind))
 
 
 def read_csv(path: Path) -> ParsedFile:
@@ -122,7 +125,9 @@ def read_csv(path: Path) -> ParsedFile:
     text = path.read_text(encoding="utf-8")
     reader = csv.DictReader(io.StringIO(text))
     if tuple(reader.fieldnames or ()) != COLUMNS:
-        raise AnnotationFormatError(path, "line 1", f"expected the columns {', '.join(COLUMNS)}")
+        raise AnnotationFormatError(
+            path, "line 1", _("expected the columns {columns}").format(columns=", ".join(COLUMNS))
+        )
     images: dict[str, ParsedImage] = {}
     classes: list[str] = []
     for line, row in enumerate(reader, start=2):

@@ -55,6 +55,7 @@ from labeler.core.export.selection import (
 from labeler.core.export.stream import ISSUES_MARKER, Plan, Written, issues_text, write_dataset
 from labeler.core.export.writer import DatasetWriter
 from labeler.core.gold_filter import GoldExclusions
+from labeler.core.i18n import _
 from labeler.core.progress import Progress
 from labeler.core.splits import SplitItem, assign_splits
 
@@ -93,7 +94,11 @@ class ExportOptions:
             ("images", self.images, IMAGE_MODES),
         ):
             if value not in choices:
-                raise LabelerError(f"export {name} {value!r}: expected one of {', '.join(choices)}")
+                raise LabelerError(
+                    _("export {name} {value!r}: expected one of {choices}").format(
+                        name=name, value=value, choices=", ".join(choices)
+                    )
+                )
 
     def settings(self) -> dict[str, Any]:
         """The options as recorded in the manifest (no output-only flags)."""

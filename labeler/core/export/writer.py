@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from types import TracebackType
 
 from labeler.core.errors import LabelerError
+from labeler.core.i18n import _
 from labeler.core.scratch import scratch_dir, sweep_stale
 
 
@@ -25,12 +26,18 @@ class ExportError(LabelerError):
 
 def _check_destination(out: Path, overwrite: bool) -> None:
     if not out.parent.is_dir():
-        raise ExportError(f"{out}: folder {out.parent} does not exist")
+        raise ExportError(
+            _("{out}: folder {folder} does not exist").format(out=out, folder=out.parent)
+        )
     if out.exists() and not out.is_dir():
-        raise ExportError(f"{out}: a file is in the way; choose another output folder")
+        raise ExportError(
+            _("{out}: a file is in the way; choose another output folder").format(out=out)
+        )
     if out.is_dir() and any(out.iterdir()) and not overwrite:
         raise ExportError(
-            f"{out}: the folder is not empty; choose a new folder or allow overwriting"
+            _("{out}: the folder is not empty; choose a new folder or allow overwriting").format(
+                out=out
+            )
         )
 
 
@@ -49,7 +56,11 @@ class DatasetWriter:
             sweep_stale(self.out.parent)
             self._tmp = scratch_dir(self.out.parent, "export")
         except OSError as exc:
-            raise ExportError(f"{self.out}: cannot write there ({exc.strerror or exc})") from exc
+            raise ExportError(
+                _("{out}: cannot write there ({error})").format(
+                    out=self.out, error=exc.strerror or exc
+                )
+            ) from exc
         return self
 
     def __exit__(
@@ -66,7 +77,11 @@ class DatasetWriter:
             self._move_into_place(self._tmp)
         except OSError as error:
             shutil.rmtree(self._tmp, ignore_errors=True)
-            raise ExportError(f"{self.out}: cannot move the export into place ({error})") from error
+            raise ExportError(
+                _("{out}: cannot move the export into place ({error})").format(
+                    out=self.out, error=error
+                )
+            ) from error
 
     def _move_into_place(self, tmp: Path) -> None:
         old: Path | None = None
@@ -91,7 +106,9 @@ class DatasetWriter:
     def _target(self, relative: str) -> Path:
         rel = PurePosixPath(relative)
         if rel.is_absolute() or ".." in rel.parts:
-            raise ExportError(f"refusing to write outside the export: {relative}")
+            raise ExportError(
+                _("refusing to write outside the export: {path}").format(path=relative)
+            )
         target = self.root.joinpath(*rel.parts)
         target.parent.mkdir(parents=True, exist_ok=True)
         return target
@@ -101,11 +118,15 @@ class DatasetWriter:
         try:
             self._target(relative).write_bytes(data)
         except OSError as exc:  # a full disk: nothing of the export is kept (see __exit__)
-            raise ExportError(
-                f"{self.out}: cannot write {relative} ({exc.strerror or exc}); "
-                "nothing was exported"
-            ) from exc
+            raise self._write_failed(relative, exc) from exc
         self.checksums[relative] = hashlib.sha256(data).hexdigest()
+
+    def _write_failed(self, relative: str, exc: OSError) -> ExportError:
+        return ExportError(
+            _("{out}: cannot write {path} ({error}); nothing was exported").format(
+                out=self.out, path=relative, error=exc.strerror or exc
+            )
+        )
 
     def write_text(self, relative: str, text: str) -> None:
         """Write text as UTF-8."""
@@ -121,10 +142,7 @@ class DatasetWriter:
                     digest.update(data)
                     out.write(data)
         except OSError as exc:  # a full disk: nothing of the export is kept (see __exit__)
-            raise ExportError(
-                f"{self.out}: cannot write {relative} ({exc.strerror or exc}); "
-                "nothing was exported"
-            ) from exc
+            raise self._write_failed(relative, exc) from exc
         self.checksums[relative] = digest.hexdigest()
 
     def copy_file(self, relative: str, source: Path) -> None:
@@ -137,17 +155,24 @@ class DatasetWriter:
                     dst.write(chunk)
         except OSError as exc:
             raise ExportError(
-                f"{source}: cannot copy the image into {self.out} ({exc.strerror or exc}); "
-                "nothing was exported"
+                _(
+                    "{source}: cannot copy the image into {out} ({error}); nothing was exported"
+                ).format(source=source, out=self.out, error=exc.strerror or exc)
             ) from exc
         self.checksums[relative] = digest.hexdigest()
 
     def link_file(self, relative: str, source: Path, sha256: str) -> None:
         """Symlink to a file (its checksum is the content hash the project knows)."""
         if not source.is_file():
-            raise ExportError(f"{source}: image file is missing; cannot link it")
+            raise ExportError(
+                _("{source}: image file is missing; cannot link it").format(source=source)
+            )
         try:
             self._target(relative).symlink_to(source.resolve())
         except OSError as exc:
-            raise ExportError(f"{source}: cannot link image ({exc.strerror or exc})") from exc
+            raise ExportError(
+                _("{source}: cannot link image ({error})").format(
+                    source=source, error=exc.strerror or exc
+                )
+            ) from exc
         self.checksums[relative] = sha256
