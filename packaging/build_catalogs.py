@@ -7,8 +7,10 @@
 
 Messages are marked with ``_()``, ``ngettext()`` and ``N_()`` (see
 :mod:`labeler.core.i18n`). Babel extracts them: the ``core`` domain from ``labeler/core``,
-the ``cli`` domain from ``labeler/cli`` and ``labeler/demo`` (the progress lines of
-``labeler demo``). Each language's source is ``resources/locale/<lang>/<domain>.po``
+the ``cli`` domain from ``labeler/cli``, ``labeler/demo`` (the progress lines of
+``labeler demo``) and ``labeler/app/launch.py`` (what the app prints to the terminal,
+before Qt's translator exists). Each language's source is
+``resources/locale/<lang>/<domain>.po``
 (existing translations are kept, messages gone from the code are dropped, no fuzzy
 guesses: a new message is untranslated until someone translates it); the compiled
 ``labeler/data/locale/<lang>/LC_MESSAGES/<domain>.mo`` ships in the wheel and the
@@ -27,11 +29,13 @@ from __future__ import annotations
 import argparse
 import io
 import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import extract_from_dir, extract_from_file
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
@@ -39,7 +43,11 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ROOT / "resources" / "locale"
 COMPILED = ROOT / "labeler" / "data" / "locale"
 LANGUAGES = ("ko",)  # English is the source language
-DOMAINS = {"core": ("labeler/core",), "cli": ("labeler/cli", "labeler/demo")}
+# The app's launcher prints to the terminal before Qt's translator exists: the cli domain.
+DOMAINS = {
+    "core": ("labeler/core",),
+    "cli": ("labeler/cli", "labeler/demo", "labeler/app/launch.py"),
+}
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 # Fixed header dates: a rebuild with no message changes leaves the files byte-identical.
 _STABLE_DATE = datetime(2026, 1, 1, tzinfo=UTC)
@@ -51,17 +59,27 @@ def extract(domain: str) -> Catalog:
         project="labeler", domain=domain, creation_date=_STABLE_DATE, revision_date=_STABLE_DATE
     )
     for folder in DOMAINS[domain]:
-        found = extract_from_dir(
-            ROOT / folder,
-            method_map=[("**.py", "python")],
-            keywords=KEYWORDS,
-            comment_tags=("TRANSLATORS:",),
-            strip_comment_tags=True,
-        )
-        for filename, lineno, message, comments, context in found:
-            where = (f"{folder}/{filename}", lineno)
+        for where, message, comments, context in _messages(folder):
             template.add(message, locations=[where], auto_comments=comments, context=context)
     return template
+
+
+def _messages(place: str) -> Iterator[tuple[tuple[str, int], Any, list[str], str | None]]:
+    """The marked messages of a folder (every .py under it) or of one file."""
+    options: dict[str, Any] = {
+        "keywords": KEYWORDS,
+        "comment_tags": ("TRANSLATORS:",),
+        "strip_comment_tags": True,
+    }
+    if (ROOT / place).is_file():
+        for lineno, message, comments, context in extract_from_file(
+            "python", ROOT / place, **options
+        ):
+            yield (place, lineno), message, comments, context
+        return
+    found = extract_from_dir(ROOT / place, method_map=[("**.py", "python")], **options)
+    for filename, lineno, message, comments, context in found:
+        yield (f"{place}/{filename}", lineno), message, comments, context
 
 
 def source_path(domain: str, language: str) -> Path:

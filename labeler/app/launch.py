@@ -19,6 +19,7 @@ from labeler.app.start_screen import StartScreen, add_recent_project
 from labeler.app.theme import apply_theme
 from labeler.core.domain import Person, Role
 from labeler.core.errors import LabelerError
+from labeler.core.i18n import translate
 from labeler.core.packages import PACKAGE_SUFFIX, open_package, save_package
 from labeler.core.store import Project
 
@@ -29,6 +30,14 @@ XCB_CURSOR_PACKAGES = "Debian/Ubuntu: sudo apt install libxcb-cursor0; Fedora: x
 SCREENSHOT_SIZE = (1600, 1000)
 SCREENSHOT_TIMEOUT_S = 20.0
 DEMO_PERSON = "demo annotator"
+
+
+def _(message: str) -> str:
+    """A terminal message in the current language: the CLI's catalog (gettext, not Qt's).
+
+    What is printed here is printed before Qt's translator is installed, or without one.
+    """
+    return translate(message, "cli")
 
 
 class MissingSystemLibraryError(LabelerError):
@@ -53,8 +62,10 @@ def check_xcb_libraries(env: Mapping[str, str] | None = None) -> None:
         ctypes.CDLL(XCB_CURSOR_LIBRARY)
     except OSError:
         raise MissingSystemLibraryError(
-            f"Qt's X11 (xcb) plugin needs the system library {XCB_CURSOR_LIBRARY}, which is not "
-            f"installed: install it ({XCB_CURSOR_PACKAGES}) and start labeler again"
+            _(
+                "Qt's X11 (xcb) plugin needs the system library {library}, which is not "
+                "installed: install it ({packages}) and start labeler again"
+            ).format(library=XCB_CURSOR_LIBRARY, packages=XCB_CURSOR_PACKAGES)
         ) from None
 
 
@@ -168,7 +179,7 @@ class _OpenWorkspaces(QObject):
         package = self.packages.pop(window, None)
         if package is not None:
             save_package(package)
-            print(f"Saved your work into {package}", file=sys.stderr)
+            print(_("Saved your work into {package}").format(package=package), file=sys.stderr)
 
 
 _WORKSPACES: _OpenWorkspaces | None = None
@@ -185,7 +196,12 @@ def open_workspace(
     global _WORKSPACES
     if package is None and path.suffix == PACKAGE_SUFFIX:
         package, path = path, open_package(path)
-        print(f"Working on package {package.name} in {path.parent}", file=sys.stderr)
+        print(
+            _("Working on package {name} in {folder}").format(
+                name=package.name, folder=path.parent
+            ),
+            file=sys.stderr,
+        )
     project = Project.open(path)
     try:
         chosen = choose_person(project, person, interactive)
@@ -211,7 +227,7 @@ def _fail(message: str, interactive: bool) -> int:
         title = QCoreApplication.translate("MainWindow", "Cannot open the project")
         QMessageBox.critical(None, title, message)
     else:
-        print(f"error: {message}", file=sys.stderr)
+        print(_("error: {message}").format(message=message), file=sys.stderr)
     return 1
 
 
@@ -237,11 +253,13 @@ def _grab_window(app: QApplication, window: MainWindow, path: Path) -> int:
     window.deleteLater()
     app.processEvents()
     if not ok:
-        print(f"error: could not write the screenshot to {path}", file=sys.stderr)
+        print(
+            _("error: could not write the screenshot to {path}").format(path=path), file=sys.stderr
+        )
         return 1
     if not painted:
         print(
-            "warning: the image was not decoded in time; screenshot shows a placeholder",
+            _("warning: the image was not decoded in time; screenshot shows a placeholder"),
             file=sys.stderr,
         )
     return 0

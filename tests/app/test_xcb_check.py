@@ -55,6 +55,26 @@ def test_open_without_libxcb_cursor_says_which_package_to_install(
     assert "apt install libxcb-cursor0" in lines[0]
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the xcb plugin is Linux-only")
+def test_the_missing_library_message_in_korean(tmp_path: Path, project_path: Path) -> None:
+    """Printed before Qt (and its translator) starts: gettext's cli catalog speaks Korean."""
+    env = _x11_env(tmp_path)
+    env["LABELER_LANG"] = "ko"
+    result = subprocess.run(
+        [sys.executable, "-c", _LAUNCH, str(project_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert result.returncode == 2, result.stderr
+    assert lines == [lines[0]], result.stderr
+    assert lines[0].startswith("오류: Qt의 X11(xcb) 플러그인에 필요한 시스템 라이브러리 ")
+    assert "libxcb-cursor-not-installed.so.0" in lines[0]
+    assert "apt install libxcb-cursor0" in lines[0]
+
+
 def test_only_the_xcb_platform_is_probed() -> None:
     linux = sys.platform.startswith("linux")
     assert uses_xcb({"DISPLAY": ":0"}) is linux
