@@ -35,6 +35,7 @@ from labeler.core.agreement.pooling import (
 )
 from labeler.core.domain import GeometryKind
 from labeler.core.matching import DEFAULT_IOU_THRESHOLD
+from labeler.core.memory import release_free_memory
 from labeler.core.store import Project
 
 
@@ -149,8 +150,10 @@ def agreement_report(
     labels = ProjectLabels.load(project)
     if images is not None:
         labels = labels.within(images)
+    release_free_memory()  # each stage's transient arrays, before the next one's
     rows = LabelRows.of(labels)
     comparisons = comparison_table(labels, rows, iou_threshold)
+    release_free_memory()
     report = AgreementReport(
         iou_threshold=iou_threshold,
         annotators=[labels.person_name(p) for p in labels.annotators()],
@@ -162,6 +165,7 @@ def agreement_report(
             else None
         ),
     )
+    release_free_memory()
     seconds = _seconds(project, labels, images)
     report.people = [
         _person(labels, rows, person, comparisons, iou_threshold, seconds)

@@ -56,6 +56,7 @@ from labeler.core.export.stream import ISSUES_MARKER, Plan, Written, issues_text
 from labeler.core.export.writer import DatasetWriter
 from labeler.core.gold_filter import GoldExclusions
 from labeler.core.i18n import _
+from labeler.core.memory import release_free_memory
 from labeler.core.progress import Progress
 from labeler.core.splits import SplitItem, assign_splits
 
@@ -284,6 +285,8 @@ def _select(project: object, options: ExportOptions, progress: Progress, spill: 
             )
             _keep(state, columns, records[image_id], selection, options.unresolved, kept)
         spill.add(kept)
+        del kept, by_image, pairs, records
+        release_free_memory()
     state.objects, state.class_start, state.class_ids = columns.arrays()
     counts = Counter(code for v in state.exclusions.values() for code, _ in v)
     state.filters.append(

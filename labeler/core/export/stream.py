@@ -29,6 +29,7 @@ from labeler.core.export.manifest import list_close, list_item_text, marker
 from labeler.core.export.model import ExportImage, ExportObject, split_name
 from labeler.core.export.parts import Spill, TextParts
 from labeler.core.export.writer import DatasetWriter
+from labeler.core.memory import release_free_memory
 from labeler.core.progress import Progress
 
 IMAGE_PATHS: dict[str, Callable[[ExportImage], str]] = {
@@ -182,6 +183,8 @@ def write_dataset(
             counts.add(image)
         _write_images(images, writer, options, progress)
         progress.advance(len(images))
+        del images, rows
+        release_free_memory()
     notes = sink.finish()
     label_issues: dict[str, Any] = (
         counts.report.to_dict()
