@@ -434,7 +434,7 @@ class CurationPanel(QWidget):
     def _fill_quality(self, issues: list[dict[str, Any]]) -> None:
         self.quality.clear()
         for issue in issues:
-            row = [self._image_name(issue["image_id"]), _word(issue["check"]), issue["message"]]
+            row = [self._image_name(issue["image_id"]), _word(issue["check"]), issue["text"]]
             self.quality.addTopLevelItem(_row(row, issue["image_id"]))
 
     def _fill_label_errors(self, errors: list[dict[str, Any]]) -> None:

@@ -297,7 +297,7 @@ def _print_curation(data: dict[str, Any], paths: dict[int, str]) -> None:
     unsuitable = len({i["image_id"] for i in issues})
     stdout.print(_("Unsuitable images: {n}").format(n=unsuitable))
     for issue in issues:
-        stdout.print(f"  {paths[issue['image_id']]}: {issue['message']}", soft_wrap=True)
+        stdout.print(f"  {paths[issue['image_id']]}: {issue['text']}", soft_wrap=True)
     counts = data["label_errors"]["counts"]
     checked = data["label_errors"]["images_checked"]
     found = ", ".join(f"{word(k)} {v}" for k, v in counts.items()) or _("none")

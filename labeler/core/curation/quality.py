@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
 from labeler.core.curation.stats import ImageRef, ImageStats
-from labeler.core.i18n import _
+from labeler.core.i18n import N_, _
 
 # Measured on the synthetic demo (labeler.demo.synth): sharp images score >= 4,
 # the blurred copy 0.6. Real camera photos score far higher: raise it to 20-100 there.
@@ -48,17 +48,33 @@ class QualityConfig:
 
 @dataclass(frozen=True)
 class QualityIssue:
-    """One reason an image is unsuitable, with the measured value and the limit."""
+    """One reason an image is unsuitable, with the measured value and the limit.
+
+    ``check`` is the stable code; ``message`` is the reason in English, the same in every
+    language (it goes into files: the export manifest's exclusions and quality issues);
+    ``text`` is the same reason in the language of the person reading it.
+    """
 
     image_id: int
     check: str
     value: float
     limit: float
     message: str
+    text: str = field(default="", compare=False)
+
+    @classmethod
+    def of(
+        cls, image_id: int, check: str, value: float, limit: float, template: str, **fields: object
+    ) -> QualityIssue:
+        """An issue whose reason is ``template`` (marked with ``N_``) filled with ``fields``."""
+        english = template.format(**fields)
+        return cls(image_id, check, value, limit, english, _(template).format(**fields))
 
     def to_dict(self) -> dict[str, object]:
-        """JSON-ready form."""
-        return asdict(self)
+        """JSON-ready form, language-independent (no ``text``): what files record."""
+        data = asdict(self)
+        del data["text"]
+        return data
 
 
 @dataclass
@@ -87,7 +103,7 @@ class QualityReport:
         return {
             "settings": self.config.to_dict(),
             "counts": self.counts(),
-            "issues": [i.to_dict() for i in self.issues],
+            "issues": [{**i.to_dict(), "text": i.text or i.message} for i in self.issues],
         }
 
 
@@ -112,27 +128,27 @@ def _size_issues(ref: ImageRef, config: QualityConfig) -> list[QualityIssue]:
     short, long = sorted((ref.width, ref.height))
     if config.min_side is not None and short < config.min_side:
         issues.append(
-            QualityIssue(
+            QualityIssue.of(
                 ref.image_id,
                 "too_small",
                 float(short),
                 float(config.min_side),
-                _(
-                    "too small: {ref.width}x{ref.height}, shorter side under {config.min_side} px"
-                ).format(ref=ref, config=config),
+                N_("too small: {ref.width}x{ref.height}, shorter side under {config.min_side} px"),
+                ref=ref,
+                config=config,
             )
         )
     aspect = long / max(short, 1)
     if config.max_aspect is not None and aspect > config.max_aspect:
         issues.append(
-            QualityIssue(
+            QualityIssue.of(
                 ref.image_id,
                 "odd_aspect",
                 round(aspect, 3),
                 float(config.max_aspect),
-                _("odd aspect ratio {aspect:.1f}:1 (limit {config.max_aspect:g}:1)").format(
-                    aspect=aspect, config=config
-                ),
+                N_("odd aspect ratio {aspect:.1f}:1 (limit {config.max_aspect:g}:1)"),
+                aspect=aspect,
+                config=config,
             )
         )
     return issues
@@ -141,47 +157,51 @@ def _size_issues(ref: ImageRef, config: QualityConfig) -> list[QualityIssue]:
 def _pixel_issues(image_id: int, stats: ImageStats, config: QualityConfig) -> list[QualityIssue]:
     if stats.error is not None:
         return [
-            QualityIssue(
-                image_id, "unreadable", 0.0, 0.0, _("unreadable: {stats.error}").format(stats=stats)
+            QualityIssue.of(
+                image_id, "unreadable", 0.0, 0.0, N_("unreadable: {stats.error}"), stats=stats
             )
         ]
     issues = []
     if config.blur_threshold is not None and stats.blur < config.blur_threshold:
         issues.append(
-            QualityIssue(
+            QualityIssue.of(
                 image_id,
                 "blurry",
                 stats.blur,
                 config.blur_threshold,
-                _(
-                    "blurry: variance of Laplacian {stats.blur:.2f} < {config.blur_threshold:g}"
-                ).format(stats=stats, config=config),
+                N_("blurry: variance of Laplacian {stats.blur:.2f} < {config.blur_threshold:g}"),
+                stats=stats,
+                config=config,
             )
         )
     if config.dark_p95 is not None and stats.p95 < config.dark_p95:
         issues.append(
-            QualityIssue(
+            QualityIssue.of(
                 image_id,
                 "dark",
                 stats.p95,
                 config.dark_p95,
-                _(
+                N_(
                     "too dark: 95% of pixels at or below brightness {stats.p95:.0f} (limit "
                     "{config.dark_p95:g})"
-                ).format(stats=stats, config=config),
+                ),
+                stats=stats,
+                config=config,
             )
         )
     if config.bright_p05 is not None and stats.p05 > config.bright_p05:
         issues.append(
-            QualityIssue(
+            QualityIssue.of(
                 image_id,
                 "overexposed",
                 stats.p05,
                 config.bright_p05,
-                _(
+                N_(
                     "overexposed: 95% of pixels at or above brightness {stats.p05:.0f} (limit "
                     "{config.bright_p05:g})"
-                ).format(stats=stats, config=config),
+                ),
+                stats=stats,
+                config=config,
             )
         )
     return issues

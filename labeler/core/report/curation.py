@@ -64,7 +64,7 @@ def render_curation(data: dict[str, Any] | None, table: Any) -> str:
     issues = data["quality"]["issues"]
     quality = table(
         ["image", "check", "why"],
-        [(image(i["image_id"]), i["check"], i["message"]) for i in issues[:CURATION_ROWS]],
+        [(image(i["image_id"]), i["check"], i["text"]) for i in issues[:CURATION_ROWS]],
         "curation-quality",
         numeric_from=3,
     )
