@@ -21,12 +21,12 @@ from labeler.core.diagnosis.truth import Truth, resolve_truth
 from labeler.core.disagreements import resolve_person
 from labeler.core.domain import GeometryKind, LabelClass, ModelRun
 from labeler.core.errors import UnknownEntityError
-from labeler.core.i18n import _
+from labeler.core.i18n import N_, _
 from labeler.core.matching import DEFAULT_IOU_THRESHOLD
 from labeler.core.store import Project
 
 DEFAULT_MIN_SCORE = 0.5
-NOT_COVERED = "not covered by the model run"
+NOT_COVERED = N_("not covered by the model run")  # a JSON key: translated where shown
 PR_IOUS = (0.5, 0.75)
 
 

@@ -56,7 +56,7 @@ TRUTH_RULE = N_(
     "answered with nothing drawn is a negative; images nobody answered and images the run "
     "did not cover are left out. --truth NAME uses one annotator's answers, empty ones too."
 )
-NOT_ANSWERED = "not answered by anyone"
+NOT_ANSWERED = N_("not answered by anyone")  # a JSON key: translated where shown
 
 
 @dataclass

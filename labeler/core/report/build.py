@@ -15,7 +15,7 @@ from labeler.core.agreement.data import ProjectLabels
 from labeler.core.diagnosis import diagnose
 from labeler.core.diagnosis.diagnose import DEFAULT_MIN_SCORE, resolve_run
 from labeler.core.errors import LabelerError
-from labeler.core.i18n import _
+from labeler.core.i18n import N_, _
 from labeler.core.matching import DEFAULT_IOU_THRESHOLD
 from labeler.core.report.counts import disagreement_counts
 from labeler.core.report.curation import curation_data
@@ -68,7 +68,7 @@ def report_data(
     if run_id is not None:
         resolve_run(project, run_id)  # an unknown id names the runs there are
     elif (latest := project.latest_complete_run()) is not None:
-        run_id, run_choice = latest.id, "the latest complete run"
+        run_id, run_choice = latest.id, N_("the latest complete run")  # shown translated
     elif truth_annotator is not None:
         raise LabelerError(
             _("--truth needs a complete model run to diagnose, and the project has none")
@@ -88,9 +88,7 @@ def report_data(
         "diagnosis": diagnosis,
         "curation": curation_data(project) if curation else None,
         "questions": questions_data(project),
-        "comparison": _comparison(
-            project, run_id, against, truth_annotator, iou_threshold, images
-        ),
+        "comparison": _comparison(project, run_id, against, truth_annotator, iou_threshold, images),
         "slices": slices_data(project),
         "vendors": vendors_data(project),
         "scope": None if images is None else len(set(images)),

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
+from labeler.core.i18n import N_, _, current_language
 from labeler.core.report.compare_section import render_comparison
 from labeler.core.report.curation import render_curation
 from labeler.core.report.questions_section import render_questions
@@ -57,6 +58,11 @@ tr:nth-child(even) td { background:#fbfcfd; }
 .chart { overflow-x:auto; }
 footer { text-align:center; color:var(--muted); font-size:12px; padding:0 0 32px; }
 """
+
+
+def tag(name: str, text: str) -> str:
+    """``<name>text</name>`` with ``text`` escaped (a heading, a cell)."""
+    return f"<{name}>{escape(text)}</{name}>"
 
 
 def _cell(value: Cell, numeric: bool) -> str:
@@ -109,19 +115,19 @@ def _when(timestamp: str | None) -> str:
     return (timestamp or "")[:16].replace("T", " ")
 
 
-METRIC_MEANINGS = {
+METRIC_MEANINGS = {  # translated where shown
     "AP": "mAP, IoU .50:.95",
     "AP50": "IoU .50",
     "AP75": "IoU .75",
-    "AP_small": "area < 32²",
-    "AP_medium": "32² to 96²",
-    "AP_large": "area > 96²",
-    "AR1": "1 detection per image",
-    "AR10": "10 detections per image",
-    "AR100": "100 detections per image",
-    "AR_small": "area < 32²",
-    "AR_medium": "32² to 96²",
-    "AR_large": "area > 96²",
+    "AP_small": N_("area < 32²"),
+    "AP_medium": N_("32² to 96²"),
+    "AP_large": N_("area > 96²"),
+    "AR1": N_("1 detection per image"),
+    "AR10": N_("10 detections per image"),
+    "AR100": N_("100 detections per image"),
+    "AR_small": N_("area < 32²"),
+    "AR_medium": N_("32² to 96²"),
+    "AR_large": N_("area > 96²"),
 }
 
 
@@ -129,20 +135,20 @@ def _cards(data: dict[str, Any]) -> str:
     project, agreement = data["project"], data["agreement"]
     objects, tags, diagnosis = agreement["objects"], agreement["tags"], data["diagnosis"]
     cards: list[tuple[str, str]] = [
-        ("images", f"{project['images']:,}"),
-        ("annotations", f"{project['annotations']:,}"),
-        ("answered empty", f"{project.get('answers', {}).get('answered_empty', 0):,}"),
-        ("annotators", str(len(agreement["annotators"]))),
-        ("images compared", f"{agreement['images_compared']:,}"),
+        (_("images"), f"{project['images']:,}"),
+        (_("annotations"), f"{project['annotations']:,}"),
+        (_("answered empty"), f"{project.get('answers', {}).get('answered_empty', 0):,}"),
+        (_("annotators"), str(len(agreement["annotators"]))),
+        (_("images compared"), f"{agreement['images_compared']:,}"),
     ]
     if objects:
-        cards.append(("object F1", fmt(objects["f1"]["value"])))
-        cards.append(("object α", fmt(objects["krippendorff_alpha"]["value"])))
+        cards.append((_("object F1"), fmt(objects["f1"]["value"])))
+        cards.append((_("object α"), fmt(objects["krippendorff_alpha"]["value"])))
     if tags:
-        cards.append(("tag Fleiss κ", fmt(tags["fleiss_kappa"]["value"])))
+        cards.append((_("tag Fleiss κ"), fmt(tags["fleiss_kappa"]["value"])))
     if diagnosis:
-        cards.append(("model mAP", fmt(diagnosis["metrics"]["AP"])))
-        cards.append(("model AP50", fmt(diagnosis["metrics"]["AP50"])))
+        cards.append((_("model mAP"), fmt(diagnosis["metrics"]["AP"])))
+        cards.append((_("model AP50"), fmt(diagnosis["metrics"]["AP50"])))
     return (
         '<div class="cards">'
         + "".join(
@@ -156,7 +162,7 @@ def _cards(data: dict[str, Any]) -> str:
 
 def _summary(project: dict[str, Any]) -> str:
     status = table(
-        ["status", "images"],
+        [_("status"), _("images")],
         [(s, str(n)) for s, n in sorted(project["image_status"].items())],
         "summary-status",
     )
@@ -166,24 +172,26 @@ def _summary(project: dict[str, Any]) -> str:
         for c in project["classes"]
     )
     classes_table = (
-        '<table id="summary-classes"><thead><tr><th>class</th><th>kind</th></tr></thead>'
-        f"<tbody>{classes}</tbody></table>"
+        '<table id="summary-classes"><thead><tr>'
+        + tag("th", _("class"))
+        + tag("th", _("kind"))
+        + f"</tr></thead><tbody>{classes}</tbody></table>"
     )
     people = table(
-        ["person", "role", "organization"],
+        [_("person"), _("role"), _("organization")],
         [(p["name"], p["role"], p["organization"] or "") for p in project["people"]],
         "summary-people",
         numeric_from=3,
     )
     runs = table(
-        ["run", "model", "provider", "images", "finished"],
+        [_("run"), _("model"), _("provider"), _("images"), _("finished")],
         [
             (
                 str(r["id"]),
                 r["model"],
                 r["provider"],
                 str(r["images"]),
-                _when(r["finished_at"]) if r["finished_at"] else "incomplete",
+                _when(r["finished_at"]) if r["finished_at"] else _("incomplete"),
             )
             for r in project["model_runs"]
         ],
@@ -191,16 +199,30 @@ def _summary(project: dict[str, Any]) -> str:
         numeric_from=3,
     )
     return (
-        '<section id="summary"><h2>Project summary</h2><div class="grid"><div>'
-        f"<h3>Images by status</h3>{status}<h3>Classes</h3>{classes_table}</div><div>"
-        f"<h3>People</h3>{people}<h3>Model runs</h3>{runs}</div></div></section>"
+        '<section id="summary">'
+        + tag("h2", _("Project summary"))
+        + '<div class="grid"><div>'
+        + tag("h3", _("Images by status"))
+        + status
+        + tag("h3", _("Classes"))
+        + classes_table
+        + "</div><div>"
+        + tag("h3", _("People"))
+        + people
+        + tag("h3", _("Model runs"))
+        + runs
+        + "</div></div></section>"
     )
 
 
 def _group_block(title: str, key: str, rows: list[dict[str, Any]], table_id: str) -> str:
-    """A breakdown table (F1, mean IoU, counts) next to its F1 bar chart."""
+    """A breakdown table (F1, mean IoU, counts) next to its F1 bar chart.
+
+    ``title`` is the English word of the grouping (marked with ``N_``), translated here.
+    """
     if not rows:
         return ""
+    word = _(title)
     cells = [
         (
             str(r[key]),
@@ -212,10 +234,13 @@ def _group_block(title: str, key: str, rows: list[dict[str, Any]], table_id: str
         )
         for r in rows
     ]
-    chart = bar_chart([(str(r[key]), r["f1"]["value"]) for r in rows], f"F1 by {title}")
-    headers = [title, "F1", "mean IoU", "matched", "objects", "comparisons"]
+    chart = bar_chart(
+        [(str(r[key]), r["f1"]["value"]) for r in rows], _("F1 by {group}").format(group=word)
+    )
+    headers = [word, "F1", _("mean IoU"), _("matched"), _("objects"), _("comparisons")]
     return (
-        f"<h3>By {escape(title)}</h3><div class=grid><div>{table(headers, cells, table_id)}</div>"
+        tag("h3", _("By {group}").format(group=word))
+        + f"<div class=grid><div>{table(headers, cells, table_id)}</div>"
         f'<div class="chart">{chart}</div></div>'
     )
 
@@ -235,40 +260,49 @@ def _people_block(people: list[dict[str, Any]]) -> str:
         for p in people
     ]
     headers = [
-        "person",
-        "F1 vs others",
-        "F1 vs consensus",
-        "tag κ vs consensus",
-        "s/image",
-        "s/object",
+        _("person"),
+        _("F1 vs others"),
+        _("F1 vs consensus"),
+        _("tag κ vs consensus"),
+        _("s/image"),
+        _("s/object"),
     ]
     chart = bar_chart(
         [(p["name"], p["vs_consensus"]["f1"]["value"]) for p in people],
-        "F1 against the consensus of the others",
+        _("F1 against the consensus of the others"),
+    )
+    note = _(
+        "F1 vs consensus: each person against the consensus of the others (leave one out). "
+        "Times are medians."
     )
     return (
-        f"<h3>By person</h3><div class=grid><div>{table(headers, rows, 'agreement-people')}"
-        '<p class="note">F1 vs consensus: each person against the consensus of the others '
-        "(leave one out). Times are medians.</p></div>"
+        tag("h3", _("By person"))
+        + f"<div class=grid><div>{table(headers, rows, 'agreement-people')}"
+        f'<p class="note">{escape(note)}</p></div>'
         f'<div class="chart">{chart}</div></div>'
     )
 
 
 def _agreement(agreement: dict[str, Any]) -> str:
+    note = _(
+        "Annotators: {names}; images answered by two or more: {n} (an answer with nothing "
+        "drawn counts); objects match at IoU ≥ {iou}."
+    ).format(
+        names=", ".join(agreement["annotators"]) or _("none"),
+        n=agreement["images_compared"],
+        iou=agreement["iou_threshold"],
+    )
     parts = [
-        '<section id="agreement"><h2>Inter-annotator agreement</h2>',
-        f'<p class="note">Annotators: {escape(", ".join(agreement["annotators"]) or "none")}; '
-        f"images answered by two or more: {agreement['images_compared']} (an answer with "
-        "nothing drawn counts); objects match at IoU "
-        f"≥ {agreement['iou_threshold']}.</p>",
+        '<section id="agreement">' + tag("h2", _("Inter-annotator agreement")),
+        f'<p class="note">{escape(note)}</p>',
     ]
     objects, tags = agreement["objects"], agreement["tags"]
     if objects:
         overall = table(
-            ["objects", "F1", "mean IoU", "Krippendorff's α", "matched"],
+            [_("objects"), "F1", _("mean IoU"), "Krippendorff's α", _("matched")],
             [
                 (
-                    "all classes",
+                    _("all classes"),
                     metric(objects["f1"]),
                     metric(objects["mean_iou"]),
                     metric(objects["krippendorff_alpha"]),
@@ -278,21 +312,21 @@ def _agreement(agreement: dict[str, Any]) -> str:
             "agreement-objects",
         )
         pairs = [{"pair": f"{p['a']} / {p['b']}", **p} for p in objects["pairs"]]
-        parts += [overall, _group_block("pair", "pair", pairs, "agreement-pairs")]
-        parts.append(_group_block("class", "class", objects["per_class"], "agreement-classes"))
+        parts += [overall, _group_block(N_("pair"), "pair", pairs, "agreement-pairs")]
+        parts.append(_group_block(N_("class"), "class", objects["per_class"], "agreement-classes"))
     if tags:
-        parts.append("<h3>Image tags</h3>")
+        parts.append(tag("h3", _("Image tags")))
         rows: list[Sequence[Cell]] = [
-            ("all tags", metric(tags["fleiss_kappa"]), metric(tags["krippendorff_alpha"]))
+            (_("all tags"), metric(tags["fleiss_kappa"]), metric(tags["krippendorff_alpha"]))
         ]
         rows += [
             (c["class"], metric(c["fleiss_kappa"]), metric(c["krippendorff_alpha"]))
             for c in tags["per_class"]
         ]
-        parts.append(table(["tag", "Fleiss' κ", "Krippendorff's α"], rows, "agreement-tags"))
+        parts.append(table([_("tag"), "Fleiss' κ", "Krippendorff's α"], rows, "agreement-tags"))
         parts.append(
             table(
-                ["pair", "Cohen's κ", "images"],
+                [_("pair"), "Cohen's κ", _("images")],
                 [
                     (f"{p['a']} / {p['b']}", metric(p["cohen_kappa"]), str(p["cohen_kappa"]["n"]))
                     for p in tags["pairs"]
@@ -302,46 +336,53 @@ def _agreement(agreement: dict[str, Any]) -> str:
         )
     parts.append(_people_block(agreement["people"]))
     parts.append(
-        _group_block("organization", "organization", agreement["vendors"], "agreement-vendors")
+        _group_block(N_("organization"), "organization", agreement["vendors"], "agreement-vendors")
     )
     parts.append(
         _group_block(
-            "guideline version",
+            N_("guideline version"),
             "guideline_version",
             agreement["guideline_versions"],
             "agreement-guidelines",
         )
     )
-    parts.append(_group_block("week", "week", agreement["weeks"], "agreement-weeks"))
+    parts.append(_group_block(N_("week"), "week", agreement["weeks"], "agreement-weeks"))
     return "".join(parts) + "</section>"
 
 
 def _disagreements(data: dict[str, Any]) -> str:
     types = data["types"]
     by_type = table(
-        ["type", "count"], [(t, str(data["by_type"][t])) for t in types], "disagreements-types"
+        [_("type"), _("count")],
+        [(t, str(data["by_type"][t])) for t in types],
+        "disagreements-types",
     )
     chart = bar_chart(
         [(t, float(data["by_type"][t])) for t in types],
-        "Disagreements by type",
+        _("Disagreements by type"),
         max_value=None,
         value_format=lambda v: f"{v:.0f}",
         color="#e15759",
     )
     pairs = table(
-        ["pair", "total", *types],
+        [_("pair"), _("total"), *types],
         [
             (f"{p['a']} / {p['b']}", str(p["total"]), *(str(p["by_type"][t]) for t in types))
             for p in data["by_pair"]
         ],
         "disagreements-pairs",
     )
+    note = _(
+        "{n} disagreements between pairs of annotators on the images both answered (an empty "
+        "answer against objects counts as missed)."
+    ).format(n=data["total"])
     return (
-        '<section id="disagreements"><h2>Disagreements</h2>'
-        f'<p class="note">{data["total"]} disagreements between pairs of annotators on the '
-        "images both answered (an empty answer against objects counts as missed).</p>"
+        '<section id="disagreements">'
+        + tag("h2", _("Disagreements"))
+        + f'<p class="note">{escape(note)}</p>'
         f'<div class=grid><div>{by_type}</div><div class="chart">{chart}</div></div>'
-        f"<h3>By pair</h3>{pairs}</section>"
+        + tag("h3", _("By pair"))
+        + f"{pairs}</section>"
     )
 
 
@@ -358,9 +399,18 @@ def _slice_table(title: str, slice_: dict[str, Any], table_id: str, id_key: str)
         )
         for item in slice_["items"]
     ]
-    shown = f" (first {len(rows)})" if len(rows) < slice_["total"] else ""
-    headers = ["image", id_key.replace("_", " "), "class", "score", "reason", "other class", "IoU"]
-    return f"<h3>{escape(title)}: {slice_['total']}{shown}</h3>" + table(
+    shown = _(" (first {n})").format(n=len(rows)) if len(rows) < slice_["total"] else ""
+    id_word = {"prediction_id": _("prediction id"), "annotation_id": _("annotation id")}
+    headers = [
+        _("image"),
+        id_word.get(id_key, id_key.replace("_", " ")),
+        _("class"),
+        _("score"),
+        _("reason"),
+        _("other class"),
+        "IoU",
+    ]
+    return f"<h3>{escape(title)}: {slice_['total']}{escape(shown)}</h3>" + table(
         headers, rows, table_id, numeric_from=7
     )
 
@@ -368,9 +418,9 @@ def _slice_table(title: str, slice_: dict[str, Any], table_id: str, id_key: str)
 def _error_counts(d: dict[str, Any]) -> list[tuple[str, str, str]]:
     """False positives and negatives: totals, then by reason."""
     rows = []
-    for key in ("false_positives", "false_negatives"):
-        name = key.replace("_", " ")
-        rows.append((name, "all", str(d[key]["total"])))
+    names = {"false_positives": _("false positives"), "false_negatives": _("false negatives")}
+    for key, name in names.items():
+        rows.append((name, _("all"), str(d[key]["total"])))
         rows += [(name, reason, str(n)) for reason, n in d[key]["by_reason"].items()]
     return rows
 
@@ -381,9 +431,12 @@ def _pr_curves(d: dict[str, Any]) -> str:
         iou: [(c["class"], c["recall"], c["precision"]) for c in d["pr_curves"] if c["iou"] == iou]
         for iou in (0.5, 0.75)
     }
+    heading, title = _("Precision-recall, IoU {iou}"), _("Precision-recall curves at IoU {iou}")
     return "".join(
-        f'<div class="chart"><h3>Precision-recall, IoU {iou}</h3>'
-        f"{line_chart(series, f'Precision-recall curves at IoU {iou}')}</div>"
+        '<div class="chart">'
+        + tag("h3", heading.format(iou=iou))
+        + line_chart(series, title.format(iou=iou))
+        + "</div>"
         for iou, series in curves.items()
         if series
     )
@@ -392,15 +445,25 @@ def _pr_curves(d: dict[str, Any]) -> str:
 def _confusion_block(d: dict[str, Any]) -> str:
     """The confusion heatmap, what it means, and the error counts by reason."""
     cm = d["confusion_matrix"]
+    heading = _("Confusion matrix (IoU ≥ {iou}, score ≥ {score})").format(
+        iou=d["iou_threshold"], score=d["min_score"]
+    )
+    note = escape(
+        _(
+            "Rows are the truth, columns the predictions, matched one to one (same class first, "
+            "then across classes). The {background} row counts predictions with no truth object "
+            "(false positives); the {background} column counts truth objects no prediction found "
+            "(false negatives). Shading is the share of the row."
+        )
+    ).replace("{background}", "<b>background</b>")
+    headers = [_("errors"), _("reason"), _("count")]
     return (
-        f"<h3>Confusion matrix (IoU ≥ {d['iou_threshold']}, score ≥ {d['min_score']})</h3>"
+        f"<h3>{escape(heading)}</h3>"
         f'<div class=grid><div class="chart" id="confusion">'
-        f"{heatmap(cm['labels'], cm['matrix'], 'Confusion matrix')}</div>"
-        '<div><p class="note">Rows are the truth, columns the predictions, matched one to one '
-        "(same class first, then across classes). The <b>background</b> row counts predictions "
-        "with no truth object (false positives); the <b>background</b> column counts truth "
-        "objects no prediction found (false negatives). Shading is the share of the row.</p>"
-        + table(["errors", "reason", "count"], _error_counts(d), "diagnosis-errors", 2)
+        + heatmap(cm["labels"], cm["matrix"], _("Confusion matrix"))
+        + "</div>"
+        f'<div><p class="note">{note}</p>'
+        + table(headers, _error_counts(d), "diagnosis-errors", 2)
         + "</div></div>"
     )
 
@@ -408,20 +471,23 @@ def _confusion_block(d: dict[str, Any]) -> str:
 def _diagnosis(d: dict[str, Any] | None) -> str:
     if d is None:
         return (
-            '<section id="diagnosis"><h2>Model diagnosis</h2><p class="note">The project '
-            "has no model run.</p></section>"
+            '<section id="diagnosis">'
+            + tag("h2", _("Model diagnosis"))
+            + '<p class="note">'
+            + escape(_("The project has no model run."))
+            + "</p></section>"
         )
     run, m = d["run"], d["metrics"]
-    sources = ", ".join(f"{k}: {v}" for k, v in d["truth_sources"].items()) or "none"
+    sources = ", ".join(f"{k}: {v}" for k, v in d["truth_sources"].items()) or _("none")
     stats = table(
-        ["metric", "value", "meaning"],
-        [(k, fmt(v), METRIC_MEANINGS.get(k, "")) for k, v in m.items()],
+        [_("metric"), _("value"), _("meaning")],
+        [(k, fmt(v), _(METRIC_MEANINGS[k]) if k in METRIC_MEANINGS else "") for k, v in m.items()],
         "diagnosis-metrics",
         numeric_from=1,
         numeric_to=2,
     )
     per_class = table(
-        ["class", "AP", "AP50", "AP75", "truth", "predictions"],
+        [_("class"), "AP", "AP50", "AP75", _("truth"), _("predictions")],
         [
             (
                 r["class"],
@@ -435,28 +501,35 @@ def _diagnosis(d: dict[str, Any] | None) -> str:
         ],
         "diagnosis-classes",
     )
-    ap_chart = bar_chart([(r["class"], r["ap"]) for r in d["per_class"]], "AP per class")
-    return (
-        f'<section id="diagnosis"><h2>Model diagnosis: run {run["id"]} '
-        f"({escape(run['model'])})</h2>"
-        + (
-            f'<p class="note">Run {run["id"]} is {escape(d["run_choice"])} '
-            "(interrupted runs are never the default).</p>"
-            if d.get("run_choice", "chosen") != "chosen"
-            else ""
+    ap_chart = bar_chart([(r["class"], r["ap"]) for r in d["per_class"]], _("AP per class"))
+    heading = _("Model diagnosis: run {id} ({model})").format(id=run["id"], model=run["model"])
+    choice = ""
+    if d.get("run_choice", "chosen") != "chosen":  # "the latest complete run"
+        choice = _("Run {id} is {choice} (interrupted runs are never the default).").format(
+            id=run["id"], choice=_(d["run_choice"])
         )
-        +
-        f'<p class="note">Against {escape(d["truth"])} labels on {d["images"]} images '
-        f"({escape(sources)}{_left_out(d)}); {d['truth_objects']} truth objects, "
-        f"{d['predictions']} "
-        "predictions. COCO metrics as pycocotools computes them (IoU .50:.95, 101 recall "
-        "points, 100 detections per image).</p>"
+        choice = f'<p class="note">{escape(choice)}</p>'
+    against = _(
+        "Against {truth} labels on {images} images ({sources}{left_out}); {objects} truth "
+        "objects, {predictions} predictions. COCO metrics as pycocotools computes them (IoU "
+        ".50:.95, 101 recall points, 100 detections per image)."
+    ).format(
+        truth=d["truth"],
+        images=d["images"],
+        sources=sources,
+        left_out=_left_out(d),
+        objects=d["truth_objects"],
+        predictions=d["predictions"],
+    )
+    return (
+        f'<section id="diagnosis"><h2>{escape(heading)}</h2>{choice}'
+        f'<p class="note">{escape(against)}</p>'
         f"<div class=grid><div>{stats}</div><div>{per_class}"
         f'<div class="chart">{ap_chart}</div></div></div>'
         f"<div class=grid>{_pr_curves(d)}</div>"
         + _confusion_block(d)
-        + _slice_table("False positives", d["false_positives"], "diagnosis-fp", "prediction_id")
-        + _slice_table("False negatives", d["false_negatives"], "diagnosis-fn", "annotation_id")
+        + _slice_table(_("False positives"), d["false_positives"], "diagnosis-fp", "prediction_id")
+        + _slice_table(_("False negatives"), d["false_negatives"], "diagnosis-fn", "annotation_id")
         + "</section>"
     )
 
@@ -465,23 +538,30 @@ def render_html(data: dict[str, Any]) -> str:
     """The whole report page for :func:`labeler.core.report.build.report_data`'s output."""
     project = data["project"]
     embedded = json.dumps(data, separators=(",", ":")).replace("<", "\\u003c")
-    title = f"Labeling report: {project['name']}"
+    title = _("Labeling report: {name}").format(name=project["name"])
+    generated = _("{file} · generated {when} by labeler {version}").format(
+        file=project["file"], when=data["generated_at"], version=data["labeler_version"]
+    )
+    links = [("summary", _("Summary")), ("agreement", _("Agreement"))]
+    links += [("disagreements", _("Disagreements")), ("diagnosis", _("Model diagnosis"))]
+    optional = [
+        ("questions", _("Questions")),
+        ("comparison", _("Compare runs")),
+        ("slices", _("Slices")),
+        ("vendors", _("Vendors")),
+        ("curation", _("Curation")),
+    ]
+    links += [("compare" if k == "comparison" else k, text) for k, text in optional if data.get(k)]
+    nav = "".join(f'<a href="#{anchor}">{escape(text)}</a>' for anchor, text in links)
+    footer = _("Self-contained report: inline styles and charts, nothing loaded from the network.")
     return (
         "<!DOCTYPE html>\n"
-        f'<html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+        f'<html lang="{current_language()}"><head><meta charset="utf-8">'
+        f"<title>{escape(title)}</title>"
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<style>{CSS}</style></head><body>"
-        f"<header><h1>{escape(title)}</h1><p>{escape(project['file'])} · generated "
-        f"{escape(data['generated_at'])} by labeler {escape(data['labeler_version'])}</p>"
-        "</header><main>"
-        '<nav><a href="#summary">Summary</a><a href="#agreement">Agreement</a>'
-        '<a href="#disagreements">Disagreements</a><a href="#diagnosis">Model diagnosis</a>'
-        + ('<a href="#questions">Questions</a>' if data.get("questions") else "")
-        + ('<a href="#compare">Compare runs</a>' if data.get("comparison") else "")
-        + ('<a href="#slices">Slices</a>' if data.get("slices") else "")
-        + ('<a href="#vendors">Vendors</a>' if data.get("vendors") else "")
-        + ('<a href="#curation">Curation</a>' if data.get("curation") else "")
-        + "</nav>"
+        f"<header><h1>{escape(title)}</h1><p>{escape(generated)}</p></header><main>"
+        f"<nav>{nav}</nav>"
         + _cards(data)
         + _summary(project)
         + _agreement(data["agreement"])
@@ -492,16 +572,16 @@ def render_html(data: dict[str, Any]) -> str:
         + render_slices(data.get("slices"), data.get("scope"), table)
         + render_vendors(data.get("vendors"), table)
         + render_curation(data.get("curation"), table)
-        + "</main><footer>Self-contained report: inline styles and charts, nothing loaded "
-        "from the network.</footer>"
+        + f"</main><footer>{escape(footer)}</footer>"
         f'<script type="application/json" id="report-data">{embedded}</script>'
         "</body></html>\n"
     )
 
 
 def _left_out(diagnosis: dict[str, Any]) -> str:
-    """"; left out: not answered by anyone 4" (escaped), or nothing when none was."""
+    """The text "; left out: not answered by anyone 4" (escaped), or nothing when none was."""
     left = diagnosis.get("images_left_out") or {}
     if not left:
         return ""
-    return "; left out: " + escape(", ".join(f"{k} {v}" for k, v in sorted(left.items())))
+    listed = ", ".join(_(k) + f" {v}" for k, v in sorted(left.items()))
+    return _("; left out: {listed}").format(listed=listed)
