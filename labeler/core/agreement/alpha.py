@@ -43,12 +43,14 @@ def alpha_from_counts(counts: np.ndarray) -> Metric:
         return Metric.undefined("no unit was rated by two or more coders")
     m = counts.sum(axis=1)
     pairable = counts[m >= 2]
+    del counts, m  # a million images' clusters: only one copy of the matrix at a time
     units = int(pairable.shape[0])
     if units == 0:
         return Metric.undefined("no unit was rated by two or more coders")
     weights = 1.0 / (pairable.sum(axis=1) - 1.0)
-    coincidence = (pairable * weights[:, None]).T @ pairable
-    coincidence -= np.diag((pairable * weights[:, None]).sum(axis=0))
+    scaled = pairable * weights[:, None]  # made once, used twice (the same values)
+    coincidence = scaled.T @ pairable
+    coincidence -= np.diag(scaled.sum(axis=0))
     n_c = coincidence.sum(axis=0)
     n = n_c.sum()
     disagreement_obs = coincidence.sum() - np.trace(coincidence)
