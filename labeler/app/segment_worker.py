@@ -365,7 +365,6 @@ class SegmentationService(QObject):
         started = time.perf_counter()
         try:
             shapes = outline_mask(mask, request.tolerance, request.parts, request.as_box, region)
-
         except Exception as exc:
             traceback.print_exc(file=sys.stderr)
             failed = QCoreApplication.translate(
