@@ -17,14 +17,15 @@ from typing import Any
 
 from labeler.core.diagnosis.compare import CHANGE_KINDS, compare_runs
 from labeler.core.diagnosis.diagnose import DEFAULT_MIN_SCORE
+from labeler.core.i18n import N_, _
 from labeler.core.report.svg import FONT, GRID, INK, MUTED, PALETTE, heatmap
 from labeler.core.store import Project
 
 COMPARE_ROWS = 25
-CHANGE_TITLES = {
-    "improved": "Improved: fewer errors with A",
-    "regressed": "Regressed: more errors with A",
-    "stayed_wrong": "Stayed wrong: as many errors with both",
+CHANGE_TITLES = {  # translated where shown
+    "improved": N_("Improved: fewer errors with A"),
+    "regressed": N_("Regressed: more errors with A"),
+    "stayed_wrong": N_("Stayed wrong: as many errors with both"),
 }
 GOOD, BAD = (89, 161, 79), (225, 87, 89)
 
@@ -171,7 +172,7 @@ def _metrics_table(data: dict[str, Any], table: Any) -> str:
     rows = [
         (r["metric"], _fmt(r["a"]), _fmt(r["b"]), _fmt(r["delta"], True)) for r in data["metrics"]
     ]
-    return table(["metric", "A", "B", "A − B"], rows, "compare-metrics")
+    return table([_("metric"), "A", "B", "A − B"], rows, "compare-metrics")
 
 
 def _class_table(data: dict[str, Any], table: Any) -> str:
@@ -189,7 +190,8 @@ def _class_table(data: dict[str, Any], table: Any) -> str:
         )
         for r in data["per_class"]
     ]
-    headers = ["class", "truth", "AP A", "AP B", "ΔAP", "ΔAP50", "ΔAP75", "preds A", "preds B"]
+    headers = [_("class"), _("truth"), "AP A", "AP B", "ΔAP", "ΔAP50", "ΔAP75"]
+    headers += [_("preds A"), _("preds B")]
     return table(headers, rows, "compare-classes")
 
 
@@ -198,11 +200,10 @@ def _changes(data: dict[str, Any], table: Any) -> str:
     for kind in CHANGE_KINDS:
         part = data["image_changes"][kind]
         rows = [(str(i["image_id"]), i["image"], i["what_changed"]) for i in part["items"]]
-        shown = f" (first {len(rows)})" if len(rows) < part["total"] else ""
-        parts.append(
-            f"<h3>{escape(CHANGE_TITLES[kind])}: {part['total']}{shown}</h3>"
-            + table(["image id", "file", "what changed"], rows, f"compare-{kind}", 0, 1)
-        )
+        shown = _(" (first {n})").format(n=len(rows)) if len(rows) < part["total"] else ""
+        heading = f"{_(CHANGE_TITLES[kind])}: {part['total']}{shown}"
+        headers = [_("image id"), _("file"), _("what changed")]
+        parts.append(f"<h3>{escape(heading)}</h3>" + table(headers, rows, f"compare-{kind}", 0, 1))
     return "".join(parts)
 
 
@@ -211,34 +212,58 @@ def render_comparison(data: dict[str, Any] | None, table: Any) -> str:
     if data is None:
         return ""
     a, b, images = data["a"], data["b"], data["images"]
-    names = (f"A: run {a['id']} {a['model']}", f"B: run {b['id']} {b['model']}")
-    matrix = data["confusion_matrix"]
-    scope = f" of the {images['scope']} in the slice" if images["scope"] is not None else ""
-    note = (
-        f"<p class=note>A is run {a['id']} ({escape(a['model'])}), B is run {b['id']} "
-        f"({escape(b['model'])}). Both are judged on the same {images['compared']} images "
-        f"(A covered {images['covered_by_a']}{scope}, B {images['covered_by_b']}, both "
-        f"{images['covered_by_both']}) against the same {escape(data['truth'])} truth, "
-        f"{data['truth_objects']} objects; each run's numbers are pycocotools' on those "
-        "images. Deltas are A − B.</p>"
+    names = (
+        _("A: run {id} {model}").format(id=a["id"], model=a["model"]),
+        _("B: run {id} {model}").format(id=b["id"], model=b["model"]),
     )
+    matrix = data["confusion_matrix"]
+    covered_a = images["covered_by_a"]
+    if images["scope"] is not None:
+        covered_a = _("{n} of the {scope} in the slice").format(n=covered_a, scope=images["scope"])
+    note = _(
+        "A is run {a} ({model_a}), B is run {b} ({model_b}). Both are judged on the same "
+        "{compared} images (A covered {covered_a}, B {covered_b}, both {both}) against the "
+        "same {truth} truth, {objects} objects; each run's numbers are pycocotools' on those "
+        "images. Deltas are A − B."
+    ).format(
+        a=a["id"],
+        model_a=a["model"],
+        b=b["id"],
+        model_b=b["model"],
+        compared=images["compared"],
+        covered_a=covered_a,
+        covered_b=images["covered_by_b"],
+        both=images["covered_by_both"],
+        truth=data["truth"],
+        objects=data["truth_objects"],
+    )
+    heading, title = _("Precision-recall, IoU {iou}"), _("PR curves at IoU {iou}")
     pr = "".join(
-        f'<div class="chart"><h3>Precision-recall, IoU {iou}</h3>'
-        f"{pr_comparison_chart(data['pr_curves'], iou, f'PR curves at IoU {iou}', names)}</div>"
+        '<div class="chart">'
+        + _h3(heading.format(iou=iou))
+        + pr_comparison_chart(data["pr_curves"], iou, title.format(iou=iou), names)
+        + "</div>"
         for iou in (0.5, 0.75)
         if any(abs(c["iou"] - iou) < 1e-9 for c in data["pr_curves"])
     )
-    confusion = (
-        f"<h3>Confusion matrices (IoU ≥ {data['iou_threshold']}, score ≥ {data['min_score']})"
-        "</h3><div class=grid>"
-        f'<div class="chart">{heatmap(matrix["labels"], matrix["a"], names[0])}</div>'
-        f'<div class="chart">{heatmap(matrix["labels"], matrix["b"], names[1])}</div></div>'
-        '<h3>Difference A − B</h3><div class="chart" id="compare-difference">'
-        f"{difference_heatmap(matrix['labels'], matrix['difference'], 'A minus B')}</div>"
+    matrices = _("Confusion matrices (IoU ≥ {iou}, score ≥ {score})").format(
+        iou=data["iou_threshold"], score=data["min_score"]
     )
+    confusion = (
+        _h3(matrices)
+        + "<div class=grid>"
+        + f'<div class="chart">{heatmap(matrix["labels"], matrix["a"], names[0])}</div>'
+        + f'<div class="chart">{heatmap(matrix["labels"], matrix["b"], names[1])}</div></div>'
+        + _h3(_("Difference A − B"))
+        + '<div class="chart" id="compare-difference">'
+        + difference_heatmap(matrix["labels"], matrix["difference"], _("A minus B"))
+        + "</div>"
+    )
+    versus = _("Compare runs: {a} vs {b}").format(a=names[0], b=names[1])
     return (
-        f'<section id="compare"><h2>Compare runs: {escape(names[0])} vs {escape(names[1])}</h2>'
-        + note
+        '<section id="compare">'
+        + f"<h2>{escape(versus)}</h2>"
+        + f"<p class=note>{escape(note)}</p>"
         + f"<div class=grid><div>{_metrics_table(data, table)}</div>"
         f"<div>{_class_table(data, table)}</div></div>"
         + f"<div class=grid>{pr}</div>"
@@ -246,3 +271,7 @@ def render_comparison(data: dict[str, Any] | None, table: Any) -> str:
         + _changes(data, table)
         + "</section>"
     )
+
+
+def _h3(text: str) -> str:
+    return f"<h3>{escape(text)}</h3>"

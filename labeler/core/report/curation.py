@@ -14,6 +14,7 @@ from typing import Any
 from labeler.core.consensus import FINAL_LABELS, project_consensus
 from labeler.core.curation import curate_project
 from labeler.core.errors import LabelerError
+from labeler.core.i18n import _, ngettext
 from labeler.core.report.svg import bar_chart
 from labeler.core.store import Project
 
@@ -41,11 +42,10 @@ def render_curation(data: dict[str, Any] | None, table: Any) -> str:
     """The curation ``<section>`` (``table`` is the report's table renderer)."""
     if data is None:
         return ""
+    heading = '<section id="curation"><h2>' + escape(_("Curation")) + "</h2>"
     if "error" in data:
-        return (
-            '<section id="curation"><h2>Curation</h2>'
-            f'<p class="note">The checks could not run: {escape(data["error"])}</p></section>'
-        )
+        failed = _("The checks could not run: {error}").format(error=data["error"])
+        return heading + f'<p class="note">{escape(failed)}</p></section>'
     names = data.get("image_names", {})
 
     def image(image_id: int) -> str:
@@ -53,7 +53,7 @@ def render_curation(data: dict[str, Any] | None, table: Any) -> str:
 
     clusters = data["duplicates"]["clusters"]
     duplicates = table(
-        ["kind", "images", "keep"],
+        [_("kind"), _("images"), _("keep")],
         [
             (c["kind"], ", ".join(image(i) for i in c["image_ids"]), image(c["keep"]))
             for c in clusters[:CURATION_ROWS]
@@ -63,30 +63,40 @@ def render_curation(data: dict[str, Any] | None, table: Any) -> str:
     )
     issues = data["quality"]["issues"]
     quality = table(
-        ["image", "check", "why"],
+        [_("image"), _("check"), _("why")],
         [(image(i["image_id"]), i["check"], i["text"]) for i in issues[:CURATION_ROWS]],
         "curation-quality",
         numeric_from=3,
     )
+    n = data["unresolved_clusters"]
+    note = ngettext(
+        "{images} images checked; {n} consensus cluster without quorum waiting for "
+        "adjudication (QA ▸ Curation in the app).",
+        "{images} images checked; {n} consensus clusters without quorum waiting for "
+        "adjudication (QA ▸ Curation in the app).",
+        n,
+    ).format(images=data["images"], n=n)
+    unsuitable = len({i["image_id"] for i in issues})
     return (
-        '<section id="curation"><h2>Curation</h2>'
-        f'<p class="note">{data["images"]} images checked; '
-        f"{_clusters(data['unresolved_clusters'])} without quorum waiting for "
-        "adjudication (QA ▸ Curation in the app).</p>"
-        f"<div class=grid><div><h3>Duplicates ({len(clusters)})</h3>{duplicates}</div>"
-        f"<div><h3>Unsuitable images ({len({i['image_id'] for i in issues})})</h3>"
-        f"{quality}</div></div>" + _label_errors(data, image, table) + _balance(data, table)
+        heading
+        + f'<p class="note">{escape(note)}</p><div class=grid><div>'
+        + _h3(_("Duplicates ({n})").format(n=len(clusters)))
+        + f"{duplicates}</div><div>"
+        + _h3(_("Unsuitable images ({n})").format(n=unsuitable))
+        + f"{quality}</div></div>"
+        + _label_errors(data, image, table)
+        + _balance(data, table)
     ) + "</section>"
 
 
-def _clusters(count: int) -> str:
-    return f"{count} consensus cluster{'s' * (count != 1)}"
+def _h3(text: str) -> str:
+    return f"<h3>{escape(text)}</h3>"
 
 
 def _label_errors(data: dict[str, Any], image: Any, table: Any) -> str:
     classes = data.get("class_names", {})
     errors = data["label_errors"]["issues"]
-    counts = ", ".join(f"{n} {k}" for k, n in data["label_errors"]["counts"].items()) or "none"
+    counts = ", ".join(f"{n} {k}" for k, n in data["label_errors"]["counts"].items()) or _("none")
     rows = [
         (
             image(e["image_id"]),
@@ -97,8 +107,9 @@ def _label_errors(data: dict[str, Any], image: Any, table: Any) -> str:
         )
         for e in errors[:CURATION_ROWS]
     ]
-    return f"<h3>Likely label errors ({len(errors)}: {escape(counts)})</h3>" + table(
-        ["image", "kind", "labeled", "model says", "score"],
+    heading = _("Likely label errors ({n}: {counts})").format(n=len(errors), counts=counts)
+    return _h3(heading) + table(
+        [_("image"), _("kind"), _("labeled"), _("model says"), _("score")],
         rows,
         "curation-label-errors",
         numeric_from=4,
@@ -111,21 +122,27 @@ def _balance(data: dict[str, Any], table: Any) -> str:
     ratio = balance.get("imbalance_ratio")
     chart = bar_chart(
         [(c["name"], float(c["objects"])) for c in rows],
-        "Objects per class",
+        _("Objects per class"),
         max_value=None,
         value_format=lambda v: f"{v:.0f}",
     )
+    yes = _("yes")
     listing = table(
-        ["class", "objects", "images", "share", "rare"],
+        [_("class"), _("objects"), _("images"), _("share"), _("rare")],
         [
-            (c["name"], str(c["objects"]), str(c["images"]), f"{c['share']:.1%}", "yes" * c["rare"])
+            (c["name"], str(c["objects"]), str(c["images"]), f"{c['share']:.1%}", yes * c["rare"])
             for c in rows
         ],
         "curation-balance",
         numeric_to=4,
     )
-    note = f"largest / smallest class: {ratio:.2f}×" if ratio else "a class has no objects"
+    note = (
+        _("largest / smallest class: {ratio:.2f}×").format(ratio=ratio)
+        if ratio
+        else _("a class has no objects")
+    )
     return (
-        f'<h3>Class balance</h3><p class="note">{escape(note)}</p>'
-        f'<div class=grid><div>{listing}</div><div class="chart">{chart}</div></div>'
+        _h3(_("Class balance"))
+        + f'<p class="note">{escape(note)}</p>'
+        + f'<div class=grid><div>{listing}</div><div class="chart">{chart}</div></div>'
     )

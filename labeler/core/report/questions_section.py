@@ -17,6 +17,7 @@ from html import escape
 from typing import Any
 
 from labeler.core.guideline_text import class_sections
+from labeler.core.i18n import _
 from labeler.core.store import Project
 from labeler.core.store.questions import Question, QuestionState
 
@@ -96,27 +97,49 @@ def render_questions(data: dict[str, Any] | None, table: Any) -> str:
     if data is None:
         return ""
     states = [s.value for s in QuestionState]
-    headers = ["asked", *states]
+    keys = ["asked", *states]
+    words = {"asked": _("asked"), "open": _("open"), "answered": _("answered")}
+    words["promoted"] = _("promoted")
+    headers = [words.get(key, key) for key in keys]
 
     def rows(kind: str) -> list[list[str]]:
-        return [[r["name"], *(str(r[h]) for h in headers)] for r in data[kind]]
+        return [[r["name"], *(str(r[k]) for k in keys)] for r in data[kind]]
 
-    by_class = table(["class", *headers], rows("by_class"), "questions-by-class")
-    by_section = table(["guideline section", *headers], rows("by_section"), "questions-by-section")
+    by_class = table([_("class"), *headers], rows("by_class"), "questions-by-class")
+    by_section = table(
+        [_("guideline section"), *headers], rows("by_section"), "questions-by-section"
+    )
     versions = table(
-        ["guideline version", "edge cases from questions"],
+        [_("guideline version"), _("edge cases from questions")],
         [[r["version"], str(r["edge_cases"])] for r in data["edge_cases_by_version"]],
         "questions-edge-cases",
     )
     counts = data["by_state"]
-    return (
-        '<section id="questions"><h2>Questions</h2>'
-        f'<p class="note">{data["total"]} questions asked: {counts["open"]} open, '
-        f"{counts['answered']} answered, {counts['promoted']} promoted to guideline edge "
-        f"cases. Time to answer ({data['answered']} answered): median "
-        f"{escape(duration(data['median_seconds_to_answer']))}, longest "
-        f"{escape(duration(data['max_seconds_to_answer']))}.</p>"
-        f"<div class=grid><div><h3>Per class</h3>{by_class}</div>"
-        f"<div><h3>Per guideline section</h3>{by_section}</div></div>"
-        f"<h3>Edge cases per guideline version</h3>{versions}</section>"
+    note = _(
+        "{total} questions asked: {open} open, {answered} answered, {promoted} promoted to "
+        "guideline edge cases. Time to answer ({n} answered): median {median}, longest "
+        "{longest}."
+    ).format(
+        total=data["total"],
+        open=counts["open"],
+        answered=counts["answered"],
+        promoted=counts["promoted"],
+        n=data["answered"],
+        median=duration(data["median_seconds_to_answer"]),
+        longest=duration(data["max_seconds_to_answer"]),
     )
+    return (
+        '<section id="questions"><h2>'
+        + escape(_("Questions"))
+        + f'</h2><p class="note">{escape(note)}</p><div class=grid><div>'
+        + _h3(_("Per class"))
+        + f"{by_class}</div><div>"
+        + _h3(_("Per guideline section"))
+        + f"{by_section}</div></div>"
+        + _h3(_("Edge cases per guideline version"))
+        + f"{versions}</section>"
+    )
+
+
+def _h3(text: str) -> str:
+    return f"<h3>{escape(text)}</h3>"

@@ -7,8 +7,10 @@ section says so first.
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
+from labeler.core.i18n import _
 from labeler.core.slices import rule_text
 from labeler.core.store import Project
 
@@ -40,26 +42,31 @@ def render_slices(slices: list[dict[str, Any]] | None, scope: int | None, table:
     """The slices ``<section>`` (``table`` is the report's table renderer)."""
     if not slices and scope is None:
         return ""
-    note = (
-        f'<p class="note">This report covers only the {scope} images of the slice it was '
-        "made for (agreement, disagreements, diagnosis and comparison).</p>"
-        if scope is not None
-        else ""
-    )
+    note = ""
+    if scope is not None:
+        covers = _(
+            "This report covers only the {n} images of the slice it was made for (agreement, "
+            "disagreements, diagnosis and comparison)."
+        ).format(n=scope)
+        note = f'<p class="note">{escape(covers)}</p>'
+    sent = _("{kind} to {target}: {note}")
     rows = [
         (
             s["name"],
             str(s["images"]),
             s["rule"],
             s["note"],
-            "; ".join(f"{w['kind']} to {w['target']}: {w['note']}" for w in s["work"]),
+            "; ".join(
+                sent.format(kind=w["kind"], target=w["target"], note=w["note"]) for w in s["work"]
+            ),
             s["created_at"][:16].replace("T", " "),
         )
         for s in slices or []
     ]
+    headers = [_("slice"), _("images"), _("rule"), _("note"), _("sent to work"), _("saved")]
     listed = (
-        table(["slice", "images", "rule", "note", "sent to work", "saved"], rows, "slices", 1, 2)
+        table(headers, rows, "slices", 1, 2)
         if rows
-        else '<p class="note">No slices saved.</p>'
+        else '<p class="note">' + escape(_("No slices saved.")) + "</p>"
     )
-    return f'<section id="slices"><h2>Slices</h2>{note}{listed}</section>'
+    return '<section id="slices"><h2>' + escape(_("Slices")) + f"</h2>{note}{listed}</section>"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from labeler.core.i18n import _
 from labeler.core.report.svg import bar_chart
 from labeler.core.store import Project
 from labeler.core.vendor_scorecard import vendor_scorecard
@@ -38,11 +39,13 @@ def render_vendors(data: dict[str, Any] | None, table: Any) -> str:
     if data is None:
         return ""
     batches = data["batches"]
+    heading = '<section id="vendors"><h2>' + escape(_("Vendors")) + "</h2>"
     if not batches:
-        return (
-            '<section id="vendors"><h2>Vendors</h2><p class="note">No vendor batch yet: '
-            "export a work package or assign a batch to see the scorecard.</p></section>"
+        empty = _(
+            "No vendor batch yet: export a work package or assign a batch to see the scorecard."
         )
+        return heading + f'<p class="note">{escape(empty)}</p></section>'
+
     rows = [
         [
             b["vendor"],
@@ -64,25 +67,28 @@ def render_vendors(data: dict[str, Any] | None, table: Any) -> str:
         for b in batches
     ]
     headers = [
-        "vendor", "batch", "kind", "sent", "delivered", "objects", "accepted/rejected/fixed",
-        "gold F1", "agreement F1", "median s/image", "questions", "cost", "per accepted object",
-        "gold F1 trend", "accepted trend",
+        _("vendor"), _("batch"), _("kind"), _("sent"), _("delivered"), _("objects"),
+        _("accepted/rejected/fixed"), _("gold F1"), _("agreement F1"), _("median s/image"),
+        _("questions"), _("cost"), _("per accepted object"), _("gold F1 trend"),
+        _("accepted trend"),
     ]  # fmt: skip
     labels = [f"{b['vendor']} · {b['batch']}" for b in batches]
     charts = "".join(
         f'<div class="chart">{bar_chart(list(zip(labels, values, strict=True)), title)}</div>'
         for title, values in (
-            ("Gold F1 per batch", [b["gold_f1"] for b in batches]),
-            ("Share of reviewed objects accepted", [b["acceptance"] for b in batches]),
+            (_("Gold F1 per batch"), [b["gold_f1"] for b in batches]),
+            (_("Share of reviewed objects accepted"), [b["acceptance"] for b in batches]),
         )
     )
     vendors = sorted({b["vendor"] for b in batches})
+    note = _(
+        "{batches} batches from {vendors} vendors ({names}). A batch is a work package or an "
+        "assignment batch; delivered images are those answered (empty answers too); trends "
+        "compare with the vendor's previous batch."
+    ).format(batches=len(batches), vendors=len(vendors), names=", ".join(vendors))
     return (
-        '<section id="vendors"><h2>Vendors</h2>'
-        f'<p class="note">{len(batches)} batches from {len(vendors)} vendors '
-        f"({escape(', '.join(vendors))}). A batch is a work package or an assignment batch; "
-        "delivered images are those answered (empty answers too); trends compare with the "
-        "vendor's previous batch.</p>"
+        heading
+        + f'<p class="note">{escape(note)}</p>'
         + table(headers, rows, "vendors-scorecard", 3, 15)
         + f"<div class=grid>{charts}</div></section>"
     )
