@@ -241,7 +241,9 @@ def render_comparison(data: dict[str, Any] | None, table: Any) -> str:
     pr = "".join(
         '<div class="chart">'
         + _h3(heading.format(iou=iou))
-        + pr_comparison_chart(data["pr_curves"], iou, title.format(iou=iou), names)
+        + pr_comparison_chart(
+            data["pr_curves"], iou, title.format(iou=iou), names, x_label=_("recall")
+        )
         + "</div>"
         for iou in (0.5, 0.75)
         if any(abs(c["iou"] - iou) < 1e-9 for c in data["pr_curves"])
@@ -249,14 +251,16 @@ def render_comparison(data: dict[str, Any] | None, table: Any) -> str:
     matrices = _("Confusion matrices (IoU ≥ {iou}, score ≥ {score})").format(
         iou=data["iou_threshold"], score=data["min_score"]
     )
+    axes = (_("truth"), _("predicted"))
     confusion = (
         _h3(matrices)
         + "<div class=grid>"
-        + f'<div class="chart">{heatmap(matrix["labels"], matrix["a"], names[0])}</div>'
-        + f'<div class="chart">{heatmap(matrix["labels"], matrix["b"], names[1])}</div></div>'
+        + f'<div class="chart">{heatmap(matrix["labels"], matrix["a"], names[0], axes)}</div>'
+        + f'<div class="chart">{heatmap(matrix["labels"], matrix["b"], names[1], axes)}</div>'
+        + "</div>"
         + _h3(_("Difference A − B"))
         + '<div class="chart" id="compare-difference">'
-        + difference_heatmap(matrix["labels"], matrix["difference"], _("A minus B"))
+        + difference_heatmap(matrix["labels"], matrix["difference"], _("A minus B"), axes[1])
         + "</div>"
     )
     versus = _("Compare runs: {a} vs {b}").format(a=names[0], b=names[1])

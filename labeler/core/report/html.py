@@ -435,7 +435,7 @@ def _pr_curves(d: dict[str, Any]) -> str:
     return "".join(
         '<div class="chart">'
         + tag("h3", heading.format(iou=iou))
-        + line_chart(series, title.format(iou=iou))
+        + line_chart(series, title.format(iou=iou), _("recall"), _("precision"))
         + "</div>"
         for iou, series in curves.items()
         if series
@@ -460,12 +460,17 @@ def _confusion_block(d: dict[str, Any]) -> str:
     return (
         f"<h3>{escape(heading)}</h3>"
         f'<div class=grid><div class="chart" id="confusion">'
-        + heatmap(cm["labels"], cm["matrix"], _("Confusion matrix"))
+        + heatmap(cm["labels"], cm["matrix"], _("Confusion matrix"), _axes())
         + "</div>"
         f'<div><p class="note">{note}</p>'
         + table(headers, _error_counts(d), "diagnosis-errors", 2)
         + "</div></div>"
     )
+
+
+def _axes() -> tuple[str, str]:
+    """The confusion matrices' row and column names in the reader's language."""
+    return (_("truth"), _("predicted"))
 
 
 def _diagnosis(d: dict[str, Any] | None) -> str:
