@@ -39,36 +39,6 @@ def coco_document(dataset: Dataset, images: list[ExportImage], info: dict[str, A
     }
 
 
-def coco_text_chunks(
-    dataset: Dataset, images: list[ExportImage], info: dict[str, Any], batch: int = 2_000
-) -> Iterator[str]:
-    """The text ``json.dumps`` gives for :func:`coco_document` plus a newline, in pieces.
-
-    The same bytes, but a million images' annotations never exist as one document or
-    one string: each image's entry and annotations are encoded as they are made.
-    """
-    yield (
-        f'{{"info":{_dumps(info)},"licenses":[],"categories":{_dumps(_categories(dataset))},'
-        '"images":['
-    )
-    pending: list[str] = []
-    written = False
-    for image_entry, _annotations in _coco_rows(dataset, images):
-        pending.append(_dumps(image_entry))
-        if len(pending) == batch:
-            yield ("," if written else "") + ",".join(pending)
-            written, pending = True, []
-    if pending:
-        yield ("," if written else "") + ",".join(pending)
-    yield '],"annotations":['
-    first = True
-    for _image_entry, image_annotations in _coco_rows(dataset, images):
-        if image_annotations:
-            yield ("" if first else ",") + ",".join(_dumps(a) for a in image_annotations)
-            first = False
-    yield "]}\n"
-
-
 def _dumps(value: object) -> str:
     return json.dumps(value, separators=(",", ":"))
 
@@ -88,27 +58,7 @@ def _coco_rows(
     category = {c.id: i + 1 for i, c in enumerate(dataset.classes)}
     next_id = 1
     for image in images:
-        record = image.record
-        entry = {"id": record.id, "file_name": image.name, "width": record.width,
-                 "height": record.height}
-        annotations = []
-        for obj in image.objects:
-            found = _coco_shape(obj.geometry)
-            if found is None:
-                continue
-            bbox, area, segmentation = found
-            annotations.append(
-                {
-                    "id": next_id,
-                    "image_id": record.id,
-                    "category_id": category[obj.class_id],
-                    "bbox": bbox,
-                    "area": area,
-                    "iscrowd": 0,
-                    "segmentation": segmentation,
-                }
-            )
-            next_id += 1
+        entry, annotations, next_id = _coco_entry(image, category, next_id)
         yield entry, annotations
 
 
@@ -146,7 +96,9 @@ def _ring_area(flat: list[float | int]) -> float:
 
 
 class CocoSink:
-    """Writes the COCO files as images arrive in id order (see :func:`coco_text_chunks`).
+    """Writes the COCO files as images arrive in id order.
+
+    Each file holds the bytes ``json.dumps`` gives for :func:`coco_document` of its split.
 
     Each split's image entries and annotations go to their own scratch parts, joined
     into ``annotations/instances_<split>.json`` by :meth:`finish`: the same bytes as
@@ -213,10 +165,10 @@ class CocoSink:
         }
 
 
-def _coco_image(
+def _coco_entry(
     image: ExportImage, category: dict[int, int], next_id: int
-) -> tuple[str, list[str], int]:
-    """One image's COCO entry and annotations as JSON text, and the next annotation id."""
+) -> tuple[dict[str, Any], list[dict[str, Any]], int]:
+    """One image's COCO entry and annotations, and the next annotation id."""
     record = image.record
     entry = {"id": record.id, "file_name": image.name, "width": record.width,
              "height": record.height}
@@ -227,20 +179,26 @@ def _coco_image(
             continue
         bbox, area, segmentation = found
         annotations.append(
-            _dumps(
-                {
-                    "id": next_id,
-                    "image_id": record.id,
-                    "category_id": category[obj.class_id],
-                    "bbox": bbox,
-                    "area": area,
-                    "iscrowd": 0,
-                    "segmentation": segmentation,
-                }
-            )
+            {
+                "id": next_id,
+                "image_id": record.id,
+                "category_id": category[obj.class_id],
+                "bbox": bbox,
+                "area": area,
+                "iscrowd": 0,
+                "segmentation": segmentation,
+            }
         )
         next_id += 1
-    return _dumps(entry), annotations, next_id
+    return entry, annotations, next_id
+
+
+def _coco_image(
+    image: ExportImage, category: dict[int, int], next_id: int
+) -> tuple[str, list[str], int]:
+    """One image's COCO entry and annotations as JSON text, and the next annotation id."""
+    entry, annotations, next_id = _coco_entry(image, category, next_id)
+    return _dumps(entry), [_dumps(a) for a in annotations], next_id
 
 
 def write_coco(dataset: Dataset, writer: DatasetWriter, info: dict[str, Any]) -> dict[str, Any]:

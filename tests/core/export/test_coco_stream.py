@@ -7,7 +7,7 @@ import json
 import pytest
 
 from labeler.core.domain import GeometryKind, ImageRecord, LabelClass
-from labeler.core.export.coco import coco_document, coco_text_chunks
+from labeler.core.export.coco import coco_document
 from labeler.core.export.model import Dataset, ExportImage, ExportObject
 from labeler.core.geometry import Box, Polygon, Tag
 
@@ -17,8 +17,27 @@ def _image(ident: int, objects: list[ExportObject]) -> ExportImage:
     return ExportImage(record, None, f"이미지 <{ident}>.jpg", "all", objects)
 
 
-@pytest.mark.parametrize("batch", [1, 2, 1000])
-def test_chunks_join_to_the_json_dumps_of_the_document(batch: int) -> None:
+def _sink_text(tmp_path, dataset: Dataset, info: dict, runs: list[int]) -> str:
+    """The one-split COCO file a CocoSink writes when fed the images in these runs."""
+    from labeler.core.export.coco import CocoSink
+    from labeler.core.export.parts import TextParts
+    from labeler.core.export.writer import DatasetWriter
+
+    with DatasetWriter(tmp_path / "out") as writer:
+        parts = TextParts(writer.root)
+        sink = CocoSink(dataset.classes, dataset.splits, writer, info, parts)
+        done = 0
+        for size in runs:
+            sink.add(dataset.images[done : done + size])
+            done += size
+        sink.finish()
+        parts.close()
+    return (tmp_path / "out" / "annotations" / "instances_all.json").read_text("utf-8")
+
+
+@pytest.mark.parametrize("runs", [[5], [1, 1, 1, 1, 1], [2, 0, 3]])
+def test_sink_writes_the_json_dumps_of_the_document(tmp_path, runs: list[int]) -> None:
+    """Empty first and last images, tags left out, quotes and markup in names: same bytes."""
     classes = [LabelClass(1, "찍힘", "#fff", GeometryKind.POLYGON),
                LabelClass(2, 'a "box"', "#000", GeometryKind.BOX)]
     images = [
@@ -33,9 +52,14 @@ def test_chunks_join_to_the_json_dumps_of_the_document(batch: int) -> None:
     dataset = Dataset(classes, images, ["all"])
     info = {"description": "현장 <b>", "version": 1}
     expected = json.dumps(coco_document(dataset, images, info), separators=(",", ":")) + "\n"
-    assert "".join(coco_text_chunks(dataset, images, info, batch=batch)) == expected
-    nothing = json.dumps(coco_document(dataset, [], info), separators=(",", ":")) + "\n"
-    assert "".join(coco_text_chunks(dataset, [], info)) == nothing
+    assert _sink_text(tmp_path, dataset, info, runs) == expected
+
+
+def test_sink_with_no_images_writes_an_empty_document(tmp_path) -> None:
+    classes = [LabelClass(1, "dent", "#fff", GeometryKind.BOX)]
+    dataset = Dataset(classes, [], ["all"])
+    expected = json.dumps(coco_document(dataset, [], {}), separators=(",", ":")) + "\n"
+    assert _sink_text(tmp_path, dataset, {}, []) == expected
 
 
 def test_sink_fed_in_runs_writes_each_split_as_the_document(tmp_path) -> None:
@@ -63,7 +87,8 @@ def test_sink_fed_in_runs_writes_each_split_as_the_document(tmp_path) -> None:
         parts.close()
     assert notes["annotation_files"]["empty"] == "annotations/instances_empty.json"
     for split in dataset.splits:
-        expected = "".join(coco_text_chunks(dataset, dataset.by_split(split), info))
+        document = coco_document(dataset, dataset.by_split(split), info)
+        expected = json.dumps(document, separators=(",", ":")) + "\n"
         written = (tmp_path / "out" / "annotations" / f"instances_{split}.json").read_text("utf-8")
         assert written == expected
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["annotations"]
