@@ -16,6 +16,7 @@ from labeler.core.curation import curate_project
 from labeler.core.errors import LabelerError
 from labeler.core.i18n import _, ngettext
 from labeler.core.report.svg import bar_chart
+from labeler.core.report.words import word
 from labeler.core.store import Project
 
 CURATION_ROWS = 25
@@ -55,7 +56,7 @@ def render_curation(data: dict[str, Any] | None, table: Any) -> str:
     duplicates = table(
         [_("kind"), _("images"), _("keep")],
         [
-            (c["kind"], ", ".join(image(i) for i in c["image_ids"]), image(c["keep"]))
+            (word(c["kind"]), ", ".join(image(i) for i in c["image_ids"]), image(c["keep"]))
             for c in clusters[:CURATION_ROWS]
         ],
         "curation-duplicates",
@@ -64,7 +65,7 @@ def render_curation(data: dict[str, Any] | None, table: Any) -> str:
     issues = data["quality"]["issues"]
     quality = table(
         [_("image"), _("check"), _("why")],
-        [(image(i["image_id"]), i["check"], i["text"]) for i in issues[:CURATION_ROWS]],
+        [(image(i["image_id"]), word(i["check"]), i["text"]) for i in issues[:CURATION_ROWS]],
         "curation-quality",
         numeric_from=3,
     )
@@ -96,11 +97,12 @@ def _h3(text: str) -> str:
 def _label_errors(data: dict[str, Any], image: Any, table: Any) -> str:
     classes = data.get("class_names", {})
     errors = data["label_errors"]["issues"]
-    counts = ", ".join(f"{n} {k}" for k, n in data["label_errors"]["counts"].items()) or _("none")
+    listed = data["label_errors"]["counts"].items()
+    counts = ", ".join(f"{n} " + word(k) for k, n in listed) or _("none")
     rows = [
         (
             image(e["image_id"]),
-            e["kind"].replace("_", " "),
+            word(e["kind"]).replace("_", " "),
             classes.get(str(e["class_id"]), "—") if e["class_id"] else "—",
             classes.get(str(e["predicted_class_id"]), "?"),
             f"{e['score']:.2f}",

@@ -19,6 +19,7 @@ from labeler.core.report.questions_section import render_questions
 from labeler.core.report.slices_section import render_slices
 from labeler.core.report.svg import bar_chart, heatmap, line_chart
 from labeler.core.report.vendor_section import render_vendors
+from labeler.core.report.words import word
 
 Cell = str | tuple[str, str]  # text, or (text, tooltip)
 
@@ -163,12 +164,12 @@ def _cards(data: dict[str, Any]) -> str:
 def _summary(project: dict[str, Any]) -> str:
     status = table(
         [_("status"), _("images")],
-        [(s, str(n)) for s, n in sorted(project["image_status"].items())],
+        [(word(s), str(n)) for s, n in sorted(project["image_status"].items())],
         "summary-status",
     )
     classes = "".join(
         f'<tr><td><span class="swatch" style="background:{escape(c["color"])}"></span>'
-        f"{escape(c['name'])}</td><td>{escape(c['kind'])}</td></tr>"
+        f"{escape(c['name'])}</td><td>{escape(word(c['kind']))}</td></tr>"
         for c in project["classes"]
     )
     classes_table = (
@@ -179,7 +180,7 @@ def _summary(project: dict[str, Any]) -> str:
     )
     people = table(
         [_("person"), _("role"), _("organization")],
-        [(p["name"], p["role"], p["organization"] or "") for p in project["people"]],
+        [(p["name"], word(p["role"]), p["organization"] or "") for p in project["people"]],
         "summary-people",
         numeric_from=3,
     )
@@ -354,18 +355,18 @@ def _disagreements(data: dict[str, Any]) -> str:
     types = data["types"]
     by_type = table(
         [_("type"), _("count")],
-        [(t, str(data["by_type"][t])) for t in types],
+        [(word(t), str(data["by_type"][t])) for t in types],
         "disagreements-types",
     )
     chart = bar_chart(
-        [(t, float(data["by_type"][t])) for t in types],
+        [(word(t), float(data["by_type"][t])) for t in types],
         _("Disagreements by type"),
         max_value=None,
         value_format=lambda v: f"{v:.0f}",
         color="#e15759",
     )
     pairs = table(
-        [_("pair"), _("total"), *types],
+        [_("pair"), _("total"), *(word(t) for t in types)],
         [
             (f"{p['a']} / {p['b']}", str(p["total"]), *(str(p["by_type"][t]) for t in types))
             for p in data["by_pair"]
@@ -393,7 +394,7 @@ def _slice_table(title: str, slice_: dict[str, Any], table_id: str, id_key: str)
             str(item[id_key]),
             item["class"],
             fmt(item["score"], 2) if item["score"] is not None else "",
-            item["reason"],
+            word(item["reason"]),
             item["other_class"] or "",
             fmt(item["iou"], 2) if item["iou"] is not None else "",
         )
@@ -421,7 +422,7 @@ def _error_counts(d: dict[str, Any]) -> list[tuple[str, str, str]]:
     names = {"false_positives": _("false positives"), "false_negatives": _("false negatives")}
     for key, name in names.items():
         rows.append((name, _("all"), str(d[key]["total"])))
-        rows += [(name, reason, str(n)) for reason, n in d[key]["by_reason"].items()]
+        rows += [(name, word(reason), str(n)) for reason, n in d[key]["by_reason"].items()]
     return rows
 
 
@@ -483,7 +484,7 @@ def _diagnosis(d: dict[str, Any] | None) -> str:
             + "</p></section>"
         )
     run, m = d["run"], d["metrics"]
-    sources = ", ".join(f"{k}: {v}" for k, v in d["truth_sources"].items()) or _("none")
+    sources = ", ".join(word(k) + f": {v}" for k, v in d["truth_sources"].items()) or _("none")
     stats = table(
         [_("metric"), _("value"), _("meaning")],
         [(k, fmt(v), _(METRIC_MEANINGS[k]) if k in METRIC_MEANINGS else "") for k, v in m.items()],
@@ -519,7 +520,7 @@ def _diagnosis(d: dict[str, Any] | None) -> str:
         "objects, {predictions} predictions. COCO metrics as pycocotools computes them (IoU "
         ".50:.95, 101 recall points, 100 detections per image)."
     ).format(
-        truth=d["truth"],
+        truth=word(d["truth"]) if d["truth"] == "reviewed or consensus" else d["truth"],
         images=d["images"],
         sources=sources,
         left_out=_left_out(d),

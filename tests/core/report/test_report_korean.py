@@ -58,4 +58,7 @@ def test_a_korean_report(labeled: Labeled, language: None) -> None:  # noqa: F81
         for row_en, row_ko in zip(rows[1:], korean_rows[1:], strict=True):  # the body rows
             numbers_en = [c for c in row_en if number.match(c)]
             assert numbers_en == [c for c in row_ko if number.match(c)], table_id
-    assert parse(korean).tables["summary-people"][0] == ["사람", "역할", "소속"]
+    people = parse(korean).tables["summary-people"]
+    assert people[0] == ["사람", "역할", "소속"]
+    assert {row[1] for row in people[1:]} == {"작업자"}  # the stored role "annotator", shown
+    assert parse(english).tables["summary-people"][1][1] == "annotator"
