@@ -184,10 +184,12 @@ def match_rows(
     pa, pb, problem = _all_pairs(a, b) if cross_class else _class_pairs(table, a, b)
     ra, rb = a.rows[pa], b.rows[pb]
     iou = pair_ious(table.boxes[ra], table.boxes[rb])
+    exact = _with_polygons(table, a, b, n[0])[problem]
+    if exact.any():  # as iou_matrix: every pair of such a problem through shapely
+        iou[exact] = shape_pair_ious(table, ra[exact], rb[exact])
     ok = iou >= threshold
     same = table.labels[ra] == table.labels[rb]
     fallback = np.zeros(n[0], dtype=bool)
-    fallback[problem[~(table.is_box[ra] & table.is_box[rb])]] = True
     first = ok & same
     fallback |= _ambiguous(problem[first], pa[first], pb[first], n)
     taken_a = np.zeros(n[1], dtype=bool)
@@ -202,6 +204,45 @@ def match_rows(
     merged = [np.concatenate([x, y]) for x, y in zip(found, extra, strict=True)]
     order = np.lexsort((merged[1], ~merged[4], merged[0]))
     return Pairs(*(x[order] for x in merged))
+
+
+def _with_polygons(table: ShapeTable, a: Ragged, b: Ragged, n_problems: int) -> np.ndarray:
+    """Problems with a polygon on either side (``iou_matrix`` then uses shapely for all)."""
+    flagged = np.zeros(n_problems, dtype=bool)
+    flagged[a.problem_of()[~table.is_box[a.rows]]] = True
+    flagged[b.problem_of()[~table.is_box[b.rows]]] = True
+    return flagged
+
+
+def shape_pair_ious(table: ShapeTable, rows_a: np.ndarray, rows_b: np.ndarray) -> np.ndarray:
+    """IoU of row ``rows_a[i]`` with ``rows_b[i]`` as ``iou_matrix`` gives it with polygons.
+
+    The same arithmetic: pairs whose bounds overlap go through one vectorised shapely
+    intersection; the union is the two areas minus it.
+    """
+    import shapely
+
+    from labeler.core.geometry import to_shapely
+
+    rows = np.unique(np.concatenate([rows_a, rows_b]))
+    geometries = [table.shapes[r].geometry for r in rows.tolist()]
+    bounds = np.array([g.bounds() for g in geometries], dtype=float).reshape(-1, 4)
+    shapes = np.array([to_shapely(g) for g in geometries], dtype=object)
+    ia, ib = np.searchsorted(rows, rows_a), np.searchsorted(rows, rows_b)
+    ba, bb = bounds[ia], bounds[ib]
+    ix = np.clip(np.minimum(ba[:, 2], bb[:, 2]) - np.maximum(ba[:, 0], bb[:, 0]), 0, None)
+    iy = np.clip(np.minimum(ba[:, 3], bb[:, 3]) - np.maximum(ba[:, 1], bb[:, 1]), 0, None)
+    result = np.zeros(rows_a.size, dtype=float)
+    overlap = np.flatnonzero(ix * iy > 0)
+    if overlap.size == 0:
+        return result
+    ga, gb = shapes[ia[overlap]], shapes[ib[overlap]]
+    inter = shapely.area(shapely.intersection(ga, gb))
+    areas = shapely.area(shapes)
+    union = areas[ia[overlap]] + areas[ib[overlap]] - inter
+    with np.errstate(divide="ignore", invalid="ignore"):
+        result[overlap] = np.where(union > 0, inter / np.where(union > 0, union, 1.0), 0.0)
+    return result
 
 
 def _fallback_pairs(

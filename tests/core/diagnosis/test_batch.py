@@ -44,7 +44,16 @@ def problems(seed: int, polygons: bool) -> list[tuple[list[Shape], list[Shape]]]
 
 
 @pytest.mark.parametrize(
-    ("seed", "polygons", "threshold"), [(0, False, 0.5), (1, True, 0.3), (2, False, 0.1)]
+    ("seed", "polygons", "threshold"),
+    [
+        (0, False, 0.5),
+        (1, True, 0.3),
+        (2, False, 0.1),
+        # polygons: their pairs' IoU comes from one vectorised shapely pass, not per image
+        (3, True, 0.5),
+        (4, True, 0.1),
+        (5, True, 0.7),
+    ],
 )
 def test_match_rows_equals_match_shapes(seed: int, polygons: bool, threshold: float) -> None:
     cases = problems(seed, polygons)
