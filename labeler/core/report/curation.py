@@ -16,8 +16,8 @@ from labeler.core.curation import curate_project
 from labeler.core.errors import LabelerError
 from labeler.core.i18n import _, ngettext
 from labeler.core.report.svg import bar_chart
-from labeler.core.report.words import word
 from labeler.core.store import Project
+from labeler.core.words import word
 
 CURATION_ROWS = 25
 

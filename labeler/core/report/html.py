@@ -19,7 +19,7 @@ from labeler.core.report.questions_section import render_questions
 from labeler.core.report.slices_section import render_slices
 from labeler.core.report.svg import bar_chart, heatmap, line_chart
 from labeler.core.report.vendor_section import render_vendors
-from labeler.core.report.words import word
+from labeler.core.words import word
 
 Cell = str | tuple[str, str]  # text, or (text, tooltip)
 
