@@ -34,6 +34,14 @@ def english_catalog(qapp: QApplication) -> None:
     install_translations(qapp, "en")
 
 
+@pytest.fixture
+def korean(qapp: QApplication) -> Iterator[None]:
+    """The app in Korean for one test (the English catalog again afterwards)."""
+    assert install_translations(qapp, "ko") == "ko"
+    yield
+    install_translations(qapp, "en")
+
+
 def write_image(path: Path, seed: int, size: tuple[int, int] = IMAGE_SIZE) -> Path:
     """A small real image with distinct content per seed."""
     rng = np.random.default_rng(seed)

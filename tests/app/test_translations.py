@@ -69,13 +69,6 @@ def test_english_plurals_are_made_from_the_s_convention(qapp) -> None:
     assert (one, many) == ("Copied 1 shape", "Copied 3 shapes")
 
 
-@pytest.fixture
-def korean(qapp):
-    assert install_translations(qapp, "ko") == "ko"
-    yield
-    install_translations(qapp, "en")
-
-
 def _visible_texts(widget: QWidget) -> list[str]:
     texts = [widget.windowTitle()] if widget.isWindow() else []
     for child in widget.findChildren(QWidget):

@@ -13,10 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication, QInputDialog
+from PySide6.QtWidgets import QInputDialog
 from pytestqt.qtbot import QtBot
 
-from labeler.app.i18n import install_translations
 from labeler.app.main_window import MainWindow
 from labeler.app.prelabel_panel import dropped_note
 from labeler.core.domain import GeometryKind, Role
@@ -27,13 +26,6 @@ from tests.app.test_translations_panels import shown_texts, untranslated
 from tests.core.vendor_case import build_vendor_case
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def korean(qapp: QApplication) -> Iterator[None]:
-    assert install_translations(qapp, "ko") == "ko"
-    yield
-    install_translations(qapp, "en")
 
 
 @pytest.fixture

@@ -19,7 +19,6 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QApplication,
     QComboBox,
     QGroupBox,
     QLabel,
@@ -35,7 +34,6 @@ from pytestqt.qtbot import QtBot
 from labeler.app.acknowledge import AcknowledgeDialog
 from labeler.app.ask_dialog import AskQuestionDialog
 from labeler.app.guideline_diff import GuidelineDiffDialog
-from labeler.app.i18n import install_translations
 from labeler.app.main_window import MainWindow
 from labeler.app.slice_send import SendToWorkDialog
 from labeler.app.start_screen import StartScreen
@@ -123,13 +121,6 @@ def untranslated(root: QWidget, skip: tuple[QWidget, ...] = ()) -> list[str]:
         for text, owner in shown_texts(root, skip).items()
         if not KEPT.fullmatch(text) and (text in sources or _looks_english(text))
     )
-
-
-@pytest.fixture
-def korean(qapp: QApplication) -> Iterator[None]:
-    assert install_translations(qapp, "ko") == "ko"
-    yield
-    install_translations(qapp, "en")
 
 
 @pytest.fixture

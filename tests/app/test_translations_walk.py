@@ -25,7 +25,6 @@ import ast
 import html
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -58,7 +57,6 @@ from labeler.app.ask_dialog import AskQuestionDialog
 from labeler.app.canvas.overlays import more_badge
 from labeler.app.charts import SvgChart
 from labeler.app.guideline_diff import GuidelineDiffDialog
-from labeler.app.i18n import install_translations
 from labeler.app.main_window import MainWindow
 from labeler.app.model_choice import found_segmenters
 from labeler.app.model_picker import ModelPickerDialog, segmenter_label
@@ -293,13 +291,6 @@ def demo_words(project: Project) -> set[str]:
 
 
 # The test
-
-
-@pytest.fixture
-def korean(qapp: QApplication) -> Iterator[None]:
-    assert install_translations(qapp, "ko") == "ko"
-    yield
-    install_translations(qapp, "en")
 
 
 @pytest.fixture
