@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -17,6 +18,7 @@ from labeler.core.errors import GeometryError
 from labeler.core.i18n import _
 
 if TYPE_CHECKING:  # shapely is imported where used: it costs ~0.2 s at start-up
+    import numpy as np
     from shapely.geometry import Polygon as ShapelyPolygon
     from shapely.geometry.base import BaseGeometry
 
@@ -126,6 +128,33 @@ def to_shapely(geometry: Box | Polygon) -> ShapelyPolygon:
     if isinstance(geometry, Box):
         return shapely.box(geometry.x1, geometry.y1, geometry.x2, geometry.y2)
     return ShapelyPolygon(geometry.points)
+
+
+def shapely_array(geometries: Sequence[Box | Polygon]) -> np.ndarray:
+    """:func:`to_shapely` of each geometry, as one object array made by vectorised calls.
+
+    The same coordinates in the same order as :func:`to_shapely` gives, so every
+    area and intersection computed on them is bit for bit the same; about ten times
+    faster than a loop over :func:`to_shapely` for many shapes.
+    """
+    import numpy as np
+    import shapely
+
+    made = np.empty(len(geometries), dtype=object)
+    box_at = [i for i, g in enumerate(geometries) if isinstance(g, Box)]
+    if box_at:
+        corners = np.array([geometries[i].bounds() for i in box_at], dtype=float).reshape(-1, 4)
+        made[box_at] = shapely.box(corners[:, 0], corners[:, 1], corners[:, 2], corners[:, 3])
+    if len(box_at) < len(geometries):
+        boxes = set(box_at)
+        polygon_at = [i for i in range(len(geometries)) if i not in boxes]
+        rings = [geometries[i].points for i in polygon_at]  # type: ignore[union-attr]
+        sizes = np.fromiter((len(r) for r in rings), np.int64, len(rings))
+        coords = np.array([point for ring in rings for point in ring], dtype=float).reshape(-1, 2)
+        made[polygon_at] = shapely.polygons(
+            shapely.linearrings(coords, indices=np.repeat(np.arange(len(rings)), sizes))
+        )
+    return made
 
 
 def _largest_polygon(shape: BaseGeometry) -> ShapelyPolygon | None:

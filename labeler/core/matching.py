@@ -18,7 +18,7 @@ import numpy as np
 import shapely
 
 from labeler.core.domain import Annotation, Prediction
-from labeler.core.geometry import Box, Polygon, Tag, to_shapely
+from labeler.core.geometry import Box, Polygon, Tag, shapely_array
 
 DEFAULT_IOU_THRESHOLD = 0.5
 DEFAULT_LOW_OVERLAP = 0.8
@@ -163,8 +163,7 @@ def iou_matrix(a: Sequence[Box | Polygon], b: Sequence[Box | Polygon]) -> np.nda
     box_iou, box_inter = _box_iou(_box_array(a), _box_array(b))
     if all(isinstance(s, Box) for s in a) and all(isinstance(s, Box) for s in b):
         return box_iou
-    geoms_a = np.array([to_shapely(s) for s in a], dtype=object)
-    geoms_b = np.array([to_shapely(s) for s in b], dtype=object)
+    geoms_a, geoms_b = shapely_array(a), shapely_array(b)
     rows, cols = np.nonzero(box_inter > 0)
     result = np.zeros((len(a), len(b)), dtype=float)
     if rows.size == 0:

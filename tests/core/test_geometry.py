@@ -64,3 +64,31 @@ def test_bad_json_geometry() -> None:
         geometry_from_json('{"kind": "box", "box": [1, 2]}')
     with pytest.raises(GeometryError):
         geometry_from_json('{"kind": "circle"}')
+
+
+def test_shapely_array_is_to_shapely_bit_for_bit() -> None:
+    import numpy as np
+    import shapely
+
+    from labeler.core.geometry import shapely_array, to_shapely
+
+    rng = np.random.default_rng(5)
+    shapes: list[Box | Polygon] = []
+    for _ in range(400):
+        x, y = (float(v) for v in rng.uniform(0, 500, 2))
+        if rng.random() < 0.5:
+            shapes.append(Box(x, y, x + float(rng.uniform(1, 90)), y + float(rng.uniform(1, 90))))
+        else:
+            n = int(rng.integers(3, 30))
+            angles = np.sort(rng.uniform(0, 2 * np.pi, n))
+            radii = rng.uniform(5, 40, n)
+            shapes.append(Polygon(tuple(
+                (x + float(r * np.cos(t)), y + float(r * np.sin(t)))
+                for r, t in zip(radii, angles, strict=True)
+            )))
+    made = shapely_array(shapes)
+    expected = [to_shapely(s) for s in shapes]
+    assert [shapely.to_wkb(g) for g in made] == [shapely.to_wkb(g) for g in expected]
+    assert shapely_array([]).shape == (0,)
+    only_polygons = shapely_array([s for s in shapes if isinstance(s, Polygon)])
+    assert all(g.geom_type == "Polygon" and g.exterior.is_closed for g in only_polygons)

@@ -222,12 +222,12 @@ def shape_pair_ious(table: ShapeTable, rows_a: np.ndarray, rows_b: np.ndarray) -
     """
     import shapely
 
-    from labeler.core.geometry import to_shapely
+    from labeler.core.geometry import shapely_array
 
     rows = np.unique(np.concatenate([rows_a, rows_b]))
     geometries = [table.shapes[r].geometry for r in rows.tolist()]
     bounds = np.array([g.bounds() for g in geometries], dtype=float).reshape(-1, 4)
-    shapes = np.array([to_shapely(g) for g in geometries], dtype=object)
+    shapes = shapely_array(geometries)
     ia, ib = np.searchsorted(rows, rows_a), np.searchsorted(rows, rows_b)
     ba, bb = bounds[ia], bounds[ib]
     ix = np.clip(np.minimum(ba[:, 2], bb[:, 2]) - np.maximum(ba[:, 0], bb[:, 0]), 0, None)

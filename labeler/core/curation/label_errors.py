@@ -17,11 +17,11 @@ that was not trained on these images.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 import numpy as np
 
-from labeler.core.agreement.batch import Ragged, ShapeTable, match_rows
+from labeler.core.agreement.batch import Ragged, ShapeTable, match_rows, pair_ious, shape_pair_ious
 from labeler.core.domain import Prediction
 from labeler.core.geometry import Box, Polygon, Tag
 from labeler.core.matching import Shape, iou_matrix, match_shapes
@@ -58,8 +58,11 @@ class LabelIssue:
     iou: float
 
     def to_dict(self) -> dict[str, object]:
-        """JSON-ready form."""
-        return asdict(self)
+        """JSON-ready form (``asdict``'s, without its deep copies of every value)."""
+        return {name: getattr(self, name) for name in _ISSUE_FIELDS}
+
+
+_ISSUE_FIELDS = tuple(f.name for f in fields(LabelIssue))
 
 
 @dataclass
@@ -180,6 +183,40 @@ def _chunk_errors(
     """
     if not chunk:
         return []
+    shapes, a, b = _chunk_table(chunk)
+    table = ShapeTable.of(shapes)
+    scores = np.fromiter((s.score or 0.0 for s in shapes), float, len(shapes))
+    found: list[list[LabelIssue]] = [[] for _ in chunk]
+    pairs = match_rows(table, a, b, config.pair_iou, cross_class=True)
+    pair_score = scores[b.rows[pairs.b]]
+    swapped = ~pairs.same & (pair_score >= config.swap_score)
+    misplaced = pairs.same & (pairs.iou < config.badloc_iou) & (pair_score >= config.badloc_score)
+    for k in np.flatnonzero(swapped | misplaced).tolist():
+        problem = int(pairs.problem[k])
+        label, pred = shapes[a.rows[pairs.a[k]]], shapes[b.rows[pairs.b[k]]]
+        kind = "swapped" if swapped[k] else "bad_location"
+        found[problem].append(_issue(chunk[problem][0], kind, label, pred, float(pairs.iou[k])))
+    paired = np.zeros(b.rows.size, dtype=bool)
+    paired[pairs.b] = True
+    unmatched = np.flatnonzero(~paired & (scores[b.rows] >= config.overlooked_score))
+    best = _best_overlap(table, a, b, unmatched)
+    problem_of = b.problem_of()
+    for k, overlap in zip(unmatched.tolist(), best.tolist(), strict=True):
+        problem = int(problem_of[k])
+        found[problem].append(
+            _issue(chunk[problem][0], "overlooked", None, shapes[b.rows[k]], overlap)
+        )
+    return [
+        issue
+        for issues in found
+        for issue in sorted(issues, key=lambda i: (-i.score, i.kind, i.prediction_id))
+    ]
+
+
+def _chunk_table(
+    chunk: list[tuple[int, Sequence[Labeled], Sequence[Prediction]]],
+) -> tuple[list[Shape], Ragged, Ragged]:
+    """Every label and prediction of the chunk as one shape list, and each image's rows."""
     shapes: list[Shape] = []
     label_rows: list[int] = []
     pred_rows: list[int] = []
@@ -196,37 +233,34 @@ def _chunk_errors(
         shapes += theirs
     a = Ragged(np.asarray(label_rows, np.int64), np.r_[0, np.cumsum(label_sizes)].astype(np.int64))
     b = Ragged(np.asarray(pred_rows, np.int64), np.r_[0, np.cumsum(pred_sizes)].astype(np.int64))
-    pairs = match_rows(ShapeTable.of(shapes), a, b, config.pair_iou, cross_class=True)
-    found: list[list[LabelIssue]] = [[] for _ in chunk]
-    for problem, pa, pb, iou, same in zip(
-        pairs.problem.tolist(), pairs.a.tolist(), pairs.b.tolist(), pairs.iou.tolist(),
-        pairs.same.tolist(), strict=True,
-    ):
-        label, pred = shapes[label_rows[pa]], shapes[pred_rows[pb]]
-        score = pred.score or 0.0
-        if not same and score >= config.swap_score:
-            found[problem].append(_issue(chunk[problem][0], "swapped", label, pred, iou))
-        elif same and iou < config.badloc_iou and score >= config.badloc_score:
-            found[problem].append(_issue(chunk[problem][0], "bad_location", label, pred, iou))
-    paired = np.zeros(len(pred_rows), dtype=bool)
-    paired[pairs.b] = True
-    for p, (image_id, _labeled, _predictions) in enumerate(chunk):
-        lo, hi = int(b.offsets[p]), int(b.offsets[p + 1])
-        unmatched = [shapes[pred_rows[k]] for k in range(lo, hi)
-                     if not paired[k] and (shapes[pred_rows[k]].score or 0.0)
-                     >= config.overlooked_score]
-        if not unmatched:
-            continue
-        mine = [shapes[label_rows[k]] for k in range(int(a.offsets[p]), int(a.offsets[p + 1]))]
-        overlap = iou_matrix([x.geometry for x in unmatched], [x.geometry for x in mine])
-        for row, pred in enumerate(unmatched):
-            best = float(overlap[row].max()) if mine else 0.0
-            found[p].append(_issue(image_id, "overlooked", None, pred, best))
-    return [
-        issue
-        for issues in found
-        for issue in sorted(issues, key=lambda i: (-i.score, i.kind, i.prediction_id))
-    ]
+    return shapes, a, b
+
+
+def _best_overlap(table: ShapeTable, a: Ragged, b: Ragged, unmatched: np.ndarray) -> np.ndarray:
+    """For each of these ``b`` positions, its highest IoU with its own problem's ``a`` shapes.
+
+    What ``iou_matrix(unmatched, labels).max(axis=1)`` gives image by image (0 without
+    labels): box arithmetic, or shapely for every pair of an image where a polygon
+    is among that image's unmatched predictions or its labels.
+    """
+    best = np.zeros(unmatched.size, dtype=float)
+    if unmatched.size == 0:
+        return best
+    problem = b.problem_of()[unmatched]
+    counts = np.diff(a.offsets)[problem]
+    which = np.repeat(np.arange(unmatched.size), counts)
+    within = np.arange(which.size) - np.repeat(np.cumsum(counts) - counts, counts)
+    rows_b = b.rows[unmatched][which]
+    rows_a = a.rows[a.offsets[problem][which] + within]
+    with_polygon = np.zeros(len(a), dtype=bool)
+    with_polygon[problem[~table.is_box[b.rows[unmatched]]]] = True
+    with_polygon[a.problem_of()[~table.is_box[a.rows]]] = True
+    exact = with_polygon[problem][which]
+    iou = pair_ious(table.boxes[rows_b], table.boxes[rows_a])
+    if exact.any():
+        iou[exact] = shape_pair_ious(table, rows_b[exact], rows_a[exact])
+    np.maximum.at(best, which, iou)
+    return best
 
 
 def project_predictions(

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 
-from labeler.core.geometry import Box, Polygon, to_shapely
+from labeler.core.geometry import Box, Polygon, shapely_array
 from labeler.core.store.bulk import ShapeColumns
 
 IOU_THRESHOLDS = np.linspace(0.5, 0.95, int(np.round((0.95 - 0.5) / 0.05)) + 1, endpoint=True)
@@ -313,8 +313,8 @@ def pair_iou(a: ObjectSet, rows_a: np.ndarray, b: ObjectSet, rows_b: np.ndarray)
         poly = np.isin(rows_a, list(a.polygons)) | np.isin(rows_b, list(b.polygons))
         todo = np.flatnonzero(poly & (inter > 0))
         if todo.size:
-            ga = np.array([to_shapely(a.geometry(int(r))) for r in rows_a[todo]], dtype=object)
-            gb_ = np.array([to_shapely(b.geometry(int(r))) for r in rows_b[todo]], dtype=object)
+            ga = shapely_array([a.geometry(int(r)) for r in rows_a[todo]])
+            gb_ = shapely_array([b.geometry(int(r)) for r in rows_b[todo]])
             inter_p = shapely.area(shapely.intersection(ga, gb_))
             union_p = shapely.area(ga) + shapely.area(gb_) - inter_p
             iou[todo] = np.where(union_p > 0, inter_p / np.where(union_p > 0, union_p, 1), 0.0)

@@ -13,6 +13,7 @@ notes instead.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterator
 from itertools import chain
 from typing import Any
@@ -196,9 +197,39 @@ def _coco_entry(
 def _coco_image(
     image: ExportImage, category: dict[int, int], next_id: int
 ) -> tuple[str, list[str], int]:
-    """One image's COCO entry and annotations as JSON text, and the next annotation id."""
-    entry, annotations, next_id = _coco_entry(image, category, next_id)
-    return _dumps(entry), [_dumps(a) for a in annotations], next_id
+    """One image's COCO entry and annotations as JSON text, and the next annotation id.
+
+    The bytes ``_dumps`` gives for :func:`_coco_entry`'s dicts, laid out here: the
+    numbers are ints and finite floats, whose JSON is their ``repr``.
+    """
+    record = image.record
+    entry = (
+        f'{{"id":{_number(record.id)},"file_name":{_dumps(image.name)},'
+        f'"width":{_number(record.width)},"height":{_number(record.height)}}}'
+    )
+    annotations = []
+    for obj in image.objects:
+        found = _coco_shape(obj.geometry)
+        if found is None:
+            continue
+        bbox, area, segmentation = found
+        rings = ",".join("[" + ",".join(map(_number, ring)) + "]" for ring in segmentation)
+        annotations.append(
+            f'{{"id":{next_id},"image_id":{_number(record.id)},'
+            f'"category_id":{_number(category[obj.class_id])},'
+            f'"bbox":[{",".join(map(_number, bbox))}],"area":{_number(area)},'
+            f'"iscrowd":0,"segmentation":[{rings}]}}'
+        )
+        next_id += 1
+    return entry, annotations, next_id
+
+
+def _number(value: object) -> str:
+    """A number's JSON text as ``json.dumps`` writes it (other values through it)."""
+    kind = type(value)
+    if kind is int or (kind is float and math.isfinite(value)):  # type: ignore[arg-type]
+        return repr(value)
+    return _dumps(value)
 
 
 def write_coco(dataset: Dataset, writer: DatasetWriter, info: dict[str, Any]) -> dict[str, Any]:

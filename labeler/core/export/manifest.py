@@ -9,6 +9,7 @@ twice gives byte-identical files.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -137,6 +138,14 @@ def _flat(key: object, value: object) -> bool:
 
 
 def _scalar(value: object) -> str:
+    """``json.dumps(value, ensure_ascii=False)``, without its call for the common cases."""
+    if value is None:
+        return "null"
+    kind = type(value)
+    if kind is int:
+        return int.__repr__(value)
+    if kind is float and math.isfinite(value):  # type: ignore[arg-type]
+        return float.__repr__(value)
     return json.dumps(value, ensure_ascii=False)
 
 

@@ -16,7 +16,7 @@ from labeler.core.domain import Prediction
 from labeler.core.geometry import Box, Polygon, Tag
 
 
-def _random_case(seed: int, n_images: int) -> tuple[dict, dict]:
+def _random_case(seed: int, n_images: int, polygon_share: float = 0.0) -> tuple[dict, dict]:
     rng = np.random.default_rng(seed)
     labels: dict[int, list[Labeled]] = {}
     predictions: dict[int, list[Prediction]] = {}
@@ -34,7 +34,11 @@ def _random_case(seed: int, n_images: int) -> tuple[dict, dict]:
             if rng.random() < 0.9:  # predicted: shifted, sometimes another class
                 dx, dy = rng.normal(0, w / 3), rng.normal(0, h / 3)
                 other = cls if rng.random() > 0.2 else (cls + 1) % 3
-                box = Box(x + dx, y + dy, x + dx + w, y + dy + h)
+                box: Box | Polygon = Box(x + dx, y + dy, x + dx + w, y + dy + h)
+                if rng.random() < polygon_share:  # a pentagon inside the shifted box
+                    x0, y0 = x + dx, y + dy
+                    box = Polygon(((x0 + w / 2, y0), (x0 + w, y0 + h / 3), (x0 + w, y0 + h),
+                                   (x0, y0 + h), (x0, y0 + h / 3)))
                 predictions[image].append(Prediction(ident, 1, image, other, box,
                                                      float(rng.uniform(0.3, 1.0))))
         if rng.random() < 0.1:
@@ -42,10 +46,10 @@ def _random_case(seed: int, n_images: int) -> tuple[dict, dict]:
     return labels, predictions
 
 
-@pytest.mark.parametrize("seed", [0, 1])
-def test_batched_errors_equal_image_by_image(seed: int, monkeypatch) -> None:
+@pytest.mark.parametrize(("seed", "polygon_share"), [(0, 0.0), (1, 0.0), (2, 0.3), (3, 0.6)])
+def test_batched_errors_equal_image_by_image(seed: int, polygon_share: float, monkeypatch) -> None:
     monkeypatch.setattr(label_errors, "CHUNK_IMAGES", 53)  # several passes
-    labels, predictions = _random_case(seed, 500)
+    labels, predictions = _random_case(seed, 500, polygon_share)
     config = LabelErrorConfig()
     expected = [
         issue
@@ -56,3 +60,5 @@ def test_batched_errors_equal_image_by_image(seed: int, monkeypatch) -> None:
     assert {i.kind for i in expected} == {"overlooked", "swapped", "bad_location"}
     assert report.issues == expected
     assert report.images_checked == len(predictions)
+    overlapping = [i for i in expected if i.kind == "overlooked" and i.iou > 0]
+    assert overlapping  # the best-overlap arithmetic is exercised, not only its zeros
