@@ -208,16 +208,17 @@ def _coco_image(
         f'"width":{_number(record.width)},"height":{_number(record.height)}}}'
     )
     annotations = []
+    image_id = _number(record.id)
     for obj in image.objects:
         found = _coco_shape(obj.geometry)
         if found is None:
             continue
         bbox, area, segmentation = found
-        rings = ",".join("[" + ",".join(map(_number, ring)) + "]" for ring in segmentation)
+        # bbox, area and segmentation are num()'s ints and finite floats: JSON is repr
+        rings = ",".join("[" + ",".join(map(repr, ring)) + "]" for ring in segmentation)
         annotations.append(
-            f'{{"id":{next_id},"image_id":{_number(record.id)},'
-            f'"category_id":{_number(category[obj.class_id])},'
-            f'"bbox":[{",".join(map(_number, bbox))}],"area":{_number(area)},'
+            f'{{"id":{next_id},"image_id":{image_id},"category_id":{category[obj.class_id]!r},'
+            f'"bbox":[{",".join(map(repr, bbox))}],"area":{area!r},'
             f'"iscrowd":0,"segmentation":[{rings}]}}'
         )
         next_id += 1

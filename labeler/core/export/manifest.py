@@ -8,6 +8,7 @@ twice gives byte-identical files.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -127,7 +128,7 @@ def list_item_text(value: object, depth: int) -> str:
     indent = "\n" + "  " * depth
     if isinstance(value, dict) and value and all(_flat(k, v) for k, v in value.items()):
         inner = indent + "  "
-        body = ",".join(f"{inner}{_scalar(k)}: {_scalar(value[k])}" for k in sorted(value))
+        body = ",".join(f"{inner}{_key(k)}: {_scalar(value[k])}" for k in sorted(value))
         return f"{indent}{{{body}{indent}}}"
     text = json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
     return indent + text.replace("\n", indent)
@@ -135,6 +136,12 @@ def list_item_text(value: object, depth: int) -> str:
 
 def _flat(key: object, value: object) -> bool:
     return isinstance(key, str) and (value is None or isinstance(value, bool | int | float | str))
+
+
+@functools.lru_cache(maxsize=256)
+def _key(key: str) -> str:
+    """A key's JSON text (the same few keys come back for every item)."""
+    return json.dumps(key, ensure_ascii=False)
 
 
 def _scalar(value: object) -> str:
