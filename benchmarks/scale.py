@@ -4,7 +4,8 @@ Usage::
 
     python benchmarks/scale.py [--sizes 10000,100000,1000000] [--work DIR] [--keep]
                                [--build-only] [--only "info,export coco,..."]
-                               [--timeout SECONDS] [--memory-limit-gb 6] [--json FILE]
+                               [--timeout SECONDS] [--ratio-limit 100]
+                               [--memory-limit-gb 6] [--json FILE]
 
 For each size a project is built (or reused from ``DIR/scale-N``) with bulk SQL
 through the store (:class:`labeler.core.store.bulk.BulkLoadStore`): two
@@ -376,9 +377,18 @@ def app_probe(path: Path) -> int:
 
 
 def measure(
-    size: int, work: Path, only: set[str] | None, limit_gb: float, timeout: float | None
+    size: int,
+    work: Path,
+    only: set[str] | None,
+    limit_gb: float,
+    timeout: float | None,
+    stop_after: dict[str, float] | None = None,
 ) -> dict[str, dict]:
-    """Time every command on the project of one size."""
+    """Time every command on the project of one size.
+
+    ``stop_after``: per command, the seconds after which it has missed its target
+    (``--ratio-limit`` times its time at the smallest size) and is stopped.
+    """
     folder = work / f"scale-{size}"
     path = folder / "scale.labeler"
     if not path.exists():
@@ -395,7 +405,9 @@ def measure(
         if only and name not in only:
             continue
         load = os.getloadavg()[0]
-        seconds, peak, code, tail, cpu = run_timed(argv, int(limit_gb * 2**30), timeout)
+        limit = min(x for x in (timeout, (stop_after or {}).get(name)) if x) if (
+            timeout or (stop_after or {}).get(name)) else None
+        seconds, peak, code, tail, cpu = run_timed(argv, int(limit_gb * 2**30), limit)
         entry = {
             "s": round(seconds, 2), "cpu_s": round(cpu, 2), "peak_mb": round(peak), "rc": code,
             "load": load,
@@ -406,8 +418,8 @@ def measure(
                 entry["window_s"] = probe["window_to_image_ms"] / 1000
             except (ValueError, KeyError):
                 entry["rc"] = code or 1
-        elif code == -9 and timeout and seconds >= timeout:
-            entry["error"] = f"stopped after {timeout:.0f} s"
+        elif code == -9 and limit and seconds >= limit:
+            entry["error"] = f"stopped after {limit:.0f} s"
         elif code != 0:
             entry["error"] = tail[-200:]
         results[name] = entry
@@ -458,6 +470,12 @@ def main() -> int:
     parser.add_argument("--memory-limit-gb", type=float, default=6.0)
     parser.add_argument("--timeout", type=float, help="stop a command after this many seconds")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument(
+        "--ratio-limit",
+        type=float,
+        help="stop a command at a larger size once it has taken this many times its "
+        "time at the first size (it has missed the linear target by then)",
+    )
     parser.add_argument("--app-probe", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.app_probe:
@@ -474,7 +492,15 @@ def main() -> int:
                 build(folder, size)
             print(f"[{size:,}] ready after {time.perf_counter() - started:.1f} s", flush=True)
             continue
-        all_results[size] = measure(size, args.work, only, args.memory_limit_gb, args.timeout)
+        stop_after = None
+        if args.ratio_limit and all_results:
+            first = all_results[min(all_results)]
+            stop_after = {n: e["s"] * args.ratio_limit for n, e in first.items() if not e["rc"]}
+        all_results[size] = measure(
+            size, args.work, only, args.memory_limit_gb, args.timeout, stop_after
+        )
+        if args.json:  # written after every size: a long run's figures survive a stop
+            args.json.write_text(json.dumps(all_results, indent=1), encoding="utf-8")
         if not args.keep:
             shutil.rmtree(args.work / f"scale-{size}", ignore_errors=True)
     if all_results:

@@ -350,32 +350,32 @@ def run_suggest(args: argparse.Namespace) -> int:
     return 0
 
 
-def _negatives(results: dict[int, Any]) -> dict[str, int]:
-    """Images whose consensus is "nothing here", and clusters a quorum of empty answers beat."""
-    return {
-        "images": sum(1 for r in results.values() if not r.labels and not r.unresolved),
-        "clusters": sum(r.negatives for r in results.values()),
-    }
-
-
 def run_consensus(args: argparse.Namespace) -> int:
     """List unresolved consensus clusters."""
-    from labeler.core.consensus import project_consensus
+    from labeler.core.consensus import consensus_stream
 
     config = ConsensusConfig(args.iou, args.quorum)
+    multi = agreed = empty_images = outvoted = 0
+    unresolved = []
     with Project.open(args.project) as project:
-        results = project_consensus(project, config)
-        paths = {r.id: r.path for r in project.images()}
+        for _image_id, result in consensus_stream(project, config):  # one run in memory
+            empty_images += not result.labels and not result.unresolved
+            outvoted += result.negatives
+            if result.method == "consensus":
+                multi += 1
+                agreed += len(result.labels)
+                unresolved += result.unresolved
+        ids = sorted({c.image_id for c in unresolved})
+        paths = {r.id: r.path for r in project.images_by_ids(ids)} if ids else {}
         names = {c.id: c.name for c in project.classes()}
-    multi = [r for r in results.values() if r.method == "consensus"]
-    unresolved = [c for r in multi for c in r.unresolved]
+    negatives = {"images": empty_images, "clusters": outvoted}
     if args.json:
         print_json(
             {
                 "settings": config.to_dict(),
-                "images_with_several_annotators": len(multi),
-                "labels_agreed": sum(len(r.labels) for r in multi),
-                "negatives": _negatives(results),
+                "images_with_several_annotators": multi,
+                "labels_agreed": agreed,
+                "negatives": negatives,
                 "unresolved": [{**c.to_dict(), "file": paths[c.image_id]} for c in unresolved],
             }
         )
@@ -383,9 +383,8 @@ def run_consensus(args: argparse.Namespace) -> int:
     stdout.print(
         _("Images labeled by several people: {images}; agreed labels: {agreed}; "
           "unresolved clusters: {unresolved}").format(
-            images=len(multi), agreed=sum(len(r.labels) for r in multi), unresolved=len(unresolved))
+            images=multi, agreed=agreed, unresolved=len(unresolved))
     )
-    negatives = _negatives(results)
     stdout.print(
         _("Negatives: {images} images answered with nothing in the end; "
           "{objects} objects outvoted by empty answers").format(

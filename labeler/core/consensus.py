@@ -61,7 +61,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal, Protocol, TypeVar
 
@@ -502,27 +502,58 @@ def project_consensus(
 ) -> dict[int, ImageConsensus]:
     """Consensus of every image (or of ``image_ids``) of a project, by image id.
 
-    Covers every image someone answered or labeled. Reads all live annotations,
-    answers and reviews in a few queries (the store's bulk ``annotations()``,
-    ``answers_by_image()`` and ``reviews()``); a reviewer's fix counts for the
-    annotator whose annotation it replaced.
+    Covers every image someone answered or labeled; a reviewer's fix counts for the
+    annotator whose annotation it replaced. :func:`consensus_stream` gives the same
+    pairs without holding them all (a million images).
     """
-    wanted = set(image_ids) if image_ids is not None else None
+    return dict(consensus_stream(project, config, image_ids))
+
+
+STREAM_CHUNK = 20_000  # images whose annotations are read and decided at once
+
+
+def consensus_stream(
+    project: object,
+    config: ConsensusConfig | None = None,
+    image_ids: Iterable[int] | None = None,
+    chunk: int = STREAM_CHUNK,
+) -> Iterator[tuple[int, ImageConsensus]]:
+    """``(image id, consensus)`` of every covered image, in id order, a run at a time.
+
+    Reads the live annotations of ``chunk`` images at a time (the store's
+    ``annotations_of_images``), so memory holds one run's annotations and
+    results, plus the answers and review decisions of the project. Images whose
+    shapes come from exactly two people are matched for the whole run in one array
+    pass (:func:`labeler.core.consensus_batch.two_annotator_pairs`: the same clusters).
+    """
+    from labeler.core.consensus_batch import two_annotator_pairs  # it imports this module
+
+    config = config or FINAL_LABELS
     answered = labeled_answers(project)
-    by_image: dict[int, list[Annotation]] = {}
-    for a in credited_annotations(project):
-        if wanted is None or a.image_id in wanted:
-            by_image.setdefault(a.image_id, []).append(a)
-    for image_id in answered:
-        if wanted is None or image_id in wanted:
-            by_image.setdefault(image_id, [])
+    owners = project.fix_owners()  # type: ignore[attr-defined]
+    gold = GoldExclusions.load(project)
     decisions = latest_decisions(project.reviews("annotation"), "annotation")  # type: ignore[attr-defined]
-    return {
-        image_id: image_consensus(
-            image_id, by_image[image_id], decisions, config, answered.get(image_id, ())
-        )
-        for image_id in sorted(by_image)
-    }
+    ids = np.array(
+        sorted(set(image_ids)) if image_ids is not None else project.image_ids(),  # type: ignore[attr-defined]
+        dtype=np.int64,
+    )
+    ids.sort()
+    for lo in range(0, ids.size, chunk):
+        run = ids[lo : lo + chunk]
+        wanted = set(run.tolist())
+        live = project.annotations_of_images(int(run[0]), int(run[-1]))  # type: ignore[attr-defined]
+        by_image: dict[int, list[Annotation]] = {}
+        for a in credit_annotations(live, owners, gold):
+            if a.image_id in wanted:
+                by_image.setdefault(a.image_id, []).append(a)
+        del live
+        pairs = two_annotator_pairs(by_image, decisions, config)
+        for image_id in run.tolist():
+            if image_id in by_image or image_id in answered:
+                yield image_id, image_consensus(
+                    image_id, by_image.get(image_id, ()), decisions, config,
+                    answered.get(image_id, ()), pairs.get(image_id),
+                )
 
 
 def credited_annotations(project: object) -> list[Annotation]:

@@ -50,7 +50,6 @@ class ProjectLabels:
     sides: Sides = field(default_factory=Sides.empty)
     objects: ShapeColumns | None = None
     _tag_rows: list[tuple[int, int, int]] = field(default_factory=list, repr=False)
-    finished_images: set[int] = field(default_factory=set)
     guidelines: dict[int, str] = field(default_factory=dict)
 
     @classmethod
@@ -64,7 +63,6 @@ class ProjectLabels:
         labels = cls(
             classes={c.id: c for c in project.classes()},
             people={p.id: p for p in project.people()},
-            finished_images=project.image_ids_with_status(FINISHED),
             guidelines={g.id: f"v{g.number}" for g in project.guideline_versions()},
         )
         pairs = project.answered_coverage_array()
@@ -81,8 +79,8 @@ class ProjectLabels:
         objects = project.made_object_columns()
         if gold:
             objects = objects.take(np.flatnonzero(gold.side_mask(objects.image_id, objects.owner)))
-        order = np.lexsort((objects.id, objects.owner, objects.image_id))
-        labels.objects = objects.take(order)
+        objects.reorder(np.lexsort((objects.id, objects.owner, objects.image_id)))
+        labels.objects = objects
         _set_spans(sides, labels.objects)
         labels.sides = sides
         return labels
@@ -114,7 +112,6 @@ class ProjectLabels:
             sides,
             objects,
             [row for row in self._tag_rows if row[0] in kept],
-            self.finished_images & kept,
             self.guidelines,
         )
 

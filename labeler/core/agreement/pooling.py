@@ -261,14 +261,14 @@ def project_clusters(labels: ProjectLabels, rows: LabelRows, threshold: float) -
     clusters = cluster_columns(
         rows.table, np.arange(len(objects)), group, coder, images.size, threshold
     )
-    return ImageClusters(images.tolist(), clusters)
+    return ImageClusters(images, clusters)
 
 
 @dataclass
 class ImageClusters:
     """Clusters (see :func:`.batch.cluster_rows`) with the image of each group."""
 
-    images: list[int]
+    images: np.ndarray  # int64, the image of each group
     clusters: Clusters
 
 
@@ -280,7 +280,7 @@ def clusters_alpha(
     n, n_codes = len(clusters), max(len(rows.table.codes), 1)
     if n == 0:
         return alpha_from_counts(np.zeros((0, 0)))
-    covering = labels.sides.coders_of(np.asarray(found.images, dtype=np.int64))
+    covering = labels.sides.coders_of(found.images)
     covered = covering[clusters.group]
     sizes = clusters.sizes()
     by_label = np.bincount(

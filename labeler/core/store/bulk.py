@@ -80,14 +80,30 @@ class ShapeColumns:
         x1, y1, x2, y2 = self.boxes[row].tolist()
         return Box(x1, y1, x2, y2)
 
-    def take(self, rows: np.ndarray) -> ShapeColumns:
-        """The columns of some rows, in that order."""
+    def _taken_polygons(self, rows: np.ndarray) -> dict[int, Polygon]:
         polygons: dict[int, Polygon] = {}
         if self.polygons:
             keys = np.fromiter(self.polygons, np.int64, len(self.polygons))
             positions = np.flatnonzero(np.isin(rows, keys))
             for position, row in zip(positions.tolist(), rows[positions].tolist(), strict=True):
                 polygons[position] = self.polygons[row]
+        return polygons
+
+    def reorder(self, order: np.ndarray) -> None:
+        """Put the rows in this order (a permutation), in place, one column at a time.
+
+        What ``take(order)`` gives, without a second copy of every column at once.
+        """
+        self.polygons = self._taken_polygons(order)
+        for name in ("id", "image_id", "class_id", "owner", "boxes", "score"):
+            column = getattr(self, name)
+            if column is not None:
+                setattr(self, name, column[order])
+                del column
+
+    def take(self, rows: np.ndarray) -> ShapeColumns:
+        """The columns of some rows, in that order."""
+        polygons = self._taken_polygons(rows)
         return ShapeColumns(
             self.id[rows],
             self.image_id[rows],
@@ -99,28 +115,51 @@ class ShapeColumns:
         )
 
 
+def _joined(parts: list[np.ndarray], shape: tuple[int, ...], dtype: type) -> np.ndarray:
+    """The parts end to end, each dropped once copied (never two copies of them all)."""
+    if not parts:
+        return np.zeros(shape, dtype=dtype)
+    joined: np.ndarray = np.empty((sum(len(p) for p in parts), *shape[1:]), dtype=dtype)
+    at = 0
+    while parts:
+        part = parts.pop(0)
+        joined[at : at + len(part)] = part
+        at += len(part)
+    return joined
+
+
 def _numeric(rows: Iterable[tuple], width: int, chunk: int = 50_000) -> np.ndarray:
     """Numeric rows as a float array, converted a chunk at a time (no list of every row)."""
     parts = []
     found = iter(rows)
     while batch := list(islice(found, chunk)):
         parts.append(np.array(batch, dtype=float).reshape(len(batch), width))
-    return np.concatenate(parts) if parts else np.zeros((0, width))
+    return _joined(parts, (0, width), float)
 
 
 def _columns(
-    rows: Iterable[tuple], polygons: list[tuple[int, str]], scored: bool
+    rows: Iterable[tuple], polygons: list[tuple[int, str]], scored: bool, chunk: int = 50_000
 ) -> ShapeColumns:
     """Columns from numeric ``id, image, class, owner, x1, y1, x2, y2[, score]`` rows.
 
     ``polygons`` holds ``(id, points JSON)`` of the polygon rows. ``rows`` may be a
     stream (:meth:`StoreBase._tuple_stream`): a million images' objects then never sit
-    in memory as Python tuples.
+    in memory as Python tuples, and each column is filled a chunk at a time (about
+    72 bytes a row at the peak, against 64 kept).
     """
     width = 9 if scored else 8
-    values = _numeric(rows, width)
-    ints = values[:, :4].astype(np.int64)
-    ids = ints[:, 0]
+    ints: list[list[np.ndarray]] = [[], [], [], []]
+    boxes: list[np.ndarray] = []
+    scores: list[np.ndarray] = []
+    found = iter(rows)
+    while batch := list(islice(found, chunk)):
+        values = np.array(batch, dtype=float).reshape(len(batch), width)
+        for column, parts in enumerate(ints):
+            parts.append(values[:, column].astype(np.int64))
+        boxes.append(values[:, 4:8].copy())
+        if scored:
+            scores.append(values[:, 8].copy())
+    ids, image_id, class_id, owner = (_joined(parts, (0,), np.int64) for parts in ints)
     shapes = {}
     if polygons:
         where = dict(zip(ids.tolist(), range(ids.size), strict=True))
@@ -129,9 +168,9 @@ def _columns(
             for i, points in polygons
             if i in where
         }
-    score = values[:, 8].copy() if scored else None
+    score = _joined(scores, (0,), float) if scored else None
     return ShapeColumns(
-        ids, ints[:, 1], ints[:, 2], ints[:, 3], values[:, 4:8].copy(), shapes, score
+        ids, image_id, class_id, owner, _joined(boxes, (0, 4), float), shapes, score
     )
 
 
