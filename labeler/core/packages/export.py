@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import fnmatch
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -76,15 +78,36 @@ def _parse_ids(text: str) -> set[int]:
     return ids
 
 
+QUERY_PAGE = 5_000  # image records read at a time while a query looks for its images
+
+
 def select_images(project: Project, query: str) -> list[ImageRecord]:
     """Images matching a query: space-separated terms that must all hold.
 
     Terms: ``all``, ``status:S`` (new, prelabeled, in_progress, done, needs_review,
     rejected), ``name:GLOB`` (file name), ``path:GLOB`` (stored path), ``ids:1,2,5-9``,
     ``assigned:NAME`` (open annotate assignments of that person), ``unassigned`` (no
-    annotate assignment) and ``limit:N``.
+    annotate assignment) and ``limit:N``. Images are read a page at a time in id
+    order, and the scan stops at the limit: ``limit:1000`` of a million images reads
+    about a thousand records.
     """
-    images = project.images()
+    keep, limit = _image_filters(project, query)
+    chosen: list[ImageRecord] = []
+    after = 0
+    while limit is None or len(chosen) < limit:
+        page = project.images_after(after, QUERY_PAGE)
+        if not page:
+            break
+        chosen += [i for i in page if all(test(i) for test in keep)]
+        after = page[-1].id
+    return chosen[:limit] if limit is not None else chosen
+
+
+def _image_filters(
+    project: Project, query: str
+) -> tuple[list[Callable[[ImageRecord], bool]], int | None]:
+    """The query's tests of one image, and its limit (unknown terms are refused)."""
+    keep: list[Callable[[ImageRecord], bool]] = []
     limit: int | None = None
     for term in query.split():
         key, _sep, value = term.partition(":")
@@ -92,22 +115,22 @@ def select_images(project: Project, query: str) -> list[ImageRecord]:
             continue
         if term == "unassigned":
             taken = {a.image_id for a in project.assignments(task=AssignmentTask.ANNOTATE)}
-            images = [i for i in images if i.id not in taken]
+            keep.append(partial(_outside, taken))
         elif key == "status" and value in {s.value for s in ImageStatus}:
-            images = [i for i in images if i.status.value == value]
+            keep.append(partial(_has_status, value))
         elif key == "name" and value:
-            images = [i for i in images if fnmatch.fnmatch(PurePosixPath(i.path).name, value)]
+            keep.append(partial(_name_matches, value))
         elif key == "path" and value:
-            images = [i for i in images if fnmatch.fnmatch(i.path, value)]
+            keep.append(partial(_path_matches, value))
         elif key == "ids" and value:
             wanted = _parse_ids(value)
-            images = [i for i in images if i.id in wanted]
+            keep.append(partial(_inside, wanted))
         elif key == "assigned" and value:
             person = project.person_by_name(value)
             if person is None:
                 raise LabelerError(_("no person named {value!r}").format(value=value))
             mine = {a.image_id for a in project.assignments_for(person.id, AssignmentTask.ANNOTATE)}
-            images = [i for i in images if i.id in mine]
+            keep.append(partial(_inside, mine))
         elif key == "limit" and value.isdigit():
             limit = int(value)
         else:
@@ -117,7 +140,27 @@ def select_images(project: Project, query: str) -> list[ImageRecord]:
                     "path:GLOB, ids:1,2,5-9, assigned:NAME, unassigned, limit:N"
                 ).format(term=term)
             )
-    return images[:limit] if limit is not None else images
+    return keep, limit
+
+
+def _inside(ids: set[int], image: ImageRecord) -> bool:
+    return image.id in ids
+
+
+def _outside(ids: set[int], image: ImageRecord) -> bool:
+    return image.id not in ids
+
+
+def _has_status(status: str, image: ImageRecord) -> bool:
+    return image.status.value == status
+
+
+def _name_matches(glob: str, image: ImageRecord) -> bool:
+    return fnmatch.fnmatch(PurePosixPath(image.path).name, glob)
+
+
+def _path_matches(glob: str, image: ImageRecord) -> bool:
+    return fnmatch.fnmatch(image.path, glob)
 
 
 def export_package(

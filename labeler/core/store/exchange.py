@@ -96,8 +96,15 @@ class ExchangeStore(RecordChecks):
         if organization is not None:
             people = [p for p in people if p["organization"] == organization]
         names = {p["id"]: p["name"] for p in people}
-        images = {r["id"]: r["sha256"] for r in self._db.query("SELECT id, sha256 FROM images")}
-        wanted = set(images) if image_ids is None else set(image_ids)
+        images = _ShaById(self._db)
+        if image_ids is None:
+            every = self._db.query("SELECT id, sha256 FROM images")
+            images.update((r["id"], r["sha256"]) for r in every)
+            wanted = set(images)
+        else:  # a package's images; an example image outside them is read when met
+            wanted = set(image_ids)
+            shas = self._scoped_rows("SELECT id, sha256 FROM images", "id", "id", sorted(wanted))
+            images.update((r["id"], r["sha256"]) for r in shas)
         scope = None if image_ids is None else sorted(wanted)  # SQL reads only these images
         versions = self._exchange_versions(
             None if organization is None else (names, wanted), scope
@@ -657,3 +664,18 @@ def read_meta_readonly(path: Path) -> dict[str, str]:
             )
         )
     return {str(k): str(v) for k, v in rows}
+
+
+class _ShaById(dict[int, str]):
+    """Image id -> SHA-256; an id not read yet is looked up when first asked for."""
+
+    def __init__(self, db: Any) -> None:
+        super().__init__()
+        self._db = db
+
+    def __missing__(self, image_id: int) -> str:
+        sha = self._db.scalar("SELECT sha256 FROM images WHERE id = ?", (image_id,))
+        if sha is None:
+            raise KeyError(image_id)
+        self[image_id] = str(sha)
+        return str(sha)

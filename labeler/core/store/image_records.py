@@ -102,6 +102,16 @@ class ImageStore(StoreBase):
         params += [limit if limit is not None else -1, offset]
         return [image_from_row(r) for r in self._db.query(sql, tuple(params))]
 
+    def images_after(self, after_id: int, limit: int) -> list[ImageRecord]:
+        """Up to ``limit`` images with ids above ``after_id``, in id order.
+
+        Keyset paging: each page is read from the primary key, however deep the scan.
+        """
+        rows = self._db.query(
+            "SELECT * FROM images WHERE id > ? ORDER BY id LIMIT ?", (after_id, limit)
+        )
+        return [image_from_row(r) for r in rows]
+
     def image_ids(
         self,
         status: ImageStatus | str | None = None,

@@ -394,3 +394,60 @@ def test_open_package_reuses_its_working_folder(source: Path) -> None:
     work_folder(other).mkdir()
     with pytest.raises(PackageError, match="not a package's working folder"):
         open_package(other)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["all", "limit:3", "ids:2-9 limit:4", "status:new", "name:img1*", "path:*img[02]*",
+     "unassigned", "assigned:Vik limit:2", "unassigned limit:1", "limit:0"],
+)
+def test_image_query_in_small_pages_matches_a_filter_of_every_image(
+    tmp_path: Path, monkeypatch, query: str
+) -> None:
+    from labeler.core.packages import export as package_export
+
+    path = tmp_path / "many.labeler"
+    for i in range(11):
+        write_image(tmp_path / "images" / f"img{i}.png", seed=i)
+    with Project.create(path, ["dent"]) as project:
+        import_images(project, [tmp_path / "images"])
+        vik = project.add_person("Vik", organization="Vendor A")
+        ids = [i.id for i in project.images()]
+        project.assign_images(ids[1:7:2], [vik.id])
+        project.set_image_status(ids[4], "done")
+        expected = _every_image_filtered(project, query)
+        monkeypatch.setattr(package_export, "QUERY_PAGE", 2)
+        assert [i.id for i in select_images(project, query)] == [i.id for i in expected]
+        assert project.images_after(ids[8], 5) == project.images()[9:]
+        assert project.images_after(ids[-1], 5) == []
+
+
+def _every_image_filtered(project: Project, query: str) -> list:
+    """What the query means, read the plain way: every record, each term in turn."""
+    import fnmatch
+    from pathlib import PurePosixPath
+
+    images = project.images()
+    limit = None
+    for term in query.split():
+        key, _sep, value = term.partition(":")
+        if term == "unassigned":
+            taken = {a.image_id for a in project.assignments(task="annotate")}
+            images = [i for i in images if i.id not in taken]
+        elif key == "status":
+            images = [i for i in images if i.status.value == value]
+        elif key == "name":
+            images = [i for i in images if fnmatch.fnmatch(PurePosixPath(i.path).name, value)]
+        elif key == "path":
+            images = [i for i in images if fnmatch.fnmatch(i.path, value)]
+        elif key == "ids":
+            low, high = value.split("-")
+            images = [i for i in images if int(low) <= i.id <= int(high)]
+        elif key == "assigned":
+            person = project.person_by_name(value)
+            assert person is not None
+            mine = {a.image_id for a in project.assignments_for(person.id, "annotate")}
+            images = [i for i in images if i.id in mine]
+        elif key == "limit":
+            limit = int(value)
+    return images[:limit] if limit is not None else images
