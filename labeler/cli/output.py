@@ -102,8 +102,23 @@ def describe_failure(exc: BaseException, project: object = None) -> str | None:
 
 
 def print_json(data: Any) -> None:
-    """Write JSON to stdout (nothing else goes to stdout in --json mode)."""
-    sys.stdout.write(json.dumps(data, indent=2, sort_keys=False, default=str) + "\n")
+    """Write JSON to stdout (nothing else goes to stdout in --json mode).
+
+    The text of ``json.dumps(data, indent=2, default=str)``, written as it is
+    encoded: a diagnosis listing every error of a million images is never one
+    string (nor a list of all its pieces) in memory.
+    """
+    encoder = json.JSONEncoder(indent=2, sort_keys=False, default=str)
+    pending: list[str] = []
+    size = 0
+    for piece in encoder.iterencode(data):
+        pending.append(piece)
+        size += len(piece)
+        if size >= 1 << 16:
+            sys.stdout.write("".join(pending))
+            pending, size = [], 0
+    pending.append("\n")
+    sys.stdout.write("".join(pending))
     sys.stdout.flush()
 
 

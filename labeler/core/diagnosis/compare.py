@@ -282,7 +282,7 @@ def image_changes(a: Diagnosis, b: Diagnosis) -> list[ImageChange]:
         changes.append(
             ImageChange(
                 image_id,
-                a.image_paths.get(image_id, str(image_id)),
+                a.image_paths.get(image_id) or b.image_paths.get(image_id, str(image_id)),
                 kind,
                 na,
                 nb,

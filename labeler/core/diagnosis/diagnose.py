@@ -42,7 +42,7 @@ class Diagnosis:
     iou_threshold: float
     min_score: float
     predictions: int
-    image_paths: dict[int, str]
+    image_paths: dict[int, str]  # of the images in the error slices (what they list)
     left_out: dict[str, int] = field(default_factory=dict)  # reason -> images not evaluated
 
     def metrics(self) -> dict[str, float | None]:
@@ -173,6 +173,8 @@ def diagnose(
         lambda c: names.get(c, str(c)),
         iou_threshold,
     )
+    erring = {s.image_id for s in (*matrix.false_positives, *matrix.false_negatives)}
+    paths = {r.id: r.path for r in project.images_by_ids(sorted(erring))}
     left_out = dict(truth.left_out)
     not_covered = scope - len(covered)
     if not_covered:
@@ -186,6 +188,6 @@ def diagnose(
         iou_threshold,
         min_score,
         len(predictions),
-        project.image_paths(),
+        paths,
         left_out,
     )
