@@ -229,9 +229,10 @@ def run_disagreements(args: argparse.Namespace) -> int:
         else:
             found = disagreements_all_pairs(project, args.iou, args.low_overlap)
             comparison = {"kind": "all_pairs"}
-        paths = {image.id: image.path for image in project.images()}
-    limit = args.limit if args.limit is not None else (None if args.json else TABLE_ROWS)
-    shown = found[:limit] if limit is not None else found
+        limit = args.limit if args.limit is not None else (None if args.json else TABLE_ROWS)
+        shown = found[:limit] if limit is not None else found
+        shown_images = sorted({d.image_id for d in shown})  # paths of these only
+        paths = {image.id: image.path for image in project.images_by_ids(shown_images)}
     if args.json:
         print_json(
             {

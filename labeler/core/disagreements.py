@@ -1,6 +1,8 @@
 """Where labels disagree: between two annotators, or between annotators and a model run.
 
-Every comparison goes through :func:`labeler.core.matching.match_shapes`. Side
+Every comparison goes through the one matching engine: :func:`labeler.core.matching.match_shapes`
+for an image, :func:`labeler.core.agreement.batch.match_rows` (the same pairs) for a
+project's images twenty thousand at a time. Side
 ``a`` is the reference: ``missing`` means ``a`` marked an object that ``b`` did
 not, ``extra`` the reverse. Against a model, ``a`` is the annotator (or, by
 default, the consensus of the image's annotators) and ``b`` the model, and
@@ -16,6 +18,9 @@ from enum import StrEnum
 from itertools import combinations
 from typing import Any
 
+import numpy as np
+
+from labeler.core.agreement.batch import Ragged, ShapeTable, match_rows
 from labeler.core.agreement.data import ProjectLabels
 from labeler.core.consensus import SCORING, shape_consensus, tag_consensus
 from labeler.core.domain import Person
@@ -99,6 +104,78 @@ def compare_image(
 ) -> list[Disagreement]:
     """The disagreements of two sides' shapes and tags (with scores on ``b``'s) on one image."""
     result = match_shapes(shapes[0], shapes[1], iou_threshold, low_overlap)
+    found = _shape_disagreements(
+        labels, image_id, sides, result.unmatched_a, result.unmatched_b,
+        [(m.a, m.b, m.iou) for m in result.class_mismatches],
+        [(m.a, m.b, m.iou) for m in result.low_overlap],
+    )
+    return found + _tag_disagreements(labels, image_id, tags, sides)
+
+
+Compared = tuple[int, tuple[Sequence[Shape], Sequence[Shape]], tuple[Iterable[Hashable], ...]]
+
+
+def compare_images(
+    labels: ProjectLabels,
+    items: Sequence[Compared],
+    sides: _Sides,
+    iou_threshold: float = DEFAULT_IOU_THRESHOLD,
+    low_overlap: float = DEFAULT_LOW_OVERLAP,
+) -> list[Disagreement]:
+    """:func:`compare_image` of many images, ``(image, shapes, tags)`` each, matched at once.
+
+    The pairs are those ``match_shapes`` makes image by image (the agreement engine's
+    :func:`~labeler.core.agreement.batch.match_rows`), and each image's disagreements
+    come in the order :func:`compare_image` gives them.
+    """
+    if not items:
+        return []
+    shapes: list[Shape] = []
+    rows: tuple[list[int], list[int]] = ([], [])
+    sizes = np.zeros((2, len(items)), dtype=np.int64)
+    for p, (_image, pair, _tags) in enumerate(items):
+        for side in (0, 1):
+            sizes[side, p] = len(pair[side])
+            rows[side].extend(range(len(shapes), len(shapes) + len(pair[side])))
+            shapes += pair[side]
+    a, b = (
+        Ragged(np.asarray(rows[k], np.int64), np.r_[0, np.cumsum(sizes[k])].astype(np.int64))
+        for k in (0, 1)
+    )
+    pairs = match_rows(ShapeTable.of(shapes), a, b, iou_threshold, cross_class=True)
+    paired_a, paired_b = np.zeros(a.rows.size, bool), np.zeros(b.rows.size, bool)
+    paired_a[pairs.a], paired_b[pairs.b] = True, True
+    bounds = np.searchsorted(pairs.problem, np.arange(len(items) + 1))
+    found: list[Disagreement] = []
+    for p, (image, _pair, tags) in enumerate(items):
+        alone = [
+            [shapes[ragged.rows[k]] for k in range(ragged.offsets[p], ragged.offsets[p + 1])
+             if not paired[k]]
+            for ragged, paired in ((a, paired_a), (b, paired_b))
+        ]
+        mismatched, overlapping = [], []
+        for k in range(bounds[p], bounds[p + 1]):
+            match = (shapes[a.rows[pairs.a[k]]], shapes[b.rows[pairs.b[k]]], float(pairs.iou[k]))
+            if not pairs.same[k]:
+                mismatched.append(match)
+            elif match[2] < low_overlap:
+                overlapping.append(match)
+        found += _shape_disagreements(labels, image, sides, alone[0], alone[1], mismatched,
+                                      overlapping)
+        found += _tag_disagreements(labels, image, (tags[0], tags[1]), sides)
+    return found
+
+
+def _shape_disagreements(
+    labels: ProjectLabels,
+    image_id: int,
+    sides: _Sides,
+    missing: Sequence[Shape],
+    extra: Sequence[Shape],
+    mismatched: Sequence[tuple[Shape, Shape, float]],
+    overlapping: Sequence[tuple[Shape, Shape, float]],
+) -> list[Disagreement]:
+    """One image's shape disagreements, in :func:`compare_image`'s order."""
     name = labels.class_name
     found: list[Disagreement] = []
 
@@ -130,17 +207,43 @@ def compare_image(
             return default
         return b.score if b is not None and b.score is not None else MODEL_MISSED_SEVERITY
 
-    for shape in result.unmatched_a:
+    for shape in missing:
         add(DisagreementType.MISSING, weight(None), shape, None)
-    for shape in result.unmatched_b:
+    for shape in extra:
         add(DisagreementType.EXTRA, weight(shape), None, shape)
-    for match in result.class_mismatches:
-        add(DisagreementType.CLASS_MISMATCH, weight(match.b), match.a, match.b, match.iou)
-    for match in result.low_overlap:
-        severity = (1.0 - match.iou) * (weight(match.b) if sides.model else 1.0)
-        add(DisagreementType.LOW_OVERLAP, severity, match.a, match.b, match.iou)
-    found += _tag_disagreements(labels, image_id, tags, sides)
+    for a, b, iou in mismatched:
+        add(DisagreementType.CLASS_MISMATCH, weight(b), a, b, iou)
+    for a, b, iou in overlapping:
+        severity = (1.0 - iou) * (weight(b) if sides.model else 1.0)
+        add(DisagreementType.LOW_OVERLAP, severity, a, b, iou)
     return found
+
+
+class _Batches:
+    """Images to compare, matched :data:`BATCH_IMAGES` at a time."""
+
+    def __init__(self, labels: ProjectLabels, sides: _Sides, iou: float, low: float) -> None:
+        self._labels, self._sides, self._iou, self._low = labels, sides, iou, low
+        self._items: list[Compared] = []
+        self.found: list[Disagreement] = []
+
+    def add(self, image: int, shapes: tuple[Sequence[Shape], Sequence[Shape]],
+            tags: tuple[Iterable[Hashable], Iterable[Hashable]]) -> None:
+        self._items.append((image, shapes, tags))
+        if len(self._items) >= BATCH_IMAGES:
+            self.flush()
+
+    def flush(self) -> None:
+        self.found += compare_images(self._labels, self._items, self._sides, self._iou,
+                                     self._low)
+        self._items = []
+
+    def ranked(self) -> list[Disagreement]:
+        self.flush()
+        return _ranked(self.found)
+
+
+BATCH_IMAGES = 20_000  # images matched in one array pass
 
 
 def _tag_disagreements(
@@ -217,21 +320,13 @@ def disagreements_between(
     """Disagreements of two annotators (by name) on the images both covered, worst first."""
     a, b = resolve_person(project, person_a), resolve_person(project, person_b)
     labels = labels or ProjectLabels.load(project)
-    found: list[Disagreement] = []
-    sides = _Sides(a.name, b.name)
+    batches = _Batches(labels, _Sides(a.name, b.name), iou_threshold, low_overlap)
     for image in labels.image_ids():
-        shapes, tags = labels.shapes[image], labels.tags[image]
-        if a.id in shapes and b.id in shapes:
-            found += compare_image(
-                labels,
-                image,
-                (shapes[a.id], shapes[b.id]),
-                (tags[a.id], tags[b.id]),
-                sides,
-                iou_threshold,
-                low_overlap,
-            )
-    return _ranked(found)
+        if not {a.id, b.id} <= set(labels.coverage.get(image, ())):
+            continue
+        shapes, tags = labels.image_shapes(image), labels.image_tags(image)
+        batches.add(image, (shapes[a.id], shapes[b.id]), (tags[a.id], tags[b.id]))
+    return batches.ranked()
 
 
 def disagreements_all_pairs(
@@ -268,25 +363,17 @@ def disagreements_with_consensus(
     """
     who = resolve_person(project, person)
     labels = ProjectLabels.load(project)
-    sides = _Sides(who.name, "consensus of others")
-    found: list[Disagreement] = []
+    batches = _Batches(labels, _Sides(who.name, "consensus of others"), iou_threshold,
+                       low_overlap)
+    others = SCORING.with_iou(iou_threshold).left_out(who.id)
     for image in labels.image_ids():
-        shapes, tags = labels.shapes[image], labels.tags[image]
-        if who.id not in shapes or len(shapes) < 2:
+        coders = labels.coverage.get(image, ())
+        if who.id not in coders or len(coders) < 2:
             continue
-        others = SCORING.with_iou(iou_threshold).left_out(who.id)
+        shapes, tags = labels.image_shapes(image), labels.image_tags(image)
         consensus = shape_consensus(image, shapes, others)
-        other_tags = tag_consensus(tags, others)
-        found += compare_image(
-            labels,
-            image,
-            (shapes[who.id], consensus),
-            (tags[who.id], other_tags),
-            sides,
-            iou_threshold,
-            low_overlap,
-        )
-    return _ranked(found)
+        batches.add(image, (shapes[who.id], consensus), (tags[who.id], tag_consensus(tags, others)))
+    return batches.ranked()
 
 
 def _run_images(project: Project, run_id: int) -> Iterator[tuple[int, list[Any]]]:
@@ -306,7 +393,7 @@ def _reference(
     truth: dict[int, list[Shape]],
 ) -> tuple[list[Shape], set[int]] | None:
     """What the model is judged against on an image, or None when nobody covered it."""
-    shapes, tags = labels.shapes.get(image, {}), labels.tags.get(image, {})
+    shapes, tags = labels.image_shapes(image), labels.image_tags(image)
     if annotator is not None:
         return (shapes[annotator], tags[annotator]) if annotator in shapes else None
     if image not in truth:
@@ -347,7 +434,7 @@ def disagreements_with_model(
     person = resolve_person(project, annotator) if annotator is not None else None
     labels = ProjectLabels.load(project)
     sides = _Sides(person.name if person else "consensus", f"model run {run_id}", model=True)
-    found: list[Disagreement] = []
+    batches = _Batches(labels, sides, iou_threshold, low_overlap)
     covered = list(_run_images(project, run_id))
     truth = {} if person else _truth_objects(project, {i for i, _ in covered}, iou_threshold)
     for image, predictions in covered:
@@ -358,13 +445,5 @@ def disagreements_with_model(
             Shape.from_prediction(p) for p in predictions if not isinstance(p.geometry, Tag)
         ]
         model_tags = [(p.class_id, p.score) for p in predictions if isinstance(p.geometry, Tag)]
-        found += compare_image(
-            labels,
-            image,
-            (reference[0], model_shapes),
-            (reference[1], model_tags),
-            sides,
-            iou_threshold,
-            low_overlap,
-        )
-    return _ranked(found)
+        batches.add(image, (reference[0], model_shapes), (reference[1], model_tags))
+    return batches.ranked()

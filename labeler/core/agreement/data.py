@@ -175,6 +175,43 @@ class ProjectLabels:
             }
         return found
 
+    def image_shapes(self, image_id: int) -> dict[int, list[Shape]]:
+        """:attr:`shapes` of one image, made when asked (nothing is kept for the others).
+
+        Empty for an image nobody covered. A pass over a million images asks image by
+        image instead of building :attr:`shapes` for all of them.
+        """
+        s, objects = self.sides, self.objects
+        slot = s.image_slot(image_id)
+        if slot < 0:
+            return {}
+        lo, hi = int(s.offsets[slot]), int(s.offsets[slot + 1])
+        found: dict[int, list[Shape]] = {}
+        for person, start, end in zip(
+            s.person[lo:hi].tolist(), s.start[lo:hi].tolist(), s.end[lo:hi].tolist(), strict=True
+        ):
+            found[person] = [] if objects is None else [
+                Shape(int(objects.id[r]), int(objects.class_id[r]), objects.geometry(r), None,
+                      person)
+                for r in range(start, end)
+            ]
+        return found
+
+    def image_tags(self, image_id: int) -> dict[int, set[int]]:
+        """:attr:`tags` of one image (empty for an image nobody covered)."""
+        found: dict[int, set[int]] = {person: set() for person in self.coverage.get(image_id, [])}
+        for person, class_id in self._tags_by_image.get(image_id, ()):
+            found[person].add(class_id)
+        return found
+
+    @cached_property
+    def _tags_by_image(self) -> dict[int, list[tuple[int, int]]]:
+        """Image -> ``(annotator, tag class)`` of the images that have tags."""
+        found: dict[int, list[tuple[int, int]]] = {}
+        for image, person, class_id in self._tag_rows:
+            found.setdefault(image, []).append((person, class_id))
+        return found
+
     def _sides_by_image(self) -> Iterator[tuple[int, list[tuple[int, int, int]]]]:
         """Each covered image with its sides' ``(person, start, end)``.
 
