@@ -16,7 +16,7 @@ from collections.abc import Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from itertools import combinations
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -35,6 +35,9 @@ from labeler.core.matching import (
     match_shapes,
 )
 from labeler.core.store import Project
+
+if TYPE_CHECKING:
+    from labeler.core.diagnosis.truth import Truth
 
 # Severity of an object or tag the model missed (no model confidence to weigh it by).
 MODEL_MISSED_SEVERITY = 0.5
@@ -390,20 +393,18 @@ def _reference(
     image: int,
     annotator: int | None,
     iou_threshold: float,
-    truth: dict[int, list[Shape]],
+    truth: Truth | None,
 ) -> tuple[list[Shape], set[int]] | None:
     """What the model is judged against on an image, or None when nobody covered it."""
     shapes, tags = labels.image_shapes(image), labels.image_tags(image)
     if annotator is not None:
         return (shapes[annotator], tags[annotator]) if annotator in shapes else None
-    if image not in truth:
+    if truth is None or image not in truth.sources:
         return None
-    return truth[image], tag_consensus(tags, SCORING.with_iou(iou_threshold))
+    return truth.image_shapes(image), tag_consensus(tags, SCORING.with_iou(iou_threshold))
 
 
-def _truth_objects(
-    project: Project, images: set[int], iou_threshold: float
-) -> dict[int, list[Shape]]:
+def _truth_objects(project: Project, images: set[int], iou_threshold: float) -> Truth:
     """Diagnose's default truth on ``images`` (reviewed, else consensus, else empty).
 
     The objects a model is judged against here are those ``labeler diagnose`` and the
@@ -411,9 +412,7 @@ def _truth_objects(
     """
     from labeler.core.diagnosis.truth import resolve_truth  # diagnosis imports this module
 
-    truth = resolve_truth(project, images, iou_threshold=iou_threshold)
-    found = truth.shapes
-    return {image: found.get(image, []) for image in truth.sources}
+    return resolve_truth(project, images, iou_threshold=iou_threshold)
 
 
 def disagreements_with_model(
@@ -435,8 +434,9 @@ def disagreements_with_model(
     labels = ProjectLabels.load(project)
     sides = _Sides(person.name if person else "consensus", f"model run {run_id}", model=True)
     batches = _Batches(labels, sides, iou_threshold, low_overlap)
-    covered = list(_run_images(project, run_id))
-    truth = {} if person else _truth_objects(project, {i for i, _ in covered}, iou_threshold)
+    covered = _run_images(project, run_id)  # a stream: one image's predictions at a time
+    truth = None if person else _truth_objects(project, project.run_image_ids(run_id),
+                                               iou_threshold)
     for image, predictions in covered:
         reference = _reference(labels, image, person.id if person else None, iou_threshold, truth)
         if reference is None:

@@ -87,6 +87,28 @@ class Truth:
         return found
 
 
+    def image_shapes(self, image_id: int) -> list[Shape]:
+        """:attr:`shapes` of one image, made when asked (nothing kept for the others)."""
+        order, images, starts = self._by_image
+        at = int(np.searchsorted(images, image_id))
+        if at == images.size or int(images[at]) != image_id:
+            return []
+        c = self.columns
+        found = []
+        for row in order[starts[at] : starts[at + 1]].tolist():
+            score = None if self.share is None else float(self.share[row])
+            owner = "consensus" if self.share is not None else int(c.owner[row])
+            found.append(Shape(int(c.id[row]), int(c.class_id[row]), c.geometry(row), score, owner))
+        return found
+
+    @cached_property
+    def _by_image(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Rows by image (stable: row order within an image), the images, their starts."""
+        order = np.argsort(self.columns.image_id, kind="stable")
+        images, starts = np.unique(self.columns.image_id[order], return_index=True)
+        return order, images, np.r_[starts, order.size]
+
+
 def _grouped(columns: ShapeColumns, images: list[int]) -> tuple[np.ndarray, np.ndarray]:
     position = np.searchsorted(np.asarray(images, dtype=np.int64), columns.image_id)
     return position, np.argsort(position, kind="stable")
