@@ -42,7 +42,7 @@ def alpha_from_counts(counts: np.ndarray) -> Metric:
     if counts.ndim != 2 or counts.size == 0:
         return Metric.undefined("no unit was rated by two or more coders")
     m = counts.sum(axis=1)
-    pairable = counts[m >= 2]
+    pairable = counts if bool((m >= 2).all()) else counts[m >= 2]  # no copy when all pair
     del counts, m  # a million images' clusters: only one copy of the matrix at a time
     units = int(pairable.shape[0])
     if units == 0:

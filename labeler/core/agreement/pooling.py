@@ -287,8 +287,12 @@ def clusters_alpha(
         clusters.member_cluster * n_codes + rows.table.labels[clusters.member_row],
         minlength=n * n_codes,
     ).reshape(n, n_codes)
-    if label is None:
-        return alpha_from_counts(np.hstack([by_label, (covered - sizes)[:, None]]))
+    if label is None:  # the units x values matrix made once, as floats (a million images)
+        counts = np.empty((n, n_codes + 1), dtype=float)
+        counts[:, :n_codes] = by_label
+        del by_label
+        counts[:, n_codes] = covered - sizes
+        return alpha_from_counts(counts)
     code = rows.code(label)
     if code < 0:
         return alpha_from_counts(np.zeros((0, 0)))
