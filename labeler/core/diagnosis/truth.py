@@ -126,10 +126,12 @@ def resolve_truth(
     """
     gold = GoldExclusions.load(project)  # gold answers are never truth
     objects = _credited_objects(project, gold)
-    coverage = np.array(
-        [p for p in gold.pairs(project.answered_coverage()) if p[0] in images], dtype=np.int64
-    ).reshape(-1, 2)
-    in_scope = np.isin(objects.image_id, np.fromiter(images, np.int64, len(images)))
+    scope = np.fromiter(images, np.int64, len(images))
+    scope.sort()
+    coverage = project.answered_coverage_array()  # sorted by image, person
+    coverage = coverage[gold.side_mask(coverage[:, 0], coverage[:, 1])]
+    coverage = coverage[np.isin(coverage[:, 0], scope)]
+    in_scope = np.isin(objects.image_id, scope)
     if annotator is not None:
         chosen = sorted({int(i) for i, p in coverage.tolist() if p == annotator.id})
         mine = objects.take(np.flatnonzero(in_scope & (objects.owner == annotator.id)))
@@ -146,22 +148,27 @@ def resolve_truth(
         )
     vouched = project.reviewed_annotation_ids()
     reviewed = in_scope & np.isin(objects.id, np.fromiter(vouched, np.int64, len(vouched)))
-    reviewed_images = set(objects.image_id[reviewed].tolist())
-    labeled = set(coverage[:, 0].tolist())
-    consensus_images = labeled - reviewed_images
+    reviewed_images = np.unique(objects.image_id[reviewed])  # sorted arrays, not sets:
+    labeled = np.unique(coverage[:, 0])  # a million images
+    consensus_images = np.setdiff1d(labeled, reviewed_images, assume_unique=True)
     rejected = project.rejected_annotation_ids()  # a reviewer said wrong: never truth
     kept = ~np.isin(objects.id, np.fromiter(rejected, np.int64, len(rejected)))
-    use = reviewed | (kept & in_scope & np.isin(objects.image_id, list(consensus_images)))
-    chosen = sorted(reviewed_images | consensus_images)
+    use = reviewed | (kept & in_scope & np.isin(objects.image_id, consensus_images))
+    truth_images = np.union1d(reviewed_images, consensus_images)
     columns, share = _consensus(
-        objects.take(np.flatnonzero(use)), chosen, reviewed_images, coverage, iou_threshold
+        objects.take(np.flatnonzero(use)), truth_images.tolist(), set(reviewed_images.tolist()),
+        coverage, iou_threshold,
     )
     with_objects = project.labeled_image_ids() - gold.empty_references  # drawn or tagged
-    sources = {
-        i: "empty" if i not in with_objects else "reviewed" if i in reviewed_images else "consensus"
-        for i in chosen
-    }
-    for image in sorted((project.image_ids_with_status(FINISHED) & images) - labeled):
+    has_objects = np.isin(truth_images, np.fromiter(with_objects, np.int64, len(with_objects)))
+    del with_objects
+    is_reviewed = np.isin(truth_images, reviewed_images)
+    kinds = np.where(~has_objects, 0, np.where(is_reviewed, 1, 2))
+    names = ("empty", "reviewed", "consensus")
+    sources = {i: names[k] for i, k in zip(truth_images.tolist(), kinds.tolist(), strict=True)}
+    finished = np.fromiter(project.image_ids_with_status(FINISHED), np.int64)
+    unlabeled = np.setdiff1d(np.intersect1d(finished, scope), labeled)
+    for image in unlabeled.tolist():
         sources[image] = "empty"
     left = len(images) - len(sources)
     return Truth(
