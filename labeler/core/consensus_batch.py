@@ -158,12 +158,16 @@ def consensus_many(
     candidate = label == majority[clusters.member_cluster]
     chosen = clusters.member_row[first_top].copy()
     ties = np.flatnonzero(np.bincount(clusters.member_cluster[candidate], minlength=n) > 1)
-    if ties.size:
-        chosen[ties] = _best_overlaps(table, clusters, candidate, ties)
+    for lo in range(0, ties.size, TIE_CHUNK):  # each tie is its own: runs bound the pairs
+        part = ties[lo : lo + TIE_CHUNK]
+        chosen[part] = _best_overlaps(table, clusters, candidate, part)
     share = size / coders
     required = np.maximum(1, np.ceil(config.quorum * coders - 1e-9)).astype(np.int64)
     chosen[size < required] = -1
     return chosen, share
+
+
+TIE_CHUNK = 50_000  # tied clusters whose members' overlaps are summed at once
 
 
 def _first_true(flags: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:

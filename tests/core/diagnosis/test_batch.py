@@ -91,8 +91,11 @@ def test_match_rows_equals_match_shapes(seed: int, polygons: bool, threshold: fl
         assert got == same_class
 
 
-@pytest.mark.parametrize("seed", [3, 4])
-def test_clusters_and_consensus_equal_the_reference(seed: int) -> None:
+@pytest.mark.parametrize(("seed", "tie_chunk"), [(3, 50_000), (4, 50_000), (4, 3)])
+def test_clusters_and_consensus_equal_the_reference(seed: int, tie_chunk: int, monkeypatch) -> None:
+    from labeler.core import consensus_batch
+
+    monkeypatch.setattr(consensus_batch, "TIE_CHUNK", tie_chunk)  # ties settled in runs
     rng = np.random.default_rng(seed)
     images = []
     for image in range(80):
