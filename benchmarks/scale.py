@@ -267,6 +267,7 @@ def commands(path: Path, work: Path, page_offset: int) -> Iterator[tuple[str, li
     yield "report", [*labeler, "report", p, str(work / "report.html"), "--force"]
     yield "app: window to first image", [sys.executable, __file__, "--app-probe", p]
     package = str(work / "vendor.lbpkg")
+    Path(package).unlink(missing_ok=True)  # left by an earlier run: export refuses to overwrite
     yield (
         "package export (1000 images)",
         [
