@@ -39,3 +39,17 @@ def project_with_images(tmp_path: Path, project: Project) -> Project:
     report = import_images(project, [folder])
     assert report.added == 3
     return project
+
+
+@pytest.fixture
+def setup(project_with_images: Project) -> tuple[Project, int, int, int]:
+    """For command tests: the project with images, Alice, the first image, class scratch.
+
+    Gives ``(project, image id, scratch's class id, Alice's person id)``.
+    """
+    project = project_with_images
+    person = project.add_person("alice")
+    image = project.images()[0]
+    scratch = project.class_by_name("scratch")
+    assert scratch is not None
+    return project, image.id, scratch.id, person.id

@@ -34,16 +34,6 @@ def language() -> Iterator[None]:
     set_language(None)
 
 
-@pytest.fixture
-def setup(project_with_images: Project) -> tuple[Project, int, int, int]:
-    project = project_with_images
-    person = project.add_person("alice")
-    image = project.images()[0]
-    scratch = project.class_by_name("scratch")
-    assert scratch is not None
-    return project, image.id, scratch.id, person.id
-
-
 def test_texts_in_english_and_korean(language: None) -> None:
     add_box = AddAnnotation(1, 2, Box(1, 2, 30, 40), 3)
     add_polygon = AddAnnotation(1, 2, Polygon(((0, 0), (10, 0), (0, 10))), 3)

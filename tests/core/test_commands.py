@@ -19,16 +19,6 @@ from labeler.core.geometry import Box, Polygon
 from labeler.core.store import Project
 
 
-@pytest.fixture
-def setup(project_with_images: Project) -> tuple[Project, int, int, int]:
-    project = project_with_images
-    person = project.add_person("alice")
-    image = project.images()[0]
-    scratch = project.class_by_name("scratch")
-    assert scratch is not None
-    return project, image.id, scratch.id, person.id
-
-
 def _predictions(project: Project, image_id: int, class_id: int) -> list[int]:
     run = project.start_model_run("sha", "demo.onnx", {"conf": 0.25}, "CPUExecutionProvider")
     project.add_predictions(
