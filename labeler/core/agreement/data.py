@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -143,43 +143,21 @@ class ProjectLabels:
     @cached_property
     def tags(self) -> dict[int, dict[int, set[int]]]:
         """Image -> annotator (who covered it) -> the tag classes they gave it."""
-        found: dict[int, dict[int, set[int]]] = {
-            image: {person: set() for person, _start, _end in sides}
-            for image, sides in self._sides_by_image()
-        }
-        for image, person, class_id in self._tag_rows:
-            found[image][person].add(class_id)
-        return found
+        return {image: self.image_tags(image) for image in self.sides.images.tolist()}
 
     @cached_property
     def shapes(self) -> dict[int, dict[int, list[Shape]]]:
-        """Image -> annotator (who covered it) -> their box and polygon shapes, by id."""
-        found: dict[int, dict[int, list[Shape]]] = {}
-        objects = self.objects
-        for image, sides in self._sides_by_image():
-            # Without object columns no side has a span: every side's list is empty.
-            found[image] = {
-                person: []
-                if objects is None
-                else [
-                    Shape(
-                        int(objects.id[r]),
-                        int(objects.class_id[r]),
-                        objects.geometry(r),
-                        None,
-                        person,
-                    )
-                    for r in range(start, end)
-                ]
-                for person, start, end in sides
-            }
-        return found
+        """Image -> annotator (who covered it) -> their box and polygon shapes, by id.
+
+        Every object of the project as a :class:`Shape`: a pass over a large project
+        asks :meth:`image_shapes` image by image instead.
+        """
+        return {image: self.image_shapes(image) for image in self.sides.images.tolist()}
 
     def image_shapes(self, image_id: int) -> dict[int, list[Shape]]:
         """:attr:`shapes` of one image, made when asked (nothing is kept for the others).
 
-        Empty for an image nobody covered. A pass over a million images asks image by
-        image instead of building :attr:`shapes` for all of them.
+        Empty for an image nobody covered.
         """
         s, objects = self.sides, self.objects
         slot = s.image_slot(image_id)
@@ -211,18 +189,6 @@ class ProjectLabels:
         for image, person, class_id in self._tag_rows:
             found.setdefault(image, []).append((person, class_id))
         return found
-
-    def _sides_by_image(self) -> Iterator[tuple[int, list[tuple[int, int, int]]]]:
-        """Each covered image with its sides' ``(person, start, end)``.
-
-        One walk over the side columns, not a lookup per image and side.
-        """
-        s = self.sides
-        people, starts, ends = s.person.tolist(), s.start.tolist(), s.end.tolist()
-        bounds = s.offsets.tolist()
-        for k, image in enumerate(s.images.tolist()):
-            lo, hi = bounds[k], bounds[k + 1]
-            yield image, list(zip(people[lo:hi], starts[lo:hi], ends[lo:hi], strict=True))
 
     @property
     def has_tag_classes(self) -> bool:

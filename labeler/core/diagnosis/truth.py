@@ -77,15 +77,7 @@ class Truth:
     @cached_property
     def shapes(self) -> dict[int, list[Shape]]:
         """The truth objects per image (consensus shapes carry their share as score)."""
-        found: dict[int, list[Shape]] = {image: [] for image in self.images}
-        c = self.columns
-        for row in range(len(c)):
-            score = None if self.share is None else float(self.share[row])
-            owner = "consensus" if self.share is not None else int(c.owner[row])
-            shape = Shape(int(c.id[row]), int(c.class_id[row]), c.geometry(row), score, owner)
-            found[int(c.image_id[row])].append(shape)
-        return found
-
+        return {image: self.image_shapes(image) for image in self.images}
 
     def image_shapes(self, image_id: int) -> list[Shape]:
         """:attr:`shapes` of one image, made when asked (nothing kept for the others)."""
