@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from labeler.core.agreement.batch import Ragged, ShapeTable, match_rows
+from labeler.core.agreement.batch import ShapeTable, match_rows, two_sided
 from labeler.core.agreement.data import ProjectLabels
 from labeler.core.consensus import SCORING, shape_consensus, tag_consensus
 from labeler.core.domain import Person
@@ -133,18 +133,7 @@ def compare_images(
     """
     if not items:
         return []
-    shapes: list[Shape] = []
-    rows: tuple[list[int], list[int]] = ([], [])
-    sizes = np.zeros((2, len(items)), dtype=np.int64)
-    for p, (_image, pair, _tags) in enumerate(items):
-        for side in (0, 1):
-            sizes[side, p] = len(pair[side])
-            rows[side].extend(range(len(shapes), len(shapes) + len(pair[side])))
-            shapes += pair[side]
-    a, b = (
-        Ragged(np.asarray(rows[k], np.int64), np.r_[0, np.cumsum(sizes[k])].astype(np.int64))
-        for k in (0, 1)
-    )
+    shapes, a, b = two_sided([pair for _image, pair, _tags in items])
     pairs = match_rows(ShapeTable.of(shapes), a, b, iou_threshold, cross_class=True)
     paired_a, paired_b = np.zeros(a.rows.size, bool), np.zeros(b.rows.size, bool)
     paired_a[pairs.a], paired_b[pairs.b] = True, True

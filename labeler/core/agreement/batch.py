@@ -102,6 +102,29 @@ class Ragged:
         return np.repeat(np.arange(len(self)), np.diff(self.offsets))
 
 
+def two_sided(
+    problems: Sequence[tuple[Sequence[Shape], Sequence[Shape]]],
+) -> tuple[list[Shape], Ragged, Ragged]:
+    """Each problem's ``a`` and ``b`` shapes laid end to end as rows of one list.
+
+    Returns the shapes (for :meth:`ShapeTable.of`) and the ``a`` and ``b`` rows of
+    every problem, ready for :func:`match_rows`.
+    """
+    shapes: list[Shape] = []
+    rows: tuple[list[int], list[int]] = ([], [])
+    sizes = np.zeros((2, len(problems)), dtype=np.int64)
+    for p, pair in enumerate(problems):
+        for side in (0, 1):
+            sizes[side, p] = len(pair[side])
+            rows[side].extend(range(len(shapes), len(shapes) + len(pair[side])))
+            shapes += pair[side]
+    a, b = (
+        Ragged(np.asarray(rows[k], np.int64), np.r_[0, np.cumsum(sizes[k])].astype(np.int64))
+        for k in (0, 1)
+    )
+    return shapes, a, b
+
+
 @dataclass
 class Pairs:
     """Matched pairs: problem, positions in the ``a`` and ``b`` ragged lists, IoU, same class.

@@ -21,7 +21,14 @@ from dataclasses import asdict, dataclass, field, fields
 
 import numpy as np
 
-from labeler.core.agreement.batch import Ragged, ShapeTable, match_rows, pair_ious, shape_pair_ious
+from labeler.core.agreement.batch import (
+    Ragged,
+    ShapeTable,
+    match_rows,
+    pair_ious,
+    shape_pair_ious,
+    two_sided,
+)
 from labeler.core.domain import Prediction
 from labeler.core.geometry import Box, Polygon, Tag
 from labeler.core.matching import Shape, iou_matrix, match_shapes
@@ -217,23 +224,14 @@ def _chunk_table(
     chunk: list[tuple[int, Sequence[Labeled], Sequence[Prediction]]],
 ) -> tuple[list[Shape], Ragged, Ragged]:
     """Every label and prediction of the chunk as one shape list, and each image's rows."""
-    shapes: list[Shape] = []
-    label_rows: list[int] = []
-    pred_rows: list[int] = []
-    label_sizes = np.zeros(len(chunk), dtype=np.int64)
-    pred_sizes = np.zeros(len(chunk), dtype=np.int64)
-    for p, (_image, labeled, predictions) in enumerate(chunk):
-        mine = [Shape(x.annotation_id, x.class_id, x.geometry) for x in labeled
-                if not isinstance(x.geometry, Tag)]
-        theirs = [Shape.from_prediction(x) for x in predictions if not isinstance(x.geometry, Tag)]
-        label_sizes[p], pred_sizes[p] = len(mine), len(theirs)
-        label_rows += range(len(shapes), len(shapes) + len(mine))
-        shapes += mine
-        pred_rows += range(len(shapes), len(shapes) + len(theirs))
-        shapes += theirs
-    a = Ragged(np.asarray(label_rows, np.int64), np.r_[0, np.cumsum(label_sizes)].astype(np.int64))
-    b = Ragged(np.asarray(pred_rows, np.int64), np.r_[0, np.cumsum(pred_sizes)].astype(np.int64))
-    return shapes, a, b
+    return two_sided([
+        (
+            [Shape(x.annotation_id, x.class_id, x.geometry) for x in labeled
+             if not isinstance(x.geometry, Tag)],
+            [Shape.from_prediction(x) for x in predictions if not isinstance(x.geometry, Tag)],
+        )
+        for _image, labeled, predictions in chunk
+    ])
 
 
 def _best_overlap(table: ShapeTable, a: Ragged, b: Ragged, unmatched: np.ndarray) -> np.ndarray:
