@@ -13,14 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from itertools import combinations
 
 import numpy as np
 
+from labeler.core.curation.hamming_search import pairs_within
 from labeler.core.curation.stats import ImageStats
 
 DEFAULT_HAMMING = 10  # imagededup's default for 64-bit pHash
-_BLOCK = 2048
 
 
 @dataclass(frozen=True)
@@ -121,96 +120,16 @@ def hamming(a: int, b: int) -> int:
 def near_pairs(ids: list[int], hashes: list[int], threshold: int) -> list[tuple[int, int, int]]:
     """``(id_a, id_b, distance)`` for every pair within ``threshold`` bits, ordered by position.
 
-    Small sets compare every pair (blockwise numpy). Larger ones use multi-index
-    hashing: the hash is cut into four 16-bit blocks, and two hashes within
-    ``threshold`` bits differ by at most ``threshold // 4`` bits in some block
-    (pigeonhole), so only images whose block is that close are compared (up to
-    a threshold of 11). The pairs found are exactly the all-pairs answer.
+    Exact: the same pairs as comparing every pair, found through multi-index
+    hashing planned for the number of hashes (:mod:`.hamming_search`).
     """
     if len(ids) < 2:
         return []
-    values = np.array(hashes, dtype=np.uint64)
+    rows, cols, distances = pairs_within(np.array(hashes, dtype=np.uint64), threshold)
     id_array = np.array(ids, dtype=np.int64)
-    if len(ids) <= _ALL_PAIRS_UP_TO or threshold // 4 > _MAX_BLOCK_RADIUS:
-        rows, cols, distances = _all_pairs(values, threshold)
-    else:
-        rows, cols, distances = _indexed_pairs(values, threshold)
     return list(
         zip(id_array[rows].tolist(), id_array[cols].tolist(), distances.tolist(), strict=True)
     )
-
-
-_ALL_PAIRS_UP_TO = 20_000
-_KEY_BITS = 16
-_MAX_BLOCK_RADIUS = 2  # past this the probes cost more than comparing every pair
-_PROBE_CHUNK = 100_000
-
-
-def _all_pairs(values: np.ndarray, threshold: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Positions ``(row < col)`` and distances of every pair within ``threshold``."""
-    found = []
-    for start in range(0, len(values), _BLOCK):
-        block = values[start : start + _BLOCK]
-        distances = np.bitwise_count(block[:, None] ^ values[None, start:])
-        rows, cols = np.nonzero(distances <= threshold)
-        keep = rows < cols
-        rows, cols = rows[keep], cols[keep]
-        found.append((rows + start, cols + start, distances[rows, cols].astype(np.int64)))
-    return _ordered(found)
-
-
-def _indexed_pairs(values: np.ndarray, threshold: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`_all_pairs` through four 16-bit block indexes (multi-index hashing)."""
-    radius = threshold // 4
-    masks = np.array(
-        [
-            sum(1 << bit for bit in bits)
-            for k in range(radius + 1)
-            for bits in combinations(range(_KEY_BITS), k)
-        ],
-        dtype=np.int64,
-    )
-    positions = np.arange(len(values), dtype=np.int64)
-    found = []
-    for block in range(4):
-        keys = ((values >> np.uint64(block * _KEY_BITS)) & np.uint64(0xFFFF)).astype(np.int64)
-        order = np.argsort(keys, kind="stable")
-        sizes = np.bincount(keys, minlength=1 << _KEY_BITS)
-        firsts = np.cumsum(sizes) - sizes  # where each key's run starts in ``order``
-        for start in range(0, len(values), _PROBE_CHUNK):
-            mine = positions[start : start + _PROBE_CHUNK]
-            for mask in masks.tolist():
-                probe = keys[mine] ^ mask
-                counts = sizes[probe]
-                total = int(counts.sum())
-                if not total:
-                    continue
-                rows = np.repeat(mine, counts)
-                steps = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
-                cols = order[np.repeat(firsts[probe], counts) + steps]
-                keep = rows < cols
-                rows, cols = rows[keep], cols[keep]
-                distances = np.bitwise_count(values[rows] ^ values[cols]).astype(np.int64)
-                close = distances <= threshold
-                found.append((rows[close], cols[close], distances[close]))
-    return _ordered(found, unique=True)
-
-
-def _ordered(
-    found: list[tuple[np.ndarray, np.ndarray, np.ndarray]], unique: bool = False
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Concatenated pairs sorted by (row, col), each pair once when ``unique``."""
-    if not found:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty
-    rows, cols, distances = (np.concatenate(parts) for parts in zip(*found, strict=True))
-    order = np.lexsort((cols, rows))
-    rows, cols, distances = rows[order], cols[order], distances[order]
-    if unique and rows.size:
-        first = np.ones(rows.size, dtype=bool)
-        first[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
-        rows, cols, distances = rows[first], cols[first], distances[first]
-    return rows, cols, distances
 
 
 def find_duplicates(
