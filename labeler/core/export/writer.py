@@ -9,7 +9,6 @@ half-written dataset in place and never touches an existing one.
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
@@ -17,7 +16,7 @@ from types import TracebackType
 
 from labeler.core.errors import LabelerError
 from labeler.core.i18n import _
-from labeler.core.scratch import scratch_dir, sweep_stale
+from labeler.core.scratch import discard, scratch_dir, scratch_name, sweep_stale
 
 
 class ExportError(LabelerError):
@@ -39,6 +38,14 @@ def _check_destination(out: Path, overwrite: bool) -> None:
                 out=out
             )
         )
+
+
+def _remove(folder: Path) -> None:
+    """Delete a folder of ours, in the background when it is big."""
+    try:
+        discard(folder)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 class DatasetWriter:
@@ -71,12 +78,12 @@ class DatasetWriter:
     ) -> None:
         assert self._tmp is not None
         if exc_type is not None:
-            shutil.rmtree(self._tmp, ignore_errors=True)
+            _remove(self._tmp)  # a cancelled export returns at once, however big
             return
         try:
             self._move_into_place(self._tmp)
         except OSError as error:
-            shutil.rmtree(self._tmp, ignore_errors=True)
+            _remove(self._tmp)
             raise ExportError(
                 _("{out}: cannot move the export into place ({error})").format(
                     out=self.out, error=error
@@ -86,7 +93,7 @@ class DatasetWriter:
     def _move_into_place(self, tmp: Path) -> None:
         old: Path | None = None
         if self.out.is_dir():
-            old = self.out.with_name(f".{self.out.name}.old-{os.getpid()}")
+            old = scratch_name(self.out.parent, "export_old")  # a crash leaves it sweepable
             self.out.rename(old)
         try:
             tmp.rename(self.out)
@@ -95,7 +102,7 @@ class DatasetWriter:
                 old.rename(self.out)
             raise
         if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+            _remove(old)  # the replaced export: deleted in the background
 
     @property
     def root(self) -> Path:
