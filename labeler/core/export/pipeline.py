@@ -32,7 +32,7 @@ from labeler.core.curation.balance import BalanceConfig
 from labeler.core.curation.duplicates import DuplicateConfig, DuplicateReport, find_duplicates
 from labeler.core.curation.label_errors import LabelErrorConfig
 from labeler.core.curation.quality import QualityConfig, QualityReport, check_quality
-from labeler.core.curation.stats import ImageRef, StatsCache, collect_stats
+from labeler.core.curation.stats import ImageRef, StatsCache, collect_stats, refs_from_records
 from labeler.core.domain import Annotation, ImageRecord
 from labeler.core.errors import LabelerError
 from labeler.core.export.manifest import (
@@ -420,10 +420,7 @@ def _records(project: object, ids: np.ndarray) -> Iterator[ImageRecord]:
 
 
 def _refs(project: object, ids: np.ndarray) -> list[ImageRef]:
-    return [
-        ImageRef(r.id, project.image_path(r), r.sha256, r.width, r.height)  # type: ignore[attr-defined]
-        for r in _records(project, ids)
-    ]
+    return refs_from_records(project, _records(project, ids))
 
 
 def _dedupe(
