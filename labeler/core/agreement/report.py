@@ -145,11 +145,17 @@ def agreement_report(
     project: Project,
     iou_threshold: float = DEFAULT_IOU_THRESHOLD,
     images: Collection[int] | None = None,
+    labels: ProjectLabels | None = None,
 ) -> AgreementReport:
-    """Compute the agreement report of a project (of ``images`` only, when given)."""
-    labels = ProjectLabels.load(project)
-    if images is not None:
-        labels = labels.within(images)
+    """Compute the agreement report of a project (of ``images`` only, when given).
+
+    ``labels`` are the project's labels (already within ``images``) when the
+    caller has them loaded: the report shares one load with its other sections.
+    """
+    if labels is None:
+        labels = ProjectLabels.load(project)
+        if images is not None:
+            labels = labels.within(images)
     release_free_memory()  # each stage's transient arrays, before the next one's
     rows = LabelRows.of(labels)
     comparisons = comparison_table(labels, rows, iou_threshold)

@@ -79,18 +79,19 @@ def report_data(
             project, run_id, truth_annotator, iou_threshold, DEFAULT_MIN_SCORE, images
         )
         diagnosis = {**result.to_dict(SLICE_ROWS), "run_choice": run_choice}
+    labels = _labels(project, images)  # one load for agreement, disagreements and vendors
     return {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "labeler_version": __version__,
         "project": _project_summary(project),
-        "agreement": agreement_report(project, iou_threshold, images).to_dict(),
-        "disagreements": disagreement_counts(_labels(project, images), iou_threshold),
+        "agreement": agreement_report(project, iou_threshold, images, labels).to_dict(),
+        "disagreements": disagreement_counts(labels, iou_threshold),
         "diagnosis": diagnosis,
         "curation": curation_data(project) if curation else None,
         "questions": questions_data(project),
         "comparison": _comparison(project, run_id, against, truth_annotator, iou_threshold, images),
         "slices": slices_data(project),
-        "vendors": vendors_data(project),
+        "vendors": vendors_data(project, None if images is not None else labels),
         "scope": None if images is None else len(set(images)),
     }
 

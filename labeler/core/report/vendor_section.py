@@ -11,15 +11,19 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from labeler.core.agreement.data import ProjectLabels
 from labeler.core.i18n import _
 from labeler.core.report.svg import bar_chart
 from labeler.core.store import Project
 from labeler.core.vendor_scorecard import vendor_scorecard
 
 
-def vendors_data(project: Project) -> dict[str, Any]:
-    """The section's data, JSON-ready (a project without batches gives an empty list)."""
-    return vendor_scorecard(project).to_dict()
+def vendors_data(project: Project, labels: ProjectLabels | None = None) -> dict[str, Any]:
+    """The section's data, JSON-ready (a project without batches gives an empty list).
+
+    ``labels``: the project's labels, when the report has loaded them already.
+    """
+    return vendor_scorecard(project, labels=labels).to_dict()
 
 
 def _figure(value: Any, digits: int = 3) -> str:
