@@ -134,11 +134,13 @@ def parser_for(argv: Sequence[str]) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; user errors print a message (no traceback) and exit 2."""
     from labeler.core.errors import LabelerError
+    from labeler.core.memory import one_shot_collection
 
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parser_for(argv).parse_args(argv)
     try:
-        return int(args.handler(args) or 0)
+        with one_shot_collection():
+            return int(args.handler(args) or 0)
     except LabelerError as exc:
         from labeler.cli.output import fail
 

@@ -1,11 +1,13 @@
-"""Giving a long pass's freed memory back to the system between its runs."""
+"""Memory of long passes: freed pages back to the system, and the garbage collector's share."""
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 
 def _malloc_trim() -> Callable[[int], int] | None:
@@ -28,3 +30,30 @@ def release_free_memory() -> None:
     """
     if _TRIM is not None:
         _TRIM(0)
+
+
+# A young generation this big is collected once per 100k new containers, not per 700;
+# the middle one once per 1,000 of those; the oldest never by count.
+ONE_SHOT_THRESHOLDS = (100_000, 1_000, 1_000_000_000)
+
+
+@contextmanager
+def one_shot_collection() -> Iterator[None]:
+    """Garbage collection tuned for a command whose objects mostly live until it ends.
+
+    Python's collector re-scans every live container each time the oldest
+    generation is collected; building a million images' consensus keeps tens of
+    millions alive, and those scans took about a third of the time (1M-image
+    consensus: 99 s without them, over 150 s with the default thresholds). Inside
+    the block the objects alive at its start are frozen (never scanned again),
+    the young generations are collected rarely, so cycles that die young are
+    still freed, and the oldest not at all; the thresholds are restored after.
+    """
+    before = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(*ONE_SHOT_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+        gc.unfreeze()
