@@ -225,6 +225,8 @@ class _Buckets:
         cols = self.starts[others][:, None] + np.arange(width_b)
         distances = np.bitwise_count(self.values[rows][:, :, None] ^ self.values[cols][:, None, :])
         close = distances <= threshold
+        if not close.any():  # the usual case: nothing to index
+            return _ordered([])
         close &= (mine != others)[:, None, None] | np.triu(np.ones((width_a, width_b), bool), 1)
         pair, i, j = np.nonzero(close)
         return rows[pair, i], cols[pair, j], distances[pair, i, j].astype(np.int64)

@@ -355,6 +355,15 @@ class BulkStore(StoreBase):
         )
         return [dict(r) for r in rows]
 
+    def image_file_rows(self) -> list[tuple[int, str, str, int, int]]:
+        """``(id, stored path, sha256, width, height)`` of every image, in id order.
+
+        What a pass over every image's pixels needs, without building a million
+        :class:`~labeler.core.domain.ImageRecord` values.
+        """
+        rows = self._tuples("SELECT id, path, sha256, width, height FROM images ORDER BY id")
+        return [(int(i), str(p), str(s), int(w), int(h)) for i, p, s, w, h in rows]
+
     def image_paths(self) -> dict[int, str]:
         """Every image's stored path by id."""
         return {int(i): str(p) for i, p in self._tuples("SELECT id, path FROM images")}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Collection, Container, Iterable, Iterator, Sequence
 from typing import Any
 
 from labeler.core.domain import ImageStatus, ModelRun, Prediction
@@ -324,12 +324,12 @@ class RunStore(StoreBase):
                 where = f"r.image_id IN ({','.join('?' * len(chunk))}) AND "
                 yield from _group_by_image(self._rows(select.format(where=where), chunk))
             return
-        groups = _group_by_image(self._rows(select.format(where="")))
-        if image_ids is None:
-            yield from groups
-            return
-        wanted_set = image_ids if isinstance(image_ids, set | frozenset | dict) else set(image_ids)
-        yield from ((i, found) for i, found in groups if i in wanted_set)
+        wanted_set = None
+        if image_ids is not None:
+            wanted_set = (
+                image_ids if isinstance(image_ids, set | frozenset | dict) else set(image_ids)
+            )
+        yield from _group_by_image(self._rows(select.format(where="")), wanted_set)
 
     def latest_predictions_between(
         self, first_id: int, last_id: int
@@ -381,8 +381,13 @@ _FEW_IMAGES = 20_000  # up to this many images are read by id, more in one pass
 _CHUNK = 500
 
 
-def _group_by_image(rows: Iterable[sqlite3.Row]) -> Iterator[tuple[int, list[Prediction]]]:
-    """Rows ordered by ``covered_image`` (``id`` NULL: no prediction) grouped per image."""
+def _group_by_image(
+    rows: Iterable[sqlite3.Row], wanted: Container[int] | None = None
+) -> Iterator[tuple[int, list[Prediction]]]:
+    """Rows ordered by ``covered_image`` (``id`` NULL: no prediction) grouped per image.
+
+    With ``wanted``, other images' rows are skipped before anything is built from them.
+    """
     current: int | None = None
     found: list[Prediction] = []
     for row in rows:
@@ -391,7 +396,9 @@ def _group_by_image(rows: Iterable[sqlite3.Row]) -> Iterator[tuple[int, list[Pre
             if current is not None:
                 yield current, _by_score(found)
             current, found = image_id, []
-        if row["id"] is not None:
+            if wanted is not None and image_id not in wanted:
+                current = None
+        if current is not None and row["id"] is not None:
             found.append(prediction_from_row(row))
     if current is not None:
         yield current, _by_score(found)

@@ -54,6 +54,14 @@ def test_latest_predictions_stream_equals_the_per_image_answers(
     }
     many = set(range(1, 30_000))  # more than are read by id: one pass, filtered
     assert dict(project.latest_predictions_by_image(many)) == per_image(project)
+    but_first = set(range(2, 30_000))  # image 1 (two predictions) skipped in the pass
+    assert dict(project.latest_predictions_by_image(but_first)) == {
+        k: v for k, v in per_image(project).items() if k != 1
+    }
+    but_second = many - {2}
+    assert dict(project.latest_predictions_by_image(but_second)) == {
+        k: v for k, v in per_image(project).items() if k != 2
+    }
 
 
 def test_run_predictions_stream_covers_what_the_run_speaks_for(
