@@ -213,13 +213,14 @@ def _images(
         for r in project.images_between(int(wanted[0]), int(wanted[-1]))  # type: ignore[attr-defined]
     }
     needs_source = options.images != "none" or options.format == "yolo"  # YOLO lists them
+    source_of = project.image_path_resolver()  # type: ignore[attr-defined]
     images = []
     for (image_id, objects), position, keep in zip(rows, where, found, strict=True):
         if not keep:
             continue
         record = records[image_id]
         name = plan.renamed.get(image_id) or "".join(split_name(record.path))
-        source = project.image_path(record) if needs_source else None  # type: ignore[attr-defined]
+        source = source_of(record) if needs_source else None
         split = plan.splits[int(plan.split_of[position])]
         images.append(ExportImage(record, source, name, split, objects))
     return images
