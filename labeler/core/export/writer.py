@@ -9,6 +9,7 @@ half-written dataset in place and never touches an existing one.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
@@ -56,6 +57,7 @@ class DatasetWriter:
         self.overwrite = overwrite
         self.checksums: dict[str, str] = {}
         self._tmp: Path | None = None
+        self._folders: set[Path] = set()  # made already: a million label files share a few
 
     def __enter__(self) -> DatasetWriter:
         _check_destination(self.out, self.overwrite)
@@ -117,13 +119,21 @@ class DatasetWriter:
                 _("refusing to write outside the export: {path}").format(path=relative)
             )
         target = self.root.joinpath(*rel.parts)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
         return target
 
     def write_bytes(self, relative: str, data: bytes) -> None:
         """Write a file and record its checksum."""
         try:
-            self._target(relative).write_bytes(data)
+            handle = os.open(self._target(relative), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(handle, view) :]
+            finally:
+                os.close(handle)
         except OSError as exc:  # a full disk: nothing of the export is kept (see __exit__)
             raise self._write_failed(relative, exc) from exc
         self.checksums[relative] = hashlib.sha256(data).hexdigest()
