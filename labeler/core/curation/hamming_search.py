@@ -38,6 +38,7 @@ _COST_PROBE = 1.1e-9  # one bucket's key tested under one mask
 _COST_HIT = 3.4e-8  # one pair of non-empty buckets found
 _COST_CANDIDATE = 5.2e-9  # one candidate pair of hashes compared
 _COST_MASK = 2e-5  # the fixed cost of one mask
+_COST_GROUP = 4e-5  # one group of bucket pairs of the same two sizes, compared in one call
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,9 @@ def _block_cost(n: int, block: Block) -> float:
     filled = -math.expm1(-load)  # the share of keys that hold a hash
     buckets = (1 << block.bits) * filled
     per_mask = buckets * (_COST_PROBE + filled * _COST_HIT) + n * load / 2 * _COST_CANDIDATE
-    return probes * (per_mask + _COST_MASK)
+    calls = block.bits + probes * buckets / 2 / _PROBES_AT_ONCE  # a call per top bit at least
+    sizes = (1 + 2.5 * math.sqrt(load)) ** 2  # pairs of bucket sizes a call meets
+    return probes * (per_mask + _COST_MASK) + calls * sizes * _COST_GROUP
 
 
 def pairs_within(

@@ -62,9 +62,10 @@ def test_every_layout_finds_the_same_pairs(threshold: int) -> None:
 
 
 def test_plan_grows_the_blocks_with_the_hashes() -> None:
-    """Few hashes compare every pair; more get more bits a block, so buckets stay small."""
+    """Few hashes compare every pair; many more get wider blocks, so buckets stay small."""
     assert hamming_search.plan_blocks(200, 10) is None
-    small, large = hamming_search.plan_blocks(10_000, 10), hamming_search.plan_blocks(1_000_000, 10)
+    small = hamming_search.plan_blocks(10_000, 10)
+    large = hamming_search.plan_blocks(10_000_000, 10)
     assert small is not None and large is not None
     assert max(b.bits for b in large) > max(b.bits for b in small)
     for blocks in (small, large):
