@@ -1,4 +1,4 @@
-"""Every pair of 64-bit hashes within a Hamming distance: exact, and near-linear in practice.
+"""Every pair of 64-bit hashes within a Hamming distance: exact, with an index planned for n.
 
 Multi-index hashing (Norouzi, Punjani and Fleet, "Fast search in Hamming space
 with multi-index hashing", CVPR 2012): cut the hash into blocks whose radii
@@ -6,15 +6,17 @@ with multi-index hashing", CVPR 2012): cut the hash into blocks whose radii
 bits then differ by at most ``r_i`` bits in some block ``i`` (pigeonhole), so
 comparing only images whose block keys are that close finds every pair.
 
-How many blocks, and how wide, is planned from the number of hashes: about
-``log2(n)`` bits per block keeps each bucket near one image, so the candidates
-grow with ``n`` times the probes per bucket instead of with ``n**2``. A fixed
-layout (four 16-bit blocks at 1M hashes) gave each image ``n / 65,536``
-candidates per probe: 8 billion pairs. Small sets compare every pair.
+How many blocks, and how wide, is planned from the number of hashes with a cost
+model fitted on this machine: wider blocks give fewer candidate pairs but more
+probes. Comparing two buckets' members as one array is cheap, so up to a few
+million hashes four 16-bit blocks (about 15 hashes a bucket at 1M) cost least;
+past that, three 21-22-bit blocks. Small sets compare every pair.
 
 The search is bucket-centric: each block's hashes are sorted by key once, and
 each probe mask pairs a bucket with the bucket whose key differs by that mask,
-so the work per mask is one pass over the non-empty buckets.
+so the work per mask is one pass over the non-empty buckets. At 1M random
+hashes and distance 10 it takes 16 s on one core; the fixed four-block search it
+replaced probed every image and took minutes.
 """
 
 from __future__ import annotations
