@@ -289,14 +289,15 @@ class AnnotationStore(StoreBase):
         return [annotation_from_row(r) for r in rows]
 
     def annotations_of_images(self, first_id: int, last_id: int) -> list[Annotation]:
-        """Live annotations of the images with ids ``first_id..last_id``, ordered by id.
+        """Live annotations of the images with ids ``first_id..last_id``, by image, then by id.
 
         A whole-project pass reads the annotations a range of images at a time, so a
-        million images' annotations are never all in memory at once.
+        million images' annotations are never all in memory at once. The order is the
+        image index's own (no sort of the run's rows).
         """
         rows = self._db.query(
             "SELECT * FROM annotations WHERE deleted_at IS NULL AND image_id BETWEEN ? AND ? "
-            "ORDER BY id",
+            "ORDER BY image_id, id",
             (first_id, last_id),
         )
         return [annotation_from_row(r) for r in rows]

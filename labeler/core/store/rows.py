@@ -82,6 +82,9 @@ def image_from_row(row: sqlite3.Row) -> ImageRecord:
     )
 
 
+_SOURCES = {s.value: s for s in AnnotationSource}  # a dict lookup, not an Enum call per row
+
+
 def annotation_from_row(row: sqlite3.Row) -> Annotation:
     """An :class:`Annotation` from an ``annotations`` row."""
     return Annotation(
@@ -91,7 +94,7 @@ def annotation_from_row(row: sqlite3.Row) -> Annotation:
         geometry=geometry_from_row(row),
         annotator_id=row["annotator_id"],
         guideline_version_id=row["guideline_version_id"],
-        source=AnnotationSource(row["source"]),
+        source=_SOURCES[row["source"]],
         created_at=row["created_at"],
         updated_at=row["updated_at"],
         seconds_spent=row["seconds_spent"],
