@@ -15,13 +15,17 @@ uses the largest reduction every sampled image passed; a full decode if any pass
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 from inference.adapters import PostParams
+from inference.errors import ImageDecodeError
+from inference.jpeg_decode import DecodeBuffer
 from inference.model import Model
-from inference.preprocess import DECODE_TOLERANCE, decode_candidates
+from inference.preprocess import DECODE_TOLERANCE, Frame, decode_candidates
 from inference.results import Detection
 
 AGREEMENT_IOU = 0.8
@@ -29,6 +33,8 @@ AGREEMENT_IOU = 0.8
 # pixels (mean absolute, 0-255) as long as the detections agree: the trained demo model
 # kept all of its boxes on blurred camera JPEGs where one image differed by 0.63 at 1/2.
 AGREEMENT_PIXEL_GATE = 1.0
+# What reading and decoding one image can raise: the image's own failure, not the run's.
+UNREADABLE_ERRORS = (ImageDecodeError, cv2.error, OSError, ValueError, MemoryError)
 
 
 def run_decode_factor(
@@ -42,19 +48,31 @@ def run_decode_factor(
     1 (a full decode) when none is readable. Raises nothing for unreadable images: their
     own results say what is wrong.
     """
-    import cv2
+    choices = decode_choices(model, images, params, tolerance)
+    return min((c.factor for c in choices if isinstance(c, DecodeChoice)), default=1)
 
-    from inference.errors import ImageDecodeError
 
-    factors = []
+def decode_choices(
+    model: Model,
+    images: Sequence[tuple[str | os.PathLike[str], tuple[int, int] | None]],
+    params: PostParams,
+    tolerance: float = DECODE_TOLERANCE,
+    buffer: DecodeBuffer | None = None,
+) -> Iterator[DecodeChoice | Exception]:
+    """Each image's :class:`DecodeChoice` in order, until one allows no reduction.
+
+    An unreadable image yields its error in its place (and the next image is tried).
+    ``buffer``: decode into it (the canvases kept are copies).
+    """
     for path, oriented_size in images:
         try:
-            factors.append(image_decode_factor(model, path, oriented_size, params, tolerance))
-        except (ImageDecodeError, cv2.error, OSError, ValueError, MemoryError):
+            choice = image_decode_choice(model, path, oriented_size, params, tolerance, buffer)
+        except UNREADABLE_ERRORS as exc:
+            yield exc
             continue
-        if factors[-1] == 1:
-            break
-    return min(factors, default=1)
+        yield choice
+        if choice.factor == 1:
+            return
 
 
 def image_decode_factor(
@@ -65,11 +83,40 @@ def image_decode_factor(
     tolerance: float = DECODE_TOLERANCE,
 ) -> int:
     """The largest reduction of ``path`` whose model input and detections match a full decode's."""
-    best, reference, found = 1, None, None
-    for factor, image, scale in decode_candidates(path, model.info.input_size, oriented_size):
+    return image_decode_choice(model, path, oriented_size, params, tolerance).factor
+
+
+@dataclass(frozen=True)
+class DecodeChoice:
+    """One image's largest allowed reduction, and its model input from the full decode."""
+
+    factor: int
+    canvas: np.ndarray
+    frame: Frame
+
+
+def image_decode_choice(
+    model: Model,
+    path: str | os.PathLike[str],
+    oriented_size: tuple[int, int] | None,
+    params: PostParams,
+    tolerance: float = DECODE_TOLERANCE,
+    buffer: DecodeBuffer | None = None,
+) -> DecodeChoice:
+    """:func:`image_decode_factor`, keeping the full decode's canvas and frame.
+
+    A run can use that canvas for the image itself instead of decoding it again. Raises
+    :class:`~inference.errors.ImageDecodeError` when the file cannot be decoded.
+    """
+    best, reference, found, full = 1, None, None, None
+    size = model.info.input_size
+    for factor, image, scale in decode_candidates(path, size, oriented_size, buffer):
         canvas, frame = model.prepare(image, scale)
+        if buffer is not None and buffer.holds(canvas):  # it must outlive the next decode
+            canvas = canvas.copy()
         detections = model.run_batch([canvas], [frame], params)[0][0].detections
-        if reference is None:
+        if full is None:
+            full = (canvas, frame)
             reference, found = canvas.astype(np.int16), detections
             continue
         # With objects to compare, the model's answer decides and the pixels need only be
@@ -80,7 +127,8 @@ def image_decode_factor(
         if not detections_agree(found or [], detections):
             break
         best = factor
-    return best
+    assert full is not None  # decode_candidates yields the full decode first, or raises
+    return DecodeChoice(best, *full)
 
 
 def detections_agree(

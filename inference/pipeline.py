@@ -4,7 +4,7 @@ Memory stays flat on any number of images: a feeder thread submits decode jobs t
 and parks their futures in a bounded queue, so at most ``queue_size + batch_size + 1``
 prepared (letterboxed, model-sized) images exist at a time. Results are yielded in input
 order. Before the first decode job the feeder picks the run's JPEG decode reduction from
-its first images (:func:`inference.preprocess.choose_decode_factor`, the smallest over
+its first images (:func:`inference.decode_choice.run_decode_factor`, the smallest over
 :data:`CALIBRATION_IMAGES`), so the model sees what a full decode would give it.
 """
 
@@ -22,11 +22,12 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from typing import TypeVar, cast
 
-import cv2
 import numpy as np
 
 from inference.adapters import PostParams
+from inference.decode_choice import UNREADABLE_ERRORS, DecodeChoice, decode_choices
 from inference.errors import ImageDecodeError
+from inference.jpeg_decode import DecodeBuffer
 from inference.model import Model
 from inference.preprocess import Frame, decode_for_model
 from inference.results import ImagePrediction, PrelabelResult, RunStats, Timing
@@ -101,6 +102,11 @@ class PrelabelEngine:
         self.queue_size = max(1, queue_size or 2 * self.batch_size + decode_threads)
         self.last_stats: RunStats | None = None
         """Totals of the most recent :meth:`run` (set when it finishes or is cancelled)."""
+        # Each decode thread of a run decodes into its own reused memory (a fresh 12 MP
+        # array costs ~9,000 page faults); the buffers go with the pool's threads.
+        self._buffers = threading.local()
+        # Set once a run's decode reduction is known; until then its images decode in full.
+        self._factor_chosen = threading.Event()
 
     def run(
         self,
@@ -122,6 +128,11 @@ class PrelabelEngine:
         ``error`` set and the run goes on. :attr:`last_stats` holds the totals afterwards.
         """
         params = self.model.params(conf, iou, max_det)
+        if self.decode_factor is None:
+            self._factor = 1
+            self._factor_chosen.clear()
+        else:
+            self._factor_chosen.set()
         should_cancel = _cancel_check(cancel)
         total = len(items) if isinstance(items, Sized) else None
         stop = threading.Event()
@@ -179,7 +190,7 @@ class PrelabelEngine:
         """
         # A str or a Path: both hashable (os.PathLike itself does not promise it).
         item = WorkItem(cast(Hashable, path), path, oriented_size)
-        prepared = self._prepare(item, raise_errors=True)
+        prepared = self._prepare(item, raise_errors=True, reuse_memory=False)
         return self._process([prepared], self.model.params(conf, iou, max_det))[0]
 
     def predict_image(
@@ -197,32 +208,65 @@ class PrelabelEngine:
 
     # -- internals -------------------------------------------------------------------------
 
-    def _prepare(self, item: WorkItem, raise_errors: bool = False) -> _Prepared:
-        """Decode and letterbox one image (runs on a pool thread)."""
+    def _prepare(
+        self, item: WorkItem, raise_errors: bool = False, reuse_memory: bool = True
+    ) -> _Prepared:
+        """Decode and letterbox one image (runs on a pool thread).
+
+        ``reuse_memory``: decode into this thread's :class:`DecodeBuffer`; the decoded
+        image is done with once the model-sized canvas is made.
+        """
         started = time.perf_counter()
+        buffer = self._thread_buffer() if reuse_memory else None
+        # While the run's reduction is being chosen, decode in full: the reference.
+        factor = self._factor if self._factor_chosen.is_set() else 1
         try:
             image, scale = decode_for_model(
-                item.path, self.model.info.input_size, item.oriented_size, self._factor
+                item.path, self.model.info.input_size, item.oriented_size, factor, buffer
             )
             canvas, frame = self.model.prepare(image, scale)
-        except (ImageDecodeError, cv2.error, OSError, ValueError, MemoryError) as exc:
+            if buffer is not None and buffer.holds(canvas):  # a canvas must outlive it
+                canvas = canvas.copy()
+        except UNREADABLE_ERRORS as exc:
             if raise_errors:
                 if isinstance(exc, ImageDecodeError):
                     raise
                 raise ImageDecodeError(item.path, str(exc)) from exc
-            message = str(exc) if isinstance(exc, ImageDecodeError) else f"{item.path}: {exc}"
-            return _Prepared(item, None, None, time.perf_counter() - started, message)
+            return _unreadable(item, exc, started)
         return _Prepared(item, canvas, frame, time.perf_counter() - started)
 
-    def _run_factor(self, first: list[WorkItem], params: PostParams) -> int:
-        """The decode reduction for a run: the fixed one, else what its first images allow."""
-        if self.decode_factor is not None:
-            return self.decode_factor
-        from inference.decode_choice import run_decode_factor
+    def _calibrate(self, first: list[WorkItem], params: PostParams) -> _Prepared:
+        """Pool job: choose the run's decode reduction on ``first``; prepare ``first[0]``.
 
-        return run_decode_factor(
-            self.model, [(item.path, item.oriented_size) for item in first], params
-        )
+        The first image's full decode, which the choice needs anyway, is its result. The
+        other pool threads go on with the next images (in full) meanwhile.
+        """
+        started = time.perf_counter()
+        factors: list[int] = []
+        prepared = _Prepared(first[0], None, None, 0.0, f"{first[0].path}: not decoded")
+        try:
+            images = [(item.path, item.oriented_size) for item in first]
+            choices = decode_choices(self.model, images, params, buffer=self._thread_buffer())
+            for index, choice in enumerate(choices):
+                if isinstance(choice, DecodeChoice):
+                    factors.append(choice.factor)
+                if index > 0:
+                    continue
+                if isinstance(choice, DecodeChoice):
+                    elapsed = time.perf_counter() - started
+                    prepared = _Prepared(first[0], choice.canvas, choice.frame, elapsed)
+                else:
+                    prepared = _unreadable(first[0], choice, started)
+        finally:
+            self._factor = min(factors, default=1)
+            self._factor_chosen.set()
+        return prepared
+
+    def _thread_buffer(self) -> DecodeBuffer:
+        buffer = getattr(self._buffers, "buffer", None)
+        if buffer is None:
+            buffer = self._buffers.buffer = DecodeBuffer()
+        return buffer
 
     def _feed(
         self,
@@ -232,15 +276,24 @@ class PrelabelEngine:
         stop: threading.Event,
         params: PostParams,
     ) -> None:
-        """Feeder thread: submit decode jobs in order; blocks while the queue is full."""
+        """Feeder thread: submit decode jobs in order; blocks while the queue is full.
+
+        Without a fixed reduction the first job chooses it (:meth:`_calibrate`).
+        """
         try:
             iterator = iter(items)
-            first = list(itertools.islice(iterator, CALIBRATION_IMAGES))
-            self._factor = self._run_factor([_as_item(raw) for raw in first], params)
-            for raw in itertools.chain(first, iterator):
+            first = [_as_item(raw) for raw in itertools.islice(iterator, CALIBRATION_IMAGES)]
+            rest: Iterable[WorkItem] = first
+            if self.decode_factor is None and first:
+                future = pool.submit(self._calibrate, first, params)
+                if not _put(pending, future, stop):
+                    future.cancel()
+                    return
+                rest = first[1:]
+            for item in itertools.chain(rest, (_as_item(raw) for raw in iterator)):
                 if stop.is_set():
                     return
-                future = pool.submit(self._prepare, _as_item(raw))
+                future = pool.submit(self._prepare, item)
                 if not _put(pending, future, stop):
                     future.cancel()
                     return
@@ -286,6 +339,12 @@ class PrelabelEngine:
                     PrelabelResult(p.item.key, pred.detections, timing, pred.dropped_unmapped)
                 )
         return results
+
+
+def _unreadable(item: WorkItem, exc: BaseException, started: float) -> _Prepared:
+    """The result of an image that could not be read or decoded: its error, named."""
+    message = str(exc) if isinstance(exc, ImageDecodeError) else f"{item.path}: {exc}"
+    return _Prepared(item, None, None, time.perf_counter() - started, message)
 
 
 def _as_item(raw: WorkItem | tuple) -> WorkItem:

@@ -1,16 +1,17 @@
 """Image decoding for a model (reduced-resolution JPEG decode) and letterboxing.
 
-OpenCV applies the EXIF orientation in every decode path used here, so all coordinates are
-in the *oriented* frame, the one a user sees. ``decode_for_model`` decodes large JPEGs at
-1/2, 1/4 or 1/8 scale when that still leaves at least the model's input size, which is
-several times faster than a full 12 MP decode, and returns the scale back to full size.
+Every decode path here applies the EXIF orientation as OpenCV does, so all coordinates are
+in the *oriented* frame, the one a user sees. JPEGs go through ``inference.jpeg_decode``
+(OpenCV's pixels bit for bit, in about half the time). ``decode_for_model`` decodes large
+JPEGs at 1/2, 1/4 or 1/8 scale when that still leaves at least the model's input size and
+the run allows it, and returns the scale back to full size.
 
 A reduced decode is not free of consequences: the letterbox resize (INTER_LINEAR, as every
 YOLO pipeline does it) samples a few source pixels per output pixel, so from a full decode
 it keeps pixel-level texture and noise that a reduced decode has already averaged away.
 On noisy 12 MP JPEGs that changed about 10 % of a trained detector's boxes even at 1/2
-scale; on softer ones (most phone photos) 1/2 scale changed none. :func:`choose_decode_factor`
-therefore lets the model decide per run (``inference.decode_choice``): a reduction is used
+scale; on softer ones (most phone photos) 1/2 scale changed none. ``inference.decode_choice``
+therefore lets the model decide per run: a reduction is used
 only if, on the run's first images, the model input it gives stays within
 :data:`DECODE_TOLERANCE` of a full decode's and the model finds the same objects on it.
 """
@@ -22,22 +23,15 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 import cv2
 import numpy as np
 
 from inference.errors import ImageDecodeError
+from inference.jpeg_decode import DecodeBuffer, decode_bgr, is_jpeg, read_jpeg_header
 
 PAD_VALUE = 114
-_REDUCED_FLAGS = (
-    (8, cv2.IMREAD_REDUCED_COLOR_8),
-    (4, cv2.IMREAD_REDUCED_COLOR_4),
-    (2, cv2.IMREAD_REDUCED_COLOR_2),
-)
-_SOF_MARKERS = frozenset(
-    {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
-)
+_REDUCTIONS = (8, 4, 2)
 _HEADER_BYTES = 1 << 18
 
 Scale = tuple[float, float]
@@ -157,6 +151,7 @@ def decode_for_model(
     model_input_size: int | tuple[int, int],
     oriented_size: tuple[int, int] | None = None,
     max_factor: int = MAX_FACTOR,
+    buffer: DecodeBuffer | None = None,
 ) -> tuple[np.ndarray, Scale]:
     """Decode ``path`` (EXIF-oriented, BGR) small enough for the model but no smaller.
 
@@ -164,13 +159,14 @@ def decode_for_model(
     ``max_factor`` (1: always in full; see ``inference.decode_choice``), whose long side
     is still >= :data:`DECODE_MARGIN` times the model input's long side. ``oriented_size``
     is the known oriented ``(width, height)`` (the project store has it); without it the
-    JPEG header is read.
+    JPEG header is read. JPEGs are decoded by :func:`inference.jpeg_decode.decode_bgr`
+    (OpenCV's pixels, faster); with ``buffer`` the image may live in its memory.
     Returns the image and ``(sx, sy)`` mapping decoded pixels to the full oriented image.
     Raises :class:`ImageDecodeError` naming the file when it cannot be decoded.
     """
     path = Path(path)
     data = _read_bytes(path)
-    return _decode_data(data, path, model_input_size, oriented_size, max_factor)
+    return _decode_data(data, path, model_input_size, oriented_size, max_factor, buffer)
 
 
 def _reduction(
@@ -178,16 +174,16 @@ def _reduction(
     full: tuple[int, int] | None,
     model_input_size: int | tuple[int, int],
     max_factor: int,
-) -> tuple[int, int]:
-    """The decode factor and OpenCV flag for ``data`` (1 and IMREAD_COLOR: in full)."""
-    if full is None or not _is_jpeg(data):
-        return 1, cv2.IMREAD_COLOR
+) -> int:
+    """The decode factor for ``data`` (1: in full)."""
+    if full is None or not is_jpeg(data):
+        return 1
     in_h, in_w = input_hw(model_input_size)
     long_side = max(full)
-    for f, reduced_flag in _REDUCED_FLAGS:
+    for f in _REDUCTIONS:
         if f <= max_factor and math.ceil(long_side / f) >= DECODE_MARGIN * max(in_h, in_w):
-            return f, reduced_flag
-    return 1, cv2.IMREAD_COLOR
+            return f
+    return 1
 
 
 def _decode_data(
@@ -196,12 +192,13 @@ def _decode_data(
     model_input_size: int | tuple[int, int],
     oriented_size: tuple[int, int] | None,
     max_factor: int,
+    buffer: DecodeBuffer | None = None,
 ) -> tuple[np.ndarray, Scale]:
-    full = oriented_size or (jpeg_oriented_size(data) if _is_jpeg(data) else None)
-    factor, flag = _reduction(data, full, model_input_size, max_factor)
-    image = _imdecode(data, flag, path)
-    if image is None and flag != cv2.IMREAD_COLOR:
-        factor, image = 1, _imdecode(data, cv2.IMREAD_COLOR, path)
+    full = oriented_size or (jpeg_oriented_size(data) if is_jpeg(data) else None)
+    factor = _reduction(data, full, model_input_size, max_factor)
+    image = _decode(data, factor, path, buffer)
+    if image is None and factor != 1:
+        factor, image = 1, _decode(data, 1, path, buffer)
     if image is None:
         raise ImageDecodeError(path, "not an image OpenCV can decode (corrupt or unsupported)")
     dh, dw = image.shape[:2]
@@ -221,22 +218,24 @@ def decode_candidates(
     path: str | os.PathLike[str],
     model_input_size: int | tuple[int, int],
     oriented_size: tuple[int, int] | None = None,
+    buffer: DecodeBuffer | None = None,
 ) -> Iterator[tuple[int, np.ndarray, Scale]]:
     """``(factor, image, scale)`` for a full decode, then each reduction the size allows.
 
     Reductions come smallest first (2, 4, 8), each at most as far as :func:`decode_for_model`
     would go, so a caller can stop at the first one that changes too much. The file is read
-    once. Raises :class:`ImageDecodeError` when it cannot be decoded.
+    once. With ``buffer``, each image is valid only until the next one is asked for.
+    Raises :class:`ImageDecodeError` when it cannot be decoded.
     """
     path = Path(path)
     data = _read_bytes(path)
-    image, scale = _decode_data(data, path, model_input_size, oriented_size, 1)
+    image, scale = _decode_data(data, path, model_input_size, oriented_size, 1, buffer)
     yield 1, image, scale
-    full = oriented_size or (jpeg_oriented_size(data) if _is_jpeg(data) else None)
-    for factor, _flag in reversed(_REDUCED_FLAGS):
-        if _reduction(data, full, model_input_size, factor)[0] != factor:
+    full = oriented_size or (jpeg_oriented_size(data) if is_jpeg(data) else None)
+    for factor in reversed(_REDUCTIONS):
+        if _reduction(data, full, model_input_size, factor) != factor:
             return
-        image, scale = _decode_data(data, path, model_input_size, oriented_size, factor)
+        image, scale = _decode_data(data, path, model_input_size, oriented_size, factor, buffer)
         yield factor, image, scale
 
 
@@ -252,61 +251,16 @@ def _read_bytes(path: Path) -> np.ndarray:
     return data
 
 
-def _imdecode(data: np.ndarray, flag: int, path: Path) -> np.ndarray | None:
+def _decode(
+    data: np.ndarray, factor: int, path: Path, buffer: DecodeBuffer | None
+) -> np.ndarray | None:
     try:
-        return cv2.imdecode(data, flag)
+        return decode_bgr(data, factor, buffer)
     except cv2.error as exc:
         raise ImageDecodeError(path, f"OpenCV cannot decode it ({exc.err})") from exc
 
 
-def _is_jpeg(data: np.ndarray) -> bool:
-    return data.size > 3 and data[0] == 0xFF and data[1] == 0xD8 and data[2] == 0xFF
-
-
 def jpeg_oriented_size(data: np.ndarray | bytes) -> tuple[int, int] | None:
     """``(width, height)`` after EXIF orientation from a JPEG header, or None if unreadable."""
-    head = bytes(data[:_HEADER_BYTES])
-    i, orientation = 2, 1
-    while i + 4 <= len(head):
-        if head[i] != 0xFF:
-            return None
-        marker = head[i + 1]
-        if marker == 0xFF:
-            i += 1
-            continue
-        if marker == 0x01 or 0xD0 <= marker <= 0xD8:
-            i += 2
-            continue
-        length = int.from_bytes(head[i + 2 : i + 4], "big")
-        segment = head[i + 4 : i + 2 + length]
-        if marker == 0xE1 and segment.startswith(b"Exif\x00\x00"):
-            orientation = _exif_orientation(segment[6:])
-        elif marker in _SOF_MARKERS and len(segment) >= 5:
-            height = int.from_bytes(segment[1:3], "big")
-            width = int.from_bytes(segment[3:5], "big")
-            if width == 0 or height == 0:
-                return None
-            return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
-        elif marker == 0xDA:
-            return None
-        i += 2 + length
-    return None
-
-
-def _exif_orientation(tiff: bytes) -> int:
-    """The Orientation tag (0x0112) of IFD0 in a TIFF/EXIF block, 1 when absent or broken."""
-    if len(tiff) < 8 or tiff[:2] not in (b"II", b"MM"):
-        return 1
-    order: Literal["little", "big"] = "little" if tiff[:2] == b"II" else "big"
-    offset = int.from_bytes(tiff[4:8], order)
-    if offset + 2 > len(tiff):
-        return 1
-    count = int.from_bytes(tiff[offset : offset + 2], order)
-    for n in range(count):
-        entry = offset + 2 + 12 * n
-        if entry + 12 > len(tiff):
-            break
-        if int.from_bytes(tiff[entry : entry + 2], order) == 0x0112:
-            value = int.from_bytes(tiff[entry + 8 : entry + 10], order)
-            return value if 1 <= value <= 8 else 1
-    return 1
+    header = read_jpeg_header(data, limit=_HEADER_BYTES)
+    return None if header is None else header.oriented_size

@@ -2,8 +2,9 @@
 
 ``--version`` names labeler, Python, the ONNX Runtime package and build, and the
 execution providers that build offers (CUDA listed does not mean a GPU is usable:
-``labeler prelabel`` reports the provider it really ran on). ONNX Runtime is
-imported only when ``--version`` is asked for.
+``labeler prelabel`` reports the provider it really ran on). ONNX Runtime and
+``importlib.metadata`` are imported only when ``--version`` is asked for (every command
+imports this module for the option).
 
 :func:`first_time` remembers, per user, which long notes were shown (the "CUDA
 unavailable ... running on CPU" explanation on a machine without CUDA), so later
@@ -18,7 +19,6 @@ import json
 import os
 import platform
 from collections.abc import Sequence
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +48,8 @@ def version_text() -> str:
 
 
 def _installed(name: str) -> bool:
+    from importlib import metadata  # ~30 ms: only for --version
+
     try:
         metadata.version(name)
     except metadata.PackageNotFoundError:

@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
+import functools
 import gc
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 
+@functools.cache
 def _malloc_trim() -> Callable[[int], int] | None:
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        trim: Callable[[int], int] = libc.malloc_trim
-        return trim
-    except (OSError, AttributeError):  # not glibc (macOS, Windows, musl): nothing to do
+    """The C library's ``malloc_trim`` (glibc), looked up on first use (ctypes: ~10 ms)."""
+    if not sys.platform.startswith("linux"):
         return None
+    import ctypes
 
-
-_TRIM = _malloc_trim() if sys.platform.startswith("linux") else None
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL("libc.so.6").malloc_trim
+        return trim
+    except (OSError, AttributeError):  # not glibc (musl): nothing to do
+        return None
 
 
 def release_free_memory() -> None:
@@ -28,8 +29,9 @@ def release_free_memory() -> None:
     A run of images frees most of what it allocated, but the heap keeps the pages,
     so the process would grow by a run's worth per run; elsewhere this does nothing.
     """
-    if _TRIM is not None:
-        _TRIM(0)
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 # A young generation this big is collected once per 100k new containers, not per 700;
