@@ -12,12 +12,14 @@ integer IDCT, fancy upsampling), in full and at 1/2, 1/4 and 1/8 scale.
 What OpenCV adds is the EXIF orientation, which is applied here the way OpenCV applies it
 (``ExifTransform``: flips and a transpose). Whenever this module is not sure it would give
 OpenCV's answer (not a JPEG, a header it cannot walk to the scan, more than one EXIF block,
-anything TurboJPEG refuses or warns about), it returns OpenCV's own decode instead.
+more pixels than OpenCV accepts, anything TurboJPEG refuses or warns about), it returns
+OpenCV's own decode instead.
 """
 
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass
 from typing import Literal
 
@@ -32,6 +34,9 @@ except ImportError:  # pragma: no cover - exercised only on a broken install
 _SOF_MARKERS = frozenset(
     {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
 )
+# OpenCV refuses images larger than this (its OPENCV_IO_MAX_IMAGE_PIXELS, default 2**30);
+# such a header goes to OpenCV for the same refusal instead of a 3 GB allocation here.
+_MAX_PIXELS = int(os.environ.get("OPENCV_IO_MAX_IMAGE_PIXELS", 1 << 30))
 _REDUCED_COLOR = {
     1: cv2.IMREAD_COLOR,
     2: cv2.IMREAD_REDUCED_COLOR_2,
@@ -182,6 +187,8 @@ def _turbo_decode(
         return None
     header = read_jpeg_header(data)
     if header is None or not header.reaches_scan or header.exif_blocks > 1:
+        return None
+    if header.width * header.height > _MAX_PIXELS:
         return None
     height, width = -(-header.height // factor), -(-header.width // factor)
     out = None if buffer is None else buffer.decoded(height * width * 3)

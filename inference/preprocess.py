@@ -194,7 +194,14 @@ def _decode_data(
     max_factor: int,
     buffer: DecodeBuffer | None = None,
 ) -> tuple[np.ndarray, Scale]:
-    full = oriented_size or (jpeg_oriented_size(data) if is_jpeg(data) else None)
+    header_size = jpeg_oriented_size(data) if is_jpeg(data) else None
+    if oriented_size and header_size and tuple(oriented_size) != header_size:
+        raise ImageDecodeError(  # before a decode of whatever size the header now claims
+            path,
+            f"its header says {header_size[0]}x{header_size[1]} but its oriented size is "
+            f"known as {oriented_size[0]}x{oriented_size[1]} (the file changed since?)",
+        )
+    full = oriented_size or header_size
     factor = _reduction(data, full, model_input_size, max_factor)
     image = _decode(data, factor, path, buffer)
     if image is None and factor != 1:

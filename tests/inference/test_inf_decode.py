@@ -53,8 +53,13 @@ def test_known_oriented_size_is_used_and_checked(tmp_path):
     path = exif_jpeg(tmp_path / "rotated.jpg", _stored_image(), orientation=6)
     image, scale = decode_for_model(path, 160, oriented_size=(720, 1280))
     assert image.shape[:2] == (320, 180) and scale == (4.0, 4.0)
-    with pytest.raises(ImageDecodeError, match=r"rotated\.jpg: decoded as 720x1280 but its"):
+    # A JPEG whose header no longer says the known size is refused before it is decoded.
+    with pytest.raises(ImageDecodeError, match=r"rotated\.jpg: its header says 720x1280 but"):
         decode_for_model(path, 160, oriented_size=(1280, 720))
+    png = tmp_path / "plain.png"
+    cv2.imwrite(str(png), _stored_image())
+    with pytest.raises(ImageDecodeError, match=r"plain\.png: decoded as 1280x720 but its"):
+        decode_for_model(png, 160, oriented_size=(720, 1280))
 
 
 def test_engine_boxes_on_an_exif_rotated_photo_are_in_the_oriented_frame(tmp_path):
@@ -209,3 +214,62 @@ def test_a_run_decodes_at_the_factor_its_first_image_allows(tmp_path):
     assert fixed.last_stats is not None and fixed.last_stats.decode_factor == 2
     with pytest.raises(ValueError, match="decode_factor"):
         PrelabelEngine(model, decode_factor=3)
+
+
+def test_the_choice_prepares_the_first_image_while_the_next_decode_in_full(
+    tmp_path, monkeypatch
+):
+    import threading
+    from pathlib import Path
+
+    import inference.pipeline as pipeline
+
+    model = load_model(grid_detector(tmp_path / "grid.onnx", size=160), device="cpu")
+    smooth = [_jpeg(tmp_path / f"s{i}.jpg", _smooth()) for i in range(10)]
+    factors: dict[str, int] = {}
+    second_started = threading.Event()
+    real_decode, real_choices = pipeline.decode_for_model, pipeline.decode_choices
+
+    def recording_decode(path, size, oriented, factor, buffer=None):
+        factors[Path(path).name] = factor
+        if Path(path).name == "s1.jpg":
+            second_started.set()
+        return real_decode(path, size, oriented, factor, buffer)
+
+    def choices_after_the_second_image_started(*args, **kwargs):
+        assert second_started.wait(10)
+        yield from real_choices(*args, **kwargs)
+
+    engine = PrelabelEngine(model, decode_threads=2, queue_size=4)
+    list(engine.run([(i, p) for i, p in enumerate(smooth[:3])], conf=0.3))
+    assert engine.last_stats is not None and engine.last_stats.decode_factor == 4
+    monkeypatch.setattr(pipeline, "decode_for_model", recording_decode)
+    monkeypatch.setattr(pipeline, "decode_choices", choices_after_the_second_image_started)
+    results = list(engine.run([(i, p) for i, p in enumerate(smooth)], conf=0.3))
+    assert [r.key for r in results] == list(range(10)) and all(r.error is None for r in results)
+    assert engine.last_stats is not None and engine.last_stats.decode_factor == 4
+    assert "s0.jpg" not in factors  # the choice's own full decode is the first image's result
+    assert factors["s1.jpg"] == 1  # decoded while the choice was being made: in full
+    assert factors["s9.jpg"] == 4  # submitted after it: the chosen reduction
+    monkeypatch.undo()
+    [reference] = PrelabelEngine(model, decode_factor=1).run([(0, smooth[0])], conf=0.3)
+    assert results[0].detections == reference.detections
+
+
+def test_an_unreadable_first_image_fails_alone_and_the_next_ones_choose(tmp_path):
+    model = load_model(grid_detector(tmp_path / "grid.onnx", size=160), device="cpu")
+    bad = tmp_path / "bad.jpg"
+    bad.write_bytes(b"\xff\xd8\xff" + b"not a picture" * 20)
+    smooth = [_jpeg(tmp_path / f"s{i}.jpg", _smooth()) for i in range(4)]
+    items = [(0, bad)] + [(i + 1, p) for i, p in enumerate(smooth)]
+    engine = PrelabelEngine(model, decode_threads=2)
+    results = list(engine.run(items, conf=0.3))
+    fixed = list(PrelabelEngine(model, decode_factor=1).run(items[:1], conf=0.3))
+    assert results[0].error is not None and "bad.jpg" in results[0].error
+    assert results[0].error == fixed[0].error  # the same message as any other failure
+    assert [r.error for r in results[1:]] == [None] * 4
+    assert engine.last_stats is not None and engine.last_stats.decode_factor == 4
+    # Nothing readable among the first: a full decode, and the run goes on.
+    results = list(engine.run([(0, bad), (1, bad), (2, bad), (3, smooth[0])], conf=0.3))
+    assert [r.error is None for r in results] == [False, False, False, True]
+    assert engine.last_stats.decode_factor == 1
