@@ -26,7 +26,7 @@ from inference.errors import ImageDecodeError
 from inference.jpeg_decode import DecodeBuffer
 from inference.model import Model
 from inference.preprocess import DECODE_TOLERANCE, Frame, decode_candidates
-from inference.results import Detection
+from inference.results import Detection, ImagePrediction
 
 AGREEMENT_IOU = 0.8
 # When the full decode has detections to compare, a reduction may differ this much in
@@ -88,11 +88,15 @@ def image_decode_factor(
 
 @dataclass(frozen=True)
 class DecodeChoice:
-    """One image's largest allowed reduction, and its model input from the full decode."""
+    """One image's largest allowed reduction, and what the model made of its full decode."""
 
     factor: int
     canvas: np.ndarray
     frame: Frame
+    prediction: ImagePrediction
+    """The model's answer on the full decode, with ``params``: the image's own result."""
+    infer_s: float
+    post_s: float
 
 
 def image_decode_choice(
@@ -114,17 +118,19 @@ def image_decode_choice(
         canvas, frame = model.prepare(image, scale)
         if buffer is not None and buffer.holds(canvas):  # it must outlive the next decode
             canvas = canvas.copy()
-        detections = model.run_batch([canvas], [frame], params)[0][0].detections
         if full is None:
-            full = (canvas, frame)
-            reference, found = canvas.astype(np.int16), detections
+            [prediction], infer_s, post_s = model.run_batch([canvas], [frame], params)
+            full = (canvas, frame, prediction, infer_s, post_s)
+            reference, found = canvas.astype(np.int16), prediction.detections
             continue
         # With objects to compare, the model's answer decides and the pixels need only be
-        # close; with none, the pixels alone must be as close as ``tolerance``.
+        # close; with none, the pixels alone must be as close as ``tolerance``. The pixels
+        # are compared first: a reduction they rule out costs no model run.
         gate = max(tolerance, AGREEMENT_PIXEL_GATE) if found else tolerance
         if float(np.abs(reference - canvas).mean()) > gate:
             break
-        if not detections_agree(found or [], detections):
+        reduced = model.run_batch([canvas], [frame], params)[0][0]
+        if not detections_agree(found or [], reduced.detections):
             break
         best = factor
     assert full is not None  # decode_candidates yields the full decode first, or raises

@@ -58,6 +58,10 @@ class _Prepared:
     frame: Frame | None
     decode_s: float
     error: str | None = None
+    prediction: ImagePrediction | None = None
+    """Set when a worker already ran the model (then ``canvas`` is dropped)."""
+    infer_s: float = 0.0
+    post_s: float = 0.0
 
 
 class _End:
@@ -82,11 +86,16 @@ class PrelabelEngine:
         batch_size: int | None = None,
         queue_size: int | None = None,
         decode_factor: int | None = None,
+        infer_in_workers: bool | None = None,
     ) -> None:
         """Set up an engine; nothing runs until :meth:`run` or a ``predict_*`` call.
 
         ``decode_factor``: None picks each run's JPEG decode reduction from its first
         images; 1, 2, 4 or 8 caps it for every image (1: always decode in full).
+        ``infer_in_workers``: each decode thread also runs the model on its own image
+        (one image per run) instead of one thread running batches; None: on the CPU
+        provider, where the cores are shared by decoding and inference and a batch gains
+        nothing, but not on a GPU, where batches do.
         """
         if decode_threads < 1:
             raise ValueError(f"decode_threads must be >= 1, got {decode_threads}")
@@ -95,6 +104,9 @@ class PrelabelEngine:
         self.model = model
         self.decode_threads = decode_threads
         self.decode_factor = decode_factor
+        if infer_in_workers is None:
+            infer_in_workers = model.info.provider == "CPUExecutionProvider"
+        self.infer_in_workers = infer_in_workers
         self._factor = decode_factor or 1  # single-image predictions decode in full
         if model.info.static_batch:
             batch_size = model.info.static_batch
@@ -209,12 +221,17 @@ class PrelabelEngine:
     # -- internals -------------------------------------------------------------------------
 
     def _prepare(
-        self, item: WorkItem, raise_errors: bool = False, reuse_memory: bool = True
+        self,
+        item: WorkItem,
+        raise_errors: bool = False,
+        reuse_memory: bool = True,
+        params: PostParams | None = None,
     ) -> _Prepared:
         """Decode and letterbox one image (runs on a pool thread).
 
         ``reuse_memory``: decode into this thread's :class:`DecodeBuffer`; the decoded
-        image is done with once the model-sized canvas is made.
+        image is done with once the model-sized canvas is made. With ``params`` and
+        :attr:`infer_in_workers`, the model runs on it here too.
         """
         started = time.perf_counter()
         buffer = self._thread_buffer() if reuse_memory else None
@@ -233,7 +250,11 @@ class PrelabelEngine:
                     raise
                 raise ImageDecodeError(item.path, str(exc)) from exc
             return _unreadable(item, exc, started)
-        return _Prepared(item, canvas, frame, time.perf_counter() - started)
+        decode_s = time.perf_counter() - started
+        if params is None or not self.infer_in_workers:
+            return _Prepared(item, canvas, frame, decode_s)
+        [prediction], infer_s, post_s = self.model.run_batch([canvas], [frame], params)
+        return _Prepared(item, None, frame, decode_s, None, prediction, infer_s, post_s)
 
     def _calibrate(self, first: list[WorkItem], params: PostParams) -> _Prepared:
         """Pool job: choose the run's decode reduction on ``first``; prepare ``first[0]``.
@@ -252,9 +273,12 @@ class PrelabelEngine:
                     factors.append(choice.factor)
                 if index > 0:
                     continue
-                if isinstance(choice, DecodeChoice):
-                    elapsed = time.perf_counter() - started
-                    prepared = _Prepared(first[0], choice.canvas, choice.frame, elapsed)
+                if isinstance(choice, DecodeChoice):  # the model's answer on it is already in
+                    elapsed = time.perf_counter() - started - choice.infer_s - choice.post_s
+                    prepared = _Prepared(
+                        first[0], None, choice.frame, elapsed, prediction=choice.prediction,
+                        infer_s=choice.infer_s, post_s=choice.post_s,
+                    )  # fmt: skip
                 else:
                     prepared = _unreadable(first[0], choice, started)
         finally:
@@ -293,7 +317,7 @@ class PrelabelEngine:
             for item in itertools.chain(rest, (_as_item(raw) for raw in iterator)):
                 if stop.is_set():
                     return
-                future = pool.submit(self._prepare, item)
+                future = pool.submit(self._prepare, item, params=params)
                 if not _put(pending, future, stop):
                     future.cancel()
                     return
@@ -317,7 +341,10 @@ class PrelabelEngine:
         return batch, False
 
     def _process(self, batch: list[_Prepared], params: PostParams) -> list[PrelabelResult]:
-        """Run the decodable images of a batch through the model; keep failures in place."""
+        """Run the decodable images of a batch through the model; keep failures in place.
+
+        Images a worker already ran the model on keep its answer.
+        """
         ok = [p for p in batch if p.canvas is not None and p.frame is not None]
         predictions: list[ImagePrediction] = []
         infer_s = post_s = 0.0
@@ -325,19 +352,22 @@ class PrelabelEngine:
             canvases = [p.canvas for p in ok if p.canvas is not None]
             frames = [p.frame for p in ok if p.frame is not None]
             predictions, infer_s, post_s = self.model.run_batch(canvases, frames, params)
-        per_infer, per_post = infer_s * 1000 / max(1, len(ok)), post_s * 1000 / max(1, len(ok))
-        by_id = {id(p): pred for p, pred in zip(ok, predictions, strict=True)}
+        shares = (infer_s / max(1, len(ok)), post_s / max(1, len(ok)))
+        by_id = {id(p): (pred, *shares) for p, pred in zip(ok, predictions, strict=True)}
         results = []
         for p in batch:
-            pred = by_id.get(id(p))
-            if pred is None:
+            done = by_id.get(id(p))
+            if p.prediction is not None:
+                done = (p.prediction, p.infer_s, p.post_s)
+            if done is None:
                 timing = Timing(p.decode_s * 1000, 0.0, 0.0)
                 results.append(PrelabelResult(p.item.key, [], timing, Counter(), p.error))
-            else:
-                timing = Timing(p.decode_s * 1000, per_infer, per_post)
-                results.append(
-                    PrelabelResult(p.item.key, pred.detections, timing, pred.dropped_unmapped)
-                )
+                continue
+            pred, infer, post = done
+            timing = Timing(p.decode_s * 1000, infer * 1000, post * 1000)
+            results.append(
+                PrelabelResult(p.item.key, pred.detections, timing, pred.dropped_unmapped)
+            )
         return results
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 
@@ -18,7 +18,9 @@ from labeler.cli.output import print_json, stdout, styled
 from labeler.cli.words import word
 from labeler.core.errors import LabelerError
 from labeler.core.i18n import translate
-from labeler.core.store import Project
+
+if TYPE_CHECKING:  # the store loads with a command that opens a project, not with parsing
+    from labeler.core.store import Project
 
 SHOW_ROWS = 20
 
@@ -136,6 +138,7 @@ def _names(text: str) -> list[str]:
 def run_save(args: argparse.Namespace) -> int:
     """Save a slice."""
     from labeler.core.slices import parse_ids, parse_rule, rule_text, save_image_slice, save_slice
+    from labeler.core.store import Project
 
     with Project.open(args.project) as project:
         by = _person_id(project, args.by)
@@ -170,6 +173,7 @@ def _slice_dict(saved: Any) -> dict[str, Any]:
 def run_list(args: argparse.Namespace) -> int:
     """List the slices."""
     from labeler.core.slices import rule_text
+    from labeler.core.store import Project
 
     with Project.open(args.project) as project:
         slices = project.slices()
@@ -189,6 +193,7 @@ def run_list(args: argparse.Namespace) -> int:
 def run_show(args: argparse.Namespace) -> int:
     """Show one slice."""
     from labeler.core.slices import slice_changes
+    from labeler.core.store import Project
 
     with Project.open(args.project) as project:
         saved = project.slice_named(args.name)
@@ -260,6 +265,7 @@ def _print_changes(changes: dict[str, Any]) -> None:
 def run_diff(args: argparse.Namespace) -> int:
     """Re-evaluate a slice's rule."""
     from labeler.core.slices import diff_slice, refresh_slice
+    from labeler.core.store import Project
 
     with Project.open(args.project) as project:
         diff = (refresh_slice if args.refresh else diff_slice)(project, args.name)
@@ -291,6 +297,8 @@ def run_diff(args: argparse.Namespace) -> int:
 
 def run_delete(args: argparse.Namespace) -> int:
     """Delete a slice."""
+    from labeler.core.store import Project
+
     with Project.open(args.project) as project:
         saved = project.slice_named(args.name)
         project.delete_slice(saved.id)
@@ -310,6 +318,8 @@ def run_send(args: argparse.Namespace) -> int:
         )
     if args.vendor is not None and args.package is None:
         raise LabelerError(_("--vendor needs --package NAME.lbpkg (the file to write)"))
+    from labeler.core.store import Project
+
     with Project.open(args.project) as project:
         by = _person_id(project, args.by)
         if args.to is not None:

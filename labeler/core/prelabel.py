@@ -11,7 +11,6 @@ from __future__ import annotations
 import fnmatch
 import os
 import socket
-import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,16 +20,14 @@ from labeler.core.domain import ImageRecord, ImageStatus, ModelRun
 from labeler.core.errors import LabelerError
 from labeler.core.geometry import Box, Geometry, Polygon, Tag
 from labeler.core.i18n import _
+from labeler.core.model_loading import ModelLoadError as ModelLoadError  # re-exported
+from labeler.core.model_loading import load_project_model as load_project_model
 from labeler.core.progress import Progress
 from labeler.core.store import Project
 from labeler.core.store.runs import RunFinishedError
 
 if TYPE_CHECKING:
     from inference import Detection, Model
-
-
-class ModelLoadError(LabelerError):
-    """The model could not be loaded; the message names the file and the problem."""
 
 
 @dataclass
@@ -71,32 +68,6 @@ class PrelabelSummary:
 
 
 DEFAULT_CONFIG_META = "default_model_config"
-_MODEL_CACHE: dict[tuple[str, float, str, str], Model] = {}
-_MODEL_CACHE_LOCK = threading.Lock()
-
-
-def load_project_model(
-    model_path: Path, config_path: Path | None = None, device: str = "auto"
-) -> Model:
-    """Load (or reuse) a model; model errors become :class:`ModelLoadError`."""
-    from inference import ModelError, load_model
-
-    model_path = Path(model_path)
-    try:
-        key = (str(model_path.resolve()), model_path.stat().st_mtime, str(config_path), device)
-    except OSError as exc:
-        raise ModelLoadError(
-            _("{model_path}: model file not found").format(model_path=model_path)
-        ) from exc
-    with _MODEL_CACHE_LOCK:
-        if key not in _MODEL_CACHE:
-            try:
-                _MODEL_CACHE[key] = load_model(model_path, config_path=config_path, device=device)
-            except ModelError as exc:
-                raise ModelLoadError(str(exc)) from exc
-        return _MODEL_CACHE[key]
-
-
 def select_images(project: Project, which: str = "all") -> list[ImageRecord]:
     """Images for a run, chosen by a query.
 

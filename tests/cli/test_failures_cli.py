@@ -250,12 +250,15 @@ def test_batch_one_output_model_runs_one_image_at_a_time(
     assert single.info.static_batch == (1 if declared == 1 else None)
     items = [(i, p) for i, p in enumerate(paths)]
     expected = list(PrelabelEngine(reference, batch_size=4).run(items))
-    got = list(PrelabelEngine(single, batch_size=4).run(items))
-    assert [r.error for r in got] == [None] * 5
-    for want, have in zip(expected, got, strict=True):
-        assert [(d.class_name, d.box) for d in have.detections] == [
-            (d.class_name, d.box) for d in want.detections
-        ]
+    # Batches are what a GPU run sends; on the CPU each worker sends its own image.
+    got = list(PrelabelEngine(single, batch_size=4, infer_in_workers=False).run(items))
+    by_worker = list(PrelabelEngine(single, batch_size=4, infer_in_workers=True).run(items))
+    for run in (got, by_worker):
+        assert [r.error for r in run] == [None] * 5
+        for want, have in zip(expected, run, strict=True):
+            assert [(d.class_name, d.box) for d in have.detections] == [
+                (d.class_name, d.box) for d in want.detections
+            ]
     assert any(r.detections for r in got)
     assert single.one_image_at_a_time == (declared != 1)
 

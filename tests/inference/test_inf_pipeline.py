@@ -70,6 +70,22 @@ def test_results_in_order_with_boxes_from_each_image(grid_model, images):
     _wait_for_threads_to_end()
 
 
+def test_workers_run_the_model_on_the_cpu_and_give_what_batches_give(grid_model, images):
+    items = [(i, p) for i, p in enumerate(images)]
+    engine = PrelabelEngine(grid_model, batch_size=4)
+    assert engine.infer_in_workers  # the CPU provider: each worker runs its own image
+    assert not PrelabelEngine(grid_model, infer_in_workers=False).infer_in_workers
+    by_worker = list(engine.run(items, conf=0.5))
+    batched = list(PrelabelEngine(grid_model, batch_size=4, infer_in_workers=False).run(items))
+    assert [r.key for r in by_worker] == list(range(12))
+    for worker, batch in zip(by_worker, batched, strict=True):
+        assert [(d.class_name, d.box, d.score) for d in worker.detections] == [
+            (d.class_name, d.box, d.score) for d in batch.detections
+        ]
+        assert worker.timing.inference_ms > 0 and worker.timing.postprocess_ms >= 0
+    _wait_for_threads_to_end()
+
+
 def test_a_bad_image_is_reported_and_the_run_goes_on(grid_model, images, tmp_path):
     bad = tmp_path / "broken.jpg"
     bad.write_bytes(b"\xff\xd8\xff" + bytes(50))
