@@ -1,10 +1,11 @@
 """Reading image files safely: probe, validate and decode, with EXIF orientation applied once.
 
-Every part of labeler decodes through :func:`decode_image` (OpenCV, which applies
-the EXIF orientation), so boxes drawn on what the user sees line up with what is
-stored. :func:`probe_image` checks a file before it enters a project: the header
-is read first so a decompression bomb is refused before any pixel is decoded; then
-the file is read once, decoded by OpenCV and hashed from the same bytes.
+Every part of labeler decodes through :func:`decode_image` (OpenCV's pixels and EXIF
+orientation; JPEGs through ``inference.jpeg_decode``, the same bytes in about half the
+time), so boxes drawn on what the user sees line up with what is stored.
+:func:`probe_image` checks a file before it enters a project: the header is read first so
+a decompression bomb is refused before any pixel is decoded; then the file is read once,
+decoded by OpenCV and hashed from the same bytes.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import cv2
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
+from inference.jpeg_decode import decode_bgr
 from labeler.core.errors import BadImageError
 from labeler.core.i18n import _
 
@@ -237,18 +239,12 @@ def decode_image(path: Path | str, reduce: int = 1) -> np.ndarray:
     ``reduce`` of 2, 4 or 8 decodes JPEGs at that fraction of their size, far
     faster than decoding in full and resizing. Raises :class:`BadImageError`.
     """
-    flags = {
-        1: cv2.IMREAD_COLOR,
-        2: cv2.IMREAD_REDUCED_COLOR_2,
-        4: cv2.IMREAD_REDUCED_COLOR_4,
-        8: cv2.IMREAD_REDUCED_COLOR_8,
-    }
-    if reduce not in flags:
+    if reduce not in (1, 2, 4, 8):
         raise ValueError(f"reduce must be 1, 2, 4 or 8, not {reduce}")
     path = Path(path)
     data = _read_bytes(path)
     try:
-        image = cv2.imdecode(data, flags[reduce])
+        image = decode_bgr(data, reduce)
     except cv2.error:
         image = None
     if image is None and reduce > 1:  # reduced decodes fail on images a few pixels wide
@@ -260,7 +256,7 @@ def decode_image(path: Path | str, reduce: int = 1) -> np.ndarray:
 
 def _decode_full(path: Path, data: np.ndarray) -> np.ndarray | None:
     try:
-        return cv2.imdecode(data, cv2.IMREAD_COLOR)
+        return decode_bgr(data)
     except cv2.error as exc:
         raise BadImageError(path, _("OpenCV cannot decode it ({exc.err})").format(exc=exc)) from exc
 
