@@ -95,7 +95,7 @@ class PrelabelEngine:
         ``infer_in_workers``: each decode thread also runs the model on its own image
         (one image per run) instead of one thread running batches; None: on the CPU
         provider, where the cores are shared by decoding and inference and a batch gains
-        nothing, but not on a GPU, where batches do.
+        nothing, but not on a GPU, where batches do, nor for a fixed batch of several.
         """
         if decode_threads < 1:
             raise ValueError(f"decode_threads must be >= 1, got {decode_threads}")
@@ -104,8 +104,10 @@ class PrelabelEngine:
         self.model = model
         self.decode_threads = decode_threads
         self.decode_factor = decode_factor
-        if infer_in_workers is None:
-            infer_in_workers = model.info.provider == "CPUExecutionProvider"
+        if infer_in_workers is None:  # a fixed batch of several would be padded per image
+            infer_in_workers = model.info.provider == "CPUExecutionProvider" and (
+                (model.info.static_batch or 1) == 1
+            )
         self.infer_in_workers = infer_in_workers
         self._factor = decode_factor or 1  # single-image predictions decode in full
         if model.info.static_batch:

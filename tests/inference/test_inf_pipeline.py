@@ -171,6 +171,19 @@ def test_one_image_requests(grid_model, images, tmp_path):
         engine.predict_path(tmp_path / "nope.jpg")
 
 
+def test_a_fixed_batch_of_several_is_sent_whole_not_padded_per_image(tmp_path, images):
+    out = v8_output([(160, 160, 64, 64, 0, 0.9)], nc=2)
+    path = const_model(
+        tmp_path / "b2.onnx", {"output0": np.concatenate([out, out])}, input_shape=(2, 3, 320, 320)
+    )
+    model = load_model(path, device="cpu")
+    assert model.info.static_batch == 2
+    engine = PrelabelEngine(model)
+    assert engine.batch_size == 2 and not engine.infer_in_workers
+    results = list(engine.run([(i, p) for i, p in enumerate(images[:3])]))
+    assert [len(r.detections) for r in results] == [1, 1, 1]
+
+
 def test_static_batch_model_and_unmapped_class_counts(tmp_path, images):
     out = v8_output([(160, 160, 64, 64, 0, 0.9), (60, 60, 20, 20, 1, 0.8)], nc=2)
     path = const_model(tmp_path / "s.onnx", {"output0": out}, input_shape=(1, 3, 320, 320))

@@ -170,7 +170,9 @@ def _broken() -> dict[str, bytes]:
         "cut in the header": base[:40],
         "60000x60000 claimed": bytes(huge),
         "height 0": bytes(zero),
-        "bytes flipped in the scan": base[:-200] + bytes(b ^ 0x5A for b in base[-200:-2]) + base[-2:],
+        "bytes flipped in the scan": (
+            base[:-200] + bytes(b ^ 0x5A for b in base[-200:-2]) + base[-2:]
+        ),
         "a PNG": cv2.imencode(".png", _picture())[1].tobytes(),
         "not an image": b"\xff\xd8\xff" + b"hello" * 20,
     }
