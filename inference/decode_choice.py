@@ -107,34 +107,45 @@ def image_decode_choice(
     tolerance: float = DECODE_TOLERANCE,
     buffer: DecodeBuffer | None = None,
 ) -> DecodeChoice:
-    """:func:`image_decode_factor`, keeping the full decode's canvas and frame.
+    """:func:`image_decode_factor`, keeping what the full decode gave (canvas, frame, answer).
 
-    A run can use that canvas for the image itself instead of decoding it again. Raises
-    :class:`~inference.errors.ImageDecodeError` when the file cannot be decoded.
+    A run can use that answer as the image's own result instead of decoding it again.
+    Raises :class:`~inference.errors.ImageDecodeError` when the file cannot be decoded in
+    full; a reduction that fails to decode is simply not used.
     """
-    best, reference, found, full = 1, None, None, None
-    size = model.info.input_size
-    for factor, image, scale in decode_candidates(path, size, oriented_size, buffer):
-        canvas, frame = model.prepare(image, scale)
-        if buffer is not None and buffer.holds(canvas):  # it must outlive the next decode
-            canvas = canvas.copy()
-        if full is None:
-            [prediction], infer_s, post_s = model.run_batch([canvas], [frame], params)
-            full = (canvas, frame, prediction, infer_s, post_s)
-            reference, found = canvas.astype(np.int16), prediction.detections
-            continue
-        # With objects to compare, the model's answer decides and the pixels need only be
-        # close; with none, the pixels alone must be as close as ``tolerance``. The pixels
-        # are compared first: a reduction they rule out costs no model run.
-        gate = max(tolerance, AGREEMENT_PIXEL_GATE) if found else tolerance
-        if float(np.abs(reference - canvas).mean()) > gate:
+    candidates = decode_candidates(path, model.info.input_size, oriented_size, buffer)
+    _, image, scale = next(candidates)
+    canvas, frame = _canvas(model, image, scale, buffer)
+    [prediction], infer_s, post_s = model.run_batch([canvas], [frame], params)
+    reference, found = canvas.astype(np.int16), prediction.detections
+    # With objects to compare, the model's answer decides and the pixels need only be
+    # close; with none, the pixels alone must be as close as ``tolerance``. The pixels are
+    # compared first: a reduction they rule out costs no model run.
+    gate = max(tolerance, AGREEMENT_PIXEL_GATE) if found else tolerance
+    best = 1
+    while True:
+        try:
+            factor, image, scale = next(candidates)
+        except (StopIteration, *UNREADABLE_ERRORS):
             break
-        reduced = model.run_batch([canvas], [frame], params)[0][0]
-        if not detections_agree(found or [], reduced.detections):
+        reduced, reduced_frame = _canvas(model, image, scale, buffer)
+        if float(np.abs(reference - reduced).mean()) > gate:
+            break
+        answer = model.run_batch([reduced], [reduced_frame], params)[0][0]
+        if not detections_agree(found, answer.detections):
             break
         best = factor
-    assert full is not None  # decode_candidates yields the full decode first, or raises
-    return DecodeChoice(best, *full)
+    return DecodeChoice(best, canvas, frame, prediction, infer_s, post_s)
+
+
+def _canvas(
+    model: Model, image: np.ndarray, scale: tuple[float, float], buffer: DecodeBuffer | None
+) -> tuple[np.ndarray, Frame]:
+    """The model input of a decode, in memory of its own (the buffer is reused next)."""
+    canvas, frame = model.prepare(image, scale)
+    if buffer is not None and buffer.holds(canvas):
+        canvas = canvas.copy()
+    return canvas, frame
 
 
 def detections_agree(

@@ -3,9 +3,12 @@
 Memory stays flat on any number of images: a feeder thread submits decode jobs to the pool
 and parks their futures in a bounded queue, so at most ``queue_size + batch_size + 1``
 prepared (letterboxed, model-sized) images exist at a time. Results are yielded in input
-order. Before the first decode job the feeder picks the run's JPEG decode reduction from
-its first images (:func:`inference.decode_choice.run_decode_factor`, the smallest over
-:data:`CALIBRATION_IMAGES`), so the model sees what a full decode would give it.
+order. The first job chooses the run's JPEG decode reduction from its first images
+(:func:`inference.decode_choice.decode_choices`, the smallest over
+:data:`CALIBRATION_IMAGES`), so the model sees what a full decode would give it; its full
+decode is the first image's result, and the other workers decode in full until the
+choice is made. On the CPU each worker also runs the model on its own image; on a GPU the
+consumer thread sends batches.
 """
 
 from __future__ import annotations

@@ -273,3 +273,23 @@ def test_an_unreadable_first_image_fails_alone_and_the_next_ones_choose(tmp_path
     results = list(engine.run([(0, bad), (1, bad), (2, bad), (3, smooth[0])], conf=0.3))
     assert [r.error is None for r in results] == [False, False, False, True]
     assert engine.last_stats.decode_factor == 1
+
+
+def test_a_reduction_that_fails_to_decode_is_not_used(tmp_path, monkeypatch):
+    import inference.preprocess as preprocess
+    from inference.decode_choice import image_decode_choice
+
+    model = load_model(grid_detector(tmp_path / "grid.onnx", size=160), device="cpu")
+    smooth = _jpeg(tmp_path / "smooth.jpg", _smooth())
+    params = model.params(conf=0.3)
+    assert image_decode_choice(model, smooth, None, params).factor == 4
+    real = preprocess._decode_data
+
+    def failing_reductions(data, path, size, oriented, max_factor, buffer=None):
+        if max_factor > 1:
+            raise ImageDecodeError(path, "reduced decode failed")
+        return real(data, path, size, oriented, max_factor, buffer)
+
+    monkeypatch.setattr(preprocess, "_decode_data", failing_reductions)
+    choice = image_decode_choice(model, smooth, None, params)
+    assert choice.factor == 1 and choice.prediction.detections  # the full decode's answer
