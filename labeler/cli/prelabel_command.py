@@ -74,16 +74,21 @@ def run_prelabel(args: argparse.Namespace) -> int:
         from labeler.cli.prelabel_ray_command import run_prelabel_on_ray
 
         return run_prelabel_on_ray(args)
-    from labeler.core.model_loading import start_loading
+    from labeler.core.model_loading import load_project_model, start_loading
 
     # ONNX Runtime builds the session without the GIL while the store loads and the
-    # project opens (0.1-0.2 s of a 2 s run of 40 camera photos on 2 cores).
-    loading = start_loading(args.model, args.config, args.device)
+    # project opens (0.1-0.2 s of a 2 s run of 40 camera photos on 2 cores). Not for a
+    # project that is not there: its error should not wait for a CUDA start.
+    loading = start_loading(args.model, args.config, args.device) if (
+        Path(args.project).is_file()
+    ) else None
     from labeler.core.prelabel import prelabel_project
     from labeler.core.store import Project
 
     with Project.open(args.project) as project:
-        model = loading.result()
+        model = loading.result() if loading is not None else load_project_model(
+            args.model, args.config, args.device
+        )
         if not args.json:
             about = ngettext("Model {name}: {task}, {n} class", "Model {name}: {task}, {n} classes",
                              len(model.info.class_names)).format(
