@@ -274,3 +274,53 @@ def test_import_of_a_path_under_a_file_is_one_reason(project_file: Path) -> None
     result = run_cli("import", project_file, blocker / "inside.png")
     assert result.returncode == 0 and "Traceback" not in result.stderr
     assert f"{blocker} is a file, not a folder" in result.stderr
+
+
+def _jpeg_bytes(width: int, height: int, seed: int) -> bytes:
+    import cv2
+
+    rng = np.random.default_rng(seed)
+    image = cv2.GaussianBlur((rng.random((height, width, 3)) * 255).astype(np.uint8), (0, 0), 2)
+    ok, data = cv2.imencode(".jpg", image)
+    assert ok
+    return data.tobytes()
+
+
+def test_prelabel_of_jpegs_swapped_for_hostile_files_after_import(tmp_path: Path) -> None:
+    """Each file changed under the project is one named failure; the others are labeled."""
+    folder = tmp_path / "shots"
+    folder.mkdir()
+    names = ["good0", "good1", "cut", "png", "bomb", "resized", "rotated", "gone"]
+    for i, name in enumerate(names):
+        (folder / f"{name}.jpg").write_bytes(_jpeg_bytes(400, 300, seed=i))
+    path = tmp_path / "p.labeler"
+    with Project.create(path, ["red", "green", "blue"]) as project:
+        assert import_images(project, [folder]).added == len(names)
+    data = (folder / "cut.jpg").read_bytes()
+    (folder / "cut.jpg").write_bytes(data[: len(data) // 2])
+    import cv2
+
+    png = cv2.imencode(".png", np.zeros((100, 200, 3), np.uint8))[1]  # not a JPEG now
+    (folder / "png.jpg").write_bytes(png.tobytes())
+    bomb = bytearray(_jpeg_bytes(16, 16, seed=9))
+    sof = bomb.index(b"\xff\xc0")
+    bomb[sof + 5 : sof + 9] = (60000).to_bytes(2, "big") * 2  # 3.6 G pixels claimed
+    (folder / "bomb.jpg").write_bytes(bytes(bomb))
+    (folder / "resized.jpg").write_bytes(_jpeg_bytes(640, 480, seed=5))
+    (folder / "rotated.jpg").write_bytes(_jpeg_bytes(300, 400, seed=6))
+    (folder / "gone.jpg").unlink()
+    model = grid_detector(tmp_path / "grid.onnx")
+    result = run_cli("prelabel", path, "--model", model, "--json", "--device", "cpu")
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    import json
+
+    summary = json.loads(result.stdout)
+    failed = {Path(f["path"]).stem: f["reason"] for f in summary["failed"]}
+    assert set(failed) == set(names) - {"good0", "good1"}, failed
+    assert "header says 640x480" in failed["resized"] and "400x300" in failed["resized"]
+    assert "header says 300x400" in failed["rotated"]
+    assert "decoded as 200x100" in failed["png"]  # no JPEG header: caught after decoding
+    assert "header says 60000x60000" in failed["bomb"]  # refused before any decode
+    assert "file not found" in failed["gone"]
+    assert all(reason.strip() for reason in failed.values())
+    assert summary["images"] == 2  # the two good ones, stored; the failures named above
