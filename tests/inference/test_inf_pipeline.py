@@ -70,11 +70,19 @@ def test_results_in_order_with_boxes_from_each_image(grid_model, images):
     _wait_for_threads_to_end()
 
 
-def test_workers_run_the_model_on_the_cpu_and_give_what_batches_give(grid_model, images):
+def test_workers_run_the_model_on_the_cpu_and_give_what_batches_give(
+    grid_model, images, monkeypatch
+):
+    import inference.pipeline as pipeline
+
     items = [(i, p) for i, p in enumerate(images)]
+    monkeypatch.setattr(pipeline.os, "cpu_count", lambda: 2)
     engine = PrelabelEngine(grid_model, batch_size=4)
-    assert engine.infer_in_workers  # the CPU provider: each worker runs its own image
+    assert engine.infer_in_workers  # 2 workers on 2 cores: each runs its own image
     assert not PrelabelEngine(grid_model, infer_in_workers=False).infer_in_workers
+    monkeypatch.setattr(pipeline.os, "cpu_count", lambda: 16)
+    assert not PrelabelEngine(grid_model).infer_in_workers  # decoders keep decoding
+    assert PrelabelEngine(grid_model, decode_threads=16).infer_in_workers
     by_worker = list(engine.run(items, conf=0.5))
     batched = list(PrelabelEngine(grid_model, batch_size=4, infer_in_workers=False).run(items))
     assert [r.key for r in by_worker] == list(range(12))
