@@ -443,7 +443,7 @@ def _e2e(model, model_path: Path, paths: list[Path], folder: Path,
     print(f"matched                : {share:.1%} ({total_ours} ours, {total_naive} naive; "
           f"same class, IoU >= {MATCH_IOU}; target >= 99%)")
     print(f"labeler prelabel said  : {summary.get('images_per_second')} images/s inside the "
-          f"run, decode 1/{summary.get('decode_factor')} (chosen on the first image)")
+          f"run, decode 1/{summary.get('decode_factor')} (chosen on the first images)")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -25,7 +25,7 @@ from inference.adapters import PostParams
 from inference.errors import ImageDecodeError
 from inference.jpeg_decode import DecodeBuffer
 from inference.model import Model
-from inference.preprocess import DECODE_TOLERANCE, Frame, decode_candidates
+from inference.preprocess import DECODE_TOLERANCE, MAX_FACTOR, Frame, decode_candidates
 from inference.results import Detection, ImagePrediction
 
 AGREEMENT_IOU = 0.8
@@ -106,12 +106,14 @@ def image_decode_choice(
     params: PostParams,
     tolerance: float = DECODE_TOLERANCE,
     buffer: DecodeBuffer | None = None,
+    max_factor: int = MAX_FACTOR,
 ) -> DecodeChoice:
     """:func:`image_decode_factor`, keeping what the full decode gave (canvas, frame, answer).
 
     A run can use that answer as the image's own result instead of decoding it again.
-    Raises :class:`~inference.errors.ImageDecodeError` when the file cannot be decoded in
-    full; a reduction that fails to decode is simply not used.
+    Reductions beyond ``max_factor`` are not tried. Raises
+    :class:`~inference.errors.ImageDecodeError` when the file cannot be decoded in full;
+    a reduction that fails to decode is simply not used.
     """
     candidates = decode_candidates(path, model.info.input_size, oriented_size, buffer)
     _, image, scale = next(candidates)
@@ -127,6 +129,8 @@ def image_decode_choice(
         try:
             factor, image, scale = next(candidates)
         except (StopIteration, *UNREADABLE_ERRORS):
+            break
+        if factor > max_factor:
             break
         reduced, reduced_frame = _canvas(model, image, scale, buffer)
         if float(np.abs(reference - reduced).mean()) > gate:

@@ -3,12 +3,12 @@
 Memory stays flat on any number of images: a feeder thread submits decode jobs to the pool
 and parks their futures in a bounded queue, so at most ``queue_size + batch_size + 1``
 prepared (letterboxed, model-sized) images exist at a time. Results are yielded in input
-order. The first job chooses the run's JPEG decode reduction from its first images
-(:func:`inference.decode_choice.decode_choices`, the smallest over
-:data:`CALIBRATION_IMAGES`), so the model sees what a full decode would give it; its full
-decode is the first image's result, and the other workers decode in full until the
-choice is made. On the CPU each worker also runs the model on its own image; on a GPU the
-consumer thread sends batches.
+order. The jobs of the run's first :data:`CALIBRATION_IMAGES` images choose its JPEG
+decode reduction (:func:`inference.decode_choice.image_decode_choice` on each, the smallest
+wins), so the model sees what a full decode would give it; each one's full decode is its
+result, and the other images decode in full until the choice is made. Where the workers
+are as many as the CPU's cores, each also runs the model on its own image; otherwise (and
+on a GPU) the consumer thread sends batches.
 """
 
 from __future__ import annotations
@@ -28,11 +28,11 @@ from typing import TypeVar, cast
 import numpy as np
 
 from inference.adapters import PostParams
-from inference.decode_choice import UNREADABLE_ERRORS, DecodeChoice, decode_choices
+from inference.decode_choice import UNREADABLE_ERRORS, image_decode_choice
 from inference.errors import ImageDecodeError
 from inference.jpeg_decode import DecodeBuffer
 from inference.model import Model
-from inference.preprocess import Frame, decode_for_model
+from inference.preprocess import MAX_FACTOR, Frame, decode_for_model
 from inference.results import ImagePrediction, PrelabelResult, RunStats, Timing
 
 DEFAULT_BATCH_SIZE = 4
@@ -122,8 +122,8 @@ class PrelabelEngine:
         # Each decode thread of a run decodes into its own reused memory (a fresh 12 MP
         # array costs ~9,000 page faults); the buffers go with the pool's threads.
         self._buffers = threading.local()
-        # Set once a run's decode reduction is known; until then its images decode in full.
-        self._factor_chosen = threading.Event()
+        # The current run's decode reduction; until it is chosen its images decode in full.
+        self._vote = _ReductionVote.decided(self._factor)
 
     def run(
         self,
@@ -145,11 +145,8 @@ class PrelabelEngine:
         ``error`` set and the run goes on. :attr:`last_stats` holds the totals afterwards.
         """
         params = self.model.params(conf, iou, max_det)
-        if self.decode_factor is None:
-            self._factor = 1
-            self._factor_chosen.clear()
-        else:
-            self._factor_chosen.set()
+        # Replaced by the feeder with a vote among the first images when there are any.
+        self._vote = _ReductionVote.decided(self.decode_factor or 1)
         should_cancel = _cancel_check(cancel)
         total = len(items) if isinstance(items, Sized) else None
         stop = threading.Event()
@@ -189,7 +186,7 @@ class PrelabelEngine:
                 seconds=time.perf_counter() - started,
                 cancelled=cancelled,
                 dropped_unmapped=dropped,
-                decode_factor=self._factor,
+                decode_factor=self._vote.factor,
             )
 
     def predict_path(
@@ -240,8 +237,9 @@ class PrelabelEngine:
         """
         started = time.perf_counter()
         buffer = self._thread_buffer() if reuse_memory else None
+        vote = self._vote if reuse_memory else _ReductionVote.decided(self._factor)
         # While the run's reduction is being chosen, decode in full: the reference.
-        factor = self._factor if self._factor_chosen.is_set() else 1
+        factor = vote.factor if vote.chosen.is_set() else 1
         try:
             image, scale = decode_for_model(
                 item.path, self.model.info.input_size, item.oriented_size, factor, buffer
@@ -261,35 +259,34 @@ class PrelabelEngine:
         [prediction], infer_s, post_s = self.model.run_batch([canvas], [frame], params)
         return _Prepared(item, None, frame, decode_s, None, prediction, infer_s, post_s)
 
-    def _calibrate(self, first: list[WorkItem], params: PostParams) -> _Prepared:
-        """Pool job: choose the run's decode reduction on ``first``; prepare ``first[0]``.
+    def _prepare_and_vote(
+        self, item: WorkItem, vote: _ReductionVote, params: PostParams
+    ) -> _Prepared:
+        """Pool job for one of the run's first images: its result, and its vote.
 
-        The first image's full decode, which the choice needs anyway, is its result. The
-        other pool threads go on with the next images (in full) meanwhile.
+        The full decode the choice needs (and the model's answer on it) is the image's
+        result; the reductions are tried only as far as the votes so far allow.
         """
+        if vote.chosen.is_set():  # another first image already ruled reductions out
+            return self._prepare(item, params=params)
         started = time.perf_counter()
-        factors: list[int] = []
-        prepared = _Prepared(first[0], None, None, 0.0, f"{first[0].path}: not decoded")
         try:
-            images = [(item.path, item.oriented_size) for item in first]
-            choices = decode_choices(self.model, images, params, buffer=self._thread_buffer())
-            for index, choice in enumerate(choices):
-                if isinstance(choice, DecodeChoice):
-                    factors.append(choice.factor)
-                if index > 0:
-                    continue
-                if isinstance(choice, DecodeChoice):  # the model's answer on it is already in
-                    elapsed = time.perf_counter() - started - choice.infer_s - choice.post_s
-                    prepared = _Prepared(
-                        first[0], None, choice.frame, elapsed, prediction=choice.prediction,
-                        infer_s=choice.infer_s, post_s=choice.post_s,
-                    )  # fmt: skip
-                else:
-                    prepared = _unreadable(first[0], choice, started)
-        finally:
-            self._factor = min(factors, default=1)
-            self._factor_chosen.set()
-        return prepared
+            choice = image_decode_choice(
+                self.model, item.path, item.oriented_size, params,
+                buffer=self._thread_buffer(), max_factor=vote.cap(),
+            )  # fmt: skip
+        except UNREADABLE_ERRORS as exc:
+            vote.cast(None)
+            return _unreadable(item, exc, started)
+        except BaseException:
+            vote.cast(None)
+            raise
+        vote.cast(choice.factor)
+        elapsed = time.perf_counter() - started - choice.infer_s - choice.post_s
+        return _Prepared(
+            item, None, choice.frame, elapsed, prediction=choice.prediction,
+            infer_s=choice.infer_s, post_s=choice.post_s,
+        )  # fmt: skip
 
     def _thread_buffer(self) -> DecodeBuffer:
         buffer = getattr(self._buffers, "buffer", None)
@@ -307,22 +304,24 @@ class PrelabelEngine:
     ) -> None:
         """Feeder thread: submit decode jobs in order; blocks while the queue is full.
 
-        Without a fixed reduction the first job chooses it (:meth:`_calibrate`).
+        Without a fixed reduction the first images' jobs choose it
+        (:meth:`_prepare_and_vote`); the others decode in full until it is chosen.
         """
         try:
             iterator = iter(items)
             first = [_as_item(raw) for raw in itertools.islice(iterator, CALIBRATION_IMAGES)]
-            rest: Iterable[WorkItem] = first
-            if self.decode_factor is None and first:
-                future = pool.submit(self._calibrate, first, params)
-                if not _put(pending, future, stop):
-                    future.cancel()
-                    return
-                rest = first[1:]
-            for item in itertools.chain(rest, (_as_item(raw) for raw in iterator)):
+            voters = first if self.decode_factor is None else []
+            if voters:
+                self._vote = _ReductionVote(len(voters))
+            jobs = itertools.chain(
+                ((self._prepare_and_vote, item, self._vote) for item in voters),
+                ((self._prepare, item) for item in first[len(voters) :]),
+                ((self._prepare, _as_item(raw)) for raw in iterator),
+            )
+            for job, *args in jobs:
                 if stop.is_set():
                     return
-                future = pool.submit(self._prepare, item, params=params)
+                future = pool.submit(job, *args, params=params)
                 if not _put(pending, future, stop):
                     future.cancel()
                     return
@@ -374,6 +373,44 @@ class PrelabelEngine:
                 PrelabelResult(p.item.key, pred.detections, timing, pred.dropped_unmapped)
             )
         return results
+
+
+class _ReductionVote:
+    """A run's decode reduction, chosen by its first images' jobs as they finish.
+
+    The smallest reduction every readable voter allowed; decided as soon as one allows
+    none (a full decode) or the last one has voted. None votes: unreadable images.
+    """
+
+    def __init__(self, voters: int) -> None:
+        self._lock = threading.Lock()
+        self._waiting = voters
+        self._factors: list[int] = []
+        self.factor = 1
+        self.chosen = threading.Event()
+
+    @classmethod
+    def decided(cls, factor: int) -> _ReductionVote:
+        """A vote already over: ``factor`` for every image."""
+        vote = cls(0)
+        vote.factor = factor
+        vote.chosen.set()
+        return vote
+
+    def cap(self) -> int:
+        """The largest reduction still worth trying (the smallest allowed so far)."""
+        with self._lock:
+            return min(self._factors, default=MAX_FACTOR)
+
+    def cast(self, factor: int | None) -> None:
+        """One voter's allowed reduction (None: it could not be read)."""
+        with self._lock:
+            if factor is not None:
+                self._factors.append(factor)
+            self._waiting -= 1
+            if not self.chosen.is_set() and (factor == 1 or self._waiting <= 0):
+                self.factor = min(self._factors, default=1)
+                self.chosen.set()
 
 
 def _workers_should_infer(model: Model, decode_threads: int) -> bool:

@@ -216,9 +216,7 @@ def test_a_run_decodes_at_the_factor_its_first_image_allows(tmp_path):
         PrelabelEngine(model, decode_factor=3)
 
 
-def test_the_choice_prepares_the_first_image_while_the_next_decode_in_full(
-    tmp_path, monkeypatch
-):
+def test_the_first_images_choose_while_the_next_decode_in_full(tmp_path, monkeypatch):
     import threading
     from pathlib import Path
 
@@ -227,33 +225,35 @@ def test_the_choice_prepares_the_first_image_while_the_next_decode_in_full(
     model = load_model(grid_detector(tmp_path / "grid.onnx", size=160), device="cpu")
     smooth = [_jpeg(tmp_path / f"s{i}.jpg", _smooth()) for i in range(10)]
     factors: dict[str, int] = {}
-    second_started = threading.Event()
-    real_decode, real_choices = pipeline.decode_for_model, pipeline.decode_choices
+    fourth_started = threading.Event()
+    real_decode, real_choice = pipeline.decode_for_model, pipeline.image_decode_choice
 
     def recording_decode(path, size, oriented, factor, buffer=None):
         factors[Path(path).name] = factor
-        if Path(path).name == "s1.jpg":
-            second_started.set()
+        if Path(path).name == "s3.jpg":
+            fourth_started.set()
         return real_decode(path, size, oriented, factor, buffer)
 
-    def choices_after_the_second_image_started(*args, **kwargs):
-        assert second_started.wait(10)
-        yield from real_choices(*args, **kwargs)
+    def first_vote_after_the_fourth_image_started(model, path, *args, **kwargs):
+        if Path(path).name == "s0.jpg":
+            assert fourth_started.wait(10)
+        return real_choice(model, path, *args, **kwargs)
 
     engine = PrelabelEngine(model, decode_threads=2, queue_size=4)
     list(engine.run([(i, p) for i, p in enumerate(smooth[:3])], conf=0.3))
     assert engine.last_stats is not None and engine.last_stats.decode_factor == 4
     monkeypatch.setattr(pipeline, "decode_for_model", recording_decode)
-    monkeypatch.setattr(pipeline, "decode_choices", choices_after_the_second_image_started)
+    monkeypatch.setattr(pipeline, "image_decode_choice", first_vote_after_the_fourth_image_started)
     results = list(engine.run([(i, p) for i, p in enumerate(smooth)], conf=0.3))
     assert [r.key for r in results] == list(range(10)) and all(r.error is None for r in results)
     assert engine.last_stats is not None and engine.last_stats.decode_factor == 4
-    assert "s0.jpg" not in factors  # the choice's own full decode is the first image's result
-    assert factors["s1.jpg"] == 1  # decoded while the choice was being made: in full
+    # The three voters' own full decodes are their results: not decoded again.
+    assert not {"s0.jpg", "s1.jpg", "s2.jpg"} & set(factors)
+    assert factors["s3.jpg"] == 1  # decoded while the vote was open: in full
     assert factors["s9.jpg"] == 4  # submitted after it: the chosen reduction
     monkeypatch.undo()
-    [reference] = PrelabelEngine(model, decode_factor=1).run([(0, smooth[0])], conf=0.3)
-    assert results[0].detections == reference.detections
+    full = PrelabelEngine(model, decode_factor=1).run([(i, smooth[i]) for i in range(3)], conf=0.3)
+    assert [r.detections for r in full] == [r.detections for r in results[:3]]
 
 
 def test_an_unreadable_first_image_fails_alone_and_the_next_ones_choose(tmp_path):
