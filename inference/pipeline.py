@@ -313,15 +313,19 @@ class PrelabelEngine:
             voters = first if self.decode_factor is None else []
             if voters:
                 self._vote = _ReductionVote(len(voters))
-            jobs = itertools.chain(
-                ((self._prepare_and_vote, item, self._vote) for item in voters),
-                ((self._prepare, item) for item in first[len(voters) :]),
-                ((self._prepare, _as_item(raw)) for raw in iterator),
+            vote = self._vote
+            plan = itertools.chain(
+                ((item, True) for item in voters),
+                ((item, False) for item in first[len(voters) :]),
+                ((_as_item(raw), False) for raw in iterator),
             )
-            for job, *args in jobs:
+            for item, votes in plan:
                 if stop.is_set():
                     return
-                future = pool.submit(job, *args, params=params)
+                if votes:
+                    future = pool.submit(self._prepare_and_vote, item, vote, params)
+                else:
+                    future = pool.submit(self._prepare, item, params=params)
                 if not _put(pending, future, stop):
                     future.cancel()
                     return
