@@ -15,7 +15,7 @@ uses the largest reduction every sampled image passed; a full decode if any pass
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -48,31 +48,15 @@ def run_decode_factor(
     1 (a full decode) when none is readable. Raises nothing for unreadable images: their
     own results say what is wrong.
     """
-    choices = decode_choices(model, images, params, tolerance)
-    return min((c.factor for c in choices if isinstance(c, DecodeChoice)), default=1)
-
-
-def decode_choices(
-    model: Model,
-    images: Sequence[tuple[str | os.PathLike[str], tuple[int, int] | None]],
-    params: PostParams,
-    tolerance: float = DECODE_TOLERANCE,
-    buffer: DecodeBuffer | None = None,
-) -> Iterator[DecodeChoice | Exception]:
-    """Each image's :class:`DecodeChoice` in order, until one allows no reduction.
-
-    An unreadable image yields its error in its place (and the next image is tried).
-    ``buffer``: decode into it (the canvases kept are copies).
-    """
+    factors = []
     for path, oriented_size in images:
         try:
-            choice = image_decode_choice(model, path, oriented_size, params, tolerance, buffer)
-        except UNREADABLE_ERRORS as exc:
-            yield exc
+            factors.append(image_decode_factor(model, path, oriented_size, params, tolerance))
+        except UNREADABLE_ERRORS:
             continue
-        yield choice
-        if choice.factor == 1:
-            return
+        if factors[-1] == 1:
+            break
+    return min(factors, default=1)
 
 
 def image_decode_factor(
@@ -91,7 +75,6 @@ class DecodeChoice:
     """One image's largest allowed reduction, and what the model made of its full decode."""
 
     factor: int
-    canvas: np.ndarray
     frame: Frame
     prediction: ImagePrediction
     """The model's answer on the full decode, with ``params``: the image's own result."""
@@ -108,14 +91,15 @@ def image_decode_choice(
     buffer: DecodeBuffer | None = None,
     max_factor: int = MAX_FACTOR,
 ) -> DecodeChoice:
-    """:func:`image_decode_factor`, keeping what the full decode gave (canvas, frame, answer).
+    """:func:`image_decode_factor`, keeping what the full decode gave (frame and answer).
 
     A run can use that answer as the image's own result instead of decoding it again.
     Reductions beyond ``max_factor`` are not tried. Raises
     :class:`~inference.errors.ImageDecodeError` when the file cannot be decoded in full;
     a reduction that fails to decode is simply not used.
     """
-    candidates = decode_candidates(path, model.info.input_size, oriented_size, buffer)
+    size = model.info.input_size
+    candidates = decode_candidates(path, size, oriented_size, buffer, max_factor)
     _, image, scale = next(candidates)
     canvas, frame = _canvas(model, image, scale, buffer)
     [prediction], infer_s, post_s = model.run_batch([canvas], [frame], params)
@@ -130,8 +114,6 @@ def image_decode_choice(
             factor, image, scale = next(candidates)
         except (StopIteration, *UNREADABLE_ERRORS):
             break
-        if factor > max_factor:
-            break
         reduced, reduced_frame = _canvas(model, image, scale, buffer)
         if float(np.abs(reference - reduced).mean()) > gate:
             break
@@ -139,7 +121,7 @@ def image_decode_choice(
         if not detections_agree(found, answer.detections):
             break
         best = factor
-    return DecodeChoice(best, canvas, frame, prediction, infer_s, post_s)
+    return DecodeChoice(best, frame, prediction, infer_s, post_s)
 
 
 def _canvas(

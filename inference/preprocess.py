@@ -226,13 +226,14 @@ def decode_candidates(
     model_input_size: int | tuple[int, int],
     oriented_size: tuple[int, int] | None = None,
     buffer: DecodeBuffer | None = None,
+    max_factor: int = MAX_FACTOR,
 ) -> Iterator[tuple[int, np.ndarray, Scale]]:
     """``(factor, image, scale)`` for a full decode, then each reduction the size allows.
 
     Reductions come smallest first (2, 4, 8), each at most as far as :func:`decode_for_model`
-    would go, so a caller can stop at the first one that changes too much. The file is read
-    once. With ``buffer``, each image is valid only until the next one is asked for.
-    Raises :class:`ImageDecodeError` when it cannot be decoded.
+    would go and at most ``max_factor``, so a caller can stop at the first one that changes
+    too much. The file is read once. With ``buffer``, each image is valid only until the
+    next one is asked for. Raises :class:`ImageDecodeError` when it cannot be decoded.
     """
     path = Path(path)
     data = _read_bytes(path)
@@ -240,7 +241,7 @@ def decode_candidates(
     yield 1, image, scale
     full = oriented_size or (jpeg_oriented_size(data) if is_jpeg(data) else None)
     for factor in reversed(_REDUCTIONS):
-        if _reduction(data, full, model_input_size, factor) != factor:
+        if factor > max_factor or _reduction(data, full, model_input_size, factor) != factor:
             return
         image, scale = _decode_data(data, path, model_input_size, oriented_size, factor, buffer)
         yield factor, image, scale
