@@ -112,7 +112,8 @@ class PrelabelEngine:
         if infer_in_workers is None:
             infer_in_workers = _workers_should_infer(model, decode_threads)
         self.infer_in_workers = infer_in_workers
-        self._factor = decode_factor or 1  # single-image predictions decode in full
+        # Single-image predictions decode in full, or at the fixed reduction.
+        self._single = _ReductionVote.decided(decode_factor or 1)
         if model.info.static_batch:
             batch_size = model.info.static_batch
         self.batch_size = max(1, batch_size or DEFAULT_BATCH_SIZE)
@@ -123,7 +124,7 @@ class PrelabelEngine:
         # array costs ~9,000 page faults); the buffers go with the pool's threads.
         self._buffers = threading.local()
         # The current run's decode reduction; until it is chosen its images decode in full.
-        self._vote = _ReductionVote.decided(self._factor)
+        self._vote = self._single
 
     def run(
         self,
@@ -204,7 +205,7 @@ class PrelabelEngine:
         """
         # A str or a Path: both hashable (os.PathLike itself does not promise it).
         item = WorkItem(cast(Hashable, path), path, oriented_size)
-        prepared = self._prepare(item, raise_errors=True, reuse_memory=False)
+        prepared = self._prepare(item, self._single, raise_errors=True, reuse_memory=False)
         return self._process([prepared], self.model.params(conf, iou, max_det))[0]
 
     def predict_image(
@@ -225,19 +226,20 @@ class PrelabelEngine:
     def _prepare(
         self,
         item: WorkItem,
+        vote: _ReductionVote,
         raise_errors: bool = False,
         reuse_memory: bool = True,
         params: PostParams | None = None,
     ) -> _Prepared:
         """Decode and letterbox one image (runs on a pool thread).
 
-        ``reuse_memory``: decode into this thread's :class:`DecodeBuffer`; the decoded
-        image is done with once the model-sized canvas is made. With ``params`` and
-        :attr:`infer_in_workers`, the model runs on it here too.
+        Decoded in full until ``vote`` is over, then at its reduction. ``reuse_memory``:
+        decode into this thread's :class:`DecodeBuffer`; the decoded image is done with
+        once the model-sized canvas is made. With ``params`` and :attr:`infer_in_workers`,
+        the model runs on it here too.
         """
         started = time.perf_counter()
         buffer = self._thread_buffer() if reuse_memory else None
-        vote = self._vote if reuse_memory else _ReductionVote.decided(self._factor)
         # While the run's reduction is being chosen, decode in full: the reference.
         factor = vote.factor if vote.chosen.is_set() else 1
         try:
@@ -268,7 +270,7 @@ class PrelabelEngine:
         result; the reductions are tried only as far as the votes so far allow.
         """
         if vote.chosen.is_set():  # another first image already ruled reductions out
-            return self._prepare(item, params=params)
+            return self._prepare(item, vote, params=params)
         started = time.perf_counter()
         try:
             choice = image_decode_choice(
@@ -325,7 +327,7 @@ class PrelabelEngine:
                 if votes:
                     future = pool.submit(self._prepare_and_vote, item, vote, params)
                 else:
-                    future = pool.submit(self._prepare, item, params=params)
+                    future = pool.submit(self._prepare, item, vote, params=params)
                 if not _put(pending, future, stop):
                     future.cancel()
                     return
