@@ -147,7 +147,7 @@ class PrelabelEngine:
         """
         params = self.model.params(conf, iou, max_det)
         # Replaced by the feeder with a vote among the first images when there are any.
-        self._vote = _ReductionVote.decided(self.decode_factor or 1)
+        self._vote = self._single
         should_cancel = _cancel_check(cancel)
         total = len(items) if isinstance(items, Sized) else None
         stop = threading.Event()
