@@ -162,9 +162,19 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0][:300]
 
 
+def runtime_events_off(ort: Any) -> None:
+    """Also switch off ONNX Runtime's in-process usage events (Windows reads no variable).
+
+    Unless the user opted in with ``ORT_DISABLE_TELEMETRY=0`` (see ``inference/__init__``).
+    """
+    if os.environ.get("ORT_DISABLE_TELEMETRY") == "1":
+        ort.disable_telemetry_events()
+
+
 def _default_factory(path: str, options: Any, providers: list[ProviderSpec]) -> Any:
     import onnxruntime as ort
 
+    runtime_events_off(ort)
     if any((p[0] if isinstance(p, tuple) else p) == CUDA for p in providers):
         problem = _cuda_library_problem()
         if problem:

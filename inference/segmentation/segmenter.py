@@ -34,7 +34,7 @@ from inference.segmentation.frames import (
 )
 from inference.segmentation.layouts import Layout, Signature, detect_layout
 from inference.segmentation.types import ImageEmbedding, MaskPrediction, Prompt, SegmenterInfo
-from inference.session import CPU, create_session, session_options
+from inference.session import CPU, create_session, runtime_events_off, session_options
 
 _IOU_NAMES = ("iou_predictions", "iou_prediction", "scores", "iou_pred")
 _LOCATION = b"location"  # the key of an ONNX external-data entry
@@ -261,6 +261,7 @@ def _session(path: Path, providers: Sequence[str] | None, threads: int | None) -
         return handle.session, handle.provider, handle.fallback_note
     import onnxruntime as ort
 
+    runtime_events_off(ort)
     try:
         session = ort.InferenceSession(
             str(path), sess_options=session_options(threads), providers=list(providers)

@@ -29,6 +29,8 @@ from labeler.cli.i18n import _
 def version_text() -> str:
     """The lines ``labeler --version`` prints."""
     lines = [f"labeler {__version__} (Python {platform.python_version()})"]
+    import inference  # noqa: F401  (before onnxruntime: keeps its usage record off)
+
     try:
         import onnxruntime as ort
     except ImportError:
