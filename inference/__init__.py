@@ -17,7 +17,6 @@ Typical use::
 from __future__ import annotations
 
 import importlib
-import os
 from typing import TYPE_CHECKING, Any
 
 from inference.errors import (
@@ -32,14 +31,9 @@ from inference.errors import (
     NotOnnxError,
     UnsafeModelError,
 )
+from inference.privacy import keep_usage_record_off
 
-# ONNX Runtime 1.29+ keeps a usage record for Microsoft (a device id; per session the model's
-# file, graph and producer names; error messages) in ~/.cache/Microsoft/DeveloperTools and
-# uploads it when online. Labeler is for confidential images and models, often offline, so
-# it stays off unless the user sets ORT_DISABLE_TELEMETRY=0. It must be set before ONNX
-# Runtime starts, hence here: every import of onnxruntime in labeler goes through this
-# package (docs/models.md, "Privacy").
-os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+keep_usage_record_off()  # before anything imports onnxruntime (inference/privacy.py)
 
 if TYPE_CHECKING:
     from inference.model import Model, ModelInfo, load_model

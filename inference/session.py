@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from inference.errors import DeviceUnavailableError, ModelError
+from inference.privacy import runtime_events_off
 
 DEVICES = ("auto", "cpu", "cuda")
 CUDA = "CUDAExecutionProvider"
@@ -160,15 +161,6 @@ def _provider_in_use(session: Any) -> str:
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip() or type(exc).__name__
     return text.splitlines()[0][:300]
-
-
-def runtime_events_off(ort: Any) -> None:
-    """Also switch off ONNX Runtime's in-process usage events (Windows reads no variable).
-
-    Unless the user opted in with ``ORT_DISABLE_TELEMETRY=0`` (see ``inference/__init__``).
-    """
-    if os.environ.get("ORT_DISABLE_TELEMETRY") == "1":
-        ort.disable_telemetry_events()
 
 
 def _default_factory(path: str, options: Any, providers: list[ProviderSpec]) -> Any:

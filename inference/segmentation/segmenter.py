@@ -24,6 +24,7 @@ from inference.errors import (
     UnsafeModelError,
 )
 from inference.modelfile import check_external_data, needs_onnx_check, read_model_bytes
+from inference.privacy import runtime_events_off
 from inference.segmentation.frames import (
     DEFAULT_SIDE,
     Frame,
@@ -34,7 +35,7 @@ from inference.segmentation.frames import (
 )
 from inference.segmentation.layouts import Layout, Signature, detect_layout
 from inference.segmentation.types import ImageEmbedding, MaskPrediction, Prompt, SegmenterInfo
-from inference.session import CPU, create_session, runtime_events_off, session_options
+from inference.session import CPU, create_session, session_options
 
 _IOU_NAMES = ("iou_predictions", "iou_prediction", "scores", "iou_pred")
 _LOCATION = b"location"  # the key of an ONNX external-data entry

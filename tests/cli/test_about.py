@@ -28,6 +28,18 @@ def test_version_names_onnx_runtime_and_its_providers() -> None:
         assert provider in done.stdout
 
 
+def test_version_says_whether_onnx_runtime_keeps_its_usage_record() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "ORT_DISABLE_TELEMETRY"}
+    env["LABELER_LANG"] = "en"
+    default = subprocess.run([*LABELER, "--version"], capture_output=True, text=True,
+                             check=True, env=env)
+    assert "ONNX Runtime usage record: off (ORT_DISABLE_TELEMETRY=1)" in default.stdout
+    opted_in = subprocess.run([*LABELER, "--version"], capture_output=True, text=True,
+                              check=True, env={**env, "ORT_DISABLE_TELEMETRY": "0"})
+    assert "ONNX Runtime usage record: on (ORT_DISABLE_TELEMETRY=0)" in opted_in.stdout
+    assert "Microsoft" in opted_in.stdout
+
+
 def test_a_note_is_new_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert first_time("CUDA unavailable (x); running on CPU")

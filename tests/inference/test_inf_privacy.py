@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from inference.privacy import usage_record_off
+
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_MODEL = ROOT / "labeler" / "data" / "models" / "demo_damage.onnx"
 # Variables by which ONNX Runtime takes a machine for CI and records nothing itself.
@@ -72,3 +74,17 @@ def test_a_user_who_opts_in_is_respected(tmp_path: Path, runtime_keeps_a_record:
         tmp_path / "ours", ["-c", LABELER_MODEL, str(DEMO_MODEL)], ORT_DISABLE_TELEMETRY="0"
     )
     assert left == runtime_keeps_a_record
+
+
+@pytest.mark.parametrize("value", ["1", "True", " on ", "yes", "0", "false", "", "2"])
+def test_usage_record_off_reads_the_variable_as_onnx_runtime_does(
+    tmp_path: Path, runtime_keeps_a_record: list[str], value: str
+) -> None:
+    left = _files_left(
+        tmp_path / "plain", ["-c", PLAIN_SESSION, str(DEMO_MODEL)], ORT_DISABLE_TELEMETRY=value
+    )
+    assert usage_record_off(value) == (left == [])
+
+
+def test_usage_record_off_without_the_variable() -> None:
+    assert not usage_record_off(None)
