@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 import threading
@@ -46,6 +45,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from prelabel import _project_with_images, _timed, compile_bytecode  # noqa: E402
+
 from inference.jpeg_decode import DecodeBuffer, decode_bgr  # noqa: E402
 from inference.preprocess import letterbox, to_blob  # noqa: E402
 
@@ -57,15 +58,6 @@ options = ort.SessionOptions()
 options.intra_op_num_threads = 1
 ort.InferenceSession(sys.argv[1], options, providers=["CPUExecutionProvider"])
 """
-
-
-def _process_seconds(command: list[str]) -> float:
-    """Wall-clock seconds of one whole process (it must succeed)."""
-    started = time.perf_counter()
-    result = subprocess.run(command, capture_output=True, text=True, timeout=1800)
-    if result.returncode != 0:
-        raise SystemExit(f"{' '.join(command)} failed:\n{result.stderr[-3000:]}")
-    return time.perf_counter() - started
 
 
 def _input_blob(image: np.ndarray, size: int) -> np.ndarray:
@@ -116,8 +108,6 @@ def _model_ms(session, name: str, blobs: list[np.ndarray]) -> tuple[float, float
 
 def _labeler_command(folder: Path, args: argparse.Namespace, paths: list[Path]) -> list[str]:
     """``labeler prelabel`` over a project already holding the images (as prelabel.py)."""
-    from prelabel import _project_with_images, compile_bytecode
-
     from inference import load_model
 
     compile_bytecode()
@@ -150,18 +140,10 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Measure and print the floors and the naive loop's time over them."""
-    import onnxruntime as ort
-
-    args = _parse_args(argv)
-    paths = sorted(args.images.glob("*.jpg"))[: args.n]
-    if not paths:
-        print(f"no JPEGs in {args.images}", file=sys.stderr)
-        return 2
-    cores = os.cpu_count() or 1
-    print(f"{len(paths)} JPEGs from {args.images}; model {args.model.name}; {cores} cores")
-    print(f"load average before: {', '.join(f'{v:.2f}' for v in os.getloadavg())}")
+def _time_processes(
+    args: argparse.Namespace, paths: list[Path]
+) -> tuple[list[float], list[float], list[float]]:
+    """Wall seconds of the naive loop, the start-up probe and labeler, in alternating rounds."""
     with tempfile.TemporaryDirectory(prefix="prelabel-ceiling-") as tmp:
         listing = Path(tmp) / "images.txt"
         listing.write_text("\n".join(str(p) for p in paths))
@@ -178,9 +160,25 @@ def main(argv: list[str] | None = None) -> int:
         ours_cmd = _labeler_command(Path(tmp), args, paths)
         naive_s, start_s, ours_s = [], [], []
         for _ in range(args.rounds):
-            naive_s.append(_process_seconds(naive_cmd))
-            start_s.append(_process_seconds(probe_cmd))
-            ours_s.append(_process_seconds(ours_cmd))
+            naive_s.append(_timed(naive_cmd)[0])
+            start_s.append(_timed(probe_cmd)[0])
+            ours_s.append(_timed(ours_cmd)[0])
+    return naive_s, start_s, ours_s
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure and print the floors and the naive loop's time over them."""
+    import onnxruntime as ort
+
+    args = _parse_args(argv)
+    paths = sorted(args.images.glob("*.jpg"))[: args.n]
+    if not paths:
+        print(f"no JPEGs in {args.images}", file=sys.stderr)
+        return 2
+    cores = os.cpu_count() or 1
+    print(f"{len(paths)} JPEGs from {args.images}; model {args.model.name}; {cores} cores")
+    print(f"load average before: {', '.join(f'{v:.2f}' for v in os.getloadavg())}")
+    naive_s, start_s, ours_s = _time_processes(args, paths)
     options = ort.SessionOptions()
     options.intra_op_num_threads = 1
     session = ort.InferenceSession(str(args.model), options, providers=["CPUExecutionProvider"])

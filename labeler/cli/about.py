@@ -29,7 +29,7 @@ from labeler.cli.i18n import _
 def version_text() -> str:
     """The lines ``labeler --version`` prints."""
     lines = [f"labeler {__version__} (Python {platform.python_version()})"]
-    from inference.privacy import VARIABLE, usage_record_off  # before onnxruntime
+    from inference.privacy import VARIABLE  # before onnxruntime: keeps its record off
 
     try:
         import onnxruntime as ort
@@ -46,14 +46,15 @@ def version_text() -> str:
     )
     providers = ", ".join(ort.get_available_providers())
     lines.append(_("providers available: {providers}").format(providers=providers))
-    setting = os.environ.get(VARIABLE)
-    lines.append(usage_record_text(setting, usage_record_off(setting)))
+    lines.append(usage_record_text(os.environ.get(VARIABLE)))
     return "\n".join(lines)
 
 
-def usage_record_text(setting: str | None, off: bool) -> str:
+def usage_record_text(setting: str | None) -> str:
     """Whether ONNX Runtime keeps its usage record for Microsoft (docs/models.md, Privacy)."""
-    if off:
+    from inference.privacy import usage_record_off
+
+    if usage_record_off(setting):
         return _("ONNX Runtime usage record: off (ORT_DISABLE_TELEMETRY={setting})").format(
             setting=setting)
     return _("ONNX Runtime usage record: on (ORT_DISABLE_TELEMETRY={setting}); it names "
